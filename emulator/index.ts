@@ -1,0 +1,157 @@
+import type { AddressInfo } from 'node:net';
+import { createScaledClock, type EmulatorClock } from './clock.ts';
+import { startDnsServer, type DnsServerHandle } from './dns/server.ts';
+import { FaultRegistry } from './faults.ts';
+import { Gateway } from './gateway.ts';
+import { createGatewayServer } from './server.ts';
+import { serviceFactories } from './services.ts';
+import { ACCOUNT_ID, type EmulatedService, type EmulatorRuntime } from './types.ts';
+
+/**
+ * The embedded AWS: one HTTP port speaking Route 53, FIS, Lambda, API Gateway, DynamoDB and
+ * DynamoDB Streams wire protocols, plus a DNS server (UDP and TCP) answering the Route 53 zones.
+ * Binds to loopback by default; port 0 picks free ports.
+ *
+ * @example
+ * const emu = await startEmulator({ timeScale: 10 });
+ * const r53 = new Route53Client({ endpoint: emu.endpoint, region: 'us-east-1', credentials });
+ * // ... dig -p emu.dns.port @127.0.0.1 ...
+ * await emu.stop();
+ */
+export interface EmulatorOptions {
+  host?: string;
+  /** HTTP port; 0 (default) picks a free one. `engine serve` uses 4566. */
+  port?: number;
+  /** DNS port (UDP and TCP); 0 (default) picks a free one. `engine serve` uses 53. */
+  dnsPort?: number;
+  /** Emulated seconds per wall second, for health checks, FIS durations and stream polling. */
+  timeScale?: number;
+  /** A clock to use instead of a scaled real one (tests pass a ManualClock). */
+  clock?: EmulatorClock;
+  /** One line per request and event; silent by default. */
+  log?: (line: string) => void;
+}
+
+export interface Emulator {
+  endpoint: string;
+  host: string;
+  port: number;
+  dns: { host: string; port: number };
+  timeScale: number;
+  clock: EmulatorClock;
+  faults: FaultRegistry;
+  /** Another service's internal API (tests use it to reach what HTTP does not show). */
+  api<T>(service: string): T;
+  /** Forget every resource in every service; the servers keep running. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? '127.0.0.1';
+  const clock = options.clock ?? createScaledClock(options.timeScale ?? 1);
+  const log = options.log ?? (() => {});
+  const faults = new FaultRegistry(clock);
+  const gateway = new Gateway(faults, log);
+  const apis = new Map<string, unknown>();
+  let httpAddress: { host: string; port: number } | undefined;
+  let dns: DnsServerHandle | undefined;
+
+  const runtime: EmulatorRuntime = {
+    clock,
+    faults,
+    accountId: ACCOUNT_ID,
+    endpoint: () => `http://${formatHost(runtime.address().host)}:${runtime.address().port}`,
+    address: () => {
+      if (!httpAddress) throw new Error('the emulator is not listening yet');
+      return httpAddress;
+    },
+    dnsAddress: () => {
+      if (!dns) throw new Error('the DNS server is not listening yet');
+      return { host: dns.host, port: dns.port };
+    },
+    api: <T>(name: string): T => {
+      const api = apis.get(name);
+      if (api === undefined) throw new Error(`no internal API registered for service '${name}'`);
+      return api as T;
+    },
+    log,
+  };
+
+  const services: EmulatedService[] = [];
+  for (const [name, factory] of Object.entries(serviceFactories)) {
+    const service = factory(runtime);
+    services.push(service);
+    if (service.descriptor) gateway.addService(service.descriptor);
+    if (service.api !== undefined) apis.set(name, service.api);
+    for (const route of service.rawRoutes ?? []) gateway.addRawRoute(route);
+  }
+  gateway.addRawRoute(healthRoute(gateway));
+
+  const server = createGatewayServer(gateway);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  httpAddress = { host, port: address.port };
+  try {
+    dns = await startDnsServer({ host, port: options.dnsPort ?? 0, runtime });
+    for (const service of services) await service.start?.();
+  } catch (err) {
+    await closeServer(server);
+    await dns?.close();
+    throw err;
+  }
+
+  return {
+    endpoint: runtime.endpoint(),
+    host,
+    port: address.port,
+    dns: { host: dns.host, port: dns.port },
+    timeScale: clock.timeScale,
+    clock,
+    faults,
+    api: runtime.api,
+    async reset() {
+      faults.clear();
+      for (const service of services) await service.reset?.();
+    },
+    async stop() {
+      for (const service of services) await service.stop?.();
+      faults.clear();
+      await dns?.close();
+      await closeServer(server);
+    },
+  };
+}
+
+function healthRoute(gateway: Gateway) {
+  return {
+    name: 'health',
+    matches: (req: { method: string; path: string }) =>
+      req.method === 'GET' && (req.path === '/_localstack/health' || req.path === '/_engine/health'),
+    handle: async () => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        services: Object.fromEntries(gateway.serviceNames().map((n) => [n, 'running'])),
+        edition: 'failover-engine',
+      }),
+    }),
+  };
+}
+
+function closeServer(server: import('node:http').Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Gateway } from './gateway.ts';
+import type { EmulatorRequest } from './types.ts';
+
+/** Largest request body accepted (Lambda zips arrive base64 in JSON: 50 MB zip ≈ 67 MB). */
+export const MAX_BODY_BYTES = 80 * 1024 * 1024;
+
+/**
+ * node:http adapter around the gateway. Reads each body fully (bounded), turns a client that
+ * goes away into an aborted signal, and never lets one request's failure reach the others.
+ */
+export function createGatewayServer(gateway: Gateway): Server {
+  const server = createServer((req, res) => {
+    void serve(gateway, req, res);
+  });
+  server.keepAliveTimeout = 5_000;
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
+}
+
+async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort(new Error('client closed the connection'));
+  });
+  try {
+    const body = await readBody(req);
+    if (body === 'too-large') {
+      res.writeHead(413, { 'content-type': 'application/json', connection: 'close', 'x-amzn-errortype': 'RequestEntityTooLargeException' });
+      res.end(JSON.stringify({ __type: 'RequestEntityTooLargeException', message: `Request body exceeds ${MAX_BODY_BYTES} bytes` }));
+      req.destroy();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    }
+    const request: EmulatorRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers,
+      body,
+      remoteAddress: req.socket.remoteAddress,
+    };
+    const response = await gateway.handle(request, controller.signal);
+    if (res.destroyed) return;
+    const payload = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
+    res.writeHead(response.status, { ...response.headers, 'content-length': String(payload.length) });
+    res.end(payload);
+  } catch (err) {
+    if (!res.headersSent && !res.destroyed) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: `Internal emulator error: ${(err as Error).message}` }));
+    } else res.destroy();
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) return resolve('too-large');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+    req.on('aborted', () => reject(new Error('request aborted')));
+  });
+}

@@ -1,0 +1,17 @@
+import { createApiGateway } from './apigateway/index.ts';
+import { createDynamoDb } from './dynamodb/index.ts';
+import { createDynamoDbStreams } from './dynamodb/streams.ts';
+import { createFis } from './fis/index.ts';
+import { createLambda } from './lambda/index.ts';
+import { createRoute53 } from './route53/index.ts';
+import type { ServiceFactory } from './types.ts';
+
+/** Every emulated service, one line each. The name is the key of `runtime.api(name)`. */
+export const serviceFactories: Record<string, ServiceFactory> = {
+  route53: createRoute53,
+  fis: createFis,
+  lambda: createLambda,
+  apigateway: createApiGateway,
+  dynamodb: createDynamoDb,
+  dynamodbstreams: createDynamoDbStreams,
+};

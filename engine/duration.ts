@@ -1,0 +1,20 @@
+/** A duration as YAML accepts it: milliseconds, or a string like `500ms`, `2s`, `1.5m`, `1h`. */
+export type Duration = number | string;
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Pattern the workflow schema uses for duration strings. */
+export const DURATION_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$';
+
+/**
+ * Parses a {@link Duration} into milliseconds; returns undefined when it is not one.
+ *
+ * @example parseDuration('2s') === 2000; parseDuration(250) === 250
+ */
+export function parseDuration(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
+  if (!match) return undefined;
+  return Math.round(Number(match[1]) * UNITS[match[2] ?? 'ms']!);
+}

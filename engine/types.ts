@@ -1,0 +1,103 @@
+/**
+ * Public types of the engine: the contract between the engine, the step types in `steps/`
+ * and the targets a workflow runs against. Steps import only this file, `engine/errors.ts`
+ * and AWS SDK clients.
+ */
+
+/** A JSON Schema object as ajv accepts it (draft 2020-12 / draft-07 subset). */
+export type JsonSchema = { [key: string]: unknown };
+
+/** Levelled logger handed to every step; never a global. */
+export interface Logger {
+  debug(message: string, meta?: Record<string, unknown>): void;
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}
+
+/**
+ * The engine's notion of time. Tests inject a manual clock so that retries, backoff and
+ * polling never sleep for real.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason when `signal` aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Static AWS credentials; the embedded and endpoint targets use dummy ones. */
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** Anything constructible like an AWS SDK v3 client (`new Route53Client(config)`). */
+export type ClientConstructor<T> = new (config: ClientConfig) => T;
+
+/** The subset of SDK client configuration a target supplies. */
+export interface ClientConfig {
+  region: string;
+  endpoint?: string;
+  credentials?: Credentials;
+  maxAttempts?: number;
+}
+
+/**
+ * Where a workflow's AWS calls go. One workflow runs unchanged against the embedded emulator,
+ * an endpoint (LocalStack or `engine serve`) or real AWS.
+ */
+export interface Target {
+  kind: 'embedded' | 'endpoint' | 'aws';
+  /** Base URL of the AWS endpoint, e.g. `http://127.0.0.1:4566`; undefined for real AWS. */
+  endpoint?: string;
+  /** The DNS server that answers for the target's Route 53 zones (the emulator's, LocalStack's). */
+  dns?: { host: string; port: number };
+  /**
+   * How many emulated seconds pass per wall second (1 for real AWS and `engine serve`).
+   * Reports give both wall time and AWS-equivalent time.
+   */
+  timeScale: number;
+  /** A client for the region, cached per (constructor, region). */
+  client<T>(ctor: ClientConstructor<T>, region: string): T;
+  /** Values workflows may reference as `${{ target.<key> }}` (endpoint, port, host, dnsPort, ...). */
+  values: Record<string, string | number | boolean | undefined>;
+}
+
+/** What the engine hands a step while it runs or compensates. */
+export interface StepContext {
+  /** Aborted on timeout or interrupt; pass it to SDK calls as `{ abortSignal }`. */
+  signal: AbortSignal;
+  log: Logger;
+  target: Target;
+  clock: Clock;
+  runId: string;
+  stepId: string;
+  /** Folder of the workflow file, for params that name files relative to it. */
+  workflowDir: string;
+  /** Attempt number, 1-based. */
+  attempt: number;
+}
+
+/**
+ * A step type. `type` equals the file name in `steps/`; `params` is the JSON Schema the
+ * loader validates each use against; `rollback` compensates what `run` did and must be
+ * idempotent (it may run after a crash, from the journal alone, with `outputs` possibly
+ * undefined when the step never finished).
+ */
+export interface StepDefinition<TParams = Record<string, unknown>, TOutputs = Record<string, unknown>> {
+  type: string;
+  description: string;
+  params: JsonSchema;
+  /** JSON Schema of the outputs, used to check `${{ steps.x.outputs.y }}` references statically. */
+  outputs?: JsonSchema;
+  run(params: TParams, ctx: StepContext): Promise<TOutputs>;
+  rollback?(params: TParams, ctx: StepContext, outputs: TOutputs | undefined): Promise<void>;
+}
+
+/**
+ * A step definition with its generics erased, as registries hold them. Methods are
+ * bivariant in their parameters, so every `StepDefinition<P, O>` is assignable to it.
+ */
+export type AnyStepDefinition = StepDefinition<unknown, unknown>;
