@@ -22,6 +22,7 @@
 import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from './dynamoClient.ts';
 import { tableName } from './env.ts';
+import { describeError } from './errors.ts';
 import { parseProductInput, ProductInputError, type ProductInput } from './productInput.ts';
 import type { ApiGatewayProxyEvent, ApiGatewayProxyResult } from './types.ts';
 
@@ -53,7 +54,7 @@ export async function handler(event: ApiGatewayProxyEvent): Promise<ApiGatewayPr
     if (error instanceof ConditionalCheckFailedException) {
       return respond(409, 'Product with the given ID already exists.');
     }
-    console.error(`PutItem ${product.id} failed:`, error);
+    console.error(`PutItem ${product.id} into ${tableName()} failed: ${describeError(error)}`);
     return respond(500, 'Internal server error');
   }
 }

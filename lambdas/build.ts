@@ -50,11 +50,11 @@ export const LAMBDA_HANDLER = 'index.handler';
 const ZIP_MTIME = new Date('1980-01-01T00:00:00Z');
 
 /**
- * Unix mode 0644. AWS quirk: Lambda extracts with the zip's permissions, and a
+ * Regular file, Unix mode 0644. AWS quirk: Lambda extracts with the zip's permissions, and a
  * file that is not world-readable fails at init with EACCES, so set it
  * explicitly rather than rely on fflate's MS-DOS default.
  */
-const ZIP_FILE_ATTRS = { os: 3, attrs: 0o644 << 16 } as const;
+const ZIP_FILE_ATTRS = { os: 3, attrs: (0o100644 << 16) >>> 0 } as const;
 
 const cache = new Map<LambdaName, Promise<Uint8Array>>();
 

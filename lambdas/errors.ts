@@ -26,3 +26,8 @@ export class LambdaError extends Error {
     this.code = code;
   }
 }
+
+/** One log line for any thrown value: `Name: message` for errors. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -15,6 +15,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from './dynamoClient.ts';
 import { tableName } from './env.ts';
+import { describeError } from './errors.ts';
 import { productJson } from './productJson.ts';
 import type { ApiGatewayProxyEvent, ApiGatewayProxyResult } from './types.ts';
 
@@ -32,7 +33,7 @@ export async function handler(event: ApiGatewayProxyEvent): Promise<ApiGatewayPr
     if (!Item) return { statusCode: 404, body: 'Product not found' };
     return { statusCode: 200, body: productJson(Item) };
   } catch (error) {
-    console.error(`GetItem ${id} failed:`, error);
+    console.error(`GetItem ${id} from ${tableName()} failed: ${describeError(error)}`);
     return { statusCode: 500, body: 'Internal server error' };
   }
 }

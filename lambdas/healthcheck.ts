@@ -7,10 +7,10 @@
  * body is a literal. It touches no AWS service: during the drill it fails
  * only because API Gateway's Lambda Invoke is faulted.
  */
-import type { ApiGatewayProxyResult } from './types.ts';
+import type { ApiGatewayProxyEvent, ApiGatewayProxyResult } from './types.ts';
 
 export const HEALTHY_BODY = '{"message": "Success"}';
 
-export async function handler(): Promise<ApiGatewayProxyResult> {
+export async function handler(_event?: ApiGatewayProxyEvent): Promise<ApiGatewayProxyResult> {
   return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: HEALTHY_BODY };
 }

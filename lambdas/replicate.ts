@@ -21,10 +21,10 @@
  * Env: TARGET_REGION (required; the Java hard-coded eu-central-1),
  * TABLE_NAME (default `Products`), REPLICATE_REMOVES (default off).
  */
-import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from './dynamoClient.ts';
 import { requireEnv, tableName } from './env.ts';
-import { LambdaError, LambdaErrorCode } from './errors.ts';
+import { describeError, LambdaError, LambdaErrorCode } from './errors.ts';
 import type { DynamoDBStreamEvent, DynamoDBStreamRecord } from './types.ts';
 
 export async function handler(event: DynamoDBStreamEvent): Promise<string> {
@@ -35,14 +35,14 @@ export async function handler(event: DynamoDBStreamEvent): Promise<string> {
   const records = event.Records ?? [];
 
   for (const record of records) {
-    const command = toCommand(record, table, replicateRemoves);
-    if (!command) continue;
+    const write = toWrite(record, table, replicateRemoves);
+    if (!write) continue;
     try {
-      await client.send(command);
+      await write(client);
     } catch (error) {
       throw new LambdaError(
         LambdaErrorCode.ReplicationFailed,
-        `replicating ${record.eventName} ${record.eventID} to ${table} in ${region} failed: ${describe(error)}`,
+        `replicating ${record.eventName} ${record.eventID} to ${table} in ${region} failed: ${describeError(error)}`,
         { cause: error },
       );
     }
@@ -50,11 +50,10 @@ export async function handler(event: DynamoDBStreamEvent): Promise<string> {
   return `Successfully processed ${records.length} records.`;
 }
 
-function toCommand(
-  record: DynamoDBStreamRecord,
-  table: string,
-  replicateRemoves: boolean,
-): PutItemCommand | DeleteItemCommand | undefined {
+/** The standby-side write for one record, or undefined when the record is not replicated. */
+type StandbyWrite = (client: DynamoDBClient) => Promise<unknown>;
+
+function toWrite(record: DynamoDBStreamRecord, table: string, replicateRemoves: boolean): StandbyWrite | undefined {
   switch (record.eventName) {
     case 'INSERT':
     case 'MODIFY': {
@@ -67,15 +66,12 @@ function toCommand(
             'the stream must use NEW_IMAGE or NEW_AND_OLD_IMAGES',
         );
       }
-      return new PutItemCommand({ TableName: table, Item: image });
+      return (client) => client.send(new PutItemCommand({ TableName: table, Item: image }));
     }
     case 'REMOVE':
-      return replicateRemoves ? new DeleteItemCommand({ TableName: table, Key: record.dynamodb.Keys }) : undefined;
+      if (!replicateRemoves) return undefined;
+      return (client) => client.send(new DeleteItemCommand({ TableName: table, Key: record.dynamodb.Keys }));
     default:
       return undefined;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
