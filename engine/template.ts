@@ -192,3 +192,9 @@ export function pathsOf(expr: Expr): Array<Extract<Expr, { kind: 'path' }>> {
       return [];
   }
 }
+
+/** Keys of `${{ target.<k> }}` (see engine/target.ts). */
+export const TARGET_KEYS = ['kind', 'endpoint', 'host', 'port', 'dnsHost', 'dnsPort', 'timeScale'] as const;
+
+/** Keys of `${{ run.<k> }}`. */
+export const RUN_KEYS = ['id', 'dir', 'workflowDir', 'startedAt'] as const;

@@ -94,6 +94,12 @@ export interface StepDefinition<TParams = Record<string, unknown>, TOutputs = Re
   outputs?: JsonSchema;
   run(params: TParams, ctx: StepContext): Promise<TOutputs>;
   rollback?(params: TParams, ctx: StepContext, outputs: TOutputs | undefined): Promise<void>;
+  /**
+   * Whether the step calls AWS through `ctx.target` (default true). Generic steps (`wait`,
+   * `fail`, `writeFile`) set it to false so that a workflow made only of them never starts the
+   * embedded emulator.
+   */
+  needsTarget?: boolean;
 }
 
 /**

@@ -1,0 +1,85 @@
+import type { AnyStepDefinition, Clock, StepContext } from './types.ts';
+import { InterruptedError, StepFailedError, StepTimeoutError } from './errors.ts';
+import { retryDelay, shouldRetry, type RetryPolicy } from './retry.ts';
+
+/** Hooks the runner uses to journal and display attempts. */
+export interface AttemptHooks {
+  onRetry(attempt: number, delayMs: number, error: unknown): void;
+}
+
+/** What {@link executeStep} needs. */
+export interface ExecuteOptions {
+  definition: AnyStepDefinition;
+  params: unknown;
+  /** The context minus the per-attempt fields. */
+  context: Omit<StepContext, 'signal' | 'attempt'>;
+  clock: Clock;
+  /** Aborted when the step must stop (interrupt, or its state was left). Never retried. */
+  signal: AbortSignal;
+  retry: RetryPolicy;
+  timeoutMs?: number;
+  hooks: AttemptHooks;
+}
+
+/** Result of {@link executeStep}. */
+export type ExecuteResult =
+  | { ok: true; outputs: unknown; attempts: number }
+  | { ok: false; error: Error; attempts: number; aborted: boolean };
+
+/**
+ * Runs a step with its retry policy and per-attempt timeout, both on the injected clock.
+ * Each attempt gets its own AbortSignal, aborted on timeout (reason: StepTimeoutError) or
+ * when `signal` aborts. An attempt that ignores its signal is abandoned (its promise is left
+ * to settle in the background) so a timeout always ends the attempt.
+ */
+export async function executeStep(options: ExecuteOptions): Promise<ExecuteResult> {
+  const { definition, clock, signal, retry, timeoutMs } = options;
+  for (let attempt = 1; ; attempt++) {
+    if (signal.aborted) return aborted(signal, attempt - 1);
+    const controller = new AbortController();
+    const stopTimer = new AbortController();
+    const forward = () => controller.abort(signal.reason ?? new InterruptedError());
+    signal.addEventListener('abort', forward, { once: true });
+    if (timeoutMs !== undefined) {
+      clock.sleep(timeoutMs, stopTimer.signal).then(
+        () => controller.abort(new StepTimeoutError(options.context.stepId, timeoutMs)),
+        () => undefined,
+      );
+    }
+    let error: unknown;
+    try {
+      const run = definition.run(options.params, { ...options.context, signal: controller.signal, attempt });
+      const outputs = await Promise.race([run, rejectOnAbort(controller.signal)]);
+      return { ok: true, outputs: outputs ?? {}, attempts: attempt };
+    } catch (caught) {
+      error = controller.signal.aborted ? controller.signal.reason : caught;
+    } finally {
+      stopTimer.abort();
+      signal.removeEventListener('abort', forward);
+    }
+    if (signal.aborted) return aborted(signal, attempt);
+    if (!shouldRetry(retry, attempt, error)) {
+      return { ok: false, error: new StepFailedError(options.context.stepId, attempt, { cause: error }), attempts: attempt, aborted: false };
+    }
+    const delay = retryDelay(retry, attempt);
+    options.hooks.onRetry(attempt, delay, error);
+    try {
+      await clock.sleep(delay, signal);
+    } catch {
+      return aborted(signal, attempt);
+    }
+  }
+}
+
+function aborted(signal: AbortSignal, attempts: number): ExecuteResult {
+  const reason: unknown = signal.reason;
+  const error = reason instanceof Error ? reason : new InterruptedError();
+  return { ok: false, error, attempts, aborted: true };
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}

@@ -1,0 +1,157 @@
+import type { ClientConstructor, Target } from './types.ts';
+import { TargetError, UsageError } from './errors.ts';
+
+/**
+ * Targets: where a workflow's AWS calls go. `embedded` starts this project's emulator
+ * in-process (lazily: only when the run has a step that needs it), `endpoint` uses a running
+ * LocalStack-compatible endpoint, `aws` the default credential chain.
+ */
+
+/** Emulated seconds per wall second for the embedded target unless `--time-scale` says. */
+export const DEFAULT_TIME_SCALE = 1;
+
+/** Target kinds, as `--target` accepts them. */
+export const TargetKind = { EMBEDDED: 'embedded', ENDPOINT: 'endpoint', AWS: 'aws' } as const;
+export type TargetKind = (typeof TargetKind)[keyof typeof TargetKind];
+
+/** Options from the command line. */
+export interface TargetOptions {
+  kind?: TargetKind;
+  endpoint?: string;
+  /** `HOST:PORT` of the DNS server answering for the target's zones. */
+  dns?: string;
+  timeScale?: number;
+}
+
+/** A started target plus how to release it. */
+export interface TargetSession {
+  kind: TargetKind;
+  /** The target, starting the embedded emulator on first call. */
+  acquire(): Promise<Target>;
+  /** A target usable without starting anything; `client()` throws (for runs without AWS steps). */
+  idle(): Target;
+  /** Plain description for the journal and reports. */
+  describe(): Record<string, unknown>;
+  /** Stops the embedded emulator if it was started. */
+  close(): Promise<void>;
+}
+
+/** The emulator module's contract (emulator/index.ts, written separately). */
+interface EmulatorModule {
+  startEmulator(options: { host?: string; port?: number; dnsPort?: number; timeScale?: number }): Promise<{
+    endpoint: string;
+    port: number;
+    host: string;
+    dns: { host: string; port: number };
+    timeScale: number;
+    stop(): Promise<void>;
+    reset(): Promise<void>;
+  }>;
+}
+
+const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** Validates command-line target options and returns a session. */
+export function createTargetSession(options: TargetOptions = {}): TargetSession {
+  const kind: TargetKind = options.kind ?? (options.endpoint ? TargetKind.ENDPOINT : TargetKind.EMBEDDED);
+  if (!Object.values(TargetKind).includes(kind)) throw new UsageError(`--target must be embedded, endpoint or aws, got '${String(kind)}'`);
+  if (options.endpoint && kind !== TargetKind.ENDPOINT) throw new UsageError(`--endpoint cannot be combined with --target ${kind}`);
+  if (kind === TargetKind.ENDPOINT && !options.endpoint) throw new UsageError('--target endpoint needs --endpoint URL');
+  if (options.endpoint && !/^https?:\/\/[^/]+/.test(options.endpoint)) throw new UsageError(`--endpoint must be an http(s) URL, got '${options.endpoint}'`);
+  const dns = options.dns === undefined ? undefined : parseHostPort(options.dns);
+  const timeScale = options.timeScale ?? (kind === TargetKind.EMBEDDED ? DEFAULT_TIME_SCALE : 1);
+  if (!(timeScale > 0)) throw new UsageError('--time-scale must be a positive number');
+  if (kind !== TargetKind.EMBEDDED && options.timeScale !== undefined && options.timeScale !== 1) {
+    throw new UsageError('--time-scale only applies to the embedded target');
+  }
+
+  let started: Promise<Target> | undefined;
+  let stop: (() => Promise<void>) | undefined;
+  let description: Record<string, unknown> = { kind, timeScale, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(dns ? { dns } : {}) };
+
+  const start = async (): Promise<Target> => {
+    if (kind === TargetKind.AWS) return makeTarget(kind, undefined, undefined, 1, false);
+    if (kind === TargetKind.ENDPOINT) return makeTarget(kind, options.endpoint, dns, 1, true);
+    let mod: EmulatorModule;
+    try {
+      mod = (await import('../emulator/index.ts')) as unknown as EmulatorModule;
+    } catch (error) {
+      throw new TargetError('the embedded emulator is not available (emulator/index.ts failed to load); use --endpoint URL or --target aws', { cause: error });
+    }
+    if (typeof mod.startEmulator !== 'function') throw new TargetError('emulator/index.ts does not export startEmulator');
+    let emulator;
+    try {
+      emulator = await mod.startEmulator({ host: '127.0.0.1', port: 0, dnsPort: 0, timeScale });
+    } catch (error) {
+      throw new TargetError(`the embedded emulator failed to start: ${(error as Error).message}`, { cause: error });
+    }
+    stop = () => emulator.stop();
+    description = { kind, timeScale: emulator.timeScale, endpoint: emulator.endpoint, dns: emulator.dns };
+    return makeTarget(kind, emulator.endpoint, emulator.dns, emulator.timeScale, true);
+  };
+
+  return {
+    kind,
+    acquire: () => (started ??= start()),
+    idle: () => ({
+      kind,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(dns ? { dns } : {}),
+      timeScale,
+      client() {
+        throw new TargetError('this run did not prepare a target: no step declared that it needs AWS (needsTarget)');
+      },
+      values: { kind, timeScale, ...(options.endpoint ? { endpoint: options.endpoint } : {}) },
+    }),
+    describe: () => description,
+    close: async () => {
+      const s = stop;
+      stop = undefined;
+      if (s) await s();
+    },
+  };
+}
+
+function makeTarget(
+  kind: TargetKind,
+  endpoint: string | undefined,
+  dns: { host: string; port: number } | undefined,
+  timeScale: number,
+  dummyCredentials: boolean,
+): Target {
+  const cache = new Map<unknown, Map<string, unknown>>();
+  const url = endpoint ? new URL(endpoint) : undefined;
+  return {
+    kind,
+    ...(endpoint ? { endpoint } : {}),
+    ...(dns ? { dns } : {}),
+    timeScale,
+    client<T>(ctor: ClientConstructor<T>, region: string): T {
+      let byRegion = cache.get(ctor);
+      if (!byRegion) cache.set(ctor, (byRegion = new Map()));
+      let client = byRegion.get(region) as T | undefined;
+      if (!client) {
+        client = new ctor({ region, ...(endpoint ? { endpoint } : {}), ...(dummyCredentials ? { credentials: DUMMY_CREDENTIALS } : {}) });
+        byRegion.set(region, client);
+      }
+      return client;
+    },
+    values: {
+      kind,
+      endpoint,
+      host: url?.hostname,
+      port: url ? Number(url.port || (url.protocol === 'https:' ? 443 : 80)) : undefined,
+      dnsHost: dns?.host,
+      dnsPort: dns?.port,
+      timeScale,
+    },
+  };
+}
+
+/** Parses `HOST:PORT` (IPv6 as `[::1]:53`). */
+export function parseHostPort(value: string): { host: string; port: number } {
+  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port < 1 || port > 65535) throw new UsageError(`--dns expects HOST:PORT, got '${value}'`);
+  return { host: m[1]!, port };
+}

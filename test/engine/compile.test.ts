@@ -1,0 +1,131 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compileWorkflow, compileConfig } from '../../engine/compile.ts';
+import { toDot, toMermaid } from '../../engine/graph.ts';
+import { events, gate, startYaml, workflowFrom } from '../helpers/engine.ts';
+
+const compile = suite('compile');
+compile.before.each(() => {
+  events.length = 0;
+});
+
+const PARALLEL = `name: p
+steps:
+  - { id: a, type: record }
+  - id: block
+    parallel:
+      left:
+        - { id: l1, type: record, params: { gate: left } }
+        - { id: l2, type: record }
+      right:
+        - { id: r1, type: record, params: { gate: right } }
+  - { id: z, type: record, params: { value: "\${{ steps.l2.outputs.stepId }}+\${{ steps.r1.outputs.stepId }}" } }
+`;
+
+compile('the config is plain data: sequential states, a parallel state, an onError on every invoke', () => {
+  const config = compileConfig(workflowFrom(PARALLEL));
+  assert.equal(JSON.parse(JSON.stringify(config)), config, 'JSON round-trip loses nothing');
+  const running = config.states!.running!;
+  assert.equal(Object.keys(running.states!), ['a', 'block', 'z', '__done']);
+  assert.is(running.states!.block!.type, 'parallel');
+  assert.equal(Object.keys(running.states!.block!.states!), ['left', 'right']);
+  assert.is(running.states!.a!.invoke!.onDone.target, 'block');
+  assert.equal(Object.keys(config.states!.compensating!.states!), ['undo_z', 'undo_r1', 'undo_l2', 'undo_l1', 'undo_a', '__done']);
+  let invokes = 0;
+  const walk = (node: typeof config) => {
+    if (node.invoke) {
+      invokes++;
+      assert.ok(node.invoke.onError.target, `${node.invoke.id} has onError`);
+    }
+    for (const child of Object.values(node.states ?? {})) walk(child as typeof config);
+  };
+  walk(config);
+  assert.is(invokes, 10, '5 steps + 5 compensations');
+});
+
+compile('cleanup: never sends errors straight to failed; always compensates after success', () => {
+  const never = compileConfig(workflowFrom('name: n\ncleanup: never\nsteps:\n  - { id: a, type: record }\n'));
+  assert.is(never.states!.running!.states!.a!.invoke!.onError.target, '#wf-failed');
+  const always = compileConfig(workflowFrom('name: n\ncleanup: always\nsteps:\n  - { id: a, type: record }\n'));
+  assert.is(always.states!.running!.onDone!.target, 'compensating');
+});
+
+compile('steps run in document order and outputs flow between them', async () => {
+  const { handle } = startYaml(`name: seq
+steps:
+  - { id: one, type: record, params: { value: 1 } }
+  - { id: two, type: record, params: { value: "\${{ steps.one.outputs.value }}" } }
+  - { id: three, type: record, params: { value: "\${{ steps.two.outputs.value }}-x" } }
+outputs:
+  typed: "\${{ steps.two.outputs.value }}"
+  text: "\${{ steps.three.outputs.value }}"
+`);
+  const report = await handle.done;
+  assert.is(report.exitCode, 0);
+  assert.equal(events, ['run:one', 'end:one', 'run:two', 'end:two', 'run:three', 'end:three']);
+  assert.equal(report.outputs, { typed: 1, text: '1-x' });
+});
+
+compile('parallel branches run concurrently and the block waits for all of them', async () => {
+  const { handle } = startYaml(PARALLEL);
+  const left = gate('left');
+  const right = gate('right');
+  while (!events.includes('run:r1')) await new Promise((r) => setImmediate(r));
+  assert.equal(events.slice(0, 4).sort(), ['end:a', 'run:a', 'run:l1', 'run:r1'].sort(), 'both branches started before either finished');
+  right.release();
+  while (!events.includes('end:r1')) await new Promise((r) => setImmediate(r));
+  assert.not.ok(events.includes('run:z'), 'z waits for the left branch');
+  left.release();
+  const report = await handle.done;
+  assert.is(report.exitCode, 0);
+  assert.equal(events.slice(-2), ['run:z', 'end:z']);
+  assert.ok(events.indexOf('run:l2') > events.indexOf('end:l1'), 'a branch is sequential');
+});
+
+compile('if: skips a step (not compensated) and evaluates templates', async () => {
+  const { handle } = startYaml(`name: cond
+inputs: { go: false, mode: full }
+steps:
+  - { id: skipped, type: record, if: "\${{ inputs.go }}" }
+  - { id: ran, type: record, if: "\${{ inputs.mode == 'full' }}" }
+  - { id: boom, type: record, params: { fail: true } }
+`);
+  const report = await handle.done;
+  assert.is(report.exitCode, 1);
+  assert.equal(report.steps.map((s) => s.status), ['skipped', 'succeeded', 'failed']);
+  assert.equal(events, ['run:ran', 'end:ran', 'run:boom', 'undo:boom', 'undo:ran']);
+});
+
+compile('a failure in one parallel branch aborts the other and compensates both', async () => {
+  const { handle } = startYaml(`name: pf
+steps:
+  - id: block
+    parallel:
+      slow:
+        - { id: hang, type: fail, params: { hang: true } }
+      fast:
+        - { id: bad, type: record, params: { fail: true } }
+`);
+  const report = await handle.done;
+  assert.is(report.exitCode, 1);
+  const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
+  assert.is(byId.hang!.status, 'aborted');
+  assert.is(byId.bad!.status, 'failed');
+  assert.is(byId.hang!.compensation?.status, 'succeeded');
+  assert.is(byId.bad!.compensation?.status, 'succeeded');
+});
+
+compile('graph renders Mermaid and DOT from the config', () => {
+  const { config } = compileWorkflow(workflowFrom(PARALLEL));
+  const mermaid = toMermaid(config);
+  assert.ok(mermaid.startsWith('stateDiagram-v2\n'));
+  assert.match(mermaid, /state "block" as running__block \{/);
+  assert.match(mermaid, /\n\s+--\n/, 'parallel regions separated');
+  assert.match(mermaid, /running__a --> compensating : error/);
+  const dot = toDot(config);
+  assert.ok(dot.startsWith('digraph workflow {'));
+  assert.match(dot, /subgraph cluster_running__block \{/);
+  assert.match(dot, /running__a -> running__block__entry \[label="done"\]/);
+});
+
+compile.run();

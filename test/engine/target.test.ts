@@ -1,0 +1,73 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createTargetSession, parseHostPort, type TargetSession } from '../../engine/target.ts';
+import { UsageError } from '../../engine/errors.ts';
+import { defineStep } from '../../steps/define.ts';
+import { StepRegistry } from '../../engine/registry.ts';
+import { steps } from '../../steps/index.ts';
+import { parseWorkflow } from '../../engine/load.ts';
+import { runWorkflow } from '../../engine/run.ts';
+import { tmp } from '../helpers/engine.ts';
+import type { ClientConfig } from '../../engine/types.ts';
+
+const target = suite('target');
+
+class FakeClient {
+  constructor(readonly config: ClientConfig) {}
+}
+
+target('endpoint target builds clients with the endpoint and dummy credentials, cached per ctor+region', async () => {
+  const session = createTargetSession({ endpoint: 'http://127.0.0.1:4566', dns: '127.0.0.1:5353' });
+  const t = await session.acquire();
+  const a = t.client(FakeClient, 'us-east-1');
+  assert.equal(a.config, { region: 'us-east-1', endpoint: 'http://127.0.0.1:4566', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  assert.is(t.client(FakeClient, 'us-east-1'), a);
+  assert.is.not(t.client(FakeClient, 'eu-central-1'), a);
+  assert.equal(t.values, { kind: 'endpoint', endpoint: 'http://127.0.0.1:4566', host: '127.0.0.1', port: 4566, dnsHost: '127.0.0.1', dnsPort: 5353, timeScale: 1 });
+});
+
+target('aws target uses the default credential chain', async () => {
+  const t = await createTargetSession({ kind: 'aws' }).acquire();
+  assert.equal(t.client(FakeClient, 'eu-central-1').config, { region: 'eu-central-1' });
+});
+
+target('bad target options are usage errors', () => {
+  const bad = [{ kind: 'mars' as never }, { kind: 'aws' as const, endpoint: 'http://x:1' }, { kind: 'endpoint' as const }, { endpoint: 'localhost:4566' }, { timeScale: 0 }, { kind: 'aws' as const, timeScale: 5 }];
+  for (const options of bad) assert.throws(() => createTargetSession(options), (e: unknown) => e instanceof UsageError, JSON.stringify(options));
+  assert.equal(parseHostPort('[::1]:53'), { host: '::1', port: 53 });
+  assert.throws(() => parseHostPort('nope'), (e: unknown) => e instanceof UsageError);
+});
+
+function spySession(): TargetSession & { acquired: number } {
+  const real = createTargetSession({ endpoint: 'http://127.0.0.1:9' });
+  const spy = {
+    ...real,
+    acquired: 0,
+    acquire: async () => {
+      spy.acquired++;
+      return real.acquire();
+    },
+  };
+  return spy;
+}
+
+target('a workflow of generic steps never acquires the target; a step that needs AWS does', async () => {
+  const aws = defineStep<Record<string, never>, { endpoint: string }>({
+    type: 'awsThing',
+    description: 'pretends to call AWS',
+    params: { type: 'object' },
+    run: async (_, ctx) => ({ endpoint: String(ctx.target.values.endpoint) }),
+  });
+  const registry = new StepRegistry([...steps, aws]);
+  const generic = spySession();
+  const wf1 = parseWorkflow('name: g\nsteps:\n  - { id: w, type: wait, params: { ms: 0 } }\n', 'g.yaml', registry);
+  assert.is((await runWorkflow({ workflow: wf1, registry, target: generic, stateDir: tmp(), fsync: false })).exitCode, 0);
+  assert.is(generic.acquired, 0);
+  const needs = spySession();
+  const wf2 = parseWorkflow('name: a\nsteps:\n  - { id: x, type: awsThing }\noutputs: { e: "${{ steps.x.outputs.endpoint }}" }\n', 'a.yaml', registry);
+  const report = await runWorkflow({ workflow: wf2, registry, target: needs, stateDir: tmp(), fsync: false });
+  assert.is(needs.acquired, 1);
+  assert.equal(report.outputs, { e: 'http://127.0.0.1:9' });
+});
+
+target.run();

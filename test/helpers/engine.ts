@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineStep } from '../../steps/define.ts';
+import { steps } from '../../steps/index.ts';
+import { StepRegistry } from '../../engine/registry.ts';
+import { parseWorkflow } from '../../engine/load.ts';
+import { startRun, type RunHandle, type RunOptions } from '../../engine/run.ts';
+import { createTargetSession } from '../../engine/target.ts';
+import type { Clock } from '../../engine/types.ts';
+import type { Workflow } from '../../engine/workflow.ts';
+import { resolveInputs } from '../../engine/inputs.ts';
+
+/** Repository root. */
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** A fresh temporary folder. */
+export function tmp(prefix = 'engine-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Shared event log of the `record` test step. */
+export const events: string[] = [];
+
+interface RecordParams {
+  fail?: boolean;
+  rollbackFail?: boolean;
+  value?: unknown;
+  gate?: string;
+}
+
+/** Promises that `record` steps with `gate: name` wait for (released by tests). */
+export const gates = new Map<string, { promise: Promise<void>; release(): void }>();
+
+/** Creates (or returns) a gate. */
+export function gate(name: string): { promise: Promise<void>; release(): void } {
+  let g = gates.get(name);
+  if (!g) {
+    let release!: () => void;
+    const promise = new Promise<void>((r) => (release = r));
+    g = { promise, release };
+    gates.set(name, g);
+  }
+  return g;
+}
+
+/** A test-only step: logs `run:<id>` / `undo:<id>`, can fail, and echoes `value` as `outputs.value`. */
+export const recordStep = defineStep<RecordParams, { value: unknown; stepId: string }>({
+  type: 'record',
+  description: 'test step',
+  needsTarget: false,
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { fail: { type: 'boolean' }, rollbackFail: { type: 'boolean' }, value: {}, gate: { type: 'string' } },
+  },
+  outputs: { type: 'object', properties: { value: {}, stepId: { type: 'string' } } },
+  run: async (p, ctx) => {
+    events.push(`run:${ctx.stepId}`);
+    if (p.gate) await gate(p.gate).promise;
+    if (p.fail) throw new Error(`${ctx.stepId} failed`);
+    events.push(`end:${ctx.stepId}`);
+    return { value: p.value, stepId: ctx.stepId };
+  },
+  rollback: async (p, ctx) => {
+    events.push(`undo:${ctx.stepId}`);
+    if (p.rollbackFail) throw new Error(`undo ${ctx.stepId} failed`);
+  },
+});
+
+/** The real registry plus the `record` test step. */
+export function testRegistry(): StepRegistry {
+  return new StepRegistry([...steps, recordStep]);
+}
+
+/** Loads a workflow from YAML text written to a temp folder. */
+export function workflowFrom(yaml: string, dir = tmp()): Workflow {
+  const file = join(dir, 'workflow.yaml');
+  writeFileSync(file, yaml);
+  return parseWorkflow(yaml, file, testRegistry());
+}
+
+/** Starts a run of YAML text with a temp state dir; returns the handle and the state dir. */
+export function startYaml(
+  yaml: string,
+  options: { clock?: Clock; inputs?: Record<string, string>; dir?: string } & Partial<RunOptions> = {},
+): { handle: RunHandle; stateDir: string; workflow: Workflow } {
+  const dir = options.dir ?? tmp();
+  const workflow = workflowFrom(yaml, dir);
+  const stateDir = join(dir, 'state');
+  const handle = startRun({
+    workflow,
+    registry: testRegistry(),
+    target: createTargetSession(),
+    stateDir,
+    ...options,
+    inputs: resolveInputs(workflow.inputs, options.inputs ?? {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  return { handle, stateDir, workflow };
+}
+
+/** Result of a spawned CLI. */
+export interface Spawned {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns `node bin/engine.js ...args`; `onStart` receives the child to signal it. */
+export function spawnEngine(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; onStart?: (child: ReturnType<typeof spawn>) => void } = {},
+): Promise<Spawned> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/engine.js'), ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+    options.onStart?.(child);
+  });
+}
+
+/** Polls `check` (for spawned processes only) until it returns true or `timeoutMs` passes. */
+export async function waitUntil(check: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
