@@ -1,4 +1,50 @@
 import type { ServiceFactory } from '../types.ts';
+import { deploymentOperations } from './deploymentOperations.ts';
+import { createExecuteApiRoute } from './executeApi.ts';
+import { integrationOperations } from './integrationOperations.ts';
+import { methodOperations } from './methodOperations.ts';
+import { resourceOperations } from './resourceOperations.ts';
+import { restApiOperations, type ApiGatewayContext } from './restApiOperations.ts';
+import { stageOperations } from './stageOperations.ts';
+import { ApiGatewayStore } from './store.ts';
 
-// Placeholder until the service lands: registers nothing, so requests get the gateway's 404.
-export const createApiGateway: ServiceFactory = () => ({});
+/**
+ * API Gateway REST (v1), restJson1, signing name `apigateway`.
+ *
+ * Control plane (regional; ids unique across regions; LocalStack's `_custom_id_` tag):
+ * CreateRestApi, GetRestApi, GetRestApis, UpdateRestApi, DeleteRestApi ·
+ * GetResources, GetResource, CreateResource, DeleteResource ·
+ * PutMethod, GetMethod, UpdateMethod, DeleteMethod, PutMethodResponse, GetMethodResponse,
+ * DeleteMethodResponse · PutIntegration, GetIntegration, DeleteIntegration,
+ * PutIntegrationResponse, GetIntegrationResponse, DeleteIntegrationResponse ·
+ * CreateDeployment, GetDeployments, GetDeployment, DeleteDeployment ·
+ * CreateStage, GetStage, GetStages, UpdateStage, DeleteStage.
+ * Anything else answers the gateway's 501.
+ *
+ * Data plane (`executeApi.ts`): `<id>.execute-api.<host>/<stage>/<path>` by Host header,
+ * `/_aws/execute-api/<id>/<stage>/<path>`, `/restapis/<id>/<stage>/_user_request_/<path>`;
+ * AWS_PROXY (Lambda) and MOCK integrations.
+ */
+export const createApiGateway: ServiceFactory = (runtime) => {
+  const store = new ApiGatewayStore();
+  const context: ApiGatewayContext = { store, clock: runtime.clock };
+  return {
+    descriptor: {
+      name: 'apigateway',
+      signingNames: ['apigateway'],
+      protocol: 'restJson',
+      jsonErrorStyle: 'message',
+      pathPrefixes: ['/restapis'],
+      operations: [
+        ...restApiOperations(context),
+        ...resourceOperations(context),
+        ...methodOperations(context),
+        ...integrationOperations(context),
+        ...deploymentOperations(context),
+        ...stageOperations(context),
+      ],
+    },
+    rawRoutes: [createExecuteApiRoute(runtime, store)],
+    reset: () => store.reset(),
+  };
+};

@@ -1,0 +1,88 @@
+import type { Operation } from '../types.ts';
+import { badRequest, deploymentNotFound } from './errors.ts';
+import type { DeploymentRecord, RestApiRecord } from './model.ts';
+import { optionalString, param, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
+import { toDeployment } from './shapes.ts';
+import { randomId } from './store.ts';
+import { putStage, validateStageName } from './stageOperations.ts';
+
+/**
+ * Deployments freeze the API: the data plane routes a stage against its deployment's
+ * snapshot, so changes made after CreateDeployment need a new deployment (AWS semantics;
+ * some emulators route against live state instead, emulator-peers.md §4).
+ */
+export function deploymentOperations({ store, clock }: ApiGatewayContext): Operation[] {
+  return [
+    {
+      name: 'CreateDeployment',
+      http: { method: 'POST', path: '/restapis/{restApiId}/deployments', status: 201 },
+      handler(input, ctx) {
+        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const stageName = optionalString(input.stageName);
+        if (stageName) validateStageName(stageName);
+        const methods = [...api.resources.values()].flatMap((r) => Object.values(r.methods));
+        if (methods.length === 0) throw badRequest("The REST API doesn't contain any methods");
+        if (methods.some((m) => !m.integration)) throw badRequest('No integration defined for method');
+        const deployment: DeploymentRecord = {
+          id: newDeploymentId(api),
+          description: optionalString(input.description),
+          createdDate: clock.now(),
+          resources: structuredClone([...api.resources.values()]),
+        };
+        api.deployments.set(deployment.id, deployment);
+        if (stageName) {
+          // An existing stage moves to the new deployment; a new one is created.
+          const existing = api.stages.get(stageName);
+          putStage(api, clock.now(), {
+            stageName,
+            deploymentId: deployment.id,
+            description: optionalString(input.stageDescription) ?? existing?.description,
+            variables: input.variables === undefined ? existing?.variables : readStringMap(input.variables),
+            tracingEnabled: typeof input.tracingEnabled === 'boolean' ? input.tracingEnabled : existing?.tracingEnabled,
+            cacheClusterEnabled:
+              typeof input.cacheClusterEnabled === 'boolean' ? input.cacheClusterEnabled : existing?.cacheClusterEnabled,
+          });
+        }
+        return toDeployment(deployment);
+      },
+    },
+    {
+      name: 'GetDeployments',
+      http: { method: 'GET', path: '/restapis/{restApiId}/deployments' },
+      handler(input, ctx) {
+        const api = store.get(ctx.region, param(input, 'restApiId'));
+        return { item: [...api.deployments.values()].map(toDeployment) };
+      },
+    },
+    {
+      name: 'GetDeployment',
+      http: { method: 'GET', path: '/restapis/{restApiId}/deployments/{deploymentId}' },
+      handler(input, ctx) {
+        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const deployment = api.deployments.get(param(input, 'deploymentId'));
+        if (!deployment) throw deploymentNotFound();
+        return toDeployment(deployment);
+      },
+    },
+    {
+      name: 'DeleteDeployment',
+      http: { method: 'DELETE', path: '/restapis/{restApiId}/deployments/{deploymentId}', status: 202 },
+      handler(input, ctx) {
+        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const deploymentId = param(input, 'deploymentId');
+        if (!api.deployments.has(deploymentId)) throw deploymentNotFound();
+        if ([...api.stages.values()].some((s) => s.deploymentId === deploymentId)) {
+          throw badRequest('Active stages pointing to this deployment must be moved or deleted');
+        }
+        api.deployments.delete(deploymentId);
+      },
+    },
+  ];
+}
+
+function newDeploymentId(api: RestApiRecord): string {
+  for (;;) {
+    const id = randomId(6);
+    if (!api.deployments.has(id)) return id;
+  }
+}

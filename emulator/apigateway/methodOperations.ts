@@ -1,0 +1,190 @@
+import type { Operation } from '../types.ts';
+import { badRequest, methodNotFound, requireString, responseNotFound } from './errors.ts';
+import { HTTP_METHODS, type MethodRecord, type RestApiRecord } from './model.ts';
+import { patchBoolean, patchMap, readPatchOperations, unescapePointer, type PatchOperation } from './patch.ts';
+import { getResource } from './resourceOperations.ts';
+import { optionalString, param, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
+import { toMethod, toMethodResponse } from './shapes.ts';
+
+/**
+ * Path templates name the method's verb `{method}`, not `{httpMethod}`: PutIntegration's body
+ * has its own `httpMethod` (the SDK's integrationHttpMethod) and path parameters would
+ * overwrite it when the gateway merges them into the input.
+ */
+export const METHOD_PATH = '/restapis/{restApiId}/resources/{resourceId}/methods/{method}';
+
+export function getMethod(api: RestApiRecord, resourceId: string, httpMethod: string): MethodRecord {
+  const method = getResource(api, resourceId).methods[httpMethod];
+  if (!method) throw methodNotFound();
+  return method;
+}
+
+export function methodOperations({ store }: ApiGatewayContext): Operation[] {
+  const methodOf = (input: Record<string, unknown>, region: string) =>
+    getMethod(store.get(region, param(input, 'restApiId')), param(input, 'resourceId'), param(input, 'method'));
+
+  return [
+    {
+      name: 'PutMethod',
+      http: { method: 'PUT', path: METHOD_PATH, status: 201 },
+      handler(input, ctx) {
+        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const resource = getResource(api, param(input, 'resourceId'));
+        const httpMethod = param(input, 'method');
+        if (!(HTTP_METHODS as readonly string[]).includes(httpMethod)) {
+          throw badRequest('Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY');
+        }
+        const authorizationType = requireString(input.authorizationType, 'putMethodInput', 'authorizationType').toUpperCase();
+        const requestParameters = readBooleanMap(input.requestParameters);
+        if (requestParameters) {
+          const names = new Set(Object.keys(requestParameters).map((k) => k.slice(k.lastIndexOf('.') + 1)));
+          if (names.size !== Object.keys(requestParameters).length) {
+            throw badRequest('Parameter names must be unique across querystring, header and path');
+          }
+        }
+        if ((authorizationType === 'CUSTOM' || authorizationType === 'COGNITO_USER_POOLS') && !input.authorizerId) {
+          throw badRequest(
+            'Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.',
+          );
+        }
+        // PutMethod replaces the method, integration and responses included, as on AWS.
+        const method: MethodRecord = {
+          httpMethod,
+          authorizationType,
+          authorizerId: optionalString(input.authorizerId),
+          apiKeyRequired: input.apiKeyRequired === true,
+          operationName: optionalString(input.operationName),
+          requestParameters,
+          requestModels: input.requestModels === undefined ? undefined : readStringMap(input.requestModels),
+          requestValidatorId: optionalString(input.requestValidatorId),
+          authorizationScopes: Array.isArray(input.authorizationScopes) ? input.authorizationScopes.map(String) : undefined,
+          methodResponses: {},
+        };
+        resource.methods[httpMethod] = method;
+        return toMethod(method);
+      },
+    },
+    {
+      name: 'GetMethod',
+      http: { method: 'GET', path: METHOD_PATH },
+      handler: (input, ctx) => toMethod(methodOf(input, ctx.region)),
+    },
+    {
+      name: 'UpdateMethod',
+      http: { method: 'PATCH', path: METHOD_PATH },
+      handler(input, ctx) {
+        const method = methodOf(input, ctx.region);
+        const next = { ...method };
+        for (const op of readPatchOperations(input)) applyMethodPatch(next, op);
+        Object.assign(method, next);
+        return toMethod(method);
+      },
+    },
+    {
+      name: 'DeleteMethod',
+      http: { method: 'DELETE', path: METHOD_PATH, status: 204 },
+      handler(input, ctx) {
+        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const resource = getResource(api, param(input, 'resourceId'));
+        const httpMethod = param(input, 'method');
+        if (!resource.methods[httpMethod]) throw methodNotFound();
+        delete resource.methods[httpMethod];
+      },
+    },
+    {
+      name: 'PutMethodResponse',
+      http: { method: 'PUT', path: `${METHOD_PATH}/responses/{statusCode}`, status: 201 },
+      handler(input, ctx) {
+        const method = methodOf(input, ctx.region);
+        const statusCode = param(input, 'statusCode');
+        if (!/^[1-5]\d\d$/.test(statusCode)) throw badRequest('Invalid Response status code specified');
+        const response = {
+          statusCode,
+          responseParameters: readBooleanMap(input.responseParameters),
+          responseModels: input.responseModels === undefined ? undefined : readStringMap(input.responseModels),
+        };
+        method.methodResponses[statusCode] = response;
+        return toMethodResponse(response);
+      },
+    },
+    {
+      name: 'GetMethodResponse',
+      http: { method: 'GET', path: `${METHOD_PATH}/responses/{statusCode}` },
+      handler(input, ctx) {
+        const response = methodOf(input, ctx.region).methodResponses[param(input, 'statusCode')];
+        if (!response) throw responseNotFound();
+        return toMethodResponse(response);
+      },
+    },
+    {
+      name: 'DeleteMethodResponse',
+      http: { method: 'DELETE', path: `${METHOD_PATH}/responses/{statusCode}`, status: 204 },
+      handler(input, ctx) {
+        const method = methodOf(input, ctx.region);
+        const statusCode = param(input, 'statusCode');
+        if (!method.methodResponses[statusCode]) throw responseNotFound();
+        delete method.methodResponses[statusCode];
+      },
+    },
+  ];
+}
+
+/** Paths UpdateMethod accepts per op (localstack `UPDATE_METHOD_PATCH_PATHS`, from AWS responses). */
+const PATCH_PATHS: Record<string, string[]> = {
+  add: ['/authorizationScopes', '/requestParameters/', '/requestModels/'],
+  remove: ['/authorizationScopes', '/requestParameters/', '/requestModels/'],
+  replace: [
+    '/authorizationType',
+    '/authorizerId',
+    '/apiKeyRequired',
+    '/operationName',
+    '/requestParameters/',
+    '/requestModels/',
+    '/requestValidatorId',
+  ],
+};
+const SUPPORTED_PATHS = [...new Set(Object.values(PATCH_PATHS).flat())];
+
+/**
+ * The seed tutorial's `update-method --patch-operations
+ * op=replace,path=/requestParameters/method.request.querystring.param,value=true` lands here:
+ * `replace` on a request parameter that does not exist yet adds it, as on AWS.
+ */
+function applyMethodPatch(method: MethodRecord, op: PatchOperation): void {
+  const { path } = op;
+  if (path.split('/').length > 3 || !SUPPORTED_PATHS.some((p) => path.startsWith(p))) {
+    throw badRequest(`Invalid patch path ${path}`);
+  }
+  if (!(PATCH_PATHS[op.op] ?? []).some((p) => path.startsWith(p))) {
+    const others = ['add', 'replace', 'remove'].filter((o) => o !== op.op && PATCH_PATHS[o]!.some((p) => path.startsWith(p)));
+    throw badRequest(`Invalid patch operation specified. Must be one of: [${others.join(', ')}]`);
+  }
+  if (path.startsWith('/requestParameters/')) {
+    const key = unescapePointer(path.slice('/requestParameters/'.length));
+    method.requestParameters = patchMap(method.requestParameters, op, key, patchBoolean(op.value));
+  } else if (path.startsWith('/requestModels/')) {
+    const key = unescapePointer(path.slice('/requestModels/'.length));
+    method.requestModels = patchMap(method.requestModels, op, key, op.value ?? '');
+  } else if (path === '/authorizationScopes') {
+    const scopes = new Set(method.authorizationScopes ?? []);
+    if (op.op === 'add' && op.value) scopes.add(op.value);
+    if (op.op === 'remove' && op.value) scopes.delete(op.value);
+    method.authorizationScopes = scopes.size > 0 ? [...scopes] : undefined;
+  } else if (path === '/authorizationType') {
+    method.authorizationType = (op.value ?? 'NONE').toUpperCase();
+  } else if (path === '/apiKeyRequired') {
+    method.apiKeyRequired = patchBoolean(op.value);
+  } else if (path === '/authorizerId') {
+    method.authorizerId = op.value || undefined;
+  } else if (path === '/operationName') {
+    method.operationName = op.value || undefined;
+  } else if (path === '/requestValidatorId') {
+    method.requestValidatorId = op.value || undefined;
+  }
+}
+
+function readBooleanMap(value: unknown): Record<string, boolean> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('Invalid map specified');
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === true || v === 'true']));
+}

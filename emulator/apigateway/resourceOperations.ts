@@ -1,0 +1,102 @@
+import type { Operation } from '../types.ts';
+import { badRequest, conflict, requireString, resourceNotFound } from './errors.ts';
+import type { ResourceRecord, RestApiRecord } from './model.ts';
+import { param, type ApiGatewayContext } from './restApiOperations.ts';
+import { toResource } from './shapes.ts';
+import { randomId } from './store.ts';
+
+/** AWS's rule for a path part: a literal, `{name}` or the greedy `{name+}`. */
+const PATH_PART = /^(?:[a-zA-Z0-9._-]+|\{[a-zA-Z0-9._-]+\+?\})$/;
+
+export const isVariablePart = (part: string | undefined): boolean => part !== undefined && part.startsWith('{');
+export const isGreedyPart = (part: string | undefined): boolean => part !== undefined && part.endsWith('+}');
+
+export function getResource(api: RestApiRecord, resourceId: string): ResourceRecord {
+  const resource = api.resources.get(resourceId);
+  if (!resource) throw resourceNotFound();
+  return resource;
+}
+
+export function resourceOperations({ store }: ApiGatewayContext): Operation[] {
+  return [
+    {
+      name: 'GetResources',
+      http: { method: 'GET', path: '/restapis/{restApiId}/resources' },
+      handler(input, ctx) {
+        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const embed = ctx.request.query.getAll('embed').flatMap((e) => e.split(',')).includes('methods');
+        return { item: [...api.resources.values()].map((r) => toResource(r, embed)) };
+      },
+    },
+    {
+      name: 'GetResource',
+      http: { method: 'GET', path: '/restapis/{restApiId}/resources/{resourceId}' },
+      handler(input, ctx) {
+        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const embed = ctx.request.query.getAll('embed').flatMap((e) => e.split(',')).includes('methods');
+        return toResource(getResource(api, param(input, 'resourceId')), embed);
+      },
+    },
+    {
+      name: 'CreateResource',
+      http: { method: 'POST', path: '/restapis/{restApiId}/resources/{parentId}', status: 201 },
+      handler(input, ctx) {
+        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const parent = getResource(api, param(input, 'parentId'));
+        const pathPart = requireString(input.pathPart, 'createResourceInput', 'pathPart');
+        // Checks in the order localstack's provider (validated against AWS) makes them.
+        if (isGreedyPart(parent.pathPart)) {
+          throw badRequest(`Cannot create a child of a resource with a greedy path variable: ${parent.pathPart}`);
+        }
+        const siblings = [...api.resources.values()].filter((r) => r.parentId === parent.id);
+        if (isVariablePart(pathPart)) {
+          const variable = siblings.find((s) => isVariablePart(s.pathPart));
+          if (variable) {
+            throw badRequest(
+              `A sibling (${variable.pathPart}) of this resource already has a variable path part -- only one is allowed`,
+            );
+          }
+        }
+        if (!PATH_PART.test(pathPart)) {
+          throw badRequest(
+            "Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace.",
+          );
+        }
+        if (siblings.some((s) => s.pathPart === pathPart)) {
+          throw conflict(`Another resource with the same parent already has this name: ${pathPart}`);
+        }
+        const resource: ResourceRecord = {
+          id: newResourceId(api),
+          parentId: parent.id,
+          pathPart,
+          path: parent.path === '/' ? `/${pathPart}` : `${parent.path}/${pathPart}`,
+          methods: {},
+        };
+        api.resources.set(resource.id, resource);
+        return toResource(resource, false);
+      },
+    },
+    {
+      name: 'DeleteResource',
+      http: { method: 'DELETE', path: '/restapis/{restApiId}/resources/{resourceId}', status: 202 },
+      handler(input, ctx) {
+        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const resource = getResource(api, param(input, 'resourceId'));
+        if (resource.id === api.rootResourceId) throw badRequest('Cannot delete the root resource');
+        // Children go with their parent, as on AWS.
+        const doomed = [resource.id];
+        for (let i = 0; i < doomed.length; i++) {
+          for (const r of api.resources.values()) if (r.parentId === doomed[i]) doomed.push(r.id);
+        }
+        for (const id of doomed) api.resources.delete(id);
+      },
+    },
+  ];
+}
+
+function newResourceId(api: RestApiRecord): string {
+  for (;;) {
+    const id = randomId(10);
+    if (!api.resources.has(id)) return id;
+  }
+}
