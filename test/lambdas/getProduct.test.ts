@@ -44,7 +44,7 @@ test('found: 200 with the tutorial body, byte for byte', async () => {
   const result = await get({ id: 'prod-1088' });
   assert.is(result.statusCode, 200);
   assert.is(result.body, SUPER_WIDGET_JSON);
-  assert.is(result.headers, undefined, 'the Java set no headers');
+  assert.equal(result.headers, { 'x-served-region': 'us-east-1' }, 'the serving region, nothing else');
 });
 
 test('found: price/name/description/id lead, other attributes follow, numbers stay strings', async () => {
@@ -55,7 +55,7 @@ test('found: price/name/description/id lead, other attributes follow, numbers st
 
 test('unknown id: 404 Product not found', async () => {
   const result = await get({ id: 'nope' });
-  assert.equal(result, { statusCode: 404, body: 'Product not found' });
+  assert.equal(result, { statusCode: 404, body: 'Product not found', headers: { 'x-served-region': 'us-east-1' } });
 });
 
 test('no query string at all: 400 instead of the Java NPE', async () => {
@@ -73,7 +73,7 @@ test('database error (table missing): 500 Internal server error', async () => {
   const restore = setEnv({ TABLE_NAME: 'NoSuchTable' });
   try {
     const result = await get({ id: 'prod-1088' });
-    assert.equal(result, { statusCode: 500, body: 'Internal server error' });
+    assert.equal(result, { statusCode: 500, body: 'Internal server error', headers: { 'x-served-region': 'us-east-1' } });
   } finally {
     restore();
   }

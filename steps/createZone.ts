@@ -1,0 +1,143 @@
+import {
+  ChangeResourceRecordSetsCommand,
+  CreateHostedZoneCommand,
+  DeleteHostedZoneCommand,
+  GetHostedZoneCommand,
+  ListHostedZonesByNameCommand,
+  Route53Client,
+  type ListHostedZonesByNameCommandOutput,
+} from '@aws-sdk/client-route-53';
+import { defineStep } from './define.ts';
+import type { StepContext } from '../engine/types.ts';
+import { ignoreNotFound, isAwsError } from './support/awsErrors.ts';
+import { idempotencyToken } from './support/callerReference.ts';
+import { bareZoneId } from './support/hostedZoneId.ts';
+import { listRecordSets } from './support/recordSets.ts';
+import { normalizeName } from './support/targetDns.ts';
+
+interface CreateZoneParams {
+  name: string;
+  callerReference?: string;
+}
+
+interface CreateZoneOutputs {
+  zoneId: string;
+  name: string;
+  nameServers: string[];
+  callerReference: string;
+}
+
+/** Route 53 is global; its API lives in us-east-1. */
+const ROUTE53_REGION = 'us-east-1';
+
+/**
+ * `aws route53 create-hosted-zone --name hello-localstack.com --caller-reference foo`.
+ * The caller reference defaults to a token derived from the run and step, so a retried attempt
+ * gets the zone the first one made, and a rollback without outputs finds it by name + reference.
+ */
+export default defineStep<CreateZoneParams, CreateZoneOutputs>({
+  type: 'createZone',
+  description: 'Create a Route 53 public hosted zone (e.g. hello-localstack.com). Rollback deletes its records, then the zone.',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 1024, description: 'Domain name of the zone, e.g. hello-localstack.com.' },
+      callerReference: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 128,
+        description: 'Idempotency token (the tutorial used "foo"). Default: derived from the run id and step id.',
+      },
+    },
+  },
+  outputs: {
+    type: 'object',
+    properties: {
+      zoneId: { type: 'string', description: 'Hosted zone id without the /hostedzone/ prefix.' },
+      name: { type: 'string', description: 'Zone name as Route 53 stores it (trailing dot).' },
+      nameServers: { type: 'array', items: { type: 'string' }, description: 'The delegation set.' },
+      callerReference: { type: 'string', description: 'The caller reference used.' },
+    },
+  },
+  async run(params, ctx) {
+    const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
+    const callerReference = params.callerReference ?? idempotencyToken(ctx);
+    try {
+      const created = await route53.send(
+        new CreateHostedZoneCommand({ Name: params.name, CallerReference: callerReference }),
+        { abortSignal: ctx.signal },
+      );
+      return {
+        zoneId: bareZoneId(created.HostedZone?.Id ?? ''),
+        name: created.HostedZone?.Name ?? params.name,
+        nameServers: created.DelegationSet?.NameServers ?? [],
+        callerReference,
+      };
+    } catch (error) {
+      // A retried attempt: the first one created the zone with this reference.
+      if (!isAwsError(error, 'HostedZoneAlreadyExists')) throw error;
+      const zoneId = await findZone(route53, params.name, callerReference, ctx);
+      if (!zoneId) throw error;
+      const zone = await route53.send(new GetHostedZoneCommand({ Id: zoneId }), { abortSignal: ctx.signal });
+      return {
+        zoneId,
+        name: zone.HostedZone?.Name ?? params.name,
+        nameServers: zone.DelegationSet?.NameServers ?? [],
+        callerReference,
+      };
+    }
+  },
+  async rollback(params, ctx, outputs) {
+    const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
+    const zoneId =
+      outputs?.zoneId ?? (await findZone(route53, params.name, params.callerReference ?? idempotencyToken(ctx), ctx));
+    if (!zoneId) {
+      ctx.log.info(`createZone rollback: no zone ${params.name} with this step's caller reference; nothing to delete`);
+      return;
+    }
+    await ignoreNotFound(async () => {
+      await deleteRecords(route53, zoneId, ctx);
+      await route53.send(new DeleteHostedZoneCommand({ Id: zoneId }), { abortSignal: ctx.signal });
+    });
+  },
+});
+
+/** The zone named `name` created with `callerReference`, if any. */
+async function findZone(route53: Route53Client, name: string, callerReference: string, ctx: StepContext): Promise<string | undefined> {
+  const wanted = normalizeName(name);
+  let dnsName: string | undefined = name;
+  let zoneId: string | undefined;
+  for (;;) {
+    const page: ListHostedZonesByNameCommandOutput = await route53.send(new ListHostedZonesByNameCommand({ DNSName: dnsName, HostedZoneId: zoneId }), {
+      abortSignal: ctx.signal,
+    });
+    for (const zone of page.HostedZones ?? []) {
+      if (normalizeName(zone.Name ?? '') !== wanted) return undefined;
+      if (zone.CallerReference === callerReference && zone.Id) return bareZoneId(zone.Id);
+    }
+    if (!page.IsTruncated) return undefined;
+    dnsName = page.NextDNSName;
+    zoneId = page.NextHostedZoneId;
+  }
+}
+
+/** Deletes every record set except the zone apex's SOA and NS (Route 53 refuses to delete those). */
+async function deleteRecords(route53: Route53Client, zoneId: string, ctx: StepContext): Promise<void> {
+  const zone = await route53.send(new GetHostedZoneCommand({ Id: zoneId }), { abortSignal: ctx.signal });
+  const apex = normalizeName(zone.HostedZone?.Name ?? '');
+  const doomed = (await listRecordSets(route53, zoneId, ctx.signal)).filter(
+    (set) => !(normalizeName(set.Name ?? '') === apex && (set.Type === 'SOA' || set.Type === 'NS')),
+  );
+  // Aliases first: a record another alias points at is deleted after the alias.
+  doomed.sort((a, b) => Number(Boolean(b.AliasTarget)) - Number(Boolean(a.AliasTarget)));
+  if (doomed.length === 0) return;
+  await route53.send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: zoneId,
+      ChangeBatch: { Comment: 'failover-engine rollback', Changes: doomed.map((set) => ({ Action: 'DELETE', ResourceRecordSet: set })) },
+    }),
+    { abortSignal: ctx.signal },
+  );
+}

@@ -1,0 +1,111 @@
+import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
+import { defineStep } from './define.ts';
+import { NonRetryableError } from '../engine/errors.ts';
+import type { StepContext } from '../engine/types.ts';
+import { isNotFound } from './support/awsErrors.ts';
+
+interface HealthCheckEndpoint {
+  fqdn?: string;
+  port?: number;
+  resourcePath?: string;
+  ipAddress?: string;
+}
+
+interface UpdateHealthCheckParams extends HealthCheckEndpoint {
+  healthCheckId: string;
+}
+
+interface UpdateHealthCheckOutputs {
+  previous: HealthCheckEndpoint;
+  healthCheckVersion: number;
+  /** Engine clock time (epoch ms) of the change, e.g. the `since` of the flip it causes. */
+  updatedAt: number;
+}
+
+const ROUTE53_REGION = 'us-east-1';
+
+/**
+ * `aws route53 update-health-check --health-check-id … --fully-qualified-domain-name
+ * bad-host-p45e8eG94rK.com`: LocalStack's route53-dns-failover sample breaks its primary this
+ * way. The previous endpoint is kept in the outputs and the rollback writes it back. (Route 53
+ * cannot unset an IPAddress once set; a rollback restores the previous one when there was one.
+ * A rollback without outputs does not know the previous endpoint and leaves the check as is.)
+ */
+export default defineStep<UpdateHealthCheckParams, UpdateHealthCheckOutputs>({
+  type: 'updateHealthCheck',
+  description: 'Change a Route 53 health check\'s endpoint (e.g. point it at a dead host to force failover). Rollback restores the previous endpoint.',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['healthCheckId'],
+    minProperties: 2,
+    properties: {
+      healthCheckId: { type: 'string', minLength: 1, description: 'Health check to change, e.g. ${{ steps.healthCheck.outputs.healthCheckId }}.' },
+      fqdn: { type: 'string', minLength: 1, maxLength: 255, description: 'New host name probed, e.g. bad-host-p45e8eG94rK.com.' },
+      port: { type: 'integer', minimum: 1, maximum: 65535, description: 'New port probed.' },
+      resourcePath: { type: 'string', maxLength: 255, description: 'New path requested.' },
+      ipAddress: { type: 'string', minLength: 1, description: 'New IP address probed (instead of resolving fqdn).' },
+    },
+  },
+  outputs: {
+    type: 'object',
+    properties: {
+      previous: { type: 'object', description: 'The endpoint before the change: {fqdn, port, resourcePath, ipAddress}.' },
+      healthCheckVersion: { type: 'integer', description: 'HealthCheckVersion after the change.' },
+      updatedAt: { type: 'integer', description: 'Epoch ms of the change (engine clock); use as awaitDnsTarget `since`.' },
+    },
+  },
+  async run(params, ctx) {
+    const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
+    let got;
+    try {
+      got = await route53.send(new GetHealthCheckCommand({ HealthCheckId: params.healthCheckId }), { abortSignal: ctx.signal });
+    } catch (error) {
+      if (isNotFound(error)) throw new NonRetryableError(`updateHealthCheck: no health check ${params.healthCheckId}`, { cause: error });
+      throw error;
+    }
+    const config = got.HealthCheck?.HealthCheckConfig;
+    const previous: HealthCheckEndpoint = {
+      ...(config?.FullyQualifiedDomainName !== undefined ? { fqdn: config.FullyQualifiedDomainName } : {}),
+      ...(config?.Port !== undefined ? { port: config.Port } : {}),
+      ...(config?.ResourcePath !== undefined ? { resourcePath: config.ResourcePath } : {}),
+      ...(config?.IPAddress !== undefined ? { ipAddress: config.IPAddress } : {}),
+    };
+    const version = await update(route53, params.healthCheckId, params, got.HealthCheck?.HealthCheckVersion, ctx);
+    return { previous, healthCheckVersion: version, updatedAt: ctx.clock.now() };
+  },
+  async rollback(params, ctx, outputs) {
+    if (!outputs) {
+      ctx.log.warn(`updateHealthCheck rollback: the step did not finish, the previous endpoint of ${params.healthCheckId} is unknown; left as is`);
+      return;
+    }
+    const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
+    try {
+      await update(route53, params.healthCheckId, outputs.previous, undefined, ctx);
+    } catch (error) {
+      if (isNotFound(error)) return; // deleted since: nothing to restore
+      throw error;
+    }
+  },
+});
+
+async function update(
+  route53: Route53Client,
+  id: string,
+  endpoint: HealthCheckEndpoint,
+  version: number | undefined,
+  ctx: StepContext,
+): Promise<number> {
+  const result = await route53.send(
+    new UpdateHealthCheckCommand({
+      HealthCheckId: id,
+      ...(version !== undefined ? { HealthCheckVersion: version } : {}),
+      ...(endpoint.fqdn !== undefined ? { FullyQualifiedDomainName: endpoint.fqdn } : {}),
+      ...(endpoint.port !== undefined ? { Port: endpoint.port } : {}),
+      ...(endpoint.resourcePath !== undefined ? { ResourcePath: endpoint.resourcePath } : {}),
+      ...(endpoint.ipAddress !== undefined ? { IPAddress: endpoint.ipAddress } : {}),
+    }),
+    { abortSignal: ctx.signal },
+  );
+  return result.HealthCheck?.HealthCheckVersion ?? 0;
+}

@@ -1,0 +1,184 @@
+import { ChangeResourceRecordSetsCommand, Route53Client, type Change, type ResourceRecordSet, type RRType } from '@aws-sdk/client-route-53';
+import { defineStep } from './define.ts';
+import type { StepContext } from '../engine/types.ts';
+import { isNotFound } from './support/awsErrors.ts';
+import { bareChangeId, bareZoneId } from './support/hostedZoneId.ts';
+import { listRecordSets, matchesKey, type RecordKey } from './support/recordSets.ts';
+
+interface FailoverMember {
+  setIdentifier: string;
+  recordName: string;
+  target: string;
+  healthCheckId?: string;
+}
+
+interface UpsertFailoverRecordsParams {
+  zoneId: string;
+  name: string;
+  type?: 'CNAME' | 'A' | 'AAAA';
+  ttl?: number;
+  primary: FailoverMember;
+  secondary: FailoverMember;
+}
+
+interface UpsertFailoverRecordsOutputs {
+  changeIds: string[];
+  name: string;
+  primaryRecordName: string;
+  secondaryRecordName: string;
+  /** What the four record sets were before the step (absent = did not exist), for the rollback. */
+  previous: ResourceRecordSet[];
+}
+
+const ROUTE53_REGION = 'us-east-1';
+
+const memberSchema = (role: string, example: { id: string; record: string; target: string }) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['setIdentifier', 'recordName', 'target'],
+  description: `The ${role} member of the failover pair.`,
+  properties: {
+    setIdentifier: { type: 'string', minLength: 1, maxLength: 128, description: `SetIdentifier of the ${role} alias, e.g. "${example.id}".` },
+    recordName: { type: 'string', minLength: 1, description: `Plain record the alias points at, e.g. ${example.record}.` },
+    target: { type: 'string', minLength: 1, description: `Value of that record, e.g. ${example.target}.` },
+    healthCheckId: { type: 'string', minLength: 1, description: `Health check of the ${role} alias${role === 'primary' ? ' (what triggers failover)' : ' (optional)'}.` },
+  },
+});
+
+/**
+ * The tutorial's two change batches, as UPSERTs so that a retried attempt is harmless:
+ * 1. plain records `12345.hello-localstack.com → 12345.execute-api…` and `67890… → 67890…` (TTL 60);
+ * 2. the failover pair on `test.hello-localstack.com`: aliases (HostedZoneId = this zone,
+ *    EvaluateTargetHealth true) to those records, PRIMARY with the health check, SECONDARY.
+ * The record sets found before are kept in the outputs; the rollback puts them back (UPSERT)
+ * and deletes those that did not exist. A rollback without outputs (the step died mid-way)
+ * cannot know the old values and deletes the four record sets if they are still the ones this
+ * step writes.
+ */
+export default defineStep<UpsertFailoverRecordsParams, UpsertFailoverRecordsOutputs>({
+  type: 'upsertFailoverRecords',
+  description: 'Write a PRIMARY/SECONDARY failover alias pair (and the records they point at) in a Route 53 zone. Rollback restores what was there.',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['zoneId', 'name', 'primary', 'secondary'],
+    properties: {
+      zoneId: { type: 'string', minLength: 1, description: 'Hosted zone id (with or without /hostedzone/), e.g. ${{ steps.zone.outputs.zoneId }}.' },
+      name: { type: 'string', minLength: 1, description: 'Name clients resolve, e.g. test.hello-localstack.com.' },
+      type: { enum: ['CNAME', 'A', 'AAAA'], default: 'CNAME', description: 'Record type of all four record sets.' },
+      ttl: { type: 'integer', minimum: 0, maximum: 2147483647, default: 60, description: 'TTL of the plain records (aliases take their target\'s).' },
+      primary: memberSchema('primary', { id: '12345', record: '12345.hello-localstack.com', target: '12345.execute-api.localhost.localstack.cloud' }),
+      secondary: memberSchema('secondary', { id: '67890', record: '67890.hello-localstack.com', target: '67890.execute-api.localhost.localstack.cloud' }),
+    },
+  },
+  outputs: {
+    type: 'object',
+    properties: {
+      changeIds: { type: 'array', items: { type: 'string' }, description: 'Route 53 change ids of the two batches.' },
+      name: { type: 'string', description: 'The failover name.' },
+      primaryRecordName: { type: 'string', description: 'The primary alias target.' },
+      secondaryRecordName: { type: 'string', description: 'The secondary alias target.' },
+      previous: { type: 'array', items: { type: 'object' }, description: 'Record sets replaced by the step.' },
+    },
+  },
+  async run(params, ctx) {
+    const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
+    const zoneId = bareZoneId(params.zoneId);
+    const existing = await listRecordSets(route53, zoneId, ctx.signal);
+    const previous = existing.filter((set) => keysOf(params).some((key) => matchesKey(set, key)));
+    const changeIds: string[] = [];
+    for (const batch of desiredBatches(params, zoneId)) {
+      const result = await route53.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: zoneId,
+          ChangeBatch: { Comment: 'failover-engine upsertFailoverRecords', Changes: batch.map((set) => ({ Action: 'UPSERT', ResourceRecordSet: set })) },
+        }),
+        { abortSignal: ctx.signal },
+      );
+      changeIds.push(bareChangeId(result.ChangeInfo?.Id ?? ''));
+    }
+    return {
+      changeIds,
+      name: params.name,
+      primaryRecordName: params.primary.recordName,
+      secondaryRecordName: params.secondary.recordName,
+      previous,
+    };
+  },
+  async rollback(params, ctx, outputs) {
+    const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
+    const zoneId = bareZoneId(params.zoneId);
+    let current: ResourceRecordSet[];
+    try {
+      current = await listRecordSets(route53, zoneId, ctx.signal);
+    } catch (error) {
+      if (isNotFound(error)) return; // the zone is gone, and its records with it
+      throw error;
+    }
+    const desired = desiredBatches(params, zoneId);
+    // Undo in reverse: the alias pair first, then the records it points at.
+    for (const batch of [...desired].reverse()) {
+      const changes = batch.flatMap((wanted) => undoChange(wanted, current, outputs, ctx));
+      if (changes.length === 0) continue;
+      await route53.send(
+        new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: 'failover-engine rollback', Changes: changes } }),
+        { abortSignal: ctx.signal },
+      );
+    }
+  },
+});
+
+/** The two batches: plain records, then the alias pair. */
+function desiredBatches(params: UpsertFailoverRecordsParams, zoneId: string): ResourceRecordSet[][] {
+  const type = (params.type ?? 'CNAME') as RRType;
+  const plain = (member: FailoverMember): ResourceRecordSet => ({
+    Name: member.recordName,
+    Type: type,
+    TTL: params.ttl ?? 60,
+    ResourceRecords: [{ Value: member.target }],
+  });
+  const alias = (member: FailoverMember, failover: 'PRIMARY' | 'SECONDARY'): ResourceRecordSet => ({
+    Name: params.name,
+    Type: type,
+    SetIdentifier: member.setIdentifier,
+    AliasTarget: { HostedZoneId: zoneId, DNSName: member.recordName, EvaluateTargetHealth: true },
+    ...(member.healthCheckId ? { HealthCheckId: member.healthCheckId } : {}),
+    Failover: failover,
+  });
+  return [
+    [plain(params.primary), plain(params.secondary)],
+    [alias(params.primary, 'PRIMARY'), alias(params.secondary, 'SECONDARY')],
+  ];
+}
+
+function keysOf(params: UpsertFailoverRecordsParams): RecordKey[] {
+  return desiredBatches(params, '').flat().map(keyOf);
+}
+
+function keyOf(set: ResourceRecordSet): RecordKey {
+  return { name: set.Name ?? '', type: set.Type ?? '', setIdentifier: set.SetIdentifier };
+}
+
+/**
+ * The change that undoes one written record set: UPSERT the previous value back, or DELETE the
+ * current one (exactly as Route 53 lists it, since DELETE must match) when there was none.
+ */
+function undoChange(wanted: ResourceRecordSet, current: ResourceRecordSet[], outputs: UpsertFailoverRecordsOutputs | undefined, ctx: StepContext): Change[] {
+  const key = keyOf(wanted);
+  const now = current.find((set) => matchesKey(set, key));
+  const before = outputs?.previous.find((set) => matchesKey(set, key));
+  if (before) return [{ Action: 'UPSERT', ResourceRecordSet: before }];
+  if (!now) return [];
+  if (!outputs && !sameRecord(now, wanted)) {
+    ctx.log.warn(`upsertFailoverRecords rollback: ${key.name} ${key.type} ${key.setIdentifier ?? ''} is not what this step writes; left in place`);
+    return [];
+  }
+  return [{ Action: 'DELETE', ResourceRecordSet: now }];
+}
+
+function sameRecord(a: ResourceRecordSet, b: ResourceRecordSet): boolean {
+  const norm = (s: string | undefined) => (s ?? '').toLowerCase().replace(/\.$/, '');
+  if (a.AliasTarget || b.AliasTarget) return norm(a.AliasTarget?.DNSName) === norm(b.AliasTarget?.DNSName);
+  const values = (s: ResourceRecordSet) => (s.ResourceRecords ?? []).map((r) => norm(r.Value)).sort().join(',');
+  return values(a) === values(b);
+}

@@ -1,0 +1,114 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, spawnEngine, tmp } from '../helpers/engine.ts';
+import { outputsOf, readJournal, seqOf, type JournalEntry, type RunResult } from './drillJournal.ts';
+
+/**
+ * The whole drill, as a user runs it: `engine run workflows/route53-failover.yaml --json`, on
+ * the embedded target (time scale 10: the 30 s of AWS health-check time take 3 s), and on an
+ * emulator started separately with `engine serve` (`--endpoint` + `--dns`).
+ */
+const test = suite('e2e/route53-failover');
+
+const PRIMARY = '12345.execute-api.localhost.localstack.cloud';
+const STANDBY = '67890.execute-api.localhost.localstack.cloud';
+const PRODUCT = '{"price":"29.99","name":"Super Widget","description":"A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.","id":"prod-1088"}';
+const COMPENSATED = ['standby', 'primary', 'zone', 'healthCheck', 'failoverRecords', 'breakPrimary'];
+
+async function runDrill(extraArgs: string[]): Promise<{ result: RunResult; journal: JournalEntry[]; stderr: string }> {
+  const stateDir = tmp('drill-');
+  const spawned = await spawnEngine(['run', 'workflows/route53-failover.yaml', '--json', '--state-dir', stateDir, ...extraArgs]);
+  assert.is(spawned.code, 0, `engine run failed:\n${spawned.stderr.slice(-3000)}`);
+  const result = JSON.parse(spawned.stdout) as RunResult;
+  return { result, journal: readJournal(stateDir, result.runId), stderr: spawned.stderr };
+}
+
+/** The tutorial's story, read back from the journal and the run's outputs. */
+function assertStory(result: RunResult, journal: JournalEntry[], scale: { target: number; emulator: number }): void {
+  assert.is(result.status, 'passed');
+  // Before the outage: Route 53 answers the primary.
+  assert.is(outputsOf(journal, 'awaitPrimary').answer, PRIMARY);
+  // The experiment starts; DNS was still on the primary, then flips to the standby.
+  const failover = outputsOf(journal, 'awaitFailover');
+  assert.equal(failover.answersSeen, [PRIMARY, STANDBY]);
+  assert.ok(seqOf(journal, 'step-result', 'breakPrimary') < seqOf(journal, 'step-intent', 'awaitFailover'));
+  // RequestInterval 10 s × FailureThreshold 3: between 2 and 3 intervals plus a poll, in the
+  // emulator's time.
+  const emulatedMs = (failover.sinceMs as number) * scale.emulator;
+  assert.ok(emulatedMs >= 20_000 && emulatedMs <= 45_000, `failover took ${emulatedMs} ms of emulated time`);
+  const failoverAwsMs = failover.sinceAwsMs as number;
+  assert.is(failoverAwsMs, (failover.sinceMs as number) * scale.target);
+  // dns-resolver.py: the product comes from eu-central-1, byte for byte.
+  const read = outputsOf(journal, 'readProduct');
+  assert.is(read.resolvedHost, STANDBY);
+  assert.is(read.apiId, '67890');
+  assert.is(read.servedRegion, 'eu-central-1');
+  assert.is(read.body, PRODUCT);
+  // The experiment stops; DNS fails back to the primary.
+  assert.is(outputsOf(journal, 'restorePrimary').status, 'stopped');
+  const failback = outputsOf(journal, 'awaitFailback');
+  assert.equal(failback.answersSeen, [STANDBY, PRIMARY]);
+  // The report's outputs tell the same story.
+  assert.is(result.outputs.answerBefore, PRIMARY);
+  assert.is(result.outputs.answerDuringOutage, STANDBY);
+  assert.is(result.outputs.answerAfter, PRIMARY);
+  assert.is(result.outputs.servedRegion, 'eu-central-1');
+  assert.is(result.outputs.product, PRODUCT);
+  assert.is(result.outputs.failoverAwsMs, failoverAwsMs);
+  assert.type(result.outputs.failbackMs, 'number');
+  // cleanup: always — everything that was created is torn down, in reverse order.
+  const compensated = journal.filter((e) => e.kind === 'compensation-result').map((e) => `${e.stepId}:${e.status}`);
+  assert.equal(compensated.sort(), COMPENSATED.map((id) => `${id}:succeeded`).sort());
+  const starts = journal.filter((e) => e.kind === 'compensation-start').map((e) => e.stepId);
+  assert.equal(starts.slice(0, 4), ['breakPrimary', 'failoverRecords', 'healthCheck', 'zone']);
+}
+
+test('embedded target: the drill passes and its journal tells the tutorial\'s story', async () => {
+  const { result, journal } = await runDrill(['--time-scale', '10']);
+  assert.is(result.target.kind, 'embedded');
+  assert.is(result.target.timeScale, 10);
+  assertStory(result, journal, { target: 10, emulator: 10 });
+});
+
+test('endpoint target: `engine run --endpoint --dns` against a separately started `engine serve`', async () => {
+  let serve: ChildProcess | undefined;
+  try {
+    serve = spawn(process.execPath, [join(ROOT, 'bin/engine.js'), 'serve', '--port', '0', '--dns-port', '0', '--time-scale', '10'], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const ready = await waitForReady(serve);
+    const { result, journal } = await runDrill(['--endpoint', ready.endpoint, '--dns', ready.dns]);
+    assert.is(result.target.kind, 'endpoint');
+    // The serving emulator's clock runs 10× but the endpoint target cannot know: AWS time = wall time here.
+    assertStory(result, journal, { target: 1, emulator: 10 });
+  } finally {
+    if (serve && serve.exitCode === null) {
+      const exited = new Promise((r) => serve!.once('exit', r));
+      serve.kill('SIGTERM');
+      await exited;
+    }
+  }
+});
+
+/** Waits for `emulator ready: <endpoint> dns <host:port>` on the server's stderr. */
+function waitForReady(child: ChildProcess): Promise<{ endpoint: string; dns: string }> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`engine serve did not become ready:\n${text}`)), 20_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /emulator ready: (http:\/\/\S+) dns (\S+)/.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ endpoint: match[1]!, dns: match[2]! });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`engine serve exited with ${code}:\n${text}`)));
+  });
+}
+
+test.run();

@@ -1,0 +1,13 @@
+import type { ErrorObject } from 'ajv';
+import { createAjv } from '../../engine/registry.ts';
+import type { AnyStepDefinition } from '../../engine/types.ts';
+
+/**
+ * Validates params against a step's schema with the engine's ajv settings (defaults applied to
+ * a copy); returns `instancePath: message` lines, empty when valid.
+ */
+export function paramErrors(step: { params: AnyStepDefinition['params'] }, params: unknown): string[] {
+  const validate = createAjv().compile(step.params);
+  if (validate(structuredClone(params))) return [];
+  return (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'}: ${e.message}`);
+}

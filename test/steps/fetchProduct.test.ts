@@ -1,0 +1,107 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import type { Target } from '../../engine/types.ts';
+import fetchProduct from '../../steps/fetchProduct.ts';
+import { ExpectationFailedError } from '../../steps/support/errors.ts';
+import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
+import { paramErrors } from '../helpers/validateParams.ts';
+
+const PRODUCT = '{"price":"29.99","name":"Super Widget","description":"A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.","id":"prod-1088"}';
+
+const test = suite<{ emu?: Emulator; target?: Target; server?: http.Server; port?: number; hosts: string[] }>('steps/fetchProduct', { hosts: [] });
+
+test.before(async (ctx) => {
+  ctx.emu = await startEmulator();
+  ctx.target = emulatorTarget(ctx.emu);
+  // Stands in for API Gateway: answers like get-product, by Host header.
+  ctx.server = http.createServer((req, res) => {
+    ctx.hosts.push(req.headers.host ?? '');
+    const url = new URL(req.url ?? '/', 'http://x');
+    const region = req.headers.host?.startsWith('67890.') ? 'eu-central-1' : 'us-east-1';
+    if (url.pathname === '/dev/productApi' && url.searchParams.get('id') === 'prod-1088') {
+      res.writeHead(200, { 'x-served-region': region });
+      res.end(PRODUCT);
+    } else {
+      res.writeHead(404, { 'x-served-region': region });
+      res.end('Product not found');
+    }
+  });
+  await new Promise<void>((r) => ctx.server!.listen(0, '127.0.0.1', r));
+  ctx.port = (ctx.server.address() as AddressInfo).port;
+  const r53 = ctx.target.client(Route53Client, 'us-east-1');
+  const zone = await r53.send(new CreateHostedZoneCommand({ Name: 'hello-localstack.com', CallerReference: 'fetch' }));
+  await r53.send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: zone.HostedZone!.Id!,
+      ChangeBatch: {
+        Changes: [
+          { Action: 'CREATE', ResourceRecordSet: { Name: '67890.hello-localstack.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: '67890.execute-api.localhost.localstack.cloud' }] } },
+          { Action: 'CREATE', ResourceRecordSet: { Name: 'test.hello-localstack.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: '67890.hello-localstack.com' }] } },
+        ],
+      },
+    }),
+  );
+});
+test.after(async (ctx) => {
+  ctx.server?.close();
+  await ctx.emu?.stop();
+});
+
+test('follows the CNAME chain through the target DNS and GETs from the final host, by its name', async (ctx) => {
+  ctx.hosts.length = 0;
+  const out = await fetchProduct.run(
+    { name: 'test.hello-localstack.com', path: '/dev/productApi', query: { id: 'prod-1088' }, port: ctx.port, expectBody: PRODUCT, expectServedRegion: 'eu-central-1' },
+    stepContext(ctx.target!),
+  );
+  assert.is(out.status, 200);
+  assert.is(out.body, PRODUCT);
+  assert.equal(out.cnameChain, ['67890.hello-localstack.com', '67890.execute-api.localhost.localstack.cloud']);
+  assert.is(out.resolvedHost, '67890.execute-api.localhost.localstack.cloud');
+  assert.is(out.apiId, '67890');
+  assert.is(out.servedRegion, 'eu-central-1');
+  assert.is(out.address, '127.0.0.1');
+  assert.is(out.url, `http://67890.execute-api.localhost.localstack.cloud:${ctx.port}/dev/productApi?id=prod-1088`);
+  assert.equal(ctx.hosts, [`67890.execute-api.localhost.localstack.cloud:${ctx.port}`], 'no trailing dot in Host');
+});
+
+test('status, body or region other than expected: a retryable error listing every difference', async (ctx) => {
+  try {
+    await fetchProduct.run(
+      { name: 'test.hello-localstack.com', path: '/dev/productApi', query: { id: 'nope' }, port: ctx.port, expectBody: PRODUCT, expectServedRegion: 'us-east-1' },
+      stepContext(ctx.target!),
+    );
+    assert.unreachable('should fail');
+  } catch (error) {
+    assert.instance(error, ExpectationFailedError);
+    assert.is(
+      (error as Error).message,
+      `GET http://67890.execute-api.localhost.localstack.cloud:${ctx.port}/dev/productApi?id=nope ` +
+        '(test.hello-localstack.com → 67890.hello-localstack.com → 67890.execute-api.localhost.localstack.cloud): ' +
+        `status 404, expected 200; body Product not found, expected ${PRODUCT}; served by eu-central-1, expected us-east-1`,
+    );
+    assert.is((error as ExpectationFailedError).code, 'E_EXPECTATION_FAILED');
+  }
+});
+
+test('the port defaults to the target port (the emulator: no such API there, so the check fails)', async (ctx) => {
+  try {
+    await fetchProduct.run({ name: 'test.hello-localstack.com', path: '/nothing' }, stepContext(ctx.target!));
+    assert.unreachable('should fail');
+  } catch (error) {
+    assert.instance(error, ExpectationFailedError);
+    assert.is((error as ExpectationFailedError).observed.url, `http://67890.execute-api.localhost.localstack.cloud:${ctx.emu!.port}/nothing`);
+  }
+});
+
+test('params: name and path required, path absolute, query values strings', () => {
+  assert.equal(paramErrors(fetchProduct, { name: 'a', path: '/dev/productApi', query: { id: 'prod-1088' } }), []);
+  assert.equal(paramErrors(fetchProduct, { name: 'a' }), ["/: must have required property 'path'"]);
+  assert.equal(paramErrors(fetchProduct, { name: 'a', path: 'dev' }), ['/path: must match pattern "^/"']);
+  assert.equal(paramErrors(fetchProduct, { name: 'a', path: '/', query: { id: 1 } }), ['/query/id: must be string']);
+});
+
+test.run();

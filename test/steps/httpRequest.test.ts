@@ -1,0 +1,89 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import type { Target } from '../../engine/types.ts';
+import httpRequest from '../../steps/httpRequest.ts';
+import { ExpectationFailedError } from '../../steps/support/errors.ts';
+import { DnsResolutionError } from '../../steps/support/targetDns.ts';
+import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
+import { paramErrors } from '../helpers/validateParams.ts';
+
+interface Seen {
+  method?: string;
+  host?: string;
+  url?: string;
+  contentType?: string;
+  body?: string;
+}
+
+const test = suite<{ emu?: Emulator; target?: Target; server?: http.Server; port?: number; seen: Seen }>('steps/httpRequest', { seen: {} });
+
+test.before(async (ctx) => {
+  ctx.emu = await startEmulator();
+  ctx.target = emulatorTarget(ctx.emu);
+  ctx.server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      ctx.seen = { method: req.method, host: req.headers.host, url: req.url, contentType: req.headers['content-type'], body };
+      res.writeHead(req.url === '/missing' ? 404 : 200, { 'x-served-region': 'test-region' });
+      res.end(req.url === '/missing' ? 'Product not found' : 'ok');
+    });
+  });
+  await new Promise<void>((r) => ctx.server!.listen(0, '127.0.0.1', r));
+  ctx.port = (ctx.server.address() as AddressInfo).port;
+});
+test.after(async (ctx) => {
+  ctx.server?.close();
+  await ctx.emu?.stop();
+});
+
+test('resolves *.localhost.localstack.cloud through the target DNS and keeps the name as Host; objects go as JSON', async (ctx) => {
+  const url = `http://12345.execute-api.localhost.localstack.cloud:${ctx.port}/dev/productApi`;
+  const out = await httpRequest.run({ url, method: 'POST', body: { id: 'prod-1088', price: '29.99' } }, stepContext(ctx.target!));
+  assert.is(out.status, 200);
+  assert.is(out.body, 'ok');
+  assert.is(out.headers['x-served-region'], 'test-region');
+  assert.is(out.address, '127.0.0.1');
+  assert.equal(ctx.seen, {
+    method: 'POST',
+    host: `12345.execute-api.localhost.localstack.cloud:${ctx.port}`,
+    url: '/dev/productApi',
+    contentType: 'application/json',
+    body: '{"id":"prod-1088","price":"29.99"}',
+  });
+});
+
+test('an unexpected status fails with a retryable error naming it', async (ctx) => {
+  try {
+    await httpRequest.run({ url: `http://127.0.0.1:${ctx.port}/missing` }, stepContext(ctx.target!));
+    assert.unreachable('should fail');
+  } catch (error) {
+    assert.instance(error, ExpectationFailedError);
+    assert.is((error as Error).message, `GET http://127.0.0.1:${ctx.port}/missing answered 404 (expected 2xx): Product not found`);
+  }
+  const out = await httpRequest.run({ url: `http://127.0.0.1:${ctx.port}/missing`, expectStatus: [404, 410] }, stepContext(ctx.target!));
+  assert.is(out.status, 404);
+});
+
+test('a name the target DNS does not know fails with the DNS status', async (ctx) => {
+  try {
+    await httpRequest.run({ url: `http://nowhere.hello-localstack.com:${ctx.port}/` }, stepContext(ctx.target!));
+    assert.unreachable('should fail');
+  } catch (error) {
+    assert.instance(error, DnsResolutionError);
+    assert.match((error as Error).message, /^cannot resolve nowhere\.hello-localstack\.com to an address through 127\.0\.0\.1:\d+: A (REFUSED|NXDOMAIN)/);
+  }
+});
+
+test('params: url required and http(s); method and resolveVia enumerated', () => {
+  assert.equal(paramErrors(httpRequest, { url: 'http://x/', method: 'POST', body: { a: 1 }, resolveVia: 'system' }), []);
+  assert.equal(paramErrors(httpRequest, {}), ["/: must have required property 'url'"]);
+  assert.equal(paramErrors(httpRequest, { url: 'ftp://x' }), ['/url: must match pattern "^https?://"']);
+  assert.equal(paramErrors(httpRequest, { url: 'http://x', method: 'FETCH' }), ['/method: must be equal to one of the allowed values']);
+  assert.equal(paramErrors(httpRequest, { url: 'http://x', resolveVia: 'dns' }), ['/resolveVia: must be equal to one of the allowed values']);
+});
+
+test.run();

@@ -1,0 +1,112 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FisClient, GetExperimentCommand, ListExperimentTemplatesCommand, ListExperimentsCommand } from '@aws-sdk/client-fis';
+import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { NonRetryableError } from '../../engine/errors.ts';
+import type { Target } from '../../engine/types.ts';
+import startExperiment from '../../steps/startExperiment.ts';
+import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
+import { paramErrors } from '../helpers/validateParams.ts';
+
+const test = suite<{ emu?: Emulator; target?: Target }>('steps/startExperiment');
+
+test.before(async (ctx) => {
+  ctx.emu = await startEmulator();
+  ctx.target = emulatorTarget(ctx.emu);
+});
+test.before.each(async (ctx) => {
+  await ctx.emu!.reset();
+});
+test.after(async (ctx) => {
+  await ctx.emu?.stop();
+});
+
+const fis = (target: Target) => target.client(FisClient, 'us-east-1');
+const TUTORIAL_FILE = { region: 'us-east-1', templateFile: 'experiments/experiment-lambda.json' };
+const lambdaInvokeFaults = (emu: Emulator, region = 'us-east-1') =>
+  emu.faults.match({ service: 'lambda', operation: 'Invoke', region }).length;
+
+async function status(target: Target, id: string): Promise<string | undefined> {
+  return (await fis(target).send(new GetExperimentCommand({ id }))).experiment?.state?.status;
+}
+
+async function templateCount(target: Target): Promise<number> {
+  return (await fis(target).send(new ListExperimentTemplatesCommand({}))).experimentTemplates?.length ?? 0;
+}
+
+test("starts the tutorial's experiment from its file (malformed roleArn and all): Lambda Invoke fails in us-east-1 only", async ({ emu, target }) => {
+  const before = Date.now();
+  const out = await startExperiment.run({ ...TUTORIAL_FILE }, stepContext(target!));
+  assert.ok(out.experimentId && out.templateId);
+  assert.ok(out.startedAt >= before && out.startedAt <= Date.now());
+  assert.is(await status(target!, out.experimentId), 'running');
+  assert.ok(lambdaInvokeFaults(emu!) > 0, 'fault active in us-east-1');
+  assert.is(lambdaInvokeFaults(emu!, 'eu-central-1'), 0, 'eu-central-1 untouched');
+});
+
+test('a retried attempt (same run and step) starts nothing twice', async ({ target }) => {
+  const ctx = stepContext(target!, { runId: 'r', stepId: 'breakPrimary' });
+  const a = await startExperiment.run({ ...TUTORIAL_FILE }, ctx);
+  const b = await startExperiment.run({ ...TUTORIAL_FILE }, { ...ctx, attempt: 2 });
+  assert.is(b.templateId, a.templateId);
+  assert.is(b.experimentId, a.experimentId);
+  assert.is((await fis(target!).send(new ListExperimentsCommand({}))).experiments?.length, 1);
+});
+
+test('rollback stops the experiment and deletes the template; twice is fine', async ({ emu, target }) => {
+  const ctx = stepContext(target!);
+  const out = await startExperiment.run({ ...TUTORIAL_FILE }, ctx);
+  await startExperiment.rollback!({ ...TUTORIAL_FILE }, ctx, out);
+  await startExperiment.rollback!({ ...TUTORIAL_FILE }, ctx, out);
+  assert.is(await status(target!, out.experimentId), 'stopped');
+  assert.is(lambdaInvokeFaults(emu!), 0);
+  assert.is(await templateCount(target!), 0);
+});
+
+test("rollback without outputs finds this step's template by tag, and leaves other runs' alone", async ({ emu, target }) => {
+  const crashed = stepContext(target!, { runId: 'crashed', stepId: 'breakPrimary' });
+  const template = {
+    actions: { fail: { actionId: 'localstack:generic:api-error', parameters: { service: 'dynamodb', operation: 'GetItem' } } },
+    description: 'inline',
+    stopConditions: [{ source: 'none' }],
+    roleArn: 'arn:aws:iam::000000000000:role/fis',
+  };
+  const mine = await startExperiment.run({ region: 'us-east-1', template }, crashed);
+  const other = await startExperiment.run({ region: 'us-east-1', template }, stepContext(target!, { runId: 'other', stepId: 'breakPrimary' }));
+  await startExperiment.rollback!({ region: 'us-east-1', template }, crashed, undefined);
+  assert.is(await status(target!, mine.experimentId), 'stopped');
+  assert.is(await status(target!, other.experimentId), 'running');
+  assert.is(await templateCount(target!), 1);
+  assert.ok(emu!.faults.match({ service: 'dynamodb', operation: 'GetItem', region: 'us-east-1' }).length > 0, "the other run's fault stays");
+});
+
+test('bad template input is not retryable: missing file, invalid JSON, both or neither given', async ({ target }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fis-'));
+  writeFileSync(join(dir, 'broken.json'), '{"actions": ');
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ region: 'us-east-1', templateFile: 'nope.json' }, /cannot read templateFile .*nope\.json/],
+    [{ region: 'us-east-1', templateFile: 'broken.json' }, /broken\.json is not valid JSON/],
+    [{ region: 'us-east-1' }, /exactly one of template or templateFile/],
+  ];
+  for (const [params, message] of cases) {
+    try {
+      await startExperiment.run(params as never, stepContext(target!, { workflowDir: dir }));
+      assert.unreachable('should fail');
+    } catch (error) {
+      assert.instance(error, NonRetryableError);
+      assert.match((error as Error).message, message);
+    }
+  }
+});
+
+test('params: region and exactly one of template/templateFile', () => {
+  assert.equal(paramErrors(startExperiment, TUTORIAL_FILE), []);
+  assert.ok(paramErrors(startExperiment, { region: 'us-east-1' }).includes('/: must match exactly one schema in oneOf'));
+  assert.ok(paramErrors(startExperiment, { ...TUTORIAL_FILE, template: { actions: {} } }).includes('/: must match exactly one schema in oneOf'));
+  assert.ok(paramErrors(startExperiment, { templateFile: 'x.json' }).includes("/: must have required property 'region'"));
+});
+
+test.run();
