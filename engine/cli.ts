@@ -142,6 +142,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `engine steps | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // A step that ignores its abort signal must not keep the process alive past the end of the run.

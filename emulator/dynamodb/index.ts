@@ -1,4 +1,87 @@
-import type { ServiceFactory } from '../types.ts';
+/**
+ * DynamoDB (awsJson 1.0, `X-Amz-Target: DynamoDB_20120810.<Op>`, signing name `dynamodb`).
+ *
+ * Data plane: dynalite 4.0.0, one in-memory instance per region, each in a worker thread
+ * (DynaliteHost). Requests are forwarded whole with their X-Amz-Target and dynalite's status,
+ * body and x-amz-crc32 are relayed, so every dynalite operation keeps its own validation:
+ * BatchGetItem, BatchWriteItem, CreateTable, DeleteItem, DeleteTable, DescribeTable,
+ * DescribeTimeToLive, GetItem, ListTables, PutItem, Query, Scan, TagResource, UntagResource,
+ * ListTagsOfResource, UpdateItem, UpdateTable.
+ *
+ * Added by the emulator (aws-emulation.md §3.2): StreamSpecification on CreateTable and
+ * UpdateTable, the stream fields of table descriptions, and stream records captured around
+ * PutItem, UpdateItem, DeleteItem and BatchWriteItem. The Streams API is `streams.ts`.
+ *
+ * Other DynamoDB operations (transactions, PartiQL, backups, TTL updates, global tables, ...)
+ * answer the gateway's 501 naming them; names DynamoDB does not have get dynalite's
+ * UnknownOperationException, as from AWS.
+ */
+import { notImplemented } from '../protocol/ServiceError.ts';
+import type { EmulatedService, ServiceFactory } from '../types.ts';
+import type { DynamoDbApi } from './api.ts';
+import { relay, type DynamoDbBackend } from './backend.ts';
+import { DynaliteHost } from './DynaliteHost.ts';
+import { itemOperations } from './itemOperations.ts';
+import { KeyedMutex } from './KeyedMutex.ts';
+import { StreamStore } from './StreamStore.ts';
+import { tableOperations } from './tableOperations.ts';
 
-// Placeholder until the service lands: registers nothing, so requests get the gateway's 404.
-export const createDynamoDb: ServiceFactory = () => ({});
+/** DynamoDB operations dynalite does not implement (from the SDK's command list). */
+const UNSUPPORTED_OPERATIONS = new Set([
+  'BatchExecuteStatement', 'CancelBulkOperation', 'CreateBackup', 'CreateGlobalTable', 'DeleteBackup',
+  'DeleteResourcePolicy', 'DescribeBackup', 'DescribeBulkOperation', 'DescribeContinuousBackups',
+  'DescribeContributorInsights', 'DescribeEndpoints', 'DescribeExport', 'DescribeGlobalTable',
+  'DescribeGlobalTableSettings', 'DescribeImport', 'DescribeKinesisStreamingDestination', 'DescribeLimits',
+  'DescribeTableReplicaAutoScaling', 'DisableKinesisStreamingDestination', 'EnableKinesisStreamingDestination',
+  'ExecuteStatement', 'ExecuteTransaction', 'ExportTableToPointInTime', 'GetResourcePolicy', 'ImportTable',
+  'ListBackups', 'ListBulkOperations', 'ListContributorInsights', 'ListExports', 'ListGlobalTables', 'ListImports',
+  'PutResourcePolicy', 'RestoreTableFromBackup', 'RestoreTableToPointInTime', 'SearchVectors', 'StartBulkPutItems',
+  'TransactGetItems', 'TransactWriteItems', 'UpdateContinuousBackups', 'UpdateContributorInsights',
+  'UpdateGlobalTable', 'UpdateGlobalTableSettings', 'UpdateKinesisStreamingDestination',
+  'UpdateTableReplicaAutoScaling', 'UpdateTimeToLive',
+]);
+
+export const createDynamoDb: ServiceFactory = (runtime) => {
+  const streams = new StreamStore();
+  const dynalite = new DynaliteHost({
+    log: (line) => runtime.log(line),
+    // A region whose worker died has lost its tables; its streams go with them.
+    onRegionLost: (region) => streams.dropRegion(region),
+  });
+  const backend: DynamoDbBackend = {
+    dynalite,
+    streams,
+    locks: new KeyedMutex(),
+    clock: runtime.clock,
+    log: (line) => runtime.log(line),
+  };
+
+  const api: DynamoDbApi = {
+    streams,
+    onRecords: (listener) => streams.onRecords(listener),
+    records: (region, arn) => [...(streams.find(region, arn)?.records ?? [])],
+    dynaliteEndpoint: async (region) => `http://127.0.0.1:${await dynalite.port(region)}`,
+  };
+
+  const service: EmulatedService = {
+    descriptor: {
+      name: 'dynamodb',
+      signingNames: ['dynamodb'],
+      protocol: 'awsJson',
+      targetPrefix: 'DynamoDB_20120810',
+      errorTypePrefix: 'com.amazonaws.dynamodb.v20120810',
+      operations: [...tableOperations(backend), ...itemOperations(backend)],
+      async fallback(operation, _input, ctx) {
+        if (UNSUPPORTED_OPERATIONS.has(operation)) throw notImplemented('dynamodb', operation);
+        return relay(ctx, await dynalite.call(ctx.region, operation, ctx.request.body));
+      },
+    },
+    api,
+    reset: async () => {
+      streams.reset();
+      await dynalite.reset();
+    },
+    stop: () => dynalite.stop(),
+  };
+  return service;
+};

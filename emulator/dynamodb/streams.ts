@@ -1,4 +1,24 @@
+/**
+ * DynamoDB Streams (awsJson 1.0, `X-Amz-Target: DynamoDBStreams_20120810.<Op>`). It signs
+ * with the same name as DynamoDB, `dynamodb`; the gateway tells them apart by the target
+ * prefix (aws-emulation.md §1.1).
+ *
+ * Operations: ListStreams, DescribeStream, GetShardIterator (TRIM_HORIZON, LATEST,
+ * AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER), GetRecords. The records are those the DynamoDB
+ * service captures (`itemOperations.ts`), read through its internal API.
+ */
 import type { ServiceFactory } from '../types.ts';
+import type { DynamoDbApi } from './api.ts';
+import { streamsOperations } from './streamsOperations.ts';
 
-// Placeholder until the service lands: registers nothing, so requests get the gateway's 404.
-export const createDynamoDbStreams: ServiceFactory = () => ({});
+export const createDynamoDbStreams: ServiceFactory = (runtime) => ({
+  descriptor: {
+    name: 'dynamodbstreams',
+    signingNames: ['dynamodb'],
+    protocol: 'awsJson',
+    targetPrefix: 'DynamoDBStreams_20120810',
+    errorTypePrefix: 'com.amazonaws.dynamodb.v20120810',
+    // The store belongs to the DynamoDB service, registered before any request arrives.
+    operations: streamsOperations(() => runtime.api<DynamoDbApi>('dynamodb').streams, runtime.clock),
+  },
+});

@@ -1,0 +1,72 @@
+import { crc32 } from 'node:zlib';
+import type { EmulatorClock } from '../clock.ts';
+import { ServiceError } from '../protocol/ServiceError.ts';
+import type { RequestContext } from '../types.ts';
+import type { DynaliteHost, DynaliteReply } from './DynaliteHost.ts';
+import type { KeyedMutex } from './KeyedMutex.ts';
+import type { StreamStore } from './StreamStore.ts';
+
+/** What the DynamoDB operations share: the regions' dynalites, the streams, the table locks. */
+export interface DynamoDbBackend {
+  dynalite: DynaliteHost;
+  streams: StreamStore;
+  locks: KeyedMutex;
+  clock: EmulatorClock;
+  log(line: string): void;
+}
+
+/** Key of a table's capture lock. */
+export function tableLockKey(region: string, tableName: string): string {
+  return `${region}\u0000${tableName}`;
+}
+
+/**
+ * Hands dynalite's reply to the gateway byte for byte: status, body, and its `x-amz-crc32`,
+ * which botocore verifies on DynamoDB responses (aws-emulation.md §1.2) and which is right for
+ * these exact bytes.
+ */
+export function relay(ctx: RequestContext, reply: DynaliteReply): Buffer {
+  ctx.response.status = reply.status;
+  ctx.response.headers['content-type'] = 'application/x-amz-json-1.0';
+  if (reply.crc32 !== undefined) ctx.response.headers['x-amz-crc32'] = reply.crc32;
+  return reply.body;
+}
+
+/** A response body the emulator rewrote, with its own correct `x-amz-crc32`. */
+export function respond(ctx: RequestContext, body: Record<string, unknown>, status = 200): Buffer {
+  const bytes = Buffer.from(JSON.stringify(body));
+  ctx.response.status = status;
+  ctx.response.headers['content-type'] = 'application/x-amz-json-1.0';
+  ctx.response.headers['x-amz-crc32'] = String(crc32(bytes));
+  return bytes;
+}
+
+/** dynalite's reply as JSON; dynalite always answers a JSON object (or nothing on a 413). */
+export function replyJson(reply: DynaliteReply): Record<string, unknown> {
+  if (reply.body.length === 0) return {};
+  return JSON.parse(reply.body.toString('utf8')) as Record<string, unknown>;
+}
+
+export function isOk(reply: DynaliteReply): boolean {
+  return reply.status === 200;
+}
+
+/**
+ * A ValidationException under the `__type` DynamoDB gives validation failures,
+ * `com.amazon.coral.validate#ValidationException` (aws-emulation.md §1.2, as dynalite does),
+ * so the emulator's own checks read like dynalite's.
+ */
+export function validationError(message: string): ServiceError {
+  return new ServiceError('ValidationException', message, {
+    status: 400,
+    extra: { __type: 'com.amazon.coral.validate#ValidationException' },
+  });
+}
+
+/** A SerializationException under the `__type` dynalite (and DynamoDB) gives type errors. */
+export function serializationError(message: string): ServiceError {
+  return new ServiceError('SerializationException', message, {
+    status: 400,
+    extra: { __type: 'com.amazon.coral.service#SerializationException' },
+  });
+}

@@ -1,0 +1,138 @@
+import type { Operation, OperationInput, RequestContext } from '../types.ts';
+import { isOk, relay, replyJson, respond, tableLockKey, validationError, type DynamoDbBackend } from './backend.ts';
+import type { KeySchemaElement } from './records.ts';
+import { checkCreateStream, checkUpdateStream, parseStreamSpecification } from './streamSpecification.ts';
+
+/**
+ * The table operations the emulator intercepts to add what dynalite lacks: StreamSpecification
+ * on CreateTable/UpdateTable, and `StreamSpecification`, `LatestStreamArn`, `LatestStreamLabel`
+ * in table descriptions (aws-emulation.md §3.2). Everything else is dynalite's, verbatim.
+ */
+export function tableOperations(b: DynamoDbBackend): Operation[] {
+  return [
+    { name: 'CreateTable', handler: (input, ctx) => createTable(b, input, ctx) },
+    { name: 'UpdateTable', handler: (input, ctx) => updateTable(b, input, ctx) },
+    { name: 'DescribeTable', handler: (input, ctx) => describeTable(b, ctx) },
+    { name: 'DeleteTable', handler: (input, ctx) => deleteTable(b, input, ctx) },
+  ];
+}
+
+type TableDescription = Record<string, unknown> & { TableName?: string; KeySchema?: KeySchemaElement[] };
+
+async function createTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<Buffer> {
+  const spec = parseStreamSpecification(input.StreamSpecification);
+  if (spec) checkCreateStream(spec);
+  const { StreamSpecification: _dropped, ...rest } = input;
+  const reply = await b.dynalite.call(ctx.region, 'CreateTable', input.StreamSpecification === undefined ? ctx.request.body : rest);
+  if (!isOk(reply)) {
+    const error = replyJson(reply);
+    // dynalite leaves this message empty; AWS says which table.
+    if (String(error.__type).endsWith('#ResourceInUseException') && !error.message) {
+      return respond(ctx, { ...error, message: `Table already exists: ${String(input.TableName)}` }, reply.status);
+    }
+    return relay(ctx, reply);
+  }
+  const description = replyJson(reply).TableDescription as TableDescription;
+  const tableName = description.TableName!;
+  await settle(b, ctx.region, tableName, 'ACTIVE');
+  // A new table never inherits the streams of an earlier one of the same name.
+  b.streams.dropTable(ctx.region, tableName);
+  if (!spec?.enabled) return relay(ctx, reply);
+  b.streams.enable(ctx.region, tableName, spec.viewType!, description.KeySchema ?? [], b.clock.now());
+  return respond(ctx, { TableDescription: withStreamFields(b, ctx.region, description) });
+}
+
+async function updateTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<Buffer> {
+  const spec = parseStreamSpecification(input.StreamSpecification);
+  if (!spec) {
+    const reply = await b.dynalite.call(ctx.region, 'UpdateTable', input.StreamSpecification === undefined ? ctx.request.body : stripSpec(input));
+    if (!isOk(reply)) return relay(ctx, reply);
+    await settle(b, ctx.region, String(input.TableName), 'ACTIVE');
+    return describeReply(b, ctx, reply.body, 'TableDescription') ?? relay(ctx, reply);
+  }
+  const prefix = 'One or more parameter values were invalid: ';
+  if (input.ProvisionedThroughput != null) throw validationError(`${prefix}You cannot modify stream status while updating table IOPS`);
+  if (input.GlobalSecondaryIndexUpdates != null) throw validationError(`${prefix}You cannot create or delete index while changing stream status`);
+
+  const tableName = typeof input.TableName === 'string' ? input.TableName : '';
+  return b.locks.run([tableLockKey(ctx.region, tableName)], async () => {
+    // Existence (and TableName's own validation) first, in dynalite's words.
+    const described = await b.dynalite.call(ctx.region, 'DescribeTable', { TableName: input.TableName });
+    if (!isOk(described)) return relay(ctx, described);
+    let table = replyJson(described).Table as TableDescription;
+    checkUpdateStream(spec, tableName, b.streams.current(ctx.region, tableName) !== undefined);
+
+    const rest = stripSpec(input);
+    // Only a stream change: dynalite would reject the request as empty ("At least one of …").
+    if (Object.keys(rest).some((k) => k !== 'TableName' && rest[k] != null)) {
+      const reply = await b.dynalite.call(ctx.region, 'UpdateTable', rest);
+      if (!isOk(reply)) return relay(ctx, reply);
+      table = replyJson(reply).TableDescription as TableDescription;
+      await settle(b, ctx.region, tableName, 'ACTIVE');
+    }
+    if (spec.enabled) b.streams.enable(ctx.region, tableName, spec.viewType!, table.KeySchema ?? [], b.clock.now());
+    else b.streams.disable(ctx.region, tableName);
+    return respond(ctx, { TableDescription: withStreamFields(b, ctx.region, table) });
+  });
+}
+
+async function describeTable(b: DynamoDbBackend, ctx: RequestContext): Promise<Buffer> {
+  const reply = await b.dynalite.call(ctx.region, 'DescribeTable', ctx.request.body);
+  return isOk(reply) ? describeReply(b, ctx, reply.body, 'Table') ?? relay(ctx, reply) : relay(ctx, reply);
+}
+
+async function deleteTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<Buffer> {
+  const tableName = typeof input.TableName === 'string' ? input.TableName : '';
+  // Under the table's lock, so a write being captured finishes before its stream goes away.
+  return b.locks.run([tableLockKey(ctx.region, tableName)], async () => {
+    const reply = await b.dynalite.call(ctx.region, 'DeleteTable', ctx.request.body);
+    if (isOk(reply)) {
+      b.streams.dropTable(ctx.region, tableName);
+      await settle(b, ctx.region, tableName, 'GONE');
+    }
+    return relay(ctx, reply);
+  });
+}
+
+/** Rewrites a description reply when the table has streams; undefined when dynalite's stands. */
+function describeReply(b: DynamoDbBackend, ctx: RequestContext, body: Buffer, field: 'Table' | 'TableDescription'): Buffer | undefined {
+  const parsed = JSON.parse(body.toString('utf8')) as Record<string, TableDescription>;
+  const table = parsed[field];
+  if (!table?.TableName || !b.streams.latest(ctx.region, table.TableName)) return undefined;
+  return respond(ctx, { ...parsed, [field]: withStreamFields(b, ctx.region, table) });
+}
+
+/**
+ * Adds the stream fields: `StreamSpecification` only while a stream is enabled, while
+ * `LatestStreamArn`/`LatestStreamLabel` outlive a disable (AWS: after disabling,
+ * DescribeTable omits StreamSpecification but still shows the latest stream).
+ */
+function withStreamFields(b: DynamoDbBackend, region: string, table: TableDescription): TableDescription {
+  const latest = table.TableName ? b.streams.latest(region, table.TableName) : undefined;
+  if (!latest) return table;
+  const out: TableDescription = { ...table };
+  if (latest.enabled) out.StreamSpecification = { StreamEnabled: true, StreamViewType: latest.viewType };
+  out.LatestStreamLabel = latest.label;
+  out.LatestStreamArn = latest.arn;
+  return out;
+}
+
+/**
+ * Waits (briefly) until dynalite has finished a table transition. The reply keeps AWS's
+ * CREATING / UPDATING / DELETING status, but the next request already sees the table ACTIVE
+ * or gone: dynalite runs its 0 ms transitions on a timer, and a client that does not wait
+ * for ACTIVE (LocalStack never makes it) would otherwise race it.
+ */
+async function settle(b: DynamoDbBackend, region: string, tableName: string, want: 'ACTIVE' | 'GONE'): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const reply = await b.dynalite.call(region, 'DescribeTable', { TableName: tableName });
+    if (want === 'GONE' ? !isOk(reply) : !isOk(reply) || (replyJson(reply).Table as TableDescription).TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  b.log(`dynamodb ${region} ${tableName}: still not ${want} after 1 s`);
+}
+
+function stripSpec(input: OperationInput): OperationInput {
+  const { StreamSpecification: _dropped, ...rest } = input;
+  return rest;
+}
