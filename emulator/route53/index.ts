@@ -1,4 +1,48 @@
+import { lookupAddress, resolve } from '../dns/resolver.ts';
 import type { ServiceFactory } from '../types.ts';
+import type { Route53Api } from './api.ts';
+import { healthCheckOperations } from './healthCheckOperations.ts';
+import { HealthChecker } from './healthChecker.ts';
+import { recordOperations } from './recordOperations.ts';
+import { Route53Store } from './store.ts';
+import { zoneOperations } from './zoneOperations.ts';
 
-// Placeholder until the service lands: registers nothing, so requests get the gateway's 404.
-export const createRoute53: ServiceFactory = () => ({});
+/**
+ * Route 53 (restXml, global): hosted zones, record sets with atomic change batches, health
+ * checks that really probe their endpoints, GetChange. The DNS server answers from this
+ * store through `api.resolve`. Route 53 ignores the signing region (aws-emulation.md §1.1).
+ */
+export const createRoute53: ServiceFactory = (runtime) => {
+  const store = new Route53Store();
+  const healthy = (id: string) => checker.isHealthy(id);
+  const checker: HealthChecker = new HealthChecker(runtime, store, (name) => lookupAddress(store, healthy, name));
+  const api: Route53Api = {
+    resolve: (name, type) => resolve(store, healthy, name, type),
+    lookupAddress: (name) => lookupAddress(store, healthy, name),
+    healthChecks: {
+      settled: () => checker.settled(),
+      status: (id) => checker.status(id),
+      describe: (id) => checker.describe(id),
+    },
+  };
+  return {
+    descriptor: {
+      name: 'route53',
+      signingNames: ['route53'],
+      protocol: 'restXml',
+      xmlNamespace: 'https://route53.amazonaws.com/doc/2013-04-01/',
+      xmlListTags: ['Change', 'ResourceRecord'],
+      pathPrefixes: ['/2013-04-01/'],
+      regional: false,
+      operations: [...zoneOperations(store, runtime), ...recordOperations(store, runtime, api.resolve), ...healthCheckOperations(store, checker)],
+    },
+    api,
+    reset() {
+      checker.stopAll();
+      store.clear();
+    },
+    stop() {
+      checker.stopAll();
+    },
+  };
+};

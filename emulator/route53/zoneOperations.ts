@@ -1,0 +1,190 @@
+import { ServiceError } from '../protocol/ServiceError.ts';
+import type { EmulatorRuntime, Operation } from '../types.ts';
+import { maxItems, obj, required, str, bool } from './input.ts';
+import { bareId, isValidDnsName, normalizeName, randomId, reversedName } from './names.ts';
+import { changeInfoXml, delegationSetXml, hostedZoneXml } from './render.ts';
+import type { Route53Store } from './store.ts';
+import type { ChangeRecord, HostedZone } from './types.ts';
+
+/**
+ * Hosted zones and changes. A new zone gets the default NS and SOA record sets
+ * (ResourceRecordSetCount 2), with moto's / the reference's name servers and SOA values
+ * (aws-emulation.md §2.1). A caller reference can never be reused, even after the zone is
+ * deleted: HostedZoneAlreadyExists 409.
+ */
+
+export const NAME_SERVERS = ['ns-2048.awsdns-64.com', 'ns-2049.awsdns-65.net', 'ns-2050.awsdns-66.org', 'ns-2051.awsdns-67.co.uk'];
+/** SOA as in the reference (§2.1): primary `ns-2048.awsdns-64.net.`, AWS's hostmaster, 900 s TTL. */
+export const DEFAULT_SOA = 'ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400';
+export const NS_TTL = 172800;
+export const SOA_TTL = 900;
+const ROUTE53_URL = 'https://route53.amazonaws.com/2013-04-01';
+
+export function noSuchHostedZone(id: string): ServiceError {
+  return new ServiceError('NoSuchHostedZone', `No hosted zone found with ID: ${id}`, { status: 404 });
+}
+
+export function getZone(store: Route53Store, rawId: unknown): HostedZone {
+  const id = bareId(str(rawId) ?? '');
+  const zone = store.zones.get(id);
+  if (!zone) throw noSuchHostedZone(id);
+  return zone;
+}
+
+/** Records a change for GetChange: PENDING until CHANGE_PROPAGATION_MS of emulated time pass. */
+export function recordChange(store: Route53Store, runtime: EmulatorRuntime, comment?: string): ChangeRecord {
+  const change: ChangeRecord = { id: randomId('C', 20), submittedAt: runtime.clock.now(), comment };
+  store.changes.set(change.id, change);
+  return change;
+}
+
+export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): Operation[] {
+  return [
+    {
+      name: 'CreateHostedZone',
+      http: { method: 'POST', path: '/2013-04-01/hostedzone', status: 201 },
+      handler(input, ctx) {
+        const rawName = required(input['Name'], 'name');
+        const callerReference = required(input['CallerReference'], 'callerReference');
+        if (!isValidDnsName(rawName, false)) {
+          throw new ServiceError('InvalidDomainName', `${rawName} is not a valid domain name.`);
+        }
+        if (store.zoneCallerReferences.has(callerReference)) {
+          throw new ServiceError('HostedZoneAlreadyExists', 'A hosted zone has already been created with the specified caller reference.', {
+            status: 409,
+          });
+        }
+        const config = obj(input['HostedZoneConfig']);
+        const vpc = obj(input['VPC']);
+        const name = normalizeName(rawName);
+        let id = randomId('Z', 19);
+        while (store.zones.has(id)) id = randomId('Z', 19);
+        const zone: HostedZone = {
+          id,
+          name,
+          callerReference,
+          comment: str(config?.['Comment']),
+          privateZone: vpc !== undefined || bool(config?.['PrivateZone']) === true,
+          vpcs: vpc ? [{ VPCRegion: str(vpc['VPCRegion']), VPCId: str(vpc['VPCId']) }] : [],
+          nameServers: NAME_SERVERS,
+          records: new Map(),
+          nonTerminals: new Set(),
+        };
+        store.replaceRecords(zone, [
+          { Name: name, Type: 'NS', TTL: NS_TTL, ResourceRecords: NAME_SERVERS.map((ns) => `${ns}.`) },
+          { Name: name, Type: 'SOA', TTL: SOA_TTL, ResourceRecords: [DEFAULT_SOA] },
+        ]);
+        store.zones.set(id, zone);
+        store.zoneCallerReferences.add(callerReference);
+        const change = recordChange(store, runtime);
+        ctx.response.headers['location'] = `${ROUTE53_URL}/hostedzone/${id}`;
+        return {
+          HostedZone: hostedZoneXml(zone),
+          ChangeInfo: changeInfoXml(change, runtime.clock.now()),
+          DelegationSet: zone.privateZone ? undefined : delegationSetXml(zone),
+          VPC: vpc ? zone.vpcs[0] : undefined,
+        };
+      },
+    },
+    {
+      name: 'GetHostedZone',
+      http: { method: 'GET', path: '/2013-04-01/hostedzone/{Id}' },
+      handler(input) {
+        const zone = getZone(store, input['Id']);
+        return {
+          HostedZone: hostedZoneXml(zone),
+          DelegationSet: zone.privateZone ? undefined : delegationSetXml(zone),
+          VPCs: zone.privateZone ? { VPC: zone.vpcs } : undefined,
+        };
+      },
+    },
+    {
+      name: 'DeleteHostedZone',
+      http: { method: 'DELETE', path: '/2013-04-01/hostedzone/{Id}' },
+      handler(input) {
+        const zone = getZone(store, input['Id']);
+        const extra = store.allRecords(zone).some((r) => !(r.Name === zone.name && (r.Type === 'SOA' || r.Type === 'NS')));
+        if (extra) {
+          throw new ServiceError('HostedZoneNotEmpty', 'The hosted zone contains resource records that are not SOA or NS records.');
+        }
+        store.zones.delete(zone.id);
+        return { ChangeInfo: changeInfoXml(recordChange(store, runtime), runtime.clock.now()) };
+      },
+    },
+    {
+      name: 'ListHostedZones',
+      http: { method: 'GET', path: '/2013-04-01/hostedzone' },
+      handler(_input, ctx) {
+        const q = ctx.request.query;
+        const limit = maxItems(q.get('maxitems'), 100);
+        const marker = q.get('marker');
+        const type = q.get('hostedzonetype');
+        let zones = [...store.zones.values()];
+        if (type === 'PrivateHostedZone') zones = zones.filter((z) => z.privateZone);
+        let start = 0;
+        if (marker) {
+          start = zones.findIndex((z) => z.id === bareId(marker));
+          if (start < 0) throw new ServiceError('InvalidInput', `Invalid value for marker: ${marker}`);
+        }
+        const page = zones.slice(start, start + limit);
+        const next = zones[start + limit];
+        return {
+          HostedZones: { HostedZone: page.map(hostedZoneXml) },
+          Marker: marker ?? undefined,
+          IsTruncated: next !== undefined,
+          NextMarker: next?.id,
+          MaxItems: limit,
+        };
+      },
+    },
+    {
+      name: 'ListHostedZonesByName',
+      http: { method: 'GET', path: '/2013-04-01/hostedzonesbyname' },
+      handler(_input, ctx) {
+        const q = ctx.request.query;
+        const limit = maxItems(q.get('maxitems'), 100);
+        const dnsName = q.get('dnsname');
+        const zoneId = q.get('hostedzoneid');
+        if (zoneId && !dnsName) {
+          throw new ServiceError('InvalidInput', 'The hosted zone ID can only be specified when the DNS name is specified.');
+        }
+        if (dnsName && !isValidDnsName(dnsName, false)) throw new ServiceError('InvalidDomainName', `${dnsName} is not a valid domain name.`);
+        // Sorted by name with the labels reversed, then by id (ListHostedZonesByName docs).
+        const key = (z: { name: string; id: string }) => `${reversedName(z.name)}\u0000${z.id}`;
+        const zones = [...store.zones.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+        let start = 0;
+        if (dnsName) {
+          const from = key({ name: normalizeName(dnsName), id: zoneId ? bareId(zoneId) : '' });
+          start = zones.findIndex((z) => key(z) >= from);
+          if (start < 0) start = zones.length;
+        }
+        const page = zones.slice(start, start + limit);
+        const next = zones[start + limit];
+        return {
+          HostedZones: { HostedZone: page.map(hostedZoneXml) },
+          DNSName: dnsName ?? undefined,
+          HostedZoneId: zoneId ?? undefined,
+          IsTruncated: next !== undefined,
+          NextDNSName: next?.name,
+          NextHostedZoneId: next?.id,
+          MaxItems: limit,
+        };
+      },
+    },
+    {
+      name: 'GetHostedZoneCount',
+      http: { method: 'GET', path: '/2013-04-01/hostedzonecount' },
+      handler: () => ({ HostedZoneCount: store.zones.size }),
+    },
+    {
+      name: 'GetChange',
+      http: { method: 'GET', path: '/2013-04-01/change/{Id}' },
+      handler(input) {
+        const id = bareId(str(input['Id']) ?? '');
+        const change = store.changes.get(id);
+        if (!change) throw new ServiceError('NoSuchChange', `A change with the specified change ID does not exist: ${id}`, { status: 404 });
+        return { ChangeInfo: changeInfoXml(change, runtime.clock.now()) };
+      },
+    },
+  ];
+}
