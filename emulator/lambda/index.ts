@@ -1,4 +1,58 @@
-import type { ServiceFactory } from '../types.ts';
+import type { RawRoute, ServiceFactory } from '../types.ts';
+import { eventSourceMappingOperations } from './eventSourceMappingOperations.ts';
+import { functionOperations } from './functionOperations.ts';
+import { createLambdaApi, invokeOperations } from './invokeOperations.ts';
+import { LambdaBackend } from './LambdaBackend.ts';
+import { policyOperations } from './policyOperations.ts';
 
-// Placeholder until the service lands: registers nothing, so requests get the gateway's 404.
-export const createLambda: ServiceFactory = () => ({});
+/**
+ * AWS Lambda (restJson1, signing name `lambda`): functions from zips run by a Node.js runtime
+ * in worker threads (one sandbox per concurrent invocation, warm between invocations), resource
+ * policies, Invoke, and DynamoDB stream event source mappings. Internal API: `LambdaApi`
+ * (api.ts), registered as `runtime.api('lambda')`.
+ *
+ * @example
+ * const lambda = new LambdaClient({ endpoint: emu.endpoint, region: 'us-east-1', credentials });
+ * await lambda.send(new CreateFunctionCommand({ FunctionName: 'fn', Runtime: 'nodejs20.x',
+ *   Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/r', Code: { ZipFile: zip } }));
+ * await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 10 }, { FunctionName: 'fn' });
+ * const out = await lambda.send(new InvokeCommand({ FunctionName: 'fn', Payload: '{}' }));
+ */
+export const createLambda: ServiceFactory = (runtime) => {
+  const backend = new LambdaBackend(runtime);
+  const api = createLambdaApi(backend);
+  return {
+    descriptor: {
+      name: 'lambda',
+      signingNames: ['lambda'],
+      protocol: 'restJson',
+      jsonErrorStyle: 'lambda',
+      pathPrefixes: ['/2015-03-31/'],
+      operations: [
+        ...functionOperations(backend),
+        ...invokeOperations(backend),
+        ...policyOperations(backend),
+        ...eventSourceMappingOperations(backend, api),
+      ],
+    },
+    api,
+    rawRoutes: [codeDownloadRoute(backend)],
+    reset: () => backend.reset(),
+    stop: () => backend.stop(),
+  };
+};
+
+/** GetFunction's `Code.Location`: the deployment package, as a presigned S3 URL would serve it. */
+function codeDownloadRoute(backend: LambdaBackend): RawRoute {
+  const pattern = /^\/_engine\/lambda\/code\/([a-z0-9-]+)\/([^/]+)\.zip$/;
+  return {
+    name: 'lambda code',
+    matches: (req) => req.method === 'GET' && pattern.test(req.path),
+    async handle(req) {
+      const [, region, name] = pattern.exec(req.path)!;
+      const fn = backend.findFunction(region!, decodeURIComponent(name!));
+      if (!fn) return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'NoSuchKey' };
+      return { status: 200, headers: { 'content-type': 'application/zip' }, body: fn.code.zip };
+    },
+  };
+}

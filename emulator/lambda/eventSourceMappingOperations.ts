@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { ServiceError } from '../protocol/ServiceError.ts';
+import { ACCOUNT_ID, type Operation, type RequestContext } from '../types.ts';
+import type { LambdaApi } from './api.ts';
+import { functionNotFound, parseFunctionName, parseStreamArn } from './functionArn.ts';
+import { MAPPING_TRANSITION_MS, type LambdaBackend } from './LambdaBackend.ts';
+import type { MappingRecord } from './LambdaStore.ts';
+import { StreamPoller } from './StreamPoller.ts';
+import { checkRange } from './validation.ts';
+
+const NOT_FOUND = 'The resource you requested does not exist.';
+
+/**
+ * Event source mappings from DynamoDB streams (the only event source the emulator has).
+ * Shapes and messages: aws-emulation.md §1.3 and §3.3, localstack `provider.py`.
+ * State: Creating → Enabled (or Disabled), Enabling/Disabling on update, Deleting → gone.
+ */
+export function eventSourceMappingOperations(backend: LambdaBackend, api: LambdaApi): Operation[] {
+  const clock = backend.runtime.clock;
+
+  const find = (uuid: unknown, ctx: RequestContext): MappingRecord => {
+    const mapping = backend.store.region(ctx.region).mappings.get(String(uuid));
+    if (!mapping) throw new ServiceError('ResourceNotFoundException', NOT_FOUND, { status: 404 });
+    return mapping;
+  };
+
+  const transition = (mapping: MappingRecord, to: MappingRecord['state'], then?: () => void) => {
+    mapping.timers.push(
+      clock.setTimeout(() => {
+        mapping.state = to;
+        then?.();
+      }, MAPPING_TRANSITION_MS),
+    );
+  };
+
+  return [
+    {
+      name: 'CreateEventSourceMapping',
+      http: { method: 'POST', path: '/2015-03-31/event-source-mappings', status: 202 },
+      async handler(input, ctx) {
+        const sourceArn = input.EventSourceArn;
+        if (typeof sourceArn !== 'string') throw new ServiceError('InvalidParameterValueException', 'Unrecognized event source.');
+        const stream = parseStreamArn(sourceArn);
+        if (!stream) {
+          throw new ServiceError(
+            'InvalidParameterValueException',
+            `Unsupported event source: ${sourceArn}. This emulator supports DynamoDB stream event sources only.`,
+          );
+        }
+        const position = input.StartingPosition;
+        if (position === undefined || position === null) {
+          throw new ServiceError(
+            'InvalidParameterValueException',
+            "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.",
+          );
+        }
+        if (position !== 'LATEST' && position !== 'TRIM_HORIZON') {
+          throw new ServiceError('InvalidParameterValueException', `Unsupported starting position for a DynamoDB stream: ${String(position)}`);
+        }
+        const batchSize = checkRange(input.BatchSize, 'batchSize', 1, 10_000, 100);
+        const loc = parseFunctionName(input.FunctionName);
+        const fnRegion = loc.region ?? ctx.region;
+        const fn = backend.findFunction(fnRegion, loc.name);
+        if (!fn) throw functionNotFound(fnRegion, loc.name);
+        const mappings = backend.store.region(ctx.region).mappings;
+        for (const existing of mappings.values()) {
+          if (existing.functionArn === fn.arn && existing.eventSourceArn === sourceArn && existing.state !== 'Deleting') {
+            throw new ServiceError(
+              'ResourceConflictException',
+              `The event source arn (" ${sourceArn} ") and function (" ${fn.name} ") provided mapping already exists. ` +
+                `Please update or delete the existing mapping with UUID ${existing.uuid}`,
+              { status: 409 },
+            );
+          }
+        }
+
+        const uuid = randomUUID();
+        const mapping: MappingRecord = {
+          uuid,
+          region: ctx.region,
+          functionArn: fn.arn,
+          eventSourceArn: sourceArn,
+          startingPosition: position,
+          batchSize,
+          maximumBatchingWindowInSeconds: checkRange(input.MaximumBatchingWindowInSeconds, 'maximumBatchingWindowInSeconds', 0, 300, 0),
+          state: 'Creating',
+          stateTransitionReason: 'User action',
+          lastModified: new Date(clock.now()),
+          lastProcessingResult: 'No records processed',
+          timers: [],
+        };
+        const poller = new StreamPoller({
+          streamArn: sourceArn,
+          region: stream.region,
+          startingPosition: position,
+          batchSize: () => mapping.batchSize,
+          clock,
+          endpoint: () => backend.runtime.endpoint(),
+          log: backend.runtime.log,
+          deliver: async (event) => {
+            try {
+              const result = await api.invoke({ region: fnRegion, functionName: mapping.functionArn, payload: event });
+              return result.functionError === undefined;
+            } catch (err) {
+              backend.runtime.log(`lambda event source mapping ${uuid}: invoke failed: ${(err as Error).message}`);
+              return false;
+            }
+          },
+          onResult: (result) => (mapping.lastProcessingResult = result),
+        });
+        try {
+          await poller.prepare();
+        } catch (err) {
+          poller.stop();
+          throw new ServiceError('InvalidParameterValueException', `Stream not found: ${sourceArn}`, { cause: err });
+        }
+        mapping.poller = poller;
+        mappings.set(uuid, mapping);
+        const enabled = input.Enabled !== false;
+        transition(mapping, enabled ? 'Enabled' : 'Disabled', () => {
+          if (enabled) poller.start();
+        });
+        return mappingConfiguration(mapping);
+      },
+    },
+    {
+      name: 'GetEventSourceMapping',
+      http: { method: 'GET', path: '/2015-03-31/event-source-mappings/{UUID}' },
+      handler: (input, ctx) => mappingConfiguration(find(input.UUID, ctx)),
+    },
+    {
+      name: 'ListEventSourceMappings',
+      http: { method: 'GET', path: '/2015-03-31/event-source-mappings' },
+      handler(_input, ctx) {
+        const query = ctx.request.query;
+        const sourceArn = query.get('EventSourceArn');
+        const functionName = query.get('FunctionName');
+        let functionArn: string | undefined;
+        if (functionName) {
+          const loc = parseFunctionName(functionName);
+          functionArn = `arn:aws:lambda:${loc.region ?? ctx.region}:${ACCOUNT_ID}:function:${loc.name}`;
+        }
+        const all = [...backend.store.region(ctx.region).mappings.values()].filter(
+          (m) => (!sourceArn || m.eventSourceArn === sourceArn) && (!functionArn || m.functionArn === functionArn),
+        );
+        const marker = query.get('Marker');
+        const maxItems = checkRange(query.get('MaxItems') ?? undefined, 'maxItems', 1, 10_000, 100);
+        const start = marker ? all.findIndex((m) => m.uuid === marker) + 1 : 0;
+        const page = all.slice(start, start + maxItems);
+        return {
+          EventSourceMappings: page.map(mappingConfiguration),
+          ...(start + maxItems < all.length ? { NextMarker: page[page.length - 1]!.uuid } : {}),
+        };
+      },
+    },
+    {
+      name: 'UpdateEventSourceMapping',
+      http: { method: 'PUT', path: '/2015-03-31/event-source-mappings/{UUID}' },
+      handler(input, ctx) {
+        const mapping = find(input.UUID, ctx);
+        if (mapping.state === 'Deleting' || mapping.state === 'Creating') {
+          throw new ServiceError(
+            'ResourceInUseException',
+            `Cannot update the event source mapping because it is in use. The current state is ${mapping.state}.`,
+            { status: 400 },
+          );
+        }
+        if (input.BatchSize !== undefined) mapping.batchSize = checkRange(input.BatchSize, 'batchSize', 1, 10_000, 100);
+        if (input.Enabled === false && mapping.state !== 'Disabled') {
+          mapping.state = 'Disabling';
+          mapping.poller?.pause();
+          transition(mapping, 'Disabled');
+        } else if (input.Enabled === true && mapping.state !== 'Enabled') {
+          mapping.state = 'Enabling';
+          transition(mapping, 'Enabled', () => mapping.poller?.start());
+        }
+        mapping.lastModified = new Date(clock.now());
+        return mappingConfiguration(mapping);
+      },
+    },
+    {
+      name: 'DeleteEventSourceMapping',
+      http: { method: 'DELETE', path: '/2015-03-31/event-source-mappings/{UUID}', status: 202 },
+      handler(input, ctx) {
+        const mapping = find(input.UUID, ctx);
+        backend.stopMapping(mapping);
+        mapping.state = 'Deleting';
+        mapping.timers.push(clock.setTimeout(() => void backend.deleteMapping(mapping), MAPPING_TRANSITION_MS));
+        return mappingConfiguration(mapping);
+      },
+    },
+  ];
+}
+
+/** EventSourceMappingConfiguration for a DynamoDB stream (aws-emulation.md §1.3). */
+function mappingConfiguration(m: MappingRecord): Record<string, unknown> {
+  return {
+    UUID: m.uuid,
+    StartingPosition: m.startingPosition,
+    BatchSize: m.batchSize,
+    MaximumBatchingWindowInSeconds: m.maximumBatchingWindowInSeconds,
+    ParallelizationFactor: 1,
+    EventSourceArn: m.eventSourceArn,
+    FunctionArn: m.functionArn,
+    LastModified: m.lastModified,
+    LastProcessingResult: m.lastProcessingResult,
+    State: m.state,
+    StateTransitionReason: m.stateTransitionReason,
+    DestinationConfig: { OnFailure: {} },
+    FunctionResponseTypes: [],
+    MaximumRecordAgeInSeconds: -1,
+    BisectBatchOnFunctionError: false,
+    MaximumRetryAttempts: -1,
+    TumblingWindowInSeconds: 0,
+    EventSourceMappingArn: `arn:aws:lambda:${m.region}:${ACCOUNT_ID}:event-source-mapping:${m.uuid}`,
+  };
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { ServiceError } from '../protocol/ServiceError.ts';
+import type { Operation, OperationInput, RequestContext } from '../types.ts';
+import { readCodePackage, type CodePackage } from './codePackage.ts';
+import { functionArn, parseFunctionName } from './functionArn.ts';
+import { functionConfiguration, lambdaDate } from './functionConfiguration.ts';
+import type { LambdaBackend } from './LambdaBackend.ts';
+import type { FunctionRecord } from './LambdaStore.ts';
+import { checkArchitectures, checkEnvironment, checkHandler, checkRange, checkRole, checkRuntime } from './validation.ts';
+
+const MAX_TIMEOUT = 900;
+const MAX_MEMORY = 10_240;
+
+/** Function CRUD: CreateFunction, Get/GetConfiguration, List, Update code/configuration, Delete. */
+export function functionOperations(backend: LambdaBackend): Operation[] {
+  const clock = backend.runtime.clock;
+
+  /** The function a request names: its ARN's region wins over the signing region. */
+  const locate = (input: OperationInput, ctx: RequestContext) => {
+    const loc = parseFunctionName(input.FunctionName);
+    const region = loc.region ?? ctx.region;
+    return backend.getFunction(region, loc.name);
+  };
+
+  return [
+    {
+      name: 'CreateFunction',
+      http: { method: 'POST', path: '/2015-03-31/functions', status: 201 },
+      async handler(input, ctx) {
+        const loc = parseFunctionName(input.FunctionName);
+        if (loc.name.length > 64) {
+          throw new ServiceError(
+            'InvalidParameterValueException',
+            `1 validation error detected: Value '${loc.name}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64`,
+          );
+        }
+        if (loc.region && loc.region !== ctx.region) {
+          throw new ServiceError(
+            'ResourceNotFoundException',
+            `Functions from '${loc.region}' are not reachable in this region ('${ctx.region}')`,
+            { status: 404 },
+          );
+        }
+        const architectures = checkArchitectures(input.Architectures);
+        const variables = checkEnvironment(input.Environment);
+        const role = checkRole(input.Role);
+        if (input.PackageType === 'Image') {
+          throw new ServiceError(
+            'InvalidParameterValueException',
+            'PackageType Image is not supported by this emulator: upload a zip (Code.ZipFile) for a Node.js runtime.',
+          );
+        }
+        const runtime = checkRuntime(input.Runtime);
+        const handler = checkHandler(input.Handler);
+        const timeout = checkRange(input.Timeout, 'timeout', 1, MAX_TIMEOUT, 3);
+        const memorySize = checkRange(input.MemorySize, 'memorySize', 128, MAX_MEMORY, 128);
+        const code = packageFrom(input.Code as Record<string, unknown> | undefined);
+
+        const functions = backend.store.region(ctx.region).functions;
+        if (functions.has(loc.name)) {
+          throw new ServiceError('ResourceConflictException', `Function already exist: ${loc.name}`, { status: 409 });
+        }
+        const taskRoot = await backend.taskRoots.create(`${ctx.region}-${loc.name}`, code.files);
+        // The folder was written asynchronously: a concurrent create of the same name may have won.
+        if (functions.has(loc.name)) {
+          await backend.taskRoots.remove(taskRoot);
+          throw new ServiceError('ResourceConflictException', `Function already exist: ${loc.name}`, { status: 409 });
+        }
+        const record: FunctionRecord = {
+          name: loc.name,
+          region: ctx.region,
+          arn: functionArn(ctx.region, loc.name),
+          runtime,
+          role,
+          handler,
+          description: typeof input.Description === 'string' ? input.Description : '',
+          timeout,
+          memorySize,
+          variables,
+          architectures,
+          tags: (input.Tags as Record<string, string> | undefined) ?? {},
+          code: { zip: code.zip, sha256: code.sha256, size: code.size, taskRoot },
+          state: 'Pending',
+          lastModified: lambdaDate(clock.now()),
+          revisionId: randomUUID(),
+          statements: [],
+          pool: undefined as never,
+          timers: [],
+        };
+        record.pool = backend.newPool(() => record);
+        functions.set(record.name, record);
+        backend.scheduleActivation(record);
+        return functionConfiguration(record);
+      },
+    },
+    {
+      name: 'GetFunction',
+      http: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}' },
+      handler(input, ctx) {
+        const fn = locate(input, ctx);
+        return {
+          Configuration: functionConfiguration(fn),
+          Code: {
+            RepositoryType: 'S3',
+            Location: `${backend.runtime.endpoint()}/_engine/lambda/code/${fn.region}/${encodeURIComponent(fn.name)}.zip`,
+          },
+          ...(Object.keys(fn.tags).length > 0 ? { Tags: fn.tags } : {}),
+        };
+      },
+    },
+    {
+      name: 'GetFunctionConfiguration',
+      http: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/configuration' },
+      handler: (input, ctx) => functionConfiguration(locate(input, ctx)),
+    },
+    {
+      name: 'ListFunctions',
+      http: { method: 'GET', path: '/2015-03-31/functions' },
+      handler(_input, ctx) {
+        const all = [...backend.store.region(ctx.region).functions.values()].sort((a, b) => a.name.localeCompare(b.name));
+        const marker = ctx.request.query.get('Marker');
+        const maxItems = checkRange(ctx.request.query.get('MaxItems') ?? undefined, 'maxItems', 1, 10_000, 50);
+        const start = marker ? all.findIndex((fn) => fn.name > marker) : 0;
+        const page = start < 0 ? [] : all.slice(start, start + maxItems);
+        const more = start >= 0 && start + maxItems < all.length;
+        return {
+          Functions: page.map((fn) => functionConfiguration(fn, { list: true })),
+          ...(more ? { NextMarker: page[page.length - 1]!.name } : {}),
+        };
+      },
+    },
+    {
+      name: 'DeleteFunction',
+      http: { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}' },
+      async handler(input, ctx) {
+        const qualifier = ctx.request.query.get('Qualifier');
+        const fn = locate(input, ctx);
+        if (qualifier && qualifier !== '$LATEST') {
+          throw new ServiceError('ResourceNotFoundException', `Function not found: ${functionArn(fn.region, fn.name, qualifier)}`, { status: 404 });
+        }
+        await backend.deleteFunction(fn);
+        ctx.response.status = 204;
+        return undefined;
+      },
+    },
+    {
+      name: 'UpdateFunctionCode',
+      http: { method: 'PUT', path: '/2015-03-31/functions/{FunctionName}/code' },
+      async handler(input, ctx) {
+        const fn = locate(input, ctx);
+        checkRevision(fn, input.RevisionId);
+        if (input.ImageUri) {
+          throw new ServiceError('InvalidParameterValueException', "Please don't provide ImageUri when updating a function with packageType Zip.");
+        }
+        const code = packageFrom(input);
+        if (input.Architectures !== undefined) fn.architectures = checkArchitectures(input.Architectures);
+        if (input.DryRun === true) return functionConfiguration(fn);
+        const taskRoot = await backend.taskRoots.create(`${fn.region}-${fn.name}`, code.files);
+        const old = fn.code.taskRoot;
+        fn.code = { zip: code.zip, sha256: code.sha256, size: code.size, taskRoot };
+        touch(fn, clock.now());
+        backend.restartSandboxes(fn, old);
+        backend.scheduleUpdateDone(fn);
+        return functionConfiguration(fn);
+      },
+    },
+    {
+      name: 'UpdateFunctionConfiguration',
+      http: { method: 'PUT', path: '/2015-03-31/functions/{FunctionName}/configuration' },
+      handler(input, ctx) {
+        const fn = locate(input, ctx);
+        checkRevision(fn, input.RevisionId);
+        // Validate everything first, so a bad field changes nothing.
+        const next = {
+          role: input.Role !== undefined ? checkRole(input.Role) : fn.role,
+          runtime: input.Runtime !== undefined ? checkRuntime(input.Runtime) : fn.runtime,
+          handler: input.Handler !== undefined ? checkHandler(input.Handler) : fn.handler,
+          timeout: input.Timeout !== undefined ? checkRange(input.Timeout, 'timeout', 1, MAX_TIMEOUT, 3) : fn.timeout,
+          memorySize:
+            input.MemorySize !== undefined ? checkRange(input.MemorySize, 'memorySize', 128, MAX_MEMORY, 128) : fn.memorySize,
+          variables: input.Environment !== undefined ? (checkEnvironment(input.Environment) ?? {}) : fn.variables,
+          description: typeof input.Description === 'string' ? input.Description : fn.description,
+        };
+        Object.assign(fn, next);
+        touch(fn, clock.now());
+        backend.restartSandboxes(fn);
+        backend.scheduleUpdateDone(fn);
+        return functionConfiguration(fn);
+      },
+    },
+  ];
+}
+
+function packageFrom(code: Record<string, unknown> | undefined): CodePackage {
+  if (code?.S3Bucket !== undefined || code?.S3Key !== undefined) {
+    throw new ServiceError(
+      'InvalidParameterValueException',
+      'Code.S3Bucket is not supported by this emulator (it has no S3): upload the zip as Code.ZipFile.',
+    );
+  }
+  return readCodePackage(code?.ZipFile);
+}
+
+function checkRevision(fn: FunctionRecord, revisionId: unknown): void {
+  if (typeof revisionId === 'string' && revisionId !== fn.revisionId) {
+    throw new ServiceError(
+      'PreconditionFailedException',
+      'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+      { status: 412 },
+    );
+  }
+}
+
+function touch(fn: FunctionRecord, now: number): void {
+  fn.lastModified = lambdaDate(now);
+  fn.revisionId = randomUUID();
+}

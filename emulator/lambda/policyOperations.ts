@@ -1,0 +1,107 @@
+import { ServiceError } from '../protocol/ServiceError.ts';
+import { ACCOUNT_ID, type Operation, type OperationInput, type RequestContext } from '../types.ts';
+import { parseFunctionName } from './functionArn.ts';
+import type { LambdaBackend } from './LambdaBackend.ts';
+import type { FunctionRecord } from './LambdaStore.ts';
+
+/**
+ * The resource policy: AddPermission, GetPolicy, RemovePermission. Statements are stored and
+ * returned as AWS shapes them (localstack `api_utils.build_statement`), but not enforced:
+ * every caller may invoke every function, as in LocalStack.
+ */
+export function policyOperations(backend: LambdaBackend): Operation[] {
+  const locate = (input: OperationInput, ctx: RequestContext): FunctionRecord => {
+    const loc = parseFunctionName(input.FunctionName);
+    const qualifier = ctx.request.query.get('Qualifier') ?? loc.qualifier;
+    if (qualifier === '$LATEST') {
+      throw new ServiceError('InvalidParameterValueException', 'We currently do not support adding policies for $LATEST.');
+    }
+    return backend.getFunction(loc.region ?? ctx.region, loc.name);
+  };
+
+  return [
+    {
+      name: 'AddPermission',
+      http: { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/policy', status: 201 },
+      handler(input, ctx) {
+        const fn = locate(input, ctx);
+        const sid = input.StatementId;
+        if (typeof sid !== 'string' || !/^[a-zA-Z0-9-_]+$/.test(sid)) {
+          throw new ServiceError(
+            'ValidationException',
+            `1 validation error detected: Value '${String(sid)}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)`,
+          );
+        }
+        if (fn.statements.some((s) => s.Sid === sid)) {
+          throw new ServiceError(
+            'ResourceConflictException',
+            `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
+            { status: 409 },
+          );
+        }
+        const statement = buildStatement(fn.arn, sid, input);
+        fn.statements.push(statement);
+        return { Statement: JSON.stringify(statement) };
+      },
+    },
+    {
+      name: 'GetPolicy',
+      http: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/policy' },
+      handler(input, ctx) {
+        const loc = parseFunctionName(input.FunctionName);
+        const fn = backend.getFunction(loc.region ?? ctx.region, loc.name);
+        if (fn.statements.length === 0) {
+          throw new ServiceError('ResourceNotFoundException', 'The resource you requested does not exist.', { status: 404 });
+        }
+        return {
+          Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: fn.statements }),
+          RevisionId: fn.revisionId,
+        };
+      },
+    },
+    {
+      name: 'RemovePermission',
+      http: { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}/policy/{StatementId}' },
+      handler(input, ctx) {
+        const loc = parseFunctionName(input.FunctionName);
+        const fn = backend.findFunction(loc.region ?? ctx.region, loc.name);
+        if (!fn) {
+          throw new ServiceError(
+            'ResourceNotFoundException',
+            `No policy found for: arn:aws:lambda:${loc.region ?? ctx.region}:${ACCOUNT_ID}:function:${loc.name}`,
+            { status: 404 },
+          );
+        }
+        if (fn.statements.length === 0) {
+          throw new ServiceError('ResourceNotFoundException', 'No policy is associated with the given resource.', { status: 404 });
+        }
+        const at = fn.statements.findIndex((s) => s.Sid === input.StatementId);
+        if (at < 0) {
+          throw new ServiceError('ResourceNotFoundException', `Statement ${String(input.StatementId)} is not found in resource policy.`, {
+            status: 404,
+          });
+        }
+        fn.statements.splice(at, 1);
+        ctx.response.status = 204;
+        return undefined;
+      },
+    },
+  ];
+}
+
+function buildStatement(resource: string, sid: string, input: OperationInput): Record<string, unknown> {
+  const principal = String(input.Principal ?? '');
+  const statement: Record<string, unknown> = { Sid: sid, Effect: 'Allow', Action: input.Action, Resource: resource };
+  if (principal === '*') statement.Principal = principal;
+  else if (principal.endsWith('.amazonaws.com')) statement.Principal = { Service: principal };
+  else if (/^\d{12}$/.test(principal)) statement.Principal = { AWS: `arn:aws:iam::${principal}:root` };
+  else statement.Principal = { AWS: principal };
+  const condition: Record<string, Record<string, unknown>> = {};
+  if (typeof input.FunctionUrlAuthType === 'string') condition.StringEquals = { 'lambda:FunctionUrlAuthType': input.FunctionUrlAuthType };
+  if (typeof input.SourceAccount === 'string') condition.StringEquals = { ...condition.StringEquals, 'AWS:SourceAccount': input.SourceAccount };
+  if (typeof input.PrincipalOrgID === 'string') condition.StringEquals = { ...condition.StringEquals, 'aws:PrincipalOrgID': input.PrincipalOrgID };
+  if (typeof input.EventSourceToken === 'string') condition.StringEquals = { ...condition.StringEquals, 'lambda:EventSourceToken': input.EventSourceToken };
+  if (typeof input.SourceArn === 'string') condition.ArnLike = { 'AWS:SourceArn': input.SourceArn };
+  if (Object.keys(condition).length > 0) statement.Condition = condition;
+  return statement;
+}

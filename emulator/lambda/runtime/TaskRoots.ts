@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
+import { ServiceError } from '../../protocol/ServiceError.ts';
+
+/**
+ * Where function code lives on disk: one folder per emulator under os.tmpdir(), one sub-folder
+ * (LAMBDA_TASK_ROOT) per code version. Removed on delete, reset and stop.
+ *
+ * Like AWS's nodejs18.x+ runtimes, the runtime provides the AWS SDK v3: the shared folder holds
+ * `node_modules/@aws-sdk` and `node_modules/@smithy` links to the emulator's own copies, so
+ * `require('@aws-sdk/client-dynamodb')` (CJS) and `import` (ESM) from a task root resolve there
+ * by Node's ordinary parent-folder lookup, while a package the zip bundles in its own
+ * node_modules still wins, as /var/task does over /var/runtime on AWS. No other package of the
+ * emulator is visible to functions.
+ */
+export class TaskRoots {
+  private root?: Promise<string>;
+
+  /** Writes the files into a fresh task root and returns its absolute path. */
+  async create(label: string, files: Map<string, Uint8Array>): Promise<string> {
+    const root = await this.ensureRoot();
+    const dir = await mkdtemp(join(root, `${label.replace(/[^A-Za-z0-9_-]/g, '_')}-`));
+    for (const [name, data] of files) {
+      const target = resolve(dir, name);
+      const rel = relative(dir, target);
+      // readCodePackage already refused unsafe names; this is the belt to those braces.
+      if (rel.startsWith('..') || isAbsolute(rel)) {
+        await this.remove(dir);
+        throw new ServiceError('InvalidParameterValueException', `Entry '${name}' would be extracted outside the function's folder.`);
+      }
+      if (name.endsWith('/')) {
+        await mkdir(target, { recursive: true });
+      } else {
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, data, { mode: 0o644 });
+      }
+    }
+    return dir;
+  }
+
+  async remove(dir: string): Promise<void> {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  /** Removes every task root (stop). */
+  async dispose(): Promise<void> {
+    const root = this.root;
+    this.root = undefined;
+    if (root) await rm(await root.catch(() => ''), { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  private ensureRoot(): Promise<string> {
+    this.root ??= (async () => {
+      const root = await mkdtemp(join(tmpdir(), 'failover-engine-lambda-'));
+      const modules = join(root, 'node_modules');
+      await mkdir(modules);
+      const own = emulatorNodeModules();
+      for (const scope of ['@aws-sdk', '@smithy']) {
+        const source = join(own, scope);
+        // 'junction' is ignored on POSIX and needs no privilege on Windows.
+        if (existsSync(source)) await symlink(source, join(modules, scope), 'junction');
+      }
+      return root;
+    })();
+    return this.root;
+  }
+}
+
+/** The node_modules folder that holds the emulator's @aws-sdk packages. */
+function emulatorNodeModules(): string {
+  const entry = createRequire(import.meta.url).resolve('@aws-sdk/client-lambda');
+  const marker = `${sep}node_modules${sep}@aws-sdk${sep}`;
+  const at = entry.lastIndexOf(marker);
+  if (at < 0) throw new Error(`cannot locate node_modules from ${entry}`);
+  return entry.slice(0, at + marker.length - `@aws-sdk${sep}`.length);
+}

@@ -1,0 +1,174 @@
+import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { strToU8, zipSync } from 'fflate';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { FaultRule } from '../../emulator/faults.ts';
+import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import type { LambdaApi } from '../../emulator/lambda/api.ts';
+import { ServiceError } from '../../emulator/protocol/ServiceError.ts';
+
+/** Fault rules (as FIS installs them) on Lambda Invoke, for HTTP and internal callers alike. */
+const test = suite<{ emu: Emulator; clients: Record<string, LambdaClient>; api: LambdaApi }>('lambda faults');
+
+const REGIONS = ['us-east-1', 'eu-central-1'];
+const arn = (region: string, name: string) => `arn:aws:lambda:${region}:000000000000:function:${name}`;
+/** Counts its runs per sandbox, so a test can tell whether the handler ran. */
+const COUNTER = zipSync({ 'index.js': strToU8('let runs = 0; exports.handler = async () => ({ runs: ++runs, region: process.env.AWS_REGION });') });
+
+function rule(partial: Partial<FaultRule> & Pick<FaultRule, 'effect'>): FaultRule {
+  return { service: 'lambda', operation: 'Invoke', percentage: 100, owner: 'test', ...partial };
+}
+
+async function httpInvoke(ctx: { clients: Record<string, LambdaClient> }, region: string, name: string) {
+  const out = await ctx.clients[region]!.send(new InvokeCommand({ FunctionName: name, Payload: '{}' }));
+  return { out, body: JSON.parse(Buffer.from(out.Payload ?? []).toString('utf8')) };
+}
+
+async function internalInvoke(ctx: { api: LambdaApi }, region: string, name: string) {
+  const result = await ctx.api.invoke({ region, functionName: arn(region, name), payload: '{}' });
+  return { result, body: JSON.parse(result.payload.toString('utf8')) };
+}
+
+test.before(async (ctx) => {
+  ctx.emu = await startEmulator({ timeScale: 100 });
+  ctx.api = ctx.emu.api<LambdaApi>('lambda');
+  ctx.clients = Object.fromEntries(
+    REGIONS.map((region) => [
+      region,
+      new LambdaClient({ endpoint: ctx.emu.endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 }),
+    ]),
+  );
+});
+
+test.after(async (ctx) => {
+  for (const client of Object.values(ctx.clients)) client.destroy();
+  await ctx.emu.stop();
+});
+
+test.before.each(async (ctx) => {
+  await ctx.emu.reset();
+  for (const region of REGIONS) {
+    for (const name of ['product', 'other']) {
+      const client = ctx.clients[region]!;
+      await client.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Runtime: 'nodejs20.x',
+          Handler: 'index.handler',
+          Role: 'arn:aws:iam::000000000000:role/r',
+          Code: { ZipFile: COUNTER },
+        }),
+      );
+      while ((await client.send(new GetFunctionCommand({ FunctionName: name }))).Configuration?.State !== 'Active') {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+  }
+});
+
+test('an API-error rule on us-east-1 Invoke makes internal invoke reject there; eu-central-1 works', async (ctx) => {
+  ctx.emu.faults.add(
+    rule({ region: 'us-east-1', effect: { kind: 'error', status: 500, code: 'InternalServerError', message: 'Internal Server Error' } }),
+  );
+  try {
+    await ctx.api.invoke({ region: 'us-east-1', functionName: 'product', payload: '{}' });
+    assert.unreachable('us-east-1 should fail');
+  } catch (err) {
+    assert.instance(err, ServiceError);
+    assert.is((err as ServiceError).code, 'InternalServerError');
+    assert.is((err as ServiceError).status, 500);
+    assert.is((err as ServiceError).message, 'Internal Server Error');
+  }
+  // The callee's region comes from the ARN, whatever region the caller is in.
+  try {
+    await ctx.api.invoke({ region: 'eu-central-1', functionName: arn('us-east-1', 'product'), payload: '{}' });
+    assert.unreachable('the ARN names us-east-1');
+  } catch (err) {
+    assert.is((err as ServiceError).code, 'InternalServerError');
+  }
+  const eu = await internalInvoke(ctx, 'eu-central-1', 'product');
+  assert.is(eu.result.statusCode, 200);
+  assert.is(eu.result.functionError, undefined);
+  assert.is(eu.body.region, 'eu-central-1');
+
+  // Over HTTP the gateway applies the same rule.
+  try {
+    await httpInvoke(ctx, 'us-east-1', 'product');
+    assert.unreachable('HTTP us-east-1 should fail');
+  } catch (err) {
+    assert.is((err as Error).name, 'InternalServerError');
+    assert.is((err as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode, 500);
+  }
+  assert.is((await httpInvoke(ctx, 'eu-central-1', 'product')).body.region, 'eu-central-1');
+
+  ctx.emu.faults.removeOwner('test');
+  assert.is((await internalInvoke(ctx, 'us-east-1', 'product')).result.statusCode, 200);
+});
+
+test('aws:lambda:invocation-error scoped to one function ARN, with and without preventExecution', async (ctx) => {
+  const target = arn('us-east-1', 'product');
+  ctx.emu.faults.add(rule({ resources: [target], effect: { kind: 'functionError', preventExecution: true } }));
+  for (const call of [() => httpInvoke(ctx, 'us-east-1', 'product'), () => internalInvoke(ctx, 'us-east-1', 'product')]) {
+    const { body } = await call();
+    assert.equal(body, { errorType: 'FIS.InjectedError', errorMessage: 'Failing as per Fault Injection Simulator configuration', trace: [] });
+  }
+  assert.is((await httpInvoke(ctx, 'us-east-1', 'product')).out.FunctionError, 'Unhandled');
+  assert.is((await internalInvoke(ctx, 'us-east-1', 'product')).result.functionError, 'Unhandled');
+  // Other functions, and the same name in another region, are untouched.
+  assert.is((await httpInvoke(ctx, 'us-east-1', 'other')).out.FunctionError, undefined);
+  assert.is((await internalInvoke(ctx, 'eu-central-1', 'product')).result.functionError, undefined);
+
+  ctx.emu.faults.clear();
+  assert.equal((await httpInvoke(ctx, 'us-east-1', 'product')).body.runs, 1, 'preventExecution: the handler never ran');
+
+  ctx.emu.faults.add(rule({ resources: [target], effect: { kind: 'functionError', preventExecution: false } }));
+  assert.is((await httpInvoke(ctx, 'us-east-1', 'product')).out.FunctionError, 'Unhandled');
+  ctx.emu.faults.clear();
+  assert.is((await httpInvoke(ctx, 'us-east-1', 'product')).body.runs, 3, 'without preventExecution the handler ran');
+});
+
+test('aws:lambda:invocation-http-integration-response answers a proxy response with the status', async (ctx) => {
+  ctx.emu.faults.add(
+    rule({ resources: [arn('us-east-1', 'product')], effect: { kind: 'httpResponse', statusCode: 503, contentType: 'text/plain', preventExecution: true } }),
+  );
+  const { result, body } = await internalInvoke(ctx, 'us-east-1', 'product');
+  assert.is(result.statusCode, 200);
+  assert.is(result.functionError, undefined);
+  assert.equal(body, { statusCode: 503, headers: { 'Content-Type': 'text/plain' }, body: '' });
+  const http = await httpInvoke(ctx, 'us-east-1', 'product');
+  assert.equal(http.body, { statusCode: 503, headers: { 'Content-Type': 'text/plain' }, body: '' });
+});
+
+test('rules scoped to a function ARN apply over HTTP too; rules without one apply only once', async (ctx) => {
+  ctx.emu.faults.add(
+    rule({
+      resources: [arn('us-east-1', 'product')],
+      effect: { kind: 'error', status: 503, code: 'ServiceUnavailableException', message: 'injected' },
+    }),
+  );
+  try {
+    await httpInvoke(ctx, 'us-east-1', 'product');
+    assert.unreachable('scoped error over HTTP');
+  } catch (err) {
+    assert.is((err as Error).name, 'ServiceUnavailableException');
+    assert.is((err as Error).message, 'injected');
+  }
+  assert.is((await httpInvoke(ctx, 'us-east-1', 'other')).out.StatusCode, 200);
+  ctx.emu.faults.clear();
+
+  // 30 emulated seconds at timeScale 100 = 300 ms real: once, not twice (gateway + Lambda).
+  ctx.emu.faults.add(rule({ region: 'us-east-1', effect: { kind: 'latency', ms: 30_000 } }));
+  let started = performance.now();
+  await httpInvoke(ctx, 'us-east-1', 'product');
+  let elapsed = performance.now() - started;
+  assert.ok(elapsed >= 295 && elapsed < 550, `unscoped latency applied once: ${elapsed.toFixed(0)} ms`);
+  ctx.emu.faults.clear();
+
+  ctx.emu.faults.add(rule({ resources: [arn('us-east-1', 'product')], effect: { kind: 'latency', ms: 30_000 } }));
+  started = performance.now();
+  await httpInvoke(ctx, 'us-east-1', 'product');
+  elapsed = performance.now() - started;
+  assert.ok(elapsed >= 295 && elapsed < 550, `scoped latency applied once: ${elapsed.toFixed(0)} ms`);
+});
+
+test.run();
