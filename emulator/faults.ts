@@ -8,7 +8,7 @@ import { ServiceError } from './protocol/ServiceError.ts';
  * region's API and its health check while eu-central-1 keeps working.
  */
 export interface FaultRule {
-  /** Service name as the emulator knows it (`lambda`, `dynamodb`, `apigateway`, ...); undefined = all. */
+  /** Service name as the emulator knows it (`lambda`, `dynamodb`, `apigateway`, ...); undefined = all but `fis`. */
   service?: string;
   /** Operation name (`Invoke`); undefined = all. */
   operation?: string;
@@ -52,6 +52,11 @@ export class FaultRegistry {
     this.rules.push(rule);
   }
 
+  /** Removes one rule (by identity), e.g. when the FIS action that installed it ends. */
+  remove(rule: FaultRule): void {
+    this.rules = this.rules.filter((r) => r !== rule);
+  }
+
   /** Removes every rule an owner installed. */
   removeOwner(owner: string): void {
     this.rules = this.rules.filter((r) => r.owner !== owner);
@@ -65,11 +70,15 @@ export class FaultRegistry {
     return this.rules;
   }
 
-  /** The rules that hit this call, each after its percentage roll. */
+  /**
+   * The rules that hit this call, each after its percentage roll. A rule for all services
+   * leaves FIS itself alone, so that the experiment which installed it can still be stopped;
+   * a rule naming `fis` applies to it like to any other service.
+   */
   match(call: Call): FaultRule[] {
     return this.rules.filter(
       (r) =>
-        (r.service === undefined || r.service.toLowerCase() === call.service.toLowerCase()) &&
+        (r.service === undefined ? call.service.toLowerCase() !== 'fis' : r.service.toLowerCase() === call.service.toLowerCase()) &&
         (r.operation === undefined || r.operation.toLowerCase() === call.operation.toLowerCase()) &&
         (r.region === undefined || r.region === call.region) &&
         (r.resources === undefined || (call.resource !== undefined && r.resources.includes(call.resource))) &&

@@ -88,6 +88,25 @@ export class Gateway {
     return response;
   }
 
+  /**
+   * Answers a request refused before dispatch (a body over the size limit) with `error`, in
+   * the envelope of the service the request was meant for, or plain JSON if none matches.
+   */
+  reject(req: EmulatorRequest, error: ServiceError): EmulatorResponse {
+    const requestId = randomUUID();
+    const service = this.detectService(req);
+    const response: EmulatorResponse = service
+      ? renderError(service, error, requestId)
+      : {
+          status: error.status,
+          headers: { 'content-type': 'application/json', 'x-amzn-errortype': error.code },
+          body: JSON.stringify({ __type: error.code, message: error.message }),
+        };
+    response.headers['x-amzn-requestid'] ??= requestId;
+    this.log(`${service ? `${service.name} ?` : `${req.method} ${req.path}`} ${response.status} ${error.code}`);
+    return response;
+  }
+
   private detectService(req: EmulatorRequest): ServiceDescriptor | undefined {
     const scope = credentialScope(req);
     const target = req.headers['x-amz-target'];

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Gateway } from './gateway.ts';
+import { ServiceError } from './protocol/ServiceError.ts';
 import type { EmulatorRequest } from './types.ts';
 
 /** Largest request body accepted (Lambda zips arrive base64 in JSON: 50 MB zip ≈ 67 MB). */
@@ -28,12 +29,6 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
   });
   try {
     const body = await readBody(req);
-    if (body === 'too-large') {
-      res.writeHead(413, { 'content-type': 'application/json', connection: 'close', 'x-amzn-errortype': 'RequestEntityTooLargeException' });
-      res.end(JSON.stringify({ __type: 'RequestEntityTooLargeException', message: `Request body exceeds ${MAX_BODY_BYTES} bytes` }));
-      req.destroy();
-      return;
-    }
     const url = new URL(req.url ?? '/', 'http://emulator');
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) {
@@ -44,9 +39,18 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
       path: url.pathname,
       query: url.searchParams,
       headers,
-      body,
+      body: body === 'too-large' ? Buffer.alloc(0) : body,
       remoteAddress: req.socket.remoteAddress,
     };
+    if (body === 'too-large') {
+      const tooLarge = new ServiceError('RequestEntityTooLargeException', `Request body exceeds ${MAX_BODY_BYTES} bytes`, { status: 413 });
+      const response = gateway.reject(request, tooLarge);
+      const payload = Buffer.from(response.body);
+      res.writeHead(response.status, { ...response.headers, connection: 'close', 'content-length': String(payload.length) });
+      res.end(payload);
+      req.destroy();
+      return;
+    }
     const response = await gateway.handle(request, controller.signal);
     if (res.destroyed) return;
     const payload = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;

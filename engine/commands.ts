@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { steps as registered } from '../steps/index.ts';
 import { StepRegistry } from './registry.ts';
@@ -139,12 +138,10 @@ export async function rollbackCommand(runId: string, options: TargetOptions & { 
 
 /** `engine serve`: the emulator alone (emulator/serve.ts, written separately). */
 export async function serveCommand(argv: { port?: number; dnsPort?: number; host?: string; timeScale?: number }): Promise<number> {
-  const path = new URL('../emulator/serve.ts', import.meta.url);
-  if (!existsSync(path)) throw new UsageError('engine serve is not available yet: emulator/serve.ts does not exist');
-  // @ts-ignore emulator/serve.ts is written separately and may not exist yet
-  const mod = (await import('../emulator/serve.ts')) as unknown as { serve(argv: Record<string, unknown>): Promise<void> };
-  await mod.serve(argv);
-  return 0;
+  const { serve } = await import('../emulator/serve.ts');
+  await serve(argv);
+  // serve() reports its own errors (one line naming the flag) and sets the exit code.
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
 
 function properties(schema: JsonSchema): Record<string, unknown> {

@@ -1,4 +1,38 @@
 import type { ServiceFactory } from '../types.ts';
+import { catalogOperations } from './catalogOperations.ts';
+import { ExperimentRunner } from './ExperimentRunner.ts';
+import { experimentOperations } from './experimentOperations.ts';
+import { FisStore } from './store.ts';
+import { templateOperations } from './templateOperations.ts';
 
-// Placeholder until the service lands: registers nothing, so requests get the gateway's 404.
-export const createFis: ServiceFactory = () => ({});
+/**
+ * AWS Fault Injection Service (restJson1, signing name `fis`): experiment templates,
+ * experiments on the emulator clock, and actions that become rules in the fault registry
+ * (see actionCatalog.ts). Regional: state is keyed by the credential-scope region.
+ *
+ * @example
+ * const fis = new FisClient({ endpoint: emu.endpoint, region: 'us-east-1', credentials });
+ * const { experimentTemplate } = await fis.send(new CreateExperimentTemplateCommand({ ... }));
+ * await fis.send(new StartExperimentCommand({ experimentTemplateId: experimentTemplate!.id }));
+ */
+export const createFis: ServiceFactory = (runtime) => {
+  const store = new FisStore();
+  const runner = new ExperimentRunner(runtime);
+  const forget = () => {
+    runner.dispose(store.allExperiments());
+    store.clear();
+  };
+  return {
+    descriptor: {
+      name: 'fis',
+      signingNames: ['fis'],
+      protocol: 'restJson',
+      jsonErrorStyle: 'message',
+      // `/tags/{arn}` is shared with API Gateway, so it is routed by signing name only.
+      pathPrefixes: ['/experimentTemplates', '/experiments', '/actions', '/targetResourceTypes'],
+      operations: [...templateOperations(store, runtime), ...experimentOperations(store, runner, runtime), ...catalogOperations(store)],
+    },
+    reset: forget,
+    stop: forget,
+  };
+};
