@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { defineStep } from '../steps/define.ts';
-import { steps } from '../steps/index.ts';
+import { steps } from '../steps/all.ts';
 import { StepRegistry } from '../engine/registry.ts';
 import { parseWorkflow } from '../engine/load.ts';
 import { runWorkflow } from '../engine/run.ts';

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { steps as registered } from '../steps/index.ts';
+import { steps as registered } from '../steps/all.ts';
 import { StepRegistry } from './registry.ts';
 import { loadWorkflowFile } from './load.ts';
 import { compileWorkflow } from './compile.ts';

@@ -7,7 +7,7 @@ const GENERIC_DEFAULT = false;
 
 /**
  * The step types a workflow may use, with their params schemas compiled once. Built from
- * `steps/index.ts` by the CLI; tests and benchmarks build their own.
+ * `steps/all.ts` (the list in `steps/index.ts`) by the CLI; tests and benchmarks build their own.
  */
 export class StepRegistry {
   private readonly defs = new Map<string, AnyStepDefinition>();

@@ -1,37 +1,19 @@
-import type { AnyStepDefinition } from '../engine/types.ts';
-import awaitDnsTarget from './awaitDnsTarget.ts';
-import awaitItem from './awaitItem.ts';
-import createHealthCheck from './createHealthCheck.ts';
-import createZone from './createZone.ts';
-import fetchProduct from './fetchProduct.ts';
-import httpRequest from './httpRequest.ts';
-import provisionRegion from './provisionRegion.ts';
-import startExperiment from './startExperiment.ts';
-import stopExperiment from './stopExperiment.ts';
-import updateHealthCheck from './updateHealthCheck.ts';
-import upsertFailoverRecords from './upsertFailoverRecords.ts';
-import fail from './fail.ts';
-import wait from './wait.ts';
-import writeFile from './writeFile.ts';
-
 /**
- * The step registry: every step type the engine knows. To add a step type, write
- * `steps/<type>.ts` (default export from `defineStep`) and add one import line above and one
- * entry below. Nothing else needs editing.
+ * The step registry: one line per step type, sorted. To add a step type, write
+ * `steps/<type>.ts` (a `defineStep` default export whose `type` is the file name) and add its
+ * line here. Nothing else needs editing; `steps/all.ts` collects them.
  */
-export const steps: AnyStepDefinition[] = [
-  awaitDnsTarget,
-  awaitItem,
-  createHealthCheck,
-  createZone,
-  fetchProduct,
-  httpRequest,
-  provisionRegion,
-  startExperiment,
-  stopExperiment,
-  updateHealthCheck,
-  upsertFailoverRecords,
-  fail,
-  wait,
-  writeFile,
-];
+export { default as awaitDnsTarget } from './awaitDnsTarget.ts';
+export { default as awaitItem } from './awaitItem.ts';
+export { default as createHealthCheck } from './createHealthCheck.ts';
+export { default as createZone } from './createZone.ts';
+export { default as fail } from './fail.ts';
+export { default as fetchProduct } from './fetchProduct.ts';
+export { default as httpRequest } from './httpRequest.ts';
+export { default as provisionRegion } from './provisionRegion.ts';
+export { default as startExperiment } from './startExperiment.ts';
+export { default as stopExperiment } from './stopExperiment.ts';
+export { default as updateHealthCheck } from './updateHealthCheck.ts';
+export { default as upsertFailoverRecords } from './upsertFailoverRecords.ts';
+export { default as wait } from './wait.ts';
+export { default as writeFile } from './writeFile.ts';

@@ -4,7 +4,7 @@ import { createTargetSession, parseHostPort, type TargetSession } from '../../en
 import { UsageError } from '../../engine/errors.ts';
 import { defineStep } from '../../steps/define.ts';
 import { StepRegistry } from '../../engine/registry.ts';
-import { steps } from '../../steps/index.ts';
+import { steps } from '../../steps/all.ts';
 import { parseWorkflow } from '../../engine/load.ts';
 import { runWorkflow } from '../../engine/run.ts';
 import { tmp } from '../helpers/engine.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineStep } from '../../steps/define.ts';
-import { steps } from '../../steps/index.ts';
+import { steps } from '../../steps/all.ts';
 import { StepRegistry } from '../../engine/registry.ts';
 import { parseWorkflow } from '../../engine/load.ts';
 import { startRun, type RunHandle, type RunOptions } from '../../engine/run.ts';

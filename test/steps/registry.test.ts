@@ -1,0 +1,28 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as registered from '../../steps/index.ts';
+
+const test = suite('steps/registry');
+
+test('every step type is exported under its own name from a file of that name', () => {
+  const entries = Object.entries(registered);
+  assert.ok(entries.length >= 14, `${entries.length} step types`);
+  for (const [name, def] of entries) {
+    assert.is(def.type, name, `steps/index.ts exports ${name} but its type is ${def.type}`);
+    assert.ok(existsSync(new URL(`../../steps/${name}.ts`, import.meta.url)), `steps/${name}.ts exists`);
+    assert.type(def.run, 'function');
+    assert.ok(def.description.length > 10, `${name} has a description`);
+    assert.is((def.params as { type?: string }).type, 'object', `${name} params schema is an object schema`);
+  }
+});
+
+test('every registered step type has its own test file, and every test file a step type', () => {
+  const files = readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.test.ts') && f !== 'registry.test.ts');
+  const tested = new Set(files.map((f) => f.replace('.test.ts', '')));
+  const names = Object.keys(registered);
+  for (const name of names) assert.ok(tested.has(name), `test/steps/${name}.test.ts exists`);
+  for (const name of tested) assert.ok(names.includes(name), `test/steps/${name}.test.ts tests a registered step type`);
+});
+
+test.run();
