@@ -37,6 +37,8 @@ export interface Emulator {
   host: string;
   port: number;
   dns: { host: string; port: number };
+  /** The DNS server's counters since start: queries answered, packets dropped as malformed. */
+  dnsStats(): { answered: number; dropped: number };
   timeScale: number;
   clock: EmulatorClock;
   faults: FaultRegistry;
@@ -86,7 +88,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (service.api !== undefined) apis.set(name, service.api);
     for (const route of service.rawRoutes ?? []) gateway.addRawRoute(route);
   }
-  gateway.addRawRoute(healthRoute(gateway));
+  gateway.addRawRoute(healthRoute(gateway, clock.timeScale));
 
   const server = createGatewayServer(gateway);
   await new Promise<void>((resolve, reject) => {
@@ -112,6 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     host,
     port: address.port,
     dns: { host: dns.host, port: dns.port },
+    dnsStats: dns.stats,
     timeScale: clock.timeScale,
     clock,
     faults,
@@ -129,7 +132,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
-function healthRoute(gateway: Gateway) {
+/** LocalStack's health document, plus the clock speed so a client can convert times. */
+function healthRoute(gateway: Gateway, timeScale: number) {
   return {
     name: 'health',
     matches: (req: { method: string; path: string }) =>
@@ -140,6 +144,7 @@ function healthRoute(gateway: Gateway) {
       body: JSON.stringify({
         services: Object.fromEntries(gateway.serviceNames().map((n) => [n, 'running'])),
         edition: 'failover-engine',
+        timeScale,
       }),
     }),
   };

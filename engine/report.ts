@@ -63,7 +63,10 @@ export function writeReports(report: RunReport): void {
 
 /** The short stdout summary of a run. */
 export function renderSummary(report: RunReport): string {
-  const lines = [`${report.workflow.name}: ${report.status.toUpperCase()} (exit ${report.exitCode}) in ${formatMs(report.durationMs)}  run ${report.runId}`];
+  const lines = [
+    `${report.workflow.name}: ${report.status.toUpperCase()} (exit ${report.exitCode}) in ${formatMs(report.durationMs)}  run ${report.runId}`,
+    `  target ${describeTarget(report.target)}`,
+  ];
   const width = Math.max(4, ...report.steps.map((s) => s.id.length));
   for (const step of report.steps) {
     const comp = step.compensation ? `  undo: ${step.compensation.status}` : '';
@@ -104,6 +107,17 @@ export function renderMarkdown(report: RunReport): string {
   }
   if (report.error) lines.push('', '## Error', '', '```', report.error.message, '```');
   return lines.join('\n') + '\n';
+}
+
+/** `embedded http://127.0.0.1:41234, DNS 127.0.0.1:35353, clock 20× (AWS time = wall × 20)`. */
+function describeTarget(target: Record<string, unknown>): string {
+  const parts = [String(target.kind ?? '?')];
+  if (typeof target.endpoint === 'string') parts.push(target.endpoint);
+  const dns = target.dns as { host?: string; port?: number } | undefined;
+  if (dns?.host) parts.push(`DNS ${dns.host}:${dns.port}`);
+  const scale = typeof target.timeScale === 'number' ? target.timeScale : 1;
+  if (scale !== 1) parts.push(`clock ${scale}× (AWS time = wall time × ${scale})`);
+  return parts.join(', ');
 }
 
 /** `1234` → `1.23s`, `12` → `12ms`. */

@@ -76,7 +76,11 @@ export function createTargetSession(options: TargetOptions = {}): TargetSession 
 
   const start = async (): Promise<Target> => {
     if (kind === TargetKind.AWS) return makeTarget(kind, undefined, undefined, 1, false);
-    if (kind === TargetKind.ENDPOINT) return makeTarget(kind, options.endpoint, dns, 1, true);
+    if (kind === TargetKind.ENDPOINT) {
+      const scale = await endpointTimeScale(options.endpoint!);
+      description = { ...description, timeScale: scale };
+      return makeTarget(kind, options.endpoint, dns, scale, true);
+    }
     let mod: EmulatorModule;
     try {
       mod = (await import('../emulator/index.ts')) as unknown as EmulatorModule;
@@ -151,6 +155,20 @@ function makeTarget(
       timeScale,
     },
   };
+}
+
+/**
+ * The clock speed of an endpoint: `engine serve --time-scale N` says so in its health
+ * document; LocalStack (no such field) and anything unreachable run at real speed.
+ */
+async function endpointTimeScale(endpoint: string): Promise<number> {
+  try {
+    const response = await fetch(new URL('/_localstack/health', endpoint), { signal: AbortSignal.timeout(2000) });
+    const body = (await response.json()) as { timeScale?: unknown };
+    return typeof body.timeScale === 'number' && body.timeScale > 0 ? body.timeScale : 1;
+  } catch {
+    return 1;
+  }
 }
 
 /** Parses `HOST:PORT` (IPv6 as `[::1]:53`). */
