@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
@@ -213,17 +213,29 @@ test('Invoke: RequestResponse, Event, DryRun, Tail logs, function errors', async
   assert.is(noTail.LogResult, undefined);
   assert.equal(decode(noTail.Payload).event, {});
 
-  // Event runs in the background after the 202; DryRun only checks and never runs.
-  await create(ctx, 'writer', { Code: { ZipFile: zip({ 'index.js': "exports.handler = async (e) => { await new Promise((r) => setTimeout(r, 50)); require('fs').writeFileSync(e.path, 'ran'); };" }) } });
+  // Event runs in the background after the 202; DryRun only checks and never runs. The writer
+  // waits for a gate the test opens only after the 202, so it cannot have finished before.
+  const writer = `const { existsSync, writeFileSync } = require('fs');
+    exports.handler = async (e) => {
+      for (const giveUp = Date.now() + 15000; e.gate && !existsSync(e.gate) && Date.now() < giveUp; ) await new Promise((r) => setTimeout(r, 10));
+      writeFileSync(e.path, !e.gate || existsSync(e.gate) ? 'ran' : 'the gate never opened');
+    };`;
+  await create(ctx, 'writer', { Code: { ZipFile: zip({ 'index.js': writer }) }, Timeout: 20 });
   const dir = await mkdtemp(join(tmpdir(), 'lambda-event-'));
   try {
     const eventMarker = join(dir, 'event');
-    const event = await ctx.lambda.send(new InvokeCommand({ FunctionName: 'writer', InvocationType: 'Event', Payload: JSON.stringify({ path: eventMarker }) }));
+    const gate = join(dir, 'gate');
+    const event = await ctx.lambda.send(
+      new InvokeCommand({ FunctionName: 'writer', InvocationType: 'Event', Payload: JSON.stringify({ path: eventMarker, gate }) }),
+    );
     assert.is(event.StatusCode, 202);
     assert.is(Buffer.from(event.Payload ?? []).length, 0);
     assert.not.ok(existsSync(eventMarker), 'answered before the handler finished');
-    for (let i = 0; i < 200 && !existsSync(eventMarker); i++) await new Promise((r) => setTimeout(r, 10));
+    await writeFile(gate, '');
+    // The sandbox is a real process: wait for it, with a limit only against hanging.
+    for (const giveUp = Date.now() + 20_000; !existsSync(eventMarker) && Date.now() < giveUp; ) await new Promise((r) => setTimeout(r, 10));
     assert.ok(existsSync(eventMarker), 'the Event invocation ran');
+    assert.is(await readFile(eventMarker, 'utf8'), 'ran');
 
     const dryMarker = join(dir, 'dry');
     const dry = await ctx.lambda.send(new InvokeCommand({ FunctionName: 'writer', InvocationType: 'DryRun', Payload: JSON.stringify({ path: dryMarker }) }));

@@ -45,7 +45,12 @@ const REPLICATE = zipSync({
   };`),
 });
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+/**
+ * Polls until `probe` returns a value. Deliveries cross real sandbox processes, so this waits
+ * in real time; the limit only stops a broken emulator from hanging the suite (a cold sandbox
+ * on a loaded CI machine can take seconds), it is not a speed requirement.
+ */
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

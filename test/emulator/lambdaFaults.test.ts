@@ -2,9 +2,11 @@ import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient 
 import { strToU8, zipSync } from 'fflate';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ManualClock } from '../../emulator/clock.ts';
 import type { FaultRule } from '../../emulator/faults.ts';
 import { startEmulator, type Emulator } from '../../emulator/index.ts';
 import type { LambdaApi } from '../../emulator/lambda/api.ts';
+import { FUNCTION_PENDING_MS } from '../../emulator/lambda/LambdaBackend.ts';
 import { ServiceError } from '../../emulator/protocol/ServiceError.ts';
 
 /** Fault rules (as FIS installs them) on Lambda Invoke, for HTTP and internal callers alike. */
@@ -139,7 +141,7 @@ test('aws:lambda:invocation-http-integration-response answers a proxy response w
   assert.equal(http.body, { statusCode: 503, headers: { 'Content-Type': 'text/plain' }, body: '' });
 });
 
-test('rules scoped to a function ARN apply over HTTP too; rules without one apply only once', async (ctx) => {
+test('rules scoped to a function ARN apply over HTTP too', async (ctx) => {
   ctx.emu.faults.add(
     rule({
       resources: [arn('us-east-1', 'product')],
@@ -154,21 +156,62 @@ test('rules scoped to a function ARN apply over HTTP too; rules without one appl
     assert.is((err as Error).message, 'injected');
   }
   assert.is((await httpInvoke(ctx, 'us-east-1', 'other')).out.StatusCode, 200);
-  ctx.emu.faults.clear();
-
-  // 30 emulated seconds at timeScale 100 = 300 ms real: once, not twice (gateway + Lambda).
-  ctx.emu.faults.add(rule({ region: 'us-east-1', effect: { kind: 'latency', ms: 30_000 } }));
-  let started = performance.now();
-  await httpInvoke(ctx, 'us-east-1', 'product');
-  let elapsed = performance.now() - started;
-  assert.ok(elapsed >= 295 && elapsed < 550, `unscoped latency applied once: ${elapsed.toFixed(0)} ms`);
-  ctx.emu.faults.clear();
-
-  ctx.emu.faults.add(rule({ resources: [arn('us-east-1', 'product')], effect: { kind: 'latency', ms: 30_000 } }));
-  started = performance.now();
-  await httpInvoke(ctx, 'us-east-1', 'product');
-  elapsed = performance.now() - started;
-  assert.ok(elapsed >= 295 && elapsed < 550, `scoped latency applied once: ${elapsed.toFixed(0)} ms`);
 });
+
+test('a latency rule, scoped to the function or not, delays an HTTP invoke once, not twice (gateway + Lambda)', async () => {
+  // Its own emulator on a ManualClock: the invoke must answer exactly when 30 emulated seconds
+  // have passed, not at 29.999 s, and no second sleep may start after the first one (which
+  // would make it 60 s).
+  const clock = new ManualClock();
+  const emu = await startEmulator({ clock });
+  const lambda = new LambdaClient({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  try {
+    await lambda.send(
+      new CreateFunctionCommand({ FunctionName: 'product', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/r', Code: { ZipFile: COUNTER } }),
+    );
+    await clock.advance(FUNCTION_PENDING_MS);
+    assert.is((await lambda.send(new GetFunctionCommand({ FunctionName: 'product' }))).Configuration?.State, 'Active');
+    const LATENCY = 30_000;
+    const cases: [string, Partial<FaultRule>][] = [
+      ['unscoped', { region: 'us-east-1' }],
+      ['scoped', { resources: [arn('us-east-1', 'product')] }],
+    ];
+    for (const [i, [label, scope]] of cases.entries()) {
+      emu.faults.add(rule({ ...scope, effect: { kind: 'latency', ms: LATENCY } }));
+      const idle = clock.pending;
+      let settled = false;
+      const call = lambda.send(new InvokeCommand({ FunctionName: 'product', Payload: '{}' })).finally(() => (settled = true));
+      call.catch(() => {});
+      // The request crosses a real socket before it reaches the sleep: wait for the timer.
+      await until(() => clock.pending > idle || settled);
+      assert.is(clock.pending, idle + 1, `${label}: the invoke sleeps on the emulator clock`);
+      await clock.advance(LATENCY - 1);
+      assert.not.ok(settled, `${label}: still waiting 1 ms before the latency has passed`);
+      assert.is(clock.pending, idle + 1, `${label}: the same sleep is still pending`);
+      await clock.advance(1);
+      // Now either the response comes (latency applied once) or a second sleep starts (twice).
+      await until(() => settled || clock.pending > idle);
+      assert.is(clock.pending, idle, `${label}: no second sleep once the latency has passed`);
+      assert.ok(settled, `${label}: the invoke answers once the latency has passed`);
+      const out = await call;
+      assert.is(out.StatusCode, 200, label);
+      assert.is(JSON.parse(Buffer.from(out.Payload ?? []).toString('utf8')).runs, i + 1, `${label}: the handler ran`);
+      emu.faults.clear();
+    }
+  } finally {
+    lambda.destroy();
+    await emu.stop();
+  }
+});
+
+/**
+ * Waits until `done()` holds. HTTP and the function's sandbox run in real time, so this polls;
+ * the limit only stops a broken emulator from hanging the suite, and the assertions after it
+ * say what was wrong.
+ */
+async function until(done: () => boolean, limitMs = 20_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
 
 test.run();

@@ -1,5 +1,6 @@
 import { CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
@@ -36,6 +37,27 @@ const INSPECT = zip({
     };
   };`,
 });
+
+/**
+ * Writes its request id into `dir`, then waits until `parties` invocations have (or `limitMs`
+ * has passed, so a broken runtime fails the test instead of hanging it) and reports how many
+ * it saw.
+ */
+const RENDEZVOUS = zip({
+  'index.js': `const { readdirSync, writeFileSync } = require('node:fs');
+  const { join } = require('node:path');
+  exports.handler = async ({ dir, parties, limitMs }, context) => {
+    writeFileSync(join(dir, context.awsRequestId), '');
+    const giveUp = Date.now() + limitMs;
+    let arrived = readdirSync(dir).length;
+    while (arrived < parties && Date.now() < giveUp) {
+      await new Promise((r) => setTimeout(r, 10));
+      arrived = readdirSync(dir).length;
+    }
+    return { arrived, logStreamName: context.logStreamName };
+  };`,
+});
+const RENDEZVOUS_LIMIT_S = 15;
 
 /** One function that fails on demand, and counts invocations per sandbox to show warmth. */
 const MOODY = zip({
@@ -272,14 +294,24 @@ test('callback handlers, handler paths in folders, and the runtime\'s init error
 });
 
 test('concurrent invocations of one function run in parallel sandboxes', async (ctx) => {
-  await create(ctx, 'us-east-1', { FunctionName: 'slow' });
-  await invoke(ctx, 'us-east-1', 'slow');
-  const started = Date.now();
-  const results = await Promise.all([0, 1, 2, 3].map(() => invoke(ctx, 'us-east-1', 'slow', { sleepMs: 300 })));
-  const elapsed = Date.now() - started;
-  assert.ok(elapsed < 1100, `4 × 300 ms took ${elapsed} ms`);
-  const streams = new Set(results.map((r) => r.body.context.logStreamName));
-  assert.is(streams.size, 4, 'one sandbox (log stream) per concurrent invocation');
+  // A rendezvous instead of a stopwatch: each invocation marks its arrival in a shared folder
+  // and waits until all four have arrived. Only invocations running at the same time can all
+  // see four; run one after another, the first would see only itself.
+  const dir = await mkdtemp(join(tmpdir(), 'lambda-rendezvous-'));
+  try {
+    await create(ctx, 'us-east-1', { FunctionName: 'rendezvous', Code: { ZipFile: RENDEZVOUS }, Timeout: RENDEZVOUS_LIMIT_S + 5 });
+    const results = await Promise.all([0, 1, 2, 3].map(() => invoke(ctx, 'us-east-1', 'rendezvous', { dir, parties: 4, limitMs: RENDEZVOUS_LIMIT_S * 1000 })));
+    for (const { out, body } of results) assert.is(out.FunctionError, undefined, JSON.stringify(body));
+    assert.equal(
+      results.map((r) => r.body.arrived),
+      [4, 4, 4, 4],
+      'every invocation was running while all four had started',
+    );
+    const streams = new Set(results.map((r) => r.body.logStreamName));
+    assert.is(streams.size, 4, 'one sandbox (log stream) per concurrent invocation');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

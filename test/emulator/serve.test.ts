@@ -18,18 +18,34 @@ const READY = /emulator ready: (http:\/\/127\.0\.0\.1:(\d+)) dns 127\.0\.0\.1:(\
 interface Served {
   child: ChildProcess;
   stderr: () => string;
+  /** The child's stdout: serve writes nothing there; the harness writes DRAINED. */
+  stdout: () => string;
   exit: Promise<number | null>;
 }
 
+/**
+ * Printed (on stdout) by the child's 'beforeExit', which Node emits only when the event loop
+ * has emptied by itself, never on `process.exit()`: so it tells a clean stop from serve's
+ * forced exit after 2 s, which exits 0 as well.
+ */
+const DRAINED = 'event loop drained\n';
+
 function spawnServe(options: Record<string, unknown>): Served {
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', `import('./emulator/serve.ts').then(m => m.serve(${JSON.stringify(options)}))`], {
+  const script = [
+    `process.once('beforeExit', () => process.stdout.write(${JSON.stringify(DRAINED)}));`,
+    `import('./emulator/serve.ts').then(m => m.serve(${JSON.stringify(options)}));`,
+  ].join(' ');
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
     cwd: new URL('../../', import.meta.url),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stderr: () => stderr, exit };
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  // 'close', not 'exit': both pipes are read to the end before the code is looked at.
+  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, stderr: () => stderr, stdout: () => stdout, exit };
 }
 
 async function waitFor(served: Served, pattern: RegExp, ms = 20_000): Promise<RegExpExecArray> {
@@ -70,7 +86,8 @@ test('port 0: prints the actual ports and services, logs each request, stops on 
     await waitFor(served, /\d\d:\d\d:\d\d\.\d{3} fis ListExperimentTemplates 200 [\d.]+ms/);
 
     served.child.kill('SIGINT');
-    assert.is(await withTimeout(served.exit, 1_900, 'stopping'), 0, 'exit 0 before the forced exit would fire');
+    assert.is(await withTimeout(served.exit, 20_000, 'stopping'), 0);
+    assert.is(served.stdout(), DRAINED, 'exit 0 because nothing was left running, not by the forced exit');
     assert.match(served.stderr(), 'emulator stopping (SIGINT)\n');
     assert.match(served.stderr(), /emulator stopped\n$/);
     const closed = await fetch(`${endpoint}/_localstack/health`).then(() => false, () => true);
@@ -85,7 +102,8 @@ test('SIGTERM stops it too', async () => {
   try {
     await waitFor(served, READY);
     served.child.kill('SIGTERM');
-    assert.is(await withTimeout(served.exit, 1_900, 'stopping'), 0);
+    assert.is(await withTimeout(served.exit, 20_000, 'stopping'), 0);
+    assert.is(served.stdout(), DRAINED, 'exit 0 because nothing was left running, not by the forced exit');
     assert.match(served.stderr(), 'emulator stopping (SIGTERM)');
   } finally {
     served.child.kill('SIGKILL');

@@ -2,7 +2,6 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { unzipSync } from 'fflate';
@@ -32,11 +31,7 @@ test('exports the four handlers, their descriptions and the handler string', () 
 
 for (const name of LAMBDA_NAMES) {
   test(`${name}: a zip holding only index.js, loadable, exporting handler`, async (ctx) => {
-    const started = performance.now();
     const zip = await buildLambdaZip(name);
-    const elapsed = performance.now() - started;
-    console.log(`    build ${name}: ${elapsed.toFixed(0)} ms, ${zip.byteLength} bytes zipped`);
-    assert.ok(elapsed < 1000, `${name} built in ${elapsed} ms`);
 
     const files = unzipSync(zip);
     assert.equal(Object.keys(files), ['index.js']);
