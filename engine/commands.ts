@@ -5,8 +5,8 @@ import { loadWorkflowFile } from './load.ts';
 import { compileWorkflow } from './compile.ts';
 import { toDot, toMermaid, GraphFormat } from './graph.ts';
 import { parseInputArgs, resolveInputs } from './inputs.ts';
-import { createTargetSession, type TargetOptions } from './target.ts';
-import { resolveStateDir } from './journal.ts';
+import { createTargetSession, targetOptionsFromRun, type TargetOptions } from './target.ts';
+import { journalPath, readJournal, resolveStateDir } from './journal.ts';
 import { startRun } from './run.ts';
 import { lineProgress, useColor } from './progress.ts';
 import { renderSummary } from './report.ts';
@@ -121,16 +121,38 @@ export function runsCommand(stateDir: string | undefined, json: boolean, io: Io)
   return 0;
 }
 
-/** `engine rollback <runId>`. */
+/**
+ * `engine rollback <runId>`. Without target flags the compensations go where the run went: the
+ * endpoint (and DNS) or AWS recorded in its journal, never a fresh embedded emulator.
+ */
 export async function rollbackCommand(runId: string, options: TargetOptions & { stateDir?: string; verbose: boolean }, io: Io): Promise<number> {
   const progress = lineProgress((line) => io.err.write(line + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
+  const stateDir = resolveStateDir(options.stateDir, io.env);
+  let targetOptions: TargetOptions = options;
+  let targetGone: string | undefined;
+  const flagged = options.kind !== undefined || options.endpoint !== undefined || options.dns !== undefined || options.timeScale !== undefined;
+  // (An invalid or unknown run id is reported by rollbackRun.)
+  if (!flagged && /^[\w.-]+$/.test(runId)) {
+    const start = readJournal(journalPath(stateDir, runId)).records.find((r) => r.kind === 'run-start');
+    const described = start?.kind === 'run-start' ? (start.target as { kind?: unknown } | undefined) : undefined;
+    if (described?.kind === 'embedded') {
+      targetGone = "the run used the embedded emulator, which ended with the run's process";
+      io.err.write(`rollback: ${targetGone}; only local effects are undone (pass --endpoint to compensate elsewhere)\n`);
+    }
+    const journaled = described ? targetOptionsFromRun(described) : undefined;
+    if (journaled) {
+      targetOptions = journaled;
+      io.err.write(`rollback target (from the run's journal): ${journaled.kind}${journaled.endpoint ? ` ${journaled.endpoint}` : ''}${journaled.dns ? ` dns ${journaled.dns}` : ''}\n`);
+    }
+  }
   const result = await rollbackRun({
-    stateDir: resolveStateDir(options.stateDir, io.env),
+    stateDir,
     runId,
     registry: defaultRegistry(),
-    target: createTargetSession(options),
+    target: createTargetSession(targetOptions),
     progress,
     env: io.env,
+    ...(targetGone ? { targetGone } : {}),
   });
   io.out.write(result.message + '\n');
   return result.exitCode;

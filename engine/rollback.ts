@@ -32,6 +32,12 @@ export interface RollbackOptions {
   progress?: ProgressSink;
   env?: Record<string, string | undefined>;
   fsync?: boolean;
+  /**
+   * Set when the run's target no longer exists (an embedded emulator ends with the run's
+   * process): compensations that need the target are recorded as done, with this reason,
+   * instead of being run against a fresh, empty emulator. Local effects are still undone.
+   */
+  targetGone?: string;
 }
 
 /**
@@ -69,7 +75,8 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
     if (r.kind === 'step-result' && r.status === 'succeeded') outputs.set(r.stepId, r.outputs);
   }
   const pending = summary.pending.map((id) => intents.get(id)!).filter(Boolean);
-  const needsTarget = pending.some((i) => i.needsTarget || (i.rollback.kind === 'override' && registry.needsTarget(i.rollback.type)));
+  const usesTarget = (i: (typeof pending)[number]) => i.needsTarget || (i.rollback.kind === 'override' && registry.needsTarget(i.rollback.type));
+  const needsTarget = pending.some((i) => usesTarget(i) && options.targetGone === undefined);
   const target: Target = needsTarget ? await options.target.acquire() : options.target.idle();
   const journal = Journal.open(path, { fsync: options.fsync ?? true });
   journal.append({ kind: 'rollback-start', pid: process.pid, pending: summary.pending });
@@ -85,6 +92,13 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
       journal.append({ kind: 'compensation-start', stepId: intent.stepId, type });
       progress({ kind: 'compensation-start', stepId: intent.stepId, type });
       const t0 = clock.now();
+      if (options.targetGone !== undefined && usesTarget(intent)) {
+        log.info(`nothing to undo: ${options.targetGone}`);
+        journal.append({ kind: 'compensation-result', stepId: intent.stepId, status: 'succeeded', durationMs: 0 });
+        progress({ kind: 'compensation-end', stepId: intent.stepId, status: 'succeeded', durationMs: 0 });
+        compensated.push(intent.stepId);
+        continue;
+      }
       try {
         if (JSON.stringify(intent.params ?? null).includes(`"${MASK}"`)) log.warn('some params were masked in the journal; the compensation sees the mask, not the secret');
         if (intent.rollback.kind === 'override') {

@@ -171,6 +171,25 @@ async function endpointTimeScale(endpoint: string): Promise<number> {
   }
 }
 
+/**
+ * The target options that reach the target a run used, from its journaled description
+ * (`run-start.target`, as {@link TargetSession.describe} wrote it), for `engine rollback`
+ * without target flags: an endpoint run is rolled back against the same endpoint and DNS,
+ * an AWS run against AWS. Undefined for an embedded run (its emulator lived and died in the
+ * run's process) or a description this engine does not understand.
+ */
+export function targetOptionsFromRun(described: unknown): TargetOptions | undefined {
+  if (!described || typeof described !== 'object') return undefined;
+  const { kind, endpoint, dns } = described as { kind?: unknown; endpoint?: unknown; dns?: { host?: unknown; port?: unknown } };
+  if (kind === TargetKind.AWS) return { kind: TargetKind.AWS };
+  if (kind !== TargetKind.ENDPOINT || typeof endpoint !== 'string') return undefined;
+  const options: TargetOptions = { kind: TargetKind.ENDPOINT, endpoint };
+  if (dns && typeof dns.host === 'string' && typeof dns.port === 'number') {
+    options.dns = `${dns.host.includes(':') ? `[${dns.host}]` : dns.host}:${dns.port}`;
+  }
+  return options;
+}
+
 /** Parses `HOST:PORT` (IPv6 as `[::1]:53`). */
 export function parseHostPort(value: string): { host: string; port: number } {
   const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(value);

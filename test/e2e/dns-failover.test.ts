@@ -23,7 +23,7 @@ test('breaking the health check flips DNS to target2, repairing it flips back; e
   assert.equal(result.outputs.answersDuringFailover, ['target1.example.com', 'target2.example.com']);
   assert.equal(outputsOf(journal, 'awaitFailback').answersSeen, ['target2.example.com', 'target1.example.com']);
   const failoverAwsMs = result.outputs.failoverAwsMs as number;
-  assert.ok(failoverAwsMs >= 20_000 && failoverAwsMs <= 45_000, `failover took ${failoverAwsMs} ms of AWS time`);
+  assert.ok(failoverAwsMs >= 20_000, `failover took ${failoverAwsMs} ms of AWS time: not before the third failed probe`);
   const compensations = journal.filter((e) => e.kind === 'compensation-result');
   assert.ok(compensations.length >= 5 && compensations.every((e) => e.status === 'succeeded'));
   assert.not.ok(compensations.some((e) => e.stepId === 'repairHealthCheck'), 'the repair is not undone (rollback: false)');

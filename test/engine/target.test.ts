@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createTargetSession, parseHostPort, type TargetSession } from '../../engine/target.ts';
+import { createTargetSession, parseHostPort, targetOptionsFromRun, type TargetSession } from '../../engine/target.ts';
 import { UsageError } from '../../engine/errors.ts';
 import { defineStep } from '../../steps/define.ts';
 import { StepRegistry } from '../../engine/registry.ts';
@@ -68,6 +68,21 @@ target('a workflow of generic steps never acquires the target; a step that needs
   const report = await runWorkflow({ workflow: wf2, registry, target: needs, stateDir: tmp(), fsync: false });
   assert.is(needs.acquired, 1);
   assert.equal(report.outputs, { e: 'http://127.0.0.1:9' });
+});
+
+target('a run\'s journaled target maps back to target options (engine rollback without flags)', () => {
+  const endpoint = createTargetSession({ endpoint: 'http://127.0.0.1:4566', dns: '127.0.0.1:5353' });
+  assert.equal(targetOptionsFromRun(endpoint.describe()), { kind: 'endpoint', endpoint: 'http://127.0.0.1:4566', dns: '127.0.0.1:5353' });
+  const ipv6 = createTargetSession({ endpoint: 'http://[::1]:4566', dns: '[::1]:53' });
+  assert.equal(targetOptionsFromRun(ipv6.describe()), { kind: 'endpoint', endpoint: 'http://[::1]:4566', dns: '[::1]:53' });
+  assert.equal(targetOptionsFromRun(createTargetSession({ endpoint: 'http://localhost:4566' }).describe()), { kind: 'endpoint', endpoint: 'http://localhost:4566' });
+  assert.equal(targetOptionsFromRun(createTargetSession({ kind: 'aws' }).describe()), { kind: 'aws' });
+  // An embedded run's emulator is gone with its process: nothing to reconnect to.
+  assert.is(targetOptionsFromRun(createTargetSession({}).describe()), undefined);
+  assert.is(targetOptionsFromRun({ kind: 'embedded', endpoint: 'http://127.0.0.1:1', dns: { host: '127.0.0.1', port: 2 } }), undefined);
+  assert.is(targetOptionsFromRun(undefined), undefined);
+  // What targetOptionsFromRun returns is accepted as is.
+  assert.is(createTargetSession(targetOptionsFromRun(ipv6.describe())!).kind, 'endpoint');
 });
 
 target.run();
