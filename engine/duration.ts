@@ -1,3 +1,8 @@
+/**
+ * Durations, as workflows write them (`timeout`, retry intervals, step params). Part of the
+ * engine's public surface for steps, with `types.ts` and `errors.ts`.
+ */
+
 /** A duration as YAML accepts it: milliseconds, or a string like `500ms`, `2s`, `1.5m`, `1h`. */
 export type Duration = number | string;
 
@@ -5,6 +10,9 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 
 
 /** Pattern the workflow schema uses for duration strings. */
 export const DURATION_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$';
+
+/** JSON Schema of a duration param, for step params schemas (`{ ...DURATION_SCHEMA, default: '1s' }`). */
+export const DURATION_SCHEMA = { type: ['integer', 'string'], minimum: 0, pattern: DURATION_PATTERN } as const;
 
 /**
  * Parses a {@link Duration} into milliseconds; returns undefined when it is not one.

@@ -1,6 +1,6 @@
 import { defineStep } from './define.ts';
 import { abortedWhilePolling } from './support/errors.ts';
-import { DURATION_SCHEMA, toMs } from './support/duration.ts';
+import { DURATION_SCHEMA, parseDuration } from '../engine/duration.ts';
 import { describeAnswer, normalizeName, queryDns, targetDnsServer, type DnsRecordType } from './support/targetDns.ts';
 
 interface AwaitDnsTargetParams {
@@ -75,7 +75,7 @@ export default defineStep<AwaitDnsTargetParams, AwaitDnsTargetOutputs>({
   async run(params, ctx) {
     const type = params.type ?? 'CNAME';
     const expected = normalizeName(params.expected);
-    const interval = toMs(params.pollInterval, 250);
+    const interval = parseDuration(params.pollInterval) ?? 250;
     const startedAt = ctx.clock.now();
     const server = targetDnsServer(ctx.target) ?? 'system';
     if (server === 'system') ctx.log.info(`awaitDnsTarget: the target has no DNS server; querying the system resolvers (cached answers delay the flip by up to the TTL)`);

@@ -1,7 +1,7 @@
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { defineStep } from './define.ts';
 import { abortedWhilePolling } from './support/errors.ts';
-import { DURATION_SCHEMA, toMs } from './support/duration.ts';
+import { DURATION_SCHEMA, parseDuration } from '../engine/duration.ts';
 import { isNotFound } from './support/awsErrors.ts';
 
 interface AwaitItemParams {
@@ -57,7 +57,7 @@ export default defineStep<AwaitItemParams, AwaitItemOutputs>({
     const key = Object.fromEntries(
       Object.entries(params.key).map(([name, value]) => [name, typeof value === 'string' ? { S: value } : value]),
     ) as Record<string, AttributeValue>;
-    const interval = toMs(params.pollInterval, 250);
+    const interval = parseDuration(params.pollInterval) ?? 250;
     const startedAt = ctx.clock.now();
     let polls = 0;
     let last = 'not found';

@@ -1,5 +1,5 @@
 import { defineStep } from './define.ts';
-import { parseDuration } from '../engine/duration.ts';
+import { DURATION_SCHEMA, parseDuration } from '../engine/duration.ts';
 import { NonRetryableError } from '../engine/errors.ts';
 
 interface WaitParams {
@@ -17,12 +17,7 @@ export default defineStep<WaitParams, { waitedMs: number }>({
     additionalProperties: false,
     properties: {
       ms: { type: 'integer', minimum: 0, description: 'Milliseconds to wait.' },
-      duration: {
-        type: ['integer', 'string'],
-        minimum: 0,
-        pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$',
-        description: 'Duration to wait: milliseconds or "500ms", "2s", "1m", "1h".',
-      },
+      duration: { ...DURATION_SCHEMA, description: 'Duration to wait: milliseconds or "500ms", "2s", "1m", "1h".' },
     },
     oneOf: [{ required: ['ms'] }, { required: ['duration'] }],
   },
