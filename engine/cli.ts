@@ -16,6 +16,7 @@ commands:
   validate <file>    check a workflow and print every problem as file:line:col: path: message
   graph <file>       print the compiled state machine   [--format mermaid|dot]
   steps              list step types and their params   [--json]
+  schema             print the JSON Schema editors use (step types and params)   [--out FILE]
   runs               list runs and their status         [--json] [--state-dir D]
   rollback <runId>   compensate an unfinished or dirty run from its journal   [--state-dir D] [target options]
   serve              run the emulator alone   [--port N] [--dns-port N] [--host H] [--time-scale N]
@@ -37,6 +38,7 @@ const commands: Record<string, { positionals: number; options: Options }> = {
   validate: { positionals: 1, options: {} },
   graph: { positionals: 1, options: { format: { type: 'string' } } },
   steps: { positionals: 0, options: { json: { type: 'boolean' } } },
+  schema: { positionals: 0, options: { out: { type: 'string' } } },
   runs: { positionals: 0, options: { json: { type: 'boolean' }, 'state-dir': { type: 'string' } } },
   rollback: { positionals: 1, options: { ...targetOptions, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } } },
   serve: { positionals: 0, options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' } } },
@@ -93,6 +95,8 @@ export async function main(argv: string[]): Promise<number> {
         return cmd.graphCommand(arg, str('format') ?? 'mermaid', io);
       case 'steps':
         return cmd.stepsCommand(Boolean(values.json), io);
+      case 'schema':
+        return cmd.schemaCommand(str('out'), io);
       case 'runs':
         return cmd.runsCommand(str('state-dir'), Boolean(values.json), io);
       case 'run':

@@ -1,7 +1,9 @@
+import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { steps as registered } from '../steps/all.ts';
 import { StepRegistry } from './registry.ts';
-import { loadWorkflowFile } from './load.ts';
+import { envelopeSchema, loadWorkflowFile } from './load.ts';
+import { editorSchema } from './editorSchema.ts';
 import { compileWorkflow } from './compile.ts';
 import { toDot, toMermaid, GraphFormat } from './graph.ts';
 import { parseInputArgs, resolveInputs } from './inputs.ts';
@@ -62,6 +64,18 @@ export function stepsCommand(json: boolean, io: Io): number {
     }
     const outs = Object.keys(properties(def.outputs ?? {}));
     if (outs.length) io.out.write(`  outputs: ${outs.join(', ')}\n`);
+  }
+  return 0;
+}
+
+/** `engine schema [--out FILE]`: the editor schema (`npm run schema` writes it to schemas/workflow.schema.json). */
+export function schemaCommand(out: string | undefined, io: Io): number {
+  const registry = defaultRegistry();
+  const text = JSON.stringify(editorSchema(envelopeSchema(), registry), null, 2) + '\n';
+  if (out === undefined) io.out.write(text);
+  else {
+    writeFileSync(out, text);
+    io.err.write(`wrote ${out} (${registry.list().length} step types)\n`);
   }
   return 0;
 }

@@ -21,14 +21,17 @@ import type { JsonSchema } from './types.ts';
 
 let envelope: { validate: ValidateFunction; schema: JsonSchema } | undefined;
 
-/** The envelope schema (`schemas/workflow.schema.json`). */
-export function workflowSchema(): JsonSchema {
+/**
+ * The envelope schema (`schemas/envelope.schema.json`): what the loader validates before each
+ * step's params. Editors use `schemas/workflow.schema.json`, generated from it (engine/editorSchema.ts).
+ */
+export function envelopeSchema(): JsonSchema {
   return envelopeValidator().schema;
 }
 
 function envelopeValidator(): { validate: ValidateFunction; schema: JsonSchema } {
   if (!envelope) {
-    const schema = JSON.parse(readFileSync(new URL('../schemas/workflow.schema.json', import.meta.url), 'utf8')) as JsonSchema;
+    const schema = JSON.parse(readFileSync(new URL('../schemas/envelope.schema.json', import.meta.url), 'utf8')) as JsonSchema;
     envelope = { validate: createAjv().compile(schema), schema };
   }
   return envelope;
