@@ -41,6 +41,8 @@ export type JournalEntry =
       target: Record<string, unknown>;
       cleanup: string;
       pid: number;
+      /** Identifies the process behind `pid` (see `processStart` in runs.ts), so a reused pid is not taken for it. */
+      pidStart?: string;
     }
   | { kind: 'transition'; from: unknown; to: unknown; event: string }
   | {

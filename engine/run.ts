@@ -6,6 +6,7 @@ import { executeStep } from './execute.ts';
 import { Journal, journalPath, runDir as runDirOf } from './journal.ts';
 import { createRunId, journalRollback, truthy } from './runSupport.ts';
 import { maskSecrets } from './mask.ts';
+import { processStart } from './runs.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
 import type { StepRegistry } from './registry.ts';
 import { ExitCode, RunStatus, writeReports, type RunReport, type StepStatus } from './report.ts';
@@ -103,6 +104,7 @@ export function startRun(options: RunOptions): RunHandle {
   const done = new Promise<RunReport>((r) => (resolveDone = r));
   let target: Target = options.target.idle();
   let firstError: ErrorRecord | undefined;
+  const pidStart = processStart(process.pid);
 
   journal.append({
     kind: 'run-start',
@@ -112,6 +114,7 @@ export function startRun(options: RunOptions): RunHandle {
     target: options.target.describe(),
     cleanup: workflow.cleanup,
     pid: process.pid,
+    ...(typeof pidStart === 'string' ? { pidStart } : {}),
   });
 
   // Outputs by step id, filled as steps succeed (templates read it; O(1) per step).
@@ -243,6 +246,7 @@ export function startRun(options: RunOptions): RunHandle {
       progress({ kind: 'compensation-end', stepId: node.id, status: 'succeeded', durationMs: state.compensation.durationMs });
       return { status: 'succeeded' };
     } catch (error) {
+      if (finished) throw error; // stopped by abortNow: the run is dirty, `engine rollback` redoes it
       const record = toErrorRecord(error);
       state.compensation = { status: 'failed', durationMs: clock.now() - t0, error: record };
       journal.append({ kind: 'compensation-result', stepId: node.id, status: 'failed', durationMs: state.compensation.durationMs, error: record });

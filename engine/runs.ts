@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { journalPath, readJournal, type JournalRecord } from './journal.ts';
 
@@ -44,7 +45,7 @@ export function summarizeJournal(runId: string, records: JournalRecord[], skippe
   }
   const pid = start?.kind === 'run-start' ? start.pid : undefined;
   if (dirty) status = 'dirty';
-  if (status === undefined) status = pid !== undefined && isAlive(pid) ? 'running' : 'unfinished';
+  if (status === undefined) status = pid !== undefined && isAlive(pid, start?.kind === 'run-start' ? start.pidStart : undefined) ? 'running' : 'unfinished';
   const pending = [...intents.values()]
     .filter((i) => i.rollback.kind !== 'none' && !compensated.has(i.stepId))
     .map((i) => i.stepId)
@@ -78,13 +79,73 @@ export function listRuns(stateDir: string): RunSummary[] {
     });
 }
 
-/** Whether a process id is alive (and is not this process). */
-export function isAlive(pid: number): boolean {
+/**
+ * Whether the process that wrote a journal is still running: `pid` is alive, is not this
+ * process, is not a zombie and, when the journal recorded it, started when that process did
+ * (`pidStart`, from {@link processStart}). A pid reused by another process is therefore dead.
+ * Where the start cannot be told (no /proc and no `ps`), the pid alone decides.
+ */
+export function isAlive(pid: number, pidStart?: string): boolean {
   if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const current = processStart(pid);
+  if (current === null) return false;
+  return current === undefined || pidStart === undefined || current === pidStart;
+}
+
+/**
+ * Identifies a process among every process that ever had its pid: on Linux the boot id and the
+ * start time in clock ticks since boot (`/proc/<pid>/stat`), elsewhere `ps -o lstart=` (to the
+ * second). `null` when the process does not exist or is a zombie; `undefined` when it cannot be
+ * told here. `via: 'ps'` forces the `ps` way (tests).
+ */
+export function processStart(pid: number, via: 'auto' | 'ps' = 'auto'): string | null | undefined {
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  if (via === 'auto' && existsSync('/proc/self/stat')) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT' ? null : undefined;
+    }
+    // pid (comm) state ppid ... starttime is field 22; comm may contain spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [state, startTicks] = [fields[0], fields[19]];
+    if (state === 'Z' || state === 'X' || state === 'x') return null;
+    if (!startTicks || !/^\d+$/.test(startTicks)) return undefined;
+    return `linux:${bootId()}:${startTicks}`;
+  }
+  if (process.platform === 'win32') return undefined;
+  let out: string;
+  try {
+    out = execFileSync('ps', ['-o', 'stat=', '-o', 'lstart=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' },
+      timeout: 5000,
+    });
+  } catch (error) {
+    // ps exits 1 when there is no such process; anything else (no ps) means we cannot tell.
+    return (error as { status?: unknown }).status === 1 ? null : undefined;
+  }
+  const match = /^\s*(\S+)\s+(.+?)\s*$/.exec(out);
+  if (!match) return undefined;
+  if (match[1]!.startsWith('Z')) return null;
+  return `ps:${match[2]}`;
+}
+
+let cachedBootId: string | undefined;
+function bootId(): string {
+  if (cachedBootId === undefined) {
+    try {
+      cachedBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    } catch {
+      cachedBootId = '';
+    }
+  }
+  return cachedBootId;
 }
