@@ -150,8 +150,7 @@ export async function rollbackCommand(runId: string, options: TargetOptions & { 
     const start = readJournal(journalPath(stateDir, runId)).records.find((r) => r.kind === 'run-start');
     const described = start?.kind === 'run-start' ? (start.target as { kind?: unknown } | undefined) : undefined;
     if (described?.kind === 'embedded') {
-      targetGone = "the run used the embedded emulator, which ended with the run's process";
-      io.err.write(`rollback: ${targetGone}; only local effects are undone (pass --endpoint to compensate elsewhere)\n`);
+      targetGone = "the run used the embedded emulator, which ended with the run's process (pass --endpoint to compensate elsewhere)";
     }
     const journaled = described ? targetOptionsFromRun(described) : undefined;
     if (journaled) {
