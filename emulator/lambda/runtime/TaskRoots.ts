@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
@@ -54,7 +54,8 @@ export class TaskRoots {
 
   private ensureRoot(): Promise<string> {
     this.root ??= (async () => {
-      const root = await mkdtemp(join(tmpdir(), 'failover-engine-lambda-'));
+      await sweepOrphans();
+      const root = await mkdtemp(join(tmpdir(), `${ROOT_PREFIX}${process.pid}-`));
       const modules = join(root, 'node_modules');
       await mkdir(modules);
       const own = emulatorNodeModules();
@@ -66,6 +67,30 @@ export class TaskRoots {
       return root;
     })();
     return this.root;
+  }
+}
+
+const ROOT_PREFIX = 'failover-engine-lambda-';
+
+/**
+ * Removes the task roots of emulators whose process is gone: a `kill -9` skips `dispose`, and
+ * the folder name carries the owner's pid for this.
+ */
+async function sweepOrphans(): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(/^failover-engine-lambda-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    await rm(join(tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
