@@ -1,19 +1,13 @@
 import { request, Agent } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import {
-  APIGatewayClient,
-  CreateDeploymentCommand,
-  CreateResourceCommand,
-  CreateRestApiCommand,
-  PutIntegrationCommand,
-  PutIntegrationResponseCommand,
-  PutMethodCommand,
-  PutMethodResponseCommand,
-} from '@aws-sdk/client-api-gateway';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand } from '@aws-sdk/client-api-gateway';
+import { CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { buildLambdaZip, LAMBDA_HANDLER, type LambdaName } from '../lambdas/build.ts';
+import { lambdaInvocationUri, putLambdaProxy, putMock } from '../test/helpers/apigatewayIntegrations.ts';
+import { apigatewayClient, dynamodbClient, lambdaClient } from '../test/helpers/clients.ts';
+import { productsTable } from '../test/helpers/dynamodbTables.ts';
+import { createNodeFunction, waitUntilActive } from '../test/helpers/lambdaFunction.ts';
+import { sequentialLatency, type LatencySummary } from './latency.ts';
 
 /**
  * execute-api latency through the embedded emulator, over real sockets with a keep-alive
@@ -24,16 +18,11 @@ import { buildLambdaZip, LAMBDA_HANDLER, type LambdaName } from '../lambdas/buil
 
 const REGION = 'us-east-1';
 const API_ID = 'bench1';
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const WARMUP = 20;
 const COUNT = 500;
 
-export interface ApiGatewayBenchResult {
+export interface ApiGatewayBenchResult extends LatencySummary {
   route: string;
-  count: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
 }
 
 export async function run(): Promise<void> {
@@ -59,16 +48,9 @@ export async function run(): Promise<void> {
 }
 
 async function seedDynamo(emu: Emulator): Promise<boolean> {
-  const dynamo = new DynamoDBClient({ endpoint: emu.endpoint, region: REGION, credentials, maxAttempts: 1 });
+  const dynamo = dynamodbClient(emu, REGION);
   try {
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: 'Products',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await dynamo.send(new CreateTableCommand(productsTable('Products', { onDemand: true })));
     await dynamo.send(
       new PutItemCommand({
         TableName: 'Products',
@@ -84,61 +66,36 @@ async function seedDynamo(emu: Emulator): Promise<boolean> {
 }
 
 async function deployApi(emu: Emulator, fn: LambdaName): Promise<void> {
-  const lambda = new LambdaClient({ endpoint: emu.endpoint, region: REGION, credentials });
-  const created = await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: fn,
-      Runtime: 'nodejs20.x',
-      Role: 'arn:aws:iam::000000000000:role/productRole',
-      Handler: LAMBDA_HANDLER,
-      Code: { ZipFile: await buildLambdaZip(fn) },
-    }),
-  );
-  for (let i = 0; i < 200; i++) {
-    const state = (await lambda.send(new GetFunctionCommand({ FunctionName: fn }))).Configuration?.State;
-    if (state === 'Active') break;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const lambda = lambdaClient(emu, REGION);
+  const created = await createNodeFunction(lambda, {
+    FunctionName: fn,
+    Role: 'arn:aws:iam::000000000000:role/productRole',
+    Handler: LAMBDA_HANDLER,
+    Code: { ZipFile: await buildLambdaZip(fn) },
+  });
+  await waitUntilActive(lambda, fn);
   lambda.destroy();
 
-  const client = new APIGatewayClient({ endpoint: emu.endpoint, region: REGION, credentials });
+  const client = apigatewayClient(emu, REGION);
   const api = await client.send(new CreateRestApiCommand({ name: 'bench', tags: { _custom_id_: API_ID } }));
   const product = await client.send(new CreateResourceCommand({ restApiId: API_ID, parentId: api.rootResourceId, pathPart: 'productApi' }));
-  await client.send(new PutMethodCommand({ restApiId: API_ID, resourceId: product.id, httpMethod: 'GET', authorizationType: 'NONE' }));
-  await client.send(
-    new PutIntegrationCommand({
-      restApiId: API_ID,
-      resourceId: product.id,
-      httpMethod: 'GET',
-      type: 'AWS_PROXY',
-      integrationHttpMethod: 'POST',
-      uri: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${created.FunctionArn}/invocations`,
-    }),
-  );
+  await putLambdaProxy(client, { restApiId: API_ID, resourceId: product.id, httpMethod: 'GET' }, lambdaInvocationUri(REGION, created.FunctionArn!));
   const mock = await client.send(new CreateResourceCommand({ restApiId: API_ID, parentId: api.rootResourceId, pathPart: 'mock' }));
-  const m = { restApiId: API_ID, resourceId: mock.id, httpMethod: 'GET' };
-  await client.send(new PutMethodCommand({ ...m, authorizationType: 'NONE' }));
-  await client.send(new PutIntegrationCommand({ ...m, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
-  await client.send(new PutMethodResponseCommand({ ...m, statusCode: '200' }));
-  await client.send(
-    new PutIntegrationResponseCommand({ ...m, statusCode: '200', responseTemplates: { 'application/json': '{"message": "Success"}' } }),
-  );
+  await putMock(client, { restApiId: API_ID, resourceId: mock.id, httpMethod: 'GET' }, '{"message": "Success"}');
   await client.send(new CreateDeploymentCommand({ restApiId: API_ID, stageName: 'dev' }));
   client.destroy();
 }
 
 async function measure(emu: Emulator, agent: Agent, path: string, route: string): Promise<ApiGatewayBenchResult> {
-  const samples: number[] = [];
-  for (let i = 0; i < WARMUP + COUNT; i++) {
-    const started = performance.now();
-    const status = await get(emu, agent, path);
-    const elapsed = performance.now() - started;
-    if (status !== 200) throw new Error(`${route}: GET ${path} answered ${status}`);
-    if (i >= WARMUP) samples.push(elapsed);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
-  return { route, count: samples.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: samples[samples.length - 1]! };
+  const latency = await sequentialLatency(
+    async () => {
+      const status = await get(emu, agent, path);
+      if (status !== 200) throw new Error(`${route}: GET ${path} answered ${status}`);
+    },
+    WARMUP,
+    COUNT,
+  );
+  return { route, ...latency };
 }
 
 function get(emu: Emulator, agent: Agent, path: string): Promise<number> {

@@ -1,8 +1,10 @@
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { createSocket } from 'node:dgram';
 import { pathToFileURL } from 'node:url';
 import dns2 from 'dns2';
 import { startEmulator } from '../emulator/index.ts';
+import { route53Client } from '../test/helpers/clients.ts';
+import { percentile } from './latency.ts';
 
 /**
  * DNS queries per second over UDP on loopback: a bounded number of queries kept at a fixed
@@ -15,7 +17,7 @@ const TIMEOUT_MS = 2_000;
 
 export async function run(): Promise<void> {
   const emu = await startEmulator();
-  const r53 = new Route53Client({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const r53 = route53Client(emu);
   try {
     const zone = await r53.send(new CreateHostedZoneCommand({ Name: 'bench.test', CallerReference: 'bench' }));
     const a = (Name: string, Value: string, extra: object = {}) => ({ Action: 'CREATE' as const, ResourceRecordSet: { Name, Type: 'A' as const, TTL: 60, ResourceRecords: [{ Value }], ...extra } });
@@ -33,7 +35,7 @@ export async function run(): Promise<void> {
     );
     const result = await blast(emu.dns.port, ['www.bench.test', 'api.bench.test']);
     const sorted = result.latencies.sort((x, y) => x - y);
-    const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2);
+    const pct = (p: number) => percentile(sorted, p / 100).toFixed(2);
     console.log(
       `dns: ${result.answered}/${QUERIES} UDP queries at concurrency ${CONCURRENCY} in ${result.ms.toFixed(0)} ms → ` +
         `${Math.round((result.answered / result.ms) * 1000)} queries/s (p50 ${pct(50)} ms, p99 ${pct(99)} ms${result.lost ? `, ${result.lost} lost` : ''})`,

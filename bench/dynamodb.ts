@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetRecordsCommand, GetShardIteratorCommand, DescribeStreamCommand, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { CreateTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetRecordsCommand, GetShardIteratorCommand, DescribeStreamCommand } from '@aws-sdk/client-dynamodb-streams';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { dynamodbClient, dynamodbStreamsClient } from '../test/helpers/clients.ts';
+import { productsTable } from '../test/helpers/dynamodbTables.ts';
 
 /**
  * DynamoDB throughput through the embedded emulator with the real SDK client: PutItem and
@@ -11,7 +13,6 @@ import { startEmulator, type Emulator } from '../emulator/index.ts';
  */
 
 const REGION = 'us-east-1';
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const COUNT = 3000;
 const CONCURRENCY = 16;
 
@@ -30,7 +31,7 @@ export async function run(): Promise<void> {
 
 export async function benchDynamoDb(count = COUNT, concurrency = CONCURRENCY): Promise<DynamoDbBenchResult[]> {
   const emu = await startEmulator({ timeScale: 100 });
-  const client = new DynamoDBClient({ endpoint: emu.endpoint, region: REGION, credentials, maxAttempts: 1 });
+  const client = dynamodbClient(emu, REGION);
   try {
     await createTable(client, 'Plain', false);
     await createTable(client, 'Streamed', true);
@@ -67,20 +68,12 @@ async function measure(count: number, concurrency: number, call: (i: number) => 
 }
 
 async function createTable(client: DynamoDBClient, name: string, stream: boolean): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-      ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } } : {}),
-    }),
-  );
+  await client.send(new CreateTableCommand(productsTable(name, { onDemand: true, stream: stream ? 'NEW_AND_OLD_IMAGES' : undefined })));
 }
 
 /** The streamed writes really produced records (a benchmark of a no-op proves nothing). */
 async function checkStream(emu: Emulator, client: DynamoDBClient): Promise<void> {
-  const streams = new DynamoDBStreamsClient({ endpoint: emu.endpoint, region: REGION, credentials });
+  const streams = dynamodbStreamsClient(emu, REGION);
   try {
     const arn = (await client.send(new DescribeTableCommand({ TableName: 'Streamed' }))).Table!.LatestStreamArn!;
     const shard = (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription!.Shards![0]!.ShardId!;

@@ -1,6 +1,8 @@
 import { pathToFileURL } from 'node:url';
-import { FisClient, ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
+import { ListExperimentTemplatesCommand, type FisClient } from '@aws-sdk/client-fis';
 import { startEmulator } from '../emulator/index.ts';
+import { fisClient } from '../test/helpers/clients.ts';
+import { percentile } from './latency.ts';
 
 /**
  * Gateway throughput: a fixed number of FIS ListExperimentTemplates calls through the real
@@ -13,19 +15,14 @@ export async function run(options: { requests?: number; concurrency?: number; wa
   const concurrency = options.concurrency ?? 16;
   const warmup = options.warmup ?? 300;
   const emu = await startEmulator();
-  const client = new FisClient({
-    endpoint: emu.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  const client = fisClient(emu);
   try {
     await drive(client, warmup, concurrency);
     const started = performance.now();
     const latencies = await drive(client, requests, concurrency);
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
-    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(2);
+    const pct = (p: number) => percentile(latencies, p / 100).toFixed(2);
     console.log(
       `gateway: ${Math.round(requests / seconds)} req/s — ${requests} FIS ListExperimentTemplates via @aws-sdk/client-fis, ` +
         `${concurrency} in flight, loopback (p50 ${pct(50)} ms, p99 ${pct(99)} ms)`,

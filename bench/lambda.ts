@@ -1,8 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { strToU8, zipSync } from 'fflate';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { startEmulator } from '../emulator/index.ts';
 import type { LambdaApi } from '../emulator/lambda/api.ts';
+import { lambdaClient } from '../test/helpers/clients.ts';
+import { createNodeFunction, waitUntilActive } from '../test/helpers/lambdaFunction.ts';
+import { lambdaZip } from '../test/helpers/lambdaZip.ts';
+import { sequentialLatency, type LatencySummary } from './latency.ts';
 
 /**
  * Lambda Invoke latency through the embedded emulator: the cold start (new worker thread, handler
@@ -15,36 +18,17 @@ const REGION = 'us-east-1';
 const WARMUP = 20;
 const COUNT = 500;
 
-export interface LambdaBenchResult {
+export interface LambdaBenchResult extends LatencySummary {
   path: string;
-  count: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
 }
 
 export async function run(): Promise<void> {
   const emu = await startEmulator({ timeScale: 100 });
-  const lambda = new LambdaClient({
-    endpoint: emu.endpoint,
-    region: REGION,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  const lambda = lambdaClient(emu, REGION);
   try {
-    const zip = zipSync({ 'index.js': strToU8('exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event) });') });
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: 'bench',
-        Runtime: 'nodejs20.x',
-        Handler: 'index.handler',
-        Role: 'arn:aws:iam::000000000000:role/bench',
-        Code: { ZipFile: zip },
-      }),
-    );
-    while ((await lambda.send(new GetFunctionCommand({ FunctionName: 'bench' }))).Configuration?.State !== 'Active') {
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    const zip = lambdaZip('exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event) });');
+    await createNodeFunction(lambda, { FunctionName: 'bench', Role: 'arn:aws:iam::000000000000:role/bench', Code: { ZipFile: zip } });
+    await waitUntilActive(lambda, 'bench');
     const payload = JSON.stringify({ id: 'prod-1088' });
     const coldStart = performance.now();
     await lambda.send(new InvokeCommand({ FunctionName: 'bench', Payload: payload }));
@@ -71,16 +55,7 @@ export async function run(): Promise<void> {
 }
 
 async function measure(path: string, call: () => Promise<void>): Promise<LambdaBenchResult> {
-  for (let i = 0; i < WARMUP; i++) await call();
-  const samples: number[] = [];
-  for (let i = 0; i < COUNT; i++) {
-    const started = performance.now();
-    await call();
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
-  return { path, count: COUNT, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: samples[samples.length - 1]! };
+  return { path, ...(await sequentialLatency(call, WARMUP, COUNT)) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

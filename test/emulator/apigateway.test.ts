@@ -1,4 +1,3 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   CreateResourceCommand,
@@ -16,23 +15,18 @@ import {
   UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import { ManualClock } from '../../emulator/clock.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
-import { apiWithMethod, apigwClient, assertError, rejects } from './apigatewayHelpers.ts';
+import { assertError, rejects } from '../helpers/awsErrors.ts';
+import { apigatewayClient } from '../helpers/clients.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { apiWithMethod } from './apigatewayHelpers.ts';
 
 /** The API Gateway REST v1 control plane through the real @aws-sdk/client-api-gateway: REST APIs, resources, methods. */
 
-type Ctx = { emu: Emulator; clock: ManualClock };
-const test = suite<Ctx>('emulator/apigateway');
-
-test.before(async (ctx) => {
-  ctx.clock = new ManualClock();
-  ctx.emu = await startEmulator({ clock: ctx.clock });
-});
-test.after(async (ctx) => ctx.emu.stop());
-test.before.each(async (ctx) => ctx.emu.reset());
+const clock = new ManualClock();
+const test = emulatorSuite('emulator/apigateway', { emulator: { clock }, context: { clock } });
 
 test('CreateRestApi answers 201 with the documented shape and creates the root resource', async (ctx) => {
-  const client = apigwClient(ctx.emu.endpoint);
+  const client = apigatewayClient(ctx.emu);
   const created = await client.send(new CreateRestApiCommand({ name: 'quote-api-gateway', description: 'd' }));
   assert.is(created.$metadata.httpStatusCode, 201);
   assert.match(created.id!, /^[a-z0-9]{10}$/);
@@ -48,13 +42,13 @@ test('CreateRestApi answers 201 with the documented shape and creates the root r
 });
 
 test('_custom_id_ chooses the id at creation; a taken custom id is a ConflictException', async (ctx) => {
-  const client = apigwClient(ctx.emu.endpoint);
+  const client = apigatewayClient(ctx.emu);
   const created = await client.send(new CreateRestApiCommand({ name: 'quote-api-gateway', tags: { _custom_id_: '12345' } }));
   assert.is(created.id, '12345');
   assert.equal(created.tags, { _custom_id_: '12345' });
   assert.is((await client.send(new GetRestApiCommand({ restApiId: '12345' }))).name, 'quote-api-gateway');
   // Ids are global: the data plane finds an API by id alone, whatever the region.
-  const err = await rejects(apigwClient(ctx.emu.endpoint, 'eu-central-1').send(new CreateRestApiCommand({ name: 'x', tags: { _custom_id_: '12345' } })));
+  const err = await rejects(apigatewayClient(ctx.emu, 'eu-central-1').send(new CreateRestApiCommand({ name: 'x', tags: { _custom_id_: '12345' } })));
   assertError(err, 'ConflictException', 409, 'A REST API with the id 12345 already exists');
   // Only at creation: renaming does not move the id.
   await client.send(
@@ -64,19 +58,19 @@ test('_custom_id_ chooses the id at creation; a taken custom id is a ConflictExc
 });
 
 test('GetRestApis lists the region’s APIs only; GetRestApi elsewhere is NotFoundException', async (ctx) => {
-  await apigwClient(ctx.emu.endpoint).send(new CreateRestApiCommand({ name: 'east', tags: { _custom_id_: '12345' } }));
-  await apigwClient(ctx.emu.endpoint, 'eu-central-1').send(new CreateRestApiCommand({ name: 'central', tags: { _custom_id_: '67890' } }));
-  const east = await apigwClient(ctx.emu.endpoint).send(new GetRestApisCommand({}));
+  await apigatewayClient(ctx.emu).send(new CreateRestApiCommand({ name: 'east', tags: { _custom_id_: '12345' } }));
+  await apigatewayClient(ctx.emu, 'eu-central-1').send(new CreateRestApiCommand({ name: 'central', tags: { _custom_id_: '67890' } }));
+  const east = await apigatewayClient(ctx.emu).send(new GetRestApisCommand({}));
   assert.equal(east.items?.map((a) => a.id), ['12345']);
-  const central = await apigwClient(ctx.emu.endpoint, 'eu-central-1').send(new GetRestApisCommand({}));
+  const central = await apigatewayClient(ctx.emu, 'eu-central-1').send(new GetRestApisCommand({}));
   assert.equal(central.items?.map((a) => [a.id, a.name]), [['67890', 'central']]);
-  const err = await rejects(apigwClient(ctx.emu.endpoint, 'eu-central-1').send(new GetRestApiCommand({ restApiId: '12345' })));
+  const err = await rejects(apigatewayClient(ctx.emu, 'eu-central-1').send(new GetRestApiCommand({ restApiId: '12345' })));
   assertError(err, 'NotFoundException', 404, 'Invalid API identifier specified 000000000000:12345');
   assert.is(err.$response?.headers['x-amzn-errortype'], 'NotFoundException');
 });
 
 test('DeleteRestApi answers 202; the API is gone; deleting again is NotFoundException', async (ctx) => {
-  const client = apigwClient(ctx.emu.endpoint);
+  const client = apigatewayClient(ctx.emu);
   const { id } = await client.send(new CreateRestApiCommand({ name: 'x' }));
   const deleted = await client.send(new DeleteRestApiCommand({ restApiId: id }));
   assert.is(deleted.$metadata.httpStatusCode, 202);
@@ -95,7 +89,7 @@ test('DeleteRestApi answers 202; the API is gone; deleting again is NotFoundExce
 });
 
 test('CreateRestApi without a name is a BadRequestException', async (ctx) => {
-  const err = await rejects(apigwClient(ctx.emu.endpoint).send(new CreateRestApiCommand({} as never)));
+  const err = await rejects(apigatewayClient(ctx.emu).send(new CreateRestApiCommand({} as never)));
   assertError(
     err,
     'BadRequestException',
@@ -178,7 +172,7 @@ test('DeleteResource answers 202 and removes the subtree', async (ctx) => {
 });
 
 test('PutMethod answers 201 with requestParameters; GetMethod; UpdateMethod applies the tutorial’s patch', async (ctx) => {
-  const client = apigwClient(ctx.emu.endpoint);
+  const client = apigatewayClient(ctx.emu);
   const api = await client.send(new CreateRestApiCommand({ name: 'x' }));
   const res = await client.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'productApi' }));
   const put = await client.send(

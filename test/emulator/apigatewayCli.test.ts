@@ -1,11 +1,9 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { AWS_CLI, awsCli, awsCliInstalled, type AwsCliResult } from '../helpers/awsCli.ts';
+import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts';
 import { httpRequest } from './apigatewayHelpers.ts';
 
 /**
@@ -15,29 +13,10 @@ import { httpRequest } from './apigatewayHelpers.ts';
  * then requests to the execute-api URL. Runs only where /usr/bin/aws is installed.
  */
 
-const AWS = '/usr/bin/aws';
-type Ctx = { emu: Emulator; dir: string };
-const test = suite<Ctx>('emulator/apigatewayCli');
+type Ctx = EmulatorContext & { dir: string };
+const test = emulatorSuite<{ dir: string }>('emulator/apigatewayCli', { reset: false });
 
-function aws(ctx: Ctx, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: ctx.dir,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_PAGER: '',
-    AWS_CONFIG_FILE: join(ctx.dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(ctx.dir, 'credentials'),
-  };
-  return new Promise((resolve) => {
-    execFile(
-      AWS,
-      ['--endpoint-url', ctx.emu.endpoint, '--region', 'us-east-1', '--output', 'json', 'apigateway', ...args],
-      { env, timeout: 30_000 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const aws = (ctx: Ctx, ...args: string[]): Promise<AwsCliResult> => awsCli(ctx.emu.endpoint, ['apigateway', ...args], { home: ctx.dir });
 
 async function ok(ctx: Ctx, ...args: string[]): Promise<Record<string, unknown>> {
   const r = await aws(ctx, ...args);
@@ -46,11 +25,9 @@ async function ok(ctx: Ctx, ...args: string[]): Promise<Record<string, unknown>>
 }
 
 test.before(async (ctx) => {
-  ctx.emu = await startEmulator();
   ctx.dir = await mkdtemp(join(tmpdir(), 'apigw-cli-'));
 });
 test.after(async (ctx) => {
-  await ctx.emu.stop();
   await rm(ctx.dir, { recursive: true, force: true });
 });
 
@@ -145,5 +122,5 @@ test('CLI errors exit 254 with AWS’s message', async (ctx) => {
   assert.match(r.stderr, 'An error occurred (NotFoundException) when calling the GetRestApi operation: Invalid API identifier specified 000000000000:nope');
 });
 
-if (existsSync(AWS)) test.run();
-else console.log(`emulator/apigatewayCli: skipped, ${AWS} is not installed`);
+if (awsCliInstalled) test.run();
+else console.log(`emulator/apigatewayCli: skipped, ${AWS_CLI} is not installed`);

@@ -1,4 +1,3 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   CreateDeploymentCommand,
@@ -18,20 +17,14 @@ import {
   UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import { ManualClock } from '../../emulator/clock.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
-import { apiWithMethod, assertError, LAMBDA_URI, rejects } from './apigatewayHelpers.ts';
+import { assertError, rejects } from '../helpers/awsErrors.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { apiWithMethod, LAMBDA_URI } from './apigatewayHelpers.ts';
 
 /** The API Gateway control plane, continued: integrations and their responses, deployments, stages. */
 
-type Ctx = { emu: Emulator; clock: ManualClock };
-const test = suite<Ctx>('emulator/apigateway deployments');
-
-test.before(async (ctx) => {
-  ctx.clock = new ManualClock();
-  ctx.emu = await startEmulator({ clock: ctx.clock });
-});
-test.after(async (ctx) => ctx.emu.stop());
-test.before.each(async (ctx) => ctx.emu.reset());
+const clock = new ManualClock();
+const test = emulatorSuite('emulator/apigateway deployments', { emulator: { clock }, context: { clock } });
 
 test('PutIntegration AWS_PROXY: 201, integrationHttpMethod travels as httpMethod, AWS defaults', async (ctx) => {
   const { client, apiId, resourceId } = await apiWithMethod(ctx.emu.endpoint);

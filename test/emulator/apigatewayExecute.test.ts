@@ -1,4 +1,3 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   APIGatewayClient,
@@ -13,7 +12,9 @@ import {
   UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import { ManualClock } from '../../emulator/clock.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { putLambdaProxy, putMock } from '../helpers/apigatewayIntegrations.ts';
+import { apigatewayClient } from '../helpers/clients.ts';
+import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts';
 import { httpRequest, type RawResponse } from './apigatewayHelpers.ts';
 
 /**
@@ -22,54 +23,23 @@ import { httpRequest, type RawResponse } from './apigatewayHelpers.ts';
  * and the gateway's own 403/500 answers.
  */
 
-type Ctx = { emu: Emulator; clock: ManualClock };
-const test = suite<Ctx>('emulator/apigateway execute-api');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const apigw = (ctx: Ctx, region = 'us-east-1') =>
-  new APIGatewayClient({ endpoint: ctx.emu.endpoint, region, credentials, maxAttempts: 1 });
+const test = emulatorSuite('emulator/apigateway execute-api', { emulator: { clock: new ManualClock() } });
 
 /** `$context` and `$input.params` in the response template show what the router decided. */
 const ECHO_TEMPLATE =
   '{"resource": "$context.resourcePath", "id": "$input.params(\'id\')", "proxy": "$input.params(\'proxy\')", ' +
   '"method": "$context.httpMethod", "stage": "$context.stage", "requestId": "$context.requestId"}';
 
-async function addMock(
-  client: APIGatewayClient,
-  apiId: string,
-  resourceId: string,
-  httpMethod: string,
-  template = ECHO_TEMPLATE,
-  statusCode = '200',
-): Promise<void> {
-  await client.send(new PutMethodCommand({ restApiId: apiId, resourceId, httpMethod, authorizationType: 'NONE' }));
-  await client.send(
-    new PutIntegrationCommand({
-      restApiId: apiId,
-      resourceId,
-      httpMethod,
-      type: 'MOCK',
-      requestTemplates: { 'application/json': `{"statusCode": ${statusCode}}` },
-    }),
-  );
-  await client.send(new PutMethodResponseCommand({ restApiId: apiId, resourceId, httpMethod, statusCode }));
-  await client.send(
-    new PutIntegrationResponseCommand({
-      restApiId: apiId,
-      resourceId,
-      httpMethod,
-      statusCode,
-      responseTemplates: { 'application/json': template },
-    }),
-  );
-}
+const addMock = (client: APIGatewayClient, apiId: string, resourceId: string, httpMethod: string, template = ECHO_TEMPLATE, statusCode = '200') =>
+  putMock(client, { restApiId: apiId, resourceId, httpMethod }, template, statusCode);
 
 async function createResource(client: APIGatewayClient, apiId: string, parentId: string, pathPart: string): Promise<string> {
   return (await client.send(new CreateResourceCommand({ restApiId: apiId, parentId, pathPart }))).id!;
 }
 
 /** API 12345: GET /productApi, GET /items/{id}, GET /items/special, ANY /{proxy+}; deployed to `dev`. */
-async function deployEchoApi(ctx: Ctx): Promise<{ client: APIGatewayClient; apiId: string; rootId: string }> {
-  const client = apigw(ctx);
+async function deployEchoApi(ctx: EmulatorContext): Promise<{ client: APIGatewayClient; apiId: string; rootId: string }> {
+  const client = apigatewayClient(ctx.emu);
   const api = await client.send(new CreateRestApiCommand({ name: 'echo', tags: { _custom_id_: '12345' } }));
   const rootId = api.rootResourceId!;
   await addMock(client, '12345', await createResource(client, '12345', rootId, 'productApi'), 'GET');
@@ -82,13 +52,6 @@ async function deployEchoApi(ctx: Ctx): Promise<{ client: APIGatewayClient; apiI
 }
 
 const json = (res: RawResponse) => JSON.parse(res.text) as Record<string, string>;
-
-test.before(async (ctx) => {
-  ctx.clock = new ManualClock();
-  ctx.emu = await startEmulator({ clock: ctx.clock });
-});
-test.after(async (ctx) => ctx.emu.stop());
-test.before.each(async (ctx) => ctx.emu.reset());
 
 test('the three URL forms reach the same stage; Host tolerates any port, a trailing dot and AWS names', async (ctx) => {
   await deployEchoApi(ctx);
@@ -133,7 +96,7 @@ test('routing: literal beats {param} beats {proxy+}; path parameters; ANY; trail
 });
 
 test('403 Missing Authentication Token: unknown path, method, stage; unknown API: localstack’s 403', async (ctx) => {
-  const client = apigw(ctx);
+  const client = apigatewayClient(ctx.emu);
   const api = await client.send(new CreateRestApiCommand({ name: 'x', tags: { _custom_id_: 'abc' } }));
   await addMock(client, 'abc', await createResource(client, 'abc', api.rootResourceId!, 'only'), 'GET');
   await client.send(new CreateDeploymentCommand({ restApiId: 'abc', stageName: 'dev' }));
@@ -168,7 +131,7 @@ test('a stage serves its deployment: later changes need a new deployment', async
 });
 
 test('MOCK: the request template’s statusCode selects the integration response; no match is a 500', async (ctx) => {
-  const client = apigw(ctx);
+  const client = apigatewayClient(ctx.emu);
   const api = await client.send(new CreateRestApiCommand({ name: 'm', tags: { _custom_id_: 'mock1' } }));
   const teapot = await createResource(client, 'mock1', api.rootResourceId!, 'teapot');
   await addMock(client, 'mock1', teapot, 'GET', '{"short": "and stout"}', '418');
@@ -212,21 +175,14 @@ test('MOCK: the request template’s statusCode selects the integration response
 });
 
 test('AWS_PROXY with a non-POST integration method is AWS’s 500 Internal server error', async (ctx) => {
-  const client = apigw(ctx);
+  const client = apigatewayClient(ctx.emu);
   const api = await client.send(new CreateRestApiCommand({ name: 'g', tags: { _custom_id_: 'getproxy' } }));
-  await client.send(
-    new PutMethodCommand({ restApiId: 'getproxy', resourceId: api.rootResourceId, httpMethod: 'GET', authorizationType: 'NONE' }),
-  );
   // seed-scenario.md §a: S1's init script uses integration-http-method GET.
-  await client.send(
-    new PutIntegrationCommand({
-      restApiId: 'getproxy',
-      resourceId: api.rootResourceId,
-      httpMethod: 'GET',
-      type: 'AWS_PROXY',
-      integrationHttpMethod: 'GET',
-      uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:get-product/invocations',
-    }),
+  await putLambdaProxy(
+    client,
+    { restApiId: 'getproxy', resourceId: api.rootResourceId, httpMethod: 'GET' },
+    'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:get-product/invocations',
+    { integrationHttpMethod: 'GET' },
   );
   await client.send(new CreateDeploymentCommand({ restApiId: 'getproxy', stageName: 'dev' }));
   const res = await httpRequest(ctx.emu.endpoint, { path: '/dev/', host: 'getproxy.execute-api.localhost.localstack.cloud:4566' });
@@ -236,20 +192,12 @@ test('AWS_PROXY with a non-POST integration method is AWS’s 500 Internal serve
 });
 
 test('AWS_PROXY to a function that does not exist is a 502', async (ctx) => {
-  const client = apigw(ctx);
+  const client = apigatewayClient(ctx.emu);
   const api = await client.send(new CreateRestApiCommand({ name: 'p', tags: { _custom_id_: 'nofn' } }));
-  await client.send(
-    new PutMethodCommand({ restApiId: 'nofn', resourceId: api.rootResourceId, httpMethod: 'ANY', authorizationType: 'NONE' }),
-  );
-  await client.send(
-    new PutIntegrationCommand({
-      restApiId: 'nofn',
-      resourceId: api.rootResourceId,
-      httpMethod: 'ANY',
-      type: 'AWS_PROXY',
-      integrationHttpMethod: 'POST',
-      uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:missing/invocations',
-    }),
+  await putLambdaProxy(
+    client,
+    { restApiId: 'nofn', resourceId: api.rootResourceId, httpMethod: 'ANY' },
+    'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:missing/invocations',
   );
   await client.send(new CreateDeploymentCommand({ restApiId: 'nofn', stageName: 'dev' }));
   const res = await httpRequest(ctx.emu.endpoint, { path: '/_aws/execute-api/nofn/dev' });

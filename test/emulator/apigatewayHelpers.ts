@@ -1,12 +1,7 @@
 import { request } from 'node:http';
-import * as assert from 'uvu/assert';
-import {
-  APIGatewayClient,
-  CreateResourceCommand,
-  CreateRestApiCommand,
-  PutIntegrationCommand,
-  PutMethodCommand,
-} from '@aws-sdk/client-api-gateway';
+import { CreateResourceCommand, CreateRestApiCommand } from '@aws-sdk/client-api-gateway';
+import { putLambdaProxy } from '../helpers/apigatewayIntegrations.ts';
+import { apigatewayClient } from '../helpers/clients.ts';
 
 /** Shared by the apigateway*.test.ts suites (not a suite itself: no `.test.ts`). */
 
@@ -54,52 +49,16 @@ export function httpRequest(
   });
 }
 
-export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-/** An API Gateway client on the emulator that does not retry, so errors can be asserted. */
-export const apigwClient = (endpoint: string, region = 'us-east-1'): APIGatewayClient =>
-  new APIGatewayClient({ endpoint, region, credentials, maxAttempts: 1 });
-
 export const LAMBDA_URI =
   'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:fn/invocations';
 
-export type AwsError = Error & { $metadata: { httpStatusCode?: number }; $response?: { headers: Record<string, string> } };
-
-export async function rejects(promise: Promise<unknown>): Promise<AwsError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as AwsError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-/** The SDK error's code, HTTP status and message, all exactly. */
-export function assertError(err: AwsError, name: string, status: number, message: string): void {
-  assert.is(err.name, name);
-  assert.is(err.$metadata.httpStatusCode, status);
-  assert.is(err.message, message);
-}
-
 /** A new API with `GET /productApi` integrated (AWS_PROXY) with a Lambda function. */
 export async function apiWithMethod(endpoint: string, region = 'us-east-1') {
-  const client = apigwClient(endpoint, region);
+  const client = apigatewayClient(endpoint, region);
   const api = await client.send(new CreateRestApiCommand({ name: 'quote-api-gateway' }));
   const resource = await client.send(
     new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'productApi' }),
   );
-  await client.send(
-    new PutMethodCommand({ restApiId: api.id, resourceId: resource.id, httpMethod: 'GET', authorizationType: 'NONE' }),
-  );
-  await client.send(
-    new PutIntegrationCommand({
-      restApiId: api.id,
-      resourceId: resource.id,
-      httpMethod: 'GET',
-      type: 'AWS_PROXY',
-      integrationHttpMethod: 'POST',
-      uri: LAMBDA_URI,
-    }),
-  );
+  await putLambdaProxy(client, { restApiId: api.id, resourceId: resource.id, httpMethod: 'GET' }, LAMBDA_URI);
   return { client, apiId: api.id!, rootId: api.rootResourceId!, resourceId: resource.id! };
 }

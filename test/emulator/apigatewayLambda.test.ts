@@ -1,18 +1,13 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  APIGatewayClient,
-  CreateDeploymentCommand,
-  CreateResourceCommand,
-  CreateRestApiCommand,
-  PutIntegrationCommand,
-  PutMethodCommand,
-} from '@aws-sdk/client-api-gateway';
-import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { strToU8, zipSync } from 'fflate';
+import { CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand } from '@aws-sdk/client-api-gateway';
+import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { ManualClock } from '../../emulator/clock.ts';
 import { FIS_FAULT_MESSAGE } from '../../emulator/faults.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { lambdaInvocationUri, putLambdaProxy } from '../helpers/apigatewayIntegrations.ts';
+import { apigatewayClient, lambdaClient } from '../helpers/clients.ts';
+import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts';
+import { createNodeFunction } from '../helpers/lambdaFunction.ts';
+import { lambdaZip } from '../helpers/lambdaZip.ts';
 import { httpRequest, type RawResponse } from './apigatewayHelpers.ts';
 
 /**
@@ -22,9 +17,8 @@ import { httpRequest, type RawResponse } from './apigatewayHelpers.ts';
  * contract, function errors, and an FIS-style fault on Lambda Invoke in one region only.
  */
 
-type Ctx = { emu: Emulator; clock: ManualClock };
-const test = suite<Ctx>('emulator/apigateway → lambda');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const clock = new ManualClock();
+const test = emulatorSuite('emulator/apigateway → lambda', { emulator: { clock }, context: { clock }, reset: false });
 const REGIONS = { 'us-east-1': '12345', 'eu-central-1': '67890' } as const;
 type Region = keyof typeof REGIONS;
 
@@ -56,50 +50,25 @@ exports.handler = async (event) => {
 };
 `;
 
-async function deploy(ctx: Ctx, region: Region): Promise<void> {
-  const lambda = new LambdaClient({ endpoint: ctx.emu.endpoint, region, credentials, maxAttempts: 1 });
-  const fn = await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: 'echo',
-      Runtime: 'nodejs20.x',
-      Role: 'arn:aws:iam::000000000000:role/productRole',
-      Handler: 'index.handler',
-      Code: { ZipFile: zipSync({ 'index.js': strToU8(HANDLER) }) },
-    }),
-  );
+async function deploy(ctx: EmulatorContext, region: Region): Promise<void> {
+  const fn = await createNodeFunction(lambdaClient(ctx.emu, region), {
+    FunctionName: 'echo',
+    Role: 'arn:aws:iam::000000000000:role/productRole',
+    Code: { ZipFile: lambdaZip(HANDLER) },
+  });
+  const uri = lambdaInvocationUri(region, fn.FunctionArn!);
   const apiId = REGIONS[region];
-  const client = new APIGatewayClient({ endpoint: ctx.emu.endpoint, region, credentials, maxAttempts: 1 });
+  const client = apigatewayClient(ctx.emu, region);
   const api = await client.send(new CreateRestApiCommand({ name: 'quote-api-gateway', tags: { _custom_id_: apiId } }));
   const proxy = await client.send(new CreateResourceCommand({ restApiId: apiId, parentId: api.rootResourceId, pathPart: '{proxy+}' }));
-  await client.send(new PutMethodCommand({ restApiId: apiId, resourceId: proxy.id, httpMethod: 'ANY', authorizationType: 'NONE' }));
-  await client.send(
-    new PutIntegrationCommand({
-      restApiId: apiId,
-      resourceId: proxy.id,
-      httpMethod: 'ANY',
-      type: 'AWS_PROXY',
-      integrationHttpMethod: 'POST',
-      uri: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${fn.FunctionArn}/invocations`,
-    }),
-  );
+  await putLambdaProxy(client, { restApiId: apiId, resourceId: proxy.id, httpMethod: 'ANY' }, uri);
   // /slow has its own integration with AWS's shortest timeout.
   const slow = await client.send(new CreateResourceCommand({ restApiId: apiId, parentId: api.rootResourceId, pathPart: 'slow' }));
-  await client.send(new PutMethodCommand({ restApiId: apiId, resourceId: slow.id, httpMethod: 'GET', authorizationType: 'NONE' }));
-  await client.send(
-    new PutIntegrationCommand({
-      restApiId: apiId,
-      resourceId: slow.id,
-      httpMethod: 'GET',
-      type: 'AWS_PROXY',
-      integrationHttpMethod: 'POST',
-      uri: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${fn.FunctionArn}/invocations`,
-      timeoutInMillis: 50,
-    }),
-  );
+  await putLambdaProxy(client, { restApiId: apiId, resourceId: slow.id, httpMethod: 'GET' }, uri, { timeoutInMillis: 50 });
   await client.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'dev' }));
 }
 
-const call = (ctx: Ctx, region: Region, path: string, options: { method?: string; body?: string; headers?: Record<string, string> } = {}) =>
+const call = (ctx: EmulatorContext, region: Region, path: string, options: { method?: string; body?: string; headers?: Record<string, string> } = {}) =>
   httpRequest(ctx.emu.endpoint, { ...options, path: `/dev${path}`, host: `${REGIONS[region]}.execute-api.localhost.localstack.cloud:4566` });
 
 function assertInternalServerError(res: RawResponse): void {
@@ -109,16 +78,13 @@ function assertInternalServerError(res: RawResponse): void {
 }
 
 test.before(async (ctx) => {
-  ctx.clock = new ManualClock();
-  ctx.emu = await startEmulator({ clock: ctx.clock });
   await deploy(ctx, 'us-east-1');
   await deploy(ctx, 'eu-central-1');
   // New functions are Pending for a moment of emulated time, as on AWS.
   await ctx.clock.advance(1_000);
-  const lambda = new LambdaClient({ endpoint: ctx.emu.endpoint, region: 'us-east-1', credentials });
+  const lambda = lambdaClient(ctx.emu);
   assert.is((await lambda.send(new GetFunctionCommand({ FunctionName: 'echo' }))).Configuration?.State, 'Active');
 });
-test.after(async (ctx) => ctx.emu.stop());
 test.after.each((ctx) => ctx.emu.faults.clear());
 
 test('the proxy event a handler receives', async (ctx) => {

@@ -2,30 +2,32 @@ import {
   ChangeResourceRecordSetsCommand,
   CreateHealthCheckCommand,
   CreateHostedZoneCommand,
-  Route53Client,
   type Change,
+  type Route53Client,
 } from '@aws-sdk/client-route-53';
 import { execFile } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import dns2 from 'dns2';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
 import { inspectQuery } from '../../emulator/dns/queryShape.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import type { Emulator } from '../../emulator/index.ts';
 import type { Route53Api } from '../../emulator/route53/api.ts';
+import { route53Client } from '../helpers/clients.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { startLocalHttpServer, type LocalHttpServer } from '../helpers/localHttpServer.ts';
 
 /**
  * The DNS server over real sockets: Node's resolver, dns2's UDP/TCP clients, raw packets and
  * dig (when installed), answering zones built through the real SDK, with failover driven by
  * real health checks against a local HTTP server on a ManualClock.
  */
-const test = suite('dns/server');
+const clock = new ManualClock();
+const test = emulatorSuite('dns/server', { emulator: { clock } });
 const { Packet } = dns2;
 const run = promisify(execFile);
 const DIG = ['/usr/bin/dig', '/bin/dig'].find((p) => existsSync(p));
@@ -34,11 +36,10 @@ const PENALTY_THRESHOLD = 50;
 const PENALTY_WINDOW_MS = 1_000;
 
 let emu: Emulator;
-let clock: ManualClock;
 let r53: Route53Client;
 let api: Route53Api;
 let resolver: Resolver;
-let web: Server;
+let web: LocalHttpServer;
 let webPort: number;
 let zoneId: string;
 const statuses = new Map<string, number>();
@@ -139,28 +140,23 @@ function tcp(message: Buffer): Promise<Buffer | 'closed'> {
   });
 }
 
-test.before(async () => {
-  clock = new ManualClock();
-  emu = await startEmulator({ clock });
+test.before(async (ctx) => {
+  emu = ctx.emu;
   api = emu.api<Route53Api>('route53');
-  r53 = new Route53Client({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  r53 = route53Client(emu);
   resolver = new Resolver({ timeout: 2_000, tries: 1 });
   resolver.setServers([`127.0.0.1:${emu.dns.port}`]);
-  web = createServer((req, res) => {
+  web = await startLocalHttpServer((req, res) => {
     res.writeHead(statuses.get(req.url ?? '') ?? 200);
     res.end();
   });
-  await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
-  webPort = (web.address() as AddressInfo).port;
+  webPort = web.port;
 });
 test.after(async () => {
   r53.destroy();
-  await emu.stop();
-  web.closeAllConnections();
-  await new Promise<void>((r) => web.close(() => r()));
+  await web.close();
 });
 test.before.each(async () => {
-  await emu.reset();
   statuses.clear();
   zoneId = (await r53.send(new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: `z-${Math.random()}` }))).HostedZone!.Id!;
 });

@@ -1,7 +1,4 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import {
   BatchGetItemCommand,
@@ -10,7 +7,6 @@ import {
   DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
   GetItemCommand,
   ListTablesCommand,
   PutItemCommand,
@@ -19,10 +15,13 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
   UpdateTableCommand,
-  type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { ManualClock } from '../../emulator/clock.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { AWS_CLI, awsCli, awsCliInstalled, type AwsCliResult } from '../helpers/awsCli.ts';
+import { assertError, rejects } from '../helpers/awsErrors.ts';
+import { dynamodbClient } from '../helpers/clients.ts';
+import { productsTable } from '../helpers/dynamodbTables.ts';
+import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts';
 
 /**
  * DynamoDB's data plane (dynalite behind the gateway) through the real @aws-sdk/client-dynamodb
@@ -30,35 +29,10 @@ import { startEmulator, type Emulator } from '../../emulator/index.ts';
  * regions kept apart, x-amz-crc32 right for every body, faults applied per region.
  */
 
-type Ctx = { emu: Emulator };
-const test = suite<Ctx>('emulator/dynamodb');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const ddb = (ctx: Ctx, region = 'us-east-1') => new DynamoDBClient({ endpoint: ctx.emu.endpoint, region, credentials, maxAttempts: 1 });
-
-type AwsError = Error & { $metadata: { httpStatusCode?: number } };
-async function rejects(promise: Promise<unknown>): Promise<AwsError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as AwsError;
-  }
-  throw new Error('expected the call to fail');
-}
-function assertError(err: AwsError, name: string, status: number, message: string): void {
-  assert.is(err.name, name);
-  assert.is(err.$metadata.httpStatusCode, status);
-  assert.is(err.message, message);
-}
-
-const productsTable = (name = 'Products'): CreateTableCommandInput => ({
-  TableName: name,
-  AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-  KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-  ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
-});
+const test = emulatorSuite('emulator/dynamodb', { emulator: { clock: new ManualClock() } });
 
 /** A raw awsJson call, for what the SDK will not send or does not show (headers, bytes). */
-async function raw(ctx: Ctx, target: string, body: string | Buffer, region = 'us-east-1') {
+async function raw(ctx: EmulatorContext, target: string, body: string | Buffer, region = 'us-east-1') {
   const res = await fetch(ctx.emu.endpoint, {
     method: 'POST',
     headers: {
@@ -73,18 +47,8 @@ async function raw(ctx: Ctx, target: string, body: string | Buffer, region = 'us
   return { status: res.status, headers: res.headers, bytes, json: bytes.length ? (JSON.parse(bytes.toString()) as Record<string, unknown>) : {} };
 }
 
-test.before(async (ctx) => {
-  ctx.emu = await startEmulator({ clock: new ManualClock() });
-});
-test.after(async (ctx) => {
-  await ctx.emu.stop();
-});
-test.before.each(async (ctx) => {
-  await ctx.emu.reset();
-});
-
 test('table lifecycle: create, describe, list, update, delete, then ResourceNotFoundException', async (ctx) => {
-  const client = ddb(ctx);
+  const client = dynamodbClient(ctx.emu);
   const created = await client.send(new CreateTableCommand(productsTable()));
   assert.is(created.TableDescription?.TableName, 'Products');
   assert.is(created.TableDescription?.TableArn, 'arn:aws:dynamodb:us-east-1:000000000000:table/Products');
@@ -102,7 +66,7 @@ test('table lifecycle: create, describe, list, update, delete, then ResourceNotF
 });
 
 test('table errors pass through in dynalite\'s words: ResourceInUseException, ValidationException, ResourceNotFoundException', async (ctx) => {
-  const client = ddb(ctx);
+  const client = dynamodbClient(ctx.emu);
   await client.send(new CreateTableCommand(productsTable()));
   assertError(await rejects(client.send(new CreateTableCommand(productsTable()))), 'ResourceInUseException', 400, 'Table already exists: Products');
   assertError(
@@ -126,7 +90,7 @@ test('table errors pass through in dynalite\'s words: ResourceInUseException, Va
 });
 
 test('item operations: put, get, update, query, scan, batch write and get, delete', async (ctx) => {
-  const client = ddb(ctx);
+  const client = dynamodbClient(ctx.emu);
   await client.send(new CreateTableCommand(productsTable()));
   await client.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'prod-1088' }, name: { S: 'Super Widget' }, price: { N: '29.99' } } }));
   const got = await client.send(new GetItemCommand({ TableName: 'Products', Key: { id: { S: 'prod-1088' } } }));
@@ -166,7 +130,7 @@ test('item operations: put, get, update, query, scan, batch write and get, delet
 });
 
 test('item errors: ConditionalCheckFailedException, ValidationException, ResourceNotFoundException', async (ctx) => {
-  const client = ddb(ctx);
+  const client = dynamodbClient(ctx.emu);
   await client.send(new CreateTableCommand(productsTable()));
   await client.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'p' } } }));
   assertError(
@@ -190,8 +154,8 @@ test('item errors: ConditionalCheckFailedException, ValidationException, Resourc
 });
 
 test('regions are isolated: a table in us-east-1 is not in eu-central-1', async (ctx) => {
-  const east = ddb(ctx, 'us-east-1');
-  const central = ddb(ctx, 'eu-central-1');
+  const east = dynamodbClient(ctx.emu, 'us-east-1');
+  const central = dynamodbClient(ctx.emu, 'eu-central-1');
   await east.send(new CreateTableCommand(productsTable()));
   await east.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'only-east' } } }));
   assert.equal((await central.send(new ListTablesCommand({}))).TableNames, []);
@@ -205,7 +169,7 @@ test('regions are isolated: a table in us-east-1 is not in eu-central-1', async 
 });
 
 test('operations dynalite lacks answer 501 naming them; unknown names get UnknownOperationException', async (ctx) => {
-  const client = ddb(ctx);
+  const client = dynamodbClient(ctx.emu);
   const err = await rejects(
     client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'Products', Item: { id: { S: 'x' } } } }] })),
   );
@@ -216,7 +180,7 @@ test('operations dynalite lacks answer 501 naming them; unknown names get Unknow
 });
 
 test('x-amz-crc32 is right for relayed and for rewritten bodies', async (ctx) => {
-  const client = ddb(ctx);
+  const client = dynamodbClient(ctx.emu);
   await client.send(new CreateTableCommand(productsTable()));
   const relayed = await raw(ctx, 'DynamoDB_20120810.ListTables', '{}');
   assert.is(relayed.headers.get('x-amz-crc32'), String(crc32(relayed.bytes)));
@@ -235,8 +199,8 @@ test('x-amz-crc32 is right for relayed and for rewritten bodies', async (ctx) =>
 });
 
 test('an FIS-style fault on DynamoDB PutItem in us-east-1 leaves eu-central-1 alone', async (ctx) => {
-  const east = ddb(ctx, 'us-east-1');
-  const central = ddb(ctx, 'eu-central-1');
+  const east = dynamodbClient(ctx.emu, 'us-east-1');
+  const central = dynamodbClient(ctx.emu, 'eu-central-1');
   await east.send(new CreateTableCommand(productsTable()));
   await central.send(new CreateTableCommand(productsTable()));
   ctx.emu.faults.add({
@@ -257,30 +221,10 @@ test('an FIS-style fault on DynamoDB PutItem in us-east-1 leaves eu-central-1 al
   assert.ok((await east.send(new GetItemCommand({ TableName: 'Products', Key: { id: { S: 'x' } } }))).Item === undefined);
 });
 
-const AWS_CLI = '/usr/bin/aws';
-function cli(ctx: Ctx, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      AWS_CLI,
-      ['--endpoint-url', ctx.emu.endpoint, '--region', 'us-east-1', '--output', 'json', ...args],
-      {
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: process.env.HOME ?? '/tmp',
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          AWS_PAGER: '',
-        },
-      },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (ctx: EmulatorContext, args: string[]): Promise<AwsCliResult> => awsCli(ctx.emu.endpoint, args);
 
 test('the AWS CLI v2 runs the tutorial: create-table, update-table --stream-specification, describe-stream', async (ctx) => {
-  if (!existsSync(AWS_CLI)) {
+  if (!awsCliInstalled) {
     console.warn(`skipped: ${AWS_CLI} is not installed`);
     return;
   }

@@ -1,10 +1,11 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ManualClock } from '../../emulator/clock.ts';
 import type { DynamoDbApi } from '../../emulator/dynamodb/api.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { dynamodbClient } from '../helpers/clients.ts';
+import { productsTable } from '../helpers/dynamodbTables.ts';
+import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts';
 
 /**
  * Hostile DynamoDB requests (DESIGN.md §6): each gets an AWS-shaped error or is dropped, and
@@ -13,10 +14,7 @@ import { startEmulator, type Emulator } from '../../emulator/index.ts';
  * stays inside its worker.
  */
 
-type Ctx = { emu: Emulator };
-const test = suite<Ctx>('emulator/dynamodbHostile');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const ddb = (ctx: Ctx, region = 'us-east-1') => new DynamoDBClient({ endpoint: ctx.emu.endpoint, region, credentials, maxAttempts: 1 });
+const test = emulatorSuite('emulator/dynamodbHostile', { emulator: { clock: new ManualClock() } });
 const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
 
 async function post(url: string, target: string, body: string | Buffer, auth = AUTH) {
@@ -46,36 +44,21 @@ function abortMidBody(port: number, target: string): Promise<void> {
   });
 }
 
-async function seed(ctx: Ctx): Promise<void> {
-  const client = ddb(ctx);
-  await client.send(
-    new CreateTableCommand({
-      TableName: 'Products',
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    }),
-  );
+async function seed(ctx: EmulatorContext): Promise<void> {
+  const client = dynamodbClient(ctx.emu);
+  await client.send(new CreateTableCommand(productsTable('Products', { onDemand: true, stream: 'NEW_AND_OLD_IMAGES' })));
   await client.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'survivor' } } }));
 }
 
-async function stillServing(ctx: Ctx): Promise<void> {
-  const got = await ddb(ctx).send(new GetItemCommand({ TableName: 'Products', Key: { id: { S: 'survivor' } } }));
+async function stillServing(ctx: EmulatorContext): Promise<void> {
+  const got = await dynamodbClient(ctx.emu).send(new GetItemCommand({ TableName: 'Products', Key: { id: { S: 'survivor' } } }));
   assert.equal(got.Item, { id: { S: 'survivor' } });
-  await ddb(ctx).send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'after' } } }));
+  await dynamodbClient(ctx.emu).send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'after' } } }));
 }
 
 const nested = (levels: number) => '{"M":{"a":'.repeat(levels) + '{"S":"x"}' + '}}'.repeat(levels);
 
-test.before(async (ctx) => {
-  ctx.emu = await startEmulator({ clock: new ManualClock() });
-});
-test.after(async (ctx) => {
-  await ctx.emu.stop();
-});
 test.before.each(async (ctx) => {
-  await ctx.emu.reset();
   await seed(ctx);
 });
 
@@ -89,8 +72,8 @@ test('10,000 levels of nesting: SerializationException from the gateway, dynalit
 test('nesting within the bound reaches dynalite and is stored', async (ctx) => {
   let value: AttributeValue = { S: 'x' };
   for (let i = 0; i < 25; i++) value = { M: { a: value } };
-  await ddb(ctx).send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'nested' }, v: value } }));
-  const got = await ddb(ctx).send(new GetItemCommand({ TableName: 'Products', Key: { id: { S: 'nested' } } }));
+  await dynamodbClient(ctx.emu).send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'nested' }, v: value } }));
+  const got = await dynamodbClient(ctx.emu).send(new GetItemCommand({ TableName: 'Products', Key: { id: { S: 'nested' } } }));
   assert.equal(got.Item?.v, value);
 });
 
@@ -108,7 +91,7 @@ test('oversized: a 17 MB request is refused with 413, an item over 400 KB with d
   const big = await post(ctx.emu.endpoint, 'DynamoDB_20120810.PutItem', JSON.stringify({ TableName: 'Products', Item: { id: { S: 'big' }, v: { S: 'x'.repeat(17 * 1024 * 1024) } } }));
   assert.is(big.status, 413);
   assert.equal(big.json, { __type: 'com.amazonaws.dynamodb.v20120810#RequestEntityTooLargeException', message: 'Request body exceeds 16777216 bytes' });
-  const err = await ddb(ctx)
+  const err = await dynamodbClient(ctx.emu)
     .send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'big' }, v: { S: 'x'.repeat(500 * 1024) } } }))
     .catch((e: Error) => e);
   assert.is((err as Error).name, 'ValidationException');
@@ -136,7 +119,7 @@ test('straight at dynalite: a stack overflow and a mid-body abort stay inside it
   // In-process, dynalite's `req.on('error', err => { throw err })` ends the process here.
   await abortMidBody(Number(new URL(dynalite).port), 'DynamoDB_20120810.PutItem');
   await stillServing(ctx);
-  assert.equal((await ddb(ctx).send(new ListTablesCommand({}))).TableNames, ['Products']);
+  assert.equal((await dynamodbClient(ctx.emu).send(new ListTablesCommand({}))).TableNames, ['Products']);
 });
 
 test.run();

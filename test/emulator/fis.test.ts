@@ -1,9 +1,7 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   CreateExperimentTemplateCommand,
   DeleteExperimentTemplateCommand,
-  FisClient,
   GetActionCommand,
   GetExperimentCommand,
   GetExperimentTemplateCommand,
@@ -21,14 +19,14 @@ import {
   type CreateExperimentTemplateCommandInput,
 } from '@aws-sdk/client-fis';
 import { ManualClock } from '../../emulator/clock.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { rejects } from '../helpers/awsErrors.ts';
+import { fisClient } from '../helpers/clients.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 
 /** The FIS control plane through the real @aws-sdk/client-fis (3.523): shapes, errors, idempotency, regions. */
 
-const test = suite<{ emu: Emulator; clock: ManualClock }>('emulator/fis');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const fis = (ctx: { emu: Emulator }, region = 'us-east-1') =>
-  new FisClient({ endpoint: ctx.emu.endpoint, region, credentials, maxAttempts: 1 });
+const clock = new ManualClock();
+const test = emulatorSuite('emulator/fis', { emulator: { clock }, context: { clock } });
 
 /** seed-scenario.md §b.1 step 7: the tutorial's experiment-lambda.json, verbatim. */
 const TUTORIAL: CreateExperimentTemplateCommandInput = {
@@ -43,24 +41,9 @@ const TUTORIAL: CreateExperimentTemplateCommandInput = {
   roleArn: 'arn:aws:iam:000000000000:role/ExperimentRole',
 };
 
-async function rejects(promise: Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error & { $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the call to fail');
-}
-
-test.before(async (ctx) => {
-  ctx.clock = new ManualClock();
-  ctx.emu = await startEmulator({ clock: ctx.clock });
-});
-test.after(async (ctx) => ctx.emu.stop());
-test.before.each(async (ctx) => ctx.emu.reset());
 
 test('CreateExperimentTemplate accepts the tutorial template and echoes it with epoch timestamps', async (ctx) => {
-  const { experimentTemplate: t } = await fis(ctx).send(new CreateExperimentTemplateCommand(TUTORIAL));
+  const { experimentTemplate: t } = await fisClient(ctx.emu).send(new CreateExperimentTemplateCommand(TUTORIAL));
   assert.match(t!.id!, /^EXT[A-Za-z0-9]{14}$/);
   assert.equal(t!.actions, TUTORIAL.actions);
   assert.is(t!.description, TUTORIAL.description);
@@ -79,7 +62,7 @@ test('CreateExperimentTemplate accepts the tutorial template and echoes it with 
 });
 
 test('Get/List/Update/Delete a template; unknown ids are ResourceNotFoundException 404', async (ctx) => {
-  const client = fis(ctx);
+  const client = fisClient(ctx.emu);
   const { experimentTemplate: t } = await client.send(new CreateExperimentTemplateCommand({ ...TUTORIAL, tags: { team: 'dr' } }));
   const got = await client.send(new GetExperimentTemplateCommand({ id: t!.id }));
   assert.equal(got.experimentTemplate!.tags, { team: 'dr' });
@@ -118,7 +101,7 @@ test('Get/List/Update/Delete a template; unknown ids are ResourceNotFoundExcepti
 
 test('missing required members: ValidationException with the Coral message', async (ctx) => {
   const { roleArn: _r, description: _d, ...rest } = TUTORIAL;
-  const err = await rejects(fis(ctx).send(new CreateExperimentTemplateCommand(rest as CreateExperimentTemplateCommandInput)));
+  const err = await rejects(fisClient(ctx.emu).send(new CreateExperimentTemplateCommand(rest as CreateExperimentTemplateCommandInput)));
   assert.is(err.name, 'ValidationException');
   assert.is(err.$metadata.httpStatusCode, 400);
   assert.is(
@@ -127,14 +110,14 @@ test('missing required members: ValidationException with the Coral message', asy
       "Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
   );
   const noActionId = await rejects(
-    fis(ctx).send(new CreateExperimentTemplateCommand({ ...TUTORIAL, actions: { a: {} as { actionId: string } } })),
+    fisClient(ctx.emu).send(new CreateExperimentTemplateCommand({ ...TUTORIAL, actions: { a: {} as { actionId: string } } })),
   );
   assert.is(noActionId.message, "1 validation error detected: Value null at 'actions.a.member.actionId' failed to satisfy constraint: Member must not be null");
 });
 
 test('invalid actions and targets are ValidationException 400', async (ctx) => {
   const create = (patch: Partial<CreateExperimentTemplateCommandInput>) =>
-    rejects(fis(ctx).send(new CreateExperimentTemplateCommand({ ...TUTORIAL, ...patch })));
+    rejects(fisClient(ctx.emu).send(new CreateExperimentTemplateCommand({ ...TUTORIAL, ...patch })));
   const fn = 'arn:aws:lambda:us-east-1:000000000000:function:get-product';
   const cases: [Partial<CreateExperimentTemplateCommandInput>, string][] = [
     [{ actions: { a: { actionId: 'aws:ec2:nope' } } }, 'Action type aws:ec2:nope in action "a" is not supported.'],
@@ -186,11 +169,11 @@ test('invalid actions and targets are ValidationException 400', async (ctx) => {
     assert.is(err.$metadata.httpStatusCode, 400);
     assert.ok(err.message.startsWith(message), `${err.message} should start with ${message}`);
   }
-  assert.equal((await fis(ctx).send(new ListExperimentTemplatesCommand({}))).experimentTemplates, [], 'nothing was created');
+  assert.equal((await fisClient(ctx.emu).send(new ListExperimentTemplatesCommand({}))).experimentTemplates, [], 'nothing was created');
 });
 
 test('clientToken makes CreateExperimentTemplate and StartExperiment idempotent', async (ctx) => {
-  const client = fis(ctx);
+  const client = fisClient(ctx.emu);
   const a = await client.send(new CreateExperimentTemplateCommand({ ...TUTORIAL, clientToken: 'tok-1' }));
   const b = await client.send(new CreateExperimentTemplateCommand({ ...TUTORIAL, clientToken: 'tok-1' }));
   const c = await client.send(new CreateExperimentTemplateCommand({ ...TUTORIAL, clientToken: 'tok-2' }));
@@ -208,19 +191,19 @@ test('clientToken makes CreateExperimentTemplate and StartExperiment idempotent'
 });
 
 test('templates and experiments are regional', async (ctx) => {
-  const { experimentTemplate: t } = await fis(ctx, 'us-east-1').send(new CreateExperimentTemplateCommand(TUTORIAL));
-  const eu = fis(ctx, 'eu-central-1');
+  const { experimentTemplate: t } = await fisClient(ctx.emu, 'us-east-1').send(new CreateExperimentTemplateCommand(TUTORIAL));
+  const eu = fisClient(ctx.emu, 'eu-central-1');
   assert.equal((await eu.send(new ListExperimentTemplatesCommand({}))).experimentTemplates, []);
   const err = await rejects(eu.send(new GetExperimentTemplateCommand({ id: t!.id })));
   assert.is(err.name, 'ResourceNotFoundException');
-  const { experiment } = await fis(ctx, 'us-east-1').send(new StartExperimentCommand({ experimentTemplateId: t!.id }));
+  const { experiment } = await fisClient(ctx.emu, 'us-east-1').send(new StartExperimentCommand({ experimentTemplateId: t!.id }));
   assert.is((await rejects(eu.send(new GetExperimentCommand({ id: experiment!.id })))).message, `Experiment ${experiment!.id} does not exist`);
   assert.ok(experiment!.id!.startsWith('EXP'));
   assert.is(ctx.emu.faults.list()[0]!.region, 'us-east-1', "api-error's region defaults to the experiment's");
 });
 
 test('StartExperiment: running with the actions echoed; Stop answers stopping, then stopped; stop again is a no-op', async (ctx) => {
-  const client = fis(ctx);
+  const client = fisClient(ctx.emu);
   const { experimentTemplate: t } = await client.send(new CreateExperimentTemplateCommand(TUTORIAL));
   const { experiment: e } = await client.send(new StartExperimentCommand({ experimentTemplateId: t!.id, tags: { run: '1' } }));
   assert.is(e!.state!.status, 'running');
@@ -257,7 +240,7 @@ test('StartExperiment: running with the actions echoed; Stop answers stopping, t
 });
 
 test('List paging with maxResults and nextToken; a bad maxResults is a ValidationException', async (ctx) => {
-  const client = fis(ctx);
+  const client = fisClient(ctx.emu);
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) ids.push((await client.send(new CreateExperimentTemplateCommand(TUTORIAL))).experimentTemplate!.id!);
   const seen: string[] = [];
@@ -276,7 +259,7 @@ test('List paging with maxResults and nextToken; a bad maxResults is a Validatio
 });
 
 test('ListActions/GetAction and target resource types describe the supported catalogue', async (ctx) => {
-  const client = fis(ctx);
+  const client = fisClient(ctx.emu);
   const ids = (await client.send(new ListActionsCommand({}))).actions!.map((a) => a.id);
   for (const id of [
     'localstack:generic:api-error',
@@ -299,7 +282,7 @@ test('ListActions/GetAction and target resource types describe the supported cat
 });
 
 test('TagResource / ListTagsForResource / UntagResource on a template ARN', async (ctx) => {
-  const client = fis(ctx);
+  const client = fisClient(ctx.emu);
   const { experimentTemplate: t } = await client.send(new CreateExperimentTemplateCommand({ ...TUTORIAL, tags: { a: '1' } }));
   const arn = `arn:aws:fis:us-east-1:000000000000:experiment-template/${t!.id}`;
   await client.send(new TagResourceCommand({ resourceArn: arn, tags: { b: '2', c: '3' } }));

@@ -1,11 +1,9 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { AWS_CLI, awsCli, awsCliInstalled, type AwsCliResult } from '../helpers/awsCli.ts';
+import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts';
 
 /**
  * The tutorial's FIS steps through the real AWS CLI v2 (seed-scenario.md §b.1 steps 7-9):
@@ -13,8 +11,7 @@ import { startEmulator, type Emulator } from '../../emulator/index.ts';
  * `start-experiment`, then `stop-experiment`. Runs only where /usr/bin/aws is installed.
  */
 
-const AWS = '/usr/bin/aws';
-const test = suite<{ emu: Emulator; dir: string; file: string }>('emulator/fisCli');
+const test = emulatorSuite<{ dir: string; file: string }>('emulator/fisCli', { reset: false });
 
 /** experiment-lambda.json, exactly as the tutorial has it. */
 const EXPERIMENT_LAMBDA_JSON = `{
@@ -40,31 +37,14 @@ const EXPERIMENT_LAMBDA_JSON = `{
 }
 `;
 
-function aws(ctx: { emu: Emulator; dir: string }, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: ctx.dir,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_PAGER: '',
-    AWS_CONFIG_FILE: join(ctx.dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(ctx.dir, 'credentials'),
-  };
-  return new Promise((resolve) => {
-    execFile(AWS, ['--endpoint-url', ctx.emu.endpoint, '--region', 'us-east-1', ...args], { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const aws = (ctx: EmulatorContext & { dir: string }, ...args: string[]): Promise<AwsCliResult> => awsCli(ctx.emu.endpoint, args, { home: ctx.dir });
 
 test.before(async (ctx) => {
-  ctx.emu = await startEmulator();
   ctx.dir = await mkdtemp(join(tmpdir(), 'fis-cli-'));
   ctx.file = join(ctx.dir, 'experiment-lambda.json');
   await writeFile(ctx.file, EXPERIMENT_LAMBDA_JSON);
 });
 test.after(async (ctx) => {
-  await ctx.emu.stop();
   await rm(ctx.dir, { recursive: true, force: true });
 });
 
@@ -103,5 +83,5 @@ test('a service error exits 254 with AWS wording', async (ctx) => {
   assert.match(r.stderr, 'An error occurred (ResourceNotFoundException) when calling the GetExperiment operation: Experiment EXPnope does not exist');
 });
 
-if (existsSync(AWS)) test.run();
-else console.log(`emulator/fisCli: skipped, ${AWS} is not installed`);
+if (awsCliInstalled) test.run();
+else console.log(`emulator/fisCli: skipped, ${AWS_CLI} is not installed`);

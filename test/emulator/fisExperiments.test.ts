@@ -1,8 +1,6 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   CreateExperimentTemplateCommand,
-  FisClient,
   GetExperimentCommand,
   ListExperimentTemplatesCommand,
   ListExperimentsCommand,
@@ -10,11 +8,14 @@ import {
   StopExperimentCommand,
   type CreateExperimentTemplateCommandInput,
 } from '@aws-sdk/client-fis';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { ManualClock } from '../../emulator/clock.ts';
 import { FIS_FAULT_MESSAGE } from '../../emulator/faults.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import type { Emulator } from '../../emulator/index.ts';
+import { rejects } from '../helpers/awsErrors.ts';
+import { dynamodbClient, fisClient, lambdaClient } from '../helpers/clients.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 
 /**
  * Experiments on the emulator clock and the faults they inject: durations end actions and
@@ -22,10 +23,8 @@ import { startEmulator, type Emulator } from '../../emulator/index.ts';
  * and region only, and faults heal on stop, on completion and on reset.
  */
 
-const test = suite<{ emu: Emulator; clock: ManualClock }>('emulator/fisExperiments');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const fis = (ctx: { emu: Emulator }, region = 'us-east-1') =>
-  new FisClient({ endpoint: ctx.emu.endpoint, region, credentials, maxAttempts: 1 });
+const clock = new ManualClock();
+const test = emulatorSuite('emulator/fisExperiments', { emulator: { clock }, context: { clock } });
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:get-product';
 
 function template(actions: CreateExperimentTemplateCommandInput['actions'], extra: Partial<CreateExperimentTemplateCommandInput> = {}) {
@@ -39,23 +38,14 @@ function template(actions: CreateExperimentTemplateCommandInput['actions'], extr
 }
 
 async function start(ctx: { emu: Emulator }, input: CreateExperimentTemplateCommand, region = 'us-east-1') {
-  const client = fis(ctx, region);
+  const client = fisClient(ctx.emu, region);
   const { experimentTemplate } = await client.send(input);
   const { experiment } = await client.send(new StartExperimentCommand({ experimentTemplateId: experimentTemplate!.id }));
   return experiment!;
 }
 
 async function get(ctx: { emu: Emulator }, id: string, region = 'us-east-1') {
-  return (await fis(ctx, region).send(new GetExperimentCommand({ id }))).experiment!;
-}
-
-async function rejects(promise: Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error & { $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the call to fail');
+  return (await fisClient(ctx.emu, region).send(new GetExperimentCommand({ id }))).experiment!;
 }
 
 /** An experiment that makes ListExperimentTemplates fail in eu-central-1 only. */
@@ -75,16 +65,9 @@ const breakEuListing = (parameters: Record<string, string> = {}, extra: Record<s
     ...(extra.wait ? { wait: { actionId: 'aws:fis:wait', parameters: { duration: extra.wait } } } : {}),
   });
 
-test.before(async (ctx) => {
-  ctx.clock = new ManualClock();
-  ctx.emu = await startEmulator({ clock: ctx.clock });
-});
-test.after(async (ctx) => ctx.emu.stop());
-test.before.each(async (ctx) => ctx.emu.reset());
-
 test('an api-error experiment fails the chosen operation in the chosen region until it is stopped', async (ctx) => {
-  const eu = fis(ctx, 'eu-central-1');
-  const us = fis(ctx, 'us-east-1');
+  const eu = fisClient(ctx.emu, 'eu-central-1');
+  const us = fisClient(ctx.emu, 'us-east-1');
   const e = await start(ctx, breakEuListing());
   assert.is(e.state!.status, 'running');
 
@@ -112,7 +95,7 @@ test("the tutorial's experiment fails Lambda Invoke in us-east-1 only, with Loca
   );
   const invoke = (region: string) =>
     rejects(
-      new LambdaClient({ endpoint: ctx.emu.endpoint, region, credentials, maxAttempts: 1 }).send(
+      lambdaClient(ctx.emu, region).send(
         new InvokeCommand({ FunctionName: 'get-product', Payload: Buffer.from('{}') }),
       ),
     );
@@ -121,13 +104,13 @@ test("the tutorial's experiment fails Lambda Invoke in us-east-1 only, with Loca
   assert.is(us.message, FIS_FAULT_MESSAGE);
   assert.is(us.$metadata.httpStatusCode, 500);
   assert.is((await invoke('eu-central-1')).name, 'ResourceNotFoundException', 'eu-central-1 reaches Lambda itself');
-  await fis(ctx).send(new StopExperimentCommand({ id: e.id }));
+  await fisClient(ctx.emu).send(new StopExperimentCommand({ id: e.id }));
   assert.is((await invoke('us-east-1')).name, 'ResourceNotFoundException', 'healed');
 });
 
 test("the tutorial's exception with spaces becomes the error code, as LocalStack does", async (ctx) => {
   await start(ctx, breakEuListing({ exception: 'Internal Server Error', errorCode: '500' }));
-  const err = await rejects(fis(ctx, 'eu-central-1').send(new ListExperimentTemplatesCommand({})));
+  const err = await rejects(fisClient(ctx.emu, 'eu-central-1').send(new ListExperimentTemplatesCommand({})));
   assert.is(err.name, 'Internal Server Error');
   assert.is(err.$metadata.httpStatusCode, 500);
   const raw = await fetch(`${ctx.emu.endpoint}/experimentTemplates`, {
@@ -140,7 +123,7 @@ test("the tutorial's exception with spaces becomes the error code, as LocalStack
 
 test('defaults: exception InternalError, errorCode 500, percentage 100', async (ctx) => {
   await start(ctx, template({ a: { actionId: 'localstack:generic:api-error', parameters: { service: 'fis', operation: 'ListExperiments' } } }));
-  const err = await rejects(fis(ctx).send(new ListExperimentsCommand({})));
+  const err = await rejects(fisClient(ctx.emu).send(new ListExperimentsCommand({})));
   assert.is(err.name, 'InternalError');
   assert.is(err.$metadata.httpStatusCode, 500);
   assert.equal(ctx.emu.faults.list().map((r) => [r.service, r.operation, r.region, r.percentage]), [['fis', 'ListExperiments', 'us-east-1', 100]]);
@@ -148,16 +131,16 @@ test('defaults: exception InternalError, errorCode 500, percentage 100', async (
 
 test('an api-error for all services spares FIS itself, so the experiment can be stopped', async (ctx) => {
   const e = await start(ctx, template({ everything: { actionId: 'localstack:generic:api-error', parameters: { errorCode: '503', exception: 'ServiceUnavailable' } } }));
-  const ddb = new DynamoDBClient({ endpoint: ctx.emu.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const ddb = dynamodbClient(ctx.emu);
   assert.is((await rejects(ddb.send(new ListTablesCommand({})))).$metadata.httpStatusCode, 503);
   assert.is((await get(ctx, e.id!)).state!.status, 'running');
-  await fis(ctx).send(new StopExperimentCommand({ id: e.id }));
+  await fisClient(ctx.emu).send(new StopExperimentCommand({ id: e.id }));
   assert.ok(Array.isArray((await ddb.send(new ListTablesCommand({}))).TableNames));
   ddb.destroy();
 });
 
 test('a duration ends the action, heals the fault and completes the experiment on the emulator clock', async (ctx) => {
-  const eu = fis(ctx, 'eu-central-1');
+  const eu = fisClient(ctx.emu, 'eu-central-1');
   const e = await start(ctx, breakEuListing({ duration: 'PT5M' }));
   await ctx.clock.advance(299_000);
   assert.is((await rejects(eu.send(new ListExperimentTemplatesCommand({})))).name, 'ServiceUnavailable');
@@ -196,7 +179,7 @@ test('startAfter orders actions; the experiment completes when the last one does
   assert.is(now.actions!.first!.state!.status, 'completed');
   assert.is(now.actions!.second!.state!.status, 'running');
   assert.is(now.actions!.second!.startTime!.getTime(), now.actions!.first!.endTime!.getTime());
-  assert.is((await rejects(fis(ctx).send(new ListExperimentsCommand({})))).name, 'InternalError');
+  assert.is((await rejects(fisClient(ctx.emu).send(new ListExperimentsCommand({})))).name, 'InternalError');
 
   await ctx.clock.advance(59_999);
   assert.is((await get(ctx, e.id!)).state!.status, 'running');
@@ -216,7 +199,7 @@ test('stopping cancels pending actions and stops running ones', async (ctx) => {
   );
   await ctx.clock.advance(3_600_000);
   assert.is((await get(ctx, e.id!)).state!.status, 'running', 'an action without duration runs until stopped');
-  await fis(ctx).send(new StopExperimentCommand({ id: e.id }));
+  await fisClient(ctx.emu).send(new StopExperimentCommand({ id: e.id }));
   const after = await get(ctx, e.id!);
   assert.is(after.actions!.forever!.state!.status, 'stopped');
   assert.is(after.actions!.later!.state!.status, 'cancelled');
@@ -229,7 +212,7 @@ test('latency holds matching calls for latencyMilliseconds of emulator time', as
     template({ slow: { actionId: 'localstack:generic:latency', parameters: { service: 'fis', operation: 'ListExperiments', latencyMilliseconds: '2000' } } }),
   );
   let settled = false;
-  const call = fis(ctx)
+  const call = fisClient(ctx.emu)
     .send(new ListExperimentsCommand({}))
     .then((r) => {
       settled = true;
@@ -301,7 +284,7 @@ test('reset forgets experiments, their rules and their timers', async (ctx) => {
   await ctx.emu.reset();
   assert.equal(ctx.emu.faults.list(), []);
   assert.is(ctx.clock.pending, 0);
-  assert.equal((await fis(ctx).send(new ListExperimentsCommand({}))).experiments, []);
+  assert.equal((await fisClient(ctx.emu).send(new ListExperimentsCommand({}))).experiments, []);
 });
 
 test('the registry matches resources and rolls percentages per call', async (ctx) => {

@@ -1,17 +1,17 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { request as httpRequest, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { FisClient, ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
-import { ListHostedZonesCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
+import { ListHostedZonesCommand } from '@aws-sdk/client-route-53';
 import { createScaledClock } from '../../emulator/clock.ts';
 import { FaultRegistry } from '../../emulator/faults.ts';
 import { Gateway } from '../../emulator/gateway.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
 import { MAX_JSON_DEPTH } from '../../emulator/protocol/json.ts';
 import { createGatewayServer, MAX_BODY_BYTES } from '../../emulator/server.ts';
 import type { ServiceDescriptor } from '../../emulator/types.ts';
+import { dynamodbClient, fisClient, route53Client } from '../helpers/clients.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 
 /**
  * The gateway under hostile or odd input, over real sockets: each bad request gets an error
@@ -20,8 +20,7 @@ import type { ServiceDescriptor } from '../../emulator/types.ts';
  * sent to the real emulator's Route 53, FIS and DynamoDB.
  */
 
-const test = suite<{ emu: Emulator; server: Server; base: string; logs: string[] }>('emulator/gateway');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const test = emulatorSuite<{ server: Server; base: string; logs: string[] }>('emulator/gateway', { reset: false });
 const signed = (service: string, region = 'us-east-1') => ({
   authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=x`,
 });
@@ -100,14 +99,12 @@ test.before(async (ctx) => {
   ctx.server = createGatewayServer(gateway);
   await new Promise<void>((r) => ctx.server.listen(0, '127.0.0.1', r));
   ctx.base = `http://127.0.0.1:${(ctx.server.address() as AddressInfo).port}`;
-  ctx.emu = await startEmulator();
 });
 test.after(async (ctx) => {
   await new Promise<void>((r) => {
     ctx.server.close(() => r());
     ctx.server.closeAllConnections();
   });
-  await ctx.emu.stop();
 });
 
 test('restXml: malformed XML is 400 InvalidInput in an <ErrorResponse>; the next request succeeds', async (ctx) => {
@@ -230,7 +227,7 @@ test('the same cases against the real emulator: Route 53, FIS and DynamoDB answe
   const r53 = await send(base, { path: '/2013-04-01/hostedzone', headers: signed('route53'), body: '<CreateHostedZoneRequest><Name>a.com' });
   assert.is(r53.status, 400);
   assert.match(r53.body, /<ErrorResponse xmlns="https:\/\/route53\.amazonaws\.com\/doc\/2013-04-01\/"><Error><Type>Sender<\/Type><Code>InvalidInput<\/Code>/);
-  const route53 = new Route53Client({ endpoint: base, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const route53 = route53Client(base);
   assert.ok(Array.isArray((await route53.send(new ListHostedZonesCommand({}))).HostedZones));
 
   const fisBad = await send(base, { path: '/experimentTemplates', headers: { ...signed('fis'), 'content-type': 'application/json' }, body: '{"description": ' });
@@ -238,7 +235,7 @@ test('the same cases against the real emulator: Route 53, FIS and DynamoDB answe
   assert.is(fisBad.headers['x-amzn-errortype'], 'SerializationException');
   const fisDeep = await send(base, { path: '/experimentTemplates', headers: { ...signed('fis'), 'content-type': 'application/json' }, body: nested(5_000) });
   assert.is(fisDeep.status, 400);
-  const fis = new FisClient({ endpoint: base, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const fis = fisClient(base);
   assert.ok(Array.isArray((await fis.send(new ListExperimentTemplatesCommand({}))).experimentTemplates));
 
   const ddbHeaders = { ...signed('dynamodb'), 'content-type': 'application/x-amz-json-1.0' };
@@ -251,7 +248,7 @@ test('the same cases against the real emulator: Route 53, FIS and DynamoDB answe
   const big = await send(base, { path: '/', headers: { ...ddbHeaders, 'x-amz-target': 'DynamoDB_20120810.PutItem' }, body: '{}', contentLength: MAX_BODY_BYTES + 1 });
   assert.is(big.status, 413);
   assert.is(JSON.parse(big.body).__type, 'com.amazonaws.dynamodb.v20120810#RequestEntityTooLargeException');
-  const ddb = new DynamoDBClient({ endpoint: base, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const ddb = dynamodbClient(base);
   assert.ok(Array.isArray((await ddb.send(new ListTablesCommand({}))).TableNames));
   for (const client of [route53, fis, ddb]) client.destroy();
 });

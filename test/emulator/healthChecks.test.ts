@@ -8,47 +8,39 @@ import {
   GetHealthCheckLastFailureReasonCommand,
   GetHealthCheckStatusCommand,
   ListHealthChecksCommand,
-  Route53Client,
   UpdateHealthCheckCommand,
   type HealthCheckConfig,
+  type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import type { Emulator } from '../../emulator/index.ts';
 import type { Route53Api } from '../../emulator/route53/api.ts';
+import { rejectsWith } from '../helpers/awsErrors.ts';
+import { route53Client } from '../helpers/clients.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { startLocalHttpServer, type LocalHttpServer } from '../helpers/localHttpServer.ts';
 
 /**
  * Health checks: the API (defaults, caller references, versions) and the prober against a
  * real local HTTP server, driven by a ManualClock: `advance` fires the interval, `settled`
  * waits for the probes it started.
  */
-const test = suite('route53/healthChecks');
+const clock = new ManualClock();
+const test = emulatorSuite('route53/healthChecks', { emulator: { clock } });
 
 let emu: Emulator;
-let clock: ManualClock;
 let r53: Route53Client;
 let api: Route53Api;
-let web: Server;
+let web: LocalHttpServer;
 let webPort: number;
 /** What the local server answers; `hang`: it reads the request and never answers. */
 let reply: { status: number; body: string; hang?: boolean };
 let seen: { host?: string; path?: string; agent?: string }[];
 
-async function rejects(promise: Promise<unknown>, code: string, message: string, status = 400): Promise<void> {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    assert.is(e.name, code);
-    assert.is(e.message, message);
-    assert.is(e.$metadata?.httpStatusCode, status);
-    return;
-  }
-  assert.unreachable(`expected ${code}`);
-}
+/** Route 53 answers a client error with 400 unless a test names another status. */
+const rejects = (promise: Promise<unknown>, code: string, message: string, status = 400) => rejectsWith(promise, code, message, status);
 
 async function create(config: Partial<HealthCheckConfig>, callerReference = `hc-${Math.random()}`): Promise<string> {
   const out = await r53.send(
@@ -76,12 +68,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-test.before(async () => {
-  clock = new ManualClock();
-  emu = await startEmulator({ clock });
+test.before(async (ctx) => {
+  emu = ctx.emu;
   api = emu.api<Route53Api>('route53');
-  r53 = new Route53Client({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-  web = createServer((req, res) => {
+  r53 = route53Client(emu);
+  web = await startLocalHttpServer((req, res) => {
     seen.push({ host: req.headers.host, path: req.url, agent: req.headers['user-agent'] });
     const send = () => {
       res.writeHead(reply.status, { 'content-type': 'text/plain' });
@@ -89,17 +80,13 @@ test.before(async () => {
     };
     if (!reply.hang) send();
   });
-  await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
-  webPort = (web.address() as AddressInfo).port;
+  webPort = web.port;
 });
 test.after(async () => {
   r53.destroy();
-  await emu.stop();
-  web.closeAllConnections();
-  await new Promise<void>((r) => web.close(() => r()));
+  await web.close();
 });
-test.before.each(async () => {
-  await emu.reset();
+test.before.each(() => {
   reply = { status: 200, body: 'all good' };
   seen = [];
 });

@@ -18,22 +18,21 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { strToU8, zipSync } from 'fflate';
-import { suite } from 'uvu';
+import { strToU8 } from 'fflate';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { rejectsWith } from '../helpers/awsErrors.ts';
+import { lambdaClient } from '../helpers/clients.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { lambdaZip } from '../helpers/lambdaZip.ts';
 
 /** Lambda control plane and Invoke through the real SDK client; time runs on a ManualClock. */
-const test = suite<{ emu: Emulator; clock: ManualClock; lambda: LambdaClient }>('lambda control plane');
+const clock = new ManualClock();
+const test = emulatorSuite<{ clock: ManualClock; lambda: LambdaClient }>('lambda control plane', { emulator: { clock }, context: { clock } });
 
 const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 
-function zip(files: Record<string, string>): Uint8Array {
-  return zipSync(Object.fromEntries(Object.entries(files).map(([name, source]) => [name, strToU8(source)])));
-}
-
-const ECHO = zip({
+const ECHO = lambdaZip({
   'index.js': `exports.handler = async (event, context) => {
     console.log('event', JSON.stringify(event));
     return { event, name: context.functionName, env: process.env.GREETING ?? null };
@@ -50,40 +49,14 @@ async function create(ctx: { lambda: LambdaClient; clock: ManualClock }, name: s
   return out;
 }
 
-async function rejects(promise: Promise<unknown>, name: string, message: string | RegExp, status?: number): Promise<void> {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-    assert.is(e.name, name, `error name (message: ${e.message})`);
-    if (typeof message === 'string') assert.is(e.message, message);
-    else assert.match(e.message, message);
-    if (status !== undefined) assert.is(e.$metadata?.httpStatusCode, status);
-    return;
-  }
-  assert.unreachable(`expected ${name}`);
-}
-
 const decode = (payload: Uint8Array | undefined) => JSON.parse(Buffer.from(payload ?? []).toString('utf8'));
 
-test.before(async (ctx) => {
-  ctx.clock = new ManualClock();
-  ctx.emu = await startEmulator({ clock: ctx.clock });
-  ctx.lambda = new LambdaClient({
-    endpoint: ctx.emu.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+test.before((ctx) => {
+  ctx.lambda = lambdaClient(ctx.emu);
 });
 
-test.after(async (ctx) => {
+test.after((ctx) => {
   ctx.lambda.destroy();
-  await ctx.emu.stop();
-});
-
-test.before.each(async (ctx) => {
-  await ctx.emu.reset();
 });
 
 test('CreateFunction answers 201 Pending with AWS fields, then the function turns Active', async (ctx) => {
@@ -108,7 +81,7 @@ test('CreateFunction answers 201 Pending with AWS fields, then the function turn
   assert.equal(out.Environment?.Variables, { GREETING: 'hi', AWS_REGION: 'us-east-1' });
   assert.match(out.LastModified ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
 
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(new InvokeCommand({ FunctionName: 'echo', Payload: '{}' })),
     'ResourceConflictException',
     'The operation cannot be performed at this time. The function is currently in the following state: Pending',
@@ -126,31 +99,31 @@ test('CreateFunction answers 201 Pending with AWS fields, then the function turn
 
 test('CreateFunction errors: duplicate, runtimes, role, zip', async (ctx) => {
   await create(ctx, 'dup');
-  await rejects(ctx.lambda.send(new CreateFunctionCommand(fnInput('dup'))), 'ResourceConflictException', 'Function already exist: dup', 409);
-  await rejects(
+  await rejectsWith(ctx.lambda.send(new CreateFunctionCommand(fnInput('dup'))), 'ResourceConflictException', 'Function already exist: dup', 409);
+  await rejectsWith(
     ctx.lambda.send(new CreateFunctionCommand(fnInput('java', { Runtime: 'java17', Handler: 'lambda.AddProduct::handleRequest' }))),
     'InvalidParameterValueException',
     'The runtime parameter of java17 is not supported by this emulator: it runs Node.js handlers only (nodejs18.x, nodejs20.x, nodejs22.x). ' +
       'Port the function to Node.js (see lambdas/) or use a real AWS account.',
     400,
   );
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(new CreateFunctionCommand(fnInput('old', { Runtime: 'nodejs16.x' }))),
     'InvalidParameterValueException',
     'The runtime parameter of nodejs16.x is no longer supported for creating or updating AWS Lambda functions. ' +
       'We recommend you use the new runtime (nodejs22.x) while creating or updating functions.',
   );
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(new CreateFunctionCommand(fnInput('role', { Role: 'not-a-role' }))),
     'ValidationException',
     "1 validation error detected: Value 'not-a-role' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+",
   );
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(new CreateFunctionCommand(fnInput('notzip', { Code: { ZipFile: strToU8('hello') } }))),
     'InvalidParameterValueException',
     'Could not unzip uploaded file. Please check your file, then try to upload again.',
   );
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(new CreateFunctionCommand(fnInput('slow', { Timeout: 901 }))),
     'ValidationException',
     "1 validation error detected: Value '901' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900",
@@ -162,14 +135,14 @@ test('CreateFunction errors: duplicate, runtimes, role, zip', async (ctx) => {
 
 test('a zip-slip entry is rejected and nothing is created', async (ctx) => {
   for (const evil of ['../evil.js', '/etc/evil.js', 'a/../../evil.js']) {
-    await rejects(
-      ctx.lambda.send(new CreateFunctionCommand(fnInput('slip', { Code: { ZipFile: zip({ 'index.js': 'exports.handler=()=>1', [evil]: 'x' }) } }))),
+    await rejectsWith(
+      ctx.lambda.send(new CreateFunctionCommand(fnInput('slip', { Code: { ZipFile: lambdaZip({ 'index.js': 'exports.handler=()=>1', [evil]: 'x' }) } }))),
       'InvalidParameterValueException',
       `Could not unzip uploaded file. Please check your file, then try to upload again. Entry '${evil}' would be extracted outside the function's folder.`,
       400,
     );
   }
-  await rejects(ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'slip' })), 'ResourceNotFoundException', /Function not found/);
+  await rejectsWith(ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'slip' })), 'ResourceNotFoundException', /Function not found/);
 });
 
 test('Get, GetConfiguration, List and Delete; unknown functions are 404 with the ARN', async (ctx) => {
@@ -185,16 +158,16 @@ test('Get, GetConfiguration, List and Delete; unknown functions are 404 with the
   const rest = await ctx.lambda.send(new ListFunctionsCommand({ Marker: paged.NextMarker }));
   assert.equal(rest.Functions?.map((f) => f.FunctionName), ['b-fn']);
   // Other regions see nothing.
-  const eu = new LambdaClient({ endpoint: ctx.emu.endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const eu = lambdaClient(ctx.emu, 'eu-central-1');
   assert.equal((await eu.send(new ListFunctionsCommand({}))).Functions, []);
   eu.destroy();
 
   const deleted = await ctx.lambda.send(new DeleteFunctionCommand({ FunctionName: 'a-fn' }));
   assert.is(deleted.$metadata.httpStatusCode, 204);
   const gone = 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:a-fn';
-  await rejects(ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', gone, 404);
-  await rejects(ctx.lambda.send(new DeleteFunctionCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', gone, 404);
-  await rejects(ctx.lambda.send(new InvokeCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', gone, 404);
+  await rejectsWith(ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', gone, 404);
+  await rejectsWith(ctx.lambda.send(new DeleteFunctionCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', gone, 404);
+  await rejectsWith(ctx.lambda.send(new InvokeCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', gone, 404);
 });
 
 test('Invoke: RequestResponse, Event, DryRun, Tail logs, function errors', async (ctx) => {
@@ -220,7 +193,7 @@ test('Invoke: RequestResponse, Event, DryRun, Tail logs, function errors', async
       for (const giveUp = Date.now() + 15000; e.gate && !existsSync(e.gate) && Date.now() < giveUp; ) await new Promise((r) => setTimeout(r, 10));
       writeFileSync(e.path, !e.gate || existsSync(e.gate) ? 'ran' : 'the gate never opened');
     };`;
-  await create(ctx, 'writer', { Code: { ZipFile: zip({ 'index.js': writer }) }, Timeout: 20 });
+  await create(ctx, 'writer', { Code: { ZipFile: lambdaZip({ 'index.js': writer }) }, Timeout: 20 });
   const dir = await mkdtemp(join(tmpdir(), 'lambda-event-'));
   try {
     const eventMarker = join(dir, 'event');
@@ -246,19 +219,19 @@ test('Invoke: RequestResponse, Event, DryRun, Tail logs, function errors', async
     await rm(dir, { recursive: true, force: true });
   }
 
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(new InvokeCommand({ FunctionName: 'echo', Payload: 'not json' })),
     'InvalidRequestContentException',
     /^Could not parse request body into json: Could not parse payload into json: /,
     400,
   );
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(new InvokeCommand({ FunctionName: 'echo', Qualifier: '7' })),
     'ResourceNotFoundException',
     'Function not found: arn:aws:lambda:us-east-1:000000000000:function:echo:7',
   );
 
-  await create(ctx, 'boom', { Code: { ZipFile: zip({ 'index.js': "exports.handler = async () => { throw new TypeError('boom'); };" }) } });
+  await create(ctx, 'boom', { Code: { ZipFile: lambdaZip({ 'index.js': "exports.handler = async () => { throw new TypeError('boom'); };" }) } });
   const failed = await ctx.lambda.send(new InvokeCommand({ FunctionName: 'boom' }));
   assert.is(failed.StatusCode, 200);
   assert.is(failed.FunctionError, 'Unhandled');
@@ -283,13 +256,13 @@ test('UpdateFunctionCode and UpdateFunctionConfiguration take effect on the warm
   await ctx.clock.advance(100);
   assert.is((await ctx.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'echo' }))).LastUpdateStatus, 'Successful');
 
-  const v2 = zip({ 'index.js': "exports.handler = async () => 'v2:' + process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;" });
+  const v2 = lambdaZip({ 'index.js': "exports.handler = async () => 'v2:' + process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;" });
   const code = await ctx.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'echo', ZipFile: v2 }));
   assert.is(code.CodeSha256, createHash('sha256').update(v2).digest('base64'));
   assert.is(code.CodeSize, v2.length);
   assert.is(decode((await ctx.lambda.send(new InvokeCommand({ FunctionName: 'echo' }))).Payload), 'v2:256');
 
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'echo', RevisionId: 'stale' })),
     'PreconditionFailedException',
     'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
@@ -317,7 +290,7 @@ test('AddPermission stores and returns the statement; GetPolicy and RemovePermis
     Principal: { Service: 'apigateway.amazonaws.com' },
     Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:execute-api:us-east-1:000000000000:12345/*/*/productApi' } },
   });
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(new AddPermissionCommand({ FunctionName: 'echo', StatementId: 'apigw', Action: 'lambda:InvokeFunction', Principal: '*' })),
     'ResourceConflictException',
     'The statement id (apigw) provided already exists. Please provide a new statement id, or remove the existing statement.',
@@ -326,8 +299,8 @@ test('AddPermission stores and returns the statement; GetPolicy and RemovePermis
   const policy = JSON.parse((await ctx.lambda.send(new GetPolicyCommand({ FunctionName: 'echo' }))).Policy ?? '');
   assert.is(policy.Statement.length, 1);
   await ctx.lambda.send(new RemovePermissionCommand({ FunctionName: 'echo', StatementId: 'apigw' }));
-  await rejects(ctx.lambda.send(new GetPolicyCommand({ FunctionName: 'echo' })), 'ResourceNotFoundException', 'The resource you requested does not exist.');
-  await rejects(
+  await rejectsWith(ctx.lambda.send(new GetPolicyCommand({ FunctionName: 'echo' })), 'ResourceNotFoundException', 'The resource you requested does not exist.');
+  await rejectsWith(
     ctx.lambda.send(new AddPermissionCommand({ FunctionName: 'nope', StatementId: 's', Action: 'lambda:InvokeFunction', Principal: '*' })),
     'ResourceNotFoundException',
     'Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope',

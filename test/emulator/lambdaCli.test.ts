@@ -1,61 +1,37 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { strToU8, zipSync } from 'fflate';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { AWS_CLI, awsCli, awsCliInstalled, type AwsCliResult } from '../helpers/awsCli.ts';
+import { dynamodbClient, lambdaClient } from '../helpers/clients.ts';
+import { productsTable } from '../helpers/dynamodbTables.ts';
+import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts';
+import { waitUntilActive } from '../helpers/lambdaFunction.ts';
+import { lambdaZip } from '../helpers/lambdaZip.ts';
 
 /** The AWS CLI v2 (/usr/bin/aws) against the emulator's Lambda: create-function from a file, invoke. */
-const test = suite<{ emu: Emulator; dir: string }>('lambda via the AWS CLI');
+const test = emulatorSuite<{ dir: string }>('lambda via the AWS CLI', { emulator: { timeScale: 100 }, reset: false });
 
-const AWS = '/usr/bin/aws';
-
-function aws(ctx: { emu: Emulator }, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      AWS,
-      ['--endpoint-url', ctx.emu.endpoint, '--region', 'us-east-1', '--output', 'json', ...args],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_PAGER: '',
-          AWS_CONFIG_FILE: '/nonexistent',
-          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-        },
-      },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const aws = (ctx: EmulatorContext, args: string[]): Promise<AwsCliResult> => awsCli(ctx.emu.endpoint, args);
 
 test.before(async (ctx) => {
-  ctx.emu = await startEmulator({ timeScale: 100 });
   ctx.dir = await mkdtemp(join(tmpdir(), 'lambda-cli-test-'));
 });
 
 test.after(async (ctx) => {
-  await ctx.emu.stop();
   await rm(ctx.dir, { recursive: true, force: true });
 });
 
 test('create-function --zip-file fileb:// and invoke --cli-binary-format raw-in-base64-out', async (ctx) => {
-  if (!existsSync(AWS)) {
-    console.log(`  (skipped: ${AWS} is not installed)`);
+  if (!awsCliInstalled) {
+    console.log(`  (skipped: ${AWS_CLI} is not installed)`);
     return;
   }
   const zipPath = join(ctx.dir, 'function.zip');
   await writeFile(
     zipPath,
-    zipSync({ 'index.js': strToU8("exports.handler = async (event) => { if (event.fail) throw new Error('asked to fail'); return { hello: event.name, region: process.env.AWS_REGION }; };") }),
+    lambdaZip("exports.handler = async (event) => { if (event.fail) throw new Error('asked to fail'); return { hello: event.name, region: process.env.AWS_REGION }; };"),
   );
   const created = await aws(ctx, [
     'lambda', 'create-function',
@@ -70,10 +46,8 @@ test('create-function --zip-file fileb:// and invoke --cli-binary-format raw-in-
   assert.is(config.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:cli-fn');
   assert.is(config.State, 'Pending');
 
-  const lambda = new LambdaClient({ endpoint: ctx.emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  while ((await lambda.send(new GetFunctionCommand({ FunctionName: 'cli-fn' }))).Configuration?.State !== 'Active') {
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const lambda = lambdaClient(ctx.emu);
+  await waitUntilActive(lambda, 'cli-fn');
   lambda.destroy();
 
   const outFile = join(ctx.dir, 'out.json');
@@ -96,18 +70,8 @@ test('create-function --zip-file fileb:// and invoke --cli-binary-format raw-in-
   assert.is(JSON.parse(await readFile(outFile, 'utf8')).errorMessage, 'asked to fail');
 
   // The seed tutorial's mapping: no --region beyond the default, LATEST.
-  const ddb = new DynamoDBClient({ endpoint: ctx.emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const table = await ddb
-    .send(
-      new CreateTableCommand({
-        TableName: 'Products',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    )
-    .catch((err: Error) => err);
+  const ddb = dynamodbClient(ctx.emu);
+  const table = await ddb.send(new CreateTableCommand(productsTable('Products', { onDemand: true, stream: 'NEW_AND_OLD_IMAGES' }))).catch((err: Error) => err);
   ddb.destroy();
   if (table instanceof Error || !table.TableDescription?.LatestStreamArn) {
     console.log(`  (skipped create-event-source-mapping: no DynamoDB stream: ${table instanceof Error ? table.message : 'no LatestStreamArn'})`);

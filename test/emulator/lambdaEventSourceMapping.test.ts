@@ -1,37 +1,37 @@
 import {
   CreateTableCommand,
   DeleteItemCommand,
-  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   ScanCommand,
   UpdateItemCommand,
+  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import {
   CreateEventSourceMappingCommand,
-  CreateFunctionCommand,
   DeleteEventSourceMappingCommand,
   GetEventSourceMappingCommand,
-  GetFunctionCommand,
-  LambdaClient,
   ListEventSourceMappingsCommand,
+  type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { strToU8, zipSync } from 'fflate';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { rejectsWith } from '../helpers/awsErrors.ts';
+import { dynamodbClient, lambdaClient, perRegion } from '../helpers/clients.ts';
+import { productsTable } from '../helpers/dynamodbTables.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { createNodeFunction, waitUntilActive } from '../helpers/lambdaFunction.ts';
+import { lambdaZip } from '../helpers/lambdaZip.ts';
 
 /** DynamoDB stream → Lambda event source mappings: control plane and the poller, end to end. */
-const test = suite<{ emu: Emulator; lambda: LambdaClient; ddb: Record<string, DynamoDBClient>; streamArn?: string; skip?: string }>(
+const test = emulatorSuite<{ lambda: LambdaClient; ddb: Record<string, DynamoDBClient>; streamArn?: string; skip?: string }>(
   'lambda event source mappings',
+  { emulator: { timeScale: 50 }, reset: false },
 );
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const FAKE_STREAM = 'arn:aws:dynamodb:us-east-1:000000000000:table/Nope/stream/2024-01-01T00:00:00.000';
 
 /** Copies INSERT and MODIFY images to TABLE_NAME in TARGET_REGION; REMOVE is not replicated. */
-const REPLICATE = zipSync({
-  'index.js': strToU8(`const { DynamoDBClient, PutItemCommand } = require('@aws-sdk/client-dynamodb');
+const REPLICATE = lambdaZip(`const { DynamoDBClient, PutItemCommand } = require('@aws-sdk/client-dynamodb');
   exports.handler = async (event) => {
     const client = new DynamoDBClient({ region: process.env.TARGET_REGION });
     for (const record of event.Records) {
@@ -42,8 +42,7 @@ const REPLICATE = zipSync({
       }
     }
     return 'Successfully processed ' + event.Records.length + ' records.';
-  };`),
-});
+  };`);
 
 /**
  * Polls until `probe` returns a value. Deliveries cross real sandbox processes, so this waits
@@ -60,73 +59,36 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   }
 }
 
-async function rejects(promise: Promise<unknown>, name: string, message: string): Promise<void> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.is((err as Error).name, name, (err as Error).message);
-    assert.is((err as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected ${name}`);
-}
-
 const item = (id: string, name: string) => ({ id: { S: id }, name: { S: name } });
 
 test.before(async (ctx) => {
-  ctx.emu = await startEmulator({ timeScale: 50 });
-  ctx.lambda = new LambdaClient({ endpoint: ctx.emu.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-  ctx.ddb = Object.fromEntries(
-    ['us-east-1', 'eu-central-1'].map((region) => [region, new DynamoDBClient({ endpoint: ctx.emu.endpoint, region, credentials, maxAttempts: 1 })]),
-  );
+  ctx.lambda = lambdaClient(ctx.emu);
+  ctx.ddb = perRegion(dynamodbClient, ctx.emu, ['us-east-1', 'eu-central-1']);
   try {
-    const created = await ctx.ddb['us-east-1']!.send(
-      new CreateTableCommand({
-        TableName: 'Products',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
+    const created = await ctx.ddb['us-east-1']!.send(new CreateTableCommand(productsTable('Products', { onDemand: true, stream: 'NEW_AND_OLD_IMAGES' })));
     ctx.streamArn = created.TableDescription?.LatestStreamArn;
-    await ctx.ddb['eu-central-1']!.send(
-      new CreateTableCommand({
-        TableName: 'Products',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await ctx.ddb['eu-central-1']!.send(new CreateTableCommand(productsTable('Products', { onDemand: true })));
     if (!ctx.streamArn) ctx.skip = 'the emulated DynamoDB returned no LatestStreamArn';
   } catch (err) {
     ctx.skip = `the emulated DynamoDB is not available (${(err as Error).name}: ${(err as Error).message})`;
   }
   if (!ctx.skip) {
-    await ctx.lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: 'dynamodb-streams-to-lambda',
-        Runtime: 'nodejs20.x',
-        Handler: 'index.handler',
-        Role: 'arn:aws:iam::000000000000:role/r',
-        Code: { ZipFile: REPLICATE },
-        Environment: { Variables: { TARGET_REGION: 'eu-central-1', EXPECTED_SOURCE: ctx.streamArn! } },
-      }),
-    );
-    await eventually('Active', async () =>
-      (await ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'dynamodb-streams-to-lambda' }))).Configuration?.State === 'Active' ? true : undefined,
-    );
+    await createNodeFunction(ctx.lambda, {
+      FunctionName: 'dynamodb-streams-to-lambda',
+      Code: { ZipFile: REPLICATE },
+      Environment: { Variables: { TARGET_REGION: 'eu-central-1', EXPECTED_SOURCE: ctx.streamArn! } },
+    });
+    await waitUntilActive(ctx.lambda, 'dynamodb-streams-to-lambda', 30_000);
   }
 });
 
-test.after(async (ctx) => {
+test.after((ctx) => {
   ctx.lambda.destroy();
   for (const client of Object.values(ctx.ddb)) client.destroy();
-  await ctx.emu.stop();
 });
 
 test('CreateEventSourceMapping validates like AWS', async (ctx) => {
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'dynamodb-streams-to-lambda', EventSourceArn: FAKE_STREAM })),
     'InvalidParameterValueException',
     "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.",
@@ -135,19 +97,19 @@ test('CreateEventSourceMapping validates like AWS', async (ctx) => {
     console.log(`  (skipped the rest of this suite: ${ctx.skip})`);
     return;
   }
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(
       new CreateEventSourceMappingCommand({ FunctionName: 'dynamodb-streams-to-lambda', EventSourceArn: FAKE_STREAM, StartingPosition: 'LATEST' }),
     ),
     'InvalidParameterValueException',
     `Stream not found: ${FAKE_STREAM}`,
   );
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'nope', EventSourceArn: ctx.streamArn, StartingPosition: 'LATEST' })),
     'ResourceNotFoundException',
     'Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope',
   );
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(new GetEventSourceMappingCommand({ UUID: '00000000-0000-0000-0000-000000000000' })),
     'ResourceNotFoundException',
     'The resource you requested does not exist.',
@@ -179,7 +141,7 @@ test('the poller replicates INSERT and MODIFY from us-east-1 to eu-central-1, re
   assert.is(created.EventSourceArn, ctx.streamArn);
   assert.is(created.EventSourceMappingArn, `arn:aws:lambda:us-east-1:000000000000:event-source-mapping:${created.UUID}`);
   assert.instance(created.LastModified, Date);
-  await rejects(
+  await rejectsWith(
     ctx.lambda.send(
       new CreateEventSourceMappingCommand({ FunctionName: 'dynamodb-streams-to-lambda', EventSourceArn: ctx.streamArn, StartingPosition: 'LATEST' }),
     ),

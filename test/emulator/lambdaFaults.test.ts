@@ -1,21 +1,23 @@
-import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { strToU8, zipSync } from 'fflate';
-import { suite } from 'uvu';
+import { GetFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
 import type { FaultRule } from '../../emulator/faults.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { startEmulator } from '../../emulator/index.ts';
 import type { LambdaApi } from '../../emulator/lambda/api.ts';
 import { FUNCTION_PENDING_MS } from '../../emulator/lambda/LambdaBackend.ts';
 import { ServiceError } from '../../emulator/protocol/ServiceError.ts';
+import { lambdaClient, perRegion } from '../helpers/clients.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { createNodeFunction, waitUntilActive } from '../helpers/lambdaFunction.ts';
+import { lambdaZip } from '../helpers/lambdaZip.ts';
 
 /** Fault rules (as FIS installs them) on Lambda Invoke, for HTTP and internal callers alike. */
-const test = suite<{ emu: Emulator; clients: Record<string, LambdaClient>; api: LambdaApi }>('lambda faults');
+const test = emulatorSuite<{ clients: Record<string, LambdaClient>; api: LambdaApi }>('lambda faults', { emulator: { timeScale: 100 } });
 
 const REGIONS = ['us-east-1', 'eu-central-1'];
 const arn = (region: string, name: string) => `arn:aws:lambda:${region}:000000000000:function:${name}`;
 /** Counts its runs per sandbox, so a test can tell whether the handler ran. */
-const COUNTER = zipSync({ 'index.js': strToU8('let runs = 0; exports.handler = async () => ({ runs: ++runs, region: process.env.AWS_REGION });') });
+const COUNTER = lambdaZip('let runs = 0; exports.handler = async () => ({ runs: ++runs, region: process.env.AWS_REGION });');
 
 function rule(partial: Partial<FaultRule> & Pick<FaultRule, 'effect'>): FaultRule {
   return { service: 'lambda', operation: 'Invoke', percentage: 100, owner: 'test', ...partial };
@@ -31,39 +33,21 @@ async function internalInvoke(ctx: { api: LambdaApi }, region: string, name: str
   return { result, body: JSON.parse(result.payload.toString('utf8')) };
 }
 
-test.before(async (ctx) => {
-  ctx.emu = await startEmulator({ timeScale: 100 });
+test.before((ctx) => {
   ctx.api = ctx.emu.api<LambdaApi>('lambda');
-  ctx.clients = Object.fromEntries(
-    REGIONS.map((region) => [
-      region,
-      new LambdaClient({ endpoint: ctx.emu.endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 }),
-    ]),
-  );
+  ctx.clients = perRegion(lambdaClient, ctx.emu, REGIONS);
 });
 
-test.after(async (ctx) => {
+test.after((ctx) => {
   for (const client of Object.values(ctx.clients)) client.destroy();
-  await ctx.emu.stop();
 });
 
 test.before.each(async (ctx) => {
-  await ctx.emu.reset();
   for (const region of REGIONS) {
     for (const name of ['product', 'other']) {
       const client = ctx.clients[region]!;
-      await client.send(
-        new CreateFunctionCommand({
-          FunctionName: name,
-          Runtime: 'nodejs20.x',
-          Handler: 'index.handler',
-          Role: 'arn:aws:iam::000000000000:role/r',
-          Code: { ZipFile: COUNTER },
-        }),
-      );
-      while ((await client.send(new GetFunctionCommand({ FunctionName: name }))).Configuration?.State !== 'Active') {
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      await createNodeFunction(client, { FunctionName: name, Code: { ZipFile: COUNTER } });
+      await waitUntilActive(client, name);
     }
   }
 });
@@ -164,11 +148,9 @@ test('a latency rule, scoped to the function or not, delays an HTTP invoke once,
   // would make it 60 s).
   const clock = new ManualClock();
   const emu = await startEmulator({ clock });
-  const lambda = new LambdaClient({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  const lambda = lambdaClient(emu);
   try {
-    await lambda.send(
-      new CreateFunctionCommand({ FunctionName: 'product', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/r', Code: { ZipFile: COUNTER } }),
-    );
+    await createNodeFunction(lambda, { FunctionName: 'product', Code: { ZipFile: COUNTER } });
     await clock.advance(FUNCTION_PENDING_MS);
     assert.is((await lambda.send(new GetFunctionCommand({ FunctionName: 'product' }))).Configuration?.State, 'Active');
     const LATENCY = 30_000;

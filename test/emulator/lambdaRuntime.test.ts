@@ -1,24 +1,20 @@
-import { CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
+import { DeleteFunctionCommand, InvokeCommand, type CreateFunctionCommandInput, type LambdaClient } from '@aws-sdk/client-lambda';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { strToU8, zipSync } from 'fflate';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { lambdaClient, perRegion } from '../helpers/clients.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { createNodeFunction, waitUntilActive } from '../helpers/lambdaFunction.ts';
+import { lambdaZip } from '../helpers/lambdaZip.ts';
 
 /** The Node.js runtime: isolation, environment, context, failures and the SDK it provides. */
-const test = suite<{ emu: Emulator; clients: Record<string, LambdaClient> }>('lambda runtime');
+const test = emulatorSuite<{ clients: Record<string, LambdaClient> }>('lambda runtime', { emulator: { timeScale: 100 } });
 
 const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-function zip(files: Record<string, string>): Uint8Array {
-  return zipSync(Object.fromEntries(Object.entries(files).map(([name, source]) => [name, strToU8(source)])));
-}
-
-const INSPECT = zip({
+const INSPECT = lambdaZip({
   'index.js': `exports.handler = async (event, context) => {
     if (event.sleepMs) await new Promise((r) => setTimeout(r, event.sleepMs));
     return {
@@ -43,7 +39,7 @@ const INSPECT = zip({
  * has passed, so a broken runtime fails the test instead of hanging it) and reports how many
  * it saw.
  */
-const RENDEZVOUS = zip({
+const RENDEZVOUS = lambdaZip({
   'index.js': `const { readdirSync, writeFileSync } = require('node:fs');
   const { join } = require('node:path');
   exports.handler = async ({ dir, parties, limitMs }, context) => {
@@ -60,7 +56,7 @@ const RENDEZVOUS = zip({
 const RENDEZVOUS_LIMIT_S = 15;
 
 /** One function that fails on demand, and counts invocations per sandbox to show warmth. */
-const MOODY = zip({
+const MOODY = lambdaZip({
   'index.js': `let count = 0;
   exports.handler = async (event) => {
     count++;
@@ -78,13 +74,8 @@ const MOODY = zip({
 
 async function create(ctx: { clients: Record<string, LambdaClient> }, region: string, input: Partial<CreateFunctionCommandInput> & { FunctionName: string }) {
   const client = ctx.clients[region]!;
-  await client.send(new CreateFunctionCommand({ Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: INSPECT }, ...input }));
-  for (let i = 0; i < 200; i++) {
-    const got = await client.send(new GetFunctionCommand({ FunctionName: input.FunctionName }));
-    if (got.Configuration?.State === 'Active') return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`${input.FunctionName} never became Active`);
+  await createNodeFunction(client, { Role: ROLE, Code: { ZipFile: INSPECT }, ...input });
+  await waitUntilActive(client, input.FunctionName);
 }
 
 async function invoke(ctx: { clients: Record<string, LambdaClient> }, region: string, name: string, event: unknown = {}) {
@@ -92,20 +83,12 @@ async function invoke(ctx: { clients: Record<string, LambdaClient> }, region: st
   return { out, body: JSON.parse(Buffer.from(out.Payload ?? []).toString('utf8')) };
 }
 
-test.before(async (ctx) => {
-  ctx.emu = await startEmulator({ timeScale: 100 });
-  ctx.clients = Object.fromEntries(
-    ['us-east-1', 'eu-central-1'].map((region) => [region, new LambdaClient({ endpoint: ctx.emu.endpoint, region, credentials, maxAttempts: 1 })]),
-  );
+test.before((ctx) => {
+  ctx.clients = perRegion(lambdaClient, ctx.emu, ['us-east-1', 'eu-central-1']);
 });
 
-test.after(async (ctx) => {
+test.after((ctx) => {
   for (const client of Object.values(ctx.clients)) client.destroy();
-  await ctx.emu.stop();
-});
-
-test.before.each(async (ctx) => {
-  await ctx.emu.reset();
 });
 
 test('two functions in two regions, invoked concurrently, each see their own region and name', async (ctx) => {
@@ -209,7 +192,7 @@ test('throwing, hanging, exiting, crashing and out-of-memory handlers; each foll
 });
 
 test('the runtime provides the AWS SDK v3 to CJS and ESM handlers', async (ctx) => {
-  const cjs = zip({
+  const cjs = lambdaZip({
     'index.js': `const { DynamoDBClient, ListTablesCommand } = require('@aws-sdk/client-dynamodb');
     exports.handler = async (event) => {
       const client = new DynamoDBClient({});
@@ -219,7 +202,7 @@ test('the runtime provides the AWS SDK v3 to CJS and ESM handlers', async (ctx) 
       return { region, tables: out.TableNames };
     };`,
   });
-  const esm = zip({
+  const esm = lambdaZip({
     'index.mjs': `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
     import { LambdaClient } from '@aws-sdk/client-lambda';
     export const handler = async () => ({ region: await new DynamoDBClient({}).config.region(), lambda: typeof LambdaClient });`,
@@ -249,7 +232,7 @@ test('the runtime provides the AWS SDK v3 to CJS and ESM handlers', async (ctx) 
 });
 
 test('a package bundled in the zip wins over the one the runtime provides', async (ctx) => {
-  const bundled = zip({
+  const bundled = lambdaZip({
     'node_modules/@aws-sdk/client-dynamodb/package.json': JSON.stringify({ name: '@aws-sdk/client-dynamodb', main: 'index.js' }),
     'node_modules/@aws-sdk/client-dynamodb/index.js': 'exports.bundled = true;',
     'index.js': "exports.handler = async () => require('@aws-sdk/client-dynamodb').bundled === true;",
@@ -259,11 +242,11 @@ test('a package bundled in the zip wins over the one the runtime provides', asyn
 });
 
 test('callback handlers, handler paths in folders, and the runtime\'s init errors', async (ctx) => {
-  const callback = zip({ 'src/app.js': 'exports.nested = { run: (event, context, cb) => setTimeout(() => cb(null, { got: event.x }), 5) };' });
+  const callback = lambdaZip({ 'src/app.js': 'exports.nested = { run: (event, context, cb) => setTimeout(() => cb(null, { got: event.x }), 5) };' });
   await create(ctx, 'us-east-1', { FunctionName: 'cb', Code: { ZipFile: callback }, Handler: 'src/app.nested.run' });
   assert.equal((await invoke(ctx, 'us-east-1', 'cb', { x: 42 })).body, { got: 42 });
 
-  const cbError = zip({ 'index.js': "exports.handler = (event, context, cb) => cb(new Error('via callback'));" });
+  const cbError = lambdaZip({ 'index.js': "exports.handler = (event, context, cb) => cb(new Error('via callback'));" });
   await create(ctx, 'us-east-1', { FunctionName: 'cb-error', Code: { ZipFile: cbError } });
   const failed = await invoke(ctx, 'us-east-1', 'cb-error');
   assert.is(failed.out.FunctionError, 'Unhandled');
@@ -282,13 +265,13 @@ test('callback handlers, handler paths in folders, and the runtime\'s init error
     { errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.nothere is undefined or not exported' },
   );
 
-  const missingDep = zip({ 'index.js': "require('left-pad'); exports.handler = async () => 1;" });
+  const missingDep = lambdaZip({ 'index.js': "require('left-pad'); exports.handler = async () => 1;" });
   await create(ctx, 'us-east-1', { FunctionName: 'no-dep', Code: { ZipFile: missingDep } });
   const noDep = await invoke(ctx, 'us-east-1', 'no-dep');
   assert.is(noDep.body.errorType, 'Runtime.ImportModuleError');
   assert.match(noDep.body.errorMessage, /^Error: Cannot find module 'left-pad'/);
 
-  const syntax = zip({ 'index.js': 'exports.handler = async () => {;' });
+  const syntax = lambdaZip({ 'index.js': 'exports.handler = async () => {;' });
   await create(ctx, 'us-east-1', { FunctionName: 'syntax', Code: { ZipFile: syntax } });
   assert.is((await invoke(ctx, 'us-east-1', 'syntax')).body.errorType, 'Runtime.UserCodeSyntaxError');
 });

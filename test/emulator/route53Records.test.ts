@@ -3,18 +3,20 @@ import {
   CreateHealthCheckCommand,
   CreateHostedZoneCommand,
   ListResourceRecordSetsCommand,
-  Route53Client,
   TestDNSAnswerCommand,
   type Change,
   type ResourceRecordSet,
+  type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import type { Emulator } from '../../emulator/index.ts';
+import { rejectsWith } from '../helpers/awsErrors.ts';
+import { route53Client } from '../helpers/clients.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 
 /** ChangeResourceRecordSets (atomic batches, AWS's messages) and ListResourceRecordSets. */
-const test = suite('route53/records');
+const test = emulatorSuite('route53/records', { emulator: { clock: new ManualClock() } });
 
 let emu: Emulator;
 let r53: Route53Client;
@@ -34,34 +36,22 @@ const list = async (input: { StartRecordName?: string; StartRecordType?: Resourc
   r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, ...input }));
 const names = async () => (await list()).ResourceRecordSets!.map((r) => `${r.Name} ${r.Type}${r.SetIdentifier ? ` ${r.SetIdentifier}` : ''}`);
 
-async function rejects(promise: Promise<unknown>, code: string, message: string, status = 400): Promise<void> {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    assert.is(e.name, code);
-    assert.is(e.message, message);
-    assert.is(e.$metadata?.httpStatusCode, status);
-    return;
-  }
-  assert.unreachable(`expected ${code}`);
-}
+/** Route 53 answers a client error with 400 unless a test names another status. */
+const rejects = (promise: Promise<unknown>, code: string, message: string, status = 400) => rejectsWith(promise, code, message, status);
 
 async function rawPost(path: string, body: string): Promise<{ status: number; text: string }> {
   const res = await fetch(`${emu.endpoint}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/xml' } });
   return { status: res.status, text: await res.text() };
 }
 
-test.before(async () => {
-  emu = await startEmulator({ clock: new ManualClock() });
-  r53 = new Route53Client({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+test.before((ctx) => {
+  emu = ctx.emu;
+  r53 = route53Client(emu);
 });
-test.after(async () => {
+test.after(() => {
   r53.destroy();
-  await emu.stop();
 });
 test.before.each(async () => {
-  await emu.reset();
   zoneId = (await r53.send(new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: `z-${Math.random()}` }))).HostedZone!.Id!;
   bareZoneId = zoneId.replace('/hostedzone/', '');
 });

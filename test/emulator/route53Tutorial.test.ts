@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import type { Emulator } from '../../emulator/index.ts';
 import type { Route53Api } from '../../emulator/route53/api.ts';
+import { AWS_CLI, awsCliInstalled, awsCliJson } from '../helpers/awsCli.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 
 /**
  * The tutorial's Route 53 steps (seed/route53-failover-with-fis.md, "Configuring Route53"),
@@ -14,30 +15,18 @@ import type { Route53Api } from '../../emulator/route53/api.ts';
  * resolver). The change batches are the tutorial's JSON verbatim, with the shell variables
  * substituted; only the health check's Port is the emulator's gateway port instead of 4566.
  */
-const test = suite('route53/tutorial');
-const AWS = '/usr/bin/aws';
+const clock = new ManualClock();
+const test = emulatorSuite('route53/tutorial', { emulator: { clock }, reset: false });
 const DIG = ['/usr/bin/dig', '/bin/dig'].find((p) => existsSync(p));
 const run = promisify(execFile);
 
 let emu: Emulator;
-let clock: ManualClock;
+test.before((ctx) => {
+  emu = ctx.emu;
+});
 
-async function aws(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(AWS, ['--endpoint-url', emu.endpoint, '--region', 'us-east-1', ...args], {
-    env: {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: process.env['HOME'] ?? '/tmp',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_DEFAULT_OUTPUT: 'json',
-      AWS_PAGER: '',
-      AWS_CONFIG_FILE: '/nonexistent',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    },
-  });
-  return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
-}
+/** The CLI's JSON answer; a failed command throws an AwsCliError (its `code` and `stderr`). */
+const aws = (...args: string[]): Promise<Record<string, unknown>> => awsCliJson(emu.endpoint, args);
 
 /** The CNAME answer for test.hello-localstack.com, as `dig +noall +answer` prints it. */
 async function digCname(): Promise<string> {
@@ -52,17 +41,9 @@ async function digCname(): Promise<string> {
   return `test.hello-localstack.com. 60 IN CNAME ${target}.`;
 }
 
-test.before(async () => {
-  clock = new ManualClock();
-  emu = await startEmulator({ clock });
-});
-test.after(async () => {
-  await emu.stop();
-});
-
 test('the tutorial CLI sequence, then dig, then failover when the primary health check fails', async () => {
-  if (!existsSync(AWS)) {
-    console.log(`  (skipped: ${AWS} is not installed, so the AWS CLI v2 replay cannot run)`);
+  if (!awsCliInstalled) {
+    console.log(`  (skipped: ${AWS_CLI} is not installed, so the AWS CLI v2 replay cannot run)`);
     return;
   }
   const HOSTED_ZONE_NAME = 'hello-localstack.com';
@@ -160,8 +141,8 @@ test('the tutorial CLI sequence, then dig, then failover when the primary health
 });
 
 test('CLI errors: a reused caller reference exits 254 with AWS\'s message', async () => {
-  if (!existsSync(AWS)) {
-    console.log(`  (skipped: ${AWS} is not installed)`);
+  if (!awsCliInstalled) {
+    console.log(`  (skipped: ${AWS_CLI} is not installed)`);
     return;
   }
   try {

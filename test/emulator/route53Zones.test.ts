@@ -8,44 +8,28 @@ import {
   ListHostedZonesByNameCommand,
   ListHostedZonesCommand,
   ListResourceRecordSetsCommand,
-  Route53Client,
+  type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import type { Emulator } from '../../emulator/index.ts';
+import { rejectsWith } from '../helpers/awsErrors.ts';
+import { route53Client } from '../helpers/clients.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 
 /** Hosted zones, GetChange, and id tolerance, through the real SDK v3 client. */
-const test = suite('route53/zones');
+const clock = new ManualClock();
+const test = emulatorSuite('route53/zones', { emulator: { clock } });
 
 let emu: Emulator;
-let clock: ManualClock;
 let r53: Route53Client;
 
-async function rejects(promise: Promise<unknown>, code: string, message: string, status: number): Promise<void> {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    assert.is(e.name, code);
-    assert.is(e.message, message);
-    assert.is(e.$metadata?.httpStatusCode, status);
-    return;
-  }
-  assert.unreachable(`expected ${code}`);
-}
-
-test.before(async () => {
-  clock = new ManualClock();
-  emu = await startEmulator({ clock });
-  r53 = new Route53Client({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+test.before((ctx) => {
+  emu = ctx.emu;
+  r53 = route53Client(emu);
 });
-test.after(async () => {
+test.after(() => {
   r53.destroy();
-  await emu.stop();
-});
-test.before.each(async () => {
-  await emu.reset();
 });
 
 test('CreateHostedZone: 201, Location, prefixed ids, default NS and SOA, delegation set', async () => {
@@ -78,13 +62,13 @@ test('CreateHostedZone: 201, Location, prefixed ids, default NS and SOA, delegat
 test('a caller reference is never reusable, even after the zone is deleted', async () => {
   const out = await r53.send(new CreateHostedZoneCommand({ Name: 'a.com', CallerReference: 'same' }));
   const message = 'A hosted zone has already been created with the specified caller reference.';
-  await rejects(r53.send(new CreateHostedZoneCommand({ Name: 'b.com', CallerReference: 'same' })), 'HostedZoneAlreadyExists', message, 409);
+  await rejectsWith(r53.send(new CreateHostedZoneCommand({ Name: 'b.com', CallerReference: 'same' })), 'HostedZoneAlreadyExists', message, 409);
   await r53.send(new DeleteHostedZoneCommand({ Id: out.HostedZone!.Id }));
-  await rejects(r53.send(new CreateHostedZoneCommand({ Name: 'a.com', CallerReference: 'same' })), 'HostedZoneAlreadyExists', message, 409);
+  await rejectsWith(r53.send(new CreateHostedZoneCommand({ Name: 'a.com', CallerReference: 'same' })), 'HostedZoneAlreadyExists', message, 409);
 });
 
 test('CreateHostedZone rejects an invalid name', async () => {
-  await rejects(r53.send(new CreateHostedZoneCommand({ Name: 'bad name.com', CallerReference: 'x' })), 'InvalidDomainName', 'bad name.com is not a valid domain name.', 400);
+  await rejectsWith(r53.send(new CreateHostedZoneCommand({ Name: 'bad name.com', CallerReference: 'x' })), 'InvalidDomainName', 'bad name.com is not a valid domain name.', 400);
 });
 
 test('GetHostedZone by bare and prefixed id; NoSuchHostedZone 404', async () => {
@@ -97,7 +81,7 @@ test('GetHostedZone by bare and prefixed id; NoSuchHostedZone 404', async () => 
   const raw = await fetch(`${emu.endpoint}/2013-04-01/hostedzone/${encodeURIComponent(out.HostedZone!.Id!)}`);
   assert.is(raw.status, 200);
   assert.match(await raw.text(), `<Id>${out.HostedZone!.Id}</Id>`);
-  await rejects(r53.send(new GetHostedZoneCommand({ Id: 'ZNOPE' })), 'NoSuchHostedZone', 'No hosted zone found with ID: ZNOPE', 404);
+  await rejectsWith(r53.send(new GetHostedZoneCommand({ Id: 'ZNOPE' })), 'NoSuchHostedZone', 'No hosted zone found with ID: ZNOPE', 404);
   const xml = await (await fetch(`${emu.endpoint}/2013-04-01/hostedzone/ZNOPE`)).text();
   assert.match(xml, '<Type>Sender</Type><Code>NoSuchHostedZone</Code>');
 });
@@ -106,7 +90,7 @@ test('DeleteHostedZone: HostedZoneNotEmpty while records other than SOA/NS exist
   const id = (await r53.send(new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: 'r1' }))).HostedZone!.Id!;
   const record = { Name: 'www.example.com', Type: 'A' as const, TTL: 60, ResourceRecords: [{ Value: '1.2.3.4' }] };
   await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: id, ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: record }] } }));
-  await rejects(
+  await rejectsWith(
     r53.send(new DeleteHostedZoneCommand({ Id: id })),
     'HostedZoneNotEmpty',
     'The hosted zone contains resource records that are not SOA or NS records.',
@@ -115,8 +99,8 @@ test('DeleteHostedZone: HostedZoneNotEmpty while records other than SOA/NS exist
   await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: id, ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: record }] } }));
   const deleted = await r53.send(new DeleteHostedZoneCommand({ Id: id }));
   assert.is(deleted.ChangeInfo!.Status, 'PENDING');
-  await rejects(r53.send(new GetHostedZoneCommand({ Id: id })), 'NoSuchHostedZone', `No hosted zone found with ID: ${id.replace('/hostedzone/', '')}`, 404);
-  await rejects(r53.send(new DeleteHostedZoneCommand({ Id: 'ZNOPE' })), 'NoSuchHostedZone', 'No hosted zone found with ID: ZNOPE', 404);
+  await rejectsWith(r53.send(new GetHostedZoneCommand({ Id: id })), 'NoSuchHostedZone', `No hosted zone found with ID: ${id.replace('/hostedzone/', '')}`, 404);
+  await rejectsWith(r53.send(new DeleteHostedZoneCommand({ Id: 'ZNOPE' })), 'NoSuchHostedZone', 'No hosted zone found with ID: ZNOPE', 404);
 });
 
 test('GetChange: PENDING, then INSYNC after the emulated propagation delay; NoSuchChange', async () => {
@@ -136,7 +120,7 @@ test('GetChange: PENDING, then INSYNC after the emulated propagation delay; NoSu
   );
   assert.is(batch.ChangeInfo!.Comment, 'why');
   assert.is((await r53.send(new GetChangeCommand({ Id: batch.ChangeInfo!.Id }))).ChangeInfo!.Comment, 'why');
-  await rejects(r53.send(new GetChangeCommand({ Id: 'CNOPE' })), 'NoSuchChange', 'A change with the specified change ID does not exist: CNOPE', 404);
+  await rejectsWith(r53.send(new GetChangeCommand({ Id: 'CNOPE' })), 'NoSuchChange', 'A change with the specified change ID does not exist: CNOPE', 404);
 });
 
 test('ListHostedZones pages with maxitems and marker; GetHostedZoneCount', async () => {
@@ -166,7 +150,7 @@ test('ListHostedZonesByName: sorted by reversed labels, starting at DNSName', as
   assert.is(page.IsTruncated, true);
   assert.is(page.NextDNSName, 'a.net.');
   assert.ok(page.NextHostedZoneId);
-  await rejects(
+  await rejectsWith(
     r53.send(new ListHostedZonesByNameCommand({ HostedZoneId: 'Z1' })),
     'InvalidInput',
     'The hosted zone ID can only be specified when the DNS name is specified.',
@@ -176,7 +160,7 @@ test('ListHostedZonesByName: sorted by reversed labels, starting at DNSName', as
 
 test('Route 53 ignores the signing region: a zone created via one region is seen via another', async () => {
   const id = (await r53.send(new CreateHostedZoneCommand({ Name: 'global.com', CallerReference: 'g' }))).HostedZone!.Id!;
-  const eu = new Route53Client({ endpoint: emu.endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const eu = route53Client(emu, 'eu-central-1');
   assert.is((await eu.send(new GetHostedZoneCommand({ Id: id }))).HostedZone!.Name, 'global.com.');
   eu.destroy();
 });

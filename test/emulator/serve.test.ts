@@ -3,8 +3,9 @@ import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer, type AddressInfo } from 'node:net';
-import { FisClient, ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
+import { ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
 import { bindErrorMessage } from '../../emulator/serve.ts';
+import { fisClient } from '../helpers/clients.ts';
 
 /**
  * `engine serve` as a user runs it: a child process that prints a machine-readable ready
@@ -80,7 +81,7 @@ test('port 0: prints the actual ports and services, logs each request, stops on 
 
     const health = await fetch(`${endpoint}/_localstack/health`);
     assert.is(((await health.json()) as { services: Record<string, string> }).services.fis, 'running');
-    const fis = new FisClient({ endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const fis = fisClient(endpoint, 'eu-central-1');
     assert.equal((await fis.send(new ListExperimentTemplatesCommand({}))).experimentTemplates, []);
     fis.destroy();
     await waitFor(served, /\d\d:\d\d:\d\d\.\d{3} fis ListExperimentTemplates 200 [\d.]+ms/);

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Emulator } from '../../emulator/index.ts';
 import { systemClock } from '../../engine/clock.ts';
 import type { ClientConstructor, Clock, Logger, StepContext, Target } from '../../engine/types.ts';
+import { testClient } from './clients.ts';
 
 /**
  * A {@link Target} for a running emulator, as the engine's embedded target builds it (dummy
@@ -20,7 +21,7 @@ export function emulatorTarget(emu: Pick<Emulator, 'endpoint' | 'dns' | 'timeSca
       if (!byRegion) cache.set(ctor, (byRegion = new Map()));
       let client = byRegion.get(region) as T | undefined;
       if (!client) {
-        client = new ctor({ region, endpoint: emu.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+        client = testClient(ctor, emu, region);
         byRegion.set(region, client);
       }
       return client;

@@ -1,31 +1,21 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
 import { ManualClock } from '../../engine/clock.ts';
 import { StepTimeoutError } from '../../engine/errors.ts';
 import type { Target } from '../../engine/types.ts';
 import awaitDnsTarget from '../../steps/awaitDnsTarget.ts';
 import { ExpectationFailedError } from '../../steps/support/errors.ts';
-import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { stepContext } from '../helpers/emulatorTarget.ts';
 import { paramErrors } from '../helpers/validateParams.ts';
 
-const test = suite<{ emu?: Emulator; target?: Target; zoneId?: string }>('steps/awaitDnsTarget');
-
-test.before(async (ctx) => {
-  ctx.emu = await startEmulator({ timeScale: 10 });
-  ctx.target = emulatorTarget(ctx.emu);
-});
+const test = emulatorSuite<{ zoneId: string }>('steps/awaitDnsTarget', { emulator: { timeScale: 10 } });
 test.before.each(async (ctx) => {
-  await ctx.emu!.reset();
-  const zone = await ctx.target!.client(Route53Client, 'us-east-1').send(
+  const zone = await ctx.target.client(Route53Client, 'us-east-1').send(
     new CreateHostedZoneCommand({ Name: 'hello-localstack.com', CallerReference: `z-${Math.random()}` }),
   );
   ctx.zoneId = zone.HostedZone!.Id!;
-  await point(ctx.target!, ctx.zoneId, '12345.execute-api.localhost.localstack.cloud');
-});
-test.after(async (ctx) => {
-  await ctx.emu?.stop();
+  await point(ctx.target, ctx.zoneId, '12345.execute-api.localhost.localstack.cloud');
 });
 
 function point(target: Target, zoneId: string, value: string) {
@@ -40,18 +30,18 @@ function point(target: Target, zoneId: string, value: string) {
 test('answers at once when DNS already says so (trailing dot and case ignored)', async ({ target }) => {
   const out = await awaitDnsTarget.run(
     { name: 'test.hello-localstack.com', expected: '12345.EXECUTE-API.localhost.localstack.cloud.' },
-    stepContext(target!),
+    stepContext(target),
   );
   assert.is(out.answer, '12345.execute-api.localhost.localstack.cloud');
   assert.is(out.queries, 1);
   assert.equal(out.answersSeen, ['12345.execute-api.localhost.localstack.cloud']);
-  assert.is(out.server, `127.0.0.1:${target!.dns!.port}`);
+  assert.is(out.server, `127.0.0.1:${target.dns!.port}`);
   assert.is(out.sinceMs, undefined);
 });
 
 test('polls on the engine clock until the answer flips; measures elapsed, AWS-equivalent and since times', async ({ target, zoneId }) => {
   const clock = new ManualClock(1_000_000);
-  const ctx = stepContext(target!, { clock });
+  const ctx = stepContext(target, { clock });
   const pending = awaitDnsTarget.run(
     { name: 'test.hello-localstack.com', expected: '67890.execute-api.localhost.localstack.cloud', pollInterval: '500ms', since: 999_000 },
     ctx,
@@ -59,7 +49,7 @@ test('polls on the engine clock until the answer flips; measures elapsed, AWS-eq
   await clock.nextSleep();
   await clock.advance(500);
   await clock.nextSleep();
-  await point(target!, zoneId!, '67890.execute-api.localhost.localstack.cloud');
+  await point(target, zoneId, '67890.execute-api.localhost.localstack.cloud');
   await clock.advance(500);
   const out = await pending;
   assert.is(out.queries, 3);
@@ -75,7 +65,7 @@ test('polls on the engine clock until the answer flips; measures elapsed, AWS-eq
 test('on timeout: an error naming the last answer and the number of queries, with the timeout as code and cause', async ({ target }) => {
   const clock = new ManualClock();
   const controller = new AbortController();
-  const ctx = stepContext(target!, { clock, signal: controller.signal });
+  const ctx = stepContext(target, { clock, signal: controller.signal });
   const pending = awaitDnsTarget.run({ name: 'test.hello-localstack.com', expected: '67890.execute-api.localhost.localstack.cloud' }, ctx);
   for (let i = 0; i < 3; i++) {
     await clock.nextSleep();
@@ -100,7 +90,7 @@ test('on timeout: an error naming the last answer and the number of queries, wit
 
 test('NXDOMAIN and REFUSED are answers too: polling goes on', async ({ target }) => {
   const controller = new AbortController();
-  const ctx = stepContext(target!, { signal: controller.signal });
+  const ctx = stepContext(target, { signal: controller.signal });
   setTimeout(() => controller.abort(new StepTimeoutError('s', 100)), 100);
   try {
     await awaitDnsTarget.run({ name: 'nothing.hello-localstack.com', expected: 'x.example.com', pollInterval: 10 }, ctx);

@@ -1,42 +1,26 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
 import { ManualClock } from '../../engine/clock.ts';
 import { StepTimeoutError } from '../../engine/errors.ts';
 import type { Target } from '../../engine/types.ts';
 import awaitItem from '../../steps/awaitItem.ts';
 import { ExpectationFailedError } from '../../steps/support/errors.ts';
-import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
+import { productsTable } from '../helpers/dynamodbTables.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { stepContext } from '../helpers/emulatorTarget.ts';
 import { paramErrors } from '../helpers/validateParams.ts';
 
-const test = suite<{ emu?: Emulator; target?: Target }>('steps/awaitItem');
-
-test.before(async (ctx) => {
-  ctx.emu = await startEmulator();
-  ctx.target = emulatorTarget(ctx.emu);
-});
+const test = emulatorSuite('steps/awaitItem');
 test.before.each(async (ctx) => {
-  await ctx.emu!.reset();
-  await ctx.target!.client(DynamoDBClient, 'eu-central-1').send(
-    new CreateTableCommand({
-      TableName: 'Products',
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
-    }),
-  );
-});
-test.after(async (ctx) => {
-  await ctx.emu?.stop();
+  await ctx.target.client(DynamoDBClient, 'eu-central-1').send(new CreateTableCommand(productsTable()));
 });
 
 const put = (target: Target, id: string) =>
   target.client(DynamoDBClient, 'eu-central-1').send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: id }, price: { N: '29.99' } } }));
 
 test('returns the item at once when it is there (plain-string key)', async ({ target }) => {
-  await put(target!, 'prod-1088');
-  const out = await awaitItem.run({ region: 'eu-central-1', table: 'Products', key: { id: 'prod-1088' } }, stepContext(target!));
+  await put(target, 'prod-1088');
+  const out = await awaitItem.run({ region: 'eu-central-1', table: 'Products', key: { id: 'prod-1088' } }, stepContext(target));
   assert.equal(out.item, { id: { S: 'prod-1088' }, price: { N: '29.99' } });
   assert.is(out.polls, 1);
 });
@@ -45,12 +29,12 @@ test('polls on the engine clock until the item appears (DynamoDB JSON key)', asy
   const clock = new ManualClock();
   const pending = awaitItem.run(
     { region: 'eu-central-1', table: 'Products', key: { id: { S: 'prod-1088' } }, pollInterval: '1s' },
-    stepContext(target!, { clock }),
+    stepContext(target, { clock }),
   );
   await clock.nextSleep();
   await clock.advance(1000);
   await clock.nextSleep();
-  await put(target!, 'prod-1088');
+  await put(target, 'prod-1088');
   await clock.advance(1000);
   const out = await pending;
   assert.is(out.polls, 3);
@@ -60,7 +44,7 @@ test('polls on the engine clock until the item appears (DynamoDB JSON key)', asy
 test('a missing table counts as "not yet"; the timeout names what was seen', async ({ target }) => {
   const clock = new ManualClock();
   const controller = new AbortController();
-  const pending = awaitItem.run({ region: 'eu-central-1', table: 'Nope', key: { id: 'x' } }, stepContext(target!, { clock, signal: controller.signal }));
+  const pending = awaitItem.run({ region: 'eu-central-1', table: 'Nope', key: { id: 'x' } }, stepContext(target, { clock, signal: controller.signal }));
   await clock.nextSleep();
   controller.abort(new StepTimeoutError('awaitReplica', 100));
   try {

@@ -1,24 +1,12 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GetHealthCheckCommand, ListHealthChecksCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
 import type { Target } from '../../engine/types.ts';
 import createHealthCheck from '../../steps/createHealthCheck.ts';
-import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { stepContext } from '../helpers/emulatorTarget.ts';
 import { paramErrors } from '../helpers/validateParams.ts';
 
-const test = suite<{ emu?: Emulator; target?: Target }>('steps/createHealthCheck');
-
-test.before(async (ctx) => {
-  ctx.emu = await startEmulator();
-  ctx.target = emulatorTarget(ctx.emu);
-});
-test.before.each(async (ctx) => {
-  await ctx.emu!.reset();
-});
-test.after(async (ctx) => {
-  await ctx.emu?.stop();
-});
+const test = emulatorSuite('steps/createHealthCheck');
 
 const r53 = (target: Target) => target.client(Route53Client, 'us-east-1');
 const TUTORIAL = { fqdn: '12345.execute-api.localhost.localstack.cloud', port: 4566, resourcePath: '/dev/healthcheck', requestInterval: 10 as const };
@@ -29,10 +17,10 @@ async function checkIds(target: Target): Promise<string[]> {
 }
 
 test("creates the tutorial's check with AWS defaults for what it left out", async ({ target }) => {
-  const out = await createHealthCheck.run({ ...TUTORIAL, callerReference: 'foobar' }, stepContext(target!));
+  const out = await createHealthCheck.run({ ...TUTORIAL, callerReference: 'foobar' }, stepContext(target));
   assert.is(out.callerReference, 'foobar');
   assert.is(out.detectionWindowMs, 30_000, 'RequestInterval 10 × FailureThreshold 3');
-  const got = await r53(target!).send(new GetHealthCheckCommand({ HealthCheckId: out.healthCheckId }));
+  const got = await r53(target).send(new GetHealthCheckCommand({ HealthCheckId: out.healthCheckId }));
   const config = got.HealthCheck?.HealthCheckConfig;
   assert.is(config?.FullyQualifiedDomainName, TUTORIAL.fqdn);
   assert.is(config?.Port, 4566);
@@ -43,11 +31,11 @@ test("creates the tutorial's check with AWS defaults for what it left out", asyn
 });
 
 test('a retried attempt returns the same check (caller reference from run + step)', async ({ target }) => {
-  const ctx = stepContext(target!, { runId: 'r', stepId: 'hc' });
+  const ctx = stepContext(target, { runId: 'r', stepId: 'hc' });
   const a = await createHealthCheck.run({ ...TUTORIAL }, ctx);
   const b = await createHealthCheck.run({ ...TUTORIAL }, { ...ctx, attempt: 2 });
   assert.is(b.healthCheckId, a.healthCheckId);
-  assert.equal(await checkIds(target!), [a.healthCheckId]);
+  assert.equal(await checkIds(target), [a.healthCheckId]);
 });
 
 test('params: required fields, interval 10|30, port range, no unknown fields', () => {
@@ -62,17 +50,17 @@ test('params: required fields, interval 10|30, port range, no unknown fields', (
 });
 
 test('rollback deletes it, twice is fine; without outputs it finds it by caller reference', async ({ target }) => {
-  const ctx = stepContext(target!);
+  const ctx = stepContext(target);
   const out = await createHealthCheck.run({ ...TUTORIAL }, ctx);
   await createHealthCheck.rollback!({ ...TUTORIAL }, ctx, out);
   await createHealthCheck.rollback!({ ...TUTORIAL }, ctx, out);
-  assert.equal(await checkIds(target!), []);
+  assert.equal(await checkIds(target), []);
 
-  const crashed = stepContext(target!, { runId: 'crashed', stepId: 'hc' });
+  const crashed = stepContext(target, { runId: 'crashed', stepId: 'hc' });
   await createHealthCheck.run({ ...TUTORIAL }, crashed);
-  const other = await createHealthCheck.run({ ...TUTORIAL }, stepContext(target!, { runId: 'other', stepId: 'hc' }));
+  const other = await createHealthCheck.run({ ...TUTORIAL }, stepContext(target, { runId: 'other', stepId: 'hc' }));
   await createHealthCheck.rollback!({ ...TUTORIAL }, crashed, undefined);
-  assert.equal(await checkIds(target!), [other.healthCheckId]);
+  assert.equal(await checkIds(target), [other.healthCheckId]);
 });
 
 test.run();

@@ -1,4 +1,3 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   ChangeResourceRecordSetsCommand,
@@ -7,24 +6,13 @@ import {
   ListResourceRecordSetsCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
 import type { Target } from '../../engine/types.ts';
 import createZone from '../../steps/createZone.ts';
-import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { stepContext } from '../helpers/emulatorTarget.ts';
 import { paramErrors } from '../helpers/validateParams.ts';
 
-const test = suite<{ emu?: Emulator; target?: Target }>('steps/createZone');
-
-test.before(async (ctx) => {
-  ctx.emu = await startEmulator();
-  ctx.target = emulatorTarget(ctx.emu);
-});
-test.before.each(async (ctx) => {
-  await ctx.emu!.reset();
-});
-test.after(async (ctx) => {
-  await ctx.emu?.stop();
-});
+const test = emulatorSuite('steps/createZone');
 
 const r53 = (target: Target) => target.client(Route53Client, 'us-east-1');
 
@@ -34,22 +22,22 @@ async function zonesNamed(target: Target, name: string): Promise<string[]> {
 }
 
 test('creates the zone: bare id, name servers, tutorial caller reference', async ({ target }) => {
-  const ctx = stepContext(target!);
+  const ctx = stepContext(target);
   const out = await createZone.run({ name: 'hello-localstack.com', callerReference: 'foo' }, ctx);
   assert.match(out.zoneId, /^[A-Z0-9]+$/, 'no /hostedzone/ prefix');
   assert.is(out.name, 'hello-localstack.com.');
   assert.ok(out.nameServers.length > 0);
   assert.is(out.callerReference, 'foo');
-  const got = await r53(target!).send(new GetHostedZoneCommand({ Id: out.zoneId }));
+  const got = await r53(target).send(new GetHostedZoneCommand({ Id: out.zoneId }));
   assert.is(got.HostedZone?.CallerReference, 'foo');
 });
 
 test('a retried attempt (same run and step) returns the same zone, not a second one', async ({ target }) => {
-  const ctx = stepContext(target!, { runId: 'retry-run', stepId: 'zone' });
+  const ctx = stepContext(target, { runId: 'retry-run', stepId: 'zone' });
   const first = await createZone.run({ name: 'hello-localstack.com' }, ctx);
   const second = await createZone.run({ name: 'hello-localstack.com' }, { ...ctx, attempt: 2 });
   assert.is(second.zoneId, first.zoneId);
-  assert.is((await zonesNamed(target!, 'hello-localstack.com')).length, 1);
+  assert.is((await zonesNamed(target, 'hello-localstack.com')).length, 1);
 });
 
 test('params: name required, no unknown fields, caller reference bounded', () => {
@@ -60,10 +48,10 @@ test('params: name required, no unknown fields, caller reference bounded', () =>
 });
 
 test('rollback deletes every record, then the zone; a second rollback is a no-op', async ({ target }) => {
-  const ctx = stepContext(target!);
+  const ctx = stepContext(target);
   const params = { name: 'hello-localstack.com' };
   const out = await createZone.run(params, ctx);
-  await r53(target!).send(
+  await r53(target).send(
     new ChangeResourceRecordSetsCommand({
       HostedZoneId: out.zoneId,
       ChangeBatch: {
@@ -75,18 +63,18 @@ test('rollback deletes every record, then the zone; a second rollback is a no-op
     }),
   );
   await createZone.rollback!(params, ctx, out);
-  assert.equal(await zonesNamed(target!, 'hello-localstack.com'), []);
+  assert.equal(await zonesNamed(target, 'hello-localstack.com'), []);
   await createZone.rollback!(params, ctx, out);
 });
 
 test('rollback without outputs finds the zone by name + caller reference, and leaves other zones alone', async ({ target }) => {
-  const ctx = stepContext(target!, { runId: 'crashed-run', stepId: 'zone' });
+  const ctx = stepContext(target, { runId: 'crashed-run', stepId: 'zone' });
   const params = { name: 'hello-localstack.com' };
   await createZone.run(params, ctx);
-  const other = await createZone.run(params, stepContext(target!, { runId: 'other-run', stepId: 'zone' }));
+  const other = await createZone.run(params, stepContext(target, { runId: 'other-run', stepId: 'zone' }));
   await createZone.rollback!(params, ctx, undefined);
-  assert.equal(await zonesNamed(target!, 'hello-localstack.com'), [`/hostedzone/${other.zoneId}`]);
-  const records = await r53(target!).send(new ListResourceRecordSetsCommand({ HostedZoneId: other.zoneId }));
+  assert.equal(await zonesNamed(target, 'hello-localstack.com'), [`/hostedzone/${other.zoneId}`]);
+  const records = await r53(target).send(new ListResourceRecordSetsCommand({ HostedZoneId: other.zoneId }));
   assert.ok((records.ResourceRecordSets ?? []).length >= 2, 'the other zone keeps its SOA/NS');
   await createZone.rollback!(params, ctx, undefined);
 });

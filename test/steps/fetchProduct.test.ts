@@ -1,24 +1,19 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
-import type { Target } from '../../engine/types.ts';
 import fetchProduct from '../../steps/fetchProduct.ts';
 import { ExpectationFailedError } from '../../steps/support/errors.ts';
-import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { stepContext } from '../helpers/emulatorTarget.ts';
+import { startLocalHttpServer, type LocalHttpServer } from '../helpers/localHttpServer.ts';
 import { paramErrors } from '../helpers/validateParams.ts';
 
 const PRODUCT = '{"price":"29.99","name":"Super Widget","description":"A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.","id":"prod-1088"}';
 
-const test = suite<{ emu?: Emulator; target?: Target; server?: http.Server; port?: number; hosts: string[] }>('steps/fetchProduct', { hosts: [] });
+const test = emulatorSuite<{ server: LocalHttpServer; port: number; hosts: string[] }>('steps/fetchProduct', { reset: false, context: { hosts: [] } });
 
 test.before(async (ctx) => {
-  ctx.emu = await startEmulator();
-  ctx.target = emulatorTarget(ctx.emu);
   // Stands in for API Gateway: answers like get-product, by Host header.
-  ctx.server = http.createServer((req, res) => {
+  ctx.server = await startLocalHttpServer((req, res) => {
     ctx.hosts.push(req.headers.host ?? '');
     const url = new URL(req.url ?? '/', 'http://x');
     const region = req.headers.host?.startsWith('67890.') ? 'eu-central-1' : 'us-east-1';
@@ -30,8 +25,7 @@ test.before(async (ctx) => {
       res.end('Product not found');
     }
   });
-  await new Promise<void>((r) => ctx.server!.listen(0, '127.0.0.1', r));
-  ctx.port = (ctx.server.address() as AddressInfo).port;
+  ctx.port = ctx.server.port;
   const r53 = ctx.target.client(Route53Client, 'us-east-1');
   const zone = await r53.send(new CreateHostedZoneCommand({ Name: 'hello-localstack.com', CallerReference: 'fetch' }));
   await r53.send(
@@ -47,15 +41,14 @@ test.before(async (ctx) => {
   );
 });
 test.after(async (ctx) => {
-  ctx.server?.close();
-  await ctx.emu?.stop();
+  await ctx.server?.close();
 });
 
 test('follows the CNAME chain through the target DNS and GETs from the final host, by its name', async (ctx) => {
   ctx.hosts.length = 0;
   const out = await fetchProduct.run(
     { name: 'test.hello-localstack.com', path: '/dev/productApi', query: { id: 'prod-1088' }, port: ctx.port, expectBody: PRODUCT, expectServedRegion: 'eu-central-1' },
-    stepContext(ctx.target!),
+    stepContext(ctx.target),
   );
   assert.is(out.status, 200);
   assert.is(out.body, PRODUCT);
@@ -72,7 +65,7 @@ test('status, body or region other than expected: a retryable error listing ever
   try {
     await fetchProduct.run(
       { name: 'test.hello-localstack.com', path: '/dev/productApi', query: { id: 'nope' }, port: ctx.port, expectBody: PRODUCT, expectServedRegion: 'us-east-1' },
-      stepContext(ctx.target!),
+      stepContext(ctx.target),
     );
     assert.unreachable('should fail');
   } catch (error) {
@@ -89,11 +82,11 @@ test('status, body or region other than expected: a retryable error listing ever
 
 test('the port defaults to the target port (the emulator: no such API there, so the check fails)', async (ctx) => {
   try {
-    await fetchProduct.run({ name: 'test.hello-localstack.com', path: '/nothing' }, stepContext(ctx.target!));
+    await fetchProduct.run({ name: 'test.hello-localstack.com', path: '/nothing' }, stepContext(ctx.target));
     assert.unreachable('should fail');
   } catch (error) {
     assert.instance(error, ExpectationFailedError);
-    assert.is((error as ExpectationFailedError).observed.url, `http://67890.execute-api.localhost.localstack.cloud:${ctx.emu!.port}/nothing`);
+    assert.is((error as ExpectationFailedError).observed.url, `http://67890.execute-api.localhost.localstack.cloud:${ctx.emu.port}/nothing`);
   }
 });
 

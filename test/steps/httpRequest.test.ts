@@ -1,13 +1,10 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
-import type { Target } from '../../engine/types.ts';
 import httpRequest from '../../steps/httpRequest.ts';
 import { ExpectationFailedError } from '../../steps/support/errors.ts';
 import { DnsResolutionError } from '../../steps/support/targetDns.ts';
-import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { stepContext } from '../helpers/emulatorTarget.ts';
+import { startLocalHttpServer, type LocalHttpServer } from '../helpers/localHttpServer.ts';
 import { paramErrors } from '../helpers/validateParams.ts';
 
 interface Seen {
@@ -18,12 +15,10 @@ interface Seen {
   body?: string;
 }
 
-const test = suite<{ emu?: Emulator; target?: Target; server?: http.Server; port?: number; seen: Seen }>('steps/httpRequest', { seen: {} });
+const test = emulatorSuite<{ server: LocalHttpServer; port: number; seen: Seen }>('steps/httpRequest', { reset: false, context: { seen: {} } });
 
 test.before(async (ctx) => {
-  ctx.emu = await startEmulator();
-  ctx.target = emulatorTarget(ctx.emu);
-  ctx.server = http.createServer((req, res) => {
+  ctx.server = await startLocalHttpServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
@@ -32,17 +27,15 @@ test.before(async (ctx) => {
       res.end(req.url === '/missing' ? 'Product not found' : 'ok');
     });
   });
-  await new Promise<void>((r) => ctx.server!.listen(0, '127.0.0.1', r));
-  ctx.port = (ctx.server.address() as AddressInfo).port;
+  ctx.port = ctx.server.port;
 });
 test.after(async (ctx) => {
-  ctx.server?.close();
-  await ctx.emu?.stop();
+  await ctx.server?.close();
 });
 
 test('resolves *.localhost.localstack.cloud through the target DNS and keeps the name as Host; objects go as JSON', async (ctx) => {
   const url = `http://12345.execute-api.localhost.localstack.cloud:${ctx.port}/dev/productApi`;
-  const out = await httpRequest.run({ url, method: 'POST', body: { id: 'prod-1088', price: '29.99' } }, stepContext(ctx.target!));
+  const out = await httpRequest.run({ url, method: 'POST', body: { id: 'prod-1088', price: '29.99' } }, stepContext(ctx.target));
   assert.is(out.status, 200);
   assert.is(out.body, 'ok');
   assert.is(out.headers['x-served-region'], 'test-region');
@@ -58,19 +51,19 @@ test('resolves *.localhost.localstack.cloud through the target DNS and keeps the
 
 test('an unexpected status fails with a retryable error naming it', async (ctx) => {
   try {
-    await httpRequest.run({ url: `http://127.0.0.1:${ctx.port}/missing` }, stepContext(ctx.target!));
+    await httpRequest.run({ url: `http://127.0.0.1:${ctx.port}/missing` }, stepContext(ctx.target));
     assert.unreachable('should fail');
   } catch (error) {
     assert.instance(error, ExpectationFailedError);
     assert.is((error as Error).message, `GET http://127.0.0.1:${ctx.port}/missing answered 404 (expected 2xx): Product not found`);
   }
-  const out = await httpRequest.run({ url: `http://127.0.0.1:${ctx.port}/missing`, expectStatus: [404, 410] }, stepContext(ctx.target!));
+  const out = await httpRequest.run({ url: `http://127.0.0.1:${ctx.port}/missing`, expectStatus: [404, 410] }, stepContext(ctx.target));
   assert.is(out.status, 404);
 });
 
 test('a name the target DNS does not know fails with the DNS status', async (ctx) => {
   try {
-    await httpRequest.run({ url: `http://nowhere.hello-localstack.com:${ctx.port}/` }, stepContext(ctx.target!));
+    await httpRequest.run({ url: `http://nowhere.hello-localstack.com:${ctx.port}/` }, stepContext(ctx.target));
     assert.unreachable('should fail');
   } catch (error) {
     assert.instance(error, DnsResolutionError);

@@ -1,28 +1,16 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
 import type { Target } from '../../engine/types.ts';
 import provisionRegion from '../../steps/provisionRegion.ts';
 import awaitItem from '../../steps/awaitItem.ts';
 import httpRequest from '../../steps/httpRequest.ts';
-import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { stepContext } from '../helpers/emulatorTarget.ts';
 import { paramErrors } from '../helpers/validateParams.ts';
 
-const test = suite<{ emu?: Emulator; target?: Target }>('steps/provisionRegion');
-
-test.before(async (ctx) => {
-  ctx.emu = await startEmulator({ timeScale: 10 });
-  ctx.target = emulatorTarget(ctx.emu);
-});
-test.before.each(async (ctx) => {
-  await ctx.emu!.reset();
-});
-test.after(async (ctx) => {
-  await ctx.emu?.stop();
-});
+const test = emulatorSuite('steps/provisionRegion', { emulator: { timeScale: 10 } });
 
 const PRODUCT = { id: 'prod-1088', name: 'Super Widget', price: '29.99', description: 'A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.' };
 const PRODUCT_JSON = '{"price":"29.99","name":"Super Widget","description":"A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.","id":"prod-1088"}';
@@ -44,19 +32,19 @@ async function leftovers(target: Target, region: string): Promise<string[]> {
 }
 
 test('deploys the standby stack: API 67890 answers /dev/healthcheck and /dev/productApi', async ({ emu, target }) => {
-  const out = await provisionRegion.run({ region: 'eu-central-1', apiId: '67890' }, stepContext(target!));
+  const out = await provisionRegion.run({ region: 'eu-central-1', apiId: '67890' }, stepContext(target));
   assert.is(out.apiId, '67890');
   assert.is(out.invokeHost, '67890.execute-api.localhost.localstack.cloud');
-  assert.is(out.invokeUrl, `http://67890.execute-api.localhost.localstack.cloud:${emu!.port}/dev`);
+  assert.is(out.invokeUrl, `http://67890.execute-api.localhost.localstack.cloud:${emu.port}/dev`);
   assert.is(out.tableArn, 'arn:aws:dynamodb:eu-central-1:000000000000:table/Products');
   assert.is(out.streamArn, undefined);
   assert.equal(out.functionNames, { getProduct: 'get-product', addProduct: 'add-product', healthcheck: 'healthcheck' });
-  const health = await httpRequest.run({ url: `${out.invokeUrl}/healthcheck` }, stepContext(target!));
+  const health = await httpRequest.run({ url: `${out.invokeUrl}/healthcheck` }, stepContext(target));
   assert.is(health.body, '{"message": "Success"}');
-  const missing = await httpRequest.run({ url: `${out.invokeUrl}/productApi?id=prod-1088`, expectStatus: 404 }, stepContext(target!));
+  const missing = await httpRequest.run({ url: `${out.invokeUrl}/productApi?id=prod-1088`, expectStatus: 404 }, stepContext(target));
   assert.is(missing.body, 'Product not found');
   assert.is(missing.headers['x-served-region'], 'eu-central-1');
-  const config = await target!.client(LambdaClient, 'eu-central-1').send(new GetFunctionConfigurationCommand({ FunctionName: 'get-product' }));
+  const config = await target.client(LambdaClient, 'eu-central-1').send(new GetFunctionConfigurationCommand({ FunctionName: 'get-product' }));
   assert.is(config.Runtime, 'nodejs20.x');
   assert.is(config.Handler, 'index.handler');
   assert.equal(config.Environment?.Variables, { TABLE_NAME: 'Products' });
@@ -64,27 +52,27 @@ test('deploys the standby stack: API 67890 answers /dev/healthcheck and /dev/pro
 
 test('the primary replicates into the standby: a POST in us-east-1 is readable in eu-central-1', async ({ target }) => {
   const [, primary] = await Promise.all([
-    provisionRegion.run({ region: 'eu-central-1', apiId: '67890' }, stepContext(target!)),
-    provisionRegion.run({ region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' }, stepContext(target!)),
+    provisionRegion.run({ region: 'eu-central-1', apiId: '67890' }, stepContext(target)),
+    provisionRegion.run({ region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' }, stepContext(target)),
   ]);
   assert.match(primary.streamArn ?? '', /^arn:aws:dynamodb:us-east-1:000000000000:table\/Products\/stream\//);
   assert.ok(primary.eventSourceMappingId);
   assert.is(primary.functionNames.replicate, 'dynamodb-streams-to-lambda');
-  const posted = await httpRequest.run({ url: `${primary.invokeUrl}/productApi`, method: 'POST', body: PRODUCT }, stepContext(target!));
+  const posted = await httpRequest.run({ url: `${primary.invokeUrl}/productApi`, method: 'POST', body: PRODUCT }, stepContext(target));
   assert.is(posted.body, 'Product added/updated successfully.');
-  await awaitItem.run({ region: 'eu-central-1', table: 'Products', key: { id: 'prod-1088' }, pollInterval: 20 }, stepContext(target!));
-  const read = await httpRequest.run({ url: `http://67890.execute-api.localhost.localstack.cloud:${target!.values.port}/dev/productApi?id=prod-1088` }, stepContext(target!));
+  await awaitItem.run({ region: 'eu-central-1', table: 'Products', key: { id: 'prod-1088' }, pollInterval: 20 }, stepContext(target));
+  const read = await httpRequest.run({ url: `http://67890.execute-api.localhost.localstack.cloud:${target.values.port}/dev/productApi?id=prod-1088` }, stepContext(target));
   assert.is(read.body, PRODUCT_JSON);
   assert.is(read.headers['x-served-region'], 'eu-central-1');
 });
 
 test('running twice (a retry) reuses everything', async ({ target }) => {
   const params = { region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' };
-  const a = await provisionRegion.run(params, stepContext(target!));
-  const b = await provisionRegion.run(params, stepContext(target!));
+  const a = await provisionRegion.run(params, stepContext(target));
+  const b = await provisionRegion.run(params, stepContext(target));
   assert.is(b.apiId, a.apiId);
   assert.is(b.eventSourceMappingId, a.eventSourceMappingId);
-  assert.equal(await leftovers(target!, 'us-east-1'), [
+  assert.equal(await leftovers(target, 'us-east-1'), [
     `api:12345`,
     `esm:${a.eventSourceMappingId}`,
     'function:add-product',
@@ -97,31 +85,31 @@ test('running twice (a retry) reuses everything', async ({ target }) => {
 
 test('rollback deletes mapping, functions, API and table; twice is fine', async ({ target }) => {
   const params = { region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1', namePrefix: 'drill-' };
-  const ctx = stepContext(target!);
+  const ctx = stepContext(target);
   const out = await provisionRegion.run(params, ctx);
   assert.is(out.functionNames.getProduct, 'drill-get-product');
   await provisionRegion.rollback!(params, ctx, out);
   await provisionRegion.rollback!(params, ctx, out);
-  assert.equal(await leftovers(target!, 'us-east-1'), []);
+  assert.equal(await leftovers(target, 'us-east-1'), []);
 });
 
 test('rollback without outputs (crash mid-way) finds everything by name and custom id; other regions untouched', async ({ target }) => {
   const params = { region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' };
-  await provisionRegion.run({ region: 'eu-central-1', apiId: '67890' }, stepContext(target!));
+  await provisionRegion.run({ region: 'eu-central-1', apiId: '67890' }, stepContext(target));
   // A crash after the table and one function: only part of the stack exists.
   const controller = new AbortController();
-  const ctx = stepContext(target!, { signal: controller.signal });
+  const ctx = stepContext(target, { signal: controller.signal });
   const pending = provisionRegion.run(params, ctx);
-  await waitFor(async () => (await leftovers(target!, 'us-east-1')).includes('function:get-product'));
+  await waitFor(async () => (await leftovers(target, 'us-east-1')).includes('function:get-product'));
   controller.abort(new Error('crash'));
   await pending.catch(() => undefined);
-  await provisionRegion.rollback!(params, stepContext(target!), undefined);
-  assert.equal(await leftovers(target!, 'us-east-1'), []);
-  assert.is((await leftovers(target!, 'eu-central-1')).length, 5, 'the standby keeps its table, 3 functions and API');
+  await provisionRegion.rollback!(params, stepContext(target), undefined);
+  assert.equal(await leftovers(target, 'us-east-1'), []);
+  assert.is((await leftovers(target, 'eu-central-1')).length, 5, 'the standby keeps its table, 3 functions and API');
   // And after a complete run too.
-  await provisionRegion.run(params, stepContext(target!));
-  await provisionRegion.rollback!(params, stepContext(target!), undefined);
-  assert.equal(await leftovers(target!, 'us-east-1'), []);
+  await provisionRegion.run(params, stepContext(target));
+  await provisionRegion.rollback!(params, stepContext(target), undefined);
+  assert.equal(await leftovers(target, 'us-east-1'), []);
 });
 
 test('params: region and apiId required; apiId alphanumeric; defaults applied', () => {

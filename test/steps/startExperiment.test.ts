@@ -1,28 +1,17 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FisClient, GetExperimentCommand, ListExperimentTemplatesCommand, ListExperimentsCommand } from '@aws-sdk/client-fis';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import type { Emulator } from '../../emulator/index.ts';
 import { NonRetryableError } from '../../engine/errors.ts';
 import type { Target } from '../../engine/types.ts';
 import startExperiment from '../../steps/startExperiment.ts';
-import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { stepContext } from '../helpers/emulatorTarget.ts';
 import { paramErrors } from '../helpers/validateParams.ts';
 
-const test = suite<{ emu?: Emulator; target?: Target }>('steps/startExperiment');
-
-test.before(async (ctx) => {
-  ctx.emu = await startEmulator();
-  ctx.target = emulatorTarget(ctx.emu);
-});
-test.before.each(async (ctx) => {
-  await ctx.emu!.reset();
-});
-test.after(async (ctx) => {
-  await ctx.emu?.stop();
-});
+const test = emulatorSuite('steps/startExperiment');
 
 const fis = (target: Target) => target.client(FisClient, 'us-east-1');
 const TUTORIAL_FILE = { region: 'us-east-1', templateFile: 'experiments/experiment-lambda.json' };
@@ -39,35 +28,35 @@ async function templateCount(target: Target): Promise<number> {
 
 test("starts the tutorial's experiment from its file (malformed roleArn and all): Lambda Invoke fails in us-east-1 only", async ({ emu, target }) => {
   const before = Date.now();
-  const out = await startExperiment.run({ ...TUTORIAL_FILE }, stepContext(target!));
+  const out = await startExperiment.run({ ...TUTORIAL_FILE }, stepContext(target));
   assert.ok(out.experimentId && out.templateId);
   assert.ok(out.startedAt >= before && out.startedAt <= Date.now());
-  assert.is(await status(target!, out.experimentId), 'running');
-  assert.ok(lambdaInvokeFaults(emu!) > 0, 'fault active in us-east-1');
-  assert.is(lambdaInvokeFaults(emu!, 'eu-central-1'), 0, 'eu-central-1 untouched');
+  assert.is(await status(target, out.experimentId), 'running');
+  assert.ok(lambdaInvokeFaults(emu) > 0, 'fault active in us-east-1');
+  assert.is(lambdaInvokeFaults(emu, 'eu-central-1'), 0, 'eu-central-1 untouched');
 });
 
 test('a retried attempt (same run and step) starts nothing twice', async ({ target }) => {
-  const ctx = stepContext(target!, { runId: 'r', stepId: 'breakPrimary' });
+  const ctx = stepContext(target, { runId: 'r', stepId: 'breakPrimary' });
   const a = await startExperiment.run({ ...TUTORIAL_FILE }, ctx);
   const b = await startExperiment.run({ ...TUTORIAL_FILE }, { ...ctx, attempt: 2 });
   assert.is(b.templateId, a.templateId);
   assert.is(b.experimentId, a.experimentId);
-  assert.is((await fis(target!).send(new ListExperimentsCommand({}))).experiments?.length, 1);
+  assert.is((await fis(target).send(new ListExperimentsCommand({}))).experiments?.length, 1);
 });
 
 test('rollback stops the experiment and deletes the template; twice is fine', async ({ emu, target }) => {
-  const ctx = stepContext(target!);
+  const ctx = stepContext(target);
   const out = await startExperiment.run({ ...TUTORIAL_FILE }, ctx);
   await startExperiment.rollback!({ ...TUTORIAL_FILE }, ctx, out);
   await startExperiment.rollback!({ ...TUTORIAL_FILE }, ctx, out);
-  assert.is(await status(target!, out.experimentId), 'stopped');
-  assert.is(lambdaInvokeFaults(emu!), 0);
-  assert.is(await templateCount(target!), 0);
+  assert.is(await status(target, out.experimentId), 'stopped');
+  assert.is(lambdaInvokeFaults(emu), 0);
+  assert.is(await templateCount(target), 0);
 });
 
 test("rollback without outputs finds this step's template by tag, and leaves other runs' alone", async ({ emu, target }) => {
-  const crashed = stepContext(target!, { runId: 'crashed', stepId: 'breakPrimary' });
+  const crashed = stepContext(target, { runId: 'crashed', stepId: 'breakPrimary' });
   const template = {
     actions: { fail: { actionId: 'localstack:generic:api-error', parameters: { service: 'dynamodb', operation: 'GetItem' } } },
     description: 'inline',
@@ -75,12 +64,12 @@ test("rollback without outputs finds this step's template by tag, and leaves oth
     roleArn: 'arn:aws:iam::000000000000:role/fis',
   };
   const mine = await startExperiment.run({ region: 'us-east-1', template }, crashed);
-  const other = await startExperiment.run({ region: 'us-east-1', template }, stepContext(target!, { runId: 'other', stepId: 'breakPrimary' }));
+  const other = await startExperiment.run({ region: 'us-east-1', template }, stepContext(target, { runId: 'other', stepId: 'breakPrimary' }));
   await startExperiment.rollback!({ region: 'us-east-1', template }, crashed, undefined);
-  assert.is(await status(target!, mine.experimentId), 'stopped');
-  assert.is(await status(target!, other.experimentId), 'running');
-  assert.is(await templateCount(target!), 1);
-  assert.ok(emu!.faults.match({ service: 'dynamodb', operation: 'GetItem', region: 'us-east-1' }).length > 0, "the other run's fault stays");
+  assert.is(await status(target, mine.experimentId), 'stopped');
+  assert.is(await status(target, other.experimentId), 'running');
+  assert.is(await templateCount(target), 1);
+  assert.ok(emu.faults.match({ service: 'dynamodb', operation: 'GetItem', region: 'us-east-1' }).length > 0, "the other run's fault stays");
 });
 
 test('bad template input is not retryable: missing file, invalid JSON, both or neither given', async ({ target }) => {
@@ -93,7 +82,7 @@ test('bad template input is not retryable: missing file, invalid JSON, both or n
   ];
   for (const [params, message] of cases) {
     try {
-      await startExperiment.run(params as never, stepContext(target!, { workflowDir: dir }));
+      await startExperiment.run(params as never, stepContext(target, { workflowDir: dir }));
       assert.unreachable('should fail');
     } catch (error) {
       assert.instance(error, NonRetryableError);

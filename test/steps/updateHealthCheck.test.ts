@@ -1,25 +1,13 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CreateHealthCheckCommand, GetHealthCheckCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
 import { NonRetryableError } from '../../engine/errors.ts';
 import type { Target } from '../../engine/types.ts';
 import updateHealthCheck from '../../steps/updateHealthCheck.ts';
-import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { stepContext } from '../helpers/emulatorTarget.ts';
 import { paramErrors } from '../helpers/validateParams.ts';
 
-const test = suite<{ emu?: Emulator; target?: Target }>('steps/updateHealthCheck');
-
-test.before(async (ctx) => {
-  ctx.emu = await startEmulator();
-  ctx.target = emulatorTarget(ctx.emu);
-});
-test.before.each(async (ctx) => {
-  await ctx.emu!.reset();
-});
-test.after(async (ctx) => {
-  await ctx.emu?.stop();
-});
+const test = emulatorSuite('steps/updateHealthCheck');
 
 const r53 = (target: Target) => target.client(Route53Client, 'us-east-1');
 
@@ -38,22 +26,22 @@ async function config(target: Target, id: string) {
 }
 
 test("breaks the check like the sample (fqdn → bad host) and the rollback restores it", async ({ target }) => {
-  const id = await createCheck(target!);
-  const ctx = stepContext(target!);
+  const id = await createCheck(target);
+  const ctx = stepContext(target);
   const params = { healthCheckId: id, fqdn: 'bad-host-p45e8eG94rK.com', port: 8080 };
   const out = await updateHealthCheck.run(params, ctx);
   assert.equal(out.previous, { fqdn: 'http_echo', port: 80, resourcePath: '/' });
-  assert.is((await config(target!, id))?.FullyQualifiedDomainName, 'bad-host-p45e8eG94rK.com');
-  assert.is((await config(target!, id))?.Port, 8080);
+  assert.is((await config(target, id))?.FullyQualifiedDomainName, 'bad-host-p45e8eG94rK.com');
+  assert.is((await config(target, id))?.Port, 8080);
   await updateHealthCheck.rollback!(params, ctx, out);
   await updateHealthCheck.rollback!(params, ctx, out);
-  const restored = await config(target!, id);
+  const restored = await config(target, id);
   assert.is(restored?.FullyQualifiedDomainName, 'http_echo');
   assert.is(restored?.Port, 80);
 });
 
 test('unknown health check: NonRetryableError; rollback after the check is gone is a no-op', async ({ target }) => {
-  const ctx = stepContext(target!);
+  const ctx = stepContext(target);
   try {
     await updateHealthCheck.run({ healthCheckId: '00000000-0000-0000-0000-000000000000', fqdn: 'x' }, ctx);
     assert.unreachable('should fail');
@@ -65,9 +53,9 @@ test('unknown health check: NonRetryableError; rollback after the check is gone 
 });
 
 test('rollback without outputs leaves the check as it is (previous endpoint unknown)', async ({ target }) => {
-  const id = await createCheck(target!);
-  await updateHealthCheck.rollback!({ healthCheckId: id, fqdn: 'x.example.com' }, stepContext(target!), undefined);
-  assert.is((await config(target!, id))?.FullyQualifiedDomainName, 'http_echo');
+  const id = await createCheck(target);
+  await updateHealthCheck.rollback!({ healthCheckId: id, fqdn: 'x.example.com' }, stepContext(target), undefined);
+  assert.is((await config(target, id))?.FullyQualifiedDomainName, 'http_echo');
 });
 
 test('params: an id and at least one change', () => {

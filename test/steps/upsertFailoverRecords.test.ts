@@ -1,4 +1,3 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   ChangeResourceRecordSetsCommand,
@@ -8,25 +7,14 @@ import {
   Route53Client,
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
 import type { Target } from '../../engine/types.ts';
 import upsertFailoverRecords from '../../steps/upsertFailoverRecords.ts';
 import { queryDns } from '../../steps/support/targetDns.ts';
-import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
+import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { stepContext } from '../helpers/emulatorTarget.ts';
 import { paramErrors } from '../helpers/validateParams.ts';
 
-const test = suite<{ emu?: Emulator; target?: Target }>('steps/upsertFailoverRecords');
-
-test.before(async (ctx) => {
-  ctx.emu = await startEmulator();
-  ctx.target = emulatorTarget(ctx.emu);
-});
-test.before.each(async (ctx) => {
-  await ctx.emu!.reset();
-});
-test.after(async (ctx) => {
-  await ctx.emu?.stop();
-});
+const test = emulatorSuite('steps/upsertFailoverRecords');
 
 const r53 = (target: Target) => target.client(Route53Client, 'us-east-1');
 
@@ -56,11 +44,11 @@ async function records(target: Target, zoneId: string): Promise<ResourceRecordSe
 }
 
 test("writes the tutorial's two batches; DNS answers the primary", async ({ target }) => {
-  const { zoneId, healthCheckId } = await setup(target!);
-  const out = await upsertFailoverRecords.run(tutorialParams(zoneId, healthCheckId), stepContext(target!));
+  const { zoneId, healthCheckId } = await setup(target);
+  const out = await upsertFailoverRecords.run(tutorialParams(zoneId, healthCheckId), stepContext(target));
   assert.is(out.changeIds.length, 2);
   assert.equal(out.previous, []);
-  const sets = await records(target!, zoneId);
+  const sets = await records(target, zoneId);
   const plain = sets.find((s) => s.Name === '12345.hello-localstack.com.');
   assert.equal(plain?.ResourceRecords, [{ Value: '12345.execute-api.localhost.localstack.cloud' }]);
   assert.is(plain?.TTL, 60);
@@ -72,35 +60,35 @@ test("writes the tutorial's two batches; DNS answers the primary", async ({ targ
   const secondary = sets.find((s) => s.SetIdentifier === '67890');
   assert.is(secondary?.Failover, 'SECONDARY');
   assert.is(secondary?.HealthCheckId, undefined);
-  const answer = await queryDns(target!, 'test.hello-localstack.com', 'CNAME');
+  const answer = await queryDns(target, 'test.hello-localstack.com', 'CNAME');
   assert.equal(answer.values, ['12345.execute-api.localhost.localstack.cloud']);
 });
 
 test('running twice (a retry) is harmless: same four records', async ({ target }) => {
-  const { zoneId, healthCheckId } = await setup(target!);
+  const { zoneId, healthCheckId } = await setup(target);
   const params = tutorialParams(zoneId, healthCheckId);
-  await upsertFailoverRecords.run(params, stepContext(target!));
-  await upsertFailoverRecords.run(params, stepContext(target!));
-  assert.is((await records(target!, zoneId)).length, 4);
+  await upsertFailoverRecords.run(params, stepContext(target));
+  await upsertFailoverRecords.run(params, stepContext(target));
+  assert.is((await records(target, zoneId)).length, 4);
 });
 
 test('rollback deletes what did not exist and restores what did', async ({ target }) => {
-  const { zoneId, healthCheckId } = await setup(target!);
+  const { zoneId, healthCheckId } = await setup(target);
   const before: ResourceRecordSet = { Name: '12345.hello-localstack.com', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'old.example.com' }] };
   const unrelated: ResourceRecordSet = { Name: 'keep.hello-localstack.com', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'keep.example.com' }] };
-  await r53(target!).send(
+  await r53(target).send(
     new ChangeResourceRecordSetsCommand({
       HostedZoneId: zoneId,
       ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: before }, { Action: 'CREATE', ResourceRecordSet: unrelated }] },
     }),
   );
   const params = tutorialParams(zoneId, healthCheckId);
-  const ctx = stepContext(target!);
+  const ctx = stepContext(target);
   const out = await upsertFailoverRecords.run(params, ctx);
   assert.is(out.previous.length, 1);
   await upsertFailoverRecords.rollback!(params, ctx, out);
   await upsertFailoverRecords.rollback!(params, ctx, out);
-  const sets = await records(target!, zoneId);
+  const sets = await records(target, zoneId);
   assert.equal(
     sets.map((s) => `${s.Name} ${s.TTL} ${s.ResourceRecords?.[0]?.Value}`).sort(),
     ['12345.hello-localstack.com. 300 old.example.com', 'keep.hello-localstack.com. 300 keep.example.com'],
@@ -108,12 +96,12 @@ test('rollback deletes what did not exist and restores what did', async ({ targe
 });
 
 test('rollback without outputs deletes the records this step writes, nothing else; a deleted zone is fine', async ({ target }) => {
-  const { zoneId, healthCheckId } = await setup(target!);
+  const { zoneId, healthCheckId } = await setup(target);
   const params = tutorialParams(zoneId, healthCheckId);
-  await upsertFailoverRecords.run(params, stepContext(target!));
-  await upsertFailoverRecords.rollback!(params, stepContext(target!), undefined);
-  assert.equal(await records(target!, zoneId), []);
-  await upsertFailoverRecords.rollback!({ ...params, zoneId: 'Z000000000NOSUCH' }, stepContext(target!), undefined);
+  await upsertFailoverRecords.run(params, stepContext(target));
+  await upsertFailoverRecords.rollback!(params, stepContext(target), undefined);
+  assert.equal(await records(target, zoneId), []);
+  await upsertFailoverRecords.rollback!({ ...params, zoneId: 'Z000000000NOSUCH' }, stepContext(target), undefined);
 });
 
 test('params: both members required, each with setIdentifier/recordName/target', () => {

@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** The AWS CLI v2; suites that drive it run only where it is installed. */
+export const AWS_CLI = '/usr/bin/aws';
+export const awsCliInstalled = existsSync(AWS_CLI);
+
+export interface AwsCliResult {
+  /** The exit code: 0, 254 for an AWS error, 252 for a usage error. */
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface AwsCliOptions {
+  region?: string;
+  /** HOME for the CLI (its caches); by default the test process's. */
+  home?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs `aws --endpoint-url <endpoint> --region <region> --output json ...args` with the test
+ * credentials and no config or credentials file, no pager; resolves with the exit code and
+ * output whatever the exit code (it does not throw for a failed command).
+ */
+export function awsCli(endpoint: string, args: string[], options: AwsCliOptions = {}): Promise<AwsCliResult> {
+  const region = options.region ?? 'us-east-1';
+  const env = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: options.home ?? process.env['HOME'] ?? '/tmp',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_DEFAULT_REGION: region,
+    AWS_DEFAULT_OUTPUT: 'json',
+    AWS_PAGER: '',
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+  };
+  return new Promise((resolve) => {
+    execFile(
+      AWS_CLI,
+      ['--endpoint-url', endpoint, '--region', region, '--output', 'json', ...args],
+      { env, timeout: options.timeoutMs ?? 30_000 },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** A failed {@link awsCliJson} command: its exit code and output. */
+export class AwsCliError extends Error {
+  constructor(
+    readonly code: number,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super(`aws exited ${code}: ${stderr.trim()}`);
+  }
+}
+
+/** Runs {@link awsCli} and parses its JSON output (`{}` when empty); an {@link AwsCliError} if the command fails. */
+export async function awsCliJson(endpoint: string, args: string[], options: AwsCliOptions = {}): Promise<Record<string, unknown>> {
+  const r = await awsCli(endpoint, args, options);
+  if (r.code !== 0) throw new AwsCliError(r.code, r.stdout, r.stderr);
+  return r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, unknown>) : {};
+}
