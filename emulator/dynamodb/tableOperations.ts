@@ -12,7 +12,7 @@ export function tableOperations(b: DynamoDbBackend): Operation[] {
   return [
     { name: 'CreateTable', handler: (input, ctx) => createTable(b, input, ctx) },
     { name: 'UpdateTable', handler: (input, ctx) => updateTable(b, input, ctx) },
-    { name: 'DescribeTable', handler: (input, ctx) => describeTable(b, ctx) },
+    { name: 'DescribeTable', handler: (_input, ctx) => describeTable(b, ctx) },
     { name: 'DeleteTable', handler: (input, ctx) => deleteTable(b, input, ctx) },
   ];
 }

@@ -1,29 +1,16 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJournal } from '../../engine/journal.ts';
-import { spawnEngine, tmp, waitUntil } from '../helpers/engine.ts';
+import { LONG_WORKFLOW, onlyRun, spawnEngine, tmp, waitUntil } from '../helpers/engine.ts';
 
 const cli = suite('cli');
 
-const LONG = (dir: string) => `name: long
-steps:
-  - { id: first, type: writeFile, params: { path: ${dir}/first.txt, content: "1" } }
-  - { id: second, type: writeFile, params: { path: ${dir}/second.txt, content: "2" } }
-  - { id: long, type: wait, params: { duration: 60s } }
-  - { id: after, type: writeFile, params: { path: ${dir}/after.txt } }
-`;
 
-function journalOf(stateDir: string): { runId: string; path: string } | undefined {
-  const runs = join(stateDir, 'runs');
-  if (!existsSync(runs)) return undefined;
-  const [runId] = readdirSync(runs);
-  return runId ? { runId, path: join(runs, runId, 'journal.jsonl') } : undefined;
-}
 
 function started(stateDir: string, stepId: string): boolean {
-  const j = journalOf(stateDir);
+  const j = onlyRun(stateDir);
   return Boolean(j && readJournal(j.path).records.some((r) => r.kind === 'step-intent' && r.stepId === stepId));
 }
 
@@ -93,7 +80,7 @@ cli('SIGINT during a long step compensates and exits 130', async () => {
   const dir = tmp();
   const state = join(dir, 'state');
   const file = join(dir, 'long.yaml');
-  writeFileSync(file, LONG(dir));
+  writeFileSync(file, LONG_WORKFLOW(dir));
   const r = await spawnEngine(['run', file, '--state-dir', state], {
     onStart: (child) => {
       void waitUntil(() => started(state, 'long'), 20_000, 'the long step').then(() => child.kill('SIGINT'));
@@ -109,7 +96,7 @@ cli('kill -9, then engine rollback completes the compensation from the journal; 
   const dir = tmp();
   const state = join(dir, 'state');
   const file = join(dir, 'long.yaml');
-  writeFileSync(file, LONG(dir));
+  writeFileSync(file, LONG_WORKFLOW(dir));
   const r = await spawnEngine(['run', file, '--state-dir', state], {
     onStart: (child) => {
       void waitUntil(() => started(state, 'long'), 20_000, 'the long step').then(() => child.kill('SIGKILL'));
@@ -117,7 +104,7 @@ cli('kill -9, then engine rollback completes the compensation from the journal; 
   });
   assert.is(r.signal, 'SIGKILL');
   assert.ok(existsSync(join(dir, 'first.txt')) && existsSync(join(dir, 'second.txt')));
-  const { runId } = journalOf(state)!;
+  const { runId } = onlyRun(state)!;
   const runs = await spawnEngine(['runs', '--state-dir', state]);
   assert.match(runs.stdout, new RegExp(`${runId}\\s+unfinished`));
   const first = await spawnEngine(['rollback', runId, '--state-dir', state]);

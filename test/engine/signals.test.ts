@@ -1,11 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { readJournal, type JournalRecord } from '../../engine/journal.ts';
 import type { RunSummary } from '../../engine/runs.ts';
-import { spawnEngine, tmp, waitUntil } from '../helpers/engine.ts';
+import { LONG_WORKFLOW, onlyRun, spawnEngine, tmp, waitUntil } from '../helpers/engine.ts';
 
 /**
  * Signals against a spawned `engine run` (DESIGN §3, README "Commands"): the first SIGINT or
@@ -34,20 +34,7 @@ steps:
   - { id: long, type: wait, params: { duration: 60s } }
 `;
 
-const LONG = (dir: string) => `name: long
-steps:
-  - { id: first, type: writeFile, params: { path: ${dir}/first.txt, content: "1" } }
-  - { id: second, type: writeFile, params: { path: ${dir}/second.txt, content: "2" } }
-  - { id: long, type: wait, params: { duration: 60s } }
-  - { id: after, type: writeFile, params: { path: ${dir}/after.txt } }
-`;
 
-function onlyRun(stateDir: string): { runId: string; path: string } | undefined {
-  const runs = join(stateDir, 'runs');
-  if (!existsSync(runs)) return undefined;
-  const [runId] = readdirSync(runs);
-  return runId ? { runId, path: join(runs, runId, 'journal.jsonl') } : undefined;
-}
 
 function records(stateDir: string): JournalRecord[] {
   const run = onlyRun(stateDir);
@@ -145,7 +132,7 @@ signals('first SIGTERM during a long step compensates everything and exits 130',
   const dir = tmp();
   const state = join(dir, 'state');
   const file = join(dir, 'long.yaml');
-  writeFileSync(file, LONG(dir));
+  writeFileSync(file, LONG_WORKFLOW(dir));
   const r = await spawnEngine(['run', file, '--state-dir', state], {
     onStart: (child) => sendWhen(child, [[journaled(state, 'step-intent', 'long'), 'the long step', 'SIGTERM']]),
   });

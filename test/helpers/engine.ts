@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,4 +138,21 @@ export async function waitUntil(check: () => boolean, timeoutMs = 15_000, what =
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A workflow that writes two files, then waits a minute: a run to interrupt or kill. */
+export const LONG_WORKFLOW = (dir: string): string => `name: long
+steps:
+  - { id: first, type: writeFile, params: { path: ${dir}/first.txt, content: "1" } }
+  - { id: second, type: writeFile, params: { path: ${dir}/second.txt, content: "2" } }
+  - { id: long, type: wait, params: { duration: 60s } }
+  - { id: after, type: writeFile, params: { path: ${dir}/after.txt } }
+`;
+
+/** The one run in a state dir (tests start one run per dir), once its journal exists. */
+export function onlyRun(stateDir: string): { runId: string; path: string } | undefined {
+  const runs = join(stateDir, 'runs');
+  if (!existsSync(runs)) return undefined;
+  const [runId] = readdirSync(runs);
+  return runId ? { runId, path: join(runs, runId, 'journal.jsonl') } : undefined;
 }
