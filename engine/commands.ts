@@ -98,7 +98,7 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
   const progress = lineProgress((line) => io.err.write(line + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
   const handle = startRun({ workflow, registry, target, stateDir: resolveStateDir(options.stateDir, io.env), inputs, progress, env: io.env });
   const onSignal = (signal: NodeJS.Signals) => {
-    if (!handle.interrupt()) {
+    if (!handle.interrupt() && !handle.finished) {
       void handle.abortNow(`second ${signal}`).then(() => process.exit(130));
     }
   };

@@ -5,6 +5,8 @@ import { retryDelay, shouldRetry, type RetryPolicy } from './retry.ts';
 /** Hooks the runner uses to journal and display attempts. */
 export interface AttemptHooks {
   onRetry(attempt: number, delayMs: number, error: unknown): void;
+  /** Receives each attempt's own promise, abandoned ones included, to wait for it later. */
+  onAttempt?(promise: Promise<unknown>): void;
 }
 
 /** What {@link executeStep} needs. */
@@ -49,6 +51,7 @@ export async function executeStep(options: ExecuteOptions): Promise<ExecuteResul
     let error: unknown;
     try {
       const run = definition.run(options.params, { ...options.context, signal: controller.signal, attempt });
+      options.hooks.onAttempt?.(run);
       const outputs = await Promise.race([run, rejectOnAbort(controller.signal)]);
       return { ok: true, outputs: outputs ?? {}, attempts: attempt };
     } catch (caught) {

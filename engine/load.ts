@@ -99,7 +99,7 @@ export function parseWorkflow(source: string, file: string, registry: StepRegist
       if (isObject(item.parallel)) {
         blockCount++;
         const id = typeof item.id === 'string' ? item.id : uniqueBlockId(blockCount, ids);
-        if (typeof item.id === 'string') claimId(id, at);
+        claimId(id, at); // generated ids too: a later step with the same id would replace the block's state
         const branches = Object.entries(item.parallel).map(([name, steps]) => ({
           name,
           steps: buildNodes(steps, `${at}/parallel${toPointer([name])}`),

@@ -113,13 +113,13 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
             target: target.values,
             run: { id: runId, dir: runDir(options.stateDir, runId), workflowDir, startedAt: start?.ts },
           });
-          registry.validate(intent.rollback.type, params);
+          checkParams(registry, intent.rollback.type, params, 'invalid rollback params');
           await def.run(params, ctx);
         } else {
           const def = registry.get(intent.type);
           if (!def) throw new NonRetryableError(`unknown step type '${intent.type}' (not in this engine's registry)`);
           const params = structuredClone(intent.params);
-          registry.validate(intent.type, params);
+          checkParams(registry, intent.type, params, 'invalid params');
           await def.rollback?.(params, ctx, outputs.get(intent.stepId));
         }
         const durationMs = clock.now() - t0;
@@ -144,6 +144,12 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
   return failed.length
     ? result('incomplete', `run ${runId}: compensated ${compensated.length}, failed ${failed.length} (${failed.join(', ')})`, compensated, failed)
     : result('completed', `run ${runId}: compensated ${compensated.length} step(s): ${compensated.join(', ')}`, compensated, failed);
+}
+
+/** Refuses params a live run would refuse (run.ts validates the same way before compensating). */
+function checkParams(registry: StepRegistry, type: string, params: unknown, what: string): void {
+  const problems = registry.validate(type, params);
+  if (problems.length) throw new NonRetryableError(`${what}: ${problems.map((p) => `${p.instancePath || '/'} ${p.message ?? ''}`).join('; ')}`);
 }
 
 function logger(progress: ProgressSink, stepId: string): Logger {

@@ -4,14 +4,15 @@ import { compileWorkflow, FinalState, type StepActorInput, type StepActorOutput,
 import { EngineError, InterruptedError, NonRetryableError, StepFailedError, errorMessage, toErrorRecord, type ErrorRecord } from './errors.ts';
 import { executeStep } from './execute.ts';
 import { Journal, journalPath, runDir as runDirOf } from './journal.ts';
-import { createRunId, journalRollback, truthy } from './runSupport.ts';
+import { createRunId, journalRollback } from './runSupport.ts';
 import { maskSecrets } from './mask.ts';
 import { processStart } from './runs.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
 import type { StepRegistry } from './registry.ts';
 import { ExitCode, RunStatus, writeReports, type RunReport, type StepStatus } from './report.ts';
 import { systemClock } from './clock.ts';
-import { resolveTemplates, type TemplateContext } from './template.ts';
+import { hasTemplate, parseTemplateString, pathsOf, resolveTemplates, truthy, type TemplateContext } from './template.ts';
+import { forEachString } from './checkReferences.ts';
 import type { TargetSession } from './target.ts';
 import { flattenSteps, type StepNode, type Workflow } from './workflow.ts';
 
@@ -51,6 +52,8 @@ export interface RunHandle {
    * already interrupted (the caller should then `abortNow`).
    */
   interrupt(): boolean;
+  /** True once the run has an outcome (it may still be closing its target): a signal no longer changes it. */
+  readonly finished: boolean;
   /** Second interrupt: stops at once, marks the run dirty (finish with `engine rollback`). */
   abortNow(reason?: string): Promise<RunReport>;
 }
@@ -66,8 +69,12 @@ interface StepState {
   outputs?: unknown;
   error?: ErrorRecord;
   started: boolean;
+  /** Settles when the step and every attempt it started (abandoned ones included) settled. */
   inflight?: Promise<unknown>;
   settled?: boolean;
+  /** Every attempt's own promise: an aborted or timed-out attempt may still be acting. */
+  attemptPromises: Array<Promise<unknown>>;
+  unsettledAttempts: number;
   compensation?: { status: 'succeeded' | 'failed'; durationMs: number; error?: ErrorRecord };
 }
 
@@ -89,11 +96,11 @@ export function startRun(options: RunOptions): RunHandle {
 
   const states = new Map<string, StepState>();
   for (const node of flattenSteps(workflow.steps)) {
-    states.set(node.id, { node, def: registry.get(node.type), status: 'not-run', attempts: 0, started: false });
+    states.set(node.id, { node, def: registry.get(node.type), status: 'not-run', attempts: 0, started: false, attemptPromises: [], unsettledAttempts: 0 });
   }
   const needsTarget = [...states.values()].some(
     (s) => registry.needsTarget(s.node.type) || (s.node.rollback.kind === 'override' && registry.needsTarget(s.node.rollback.type)),
-  ) || JSON.stringify([workflow.steps, workflow.outputs]).includes('target.');
+  ) || referencesTarget([workflow.steps, workflow.outputs]);
 
   const interruptController = new AbortController();
   const compensationController = new AbortController();
@@ -147,12 +154,6 @@ export function startRun(options: RunOptions): RunHandle {
   const runOne = async (state: StepState, signal: AbortSignal): Promise<StepActorOutput> => {
     const { node } = state;
     const ctx = templateContext();
-    if (node.if !== undefined && !truthy(resolveTemplates(node.if, ctx))) {
-      state.status = 'skipped';
-      journal.append({ kind: 'step-skipped', stepId: node.id, type: node.type });
-      progress({ kind: 'step-end', stepId: node.id, status: 'skipped', durationMs: 0, attempts: 0 });
-      return { status: 'skipped' };
-    }
     const fail = (error: unknown, status: 'failed' | 'aborted' = 'failed'): never => {
       state.status = status;
       state.error = toErrorRecord(error);
@@ -161,6 +162,20 @@ export function startRun(options: RunOptions): RunHandle {
       progress({ kind: 'step-end', stepId: node.id, status, durationMs: state.durationMs ?? 0, attempts: state.attempts, error: state.error });
       throw error;
     };
+    if (node.if !== undefined) {
+      let condition: unknown;
+      try {
+        condition = resolveTemplates(node.if, ctx);
+      } catch (error) {
+        return fail(new StepFailedError(node.id, 0, { cause: error, message: `step '${node.id}': if: ${errorMessage(error)}` }));
+      }
+      if (!truthy(condition)) {
+        state.status = 'skipped';
+        journal.append({ kind: 'step-skipped', stepId: node.id, type: node.type });
+        progress({ kind: 'step-end', stepId: node.id, status: 'skipped', durationMs: 0, attempts: 0 });
+        return { status: 'skipped' };
+      }
+    }
     if (!state.def) return fail(new NonRetryableError(`unknown step type '${node.type}'`));
     let params: unknown;
     try {
@@ -200,6 +215,12 @@ export function startRun(options: RunOptions): RunHandle {
           journal.append({ kind: 'step-retry', stepId: node.id, attempt, delayMs, error: record });
           progress({ kind: 'step-retry', stepId: node.id, attempt, delayMs, error: record });
         },
+        onAttempt: (promise) => {
+          state.attemptPromises.push(promise);
+          state.unsettledAttempts++;
+          const done = () => void state.unsettledAttempts--;
+          promise.then(done, done);
+        },
       },
     });
     state.attempts = result.attempts;
@@ -216,7 +237,7 @@ export function startRun(options: RunOptions): RunHandle {
   const compensateOne = async (state: StepState): Promise<StepActorOutput> => {
     const { node } = state;
     if (!state.started || node.rollback.kind === 'none') return { status: 'skipped' };
-    if (state.inflight && !state.settled) {
+    if (state.inflight && (!state.settled || state.unsettledAttempts > 0)) {
       // The step was aborted (interrupt, sibling failure) but may still be acting: let it settle first.
       const grace = new AbortController();
       const onStop = () => grace.abort();
@@ -270,7 +291,8 @@ export function startRun(options: RunOptions): RunHandle {
         const promise = runOne(state, combined).finally(() => {
           state.settled = true;
         });
-        state.inflight = promise;
+        // executeStep returns when the signal fires; abandoned attempts may still be acting.
+        state.inflight = Promise.allSettled([promise]).then(() => Promise.allSettled(state.attemptPromises));
         return promise;
       }),
       compensateStep: fromPromise<StepActorOutput, StepActorInput>(({ input }) => compensateOne(lookup(input.stepId))),
@@ -378,6 +400,9 @@ export function startRun(options: RunOptions): RunHandle {
     runDir: dir,
     journalPath: jPath,
     done,
+    get finished() {
+      return finished;
+    },
     interrupt() {
       if (interrupted || finished) return false;
       interrupted = true;
@@ -397,6 +422,20 @@ export function startRun(options: RunOptions): RunHandle {
       return finish(RunStatus.DIRTY, ExitCode.INTERRUPTED);
     },
   };
+}
+
+/** Whether any `${{ }}` in a value reads `target.*` (parsed, so `name: target.example.com` does not count). */
+function referencesTarget(value: unknown): boolean {
+  let found = false;
+  forEachString(value, '', (text) => {
+    if (found || !hasTemplate(text)) return;
+    try {
+      found = parseTemplateString(text).some((part) => pathsOf(part.expr).some((path) => path.root === 'target'));
+    } catch {
+      // malformed templates are load errors; nothing to start a target for
+    }
+  });
+  return found;
 }
 
 /** Runs a workflow to the end. */

@@ -13,9 +13,3 @@ export function journalRollback(node: StepNode): JournalRollback {
   return node.rollback.kind === 'override' ? { kind: 'override', type: node.rollback.type, params: node.rollback.params } : node.rollback;
 }
 
-/** Truthiness of an `if:` value: also 'false', '0', 'no', 'off' and '' are false. */
-export function truthy(value: unknown): boolean {
-  if (typeof value === 'string') return !['', 'false', '0', 'no', 'off'].includes(value.trim().toLowerCase());
-  return Boolean(value);
-}
-

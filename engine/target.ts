@@ -114,6 +114,8 @@ export function createTargetSession(options: TargetOptions = {}): TargetSession 
     }),
     describe: () => description,
     close: async () => {
+      // An emulator still starting (abortNow during acquire) is stopped once it is up.
+      if (started) await started.catch(() => undefined);
       const s = stop;
       stop = undefined;
       if (s) await s();

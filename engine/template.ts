@@ -117,13 +117,19 @@ function parsePath(token: string, source: string): Expr {
   return { kind: 'path', root: root as TemplateRoot, segments };
 }
 
+/** Truthiness of `if:` values and `!`: also 'false', '0', 'no', 'off' and '' are false. */
+export function truthy(value: unknown): boolean {
+  if (typeof value === 'string') return !['', 'false', '0', 'no', 'off'].includes(value.trim().toLowerCase());
+  return Boolean(value);
+}
+
 /** Evaluates a parsed expression. A missing path yields undefined. */
 export function evaluate(expr: Expr, ctx: TemplateContext): unknown {
   switch (expr.kind) {
     case 'literal':
       return expr.value;
     case 'not':
-      return !evaluate(expr.expr, ctx);
+      return !truthy(evaluate(expr.expr, ctx));
     case 'compare': {
       const equal = evaluate(expr.left, ctx) === evaluate(expr.right, ctx);
       return expr.op === '==' ? equal : !equal;

@@ -102,6 +102,12 @@ load('malformed and duplicate ids', () => {
   ]);
 });
 
+load('a generated parallel block id is registered: a later step with that id is a located duplicate', () => {
+  assert.equal(issues(`${header}steps:\n  - parallel:\n      x:\n        - { id: a, type: record }\n  - { id: parallel-1, type: record }\n`), [
+    "6:11: /steps/1/id: duplicate id 'parallel-1' (first used at line 3)",
+  ]);
+});
+
 load('invalid parallel branch names point at the key', () => {
   assert.equal(issues(`${header}steps:\n  - parallel:\n      bad.branch:\n        - { id: a, type: record }\n`), [
     "4:7: /steps/0/parallel/bad.branch: invalid id 'bad.branch': must start with a letter and contain only letters, digits, '_' or '-' (no dots)",

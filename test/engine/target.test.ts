@@ -7,7 +7,7 @@ import { StepRegistry } from '../../engine/registry.ts';
 import { steps } from '../../steps/all.ts';
 import { parseWorkflow } from '../../engine/load.ts';
 import { runWorkflow } from '../../engine/run.ts';
-import { tmp } from '../helpers/engine.ts';
+import { testRegistry, tmp } from '../helpers/engine.ts';
 import type { ClientConfig } from '../../engine/types.ts';
 
 const target = suite('target');
@@ -68,6 +68,35 @@ target('a workflow of generic steps never acquires the target; a step that needs
   const report = await runWorkflow({ workflow: wf2, registry, target: needs, stateDir: tmp(), fsync: false });
   assert.is(needs.acquired, 1);
   assert.equal(report.outputs, { e: 'http://127.0.0.1:9' });
+});
+
+target('only parsed ${{ target.* }} references start the target, not text like target.example.com', async () => {
+  const registry = testRegistry();
+  const text = spySession();
+  const wf1 = parseWorkflow('name: t\nsteps:\n  - { id: a, type: record, params: { value: target.example.com } }\n', 't.yaml', registry);
+  assert.is((await runWorkflow({ workflow: wf1, registry, target: text, stateDir: tmp(), fsync: false })).exitCode, 0);
+  assert.is(text.acquired, 0);
+  const ref = spySession();
+  const wf2 = parseWorkflow('name: t\nsteps:\n  - { id: a, type: record, params: { value: "${{ target.endpoint }}" } }\n', 't.yaml', registry);
+  const report = await runWorkflow({ workflow: wf2, registry, target: ref, stateDir: tmp(), fsync: false });
+  assert.is(report.exitCode, 0);
+  assert.is(ref.acquired, 1);
+});
+
+target('close() during a pending embedded start stops the emulator once it is up', async () => {
+  const session = createTargetSession({});
+  const acquiring = session.acquire();
+  try {
+    await session.close();
+    const t = await acquiring;
+    const alive = await fetch(new URL('/_localstack/health', t.endpoint!), { signal: AbortSignal.timeout(2000) }).then(
+      () => true,
+      () => false,
+    );
+    assert.not.ok(alive, 'the emulator still answers after close()');
+  } finally {
+    await session.close();
+  }
 });
 
 target('a run\'s journaled target maps back to target options (engine rollback without flags)', () => {
