@@ -3,9 +3,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { defineStep } from './define.ts';
 import type { StepContext } from '../engine/types.ts';
-import { deleteTable, ensureTable } from './support/provision/table.ts';
-import { allowApiGateway, deleteFunction, ensureFunction, ensureStreamMapping, FUNCTION_NAMES } from './support/provision/functions.ts';
-import { deleteRestApi, ensureRestApi, findRestApi } from './support/provision/restApi.ts';
+import { deleteTable, ensureTable, tableCreatedByRun } from './support/provision/table.ts';
+import {
+  allowApiGateway,
+  deleteFunction,
+  deleteStreamMappings,
+  ensureFunction,
+  ensureStreamMapping,
+  FUNCTION_NAMES,
+  functionCreatedByRun,
+} from './support/provision/functions.ts';
+import { deleteRestApi, ensureRestApi, findRestApi, restApiCreatedByRun } from './support/provision/restApi.ts';
 
 interface ProvisionRegionParams {
   region: string;
@@ -35,6 +43,15 @@ interface ProvisionRegionOutputs {
   streamArn?: string;
   functionNames: FunctionNames;
   eventSourceMappingId?: string;
+  /** What this run created (the rollback deletes only that); the rest existed and was reused. */
+  created: CreatedResources;
+}
+
+interface CreatedResources {
+  table: boolean;
+  functions: string[];
+  restApi: boolean;
+  eventSourceMapping: boolean;
 }
 
 const DEFAULT_ROLE_ARN = 'arn:aws:iam::000000000000:role/lambda-role';
@@ -49,12 +66,17 @@ const DEFAULT_ROLE_ARN = 'arn:aws:iam::000000000000:role/lambda-role';
  * every write into the same table in that region.
  *
  * Every call is idempotent (existing resources are reused), so a retried attempt finishes the
- * job. The rollback deletes everything by its deterministic name (the API by name + `_custom_id_`
- * tag), so it also works when the step died half-way and left no outputs.
+ * job. The table, functions and API the step creates are tagged `failover-engine:run-id` = the
+ * run id; `outputs.created` lists them, and the rollback deletes only those: a reused stack (e.g.
+ * LocalStack's init-resources.sh one) is left alone. Without outputs (the step died half-way) it
+ * finds them by their deterministic names (the API by name + `_custom_id_` tag) and deletes those
+ * that carry the run's tag. Limits: a reused table, function or API keeps what the step added to
+ * it (stream, routes, deployment, permissions); an event source mapping on a reused replication
+ * function is deleted only when the outputs say this attempt created it.
  */
 export default defineStep<ProvisionRegionParams, ProvisionRegionOutputs>({
   type: 'provisionRegion',
-  description: 'Deploy the tutorial\'s per-region stack: DynamoDB Products (+ stream and replication), Lambda functions, REST API with stage. Rollback deletes it.',
+  description: 'Deploy the tutorial\'s per-region stack: DynamoDB Products (+ stream and replication), Lambda functions, REST API with stage. Rollback deletes what it created (a reused stack is kept).',
   params: {
     type: 'object',
     additionalProperties: false,
@@ -99,6 +121,16 @@ export default defineStep<ProvisionRegionParams, ProvisionRegionOutputs>({
         description: 'Function names by role.',
       },
       eventSourceMappingId: { type: 'string', description: 'UUID of the stream → replication mapping (with replicateTo).' },
+      created: {
+        type: 'object',
+        properties: {
+          table: { type: 'boolean' },
+          functions: { type: 'array', items: { type: 'string' } },
+          restApi: { type: 'boolean' },
+          eventSourceMapping: { type: 'boolean' },
+        },
+        description: 'What the step created (the rest was reused); the rollback deletes only that.',
+      },
     },
   },
   async run(params, ctx) {
@@ -111,25 +143,36 @@ export default defineStep<ProvisionRegionParams, ProvisionRegionOutputs>({
     const apigw = ctx.target.client(APIGatewayClient, region);
     const roleArn = params.roleArn ?? DEFAULT_ROLE_ARN;
 
-    const table = await ensureTable(dynamo, tableName, params.replicateTo !== undefined, ctx);
+    const { table, created: tableCreated } = await ensureTable(dynamo, tableName, params.replicateTo !== undefined, ctx);
     const environment = { TABLE_NAME: tableName };
-    const [getArn, addArn, healthArn] = await Promise.all([
-      ensureFunction(lambda, { bundle: 'getProduct', name: names.getProduct, roleArn, environment }, ctx),
-      ensureFunction(lambda, { bundle: 'addProduct', name: names.addProduct, roleArn, environment }, ctx),
-      ensureFunction(lambda, { bundle: 'healthcheck', name: names.healthcheck, roleArn, environment }, ctx),
-    ]);
+    const apiFunctions = [
+      { bundle: 'getProduct', name: names.getProduct },
+      { bundle: 'addProduct', name: names.addProduct },
+      { bundle: 'healthcheck', name: names.healthcheck },
+    ] as const;
+    const ensured = await Promise.all(apiFunctions.map(({ bundle, name }) => ensureFunction(lambda, { bundle, name, roleArn, environment }, ctx)));
+    const [getArn, addArn, healthArn] = ensured.map((fn) => fn.arn);
+    const created: CreatedResources = {
+      table: tableCreated,
+      functions: apiFunctions.filter((_, i) => ensured[i]!.created).map((fn) => fn.name),
+      restApi: false,
+      eventSourceMapping: false,
+    };
 
     let eventSourceMappingId: string | undefined;
     if (params.replicateTo !== undefined && names.replicate) {
-      await ensureFunction(
+      const replicate = await ensureFunction(
         lambda,
         { bundle: 'replicate', name: names.replicate, roleArn, environment: { TABLE_NAME: tableName, TARGET_REGION: params.replicateTo } },
         ctx,
       );
-      eventSourceMappingId = await ensureStreamMapping(lambda, names.replicate, table.LatestStreamArn!, ctx);
+      if (replicate.created) created.functions.unshift(names.replicate);
+      const mapping = await ensureStreamMapping(lambda, names.replicate, table.LatestStreamArn!, ctx);
+      eventSourceMappingId = mapping.uuid;
+      created.eventSourceMapping = mapping.created;
     }
 
-    const apiId = await ensureRestApi(
+    const api = await ensureRestApi(
       apigw,
       region,
       params.apiId,
@@ -141,6 +184,8 @@ export default defineStep<ProvisionRegionParams, ProvisionRegionOutputs>({
       stage,
       ctx,
     );
+    const apiId = api.id;
+    created.restApi = api.created;
     const account = getArn!.split(':')[4] ?? '000000000000';
     const sourceArn = `arn:aws:execute-api:${region}:${account}:${apiId}/*`;
     for (const name of [names.getProduct, names.addProduct, names.healthcheck]) {
@@ -159,19 +204,43 @@ export default defineStep<ProvisionRegionParams, ProvisionRegionOutputs>({
       ...(table.LatestStreamArn && params.replicateTo !== undefined ? { streamArn: table.LatestStreamArn } : {}),
       functionNames: names,
       ...(eventSourceMappingId ? { eventSourceMappingId } : {}),
+      created,
     };
   },
   async rollback(params, ctx, outputs) {
     const { region } = params;
     const names = outputs?.functionNames ?? functionNames(params);
+    const tableName = outputs?.tableName ?? params.tableName ?? 'Products';
     const lambda = ctx.target.client(LambdaClient, region);
     const apigw = ctx.target.client(APIGatewayClient, region);
-    const apiId = outputs?.apiId ?? (await findRestApi(apigw, params.apiId, ctx));
-    if (apiId) await deleteRestApi(apigw, apiId, ctx);
-    // The replication function first (its mapping goes with it), then the API's functions.
+    const dynamo = ctx.target.client(DynamoDBClient, region);
     const replicate = names.replicate ?? `${params.namePrefix ?? ''}${FUNCTION_NAMES.replicate}`;
-    for (const name of [replicate, names.getProduct, names.addProduct, names.healthcheck]) await deleteFunction(lambda, name, ctx);
-    await deleteTable(ctx.target.client(DynamoDBClient, region), outputs?.tableName ?? params.tableName ?? 'Products', ctx);
+    let apiId = outputs?.apiId;
+    let created = outputs?.created;
+    if (!created) {
+      // No outputs (the step died half-way, or a journal from before `created`): nothing says
+      // what was created, so look the resources up by name and take those carrying this run's tag.
+      const api = await findRestApi(apigw, params.apiId, ctx);
+      apiId ??= api?.id;
+      const functions: string[] = [];
+      for (const name of [replicate, names.getProduct, names.addProduct, names.healthcheck]) {
+        if (await functionCreatedByRun(lambda, name, ctx)) functions.push(name);
+      }
+      created = {
+        table: await tableCreatedByRun(dynamo, tableName, ctx),
+        functions,
+        restApi: api !== undefined && restApiCreatedByRun(api, ctx),
+        eventSourceMapping: false,
+      };
+    }
+    if (created.restApi && apiId) await deleteRestApi(apigw, apiId, ctx);
+    // A mapping of a reused function on its own; a created function's mappings go with it.
+    if (created.eventSourceMapping && outputs?.eventSourceMappingId && !created.functions.includes(replicate)) {
+      await deleteStreamMappings(lambda, [outputs.eventSourceMappingId], ctx);
+    }
+    // The replication function first (its mapping goes with it), then the API's functions.
+    for (const name of created.functions) await deleteFunction(lambda, name, ctx);
+    if (created.table) await deleteTable(dynamo, tableName, ctx);
   },
 });
 

@@ -16,13 +16,24 @@ interface UpdateHealthCheckParams extends HealthCheckEndpoint {
 }
 
 interface UpdateHealthCheckOutputs {
-  previous: HealthCheckEndpoint;
+  /** Absent when it could not be known (a retry in a new process found the change already applied). */
+  previous?: HealthCheckEndpoint;
   healthCheckVersion: number;
   /** Engine clock time (epoch ms) of the change, e.g. the `since` of the flip it causes. */
   updatedAt: number;
 }
 
 const ROUTE53_REGION = 'us-east-1';
+
+/**
+ * The endpoint each `${runId}/${stepId}` found before its first attempt changed anything. A
+ * retried attempt (the previous one's UpdateHealthCheck applied, then timed out) would otherwise
+ * read the already-changed check and save the new endpoint as `previous`. Limit: this lives in
+ * the process; after a restart a retry that finds the requested endpoint already in place cannot
+ * tell whether it was there before, and leaves `previous` unset (the rollback then warns and
+ * leaves the check as is, rather than "restoring" the broken endpoint).
+ */
+const firstPrevious = new Map<string, HealthCheckEndpoint>();
 
 /**
  * `aws route53 update-health-check --health-check-id … --fully-qualified-domain-name
@@ -50,7 +61,7 @@ export default defineStep<UpdateHealthCheckParams, UpdateHealthCheckOutputs>({
   outputs: {
     type: 'object',
     properties: {
-      previous: { type: 'object', description: 'The endpoint before the change: {fqdn, port, resourcePath, ipAddress}.' },
+      previous: { type: 'object', description: 'The endpoint before the change: {fqdn, port, resourcePath, ipAddress}; absent when a retry in a new process could not know it.' },
       healthCheckVersion: { type: 'integer', description: 'HealthCheckVersion after the change.' },
       updatedAt: { type: 'integer', description: 'Epoch ms of the change (engine clock); use as awaitDnsTarget `since`.' },
     },
@@ -65,18 +76,26 @@ export default defineStep<UpdateHealthCheckParams, UpdateHealthCheckOutputs>({
       throw error;
     }
     const config = got.HealthCheck?.HealthCheckConfig;
-    const previous: HealthCheckEndpoint = {
+    const current: HealthCheckEndpoint = {
       ...(config?.FullyQualifiedDomainName !== undefined ? { fqdn: config.FullyQualifiedDomainName } : {}),
       ...(config?.Port !== undefined ? { port: config.Port } : {}),
       ...(config?.ResourcePath !== undefined ? { resourcePath: config.ResourcePath } : {}),
       ...(config?.IPAddress !== undefined ? { ipAddress: config.IPAddress } : {}),
     };
+    const key = `${ctx.runId}/${ctx.stepId}`;
+    let previous = firstPrevious.get(key);
+    if (!previous && (ctx.attempt === 1 || !alreadyApplied(current, params))) {
+      previous = current;
+      firstPrevious.set(key, previous);
+    }
+    if (!previous) ctx.log.warn(`updateHealthCheck: attempt ${ctx.attempt} found ${params.healthCheckId} already changed; its previous endpoint is unknown, the rollback will leave it as is`);
     const version = await update(route53, params.healthCheckId, params, got.HealthCheck?.HealthCheckVersion, ctx);
-    return { previous, healthCheckVersion: version, updatedAt: ctx.clock.now() };
+    firstPrevious.delete(key);
+    return { ...(previous ? { previous } : {}), healthCheckVersion: version, updatedAt: ctx.clock.now() };
   },
   async rollback(params, ctx, outputs) {
-    if (!outputs) {
-      ctx.log.warn(`updateHealthCheck rollback: the step did not finish, the previous endpoint of ${params.healthCheckId} is unknown; left as is`);
+    if (!outputs?.previous) {
+      ctx.log.warn(`updateHealthCheck rollback: ${outputs ? 'the retry found the change already applied' : 'the step did not finish'}, the previous endpoint of ${params.healthCheckId} is unknown; left as is`);
       return;
     }
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
@@ -88,6 +107,12 @@ export default defineStep<UpdateHealthCheckParams, UpdateHealthCheckOutputs>({
     }
   },
 });
+
+/** Whether every field the step changes already has the requested value. */
+function alreadyApplied(current: HealthCheckEndpoint, params: UpdateHealthCheckParams): boolean {
+  const fields = ['fqdn', 'port', 'resourcePath', 'ipAddress'] as const;
+  return fields.every((field) => params[field] === undefined || current[field] === params[field]);
+}
 
 async function update(
   route53: Route53Client,

@@ -85,7 +85,11 @@ export default defineStep<UpsertFailoverRecordsParams, UpsertFailoverRecordsOutp
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
     const zoneId = bareZoneId(params.zoneId);
     const existing = await listRecordSets(route53, zoneId, ctx.signal);
-    const previous = existing.filter((set) => keysOf(params).some((key) => matchesKey(set, key)));
+    // A record set that already is what this step writes is not "previous": on a retried attempt
+    // it is this step's own earlier write (attempt 1 applied a batch, then failed), and the
+    // rollback must delete it, not restore it.
+    const written = desiredBatches(params, zoneId).flat();
+    const previous = existing.filter((set) => written.some((wanted) => matchesKey(set, keyOf(wanted)) && !sameAsWritten(set, wanted)));
     const changeIds: string[] = [];
     for (const batch of desiredBatches(params, zoneId)) {
       const result = await route53.send(
@@ -151,10 +155,6 @@ function desiredBatches(params: UpsertFailoverRecordsParams, zoneId: string): Re
   ];
 }
 
-function keysOf(params: UpsertFailoverRecordsParams): RecordKey[] {
-  return desiredBatches(params, '').flat().map(keyOf);
-}
-
 function keyOf(set: ResourceRecordSet): RecordKey {
   return { name: set.Name ?? '', type: set.Type ?? '', setIdentifier: set.SetIdentifier };
 }
@@ -174,6 +174,13 @@ function undoChange(wanted: ResourceRecordSet, current: ResourceRecordSet[], out
     return [];
   }
   return [{ Action: 'DELETE', ResourceRecordSet: now }];
+}
+
+/** {@link sameRecord} plus TTL, failover role and health check: the set is exactly what this step writes. */
+function sameAsWritten(existing: ResourceRecordSet, wanted: ResourceRecordSet): boolean {
+  if (!sameRecord(existing, wanted)) return false;
+  if (!wanted.AliasTarget && existing.TTL !== wanted.TTL) return false;
+  return (existing.Failover ?? '') === (wanted.Failover ?? '') && (existing.HealthCheckId ?? '') === (wanted.HealthCheckId ?? '');
 }
 
 function sameRecord(a: ResourceRecordSet, b: ResourceRecordSet): boolean {

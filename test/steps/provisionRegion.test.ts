@@ -1,7 +1,14 @@
 import * as assert from 'uvu/assert';
 import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateFunctionCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+  ListFunctionsCommand,
+  GetFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { buildLambdaZip } from '../../lambdas/build.ts';
 import type { Target } from '../../engine/types.ts';
 import provisionRegion from '../../steps/provisionRegion.ts';
 import awaitItem from '../../steps/awaitItem.ts';
@@ -98,18 +105,53 @@ test('rollback without outputs (crash mid-way) finds everything by name and cust
   await provisionRegion.run({ region: 'eu-central-1', apiId: '67890' }, stepContext(target));
   // A crash after the table and one function: only part of the stack exists.
   const controller = new AbortController();
-  const ctx = stepContext(target, { signal: controller.signal });
+  const runId = 'crashed-run';
+  const ctx = stepContext(target, { signal: controller.signal, runId });
   const pending = provisionRegion.run(params, ctx);
   await waitFor(async () => (await leftovers(target, 'us-east-1')).includes('function:get-product'));
   controller.abort(new Error('crash'));
   await pending.catch(() => undefined);
-  await provisionRegion.rollback!(params, stepContext(target), undefined);
+  await provisionRegion.rollback!(params, stepContext(target, { runId }), undefined);
   assert.equal(await leftovers(target, 'us-east-1'), []);
   assert.is((await leftovers(target, 'eu-central-1')).length, 5, 'the standby keeps its table, 3 functions and API');
   // And after a complete run too.
-  await provisionRegion.run(params, stepContext(target));
-  await provisionRegion.rollback!(params, stepContext(target), undefined);
+  await provisionRegion.run(params, stepContext(target, { runId: 'complete-run' }));
+  await provisionRegion.rollback!(params, stepContext(target, { runId: 'complete-run' }), undefined);
   assert.equal(await leftovers(target, 'us-east-1'), []);
+});
+
+test('rollback deletes only what the run created: a pre-existing table and function are kept', async ({ target }) => {
+  const region = 'us-east-1';
+  const params = { region, apiId: '12345' };
+  // The user's stack before the drill (as LocalStack's init-resources.sh leaves it): the table and get-product.
+  await target.client(DynamoDBClient, region).send(
+    new CreateTableCommand({
+      TableName: 'Products',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+    }),
+  );
+  await target.client(LambdaClient, region).send(
+    new CreateFunctionCommand({
+      FunctionName: 'get-product',
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: 'arn:aws:iam::000000000000:role/lambda-role',
+      Code: { ZipFile: await buildLambdaZip('getProduct') },
+    }),
+  );
+  await waitFor(async () => (await target.client(DynamoDBClient, region).send(new DescribeTableCommand({ TableName: 'Products' }))).Table?.TableStatus === 'ACTIVE');
+  const ctx = stepContext(target);
+  const out = await provisionRegion.run(params, ctx);
+  assert.equal(out.created, { table: false, functions: ['add-product', 'healthcheck'], restApi: true, eventSourceMapping: false });
+  await provisionRegion.rollback!(params, ctx, out);
+  assert.equal(await leftovers(target, region), ['function:get-product', 'table:Products']);
+  // Without outputs (a crash), the same: only what carries the run's tag goes.
+  const again = stepContext(target);
+  await provisionRegion.run(params, again);
+  await provisionRegion.rollback!(params, stepContext(target, { runId: again.runId }), undefined);
+  assert.equal(await leftovers(target, region), ['function:get-product', 'table:Products']);
 });
 
 test('params: region and apiId required; apiId alphanumeric; defaults applied', () => {

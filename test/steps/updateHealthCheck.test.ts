@@ -1,5 +1,5 @@
 import * as assert from 'uvu/assert';
-import { CreateHealthCheckCommand, GetHealthCheckCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { CreateHealthCheckCommand, GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { NonRetryableError } from '../../engine/errors.ts';
 import type { Target } from '../../engine/types.ts';
 import updateHealthCheck from '../../steps/updateHealthCheck.ts';
@@ -56,6 +56,45 @@ test('rollback without outputs leaves the check as it is (previous endpoint unkn
   const id = await createCheck(target);
   await updateHealthCheck.rollback!({ healthCheckId: id, fqdn: 'x.example.com' }, stepContext(target), undefined);
   assert.is((await config(target, id))?.FullyQualifiedDomainName, 'http_echo');
+});
+
+test('a retry after attempt 1 applied the change keeps attempt 1\'s previous; the rollback restores the original', async ({ target }) => {
+  const id = await createCheck(target);
+  const params = { healthCheckId: id, fqdn: 'bad-host-p45e8eG94rK.com' };
+  const runId = `retry-${Math.random()}`;
+  // Attempt 1 saw the original endpoint and applied the change, then timed out before returning.
+  const client = r53(target); // target.client caches it: the step gets this instance
+  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+  (client as unknown as { send: (command: unknown) => Promise<unknown> }).send = async (command) => {
+    const result = await send(command);
+    if (command instanceof UpdateHealthCheckCommand) throw new Error('timed out');
+    return result;
+  };
+  try {
+    await updateHealthCheck.run(params, stepContext(target, { runId, stepId: 'breakHealthCheck', attempt: 1 }));
+    assert.unreachable('attempt 1 should time out');
+  } catch (error) {
+    assert.is((error as Error).message, 'timed out');
+  } finally {
+    delete (client as unknown as { send?: unknown }).send;
+  }
+  assert.is((await config(target, id))?.FullyQualifiedDomainName, 'bad-host-p45e8eG94rK.com');
+  const attempt2 = stepContext(target, { runId, stepId: 'breakHealthCheck', attempt: 2 });
+  const out = await updateHealthCheck.run(params, attempt2);
+  assert.equal(out.previous, { fqdn: 'http_echo', port: 80, resourcePath: '/' });
+  await updateHealthCheck.rollback!(params, attempt2, out);
+  assert.is((await config(target, id))?.FullyQualifiedDomainName, 'http_echo');
+});
+
+test('a retry in a new process that finds the change applied leaves previous unset; the rollback does not restore the dead host', async ({ target }) => {
+  const id = await createCheck(target);
+  const params = { healthCheckId: id, fqdn: 'bad-host-p45e8eG94rK.com' };
+  await updateHealthCheck.run(params, stepContext(target)); // stands for attempt 1 of a run whose process has since died
+  const ctx = stepContext(target, { stepId: 'other', attempt: 2 });
+  const out = await updateHealthCheck.run(params, ctx);
+  assert.is(out.previous, undefined);
+  await updateHealthCheck.rollback!(params, ctx, out);
+  assert.is((await config(target, id))?.FullyQualifiedDomainName, 'bad-host-p45e8eG94rK.com');
 });
 
 test('params: an id and at least one change', () => {

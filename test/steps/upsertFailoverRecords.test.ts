@@ -95,6 +95,28 @@ test('rollback deletes what did not exist and restores what did', async ({ targe
   );
 });
 
+test('a retry after attempt 1 wrote the plain batch: previous skips the step\'s own records, rollback deletes them', async ({ target }) => {
+  const { zoneId, healthCheckId } = await setup(target);
+  const params = tutorialParams(zoneId, healthCheckId);
+  // Attempt 1 applied the plain CNAME batch, then failed before the alias pair.
+  await r53(target).send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: zoneId,
+      ChangeBatch: {
+        Changes: [params.primary, params.secondary].map((m) => ({
+          Action: 'UPSERT' as const,
+          ResourceRecordSet: { Name: m.recordName, Type: 'CNAME' as const, TTL: 60, ResourceRecords: [{ Value: m.target }] },
+        })),
+      },
+    }),
+  );
+  const ctx = stepContext(target);
+  const out = await upsertFailoverRecords.run(params, ctx); // attempt 2
+  assert.equal(out.previous, []);
+  await upsertFailoverRecords.rollback!(params, ctx, out);
+  assert.equal(await records(target, zoneId), []);
+});
+
 test('rollback without outputs deletes the records this step writes, nothing else; a deleted zone is fine', async ({ target }) => {
   const { zoneId, healthCheckId } = await setup(target);
   const params = tutorialParams(zoneId, healthCheckId);

@@ -4,6 +4,7 @@ import {
   CreateFunctionCommand,
   DeleteEventSourceMappingCommand,
   DeleteFunctionCommand,
+  GetFunctionCommand,
   GetEventSourceMappingCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
@@ -14,6 +15,7 @@ import type { StepContext } from '../../../engine/types.ts';
 import { buildLambdaZip, LAMBDA_HANDLER, type LambdaName } from '../../../lambdas/build.ts';
 import { ignoreNotFound, isAwsError } from '../awsErrors.ts';
 import { ExpectationFailedError, StepErrorCode } from '../errors.ts';
+import { RUN_ID_TAG } from './marker.ts';
 
 /** Pause between polls while a function or mapping becomes ready. */
 const POLL_MS = 100;
@@ -37,9 +39,12 @@ export interface FunctionSpec {
  * Creates a Node.js function from its bundle (lambdas/build.ts zips `lambdas/<bundle>.ts` as
  * `index.js`) and waits until it is Active. An existing function of that name is reused
  * (a retried attempt). AWS_REGION is not set: Lambda reserves it and sets it itself (the
- * tutorial's scripts passed it; LocalStack tolerated that).
+ * tutorial's scripts passed it; LocalStack tolerated that). The function is tagged
+ * {@link RUN_ID_TAG} = the run id at creation; `created` is true when it was created now or by an
+ * earlier attempt of this run (it carries that tag), false when a pre-existing one was reused.
  */
-export async function ensureFunction(lambda: LambdaClient, spec: FunctionSpec, ctx: StepContext): Promise<string> {
+export async function ensureFunction(lambda: LambdaClient, spec: FunctionSpec, ctx: StepContext): Promise<{ arn: string; created: boolean }> {
+  let created = false;
   try {
     await lambda.send(
       new CreateFunctionCommand({
@@ -51,14 +56,28 @@ export async function ensureFunction(lambda: LambdaClient, spec: FunctionSpec, c
         MemorySize: 256,
         Timeout: 10,
         Environment: { Variables: spec.environment },
+        Tags: { [RUN_ID_TAG]: ctx.runId },
       }),
       { abortSignal: ctx.signal },
     );
+    created = true;
   } catch (error) {
     if (!isAwsError(error, 'ResourceConflictException')) throw error;
+    created = await functionCreatedByRun(lambda, spec.name, ctx);
   }
   const config = await waitFunctionActive(lambda, spec.name, ctx);
-  return config.FunctionArn ?? '';
+  return { arn: config.FunctionArn ?? '', created };
+}
+
+/** Whether the function exists and carries {@link RUN_ID_TAG} = this run's id. */
+export async function functionCreatedByRun(lambda: LambdaClient, name: string, ctx: StepContext): Promise<boolean> {
+  try {
+    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: name }), { abortSignal: ctx.signal });
+    return fn.Tags?.[RUN_ID_TAG] === ctx.runId;
+  } catch (error) {
+    if (isAwsError(error, 'ResourceNotFoundException')) return false;
+    throw error;
+  }
 }
 
 async function waitFunctionActive(lambda: LambdaClient, name: string, ctx: StepContext): Promise<FunctionConfiguration> {
@@ -95,13 +114,21 @@ export async function allowApiGateway(lambda: LambdaClient, functionName: string
 /**
  * The replication trigger: `create-event-source-mapping --starting-position LATEST` from the
  * table's stream to the function, reused if it exists. Resolves once the mapping is Enabled:
- * with LATEST, a write made before the poller starts would never be replicated.
+ * with LATEST, a write made before the poller starts would never be replicated. `created` is
+ * true when this call created it (a mapping made by an earlier attempt counts as reused: it
+ * carries no marker; it is deleted with the function when the function is the run's).
  */
-export async function ensureStreamMapping(lambda: LambdaClient, functionName: string, streamArn: string, ctx: StepContext): Promise<string> {
+export async function ensureStreamMapping(
+  lambda: LambdaClient,
+  functionName: string,
+  streamArn: string,
+  ctx: StepContext,
+): Promise<{ uuid: string; created: boolean }> {
   const existing = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: functionName, EventSourceArn: streamArn }), {
     abortSignal: ctx.signal,
   });
   let uuid = existing.EventSourceMappings?.find((m) => m.State !== 'Deleting')?.UUID;
+  const created = !uuid;
   if (!uuid) {
     const created = await lambda.send(
       new CreateEventSourceMappingCommand({ FunctionName: functionName, EventSourceArn: streamArn, StartingPosition: 'LATEST', BatchSize: 100 }),
@@ -111,7 +138,7 @@ export async function ensureStreamMapping(lambda: LambdaClient, functionName: st
   }
   for (;;) {
     const mapping = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }), { abortSignal: ctx.signal });
-    if (mapping.State === 'Enabled') return uuid;
+    if (mapping.State === 'Enabled') return { uuid, created };
     if (mapping.State === 'Disabled' || mapping.State === 'Deleting') {
       throw new ExpectationFailedError(`event source mapping ${uuid} is ${mapping.State}: ${mapping.StateTransitionReason ?? ''}`, {
         code: StepErrorCode.NOT_READY,
@@ -134,7 +161,13 @@ export async function deleteFunction(lambda: LambdaClient, functionName: string,
   } catch (error) {
     if (!isAwsError(error, 'ResourceNotFoundException')) throw error;
   }
-  for (const uuid of mappings) {
+  await deleteStreamMappings(lambda, mappings, ctx);
+  await ignoreNotFound(() => lambda.send(new DeleteFunctionCommand({ FunctionName: functionName }), { abortSignal: ctx.signal }));
+}
+
+/** Deletes event source mappings by UUID and waits until they are gone; gone already is fine. */
+export async function deleteStreamMappings(lambda: LambdaClient, uuids: string[], ctx: StepContext): Promise<void> {
+  for (const uuid of uuids) {
     try {
       await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }), { abortSignal: ctx.signal });
     } catch (error) {
@@ -142,8 +175,7 @@ export async function deleteFunction(lambda: LambdaClient, functionName: string,
       if (!isAwsError(error, 'ResourceNotFoundException', 'ResourceInUseException')) throw error;
     }
   }
-  for (const uuid of mappings) await waitMappingGone(lambda, uuid, ctx);
-  await ignoreNotFound(() => lambda.send(new DeleteFunctionCommand({ FunctionName: functionName }), { abortSignal: ctx.signal }));
+  for (const uuid of uuids) await waitMappingGone(lambda, uuid, ctx);
 }
 
 async function waitMappingGone(lambda: LambdaClient, uuid: string, ctx: StepContext): Promise<void> {

@@ -10,9 +10,11 @@ import {
   PutMethodCommand,
   type GetRestApisCommandOutput,
   type Resource,
+  type RestApi,
 } from '@aws-sdk/client-api-gateway';
 import type { StepContext } from '../../../engine/types.ts';
 import { ignoreNotFound, isAwsError } from '../awsErrors.ts';
+import { RUN_ID_TAG } from './marker.ts';
 
 /** The tutorial's API name. */
 export const REST_API_NAME = 'quote-api-gateway';
@@ -32,20 +34,27 @@ export interface ApiRoute {
 }
 
 /** The API named {@link REST_API_NAME} whose id or `_custom_id_` tag is `apiId`, if any. */
-export async function findRestApi(apigw: APIGatewayClient, apiId: string, ctx: StepContext): Promise<string | undefined> {
+export async function findRestApi(apigw: APIGatewayClient, apiId: string, ctx: StepContext): Promise<RestApi | undefined> {
   let position: string | undefined;
   do {
     const page: GetRestApisCommandOutput = await apigw.send(new GetRestApisCommand({ limit: 500, position }), { abortSignal: ctx.signal });
     const found = page.items?.find((api) => api.name === REST_API_NAME && (api.id === apiId || api.tags?.[CUSTOM_ID_TAG] === apiId));
-    if (found?.id) return found.id;
+    if (found?.id) return found;
     position = page.position;
   } while (position);
   return undefined;
 }
 
+/** Whether the API was created by this run (it carries {@link RUN_ID_TAG} = the run id). */
+export function restApiCreatedByRun(api: RestApi, ctx: StepContext): boolean {
+  return api.tags?.[RUN_ID_TAG] === ctx.runId;
+}
+
 /**
  * Creates (or finds) the REST API and wires every route as a Lambda proxy integration, then
- * deploys `stage`. Returns the API's real id.
+ * deploys `stage`. Returns the API's real id, and whether this run created the API (now, or in an
+ * earlier attempt: it is tagged {@link RUN_ID_TAG} = the run id at creation). A reused API keeps
+ * the routes and deployment added here.
  *
  * The tutorial's init-resources.sh used integration-http-method GET for the GET routes; AWS
  * (and current LocalStack) reject that for AWS_PROXY ("The 'AWS_PROXY' integration can only be
@@ -59,11 +68,16 @@ export async function ensureRestApi(
   routes: ApiRoute[],
   stage: string,
   ctx: StepContext,
-): Promise<string> {
-  let id = await findRestApi(apigw, apiId, ctx);
+): Promise<{ id: string; created: boolean }> {
+  const found = await findRestApi(apigw, apiId, ctx);
+  let id = found?.id;
+  let created = found ? restApiCreatedByRun(found, ctx) : false;
   if (!id) {
-    const created = await apigw.send(new CreateRestApiCommand({ name: REST_API_NAME, tags: { [CUSTOM_ID_TAG]: apiId } }), { abortSignal: ctx.signal });
-    id = created.id ?? '';
+    const made = await apigw.send(new CreateRestApiCommand({ name: REST_API_NAME, tags: { [CUSTOM_ID_TAG]: apiId, [RUN_ID_TAG]: ctx.runId } }), {
+      abortSignal: ctx.signal,
+    });
+    id = made.id ?? '';
+    created = true;
   }
   const resources = await listResources(apigw, id, ctx);
   const root = resources.find((r) => r.path === '/');
@@ -96,7 +110,7 @@ export async function ensureRestApi(
     );
   }
   await apigw.send(new CreateDeploymentCommand({ restApiId: id, stageName: stage }), { abortSignal: ctx.signal });
-  return id;
+  return { id, created };
 }
 
 async function listResources(apigw: APIGatewayClient, restApiId: string, ctx: StepContext): Promise<Resource[]> {
