@@ -121,3 +121,16 @@ export function forEachString(value: unknown, pointer: string, fn: (text: string
   }
 }
 
+/** Whether any `${{ }}` in a value reads `target.*` (parsed, so `name: target.example.com` does not count). */
+export function referencesTarget(value: unknown): boolean {
+  let found = false;
+  forEachString(value, '', (text) => {
+    if (found || !hasTemplate(text)) return;
+    try {
+      found = parseTemplateString(text).some((part) => pathsOf(part.expr).some((path) => path.root === 'target'));
+    } catch {
+      // malformed templates are load errors; nothing to start a target for
+    }
+  });
+  return found;
+}

@@ -1,5 +1,5 @@
 import { createActor, fromPromise, type Actor } from 'xstate';
-import type { AnyStepDefinition, Clock, Logger, StepContext, Target } from './types.ts';
+import type { AnyStepDefinition, Logger, StepContext, Target } from './types.ts';
 import { compileWorkflow, FinalState, type StepActorInput, type StepActorOutput, type WorkflowMachine } from './compile.ts';
 import { EngineError, InterruptedError, NonRetryableError, StepFailedError, errorMessage, toErrorRecord, type ErrorRecord } from './errors.ts';
 import { executeStep } from './execute.ts';
@@ -7,14 +7,13 @@ import { Journal, journalPath, runDir as runDirOf } from './journal.ts';
 import { createRunId, journalRollback } from './runSupport.ts';
 import { maskSecrets } from './mask.ts';
 import { processStart } from './runs.ts';
-import { silentProgress, type ProgressSink } from './progress.ts';
-import type { StepRegistry } from './registry.ts';
+import { silentProgress } from './progress.ts';
 import { ExitCode, RunStatus, writeReports, type RunReport, type StepStatus } from './report.ts';
 import { systemClock } from './clock.ts';
-import { hasTemplate, parseTemplateString, pathsOf, resolveTemplates, truthy, type TemplateContext } from './template.ts';
-import { forEachString } from './checkReferences.ts';
-import type { TargetSession } from './target.ts';
-import { flattenSteps, type StepNode, type Workflow } from './workflow.ts';
+import { resolveTemplates, truthy, type TemplateContext } from './template.ts';
+import { referencesTarget } from './checkReferences.ts';
+import type { RunHandle, RunOptions } from './runContract.ts';
+import { flattenSteps, type StepNode } from './workflow.ts';
 
 /**
  * The runner: compiles the workflow, provides the `runStep` / `compensateStep` actors, routes
@@ -23,40 +22,7 @@ import { flattenSteps, type StepNode, type Workflow } from './workflow.ts';
  * incomplete, 130 interrupted).
  */
 
-/** What a run needs. Inputs must already be resolved (see `resolveInputs`). */
-export interface RunOptions {
-  workflow: Workflow;
-  registry: StepRegistry;
-  target: TargetSession;
-  stateDir: string;
-  inputs?: Record<string, unknown>;
-  clock?: Clock;
-  env?: Record<string, string | undefined>;
-  progress?: ProgressSink;
-  runId?: string;
-  /** fsync durable journal records (default true). */
-  fsync?: boolean;
-  /** Write report.md/report.json (default true). */
-  writeReport?: boolean;
-}
-
-/** A run in progress. */
-export interface RunHandle {
-  runId: string;
-  runDir: string;
-  journalPath: string;
-  /** Resolves with the report when the run ends (normally or through `abortNow`). */
-  done: Promise<RunReport>;
-  /**
-   * First interrupt: aborts the running steps and compensates. Returns false when the run was
-   * already interrupted (the caller should then `abortNow`).
-   */
-  interrupt(): boolean;
-  /** True once the run has an outcome (it may still be closing its target): a signal no longer changes it. */
-  readonly finished: boolean;
-  /** Second interrupt: stops at once, marks the run dirty (finish with `engine rollback`). */
-  abortNow(reason?: string): Promise<RunReport>;
-}
+export type { RunHandle, RunOptions } from './runContract.ts';
 
 interface StepState {
   node: StepNode;
@@ -422,20 +388,6 @@ export function startRun(options: RunOptions): RunHandle {
       return finish(RunStatus.DIRTY, ExitCode.INTERRUPTED);
     },
   };
-}
-
-/** Whether any `${{ }}` in a value reads `target.*` (parsed, so `name: target.example.com` does not count). */
-function referencesTarget(value: unknown): boolean {
-  let found = false;
-  forEachString(value, '', (text) => {
-    if (found || !hasTemplate(text)) return;
-    try {
-      found = parseTemplateString(text).some((part) => pathsOf(part.expr).some((path) => path.root === 'target'));
-    } catch {
-      // malformed templates are load errors; nothing to start a target for
-    }
-  });
-  return found;
 }
 
 /** Runs a workflow to the end. */
