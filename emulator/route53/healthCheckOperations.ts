@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { Operation } from '../types.ts';
 import type { HealthChecker } from './healthChecker.ts';
-import { bool, enumError, int, list, maxItems, obj, required, str } from './input.ts';
+import { bool, enumError, int, list, markerPage, obj, required, str } from './input.ts';
 import { healthCheckXml } from './render.ts';
 import type { Route53Store } from './store.ts';
 import { HEALTH_CHECK_TYPES, type HealthCheck, type HealthCheckConfig, type HealthCheckType } from './types.ts';
@@ -156,17 +156,7 @@ export function healthCheckOperations(store: Route53Store, checker: HealthChecke
       name: 'ListHealthChecks',
       http: { method: 'GET', path: '/2013-04-01/healthcheck' },
       handler(_input, ctx) {
-        const q = ctx.request.query;
-        const limit = maxItems(q.get('maxitems'), 100);
-        const marker = q.get('marker');
-        const checks = [...store.healthChecks.values()];
-        let start = 0;
-        if (marker) {
-          start = checks.findIndex((c) => c.id === marker);
-          if (start < 0) throw new ServiceError('InvalidInput', `Invalid value for marker: ${marker}`);
-        }
-        const page = checks.slice(start, start + limit);
-        const next = checks[start + limit];
+        const { page, next, marker, limit } = markerPage([...store.healthChecks.values()], (c) => c.id, ctx.request.query);
         return {
           HealthChecks: { HealthCheck: page.map(healthCheckXml) },
           Marker: marker ?? '',

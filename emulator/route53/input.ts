@@ -69,3 +69,23 @@ export function enumError(value: string, allowed: readonly string[]): ServiceErr
     `Invalid XML ; cvc-enumeration-valid: Value '${value}' is not facet-valid with respect to enumeration '[${allowed.join(', ')}]'. It must be a value from the enumeration.`,
   );
 }
+
+/**
+ * Route 53's marker paging (ListHostedZones, ListHealthChecks): the page starting at the item
+ * whose id is `marker`, `maxitems` long (default 100), and the item after it, if any.
+ */
+export function markerPage<T>(
+  items: readonly T[],
+  idOf: (item: T) => string,
+  query: URLSearchParams,
+  normalise: (marker: string) => string = (m) => m,
+): { page: T[]; next: T | undefined; marker: string | null; limit: number } {
+  const limit = maxItems(query.get('maxitems'), 100);
+  const marker = query.get('marker');
+  let start = 0;
+  if (marker) {
+    start = items.findIndex((item) => idOf(item) === normalise(marker));
+    if (start < 0) throw new ServiceError('InvalidInput', `Invalid value for marker: ${marker}`);
+  }
+  return { page: items.slice(start, start + limit), next: items[start + limit], marker, limit };
+}

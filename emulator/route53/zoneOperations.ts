@@ -1,6 +1,6 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { EmulatorRuntime, Operation } from '../types.ts';
-import { maxItems, obj, required, str, bool } from './input.ts';
+import { markerPage, maxItems, obj, required, str, bool } from './input.ts';
 import { bareId, isValidDnsName, normalizeName, randomId, reversedName } from './names.ts';
 import { changeInfoXml, delegationSetXml, hostedZoneXml } from './render.ts';
 import type { Route53Store } from './store.ts';
@@ -115,19 +115,10 @@ export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): O
       name: 'ListHostedZones',
       http: { method: 'GET', path: '/2013-04-01/hostedzone' },
       handler(_input, ctx) {
-        const q = ctx.request.query;
-        const limit = maxItems(q.get('maxitems'), 100);
-        const marker = q.get('marker');
-        const type = q.get('hostedzonetype');
+        const type = ctx.request.query.get('hostedzonetype');
         let zones = [...store.zones.values()];
         if (type === 'PrivateHostedZone') zones = zones.filter((z) => z.privateZone);
-        let start = 0;
-        if (marker) {
-          start = zones.findIndex((z) => z.id === bareId(marker));
-          if (start < 0) throw new ServiceError('InvalidInput', `Invalid value for marker: ${marker}`);
-        }
-        const page = zones.slice(start, start + limit);
-        const next = zones[start + limit];
+        const { page, next, marker, limit } = markerPage(zones, (z) => z.id, ctx.request.query, bareId);
         return {
           HostedZones: { HostedZone: page.map(hostedZoneXml) },
           Marker: marker ?? undefined,
