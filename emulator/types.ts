@@ -1,5 +1,8 @@
 import type { EmulatorClock } from './clock.ts';
+import type { DynamoDbApi } from './dynamodb/api.ts';
 import type { FaultRegistry } from './faults.ts';
+import type { LambdaApi } from './lambda/api.ts';
+import type { Route53Api } from './route53/api.ts';
 
 /**
  * Types shared by the gateway, the protocol layers and the emulated services.
@@ -97,6 +100,16 @@ export interface ServiceDescriptor {
   fallback?(operation: string, input: OperationInput, ctx: RequestContext): Promise<OperationOutput>;
 }
 
+/**
+ * The internal APIs services offer each other, by the name their factory is listed under in
+ * `services.ts`. A service that offers one adds a line here, so `runtime.api(name)` is checked.
+ */
+export interface ServiceApis {
+  route53: Route53Api;
+  lambda: LambdaApi;
+  dynamodb: DynamoDbApi;
+}
+
 /** What every service gets from the emulator: the clock, the faults, other services' APIs. */
 export interface EmulatorRuntime {
   readonly clock: EmulatorClock;
@@ -109,7 +122,7 @@ export interface EmulatorRuntime {
   /** The DNS server's address. Valid once it is up. */
   dnsAddress(): { host: string; port: number };
   /** Another service's internal API, registered by its factory under its name. */
-  api<T>(service: string): T;
+  api<K extends keyof ServiceApis>(service: K): ServiceApis[K];
   log(line: string): void;
 }
 

@@ -1,4 +1,4 @@
-import { lookupAddress, resolve } from '../dns/resolver.ts';
+import { lookupAddress, resolve } from './resolve.ts';
 import type { ServiceFactory } from '../types.ts';
 import type { Route53Api } from './api.ts';
 import { healthCheckOperations } from './healthCheckOperations.ts';

@@ -1,6 +1,6 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { EmulatorRuntime, Operation } from '../types.ts';
-import type { QueryType, Resolution } from '../dns/resolver.ts';
+import type { QueryType, Resolution } from './resolve.ts';
 import type { DnsRecord } from '../dns/records.ts';
 import { applyChanges, parseChanges } from './changeBatch.ts';
 import { maxItems } from './input.ts';
