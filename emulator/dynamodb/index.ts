@@ -67,13 +67,11 @@ export const createDynamoDb: ServiceFactory = (runtime) => {
     descriptor: {
       name: 'dynamodb',
       signingNames: ['dynamodb'],
-      protocol: 'awsJson',
-      targetPrefix: 'DynamoDB_20120810',
-      errorTypePrefix: 'com.amazonaws.dynamodb.v20120810',
+      protocol: { name: 'awsJson', targetPrefix: 'DynamoDB_20120810', errorTypePrefix: 'com.amazonaws.dynamodb.v20120810' },
       operations: [...tableOperations(backend), ...itemOperations(backend)],
       async fallback(operation, _input, ctx) {
         if (UNSUPPORTED_OPERATIONS.has(operation)) throw notImplemented('dynamodb', operation);
-        return relay(ctx, await dynalite.call(ctx.region, operation, ctx.request.body));
+        return relay(await dynalite.call(ctx.region, operation, ctx.rawBody));
       },
     },
     api,

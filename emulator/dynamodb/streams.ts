@@ -14,9 +14,7 @@ export const createDynamoDbStreams: ServiceFactory = (runtime) => ({
   descriptor: {
     name: 'dynamodbstreams',
     signingNames: ['dynamodb'],
-    protocol: 'awsJson',
-    targetPrefix: 'DynamoDBStreams_20120810',
-    errorTypePrefix: 'com.amazonaws.dynamodb.v20120810',
+    protocol: { name: 'awsJson', targetPrefix: 'DynamoDBStreams_20120810', errorTypePrefix: 'com.amazonaws.dynamodb.v20120810' },
     // The store belongs to the DynamoDB service, registered before any request arrives.
     operations: streamsOperations(() => runtime.api('dynamodb').streams, runtime.clock),
   },

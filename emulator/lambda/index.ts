@@ -25,8 +25,7 @@ export const createLambda: ServiceFactory = (runtime) => {
     descriptor: {
       name: 'lambda',
       signingNames: ['lambda'],
-      protocol: 'restJson',
-      jsonErrorStyle: 'lambda',
+      protocol: { name: 'restJson', errorStyle: 'lambda' },
       pathPrefixes: ['/2015-03-31/'],
       operations: [
         ...functionOperations(backend),

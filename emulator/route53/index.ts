@@ -29,9 +29,7 @@ export const createRoute53: ServiceFactory = (runtime) => {
     descriptor: {
       name: 'route53',
       signingNames: ['route53'],
-      protocol: 'restXml',
-      xmlNamespace: 'https://route53.amazonaws.com/doc/2013-04-01/',
-      xmlListTags: ['Change', 'ResourceRecord'],
+      protocol: { name: 'restXml', xmlNamespace: 'https://route53.amazonaws.com/doc/2013-04-01/' },
       pathPrefixes: ['/2013-04-01/'],
       regional: false,
       operations: [...zoneOperations(store, runtime), ...recordOperations(store, runtime, api.resolve), ...healthCheckOperations(store, checker)],

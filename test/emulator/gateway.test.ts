@@ -30,15 +30,14 @@ const testServices: ServiceDescriptor[] = [
   {
     name: 'xmltest',
     signingNames: ['xmltest'],
-    protocol: 'restXml',
-    xmlNamespace: XML_NS,
+    protocol: { name: 'restXml', xmlNamespace: XML_NS },
     pathPrefixes: ['/2020-01-01/'],
     operations: [{ name: 'CreateThing', http: { method: 'POST', path: '/2020-01-01/thing', status: 201 }, handler: (input) => ({ Thing: { Name: input.Name } }) }],
   },
   {
     name: 'resttest',
     signingNames: ['resttest'],
-    protocol: 'restJson',
+    protocol: { name: 'restJson' },
     pathPrefixes: ['/things'],
     operations: [
       { name: 'GetThing', http: { method: 'GET', path: '/things/{id}' }, handler: (input) => ({ id: input.id }) },
@@ -54,9 +53,7 @@ const testServices: ServiceDescriptor[] = [
   {
     name: 'jsontest',
     signingNames: ['jsontest'],
-    protocol: 'awsJson',
-    targetPrefix: 'JsonTest_20200101',
-    errorTypePrefix: 'com.amazonaws.jsontest',
+    protocol: { name: 'awsJson', targetPrefix: 'JsonTest_20200101', errorTypePrefix: 'com.amazonaws.jsontest' },
     operations: [{ name: 'Echo', handler: (input) => ({ Echo: input }) }],
   },
 ];
