@@ -93,11 +93,11 @@ export interface EmulatorRuntime {
   log(line: string): void;
 }
 
-/** What a service factory returns. */
-export interface EmulatedService {
+/** What a service factory returns; `A` is the internal API it offers (its `ServiceApis` entry). */
+export interface EmulatedService<A = unknown> {
   descriptor?: ServiceDescriptor;
   /** Internal API for other services (e.g. Lambda's invoke for API Gateway). */
-  api?: unknown;
+  api?: A;
   rawRoutes?: RawRoute[];
   /** Called after the gateway and DNS server listen. */
   start?(): Promise<void> | void;
@@ -106,4 +106,4 @@ export interface EmulatedService {
   stop?(): Promise<void> | void;
 }
 
-export type ServiceFactory = (runtime: EmulatorRuntime) => EmulatedService;
+export type ServiceFactory<A = unknown> = (runtime: EmulatorRuntime) => EmulatedService<A>;

@@ -41,7 +41,7 @@ const UNSUPPORTED_OPERATIONS = new Set([
   'UpdateTableReplicaAutoScaling', 'UpdateTimeToLive',
 ]);
 
-export const createDynamoDb: ServiceFactory = (runtime) => {
+export const createDynamoDb: ServiceFactory<DynamoDbApi> = (runtime) => {
   const streams = new StreamStore();
   const dynalite = new DynaliteHost({
     log: (line) => runtime.log(line),
@@ -63,7 +63,7 @@ export const createDynamoDb: ServiceFactory = (runtime) => {
     dynaliteEndpoint: async (region) => `http://127.0.0.1:${await dynalite.port(region)}`,
   };
 
-  const service: EmulatedService = {
+  const service: EmulatedService<DynamoDbApi> = {
     descriptor: {
       name: 'dynamodb',
       signingNames: ['dynamodb'],

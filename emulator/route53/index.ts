@@ -12,7 +12,7 @@ import { zoneOperations } from './zoneOperations.ts';
  * checks that really probe their endpoints, GetChange. The DNS server answers from this
  * store through `api.resolve`. Route 53 ignores the signing region (aws-emulation.md §1.1).
  */
-export const createRoute53: ServiceFactory = (runtime) => {
+export const createRoute53: ServiceFactory<Route53Api> = (runtime) => {
   const store = new Route53Store();
   const healthy = (id: string) => checker.isHealthy(id);
   const checker: HealthChecker = new HealthChecker(runtime, store, (name) => lookupAddress(store, healthy, name));
