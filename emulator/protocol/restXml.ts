@@ -22,7 +22,7 @@ export function restXml(settings: RestXmlSettings, service: ProtocolService): Pr
     claims: () => false,
     route: restRouter(service),
     parse: (req, { op, params }) => ({
-      ...parseXmlInput(req.body, op?.http?.listTags ?? []),
+      ...(op?.http?.payload ? {} : parseXmlInput(req.body, op?.http?.listTags ?? [])),
       ...boundInput(req, op?.http),
       ...params,
     }),
