@@ -37,7 +37,7 @@ export function restXml(settings: RestXmlSettings, service: ProtocolService): Pr
 }
 
 /** The request element's children; `listTags` are arrays even with one element. */
-export function parseXmlInput(body: Buffer, listTags: readonly string[]): OperationInput {
+function parseXmlInput(body: Buffer, listTags: readonly string[]): OperationInput {
   if (body.length === 0) return {};
   const text = body.toString('utf8');
   const lists = new Set(listTags);

@@ -45,6 +45,7 @@ const operations: Operation[] = [
       };
     },
   },
+  { name: 'Echo', handler: (input) => ({ Input: JSON.stringify(input) }) },
 ];
 
 const toySts: ServiceDescriptor = {
@@ -152,6 +153,32 @@ test('the wire: form in, XML envelope out; errors in <ErrorResponse> with <Type>
   const noAction = await post(base, 'Version=2011-06-15');
   assert.is(noAction.status, 400);
   assert.match(noAction.body, '<Code>MissingAction</Code>');
+});
+
+test('form decoding: numbered lists in number order, member and entry wrappers dropped, unsafe keys ignored', async ({ base }) => {
+  const form = [
+    'Action=Echo',
+    'Version=2011-06-15',
+    'Name=n',
+    'Ids.member.2=b',
+    'Ids.member.10=c',
+    'Ids.member.1=a',
+    'Attributes.entry.1.key=k',
+    'Attributes.entry.1.value=v',
+    'Flat.1.Id=x',
+    '__proto__.polluted=yes',
+    'A.constructor.prototype=no',
+  ].join('&');
+  const res = await post(base, form);
+  assert.is(res.status, 200);
+  const input = /<Input>(.*)<\/Input>/.exec(res.body)?.[1]?.replaceAll('&quot;', '"');
+  assert.equal(JSON.parse(input ?? 'null'), {
+    Name: 'n',
+    Ids: ['a', 'b', 'c'],
+    Attributes: [{ key: 'k', value: 'v' }],
+    Flat: [{ Id: 'x' }],
+  });
+  assert.is(({} as Record<string, unknown>).polluted, undefined);
 });
 
 test('the one fault check applies to query services like any other', async ({ sts, faults }) => {
