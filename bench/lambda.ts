@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { startEmulator } from '../emulator/index.ts';
-import type { LambdaApi } from '../emulator/lambda/api.ts';
 import { lambdaClient } from '../test/helpers/clients.ts';
 import { createNodeFunction, waitUntilActive } from '../test/helpers/lambdaFunction.ts';
 import { lambdaZip } from '../test/helpers/lambdaZip.ts';
@@ -38,7 +37,7 @@ export async function run(): Promise<void> {
       const out = await lambda.send(new InvokeCommand({ FunctionName: 'bench', Payload: payload }));
       if (out.FunctionError) throw new Error(`function error: ${Buffer.from(out.Payload ?? []).toString()}`);
     });
-    const api = emu.api<LambdaApi>('lambda');
+    const api = emu.api('lambda');
     const internal = await measure('LambdaApi.invoke (warm, internal)', async () => {
       const out = await api.invoke({ region: REGION, functionName: 'bench', payload });
       if (out.functionError) throw new Error('function error');

@@ -2,10 +2,11 @@ import type { EmulatorClock } from './clock.ts';
 import { ServiceError } from './protocol/ServiceError.ts';
 
 /**
- * What a running FIS experiment injects. The gateway checks every call it dispatches, and
- * services check their internal calls (API Gateway → Lambda Invoke, stream → Lambda) with the
- * *callee's* service, operation and region, so breaking Lambda in us-east-1 also breaks that
- * region's API and its health check while eu-central-1 keeps working.
+ * What a running FIS experiment injects. Every call is checked once: the gateway checks each
+ * call it dispatches with `{service, operation, region, resource}` (the operation names its
+ * resource), and services check their internal calls (API Gateway → Lambda Invoke, stream →
+ * Lambda) with the *callee's* service, operation and region, so breaking Lambda in us-east-1
+ * also breaks that region's API and its health check while eu-central-1 keeps working.
  */
 export interface FaultRule {
   /** Service name as the emulator knows it (`lambda`, `dynamodb`, `apigateway`, ...); undefined = all but `fis`. */
@@ -18,15 +19,44 @@ export interface FaultRule {
   resources?: string[];
   /** 0–100; the share of matching calls affected. */
   percentage: number;
-  effect:
-    | { kind: 'error'; status: number; code: string; message: string }
-    | { kind: 'latency'; ms: number }
-    /** A function error (`X-Amz-Function-Error`) instead of an API error; Lambda decides how. */
-    | { kind: 'functionError'; preventExecution: boolean }
-    /** Lambda's `aws:lambda:invocation-http-integration-response`. */
-    | { kind: 'httpResponse'; statusCode: number; contentType: string; preventExecution: boolean };
+  effect: FaultEffect;
   /** Who installed it, e.g. the experiment id, so it can be removed as a group. */
   owner: string;
+}
+
+export type FaultEffect =
+  | { kind: 'error'; status: number; code: string; message: string }
+  | { kind: 'latency'; ms: number }
+  /** A function error (`X-Amz-Function-Error`) instead of an API error; Lambda decides how. */
+  | { kind: 'functionError'; preventExecution: boolean }
+  /** Lambda's `aws:lambda:invocation-http-integration-response`. */
+  | { kind: 'httpResponse'; statusCode: number; contentType: string; preventExecution: boolean };
+
+/** A rule whose effect the callee's service interprets (Lambda answers it instead of its handler). */
+export type ServiceFaultRule = FaultRule & { effect: Extract<FaultEffect, { kind: 'functionError' | 'httpResponse' }> };
+
+interface EffectApplier<E extends FaultEffect> {
+  /** Rules apply in ascending order: every latency first, then the first error. */
+  order: number;
+  /** Applied to the call by the registry; absent for effects handed to the service. */
+  apply?(effect: E, clock: EmulatorClock, signal?: AbortSignal): Promise<void> | void;
+}
+
+/** How each effect kind acts on a call. A new effect kind is one entry here (and its FIS action). */
+const EFFECTS: { [K in FaultEffect['kind']]: EffectApplier<Extract<FaultEffect, { kind: K }>> } = {
+  latency: { order: 0, apply: (effect, clock, signal) => clock.sleep(effect.ms, signal) },
+  error: {
+    order: 1,
+    apply: (effect) => {
+      throw new ServiceError(effect.code, effect.message, { status: effect.status });
+    },
+  },
+  functionError: { order: 2 },
+  httpResponse: { order: 2 },
+};
+
+function applierOf(effect: FaultEffect): EffectApplier<FaultEffect> {
+  return EFFECTS[effect.kind] as EffectApplier<FaultEffect>;
 }
 
 /** A call as the registry sees it. */
@@ -87,21 +117,18 @@ export class FaultRegistry {
   }
 
   /**
-   * Applies latency and API-error faults to a call: sleeps for every latency rule (on the
-   * emulator clock), then throws the first error rule as a ServiceError. Returns the other
-   * matched rules (function errors, HTTP responses) for the service to interpret.
+   * Checks a call once: applies the effects that act on the call itself (sleeps for every
+   * latency rule on the emulator clock, then throws the first error rule as a ServiceError) and
+   * returns the matched rules the service interprets (function errors, HTTP responses).
    */
-  async check(call: Call, signal?: AbortSignal): Promise<FaultRule[]> {
-    const hits = this.match(call);
-    if (hits.length === 0) return hits;
+  async check(call: Call, signal?: AbortSignal): Promise<ServiceFaultRule[]> {
+    const hits = this.match(call).sort((a, b) => applierOf(a.effect).order - applierOf(b.effect).order);
+    const handed: ServiceFaultRule[] = [];
     for (const rule of hits) {
-      if (rule.effect.kind === 'latency') await this.clock.sleep(rule.effect.ms, signal);
+      const applier = applierOf(rule.effect);
+      if (applier.apply) await applier.apply(rule.effect, this.clock, signal);
+      else handed.push(rule as ServiceFaultRule);
     }
-    for (const rule of hits) {
-      if (rule.effect.kind === 'error') {
-        throw new ServiceError(rule.effect.code, rule.effect.message, { status: rule.effect.status });
-      }
-    }
-    return hits.filter((r) => r.effect.kind === 'functionError' || r.effect.kind === 'httpResponse');
+    return handed;
   }
 }

@@ -5,7 +5,7 @@ import { FaultRegistry } from './faults.ts';
 import { Gateway } from './gateway.ts';
 import { createGatewayServer } from './server.ts';
 import { serviceFactories } from './services.ts';
-import { ACCOUNT_ID, type EmulatedService, type EmulatorRuntime } from './types.ts';
+import { ACCOUNT_ID, type EmulatedService, type EmulatorRuntime, type ServiceApis } from './types.ts';
 
 /**
  * The embedded AWS: one HTTP port speaking Route 53, FIS, Lambda, API Gateway, DynamoDB and
@@ -43,7 +43,7 @@ export interface Emulator {
   clock: EmulatorClock;
   faults: FaultRegistry;
   /** Another service's internal API (tests use it to reach what HTTP does not show). */
-  api<T>(service: string): T;
+  api<K extends keyof ServiceApis>(service: K): ServiceApis[K];
   /** Forget every resource in every service; the servers keep running. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -72,10 +72,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!dns) throw new Error('the DNS server is not listening yet');
       return { host: dns.host, port: dns.port };
     },
-    api: <T>(name: string): T => {
+    api: <K extends keyof ServiceApis>(name: K): ServiceApis[K] => {
       const api = apis.get(name);
       if (api === undefined) throw new Error(`no internal API registered for service '${name}'`);
-      return api as T;
+      return api as ServiceApis[K];
     },
     log,
   };
@@ -101,7 +101,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const address = server.address() as AddressInfo;
   httpAddress = { host, port: address.port };
   try {
-    dns = await startDnsServer({ host, port: options.dnsPort ?? 0, runtime });
+    dns = await startDnsServer({ host, port: options.dnsPort ?? 0, log, answer: (name, type) => runtime.api('route53').resolve(name, type) });
     for (const service of services) await service.start?.();
   } catch (err) {
     await closeServer(server);

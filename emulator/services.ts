@@ -4,10 +4,13 @@ import { createDynamoDbStreams } from './dynamodb/streams.ts';
 import { createFis } from './fis/index.ts';
 import { createLambda } from './lambda/index.ts';
 import { createRoute53 } from './route53/index.ts';
-import type { ServiceFactory } from './types.ts';
+import type { ServiceApis, ServiceFactory } from './types.ts';
 
-/** Every emulated service, one line each. The name is the key of `runtime.api(name)`. */
-export const serviceFactories: Record<string, ServiceFactory> = {
+/**
+ * Every emulated service, one line each. The name is the key of `runtime.api(name)`: a service
+ * that offers an internal API must be listed under its `ServiceApis` name (checked here).
+ */
+export const serviceFactories: Record<string, ServiceFactory> & { [K in keyof ServiceApis]: ServiceFactory<ServiceApis[K]> } = {
   route53: createRoute53,
   fis: createFis,
   lambda: createLambda,

@@ -1,11 +1,17 @@
 import type { EmulatorClock } from './clock.ts';
+import type { DynamoDbApi } from './dynamodb/api.ts';
 import type { FaultRegistry } from './faults.ts';
+import type { LambdaApi } from './lambda/api.ts';
+import type { Operation, OperationInput, OperationOutput, RequestContext } from './operation.ts';
+import type { ProtocolSettings } from './protocol/index.ts';
+import type { Route53Api } from './route53/api.ts';
 
 /**
  * Types shared by the gateway, the protocol layers and the emulated services.
  *
  * A service is a factory `(runtime) => EmulatedService`, listed once in `services.ts`. Its
- * operations receive parsed input and return plain output in AWS casing; they never see HTTP.
+ * operations (`operation.ts`) receive parsed input and return plain output in AWS casing;
+ * they never see HTTP.
  */
 
 export const ACCOUNT_ID = '000000000000';
@@ -28,42 +34,15 @@ export interface EmulatorResponse {
   body: Buffer | string;
 }
 
-/** Per-request context handed to an operation. */
-export interface RequestContext {
-  service: string;
-  operation: string;
-  /** From the SigV4 credential scope; DEFAULT_REGION when absent. Ignored by global services. */
-  region: string;
-  accountId: string;
-  requestId: string;
-  request: EmulatorRequest;
-  /** Mutable: an operation may set a non-default status or extra headers (e.g. Location). */
-  response: { status?: number; headers: Record<string, string> };
-  /** Aborted when the client goes away. */
-  signal: AbortSignal;
-}
-
-/**
- * Input of an operation: for rest protocols the path parameters, then the parsed body
- * (JSON object, or the XML request element's children), merged; for awsJson the JSON body.
- * Query parameters stay in `ctx.request.query` because their wire names differ from the model.
- */
-export type OperationInput = Record<string, unknown>;
-
-/** An operation's result: a JSON/XML-serialisable object, raw bytes, or nothing (empty body). */
-export type OperationOutput = Record<string, unknown> | Buffer | Uint8Array | undefined | void;
-
-export interface Operation {
-  /** AWS operation name, verbatim (`ChangeResourceRecordSets`). */
-  name: string;
-  /** rest protocols: method and path template, `{Name}` for a segment, `{Name+}` for the rest. */
-  http?: { method: string; path: string; status?: number };
-  /** restJson: hand the body over untouched in `ctx.request.body` (Lambda Invoke payloads). */
-  rawBody?: boolean;
-  handler(input: OperationInput, ctx: RequestContext): Promise<OperationOutput> | OperationOutput;
-}
-
-export type Protocol = 'restXml' | 'restJson' | 'awsJson';
+export {
+  RawReply,
+  type HttpBinding,
+  type Operation,
+  type OperationInput,
+  type OperationOutput,
+  type OutputBinding,
+  type RequestContext,
+} from './operation.ts';
 
 /** A request the gateway hands to a service before any protocol parsing (execute-api, health). */
 export interface RawRoute {
@@ -77,24 +56,25 @@ export interface ServiceDescriptor {
   name: string;
   /** SigV4 signing names that select this service (DynamoDB and Streams share `dynamodb`). */
   signingNames: string[];
-  protocol: Protocol;
-  /** awsJson: `X-Amz-Target` prefix (`DynamoDB_20120810`). */
-  targetPrefix?: string;
-  /** awsJson: prefix of `__type` in errors (`com.amazonaws.dynamodb.v20120810`). */
-  errorTypePrefix?: string;
-  /** restXml: the namespace of responses. */
-  xmlNamespace?: string;
-  /** restXml: element names that are always lists when parsing requests. */
-  xmlListTags?: string[];
-  /** restJson: error body style; Lambda uses `{Type, Message}`, others `{message}`. */
-  jsonErrorStyle?: 'message' | 'lambda';
+  /** The wire protocol and its settings, e.g. `{ name: 'restXml', xmlNamespace }`. */
+  protocol: ProtocolSettings;
   /** Path prefixes that identify the service when a request is unsigned. */
   pathPrefixes?: string[];
   /** False for global services (Route 53): region is then ignored. Default true. */
   regional?: boolean;
   operations: Operation[];
-  /** awsJson: called for a target operation not in `operations` (e.g. forwarded to dynalite). */
+  /** Called for an operation name not in `operations` (DynamoDB forwards it to dynalite). */
   fallback?(operation: string, input: OperationInput, ctx: RequestContext): Promise<OperationOutput>;
+}
+
+/**
+ * The internal APIs services offer each other, by the name their factory is listed under in
+ * `services.ts`. A service that offers one adds a line here, so `runtime.api(name)` is checked.
+ */
+export interface ServiceApis {
+  route53: Route53Api;
+  lambda: LambdaApi;
+  dynamodb: DynamoDbApi;
 }
 
 /** What every service gets from the emulator: the clock, the faults, other services' APIs. */
@@ -109,15 +89,15 @@ export interface EmulatorRuntime {
   /** The DNS server's address. Valid once it is up. */
   dnsAddress(): { host: string; port: number };
   /** Another service's internal API, registered by its factory under its name. */
-  api<T>(service: string): T;
+  api<K extends keyof ServiceApis>(service: K): ServiceApis[K];
   log(line: string): void;
 }
 
-/** What a service factory returns. */
-export interface EmulatedService {
+/** What a service factory returns; `A` is the internal API it offers (its `ServiceApis` entry). */
+export interface EmulatedService<A = unknown> {
   descriptor?: ServiceDescriptor;
   /** Internal API for other services (e.g. Lambda's invoke for API Gateway). */
-  api?: unknown;
+  api?: A;
   rawRoutes?: RawRoute[];
   /** Called after the gateway and DNS server listen. */
   start?(): Promise<void> | void;
@@ -126,4 +106,4 @@ export interface EmulatedService {
   stop?(): Promise<void> | void;
 }
 
-export type ServiceFactory = (runtime: EmulatorRuntime) => EmulatedService;
+export type ServiceFactory<A = unknown> = (runtime: EmulatorRuntime) => EmulatedService<A>;

@@ -46,6 +46,12 @@ test("steps/ import only the engine's public surface, each other's support code,
   }
 });
 
+test('emulator/dns/ does not import emulator/route53/ (Route 53 hands the DNS server an answer function)', () => {
+  for (const file of files('emulator/dns')) {
+    for (const target of imports(file)) assert.not.ok(target.startsWith('emulator/route53/'), `${file} imports ${target}`);
+  }
+});
+
 test('engine/load.ts and engine/compile.ts are pure (load may read the workflow file)', () => {
   const effects = /^(node:(child_process|net|http|https|dgram|dns)|emulator\/|steps\/)/;
   for (const file of ['engine/load.ts', 'engine/compile.ts']) {

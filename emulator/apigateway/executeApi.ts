@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { LambdaApi } from '../lambda/api.ts';
 import type { EmulatorRequest, EmulatorResponse, EmulatorRuntime, RawRoute } from '../types.ts';
 import { parseExecuteApiTarget, type ExecuteApiTarget } from './executeApiTarget.ts';
 import { forbidden, internalServerError, missingAuthenticationToken } from './gatewayResponses.ts';
@@ -27,7 +26,7 @@ import { randomId, type ApiGatewayStore } from './store.ts';
  * internal API checks, keyed by the function's region).
  */
 export function createExecuteApiRoute(runtime: EmulatorRuntime, store: ApiGatewayStore): RawRoute {
-  const deps: LambdaProxyDeps = { lambda: () => runtime.api<LambdaApi>('lambda'), log: (line) => runtime.log(line) };
+  const deps: LambdaProxyDeps = { lambda: () => runtime.api('lambda'), log: (line) => runtime.log(line) };
   return {
     name: 'apigateway execute-api',
     matches: (req) => parseExecuteApiTarget(req) !== undefined,

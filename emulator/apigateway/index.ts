@@ -32,8 +32,7 @@ export const createApiGateway: ServiceFactory = (runtime) => {
     descriptor: {
       name: 'apigateway',
       signingNames: ['apigateway'],
-      protocol: 'restJson',
-      jsonErrorStyle: 'message',
+      protocol: { name: 'restJson', errorStyle: 'message' },
       pathPrefixes: ['/restapis'],
       operations: [
         ...restApiOperations(context),

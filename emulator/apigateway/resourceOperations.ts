@@ -17,23 +17,30 @@ export function getResource(api: RestApiRecord, resourceId: string): ResourceRec
   return resource;
 }
 
+/** `?embed=methods` (repeatable, comma-separated): include each resource's methods. */
+type EmbedInput = { embed?: string[] } & Record<string, unknown>;
+
+function embedsMethods(input: EmbedInput): boolean {
+  return (input.embed ?? []).flatMap((e) => e.split(',')).includes('methods');
+}
+
 export function resourceOperations({ store }: ApiGatewayContext): Operation[] {
   return [
     {
       name: 'GetResources',
-      http: { method: 'GET', path: '/restapis/{restApiId}/resources' },
-      handler(input, ctx) {
+      http: { method: 'GET', path: '/restapis/{restApiId}/resources', query: { embed: { list: 'embed' } } },
+      handler(input: EmbedInput, ctx) {
         const api = store.get(ctx.region, param(input, 'restApiId'));
-        const embed = ctx.request.query.getAll('embed').flatMap((e) => e.split(',')).includes('methods');
+        const embed = embedsMethods(input);
         return { item: [...api.resources.values()].map((r) => toResource(r, embed)) };
       },
     },
     {
       name: 'GetResource',
-      http: { method: 'GET', path: '/restapis/{restApiId}/resources/{resourceId}' },
-      handler(input, ctx) {
+      http: { method: 'GET', path: '/restapis/{restApiId}/resources/{resourceId}', query: { embed: { list: 'embed' } } },
+      handler(input: EmbedInput, ctx) {
         const api = store.get(ctx.region, param(input, 'restApiId'));
-        const embed = ctx.request.query.getAll('embed').flatMap((e) => e.split(',')).includes('methods');
+        const embed = embedsMethods(input);
         return toResource(getResource(api, param(input, 'resourceId')), embed);
       },
     },

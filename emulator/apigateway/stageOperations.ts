@@ -63,10 +63,10 @@ export function stageOperations({ store, clock }: ApiGatewayContext): Operation[
     },
     {
       name: 'GetStages',
-      http: { method: 'GET', path: '/restapis/{restApiId}/stages' },
+      http: { method: 'GET', path: '/restapis/{restApiId}/stages', query: { deploymentId: 'deploymentId' } },
       handler(input, ctx) {
         const api = store.get(ctx.region, param(input, 'restApiId'));
-        const deploymentId = ctx.request.query.get('deploymentId');
+        const deploymentId = input.deploymentId;
         const stages = [...api.stages.values()].filter((s) => !deploymentId || s.deploymentId === deploymentId);
         // Stages, unlike the other lists, is `{item: [...]}` in the model itself.
         return { item: stages.map(toStage) };

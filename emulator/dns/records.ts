@@ -1,4 +1,4 @@
-import type { RecordType } from '../route53/types.ts';
+import type { RecordType } from './answer.ts';
 
 /**
  * DNS answer records in a wire-neutral shape: the resolver produces them, the DNS server

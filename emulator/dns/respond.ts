@@ -1,5 +1,5 @@
 import dns2 from 'dns2';
-import type { QueryType, Rcode, Resolution } from './resolver.ts';
+import type { Answerer, QueryType, Rcode, Resolution } from './answer.ts';
 import type { DnsRecord } from './records.ts';
 import { ByteReader } from './ByteReader.ts';
 import { ByteWriter } from './ByteWriter.ts';
@@ -17,7 +17,7 @@ type Resource = dns2.Packet.Resource;
  * no answer at all (`{ drop }`).
  */
 
-export type Answerer = (name: string, type: QueryType) => Resolution;
+export type { Answerer };
 
 export type Reply = { response: Buffer } | { drop: string };
 

@@ -1,13 +1,12 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { createServer, isIP, isIPv6, type Server, type Socket } from 'node:net';
-import type { Route53Api } from '../route53/api.ts';
-import type { EmulatorRuntime } from '../types.ts';
-import { respond, type Answerer } from './respond.ts';
+import type { Answerer } from './answer.ts';
+import { respond } from './respond.ts';
 
 /**
- * The emulator's DNS server: authoritative answers from the Route 53 store (through
- * `runtime.api('route53').resolve`), over UDP and TCP on the same port of the emulator's
+ * The emulator's DNS server: authoritative answers from an answer function (Route 53's
+ * resolver, wired in by the emulator), over UDP and TCP on the same port of the emulator's
  * host (loopback by default). Port 0 picks a port free for both.
  *
  * It runs its own dgram socket and net server and uses dns2 only to decode and encode
@@ -28,9 +27,9 @@ export interface DnsServerHandle {
 export interface DnsServerOptions {
   host: string;
   port: number;
-  runtime: EmulatorRuntime;
-  /** Answers queries; default: Route 53's resolver from the runtime. */
-  answer?: Answerer;
+  log(line: string): void;
+  /** Answers queries (the emulator passes Route 53's resolver). */
+  answer: Answerer;
 }
 
 const BIND_ATTEMPTS = 20;
@@ -42,10 +41,10 @@ const PENALTY_WINDOW_MS = 1_000;
 const PENALTY_THRESHOLD = 50;
 
 export async function startDnsServer(options: DnsServerOptions): Promise<DnsServerHandle> {
-  const answer: Answerer = options.answer ?? ((name, type) => options.runtime.api<Route53Api>('route53').resolve(name, type));
+  const answer = options.answer;
   const stats = { answered: 0, dropped: 0 };
   const penalties = new PenaltyBox();
-  const log = options.runtime.log;
+  const log = options.log;
 
   const onUdp = (udp: UdpSocket) => (message: Buffer, rinfo: RemoteInfo) => {
     const peer = `${rinfo.address}:${rinfo.port}`;

@@ -2,7 +2,7 @@ import type { StreamRecord } from './records.ts';
 import type { RecordsListener, StreamStore } from './StreamStore.ts';
 
 /**
- * DynamoDB's internal API, `runtime.api<DynamoDbApi>('dynamodb')`.
+ * DynamoDB's internal API, `runtime.api('dynamodb')`.
  *
  * Stream consumers (the Lambda event source mapping poller) should read through the public
  * Streams wire API (DescribeStream → GetShardIterator → GetRecords), like LocalStack's poller;

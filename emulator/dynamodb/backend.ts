@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import type { EmulatorClock } from '../clock.ts';
 import { ServiceError } from '../protocol/ServiceError.ts';
-import type { RequestContext } from '../types.ts';
+import { RawReply } from '../operation.ts';
 import type { DynaliteHost, DynaliteReply } from './DynaliteHost.ts';
 import type { KeyedMutex } from './KeyedMutex.ts';
 import type { StreamStore } from './StreamStore.ts';
@@ -25,20 +25,16 @@ export function tableLockKey(region: string, tableName: string): string {
  * which botocore verifies on DynamoDB responses (aws-emulation.md §1.2) and which is right for
  * these exact bytes.
  */
-export function relay(ctx: RequestContext, reply: DynaliteReply): Buffer {
-  ctx.response.status = reply.status;
-  ctx.response.headers['content-type'] = 'application/x-amz-json-1.0';
-  if (reply.crc32 !== undefined) ctx.response.headers['x-amz-crc32'] = reply.crc32;
-  return reply.body;
+export function relay(reply: DynaliteReply): RawReply {
+  const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.0' };
+  if (reply.crc32 !== undefined) headers['x-amz-crc32'] = reply.crc32;
+  return new RawReply(reply.status, headers, reply.body);
 }
 
 /** A response body the emulator rewrote, with its own correct `x-amz-crc32`. */
-export function respond(ctx: RequestContext, body: Record<string, unknown>, status = 200): Buffer {
+export function respond(body: Record<string, unknown>, status = 200): RawReply {
   const bytes = Buffer.from(JSON.stringify(body));
-  ctx.response.status = status;
-  ctx.response.headers['content-type'] = 'application/x-amz-json-1.0';
-  ctx.response.headers['x-amz-crc32'] = String(crc32(bytes));
-  return bytes;
+  return new RawReply(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amz-crc32': String(crc32(bytes)) }, bytes);
 }
 
 /** dynalite's reply as JSON; dynalite always answers a JSON object (or nothing on a 413). */

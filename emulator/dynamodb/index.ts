@@ -41,7 +41,7 @@ const UNSUPPORTED_OPERATIONS = new Set([
   'UpdateTableReplicaAutoScaling', 'UpdateTimeToLive',
 ]);
 
-export const createDynamoDb: ServiceFactory = (runtime) => {
+export const createDynamoDb: ServiceFactory<DynamoDbApi> = (runtime) => {
   const streams = new StreamStore();
   const dynalite = new DynaliteHost({
     log: (line) => runtime.log(line),
@@ -63,17 +63,15 @@ export const createDynamoDb: ServiceFactory = (runtime) => {
     dynaliteEndpoint: async (region) => `http://127.0.0.1:${await dynalite.port(region)}`,
   };
 
-  const service: EmulatedService = {
+  const service: EmulatedService<DynamoDbApi> = {
     descriptor: {
       name: 'dynamodb',
       signingNames: ['dynamodb'],
-      protocol: 'awsJson',
-      targetPrefix: 'DynamoDB_20120810',
-      errorTypePrefix: 'com.amazonaws.dynamodb.v20120810',
+      protocol: { name: 'awsJson', targetPrefix: 'DynamoDB_20120810', errorTypePrefix: 'com.amazonaws.dynamodb.v20120810' },
       operations: [...tableOperations(backend), ...itemOperations(backend)],
       async fallback(operation, _input, ctx) {
         if (UNSUPPORTED_OPERATIONS.has(operation)) throw notImplemented('dynamodb', operation);
-        return relay(ctx, await dynalite.call(ctx.region, operation, ctx.request.body));
+        return relay(await dynalite.call(ctx.region, operation, ctx.rawBody));
       },
     },
     api,

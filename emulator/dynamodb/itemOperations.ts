@@ -1,4 +1,4 @@
-import type { Operation, OperationInput, RequestContext } from '../types.ts';
+import type { Operation, OperationInput, RawReply, RequestContext } from '../types.ts';
 import { isOk, relay, replyJson, respond, tableLockKey, type DynamoDbBackend } from './backend.ts';
 import { keysOf, sameItem, type Item, type ItemChange } from './records.ts';
 import type { TableStream } from './StreamStore.ts';
@@ -28,11 +28,11 @@ function enabledStream(b: DynamoDbBackend, region: string, tableName: unknown): 
   return typeof tableName === 'string' ? b.streams.current(region, tableName) : undefined;
 }
 
-async function passThrough(b: DynamoDbBackend, operation: string, ctx: RequestContext): Promise<Buffer> {
-  return relay(ctx, await b.dynalite.call(ctx.region, operation, ctx.request.body));
+async function passThrough(b: DynamoDbBackend, operation: string, ctx: RequestContext): Promise<RawReply> {
+  return relay(await b.dynalite.call(ctx.region, operation, ctx.rawBody));
 }
 
-async function putOrDelete(b: DynamoDbBackend, operation: 'PutItem' | 'DeleteItem', input: OperationInput, ctx: RequestContext): Promise<Buffer> {
+async function putOrDelete(b: DynamoDbBackend, operation: 'PutItem' | 'DeleteItem', input: OperationInput, ctx: RequestContext): Promise<RawReply> {
   if (!enabledStream(b, ctx.region, input.TableName)) return passThrough(b, operation, ctx);
   const tableName = input.TableName as string;
   return b.locks.run([tableLockKey(ctx.region, tableName)], async () => {
@@ -52,8 +52,8 @@ async function putOrDelete(b: DynamoDbBackend, operation: 'PutItem' | 'DeleteIte
         return passThrough(b, operation, ctx);
       }
     }
-    const reply = await b.dynalite.call(ctx.region, operation, override ? { ...input, ReturnValues: 'ALL_OLD' } : ctx.request.body);
-    if (!isOk(reply)) return relay(ctx, reply);
+    const reply = await b.dynalite.call(ctx.region, operation, override ? { ...input, ReturnValues: 'ALL_OLD' } : ctx.rawBody);
+    if (!isOk(reply)) return relay(reply);
     const parsed = replyJson(reply);
     const change: ItemChange = { oldImage: returnValues === 'ALL_OLD' || override ? (parsed.Attributes as Item | undefined) : before };
     if (operation === 'PutItem') {
@@ -64,13 +64,13 @@ async function putOrDelete(b: DynamoDbBackend, operation: 'PutItem' | 'DeleteIte
       });
     }
     record(b, stream, [change]);
-    if (!override) return relay(ctx, reply);
+    if (!override) return relay(reply);
     delete parsed.Attributes;
-    return respond(ctx, parsed);
+    return respond(parsed);
   });
 }
 
-async function updateItem(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<Buffer> {
+async function updateItem(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<RawReply> {
   if (!enabledStream(b, ctx.region, input.TableName)) return passThrough(b, 'UpdateItem', ctx);
   const tableName = input.TableName as string;
   return b.locks.run([tableLockKey(ctx.region, tableName)], async () => {
@@ -84,14 +84,14 @@ async function updateItem(b: DynamoDbBackend, input: OperationInput, ctx: Reques
       // An unreadable key fails the update too; let dynalite say why, in UpdateItem's words.
       return passThrough(b, 'UpdateItem', ctx);
     }
-    const reply = await b.dynalite.call(ctx.region, 'UpdateItem', ctx.request.body);
-    if (!isOk(reply)) return relay(ctx, reply);
+    const reply = await b.dynalite.call(ctx.region, 'UpdateItem', ctx.rawBody);
+    if (!isOk(reply)) return relay(reply);
     try {
       record(b, stream, [{ oldImage: before, newImage: await readItem(b, ctx, tableName, key) }]);
     } catch (err) {
       b.log(`dynamodb ${ctx.region} UpdateItem: no stream record: ${(err as Error).message}`);
     }
-    return relay(ctx, reply);
+    return relay(reply);
   });
 }
 
@@ -101,7 +101,7 @@ interface WriteRef {
   key: Item;
 }
 
-async function batchWriteItem(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<Buffer> {
+async function batchWriteItem(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<RawReply> {
   const requestItems = input.RequestItems;
   if (!requestItems || typeof requestItems !== 'object' || Array.isArray(requestItems)) return passThrough(b, 'BatchWriteItem', ctx);
   const tables = Object.keys(requestItems).filter((t) => enabledStream(b, ctx.region, t));
@@ -119,15 +119,15 @@ async function batchWriteItem(b: DynamoDbBackend, input: OperationInput, ctx: Re
         // Malformed keys fail the batch as well; dynalite's BatchWriteItem error is the one to show.
         return passThrough(b, 'BatchWriteItem', ctx);
       }
-      const reply = await b.dynalite.call(ctx.region, 'BatchWriteItem', ctx.request.body);
-      if (!isOk(reply)) return relay(ctx, reply);
+      const reply = await b.dynalite.call(ctx.region, 'BatchWriteItem', ctx.rawBody);
+      if (!isOk(reply)) return relay(reply);
       const unprocessed = unprocessedKeys(replyJson(reply).UnprocessedItems, refs);
       let after: (Item | undefined)[];
       try {
         after = await readItems(b, ctx, refs);
       } catch (err) {
         b.log(`dynamodb ${ctx.region} BatchWriteItem: no stream records: ${(err as Error).message}`);
-        return relay(ctx, reply);
+        return relay(reply);
       }
       const byStream = new Map<TableStream, ItemChange[]>();
       refs.forEach((ref, i) => {
@@ -137,7 +137,7 @@ async function batchWriteItem(b: DynamoDbBackend, input: OperationInput, ctx: Re
         byStream.set(ref.stream, changes);
       });
       for (const [stream, changes] of byStream) record(b, stream, changes);
-      return relay(ctx, reply);
+      return relay(reply);
     },
   );
 }

@@ -8,17 +8,14 @@
  * service captures (`itemOperations.ts`), read through its internal API.
  */
 import type { ServiceFactory } from '../types.ts';
-import type { DynamoDbApi } from './api.ts';
 import { streamsOperations } from './streamsOperations.ts';
 
 export const createDynamoDbStreams: ServiceFactory = (runtime) => ({
   descriptor: {
     name: 'dynamodbstreams',
     signingNames: ['dynamodb'],
-    protocol: 'awsJson',
-    targetPrefix: 'DynamoDBStreams_20120810',
-    errorTypePrefix: 'com.amazonaws.dynamodb.v20120810',
+    protocol: { name: 'awsJson', targetPrefix: 'DynamoDBStreams_20120810', errorTypePrefix: 'com.amazonaws.dynamodb.v20120810' },
     // The store belongs to the DynamoDB service, registered before any request arrives.
-    operations: streamsOperations(() => runtime.api<DynamoDbApi>('dynamodb').streams, runtime.clock),
+    operations: streamsOperations(() => runtime.api('dynamodb').streams, runtime.clock),
   },
 });

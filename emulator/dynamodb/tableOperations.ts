@@ -1,4 +1,4 @@
-import type { Operation, OperationInput, RequestContext } from '../types.ts';
+import type { Operation, OperationInput, RawReply, RequestContext } from '../types.ts';
 import { isOk, relay, replyJson, respond, tableLockKey, validationError, type DynamoDbBackend } from './backend.ts';
 import type { KeySchemaElement } from './records.ts';
 import { checkCreateStream, checkUpdateStream, parseStreamSpecification } from './streamSpecification.ts';
@@ -19,36 +19,36 @@ export function tableOperations(b: DynamoDbBackend): Operation[] {
 
 type TableDescription = Record<string, unknown> & { TableName?: string; KeySchema?: KeySchemaElement[] };
 
-async function createTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<Buffer> {
+async function createTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<RawReply> {
   const spec = parseStreamSpecification(input.StreamSpecification);
   if (spec) checkCreateStream(spec);
   const { StreamSpecification: _dropped, ...rest } = input;
-  const reply = await b.dynalite.call(ctx.region, 'CreateTable', input.StreamSpecification === undefined ? ctx.request.body : rest);
+  const reply = await b.dynalite.call(ctx.region, 'CreateTable', input.StreamSpecification === undefined ? ctx.rawBody : rest);
   if (!isOk(reply)) {
     const error = replyJson(reply);
     // dynalite leaves this message empty; AWS says which table.
     if (String(error.__type).endsWith('#ResourceInUseException') && !error.message) {
-      return respond(ctx, { ...error, message: `Table already exists: ${String(input.TableName)}` }, reply.status);
+      return respond({ ...error, message: `Table already exists: ${String(input.TableName)}` }, reply.status);
     }
-    return relay(ctx, reply);
+    return relay(reply);
   }
   const description = replyJson(reply).TableDescription as TableDescription;
   const tableName = description.TableName!;
   await settle(b, ctx.region, tableName, 'ACTIVE');
   // A new table never inherits the streams of an earlier one of the same name.
   b.streams.dropTable(ctx.region, tableName);
-  if (!spec?.enabled) return relay(ctx, reply);
+  if (!spec?.enabled) return relay(reply);
   b.streams.enable(ctx.region, tableName, spec.viewType!, description.KeySchema ?? [], b.clock.now());
-  return respond(ctx, { TableDescription: withStreamFields(b, ctx.region, description) });
+  return respond({ TableDescription: withStreamFields(b, ctx.region, description) });
 }
 
-async function updateTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<Buffer> {
+async function updateTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<RawReply> {
   const spec = parseStreamSpecification(input.StreamSpecification);
   if (!spec) {
-    const reply = await b.dynalite.call(ctx.region, 'UpdateTable', input.StreamSpecification === undefined ? ctx.request.body : stripSpec(input));
-    if (!isOk(reply)) return relay(ctx, reply);
+    const reply = await b.dynalite.call(ctx.region, 'UpdateTable', input.StreamSpecification === undefined ? ctx.rawBody : stripSpec(input));
+    if (!isOk(reply)) return relay(reply);
     await settle(b, ctx.region, String(input.TableName), 'ACTIVE');
-    return describeReply(b, ctx, reply.body, 'TableDescription') ?? relay(ctx, reply);
+    return describeReply(b, ctx, reply.body, 'TableDescription') ?? relay(reply);
   }
   const prefix = 'One or more parameter values were invalid: ';
   if (input.ProvisionedThroughput != null) throw validationError(`${prefix}You cannot modify stream status while updating table IOPS`);
@@ -58,7 +58,7 @@ async function updateTable(b: DynamoDbBackend, input: OperationInput, ctx: Reque
   return b.locks.run([tableLockKey(ctx.region, tableName)], async () => {
     // Existence (and TableName's own validation) first, in dynalite's words.
     const described = await b.dynalite.call(ctx.region, 'DescribeTable', { TableName: input.TableName });
-    if (!isOk(described)) return relay(ctx, described);
+    if (!isOk(described)) return relay(described);
     let table = replyJson(described).Table as TableDescription;
     checkUpdateStream(spec, tableName, b.streams.current(ctx.region, tableName) !== undefined);
 
@@ -66,40 +66,40 @@ async function updateTable(b: DynamoDbBackend, input: OperationInput, ctx: Reque
     // Only a stream change: dynalite would reject the request as empty ("At least one of …").
     if (Object.keys(rest).some((k) => k !== 'TableName' && rest[k] != null)) {
       const reply = await b.dynalite.call(ctx.region, 'UpdateTable', rest);
-      if (!isOk(reply)) return relay(ctx, reply);
+      if (!isOk(reply)) return relay(reply);
       table = replyJson(reply).TableDescription as TableDescription;
       await settle(b, ctx.region, tableName, 'ACTIVE');
     }
     if (spec.enabled) b.streams.enable(ctx.region, tableName, spec.viewType!, table.KeySchema ?? [], b.clock.now());
     else b.streams.disable(ctx.region, tableName);
-    return respond(ctx, { TableDescription: withStreamFields(b, ctx.region, table) });
+    return respond({ TableDescription: withStreamFields(b, ctx.region, table) });
   });
 }
 
-async function describeTable(b: DynamoDbBackend, ctx: RequestContext): Promise<Buffer> {
-  const reply = await b.dynalite.call(ctx.region, 'DescribeTable', ctx.request.body);
-  return isOk(reply) ? describeReply(b, ctx, reply.body, 'Table') ?? relay(ctx, reply) : relay(ctx, reply);
+async function describeTable(b: DynamoDbBackend, ctx: RequestContext): Promise<RawReply> {
+  const reply = await b.dynalite.call(ctx.region, 'DescribeTable', ctx.rawBody);
+  return isOk(reply) ? describeReply(b, ctx, reply.body, 'Table') ?? relay(reply) : relay(reply);
 }
 
-async function deleteTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<Buffer> {
+async function deleteTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<RawReply> {
   const tableName = typeof input.TableName === 'string' ? input.TableName : '';
   // Under the table's lock, so a write being captured finishes before its stream goes away.
   return b.locks.run([tableLockKey(ctx.region, tableName)], async () => {
-    const reply = await b.dynalite.call(ctx.region, 'DeleteTable', ctx.request.body);
+    const reply = await b.dynalite.call(ctx.region, 'DeleteTable', ctx.rawBody);
     if (isOk(reply)) {
       b.streams.dropTable(ctx.region, tableName);
       await settle(b, ctx.region, tableName, 'GONE');
     }
-    return relay(ctx, reply);
+    return relay(reply);
   });
 }
 
 /** Rewrites a description reply when the table has streams; undefined when dynalite's stands. */
-function describeReply(b: DynamoDbBackend, ctx: RequestContext, body: Buffer, field: 'Table' | 'TableDescription'): Buffer | undefined {
+function describeReply(b: DynamoDbBackend, ctx: RequestContext, body: Buffer, field: 'Table' | 'TableDescription'): RawReply | undefined {
   const parsed = JSON.parse(body.toString('utf8')) as Record<string, TableDescription>;
   const table = parsed[field];
   if (!table?.TableName || !b.streams.latest(ctx.region, table.TableName)) return undefined;
-  return respond(ctx, { ...parsed, [field]: withStreamFields(b, ctx.region, table) });
+  return respond({ ...parsed, [field]: withStreamFields(b, ctx.region, table) });
 }
 
 /**

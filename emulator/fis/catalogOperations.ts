@@ -1,6 +1,6 @@
 import type { Operation, RequestContext } from '../types.ts';
 import { ACTIONS, TARGET_RESOURCE_TYPES, type ActionDefinition } from './actionCatalog.ts';
-import { paginate } from './render.ts';
+import { PAGE_QUERY, paginate } from './render.ts';
 import { notFound, type FisStore } from './store.ts';
 import { tagMap } from './templateOperations.ts';
 
@@ -24,9 +24,9 @@ export function catalogOperations(store: FisStore): Operation[] {
   return [
     {
       name: 'ListActions',
-      http: { method: 'GET', path: '/actions' },
-      handler(_input, ctx) {
-        const { page, nextToken } = paginate([...ACTIONS.values()], ctx.request.query);
+      http: { method: 'GET', path: '/actions', query: PAGE_QUERY },
+      handler(input, ctx) {
+        const { page, nextToken } = paginate([...ACTIONS.values()], input);
         return { actions: page.map((d) => summary(d, ctx)), nextToken };
       },
     },
@@ -44,10 +44,10 @@ export function catalogOperations(store: FisStore): Operation[] {
     },
     {
       name: 'ListTargetResourceTypes',
-      http: { method: 'GET', path: '/targetResourceTypes' },
-      handler(_input, ctx) {
+      http: { method: 'GET', path: '/targetResourceTypes', query: PAGE_QUERY },
+      handler(input) {
         const all = [...TARGET_RESOURCE_TYPES].map(([resourceType, t]) => ({ resourceType, description: t.description }));
-        const { page, nextToken } = paginate(all, ctx.request.query);
+        const { page, nextToken } = paginate(all, input);
         return { targetResourceTypes: page, nextToken };
       },
     },
@@ -72,12 +72,12 @@ export function catalogOperations(store: FisStore): Operation[] {
     },
     {
       name: 'UntagResource',
-      http: { method: 'DELETE', path: '/tags/{resourceArn}' },
-      handler(input, ctx) {
+      http: { method: 'DELETE', path: '/tags/{resourceArn}', query: { tagKeys: { list: 'tagKeys' } } },
+      handler(input: { resourceArn: string; tagKeys?: string[] }, ctx) {
         const arn = String(input.resourceArn);
         const region = regionOf(arn, ctx);
         const tags = region.tagsOf(arn);
-        for (const key of ctx.request.query.getAll('tagKeys')) delete tags[key];
+        for (const key of input.tagKeys ?? []) delete tags[key];
         region.tags.set(arn, tags);
         return {};
       },

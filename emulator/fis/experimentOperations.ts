@@ -1,7 +1,7 @@
 import type { EmulatorRuntime, Operation } from '../types.ts';
 import type { ExperimentRunner } from './ExperimentRunner.ts';
 import { ACTION_REASONS, type Experiment } from './model.ts';
-import { paginate, renderExperiment, renderExperimentSummary } from './render.ts';
+import { PAGE_QUERY, paginate, renderExperiment, renderExperimentSummary } from './render.ts';
 import { newFisId, type FisStore } from './store.ts';
 import { tagMap } from './templateOperations.ts';
 import { validationError } from './validateTemplate.ts';
@@ -70,12 +70,12 @@ export function experimentOperations(store: FisStore, runner: ExperimentRunner, 
     },
     {
       name: 'ListExperiments',
-      http: { method: 'GET', path: '/experiments' },
-      handler(_input, ctx) {
+      http: { method: 'GET', path: '/experiments', query: { ...PAGE_QUERY, experimentTemplateId: 'experimentTemplateId' } },
+      handler(input, ctx) {
         const region = store.region(ctx.region);
-        const templateId = ctx.request.query.get('experimentTemplateId');
+        const templateId = input.experimentTemplateId;
         const all = [...region.experiments.values()].filter((e) => !templateId || e.experimentTemplateId === templateId);
-        const { page, nextToken } = paginate(all, ctx.request.query);
+        const { page, nextToken } = paginate(all, input);
         return { experiments: page.map((e) => renderExperimentSummary(e, region)), nextToken };
       },
     },

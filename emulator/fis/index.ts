@@ -26,8 +26,7 @@ export const createFis: ServiceFactory = (runtime) => {
     descriptor: {
       name: 'fis',
       signingNames: ['fis'],
-      protocol: 'restJson',
-      jsonErrorStyle: 'message',
+      protocol: { name: 'restJson', errorStyle: 'message' },
       // `/tags/{arn}` is shared with API Gateway, so it is routed by signing name only.
       pathPrefixes: ['/experimentTemplates', '/experiments', '/actions', '/targetResourceTypes'],
       operations: [...templateOperations(store, runtime), ...experimentOperations(store, runner, runtime), ...catalogOperations(store)],

@@ -89,13 +89,16 @@ export function renderExperimentSummary(e: Experiment, store: FisRegionStore): R
   };
 }
 
+/** The query parameters of FIS's list operations, bound to the members `paginate` reads. */
+export const PAGE_QUERY = { maxResults: 'maxResults', nextToken: 'nextToken' } as const;
+
 /**
  * List paging: `maxResults` (1-100) and an opaque `nextToken`. The token is the offset of the
  * next item; a token that does not parse is a ValidationException, as AWS answers.
  */
-export function paginate<T>(items: T[], query: URLSearchParams): { page: T[]; nextToken?: string } {
-  const max = query.get('maxResults');
-  const limit = max === null ? 100 : Number(max);
+export function paginate<T>(items: T[], input: { maxResults?: unknown; nextToken?: unknown }): { page: T[]; nextToken?: string } {
+  const max = input.maxResults;
+  const limit = max === undefined ? 100 : Number(max);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
     throw new ServiceError(
       'ValidationException',
@@ -103,10 +106,10 @@ export function paginate<T>(items: T[], query: URLSearchParams): { page: T[]; ne
       { status: 400 },
     );
   }
-  const token = query.get('nextToken');
+  const token = input.nextToken;
   let start = 0;
-  if (token !== null) {
-    const decoded = Number(Buffer.from(token, 'base64url').toString('utf8'));
+  if (token !== undefined) {
+    const decoded = Number(Buffer.from(String(token), 'base64url').toString('utf8'));
     if (!Number.isInteger(decoded) || decoded < 0) throw new ServiceError('ValidationException', 'Invalid nextToken', { status: 400 });
     start = decoded;
   }

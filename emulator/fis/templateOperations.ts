@@ -1,6 +1,6 @@
 import type { EmulatorRuntime, Operation } from '../types.ts';
 import type { ExperimentTemplate } from './model.ts';
-import { paginate, renderTemplate, renderTemplateSummary } from './render.ts';
+import { PAGE_QUERY, paginate, renderTemplate, renderTemplateSummary } from './render.ts';
 import { newFisId, type FisStore } from './store.ts';
 import { checkTemplate, parseTemplateFields, validationError } from './validateTemplate.ts';
 
@@ -62,10 +62,10 @@ export function templateOperations(store: FisStore, runtime: EmulatorRuntime): O
     },
     {
       name: 'ListExperimentTemplates',
-      http: { method: 'GET', path: '/experimentTemplates' },
-      handler(_input, ctx) {
+      http: { method: 'GET', path: '/experimentTemplates', query: PAGE_QUERY },
+      handler(input, ctx) {
         const region = store.region(ctx.region);
-        const { page, nextToken } = paginate([...region.templates.values()], ctx.request.query);
+        const { page, nextToken } = paginate([...region.templates.values()], input);
         return { experimentTemplates: page.map((t) => renderTemplateSummary(t, region)), nextToken };
       },
     },

@@ -130,11 +130,14 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
     },
     {
       name: 'ListEventSourceMappings',
-      http: { method: 'GET', path: '/2015-03-31/event-source-mappings' },
-      handler(_input, ctx) {
-        const query = ctx.request.query;
-        const sourceArn = query.get('EventSourceArn');
-        const functionName = query.get('FunctionName');
+      http: {
+        method: 'GET',
+        path: '/2015-03-31/event-source-mappings',
+        query: { EventSourceArn: 'EventSourceArn', FunctionName: 'FunctionName', Marker: 'Marker', MaxItems: 'MaxItems' },
+      },
+      handler(input: { EventSourceArn?: string; FunctionName?: string; Marker?: string; MaxItems?: string }, ctx) {
+        const sourceArn = input.EventSourceArn;
+        const functionName = input.FunctionName;
         let functionArn: string | undefined;
         if (functionName) {
           const loc = parseFunctionName(functionName);
@@ -143,8 +146,8 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
         const all = [...backend.store.region(ctx.region).mappings.values()].filter(
           (m) => (!sourceArn || m.eventSourceArn === sourceArn) && (!functionArn || m.functionArn === functionArn),
         );
-        const marker = query.get('Marker');
-        const maxItems = checkRange(query.get('MaxItems') ?? undefined, 'maxItems', 1, 10_000, 100);
+        const marker = input.Marker;
+        const maxItems = checkRange(input.MaxItems, 'maxItems', 1, 10_000, 100);
         const start = marker ? all.findIndex((m) => m.uuid === marker) + 1 : 0;
         const page = all.slice(start, start + maxItems);
         return {

@@ -115,11 +115,11 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
     },
     {
       name: 'ListFunctions',
-      http: { method: 'GET', path: '/2015-03-31/functions' },
-      handler(_input, ctx) {
+      http: { method: 'GET', path: '/2015-03-31/functions', query: { Marker: 'Marker', MaxItems: 'MaxItems' } },
+      handler(input: { Marker?: string; MaxItems?: string }, ctx) {
         const all = [...backend.store.region(ctx.region).functions.values()].sort((a, b) => a.name.localeCompare(b.name));
-        const marker = ctx.request.query.get('Marker');
-        const maxItems = checkRange(ctx.request.query.get('MaxItems') ?? undefined, 'maxItems', 1, 10_000, 50);
+        const marker = input.Marker;
+        const maxItems = checkRange(input.MaxItems, 'maxItems', 1, 10_000, 50);
         const start = marker ? all.findIndex((fn) => fn.name > marker) : 0;
         const page = start < 0 ? [] : all.slice(start, start + maxItems);
         const more = start >= 0 && start + maxItems < all.length;
@@ -131,15 +131,14 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
     },
     {
       name: 'DeleteFunction',
-      http: { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}' },
+      http: { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}', query: { Qualifier: 'Qualifier' }, status: 204 },
       async handler(input, ctx) {
-        const qualifier = ctx.request.query.get('Qualifier');
+        const qualifier = input.Qualifier as string | undefined;
         const fn = locate(input, ctx);
         if (qualifier && qualifier !== '$LATEST') {
           throw new ServiceError('ResourceNotFoundException', `Function not found: ${functionArn(fn.region, fn.name, qualifier)}`, { status: 404 });
         }
         await backend.deleteFunction(fn);
-        ctx.response.status = 204;
         return undefined;
       },
     },

@@ -1,4 +1,5 @@
 import type { RawRoute, ServiceFactory } from '../types.ts';
+import type { LambdaApi } from './api.ts';
 import { eventSourceMappingOperations } from './eventSourceMappingOperations.ts';
 import { functionOperations } from './functionOperations.ts';
 import { createLambdaApi, invokeOperations } from './invokeOperations.ts';
@@ -18,15 +19,14 @@ import { policyOperations } from './policyOperations.ts';
  * await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 10 }, { FunctionName: 'fn' });
  * const out = await lambda.send(new InvokeCommand({ FunctionName: 'fn', Payload: '{}' }));
  */
-export const createLambda: ServiceFactory = (runtime) => {
+export const createLambda: ServiceFactory<LambdaApi> = (runtime) => {
   const backend = new LambdaBackend(runtime);
   const api = createLambdaApi(backend);
   return {
     descriptor: {
       name: 'lambda',
       signingNames: ['lambda'],
-      protocol: 'restJson',
-      jsonErrorStyle: 'lambda',
+      protocol: { name: 'restJson', errorStyle: 'lambda' },
       pathPrefixes: ['/2015-03-31/'],
       operations: [
         ...functionOperations(backend),

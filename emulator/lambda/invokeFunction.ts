@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EmulatorClock } from '../clock.ts';
-import { FIS_FAULT_MESSAGE, type FaultRule } from '../faults.ts';
+import { FIS_FAULT_MESSAGE, type ServiceFaultRule } from '../faults.ts';
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { LambdaInvokeResult } from './api.ts';
 import { functionArn, functionNotFound } from './functionArn.ts';
@@ -26,7 +25,7 @@ export interface InvokeCall {
   /** The invocation's request id (HTTP: the request's own, as AWS's x-amzn-RequestId); new if absent. */
   requestId?: string;
   /** Matched `functionError` / `httpResponse` fault rules (latency and API errors already applied). */
-  faults: FaultRule[];
+  faults: readonly ServiceFaultRule[];
 }
 
 export interface InvokeOutcome extends LambdaInvokeResult {
@@ -71,10 +70,10 @@ export async function invokeFunction(backend: LambdaBackend, call: InvokeCall): 
     );
   }
 
-  const fault = call.faults.find((r) => r.effect.kind === 'functionError' || r.effect.kind === 'httpResponse');
+  const fault = call.faults[0];
   const invokedFunctionArn = functionArn(fn.region, fn.name, call.qualifier);
   const run = async (): Promise<{ payload: Buffer; functionError?: 'Unhandled'; log: string }> => {
-    if (fault && preventsExecution(fault)) return { ...faultAnswer(fault), log: '' };
+    if (fault?.effect.preventExecution) return { ...faultAnswer(fault), log: '' };
     const outcome = await fn.pool.invoke({ requestId, payload: text, invokedFunctionArn, clientContext: call.clientContext });
     for (const line of outcome.log.trimEnd().split('\n')) backend.runtime.log(`lambda ${fn.name} ${line}`);
     return fault ? { ...faultAnswer(fault), log: outcome.log } : outcome;
@@ -104,16 +103,12 @@ export async function invokeFunction(backend: LambdaBackend, call: InvokeCall): 
   };
 }
 
-function preventsExecution(rule: FaultRule): boolean {
-  return (rule.effect.kind === 'functionError' || rule.effect.kind === 'httpResponse') && rule.effect.preventExecution;
-}
-
 /**
  * What a Lambda fault answers instead of the handler: `aws:lambda:invocation-error` a function
  * error, `aws:lambda:invocation-http-integration-response` a proxy response with the status, so an
  * API Gateway proxy integration answers that status.
  */
-function faultAnswer(rule: FaultRule): { payload: Buffer; functionError?: 'Unhandled' } {
+function faultAnswer(rule: ServiceFaultRule): { payload: Buffer; functionError?: 'Unhandled' } {
   if (rule.effect.kind === 'httpResponse') {
     return {
       payload: Buffer.from(
@@ -125,19 +120,4 @@ function faultAnswer(rule: FaultRule): { payload: Buffer; functionError?: 'Unhan
     payload: Buffer.from(JSON.stringify({ errorType: 'FIS.InjectedError', errorMessage: FIS_FAULT_MESSAGE, trace: [] })),
     functionError: 'Unhandled',
   };
-}
-
-/**
- * Applies latency and API-error rules the way FaultRegistry.check does, for rules matched by the
- * caller (the HTTP path, where the gateway already applied the rules that name no resource).
- * Returns the function-level rules for invokeFunction.
- */
-export async function applyFaultRules(rules: FaultRule[], clock: EmulatorClock, signal?: AbortSignal): Promise<FaultRule[]> {
-  for (const rule of rules) {
-    if (rule.effect.kind === 'latency') await clock.sleep(rule.effect.ms, signal);
-  }
-  for (const rule of rules) {
-    if (rule.effect.kind === 'error') throw new ServiceError(rule.effect.code, rule.effect.message, { status: rule.effect.status });
-  }
-  return rules.filter((r) => r.effect.kind === 'functionError' || r.effect.kind === 'httpResponse');
 }

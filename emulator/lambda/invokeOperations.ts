@@ -2,49 +2,74 @@ import { ServiceError } from '../protocol/ServiceError.ts';
 import type { Operation } from '../types.ts';
 import type { LambdaApi, LambdaInvokeRequest, LambdaInvokeResult } from './api.ts';
 import { functionArn, parseFunctionName } from './functionArn.ts';
-import { applyFaultRules, invokeFunction, type InvocationType } from './invokeFunction.ts';
+import { invokeFunction, type InvocationType } from './invokeFunction.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
 
 const INVOCATION_TYPES: readonly InvocationType[] = ['RequestResponse', 'Event', 'DryRun'];
 
+/** Invoke's members as Lambda's model binds them (headers, `?Qualifier`, the payload as the body). */
+interface InvokeInput extends Record<string, unknown> {
+  FunctionName: string;
+  Qualifier?: string;
+  InvocationType?: string;
+  LogType?: string;
+  ClientContext?: string;
+  Payload: Buffer;
+}
+
 /**
- * `POST /2015-03-31/functions/{FunctionName}/invocations`. The gateway has already applied the
- * fault rules that name no resource (latency, API errors); this adds the rules scoped to the
- * function's ARN (FIS `aws:lambda:*` actions) and the function-level effects of all rules,
- * without applying any rule twice.
+ * `POST /2015-03-31/functions/{FunctionName}/invocations`. The gateway has checked the faults
+ * once, as the function's ARN in its region; the function-level ones (`ctx.faults`) are
+ * answered here instead of the handler.
  */
 export function invokeOperations(backend: LambdaBackend): Operation[] {
   return [
     {
       name: 'Invoke',
-      http: { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/invocations' },
-      rawBody: true,
-      async handler(input, ctx) {
+      http: {
+        method: 'POST',
+        path: '/2015-03-31/functions/{FunctionName}/invocations',
+        query: { Qualifier: 'Qualifier' },
+        headers: { 'x-amz-invocation-type': 'InvocationType', 'x-amz-log-type': 'LogType', 'x-amz-client-context': 'ClientContext' },
+        payload: 'Payload',
+        output: {
+          status: 'StatusCode',
+          headers: { 'x-amz-executed-version': 'ExecutedVersion', 'x-amz-function-error': 'FunctionError', 'x-amz-log-result': 'LogResult' },
+          payload: 'Payload',
+          contentType: 'application/json',
+        },
+      },
+      resource(input: InvokeInput, ctx) {
+        if (typeof input.FunctionName !== 'string') return undefined;
+        try {
+          const loc = parseFunctionName(input.FunctionName);
+          const region = loc.region ?? ctx.region;
+          return { arn: functionArn(region, loc.name), region };
+        } catch {
+          return undefined;
+        }
+      },
+      async handler(input: InvokeInput, ctx) {
         const loc = parseFunctionName(input.FunctionName);
-        const region = loc.region ?? ctx.region;
-        const invocationType = invocationTypeOf(ctx.request.headers['x-amz-invocation-type']);
-        const hits = backend.runtime.faults
-          .match({ service: 'lambda', operation: 'Invoke', region, resource: functionArn(region, loc.name) })
-          .filter((r) => r.resources !== undefined || r.effect.kind === 'functionError' || r.effect.kind === 'httpResponse');
-        const faults = await applyFaultRules(hits, backend.runtime.clock, ctx.signal);
         const outcome = await invokeFunction(backend, {
-          region,
+          region: loc.region ?? ctx.region,
           name: loc.name,
-          qualifier: ctx.request.query.get('Qualifier') ?? loc.qualifier,
-          payload: ctx.request.body,
-          invocationType,
-          tail: ctx.request.headers['x-amz-log-type'] === 'Tail',
-          clientContext: decodeClientContext(ctx.request.headers['x-amz-client-context']),
+          qualifier: input.Qualifier ?? loc.qualifier,
+          payload: input.Payload,
+          invocationType: invocationTypeOf(input.InvocationType),
+          tail: input.LogType === 'Tail',
+          clientContext: decodeClientContext(input.ClientContext),
           requestId: ctx.requestId,
-          faults,
+          faults: ctx.faults,
         });
-        ctx.response.status = outcome.statusCode;
-        if (outcome.statusCode !== 200) return undefined;
-        ctx.response.headers['content-type'] = 'application/json';
-        ctx.response.headers['x-amz-executed-version'] = outcome.executedVersion;
-        if (outcome.functionError) ctx.response.headers['x-amz-function-error'] = outcome.functionError;
-        if (outcome.logResult !== undefined) ctx.response.headers['x-amz-log-result'] = outcome.logResult;
-        return outcome.payload;
+        if (outcome.statusCode !== 200) return { StatusCode: outcome.statusCode };
+        return {
+          StatusCode: outcome.statusCode,
+          ExecutedVersion: outcome.executedVersion,
+          FunctionError: outcome.functionError,
+          LogResult: outcome.logResult,
+          Payload: outcome.payload,
+        };
       },
     },
   ];

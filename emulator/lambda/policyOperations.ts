@@ -9,10 +9,12 @@ import type { FunctionRecord } from './LambdaStore.ts';
  * returned as AWS shapes them (localstack `api_utils.build_statement`), but not enforced:
  * every caller may invoke every function, as in LocalStack.
  */
+const QUALIFIER = { Qualifier: 'Qualifier' };
+
 export function policyOperations(backend: LambdaBackend): Operation[] {
   const locate = (input: OperationInput, ctx: RequestContext): FunctionRecord => {
     const loc = parseFunctionName(input.FunctionName);
-    const qualifier = ctx.request.query.get('Qualifier') ?? loc.qualifier;
+    const qualifier = (input.Qualifier as string | undefined) ?? loc.qualifier;
     if (qualifier === '$LATEST') {
       throw new ServiceError('InvalidParameterValueException', 'We currently do not support adding policies for $LATEST.');
     }
@@ -22,7 +24,7 @@ export function policyOperations(backend: LambdaBackend): Operation[] {
   return [
     {
       name: 'AddPermission',
-      http: { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/policy', status: 201 },
+      http: { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/policy', query: QUALIFIER, status: 201 },
       handler(input, ctx) {
         const fn = locate(input, ctx);
         const sid = input.StatementId;
@@ -46,7 +48,7 @@ export function policyOperations(backend: LambdaBackend): Operation[] {
     },
     {
       name: 'GetPolicy',
-      http: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/policy' },
+      http: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/policy', query: QUALIFIER },
       handler(input, ctx) {
         const loc = parseFunctionName(input.FunctionName);
         const fn = backend.getFunction(loc.region ?? ctx.region, loc.name);
@@ -61,7 +63,7 @@ export function policyOperations(backend: LambdaBackend): Operation[] {
     },
     {
       name: 'RemovePermission',
-      http: { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}/policy/{StatementId}' },
+      http: { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}/policy/{StatementId}', query: QUALIFIER, status: 204 },
       handler(input, ctx) {
         const loc = parseFunctionName(input.FunctionName);
         const fn = backend.findFunction(loc.region ?? ctx.region, loc.name);
@@ -82,7 +84,6 @@ export function policyOperations(backend: LambdaBackend): Operation[] {
           });
         }
         fn.statements.splice(at, 1);
-        ctx.response.status = 204;
         return undefined;
       },
     },

@@ -1,14 +1,43 @@
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import type { EmulatorResponse, OperationInput } from '../types.ts';
+import { XMLParser } from 'fast-xml-parser';
+import type { OperationInput } from '../operation.ts';
+import type { Protocol, ProtocolService } from './Protocol.ts';
+import { bindOutput, boundInput } from './httpBindings.ts';
+import { restRouter } from './restRoutes.ts';
 import { ServiceError } from './ServiceError.ts';
+import { renderXml, renderXmlError } from './xml.ts';
 
 /**
- * restXml (Route 53): requests are an XML document whose root element wraps the input;
- * responses are `<OperationResponse xmlns=...>`; errors are `<ErrorResponse>` with
- * `<Error><Type/><Code/><Message/></Error>` (InvalidChangeBatch too: the SDK reads `Code`).
- * Values stay strings: operations convert numbers and booleans themselves.
+ * restXml (Route 53): operations by method and path; requests are an XML document whose root
+ * element wraps the input; responses are `<OperationResponse xmlns=...>`; errors are
+ * `<ErrorResponse>` (xml.ts). Values stay strings: operations convert numbers and booleans.
  */
-export function parseXmlInput(body: Buffer, listTags: readonly string[]): OperationInput {
+export interface RestXmlSettings {
+  name: 'restXml';
+  /** The namespace of responses. */
+  xmlNamespace: string;
+}
+
+export function restXml(settings: RestXmlSettings, service: ProtocolService): Protocol {
+  return {
+    claims: () => false,
+    route: restRouter(service),
+    parse: (req, { op, params }) => ({
+      ...(op?.http?.payload ? {} : parseXmlInput(req.body, op?.http?.listTags ?? [])),
+      ...boundInput(req, op?.http),
+      ...params,
+    }),
+    serialize(output, { name, op }) {
+      if (output === undefined) return { status: op?.http?.status ?? 200, headers: {}, body: '' };
+      const { status, headers, payload, document } = bindOutput(output, op?.http);
+      if (payload) return { status, headers, body: payload };
+      return { status, headers: { 'content-type': 'text/xml', ...headers }, body: renderXml(`${name}Response`, settings.xmlNamespace, document) };
+    },
+    serializeError: (err, requestId) => renderXmlError(err, settings.xmlNamespace, requestId),
+  };
+}
+
+/** The request element's children; `listTags` are arrays even with one element. */
+function parseXmlInput(body: Buffer, listTags: readonly string[]): OperationInput {
   if (body.length === 0) return {};
   const text = body.toString('utf8');
   const lists = new Set(listTags);
@@ -34,31 +63,4 @@ export function parseXmlInput(body: Buffer, listTags: readonly string[]): Operat
     throw new ServiceError('InvalidInput', 'Invalid XML: the root element has no children', { status: 400 });
   }
   return root as OperationInput;
-}
-
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false });
-
-/** Serialises `{ Root: {...} }`; arrays become repeated elements, so wrap list members yourself. */
-export function renderXml(root: string, namespace: string, body: Record<string, unknown>): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ [root]: { '@_xmlns': namespace, ...(clean(body) as Record<string, unknown>) } })}`;
-}
-
-export function renderXmlError(err: ServiceError, namespace: string, requestId: string): EmulatorResponse {
-  const body = renderXml('ErrorResponse', namespace, {
-    Error: { Type: err.senderFault ? 'Sender' : 'Receiver', Code: err.code, Message: err.message },
-    RequestId: requestId,
-  });
-  return { status: err.status, headers: { 'content-type': 'text/xml' }, body };
-}
-
-/** Drops undefined fields and renders booleans/dates the way AWS's XML does. */
-function clean(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(clean);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = clean(v);
-    return out;
-  }
-  return value;
 }

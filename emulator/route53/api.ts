@@ -1,14 +1,14 @@
-import type { AddressLookup, QueryType, Resolution } from '../dns/resolver.ts';
+import type { AddressLookup, QueryType, Resolution } from './resolve.ts';
 import type { HealthCheckState } from './healthChecker.ts';
 import type { HealthStatus } from './types.ts';
 
 /**
- * Route 53's internal API, `runtime.api<Route53Api>('route53')` (and `emu.api('route53')` in
+ * Route 53's internal API, `runtime.api('route53')` (and `emu.api('route53')` in
  * tests). The DNS server answers every query through `resolve`; steps and tests can ask the
  * same questions without sockets.
  *
  * @example
- * const r53 = emu.api<Route53Api>('route53');
+ * const r53 = emu.api('route53');
  * await (emu.clock as ManualClock).advance(30_000);
  * await r53.healthChecks.settled();            // probes started by that advance have finished
  * r53.healthChecks.status(id);                 // 'healthy' | 'unhealthy'

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { Operation } from '../types.ts';
 import type { HealthChecker } from './healthChecker.ts';
-import { bool, enumError, int, list, markerPage, obj, required, str } from './input.ts';
+import { MARKER_QUERY, bool, enumError, int, list, markerPage, obj, required, str } from './input.ts';
 import { healthCheckXml } from './render.ts';
 import type { Route53Store } from './store.ts';
 import { HEALTH_CHECK_TYPES, type HealthCheck, type HealthCheckConfig, type HealthCheckType } from './types.ts';
@@ -110,8 +110,8 @@ export function healthCheckOperations(store: Route53Store, checker: HealthChecke
   return [
     {
       name: 'CreateHealthCheck',
-      http: { method: 'POST', path: '/2013-04-01/healthcheck', status: 201 },
-      handler(input, ctx) {
+      http: { method: 'POST', path: '/2013-04-01/healthcheck', status: 201, output: { headers: { location: 'Location' } } },
+      handler(input) {
         const callerReference = required(input['CallerReference'], 'callerReference');
         const src = obj(input['HealthCheckConfig']);
         if (!src) required(undefined, 'healthCheckConfig');
@@ -128,8 +128,7 @@ export function healthCheckOperations(store: Route53Store, checker: HealthChecke
         if (previous !== undefined) {
           const existing = store.healthChecks.get(previous);
           if (existing && JSON.stringify(existing.config) === JSON.stringify(config)) {
-            ctx.response.headers['location'] = `https://route53.amazonaws.com/2013-04-01/healthcheck/${existing.id}`;
-            return { HealthCheck: healthCheckXml(existing) };
+            return { HealthCheck: healthCheckXml(existing), Location: locationOf(existing) };
           }
           throw new ServiceError(
             'HealthCheckAlreadyExists',
@@ -143,8 +142,7 @@ export function healthCheckOperations(store: Route53Store, checker: HealthChecke
         store.healthChecks.set(check.id, check);
         store.healthCheckCallerReferences.set(callerReference, check.id);
         checker.start(check);
-        ctx.response.headers['location'] = `https://route53.amazonaws.com/2013-04-01/healthcheck/${check.id}`;
-        return { HealthCheck: healthCheckXml(check) };
+        return { HealthCheck: healthCheckXml(check), Location: locationOf(check) };
       },
     },
     {
@@ -154,9 +152,9 @@ export function healthCheckOperations(store: Route53Store, checker: HealthChecke
     },
     {
       name: 'ListHealthChecks',
-      http: { method: 'GET', path: '/2013-04-01/healthcheck' },
-      handler(_input, ctx) {
-        const { page, next, marker, limit } = markerPage([...store.healthChecks.values()], (c) => c.id, ctx.request.query);
+      http: { method: 'GET', path: '/2013-04-01/healthcheck', query: MARKER_QUERY },
+      handler(input: { Marker?: string; MaxItems?: string }) {
+        const { page, next, marker, limit } = markerPage([...store.healthChecks.values()], (c) => c.id, input);
         return {
           HealthChecks: { HealthCheck: page.map(healthCheckXml) },
           Marker: marker ?? '',
@@ -226,4 +224,8 @@ export function healthCheckOperations(store: Route53Store, checker: HealthChecke
 
 function observationXml(o: { region: string; ipAddress?: string; status: string; checkedAt: number }): Record<string, unknown> {
   return { Region: o.region, IPAddress: o.ipAddress, StatusReport: { Status: o.status, CheckedTime: new Date(o.checkedAt) } };
+}
+
+function locationOf(check: HealthCheck): string {
+  return `https://route53.amazonaws.com/2013-04-01/healthcheck/${check.id}`;
 }

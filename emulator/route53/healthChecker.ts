@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import type { TimerHandle } from '../clock.ts';
-import type { AddressLookup } from '../dns/resolver.ts';
+import type { AddressLookup } from './resolve.ts';
 import type { EmulatorRuntime } from '../types.ts';
 import { failure, probe, CONNECT_TIMEOUT_MS, type ProbeResult, type ProbeTarget } from './probe.ts';
 import type { Route53Store } from './store.ts';

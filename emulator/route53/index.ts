@@ -1,4 +1,4 @@
-import { lookupAddress, resolve } from '../dns/resolver.ts';
+import { lookupAddress, resolve } from './resolve.ts';
 import type { ServiceFactory } from '../types.ts';
 import type { Route53Api } from './api.ts';
 import { healthCheckOperations } from './healthCheckOperations.ts';
@@ -12,7 +12,7 @@ import { zoneOperations } from './zoneOperations.ts';
  * checks that really probe their endpoints, GetChange. The DNS server answers from this
  * store through `api.resolve`. Route 53 ignores the signing region (aws-emulation.md §1.1).
  */
-export const createRoute53: ServiceFactory = (runtime) => {
+export const createRoute53: ServiceFactory<Route53Api> = (runtime) => {
   const store = new Route53Store();
   const healthy = (id: string) => checker.isHealthy(id);
   const checker: HealthChecker = new HealthChecker(runtime, store, (name) => lookupAddress(store, healthy, name));
@@ -29,9 +29,7 @@ export const createRoute53: ServiceFactory = (runtime) => {
     descriptor: {
       name: 'route53',
       signingNames: ['route53'],
-      protocol: 'restXml',
-      xmlNamespace: 'https://route53.amazonaws.com/doc/2013-04-01/',
-      xmlListTags: ['Change', 'ResourceRecord'],
+      protocol: { name: 'restXml', xmlNamespace: 'https://route53.amazonaws.com/doc/2013-04-01/' },
       pathPrefixes: ['/2013-04-01/'],
       regional: false,
       operations: [...zoneOperations(store, runtime), ...recordOperations(store, runtime, api.resolve), ...healthCheckOperations(store, checker)],

@@ -53,8 +53,8 @@ export function required(value: unknown, field: string): string {
 }
 
 /** `maxitems` query parameter: a positive integer, else InvalidInput. */
-export function maxItems(raw: string | null, fallback: number): number {
-  if (raw === null || raw === '') return fallback;
+export function maxItems(raw: unknown, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) {
     throw new ServiceError('InvalidInput', `1 validation error detected: Value '${raw}' at 'maxItems' failed to satisfy constraint: Member must be a positive integer`);
@@ -74,14 +74,16 @@ export function enumError(value: string, allowed: readonly string[]): ServiceErr
  * Route 53's marker paging (ListHostedZones, ListHealthChecks): the page starting at the item
  * whose id is `marker`, `maxitems` long (default 100), and the item after it, if any.
  */
+export const MARKER_QUERY = { marker: 'Marker', maxitems: 'MaxItems' } as const;
+
 export function markerPage<T>(
   items: readonly T[],
   idOf: (item: T) => string,
-  query: URLSearchParams,
+  input: { Marker?: string; MaxItems?: string },
   normalise: (marker: string) => string = (m) => m,
-): { page: T[]; next: T | undefined; marker: string | null; limit: number } {
-  const limit = maxItems(query.get('maxitems'), 100);
-  const marker = query.get('marker');
+): { page: T[]; next: T | undefined; marker: string | undefined; limit: number } {
+  const limit = maxItems(input.MaxItems, 100);
+  const marker = input.Marker;
   let start = 0;
   if (marker) {
     start = items.findIndex((item) => idOf(item) === normalise(marker));

@@ -1,6 +1,6 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { EmulatorRuntime, Operation } from '../types.ts';
-import type { QueryType, Resolution } from '../dns/resolver.ts';
+import type { QueryType, Resolution } from './resolve.ts';
 import type { DnsRecord } from '../dns/records.ts';
 import { applyChanges, parseChanges } from './changeBatch.ts';
 import { maxItems } from './input.ts';
@@ -25,7 +25,7 @@ export function recordOperations(
     {
       name: 'ChangeResourceRecordSets',
       // `/rrset` from SDK v3, `/rrset/` from botocore: the template tolerates both.
-      http: { method: 'POST', path: '/2013-04-01/hostedzone/{Id}/rrset' },
+      http: { method: 'POST', path: '/2013-04-01/hostedzone/{Id}/rrset', listTags: ['Change', 'ResourceRecord'] },
       handler(input) {
         const zone = getZone(store, input['Id']);
         const { changes, comment } = parseChanges(input['ChangeBatch']);
@@ -36,14 +36,17 @@ export function recordOperations(
     },
     {
       name: 'ListResourceRecordSets',
-      http: { method: 'GET', path: '/2013-04-01/hostedzone/{Id}/rrset' },
-      handler(input, ctx) {
-        const zone = getZone(store, input['Id']);
-        const q = ctx.request.query;
-        const limit = maxItems(q.get('maxitems'), 300);
-        const name = q.get('name');
-        const type = q.get('type');
-        const identifier = q.get('identifier');
+      http: {
+        method: 'GET',
+        path: '/2013-04-01/hostedzone/{Id}/rrset',
+        query: { name: 'StartRecordName', type: 'StartRecordType', identifier: 'StartRecordIdentifier', maxitems: 'MaxItems' },
+      },
+      handler(input: { Id: string; StartRecordName?: string; StartRecordType?: string; StartRecordIdentifier?: string; MaxItems?: string }) {
+        const zone = getZone(store, input.Id);
+        const limit = maxItems(input.MaxItems, 300);
+        const name = input.StartRecordName;
+        const type = input.StartRecordType;
+        const identifier = input.StartRecordIdentifier;
         if (type && !name) throw new ServiceError('InvalidInput', 'The input is not valid: type requires name');
         if (identifier && !type) throw new ServiceError('InvalidInput', 'The input is not valid: identifier requires name and type');
         if (type && !(RECORD_TYPES as readonly string[]).includes(type)) throw new ServiceError('InvalidInput', `Invalid type: ${type}`);
@@ -70,12 +73,15 @@ export function recordOperations(
     },
     {
       name: 'TestDNSAnswer',
-      http: { method: 'GET', path: '/2013-04-01/testdnsanswer' },
-      handler(_input, ctx) {
-        const q = ctx.request.query;
-        const zone = getZone(store, q.get('hostedzoneid') ?? '');
-        const recordName = normalizeName(q.get('recordname') ?? '');
-        const recordType = q.get('recordtype') ?? '';
+      http: {
+        method: 'GET',
+        path: '/2013-04-01/testdnsanswer',
+        query: { hostedzoneid: 'HostedZoneId', recordname: 'RecordName', recordtype: 'RecordType' },
+      },
+      handler(input: { HostedZoneId?: string; RecordName?: string; RecordType?: string }) {
+        const zone = getZone(store, input.HostedZoneId ?? '');
+        const recordName = normalizeName(input.RecordName ?? '');
+        const recordType = input.RecordType ?? '';
         if (!(RECORD_TYPES as readonly string[]).includes(recordType)) throw new ServiceError('InvalidInput', `Invalid type: ${recordType}`);
         if (recordName !== zone.name && !recordName.endsWith(`.${zone.name}`)) {
           throw new ServiceError('InvalidInput', `The record name ${recordName} is not in hosted zone ${zone.name}`);

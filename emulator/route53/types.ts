@@ -3,10 +3,8 @@
  * operations can return them with little mapping; names are normalised (see names.ts).
  */
 
-export const RECORD_TYPES = [
-  'SOA', 'A', 'TXT', 'NS', 'CNAME', 'MX', 'NAPTR', 'PTR', 'SRV', 'SPF', 'AAAA', 'CAA', 'DS', 'TLSA', 'SSHFP', 'SVCB', 'HTTPS',
-] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
+export { RECORD_TYPES, type RecordType } from '../dns/answer.ts';
+import type { RecordType } from '../dns/answer.ts';
 
 export interface AliasTarget {
   /** Bare zone id (a `/hostedzone/` prefix is stripped on the way in). */

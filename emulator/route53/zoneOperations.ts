@@ -1,6 +1,6 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { EmulatorRuntime, Operation } from '../types.ts';
-import { markerPage, maxItems, obj, required, str, bool } from './input.ts';
+import { MARKER_QUERY, markerPage, maxItems, obj, required, str, bool } from './input.ts';
 import { bareId, isValidDnsName, normalizeName, randomId, reversedName } from './names.ts';
 import { changeInfoXml, delegationSetXml, hostedZoneXml } from './render.ts';
 import type { Route53Store } from './store.ts';
@@ -42,8 +42,8 @@ export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): O
   return [
     {
       name: 'CreateHostedZone',
-      http: { method: 'POST', path: '/2013-04-01/hostedzone', status: 201 },
-      handler(input, ctx) {
+      http: { method: 'POST', path: '/2013-04-01/hostedzone', status: 201, output: { headers: { location: 'Location' } } },
+      handler(input) {
         const rawName = required(input['Name'], 'name');
         const callerReference = required(input['CallerReference'], 'callerReference');
         if (!isValidDnsName(rawName, false)) {
@@ -77,8 +77,8 @@ export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): O
         store.zones.set(id, zone);
         store.zoneCallerReferences.add(callerReference);
         const change = recordChange(store, runtime);
-        ctx.response.headers['location'] = `${ROUTE53_URL}/hostedzone/${id}`;
         return {
+          Location: `${ROUTE53_URL}/hostedzone/${id}`,
           HostedZone: hostedZoneXml(zone),
           ChangeInfo: changeInfoXml(change, runtime.clock.now()),
           DelegationSet: zone.privateZone ? undefined : delegationSetXml(zone),
@@ -113,12 +113,12 @@ export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): O
     },
     {
       name: 'ListHostedZones',
-      http: { method: 'GET', path: '/2013-04-01/hostedzone' },
-      handler(_input, ctx) {
-        const type = ctx.request.query.get('hostedzonetype');
+      http: { method: 'GET', path: '/2013-04-01/hostedzone', query: { ...MARKER_QUERY, hostedzonetype: 'HostedZoneType' } },
+      handler(input: { Marker?: string; MaxItems?: string; HostedZoneType?: string }) {
+        const type = input.HostedZoneType;
         let zones = [...store.zones.values()];
         if (type === 'PrivateHostedZone') zones = zones.filter((z) => z.privateZone);
-        const { page, next, marker, limit } = markerPage(zones, (z) => z.id, ctx.request.query, bareId);
+        const { page, next, marker, limit } = markerPage(zones, (z) => z.id, input, bareId);
         return {
           HostedZones: { HostedZone: page.map(hostedZoneXml) },
           Marker: marker ?? undefined,
@@ -130,12 +130,11 @@ export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): O
     },
     {
       name: 'ListHostedZonesByName',
-      http: { method: 'GET', path: '/2013-04-01/hostedzonesbyname' },
-      handler(_input, ctx) {
-        const q = ctx.request.query;
-        const limit = maxItems(q.get('maxitems'), 100);
-        const dnsName = q.get('dnsname');
-        const zoneId = q.get('hostedzoneid');
+      http: { method: 'GET', path: '/2013-04-01/hostedzonesbyname', query: { dnsname: 'DNSName', hostedzoneid: 'HostedZoneId', maxitems: 'MaxItems' } },
+      handler(input: { DNSName?: string; HostedZoneId?: string; MaxItems?: string }) {
+        const limit = maxItems(input.MaxItems, 100);
+        const dnsName = input.DNSName;
+        const zoneId = input.HostedZoneId;
         if (zoneId && !dnsName) {
           throw new ServiceError('InvalidInput', 'The hosted zone ID can only be specified when the DNS name is specified.');
         }

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { inspectQuery } from '../../emulator/dns/queryShape.ts';
 import { decode, encode, respond } from '../../emulator/dns/respond.ts';
-import type { Resolution } from '../../emulator/dns/resolver.ts';
+import type { Resolution } from '../../emulator/dns/answer.ts';
 
 /**
  * The codec around dns2: the shape check, the re-framed decode and the fast writer must

@@ -142,7 +142,7 @@ function tcp(message: Buffer): Promise<Buffer | 'closed'> {
 
 test.before(async (ctx) => {
   emu = ctx.emu;
-  api = emu.api<Route53Api>('route53');
+  api = emu.api('route53');
   r53 = route53Client(emu);
   resolver = new Resolver({ timeout: 2_000, tries: 1 });
   resolver.setServers([`127.0.0.1:${emu.dns.port}`]);

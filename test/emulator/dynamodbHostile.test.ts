@@ -2,7 +2,6 @@ import * as assert from 'uvu/assert';
 import { connect } from 'node:net';
 import { CreateTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ManualClock } from '../../emulator/clock.ts';
-import type { DynamoDbApi } from '../../emulator/dynamodb/api.ts';
 import { dynamodbClient } from '../helpers/clients.ts';
 import { productsTable } from '../helpers/dynamodbTables.ts';
 import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts';
@@ -111,7 +110,7 @@ test('a region that is not one gets InvalidSignatureException and no dynalite', 
 });
 
 test('straight at dynalite: a stack overflow and a mid-body abort stay inside its worker; tables survive', async (ctx) => {
-  const dynalite = await ctx.emu.api<DynamoDbApi>('dynamodb').dynaliteEndpoint('us-east-1');
+  const dynalite = await ctx.emu.api('dynamodb').dynaliteEndpoint('us-east-1');
   // In-process, this overflows dynalite's stack in an event handler and ends the process.
   const deep = await post(dynalite, 'DynamoDB_20120810.PutItem', `{"TableName":"Products","Item":{"id":{"S":"deep"},"v":${nested(20_000)}}}`);
   assert.is(deep.status, 500);

@@ -2,7 +2,6 @@ import * as assert from 'uvu/assert';
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { ManualClock } from '../../emulator/clock.ts';
-import type { DynamoDbApi } from '../../emulator/dynamodb/api.ts';
 import { assertError, rejects } from '../helpers/awsErrors.ts';
 import { dynamodbClient, dynamodbStreamsClient } from '../helpers/clients.ts';
 import { productsTable } from '../helpers/dynamodbTables.ts';
@@ -56,7 +55,7 @@ test('a poller loop (DescribeStream → GetShardIterator LATEST → GetRecords) 
   let next = await shardIterator(ctx.emu, tableArn, 'LATEST');
   const seen: string[] = [];
   let wakeups = 0;
-  const unsubscribe = ctx.emu.api<DynamoDbApi>('dynamodb').onRecords((e) => {
+  const unsubscribe = ctx.emu.api('dynamodb').onRecords((e) => {
     if (e.streamArn === tableArn) wakeups += e.count;
   });
   const writes = (async () => {
@@ -78,7 +77,7 @@ test('a poller loop (DescribeStream → GetShardIterator LATEST → GetRecords) 
 test('a stream keeps its last 10,000 records; TRIM_HORIZON starts at the oldest kept', async (ctx) => {
   await dynamodbClient(ctx.emu).send(new CreateTableCommand(productsTable('Products', { stream: 'KEYS_ONLY' })));
   const arn = await latestStreamArn(ctx.emu);
-  const api = ctx.emu.api<DynamoDbApi>('dynamodb');
+  const api = ctx.emu.api('dynamodb');
   const stream = api.streams.find('us-east-1', arn)!;
   // 10,005 writes through the SDK would take seconds; the store is fed directly instead.
   for (let i = 0; i < 10_005; i++) api.streams.append(stream, { newImage: { id: { S: `item-${i}` } } }, ctx.clock.now());

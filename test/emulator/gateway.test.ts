@@ -30,18 +30,33 @@ const testServices: ServiceDescriptor[] = [
   {
     name: 'xmltest',
     signingNames: ['xmltest'],
-    protocol: 'restXml',
-    xmlNamespace: XML_NS,
+    protocol: { name: 'restXml', xmlNamespace: XML_NS },
     pathPrefixes: ['/2020-01-01/'],
     operations: [{ name: 'CreateThing', http: { method: 'POST', path: '/2020-01-01/thing', status: 201 }, handler: (input) => ({ Thing: { Name: input.Name } }) }],
   },
   {
     name: 'resttest',
     signingNames: ['resttest'],
-    protocol: 'restJson',
+    protocol: { name: 'restJson' },
     pathPrefixes: ['/things'],
     operations: [
       { name: 'GetThing', http: { method: 'GET', path: '/things/{id}' }, handler: (input) => ({ id: input.id }) },
+      {
+        name: 'Bind',
+        http: {
+          method: 'PUT',
+          path: '/things/{id}/blob',
+          query: { tag: { list: 'Tags' }, v: 'Version' },
+          headers: { 'x-thing-mode': 'Mode' },
+          payload: 'Blob',
+          output: { status: 'Code', headers: { 'x-thing-echo': 'Echo' }, payload: 'Body', contentType: 'text/plain' },
+        },
+        handler: (input) => ({
+          Code: 207,
+          Echo: `${String(input.Mode)}|${String(input.Version)}|${(input.Tags as string[]).join(',')}`,
+          Body: Buffer.concat([Buffer.from(`${String(input.id)}:`), input.Blob as Buffer]),
+        }),
+      },
       {
         name: 'Crash',
         http: { method: 'POST', path: '/things/crash' },
@@ -54,9 +69,7 @@ const testServices: ServiceDescriptor[] = [
   {
     name: 'jsontest',
     signingNames: ['jsontest'],
-    protocol: 'awsJson',
-    targetPrefix: 'JsonTest_20200101',
-    errorTypePrefix: 'com.amazonaws.jsontest',
+    protocol: { name: 'awsJson', targetPrefix: 'JsonTest_20200101', errorTypePrefix: 'com.amazonaws.jsontest' },
     operations: [{ name: 'Echo', handler: (input) => ({ Echo: input }) }],
   },
 ];
@@ -135,6 +148,19 @@ test('restJson: malformed JSON is 400 SerializationException; an unknown path 50
   const good = await send(ctx.base, { method: 'GET', path: '/things/42', headers: signed('resttest') });
   assert.is(good.status, 200);
   assert.equal(JSON.parse(good.body), { id: '42' });
+});
+
+test('restJson bindings: path, repeated query, header and raw payload in; status, header and raw payload out', async (ctx) => {
+  const res = await send(ctx.base, {
+    method: 'PUT',
+    path: '/things/t1/blob?tag=a&v=2&tag=b',
+    headers: { ...signed('resttest'), 'x-thing-mode': 'fast', 'content-type': 'application/json' },
+    body: '{not json',
+  });
+  assert.is(res.status, 207);
+  assert.is(res.headers['x-thing-echo'], 'fast|2|a,b');
+  assert.is(res.headers['content-type'], 'text/plain');
+  assert.is(res.body, 't1:{not json', 'a payload member is handed over unparsed');
 });
 
 test('a handler that throws is a 500 InternalFailure in the envelope, logged, and the server keeps serving', async (ctx) => {

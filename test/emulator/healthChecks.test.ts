@@ -70,7 +70,7 @@ async function freePort(): Promise<number> {
 
 test.before(async (ctx) => {
   emu = ctx.emu;
-  api = emu.api<Route53Api>('route53');
+  api = emu.api('route53');
   r53 = route53Client(emu);
   web = await startLocalHttpServer((req, res) => {
     seen.push({ host: req.headers.host, path: req.url, agent: req.headers['user-agent'] });

@@ -34,7 +34,7 @@ async function internalInvoke(ctx: { api: LambdaApi }, region: string, name: str
 }
 
 test.before((ctx) => {
-  ctx.api = ctx.emu.api<LambdaApi>('lambda');
+  ctx.api = ctx.emu.api('lambda');
   ctx.clients = perRegion(lambdaClient, ctx.emu, REGIONS);
 });
 

@@ -5,7 +5,6 @@ import { promisify } from 'node:util';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
 import type { Emulator } from '../../emulator/index.ts';
-import type { Route53Api } from '../../emulator/route53/api.ts';
 import { AWS_CLI, awsCliInstalled, awsCliJson } from '../helpers/awsCli.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 
@@ -128,7 +127,7 @@ test('the tutorial CLI sequence, then dig, then failover when the primary health
 
   // Nothing serves API 12345 in this test, so its health check fails: after FailureThreshold
   // (default 3) probes at RequestInterval 10 s, the answer flips to the secondary.
-  const api = emu.api<Route53Api>('route53');
+  const api = emu.api('route53');
   for (let i = 0; i < 3; i++) {
     await clock.advance(10_000);
     await api.healthChecks.settled();

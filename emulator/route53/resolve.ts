@@ -1,9 +1,10 @@
-import { normalizeName, parentName } from '../route53/names.ts';
-import type { AliasTarget, RecordSet, RecordType } from '../route53/types.ts';
-import { parseRecordValue, type DnsRecord, type DnsRecordData } from './records.ts';
+import type { QueryType, Resolution } from '../dns/answer.ts';
+import { parseRecordValue, type DnsRecord, type DnsRecordData } from '../dns/records.ts';
+import { normalizeName, parentName } from './names.ts';
+import type { AliasTarget, RecordSet, RecordType } from './types.ts';
 
 /**
- * The one resolver: Route 53 zones + health → the answer an authoritative Route 53 name
+ * Route 53's routing policy, the one resolver: Route 53 zones + health → the answer an authoritative Route 53 name
  * server would give. Pure (no sockets, no clock), so the DNS server, the health checker's
  * FQDN resolution and unit tests all use it alike.
  *
@@ -44,17 +45,7 @@ export interface ZoneSource {
 /** Health of a health check by id: true when healthy or unknown. */
 export type HealthLookup = (healthCheckId: string) => boolean;
 
-export type Rcode = 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED';
-
-export interface Resolution {
-  rcode: Rcode;
-  authoritative: boolean;
-  answers: DnsRecord[];
-  authorities: DnsRecord[];
-}
-
-/** Query types the resolver knows by name; anything else is `TYPE<n>` and gets NODATA. */
-export type QueryType = RecordType | 'ANY' | `TYPE${number}`;
+export type { QueryType, Resolution };
 
 export const LOCALHOST_ADDRESS = '127.0.0.1';
 const LOCALHOST_TTL = 300;

@@ -1,11 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lookupAddress, resolve, type QueryType } from '../../emulator/dns/resolver.ts';
+import { lookupAddress, resolve, type QueryType } from '../../emulator/route53/resolve.ts';
 import { Route53Store } from '../../emulator/route53/store.ts';
 import type { HostedZone, RecordSet } from '../../emulator/route53/types.ts';
 
 /** The pure resolver, without sockets: a store, a health map, and the answers it implies. */
-const test = suite('dns/resolver');
+const test = suite('route53/resolve');
 
 const SOA = 'ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400';
 let store: Route53Store;

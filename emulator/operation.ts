@@ -1,0 +1,105 @@
+import type { ServiceFaultRule } from './faults.ts';
+
+/**
+ * What an emulated operation is: a name, its HTTP bindings (rest protocols), the resource it
+ * acts on (for fault rules), and a handler from typed input to output. Handlers never see HTTP:
+ * the protocol (`protocol/`) moves members between the wire and the model.
+ */
+
+/** Per-request context handed to an operation. */
+export interface RequestContext {
+  service: string;
+  operation: string;
+  /** From the SigV4 credential scope; DEFAULT_REGION when absent; `global` for global services. */
+  region: string;
+  accountId: string;
+  requestId: string;
+  /**
+   * The request body exactly as received, for a service that forwards a request whole
+   * (DynamoDB hands it to dynalite, so that dynalite's own validation sees the caller's bytes).
+   */
+  rawBody: Buffer;
+  /** Fault rules that hit this call and that the service interprets itself (Lambda's function errors). */
+  faults: readonly ServiceFaultRule[];
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+/**
+ * Input of an operation: its members by their model names, gathered by the protocol from the
+ * path, the bound query parameters and headers, and the body (JSON object, the XML request
+ * element's children, or the query protocol's form fields).
+ */
+export type OperationInput = Record<string, unknown>;
+
+/**
+ * An answer a backend produced whole (DynamoDB relays dynalite's status, body and
+ * `x-amz-crc32`), sent as it is whatever the protocol.
+ */
+export class RawReply {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly body: Buffer,
+  ) {}
+}
+
+/** An operation's result: a serialisable object in AWS casing, a RawReply, or nothing (empty body). */
+export type OperationOutput = Record<string, unknown> | RawReply | undefined | void;
+
+/**
+ * Where a rest protocol finds an operation's members on the wire, as Smithy's HTTP binding
+ * traits say (`@httpLabel`, `@httpQuery`, `@httpHeader`, `@httpPayload`, `@httpResponseCode`).
+ * Wire names map to model member names.
+ *
+ * @example
+ * http: { method: 'GET', path: '/2013-04-01/hostedzone', query: { maxitems: 'MaxItems', marker: 'Marker' } }
+ */
+export interface HttpBinding {
+  method: string;
+  /** `{Name}` for one segment, `{Name+}` for the rest of the path; each becomes the member `Name`. */
+  path: string;
+  /** Query parameter → member; `{ list: 'TagKeys' }` collects every value of a repeated parameter. */
+  query?: Record<string, string | { list: string }>;
+  /** Request header (lower case) → member. */
+  headers?: Record<string, string>;
+  /** The request body is this member, as raw bytes, unparsed (Lambda Invoke's `Payload`). */
+  payload?: string;
+  /** restXml: request element names that are lists even when one element is sent. */
+  listTags?: readonly string[];
+  /** Status of a successful answer; default 200. */
+  status?: number;
+  /** Output members that go to the status line, headers or raw body instead of the document. */
+  output?: OutputBinding;
+}
+
+export interface OutputBinding {
+  /** Member whose value is the response status (Lambda Invoke's `StatusCode`). */
+  status?: string;
+  /** Response header (lower case) → member, e.g. `{ location: 'Location' }`. */
+  headers?: Record<string, string>;
+  /** The response body is this member's bytes (when defined), sent with `contentType`. */
+  payload?: string;
+  contentType?: string;
+}
+
+/**
+ * One emulated operation. `I` types the input: declare it on the handler's parameter
+ * (`handler(input: InvokeInput, ctx)`). What the protocol guarantees: path, query and header
+ * members are strings, a payload member is a Buffer, list-bound query members are string[];
+ * body members are whatever the caller sent (restXml: strings), so type them `unknown` or
+ * check them before trusting a narrower type.
+ */
+export interface Operation<I extends OperationInput = OperationInput> {
+  /** AWS operation name, verbatim (`ChangeResourceRecordSets`). */
+  name: string;
+  /** rest protocols: where the operation sits and how its members are bound. */
+  http?: HttpBinding;
+  /**
+   * The resource a call acts on, for resource-scoped fault rules, with its own region when
+   * that is not the caller's (a function named by an ARN of another region). Must not throw:
+   * rejecting malformed input is the handler's job.
+   */
+  resource?(input: I, ctx: RequestContext): { arn: string; region?: string } | undefined;
+  handler(input: I, ctx: RequestContext): Promise<OperationOutput> | OperationOutput;
+}
