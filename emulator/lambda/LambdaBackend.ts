@@ -1,6 +1,7 @@
 import type { EmulatorRuntime } from '../types.ts';
 import { functionNotFound } from './functionArn.ts';
 import { LambdaStore, type FunctionRecord, type MappingRecord } from './LambdaStore.ts';
+import { ConcurrencyLimits } from './runtime/ConcurrencyLimits.ts';
 import { FunctionPool } from './runtime/FunctionPool.ts';
 import { logStreamName, sandboxEnvironment } from './runtime/sandboxEnv.ts';
 import { TaskRoots } from './runtime/TaskRoots.ts';
@@ -22,6 +23,10 @@ export const MAPPING_TRANSITION_MS = 500;
 export class LambdaBackend {
   readonly store = new LambdaStore();
   readonly taskRoots = new TaskRoots();
+  /** Account and reserved concurrency, per region. */
+  readonly concurrency = new ConcurrencyLimits((region) =>
+    [...this.store.region(region).functions.values()].reduce((sum, fn) => sum + (fn.reservedConcurrency ?? 0), 0),
+  );
 
   constructor(readonly runtime: EmulatorRuntime) {}
 
@@ -65,7 +70,7 @@ export class LambdaBackend {
           variables: fn.variables,
         }),
       };
-    }, this.runtime.log);
+    }, this.runtime.log, (queue) => this.concurrency.admit(record(), queue));
   }
 
   /** Pending → Active after FUNCTION_PENDING_MS on the emulator clock. */
@@ -99,9 +104,17 @@ export class LambdaBackend {
     if (oldTaskRoot && oldTaskRoot !== fn.code.taskRoot) void drained.then(() => this.taskRoots.remove(oldTaskRoot));
   }
 
+  /**
+   * Invocations already running finish (their sandboxes end after answering, then the code
+   * folder goes); queued Event invocations are dropped; new ones find no function.
+   */
   async deleteFunction(fn: FunctionRecord): Promise<void> {
     this.store.region(fn.region).functions.delete(fn.name);
-    await this.disposeFunction(fn);
+    for (const timer of fn.timers) this.runtime.clock.clear(timer);
+    fn.timers = [];
+    this.concurrency.dropWaiting(fn, functionNotFound(fn.region, fn.name));
+    const removed = fn.pool.retire().then(() => this.taskRoots.remove(fn.code.taskRoot));
+    if (fn.pool.size === 0) await removed;
   }
 
   async deleteMapping(mapping: MappingRecord): Promise<void> {
