@@ -114,8 +114,13 @@ export class LambdaBackend {
     fn.timers = [];
     this.concurrency.dropWaiting(fn, functionNotFound(fn.region, fn.name));
     const removed = fn.pool.retire().then(() => this.taskRoots.remove(fn.code.taskRoot));
+    this.retiring.set(fn.pool, removed);
+    void removed.then(() => this.retiring.delete(fn.pool));
     if (fn.pool.size === 0) await removed;
   }
+
+  /** Deleted functions whose running invocations have not answered yet, and their code's removal. */
+  private readonly retiring = new Map<FunctionPool, Promise<void>>();
 
   async deleteMapping(mapping: MappingRecord): Promise<void> {
     this.stopMapping(mapping);
@@ -135,6 +140,8 @@ export class LambdaBackend {
     for (const mapping of this.store.allMappings()) this.stopMapping(mapping);
     this.store.clear();
     await Promise.all(functions.map((fn) => this.disposeFunction(fn)));
+    // Deleted functions' invocations still running end now too.
+    await Promise.all([...this.retiring].map(([pool, removed]) => pool.dispose().then(() => removed)));
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { RawRoute, ServiceFactory } from '../types.ts';
+import { concurrencyOperations } from './concurrencyOperations.ts';
 import { eventSourceMappingOperations } from './eventSourceMappingOperations.ts';
 import { functionOperations } from './functionOperations.ts';
 import { createLambdaApi, invokeOperations } from './invokeOperations.ts';
@@ -7,8 +8,9 @@ import { policyOperations } from './policyOperations.ts';
 
 /**
  * AWS Lambda (restJson1, signing name `lambda`): functions from zips run by a Node.js runtime
- * in worker threads (one sandbox per concurrent invocation, warm between invocations), resource
- * policies, Invoke, and DynamoDB stream event source mappings. Internal API: `LambdaApi`
+ * in child processes (one sandbox per concurrent invocation, warm between invocations, within
+ * the account and reserved concurrency limits), resource policies, Invoke, and DynamoDB stream
+ * event source mappings. Internal API: `LambdaApi`
  * (api.ts), registered as `runtime.api('lambda')`.
  *
  * @example
@@ -27,11 +29,12 @@ export const createLambda: ServiceFactory = (runtime) => {
       signingNames: ['lambda'],
       protocol: 'restJson',
       jsonErrorStyle: 'lambda',
-      pathPrefixes: ['/2015-03-31/'],
+      pathPrefixes: ['/2015-03-31/', '/2017-10-31/', '/2019-09-30/', '/2016-08-19/'],
       operations: [
         ...functionOperations(backend),
         ...invokeOperations(backend),
         ...policyOperations(backend),
+        ...concurrencyOperations(backend),
         ...eventSourceMappingOperations(backend, api),
       ],
     },

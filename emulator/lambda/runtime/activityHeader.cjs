@@ -22,15 +22,20 @@ function installActivityHeader(endpoint, activityId) {
     return;
   }
   for (const mod of [http, https]) {
-    for (const name of ['request', 'get']) {
-      const original = mod[name];
-      mod[name] = function patched(...args) {
-        const req = original.apply(this, args);
-        const id = activityId();
-        if (id !== undefined && req.getHeader('host') === host && !req.headersSent) req.setHeader(HEADER, id);
-        return req;
-      };
-    }
+    const original = mod.request;
+    mod.request = function request(...args) {
+      const req = original.apply(this, args);
+      const id = activityId();
+      if (id !== undefined && req.getHeader('host') === host && !req.headersSent) req.setHeader(HEADER, id);
+      return req;
+    };
+    // Node's own `get` calls the module-internal `request` and ends the request at once, too
+    // early to add a header: this one goes through the patched `request`.
+    mod.get = function get(...args) {
+      const req = mod.request(...args);
+      req.end();
+      return req;
+    };
   }
   syncBuiltinESMExports();
 
