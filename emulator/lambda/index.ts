@@ -1,4 +1,5 @@
 import type { RawRoute, ServiceFactory } from '../types.ts';
+import type { LambdaServiceApi } from './api.ts';
 import { concurrencyOperations } from './concurrencyOperations.ts';
 import { eventSourceMappingOperations } from './eventSourceMappingOperations.ts';
 import { functionOperations } from './functionOperations.ts';
@@ -22,7 +23,13 @@ import { policyOperations } from './policyOperations.ts';
  */
 export const createLambda: ServiceFactory = (runtime) => {
   const backend = new LambdaBackend(runtime);
-  const api = createLambdaApi(backend);
+  const api: LambdaServiceApi = {
+    ...createLambdaApi(backend),
+    setAccountConcurrency(limit) {
+      backend.concurrency.accountLimit = limit;
+      backend.concurrency.wake();
+    },
+  };
   return {
     descriptor: {
       name: 'lambda',

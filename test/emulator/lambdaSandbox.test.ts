@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { existsSync } from 'node:fs';
 import * as assert from 'uvu/assert';
+import type { LambdaServiceApi } from '../../emulator/lambda/api.ts';
 import { Sandbox } from '../../emulator/lambda/runtime/Sandbox.ts';
 import { sandboxEnvironment } from '../../emulator/lambda/runtime/sandboxEnv.ts';
 import { TaskRoots } from '../../emulator/lambda/runtime/TaskRoots.ts';
@@ -35,6 +36,8 @@ const PROBE = lambdaZip(`const fs = require('node:fs');
     shadow: attempt(() => fs.readFileSync('/etc/shadow')),
     emulatorEnviron: attempt(() => fs.readFileSync('/proc/' + process.ppid + '/environ')),
     writeTaskRoot: attempt(() => fs.writeFileSync(process.env.LAMBDA_TASK_ROOT + '/planted.js', '')),
+    signalEmulator: attempt(() => process.kill(process.ppid, 0)),
+    commandUid: require('node:child_process').execSync('id -u').toString().trim(),
   });`);
 
 /** Counts its invocations per sandbox; breaks on demand. */
@@ -96,6 +99,8 @@ test('/proc/self/environ holds only the Lambda variables; as root, handlers run 
       assert.is(body.shadow, 'EACCES');
       assert.is(body.emulatorEnviron, 'EACCES', "the emulator's own environment is out of reach");
       assert.is(body.writeTaskRoot, 'EACCES', 'the code folder is read-only to the handler');
+      assert.is(body.signalEmulator, 'EPERM', 'the handler cannot signal the emulator');
+      assert.is(body.commandUid, '65534', 'commands the handler runs are unprivileged too');
     } else {
       assert.is(body.uid, process.getuid?.(), 'not root: handlers run as the emulator user');
     }
@@ -157,6 +162,26 @@ test('20 concurrent invocations against a reserved concurrency of 5: 5 run, 15 g
     assert.is(err.message, 'Rate Exceeded.');
   }
   assert.is(ctx.hold.held.length, 5, 'only the admitted invocations ever ran');
+});
+
+test('past the account limit, a function without reservation gets 429 ConcurrentInvocationLimitExceeded', async (ctx) => {
+  const lambdaApi = ctx.emu.api<LambdaServiceApi>('lambda');
+  lambdaApi.setAccountConcurrency(3);
+  try {
+    await create(ctx, 'shared', HOLDER, { Timeout: 30 });
+    assert.equal(await settings(ctx), { ConcurrentExecutions: 3, UnreservedConcurrentExecutions: 3, FunctionCount: 1 });
+    const calls = Array.from({ length: 4 }, () => invoke(ctx, 'shared', { hold: ctx.hold.url }));
+    const refused = await Promise.race(calls.map((call) => call.then(() => undefined, (err: unknown) => err)));
+    assert.instance(refused, TooManyRequestsException);
+    assert.is((refused as TooManyRequestsException).Reason, 'ConcurrentInvocationLimitExceeded');
+    ctx.hold.releaseAll('done');
+    const settled = await Promise.allSettled(calls);
+    assert.equal(settled.map((s) => s.status).sort(), ['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    // A freed slot serves the next call.
+    assert.is((await invoke(ctx, 'shared', { hold: ctx.hold.url })).body.said, 'done');
+  } finally {
+    lambdaApi.setAccountConcurrency(1000);
+  }
 });
 
 test('PutFunctionConcurrency, GetFunctionConcurrency, DeleteFunctionConcurrency and GetAccountSettings', async (ctx) => {

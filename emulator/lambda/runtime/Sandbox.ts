@@ -58,6 +58,8 @@ export interface InvocationOutcome {
 const INIT_TIMEOUT_MS = 10_000;
 /** How often a running invocation's resident memory is compared with the function's memory size. */
 const MEMORY_POLL_MS = 10;
+/** How long an ended process's output may lag behind its exit. */
+const OUTPUT_GRACE_MS = 200;
 /** What Node prints when V8's heap limit (the function's memory size) is reached. */
 const HEAP_OOM = /JavaScript heap out of memory|Reached heap limit/;
 
@@ -126,7 +128,19 @@ export class Sandbox {
       spec.env,
     );
     this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
-    this.child.on('exit', (code, signal) => this.die({ code, signal }));
+    // 'exit' can come before the last stderr chunk (where Node reports a heap OOM): wait for
+    // the output to end, a little, before answering.
+    const outputEnded = Promise.all([this.child.stdout!, this.child.stderr!].map((s) => new Promise((r) => s.once('close', r))));
+    this.child.on('exit', (code, signal) => {
+      const killedByUs = this.dead;
+      this.dead = true;
+      let bound: NodeJS.Timeout | undefined;
+      const late = new Promise((r) => (bound = setTimeout(r, OUTPUT_GRACE_MS)));
+      void Promise.race([outputEnded, late]).then(() => {
+        clearTimeout(bound);
+        this.die({ code, signal }, killedByUs);
+      });
+    });
     this.child.on('error', (err) => this.addLog(`${err.message}\n`));
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
       stream.setEncoding('utf8');
@@ -279,9 +293,7 @@ export class Sandbox {
     }
   }
 
-  private die(end: ProcessEnd): void {
-    const killedByUs = this.dead;
-    this.dead = true;
+  private die(end: ProcessEnd, killedByUs: boolean): void {
     this.setRef(false);
     if (!this.isReady) {
       this.isReady = true;
