@@ -1,15 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
 import { frameLog } from './invocationLog.ts';
-import {
-  runtimeExitError,
-  runtimeOutOfMemory,
-  sandboxTimedOut,
-  describeProcessEnd,
-  type ProcessEnd,
-  type RuntimeErrorBody,
-} from './runtimeErrors.ts';
-import { residentMb, startSandboxProcess } from './sandboxProcess.ts';
+import { describeProcessEnd, runtimeExitError, runtimeOutOfMemory, sandboxTimedOut, type RuntimeErrorBody } from './runtimeErrors.ts';
+import { SandboxProcess, type SandboxExit } from './sandboxProcess.ts';
 
 /** Everything one sandbox needs, fixed for its life (a config change starts new sandboxes). */
 export interface SandboxSpec {
@@ -58,10 +49,6 @@ export interface InvocationOutcome {
 const INIT_TIMEOUT_MS = 10_000;
 /** How often a running invocation's resident memory is compared with the function's memory size. */
 const MEMORY_POLL_MS = 10;
-/** How long an ended process's output may lag behind its exit. */
-const OUTPUT_GRACE_MS = 200;
-/** What Node prints when V8's heap limit (the function's memory size) is reached. */
-const HEAP_OOM = /JavaScript heap out of memory|Reached heap limit/;
 
 type ChildMessage =
   | { type: 'ready'; initMs: number }
@@ -96,7 +83,7 @@ interface Pending {
  * runs on wall time: handler code runs at real speed whatever the emulator clock's scale.
  */
 export class Sandbox {
-  private readonly child: ChildProcess;
+  private readonly process: SandboxProcess<ChildMessage>;
   private readonly ready: Promise<Ready>;
   private resolveReady!: (ready: Ready) => void;
   private isReady = false;
@@ -105,9 +92,7 @@ export class Sandbox {
   private initReported = false;
   private pending?: Pending;
   private nextId = 1;
-  private dead = false;
-  private heapOom = false;
-  private readonly exited: Promise<void>;
+  private ended = false;
 
   constructor(
     readonly spec: SandboxSpec,
@@ -115,52 +100,30 @@ export class Sandbox {
     private readonly log: (line: string) => void,
   ) {
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
-    this.child = startSandboxProcess(
-      {
-        taskRoot: spec.taskRoot,
-        handler: spec.handler,
-        functionName: spec.functionName,
-        functionVersion: spec.functionVersion,
-        memoryLimitInMB: spec.memoryMb,
-        logGroupName: spec.logGroupName,
-        logStreamName: spec.logStreamName,
-      },
-      spec.env,
-    );
-    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
-    // 'exit' can come before the last stderr chunk (where Node reports a heap OOM): wait for
-    // the output to end, a little, before answering.
-    const outputEnded = Promise.all([this.child.stdout!, this.child.stderr!].map((s) => new Promise((r) => s.once('close', r))));
-    this.child.on('exit', (code, signal) => {
-      const killedByUs = this.dead;
-      this.dead = true;
-      let bound: NodeJS.Timeout | undefined;
-      const late = new Promise((r) => (bound = setTimeout(r, OUTPUT_GRACE_MS)));
-      void Promise.race([outputEnded, late]).then(() => {
-        clearTimeout(bound);
-        this.die({ code, signal }, killedByUs);
-      });
+    const boot = {
+      taskRoot: spec.taskRoot,
+      handler: spec.handler,
+      functionName: spec.functionName,
+      functionVersion: spec.functionVersion,
+      memoryLimitInMB: spec.memoryMb,
+      logGroupName: spec.logGroupName,
+      logStreamName: spec.logStreamName,
+    };
+    this.process = new SandboxProcess<ChildMessage>(boot, spec.env, {
+      message: (message) => this.onMessage(message),
+      output: (text) => this.addLog(text),
+      exit: (exit) => this.die(exit),
     });
-    this.child.on('error', (err) => this.addLog(`${err.message}\n`));
-    for (const stream of [this.child.stdout!, this.child.stderr!]) {
-      stream.setEncoding('utf8');
-      stream.on('data', (text: string) => {
-        if (HEAP_OOM.test(text)) this.heapOom = true;
-        this.addLog(text);
-      });
-    }
-    this.readLines(this.channel, (message) => this.onMessage(message));
-    this.setRef(false);
   }
 
   /** False once the sandbox died or was ended; the pool then drops it. */
   get usable(): boolean {
-    return !this.dead;
+    return !this.ended && this.process.alive;
   }
 
   async invoke(request: InvocationRequest): Promise<InvocationOutcome> {
     if (this.pending) throw new Error('a sandbox runs one invocation at a time');
-    this.setRef(true);
+    this.process.setRef(true);
     const started = performance.now();
     const ready = await this.waitReady(request.requestId);
     const prefix = this.takeInitLog();
@@ -168,7 +131,7 @@ export class Sandbox {
       void this.terminate();
       return this.answer(request.requestId, [], started, ready.error, prefix);
     }
-    if (this.dead) return this.answer(request.requestId, [], started, runtimeExitError(request.requestId, undefined), prefix);
+    if (!this.usable) return this.answer(request.requestId, [], started, runtimeExitError(request.requestId, undefined), prefix);
     if (request.signal?.aborted) {
       return this.answer(request.requestId, [], started, sandboxTimedOut(request.requestId, this.spec.timeoutSec), prefix, 'timeout');
     }
@@ -177,13 +140,8 @@ export class Sandbox {
 
   /** Kills the process; resolves once it is gone. A running invocation answers Runtime.ExitError. */
   async terminate(): Promise<void> {
-    this.dead = true;
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
-    await this.exited;
-  }
-
-  private get channel(): Readable & Writable {
-    return this.child.stdio[3] as Readable & Writable;
+    this.ended = true;
+    await this.process.kill();
   }
 
   private start(request: InvocationRequest, prefix: string, resolve: (o: InvocationOutcome) => void): void {
@@ -202,7 +160,7 @@ export class Sandbox {
         clearInterval(pending.poll);
         pending.unlisten?.();
         this.pending = undefined;
-        if (!this.dead) this.setRef(false);
+        if (this.usable) this.process.setRef(false);
         resolve({ ...outcome, log: prefix + outcome.log });
       },
     };
@@ -215,20 +173,18 @@ export class Sandbox {
       request.signal.addEventListener('abort', onAbort, { once: true });
       pending.unlisten = () => request.signal?.removeEventListener('abort', onAbort);
     }
-    this.channel.write(
-      `${JSON.stringify({
-        type: 'invoke',
-        id,
-        payload: request.payload,
-        activityId: request.activityId,
-        context: {
-          awsRequestId: request.requestId,
-          invokedFunctionArn: request.invokedFunctionArn,
-          clientContext: request.clientContext,
-          deadline: Date.now() + timeoutMs,
-        },
-      })}\n`,
-    );
+    this.process.send({
+      type: 'invoke',
+      id,
+      payload: request.payload,
+      activityId: request.activityId,
+      context: {
+        awsRequestId: request.requestId,
+        invokedFunctionArn: request.invokedFunctionArn,
+        clientContext: request.clientContext,
+        deadline: Date.now() + timeoutMs,
+      },
+    });
   }
 
   private async waitReady(requestId: string): Promise<Ready> {
@@ -244,7 +200,7 @@ export class Sandbox {
   }
 
   private checkMemory(pending: Pending): void {
-    const mb = residentMb(this.child.pid ?? 0);
+    const mb = this.process.residentMb();
     if (mb === undefined) return;
     pending.maxMemMb = Math.max(pending.maxMemMb, mb);
     if (mb > this.spec.memoryMb) this.end(pending, 'oom');
@@ -280,8 +236,9 @@ export class Sandbox {
         const pending = this.pending;
         if (!pending || pending.id !== message.id) return;
         if (message.memMb !== undefined) pending.maxMemMb = Math.max(pending.maxMemMb, message.memMb);
-        if (message.type === 'error') return this.settle(pending, message.error);
-        return pending.resolve({ requestId: pending.requestId, payload: Buffer.from(message.payload), log: this.frame(pending) });
+        if (message.type === 'error') this.settle(pending, message.error);
+        else pending.resolve({ requestId: pending.requestId, payload: Buffer.from(message.payload), log: this.frame(pending) });
+        return;
       }
       case 'crash': {
         // Like the runtime interface client: report the error for the running invocation, exit.
@@ -293,19 +250,20 @@ export class Sandbox {
     }
   }
 
-  private die(end: ProcessEnd, killedByUs: boolean): void {
-    this.setRef(false);
+  private die(exit: SandboxExit): void {
+    this.ended = true;
+    this.process.setRef(false);
     if (!this.isReady) {
       this.isReady = true;
-      const error = this.heapOom
+      const error = exit.heapOom
         ? { errorType: 'Runtime.OutOfMemory', errorMessage: 'Runtime exited with error: signal: killed' }
-        : { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${describeProcessEnd(end)}` };
+        : { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${describeProcessEnd(exit)}` };
       this.resolveReady({ ok: false, error });
     }
     const pending = this.pending;
     if (!pending) return;
-    if (this.heapOom) return this.settle(pending, runtimeOutOfMemory(pending.requestId), 'error');
-    this.settle(pending, runtimeExitError(pending.requestId, killedByUs ? undefined : end), 'error');
+    if (exit.heapOom) this.settle(pending, runtimeOutOfMemory(pending.requestId), 'error');
+    else this.settle(pending, runtimeExitError(pending.requestId, exit.killed ? undefined : exit), 'error');
   }
 
   private settle(pending: Pending, error: RuntimeErrorBody, status?: 'timeout' | 'error'): void {
@@ -319,7 +277,7 @@ export class Sandbox {
 
   private answer(requestId: string, lines: string[], started: number, error: RuntimeErrorBody, prefix: string, status: 'timeout' | 'error' = 'error') {
     const log = frameLog({ requestId, functionVersion: this.spec.functionVersion, memorySizeMb: this.spec.memoryMb, lines, durationMs: performance.now() - started, status });
-    this.setRef(false);
+    this.process.setRef(false);
     return { requestId, payload: Buffer.from(JSON.stringify(error)), functionError: 'Unhandled' as const, log: prefix + log };
   }
 
@@ -349,38 +307,5 @@ export class Sandbox {
     const lines = this.initLines.join('');
     this.initLines = [];
     return lines;
-  }
-
-  /** An idle sandbox must not keep the emulator's process alive; a busy one must. */
-  private setRef(on: boolean): void {
-    for (const handle of [this.child, this.child.stdout, this.child.stderr, this.channel] as { ref?(): void; unref?(): void }[]) {
-      if (on) handle.ref?.();
-      else handle.unref?.();
-    }
-  }
-
-  private readLines(stream: Readable, listener: (message: ChildMessage) => void): void {
-    let buffered = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline = buffered.indexOf('\n');
-      while (newline >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (line) this.parse(line, listener);
-        newline = buffered.indexOf('\n');
-      }
-    });
-    stream.on('error', () => undefined);
-  }
-
-  private parse(line: string, listener: (message: ChildMessage) => void): void {
-    try {
-      listener(JSON.parse(line) as ChildMessage);
-    } catch {
-      // A handler that writes to fd 3 itself gets its text logged, not obeyed.
-      this.addLog(`${line}\n`);
-    }
   }
 }
