@@ -197,6 +197,7 @@ test('PutFunctionConcurrency, GetFunctionConcurrency, DeleteFunctionConcurrency 
   assert.is((off as TooManyRequestsException).Reason, 'ReservedFunctionConcurrentInvocationLimitExceeded');
 
   await ctx.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'reserved', ReservedConcurrentExecutions: 900 }));
+  assert.equal((await ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'reserved' }))).Concurrency, { ReservedConcurrentExecutions: 900 });
   assert.equal(await settings(ctx), { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 100, FunctionCount: 1 });
   const tooMuch = await ctx.lambda
     .send(new PutFunctionConcurrencyCommand({ FunctionName: 'reserved', ReservedConcurrentExecutions: 901 }))
@@ -208,6 +209,7 @@ test('PutFunctionConcurrency, GetFunctionConcurrency, DeleteFunctionConcurrency 
   );
 
   await ctx.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'reserved' }));
+  assert.is((await ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'reserved' }))).Concurrency, undefined);
   assert.is((await ctx.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'reserved' }))).ReservedConcurrentExecutions, undefined);
   ctx.hold.releaseAll('free again');
   assert.is((await invoke(ctx, 'reserved', { hold: ctx.hold.url })).body.said, 'free again');
