@@ -96,8 +96,19 @@ export class SandboxProcess<M> {
       }
       events.message(message);
     });
-    this.child.on('error', (err) => events.output(`${err.message}\n`));
-    this.ended = new Promise((resolve) => this.child.once('exit', () => resolve()));
+    let failedToStart!: () => void;
+    this.ended = new Promise((resolve) => {
+      this.child.once('exit', () => resolve());
+      failedToStart = resolve;
+    });
+    this.child.on('error', (err) => {
+      events.output(`${err.message}\n`);
+      // Never started (no pid): there will be no 'exit' to wait for.
+      if (this.child.pid !== undefined || this.gone) return;
+      this.gone = true;
+      failedToStart();
+      events.exit({ code: null, signal: null, killed: false, heapOom: false });
+    });
     // 'exit' can come before the last stderr chunk (where Node reports a heap OOM): wait for
     // the output to end, a little, before reporting it.
     const outputEnded = Promise.all(outputs.map((s) => new Promise((r) => s.once('close', r))));
