@@ -152,6 +152,7 @@ export class LambdaBackend {
   private async disposeFunction(fn: FunctionRecord): Promise<void> {
     for (const timer of fn.timers) this.runtime.clock.clear(timer);
     fn.timers = [];
+    this.concurrency.dropWaiting(fn, functionNotFound(fn.region, fn.name));
     await fn.pool.dispose();
     await this.taskRoots.remove(fn.code.taskRoot);
   }
