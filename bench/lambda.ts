@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { startEmulator } from '../emulator/index.ts';
 import { lambdaClient } from '../test/helpers/clients.ts';
 import { createNodeFunction, waitUntilActive } from '../test/helpers/lambdaFunction.ts';
@@ -7,10 +7,11 @@ import { lambdaZip } from '../test/helpers/lambdaZip.ts';
 import { sequentialLatency, type LatencySummary } from './latency.ts';
 
 /**
- * Lambda Invoke latency through the embedded emulator: the cold start (new worker thread, handler
- * loaded), then warm RequestResponse invocations one after another through the real SDK client
- * over a keep-alive socket, and the same through the internal LambdaApi (API Gateway's path)
- * to show what HTTP and the SDK add. Bounded counts.
+ * Lambda Invoke latency through the embedded emulator: the cold start (new sandbox process,
+ * handler loaded), then warm RequestResponse invocations one after another through the real SDK
+ * client over a keep-alive socket, and the same through the internal LambdaApi (API Gateway's
+ * path) to show what HTTP and the SDK add. The floor, measured in the same run, is GetFunction
+ * through the same client: the HTTP and SDK cost without any sandbox. Bounded counts.
  */
 
 const REGION = 'us-east-1';
@@ -33,6 +34,9 @@ export async function run(): Promise<void> {
     await lambda.send(new InvokeCommand({ FunctionName: 'bench', Payload: payload }));
     const coldMs = performance.now() - coldStart;
 
+    const floor = await measure('floor: SDK GetFunction (HTTP, no sandbox)', async () => {
+      await lambda.send(new GetFunctionCommand({ FunctionName: 'bench' }));
+    });
     const sdk = await measure('SDK Invoke (warm, HTTP)', async () => {
       const out = await lambda.send(new InvokeCommand({ FunctionName: 'bench', Payload: payload }));
       if (out.FunctionError) throw new Error(`function error: ${Buffer.from(out.Payload ?? []).toString()}`);
@@ -43,8 +47,8 @@ export async function run(): Promise<void> {
       if (out.functionError) throw new Error('function error');
     });
 
-    console.log(`lambda: cold start (first Invoke, new worker) ${coldMs.toFixed(1)} ms`);
-    for (const r of [sdk, internal]) {
+    console.log(`lambda: cold start (first Invoke, new sandbox process) ${coldMs.toFixed(1)} ms`);
+    for (const r of [floor, sdk, internal]) {
       console.log(`lambda: ${r.path}: n=${r.count} p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  max ${r.maxMs.toFixed(2)} ms`);
     }
   } finally {

@@ -1,7 +1,7 @@
 import type { EmulatorClock } from './clock.ts';
 import type { DynamoDbApi } from './dynamodb/api.ts';
 import type { FaultRegistry } from './faults.ts';
-import type { LambdaApi } from './lambda/api.ts';
+import type { LambdaServiceApi } from './lambda/api.ts';
 import type { Operation, OperationInput, OperationOutput, RequestContext } from './operation.ts';
 import type { ProtocolSettings } from './protocol/index.ts';
 import type { Route53Api } from './route53/api.ts';
@@ -73,7 +73,7 @@ export interface ServiceDescriptor {
  */
 export interface ServiceApis {
   route53: Route53Api;
-  lambda: LambdaApi;
+  lambda: LambdaServiceApi;
   dynamodb: DynamoDbApi;
 }
 

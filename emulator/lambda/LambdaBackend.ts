@@ -1,6 +1,7 @@
 import type { EmulatorRuntime } from '../types.ts';
 import { functionNotFound } from './functionArn.ts';
 import { LambdaStore, type FunctionRecord, type MappingRecord } from './LambdaStore.ts';
+import { ConcurrencyLimits } from './runtime/ConcurrencyLimits.ts';
 import { FunctionPool } from './runtime/FunctionPool.ts';
 import { logStreamName, sandboxEnvironment } from './runtime/sandboxEnv.ts';
 import { TaskRoots } from './runtime/TaskRoots.ts';
@@ -22,6 +23,10 @@ export const MAPPING_TRANSITION_MS = 500;
 export class LambdaBackend {
   readonly store = new LambdaStore();
   readonly taskRoots = new TaskRoots();
+  /** Account and reserved concurrency, per region. */
+  readonly concurrency = new ConcurrencyLimits((region) =>
+    [...this.store.region(region).functions.values()].reduce((sum, fn) => sum + (fn.reservedConcurrency ?? 0), 0),
+  );
 
   constructor(readonly runtime: EmulatorRuntime) {}
 
@@ -65,7 +70,7 @@ export class LambdaBackend {
           variables: fn.variables,
         }),
       };
-    }, this.runtime.log);
+    }, this.runtime.log, (queue) => this.concurrency.admit(record(), queue));
   }
 
   /** Pending → Active after FUNCTION_PENDING_MS on the emulator clock. */
@@ -99,10 +104,23 @@ export class LambdaBackend {
     if (oldTaskRoot && oldTaskRoot !== fn.code.taskRoot) void drained.then(() => this.taskRoots.remove(oldTaskRoot));
   }
 
+  /**
+   * Invocations already running finish (their sandboxes end after answering, then the code
+   * folder goes); queued Event invocations are dropped; new ones find no function.
+   */
   async deleteFunction(fn: FunctionRecord): Promise<void> {
     this.store.region(fn.region).functions.delete(fn.name);
-    await this.disposeFunction(fn);
+    for (const timer of fn.timers) this.runtime.clock.clear(timer);
+    fn.timers = [];
+    this.concurrency.dropWaiting(fn, functionNotFound(fn.region, fn.name));
+    const removed = fn.pool.retire().then(() => this.taskRoots.remove(fn.code.taskRoot));
+    this.retiring.set(fn.pool, removed);
+    void removed.then(() => this.retiring.delete(fn.pool));
+    if (fn.pool.size === 0) await removed;
   }
+
+  /** Deleted functions whose running invocations have not answered yet, and their code's removal. */
+  private readonly retiring = new Map<FunctionPool, Promise<void>>();
 
   async deleteMapping(mapping: MappingRecord): Promise<void> {
     this.stopMapping(mapping);
@@ -122,6 +140,8 @@ export class LambdaBackend {
     for (const mapping of this.store.allMappings()) this.stopMapping(mapping);
     this.store.clear();
     await Promise.all(functions.map((fn) => this.disposeFunction(fn)));
+    // Deleted functions' invocations still running end now too.
+    await Promise.all([...this.retiring].map(([pool, removed]) => pool.dispose().then(() => removed)));
   }
 
   async stop(): Promise<void> {
@@ -132,6 +152,7 @@ export class LambdaBackend {
   private async disposeFunction(fn: FunctionRecord): Promise<void> {
     for (const timer of fn.timers) this.runtime.clock.clear(timer);
     fn.timers = [];
+    this.concurrency.dropWaiting(fn, functionNotFound(fn.region, fn.name));
     await fn.pool.dispose();
     await this.taskRoots.remove(fn.code.taskRoot);
   }

@@ -27,6 +27,8 @@ export interface FunctionRecord {
   /** The resource policy's statements, in AddPermission order. */
   statements: Record<string, unknown>[];
   pool: FunctionPool;
+  /** `ReservedConcurrentExecutions` (PutFunctionConcurrency); undefined when none is set. */
+  reservedConcurrency?: number;
   /** Pending state transitions on the emulator clock. */
   timers: TimerHandle[];
 }

@@ -35,3 +35,13 @@ export interface LambdaInvokeResult {
 export interface LambdaApi {
   invoke(request: LambdaInvokeRequest): Promise<LambdaInvokeResult>;
 }
+
+/** What `runtime.api('lambda')` holds: the LambdaApi, and the emulator's own Lambda settings. */
+export interface LambdaServiceApi extends LambdaApi {
+  /**
+   * Sets this emulator's account concurrency quota in every region (AWS's default, and the
+   * emulator's, is 1000): GetAccountSettings' `ConcurrentExecutions`, the pool that functions
+   * without reserved concurrency share.
+   */
+  setAccountConcurrency(limit: number): void;
+}

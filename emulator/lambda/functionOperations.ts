@@ -105,6 +105,7 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
             Location: `${backend.runtime.endpoint()}/_engine/lambda/code/${fn.region}/${encodeURIComponent(fn.name)}.zip`,
           },
           ...(Object.keys(fn.tags).length > 0 ? { Tags: fn.tags } : {}),
+          ...(fn.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } } : {}),
         };
       },
     },

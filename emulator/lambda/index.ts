@@ -1,5 +1,6 @@
 import type { RawRoute, ServiceFactory } from '../types.ts';
-import type { LambdaApi } from './api.ts';
+import type { LambdaServiceApi } from './api.ts';
+import { concurrencyOperations } from './concurrencyOperations.ts';
 import { eventSourceMappingOperations } from './eventSourceMappingOperations.ts';
 import { functionOperations } from './functionOperations.ts';
 import { createLambdaApi, invokeOperations } from './invokeOperations.ts';
@@ -8,8 +9,9 @@ import { policyOperations } from './policyOperations.ts';
 
 /**
  * AWS Lambda (restJson1, signing name `lambda`): functions from zips run by a Node.js runtime
- * in worker threads (one sandbox per concurrent invocation, warm between invocations), resource
- * policies, Invoke, and DynamoDB stream event source mappings. Internal API: `LambdaApi`
+ * in child processes (one sandbox per concurrent invocation, warm between invocations, within
+ * the account and reserved concurrency limits), resource policies, Invoke, and DynamoDB stream
+ * event source mappings. Internal API: `LambdaApi`
  * (api.ts), registered as `runtime.api('lambda')`.
  *
  * @example
@@ -19,19 +21,26 @@ import { policyOperations } from './policyOperations.ts';
  * await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 10 }, { FunctionName: 'fn' });
  * const out = await lambda.send(new InvokeCommand({ FunctionName: 'fn', Payload: '{}' }));
  */
-export const createLambda: ServiceFactory<LambdaApi> = (runtime) => {
+export const createLambda: ServiceFactory<LambdaServiceApi> = (runtime) => {
   const backend = new LambdaBackend(runtime);
-  const api = createLambdaApi(backend);
+  const api: LambdaServiceApi = {
+    ...createLambdaApi(backend),
+    setAccountConcurrency(limit) {
+      backend.concurrency.accountLimit = limit;
+      backend.concurrency.wake();
+    },
+  };
   return {
     descriptor: {
       name: 'lambda',
       signingNames: ['lambda'],
       protocol: { name: 'restJson', errorStyle: 'lambda' },
-      pathPrefixes: ['/2015-03-31/'],
+      pathPrefixes: ['/2015-03-31/', '/2017-10-31/', '/2019-09-30/', '/2016-08-19/'],
       operations: [
         ...functionOperations(backend),
         ...invokeOperations(backend),
         ...policyOperations(backend),
+        ...concurrencyOperations(backend),
         ...eventSourceMappingOperations(backend, api),
       ],
     },

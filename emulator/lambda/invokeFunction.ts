@@ -74,7 +74,13 @@ export async function invokeFunction(backend: LambdaBackend, call: InvokeCall): 
   const invokedFunctionArn = functionArn(fn.region, fn.name, call.qualifier);
   const run = async (): Promise<{ payload: Buffer; functionError?: 'Unhandled'; log: string }> => {
     if (fault?.effect.preventExecution) return { ...faultAnswer(fault), log: '' };
-    const outcome = await fn.pool.invoke({ requestId, payload: text, invokedFunctionArn, clientContext: call.clientContext });
+    const outcome = await fn.pool.invoke({
+      requestId,
+      payload: text,
+      invokedFunctionArn,
+      clientContext: call.clientContext,
+      queueWhenThrottled: call.invocationType === 'Event',
+    });
     for (const line of outcome.log.trimEnd().split('\n')) backend.runtime.log(`lambda ${fn.name} ${line}`);
     return fault ? { ...faultAnswer(fault), log: outcome.log } : outcome;
   };

@@ -1,6 +1,6 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
 
-/** The runtimes this emulator runs: Node.js, in worker threads of its own Node. */
+/** The runtimes this emulator runs: Node.js, in sandbox processes of its own Node binary. */
 export const SUPPORTED_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x'] as const;
 
 /** Runtimes AWS still accepts for new functions (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). */

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8 } from 'fflate';
@@ -195,6 +195,8 @@ test('Invoke: RequestResponse, Event, DryRun, Tail logs, function errors', async
     };`;
   await create(ctx, 'writer', { Code: { ZipFile: lambdaZip({ 'index.js': writer }) }, Timeout: 20 });
   const dir = await mkdtemp(join(tmpdir(), 'lambda-event-'));
+  // Handlers run as nobody when the tests run as root: the folder must be theirs to write.
+  await chmod(dir, 0o777);
   try {
     const eventMarker = join(dir, 'event');
     const gate = join(dir, 'gate');

@@ -1,6 +1,6 @@
 import { DeleteFunctionCommand, InvokeCommand, type CreateFunctionCommandInput, type LambdaClient } from '@aws-sdk/client-lambda';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
@@ -281,6 +281,8 @@ test('concurrent invocations of one function run in parallel sandboxes', async (
   // and waits until all four have arrived. Only invocations running at the same time can all
   // see four; run one after another, the first would see only itself.
   const dir = await mkdtemp(join(tmpdir(), 'lambda-rendezvous-'));
+  // Handlers run as nobody when the tests run as root: the shared folder must be theirs to write.
+  await chmod(dir, 0o777);
   try {
     await create(ctx, 'us-east-1', { FunctionName: 'rendezvous', Code: { ZipFile: RENDEZVOUS }, Timeout: RENDEZVOUS_LIMIT_S + 5 });
     const results = await Promise.all([0, 1, 2, 3].map(() => invoke(ctx, 'us-east-1', 'rendezvous', { dir, parties: 4, limitMs: RENDEZVOUS_LIMIT_S * 1000 })));

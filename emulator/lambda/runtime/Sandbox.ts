@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { runtimeExitError, sandboxTimedOut, type RuntimeErrorBody } from './runtimeErrors.ts';
+import { frameLog } from './invocationLog.ts';
+import { describeProcessEnd, runtimeExitError, runtimeOutOfMemory, sandboxTimedOut, type RuntimeErrorBody } from './runtimeErrors.ts';
+import { SandboxProcess, type SandboxExit } from './sandboxProcess.ts';
 
 /** Everything one sandbox needs, fixed for its life (a config change starts new sandboxes). */
 export interface SandboxSpec {
@@ -10,7 +10,7 @@ export interface SandboxSpec {
   handler: string;
   memoryMb: number;
   timeoutSec: number;
-  /** The complete process.env of the worker. */
+  /** The complete environment of the sandbox process. */
   env: Record<string, string>;
   logGroupName: string;
   logStreamName: string;
@@ -22,6 +22,18 @@ export interface InvocationRequest {
   payload: string;
   invokedFunctionArn: string;
   clientContext?: unknown;
+  /**
+   * Ends the invocation when aborted (the caller's timeout on the emulator clock): the process
+   * is killed and the invocation answers `Sandbox.Timedout`, as when its wall-time timeout fires.
+   */
+  signal?: AbortSignal;
+  /** Sent as `x-fe-activity` on the handler's requests to the emulator while this invocation runs. */
+  activityId?: string;
+  /**
+   * Wait for a free slot instead of answering 429 when a concurrency limit is reached (the
+   * Event invocation type: AWS queues those and retries throttled ones).
+   */
+  queueWhenThrottled?: boolean;
 }
 
 export interface InvocationOutcome {
@@ -35,9 +47,10 @@ export interface InvocationOutcome {
 
 /** AWS's limit on a function's init phase (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html). */
 const INIT_TIMEOUT_MS = 10_000;
-const WORKER_FILE = fileURLToPath(new URL('../worker.cjs', import.meta.url));
+/** How often a running invocation's resident memory is compared with the function's memory size. */
+const MEMORY_POLL_MS = 10;
 
-type WorkerMessage =
+type ChildMessage =
   | { type: 'ready'; initMs: number }
   | { type: 'initError'; error: RuntimeErrorBody }
   | { type: 'log'; text: string }
@@ -52,27 +65,34 @@ interface Pending {
   requestId: string;
   started: number;
   lines: string[];
+  maxMemMb: number;
+  initMs?: number;
+  prefix: string;
   timer?: NodeJS.Timeout;
+  poll?: NodeJS.Timeout;
+  unlisten?: () => void;
   resolve(outcome: InvocationOutcome): void;
 }
 
 /**
- * One execution environment: a worker thread with its own process.env, running one invocation
- * at a time, warm between invocations. A timeout, process.exit(), an uncaught exception or an
- * out-of-memory kill ends the sandbox (and only it); the pool starts a fresh one next time.
- * Function timeouts run on real time, not the emulator clock: handler code runs at real speed,
- * and a scaled clock must not time out a function that is merely slow to start.
+ * One execution environment: a child process (bootstrap.cjs) with only the Lambda environment,
+ * V8 limits from the memory size, and its resident memory watched while it runs; one invocation
+ * at a time, warm between invocations. A timeout, an abort, process.exit(), a signal, an
+ * uncaught exception or going past the memory size ends the process (and only it), answering
+ * that invocation with AWS's error; the pool starts a fresh one next time. The function timeout
+ * runs on wall time: handler code runs at real speed whatever the emulator clock's scale.
  */
 export class Sandbox {
-  private readonly worker: Worker;
+  private readonly process: SandboxProcess<ChildMessage>;
   private readonly ready: Promise<Ready>;
   private resolveReady!: (ready: Ready) => void;
   private isReady = false;
   private initLines: string[] = [];
+  private initMs?: number;
   private initReported = false;
   private pending?: Pending;
   private nextId = 1;
-  private dead = false;
+  private ended = false;
 
   constructor(
     readonly spec: SandboxSpec,
@@ -80,112 +100,133 @@ export class Sandbox {
     private readonly log: (line: string) => void,
   ) {
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
-    this.worker = new Worker(WORKER_FILE, {
-      workerData: {
-        taskRoot: spec.taskRoot,
-        handler: spec.handler,
-        functionName: spec.functionName,
-        functionVersion: spec.functionVersion,
-        memoryLimitInMB: spec.memoryMb,
-        logGroupName: spec.logGroupName,
-        logStreamName: spec.logStreamName,
-      },
-      env: spec.env,
-      execArgv: [],
-      stdout: true,
-      stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: Math.max(spec.memoryMb, 128) },
+    const boot = {
+      taskRoot: spec.taskRoot,
+      handler: spec.handler,
+      functionName: spec.functionName,
+      functionVersion: spec.functionVersion,
+      memoryLimitInMB: spec.memoryMb,
+      logGroupName: spec.logGroupName,
+      logStreamName: spec.logStreamName,
+    };
+    this.process = new SandboxProcess<ChildMessage>(boot, spec.env, {
+      message: (message) => this.onMessage(message),
+      output: (text) => this.addLog(text),
+      exit: (exit) => this.die(exit),
     });
-    this.worker.unref();
-    for (const stream of [this.worker.stdout, this.worker.stderr]) {
-      stream.on('data', (chunk: Buffer) => this.addLog(chunk.toString('utf8')));
-    }
-    this.worker.on('message', (message: WorkerMessage) => this.onMessage(message));
-    this.worker.on('error', (err: Error & { code?: string }) => {
-      const oom = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.die(oom ? { kind: 'oom' } : { kind: 'error', message: err.message });
-    });
-    this.worker.on('exit', (code) => this.die({ kind: 'exit', code }));
   }
 
   /** False once the sandbox died or was ended; the pool then drops it. */
   get usable(): boolean {
-    return !this.dead;
+    return !this.ended && this.process.alive;
   }
 
   async invoke(request: InvocationRequest): Promise<InvocationOutcome> {
     if (this.pending) throw new Error('a sandbox runs one invocation at a time');
-    this.worker.ref();
+    this.process.setRef(true);
     const started = performance.now();
+    const ready = await this.waitReady(request.requestId);
+    const prefix = this.takeInitLog();
+    if (!ready.ok) {
+      void this.terminate();
+      return this.answer(request.requestId, [], started, ready.error, prefix);
+    }
+    if (!this.usable) return this.answer(request.requestId, [], started, runtimeExitError(request.requestId, undefined), prefix);
+    if (request.signal?.aborted) {
+      return this.answer(request.requestId, [], started, sandboxTimedOut(request.requestId, this.spec.timeoutSec), prefix, 'timeout');
+    }
+    return new Promise<InvocationOutcome>((resolve) => this.start(request, prefix, resolve));
+  }
+
+  /** Kills the process; resolves once it is gone. A running invocation answers Runtime.ExitError. */
+  async terminate(): Promise<void> {
+    this.ended = true;
+    await this.process.kill();
+  }
+
+  private start(request: InvocationRequest, prefix: string, resolve: (o: InvocationOutcome) => void): void {
+    const id = this.nextId++;
+    const timeoutMs = this.spec.timeoutSec * 1000;
+    const pending: Pending = {
+      id,
+      requestId: request.requestId,
+      started: performance.now(),
+      lines: [],
+      maxMemMb: 0,
+      initMs: this.initMs,
+      prefix,
+      resolve: (outcome) => {
+        clearTimeout(pending.timer);
+        clearInterval(pending.poll);
+        pending.unlisten?.();
+        this.pending = undefined;
+        if (this.usable) this.process.setRef(false);
+        resolve({ ...outcome, log: prefix + outcome.log });
+      },
+    };
+    this.initMs = undefined;
+    this.pending = pending;
+    pending.timer = setTimeout(() => this.end(pending, 'timeout'), timeoutMs);
+    pending.poll = setInterval(() => this.checkMemory(pending), MEMORY_POLL_MS);
+    if (request.signal) {
+      const onAbort = () => this.end(pending, 'timeout');
+      request.signal.addEventListener('abort', onAbort, { once: true });
+      pending.unlisten = () => request.signal?.removeEventListener('abort', onAbort);
+    }
+    this.process.send({
+      type: 'invoke',
+      id,
+      payload: request.payload,
+      activityId: request.activityId,
+      context: {
+        awsRequestId: request.requestId,
+        invokedFunctionArn: request.invokedFunctionArn,
+        clientContext: request.clientContext,
+        deadline: Date.now() + timeoutMs,
+      },
+    });
+  }
+
+  private async waitReady(requestId: string): Promise<Ready> {
     let initTimer: NodeJS.Timeout | undefined;
     const ready = await Promise.race([
       this.ready,
       new Promise<Ready>((resolve) => {
-        initTimer = setTimeout(
-          () => resolve({ ok: false, error: sandboxTimedOut(request.requestId, INIT_TIMEOUT_MS / 1000) }),
-          INIT_TIMEOUT_MS,
-        );
+        initTimer = setTimeout(() => resolve({ ok: false, error: sandboxTimedOut(requestId, INIT_TIMEOUT_MS / 1000) }), INIT_TIMEOUT_MS);
       }),
     ]);
     clearTimeout(initTimer);
-    const initPrefix = this.takeInitLog(ready);
-    if (!ready.ok) {
-      void this.terminate();
-      return {
-        requestId: request.requestId,
-        payload: Buffer.from(JSON.stringify(ready.error)),
-        functionError: 'Unhandled',
-        log: initPrefix + this.frame(request.requestId, [], performance.now() - started, undefined, 'error'),
-      };
-    }
-    if (this.dead) {
-      return this.failure(request.requestId, [], started, runtimeExitError(request.requestId, undefined), initPrefix);
-    }
-    return new Promise<InvocationOutcome>((resolve) => {
-      const id = this.nextId++;
-      const timeoutMs = this.spec.timeoutSec * 1000;
-      const pending: Pending = {
-        id,
-        requestId: request.requestId,
-        started: performance.now(),
-        lines: [],
-        resolve: (outcome) => {
-          clearTimeout(pending.timer);
-          this.pending = undefined;
-          if (!this.dead) this.worker.unref();
-          resolve({ ...outcome, log: initPrefix + outcome.log });
-        },
-      };
-      this.pending = pending;
-      pending.timer = setTimeout(() => this.onTimeout(pending), timeoutMs);
-      this.worker.postMessage({
-        type: 'invoke',
-        id,
-        payload: request.payload,
-        context: {
-          awsRequestId: request.requestId,
-          invokedFunctionArn: request.invokedFunctionArn,
-          clientContext: request.clientContext,
-          deadline: Date.now() + timeoutMs,
-        },
-      });
-    });
+    return ready;
   }
 
-  async terminate(): Promise<void> {
-    this.dead = true;
-    await this.worker.terminate().catch(() => undefined);
+  private checkMemory(pending: Pending): void {
+    const mb = this.process.residentMb();
+    if (mb === undefined) return;
+    pending.maxMemMb = Math.max(pending.maxMemMb, mb);
+    if (mb > this.spec.memoryMb) this.end(pending, 'oom');
   }
 
-  private onMessage(message: WorkerMessage): void {
+  /** Ends the running invocation from outside (timeout, abort, memory), then the process. */
+  private end(pending: Pending, why: 'timeout' | 'oom'): void {
+    if (this.pending !== pending) return;
+    if (why === 'timeout') {
+      const seconds = this.spec.timeoutSec;
+      pending.lines.push(`${new Date().toISOString()} ${pending.requestId} Task timed out after ${seconds.toFixed(2)} seconds\n`);
+      this.settle(pending, sandboxTimedOut(pending.requestId, seconds), 'timeout');
+    } else {
+      pending.maxMemMb = this.spec.memoryMb;
+      this.settle(pending, runtimeOutOfMemory(pending.requestId), 'error');
+    }
+    void this.terminate();
+  }
+
+  private onMessage(message: ChildMessage): void {
     switch (message.type) {
       case 'ready':
-        this.isReady = true;
-        this.resolveReady({ ok: true, initMs: message.initMs });
-        return;
       case 'initError':
         this.isReady = true;
-        this.resolveReady({ ok: false, error: message.error });
+        this.initMs = message.type === 'ready' ? message.initMs : undefined;
+        this.resolveReady(message.type === 'ready' ? { ok: true, initMs: message.initMs } : { ok: false, error: message.error });
         return;
       case 'log':
         this.addLog(message.text);
@@ -194,78 +235,63 @@ export class Sandbox {
       case 'error': {
         const pending = this.pending;
         if (!pending || pending.id !== message.id) return;
-        const duration = performance.now() - pending.started;
-        if (message.type === 'result') {
-          pending.resolve({
-            requestId: pending.requestId,
-            payload: Buffer.from(message.payload),
-            log: this.frame(pending.requestId, pending.lines, duration, message.memMb),
-          });
-        } else {
-          pending.resolve({
-            requestId: pending.requestId,
-            payload: Buffer.from(JSON.stringify(message.error)),
-            functionError: 'Unhandled',
-            log: this.frame(pending.requestId, pending.lines, duration, message.memMb),
-          });
-        }
+        if (message.memMb !== undefined) pending.maxMemMb = Math.max(pending.maxMemMb, message.memMb);
+        if (message.type === 'error') this.settle(pending, message.error);
+        else pending.resolve({ requestId: pending.requestId, payload: Buffer.from(message.payload), log: this.frame(pending) });
         return;
       }
       case 'crash': {
         // Like the runtime interface client: report the error for the running invocation, exit.
         const pending = this.pending;
         void this.terminate();
-        if (pending) pending.resolve(this.failure(pending.requestId, pending.lines, pending.started, message.error));
+        if (pending) this.settle(pending, message.error, 'error');
         return;
       }
     }
   }
 
-  private onTimeout(pending: Pending): void {
-    if (this.pending !== pending) return;
-    const seconds = this.spec.timeoutSec;
-    pending.lines.push(`${new Date().toISOString()} ${pending.requestId} Task timed out after ${seconds.toFixed(2)} seconds\n`);
-    void this.terminate();
-    pending.resolve({
-      requestId: pending.requestId,
-      payload: Buffer.from(JSON.stringify(sandboxTimedOut(pending.requestId, seconds))),
-      functionError: 'Unhandled',
-      log: this.frame(pending.requestId, pending.lines, performance.now() - pending.started, undefined, 'timeout'),
-    });
-  }
-
-  private die(how: { kind: 'exit'; code: number } | { kind: 'oom' } | { kind: 'error'; message: string }): void {
-    const wasDead = this.dead;
-    this.dead = true;
+  private die(exit: SandboxExit): void {
+    this.ended = true;
+    this.process.setRef(false);
     if (!this.isReady) {
       this.isReady = true;
-      const message =
-        how.kind === 'exit' ? `Runtime exited with error: exit status ${how.code}` : how.kind === 'oom' ? 'Runtime exited with error: signal: killed' : how.message;
-      this.resolveReady({ ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: message } });
+      const error = exit.heapOom
+        ? { errorType: 'Runtime.OutOfMemory', errorMessage: 'Runtime exited with error: signal: killed' }
+        : { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${describeProcessEnd(exit)}` };
+      this.resolveReady({ ok: false, error });
     }
     const pending = this.pending;
     if (!pending) return;
-    if (wasDead && how.kind === 'exit') {
-      // Ended by us (timeout/crash already answered it) or by stop(): answer anything left.
-      pending.resolve(this.failure(pending.requestId, pending.lines, pending.started, runtimeExitError(pending.requestId, how.code)));
-      return;
-    }
-    const error =
-      how.kind === 'oom'
-        ? { errorType: 'Runtime.OutOfMemory', errorMessage: `RequestId: ${pending.requestId} Error: Runtime exited with error: signal: killed` }
-        : how.kind === 'exit'
-          ? runtimeExitError(pending.requestId, how.code)
-          : { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${pending.requestId} Error: ${how.message}` };
-    pending.resolve(this.failure(pending.requestId, pending.lines, pending.started, error));
+    if (exit.heapOom) this.settle(pending, runtimeOutOfMemory(pending.requestId), 'error');
+    else this.settle(pending, runtimeExitError(pending.requestId, exit.killed ? undefined : exit), 'error');
   }
 
-  private failure(requestId: string, lines: string[], started: number, error: RuntimeErrorBody, prefix = ''): InvocationOutcome {
-    return {
-      requestId,
+  private settle(pending: Pending, error: RuntimeErrorBody, status?: 'timeout' | 'error'): void {
+    pending.resolve({
+      requestId: pending.requestId,
       payload: Buffer.from(JSON.stringify(error)),
       functionError: 'Unhandled',
-      log: prefix + this.frame(requestId, lines, performance.now() - started, undefined, 'error'),
-    };
+      log: this.frame(pending, status),
+    });
+  }
+
+  private answer(requestId: string, lines: string[], started: number, error: RuntimeErrorBody, prefix: string, status: 'timeout' | 'error' = 'error') {
+    const log = frameLog({ requestId, functionVersion: this.spec.functionVersion, memorySizeMb: this.spec.memoryMb, lines, durationMs: performance.now() - started, status });
+    this.process.setRef(false);
+    return { requestId, payload: Buffer.from(JSON.stringify(error)), functionError: 'Unhandled' as const, log: prefix + log };
+  }
+
+  private frame(pending: Pending, status?: 'timeout' | 'error'): string {
+    return frameLog({
+      requestId: pending.requestId,
+      functionVersion: this.spec.functionVersion,
+      memorySizeMb: this.spec.memoryMb,
+      lines: pending.lines,
+      durationMs: performance.now() - pending.started,
+      maxMemoryUsedMb: pending.maxMemMb || undefined,
+      initMs: pending.initMs,
+      status,
+    });
   }
 
   private addLog(text: string): void {
@@ -275,27 +301,11 @@ export class Sandbox {
   }
 
   /** The init phase's log, once, in front of the first invocation's START line. */
-  private takeInitLog(ready: Ready): string {
+  private takeInitLog(): string {
     if (this.initReported) return '';
     this.initReported = true;
     const lines = this.initLines.join('');
     this.initLines = [];
-    this.initMs = ready.ok ? ready.initMs : undefined;
     return lines;
-  }
-
-  private initMs?: number;
-
-  private frame(requestId: string, lines: string[], durationMs: number, memMb?: number, status?: 'timeout' | 'error'): string {
-    const init = this.initMs !== undefined ? `\tInit Duration: ${this.initMs.toFixed(2)} ms` : '';
-    this.initMs = undefined;
-    const used = memMb ?? Math.min(this.spec.memoryMb, 64);
-    return (
-      `START RequestId: ${requestId} Version: ${this.spec.functionVersion}\n` +
-      lines.join('') +
-      `END RequestId: ${requestId}\n` +
-      `REPORT RequestId: ${requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\t` +
-      `Memory Size: ${this.spec.memoryMb} MB\tMax Memory Used: ${Math.ceil(used)} MB${init}${status ? `\tStatus: ${status}` : ''}\t\n`
-    );
   }
 }

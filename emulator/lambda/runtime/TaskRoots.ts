@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
@@ -15,6 +15,10 @@ import { ServiceError } from '../../protocol/ServiceError.ts';
  * by Node's ordinary parent-folder lookup, while a package the zip bundles in its own
  * node_modules still wins, as /var/task does over /var/runtime on AWS. No other package of the
  * emulator is visible to functions.
+ *
+ * Folders are 0755 and files 0644, owned by the emulator's user: sandboxes run as `nobody` when
+ * the emulator runs as root, and must read their code but not change it (AWS's /var/task is
+ * read-only too).
  */
 export class TaskRoots {
   private root?: Promise<string>;
@@ -23,6 +27,7 @@ export class TaskRoots {
   async create(label: string, files: Map<string, Uint8Array>): Promise<string> {
     const root = await this.ensureRoot();
     const dir = await mkdtemp(join(root, `${label.replace(/[^A-Za-z0-9_-]/g, '_')}-`));
+    await chmod(dir, 0o755);
     for (const [name, data] of files) {
       const target = resolve(dir, name);
       const rel = relative(dir, target);
@@ -32,9 +37,9 @@ export class TaskRoots {
         throw new ServiceError('InvalidParameterValueException', `Entry '${name}' would be extracted outside the function's folder.`);
       }
       if (name.endsWith('/')) {
-        await mkdir(target, { recursive: true });
+        await mkdir(target, { recursive: true, mode: 0o755 });
       } else {
-        await mkdir(dirname(target), { recursive: true });
+        await mkdir(dirname(target), { recursive: true, mode: 0o755 });
         await writeFile(target, data, { mode: 0o644 });
       }
     }
@@ -56,8 +61,9 @@ export class TaskRoots {
     this.root ??= (async () => {
       await sweepOrphans();
       const root = await mkdtemp(join(tmpdir(), `${ROOT_PREFIX}${process.pid}-`));
+      await chmod(root, 0o755);
       const modules = join(root, 'node_modules');
-      await mkdir(modules);
+      await mkdir(modules, { mode: 0o755 });
       const own = emulatorNodeModules();
       for (const scope of ['@aws-sdk', '@smithy']) {
         const source = join(own, scope);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** What the environment of a sandbox is made of. */
@@ -30,11 +31,12 @@ const RUNTIME_DIR = fileURLToPath(new URL('..', import.meta.url));
  * configure your environment variables because the environment variables you have provided
  * contains reserved keys that are currently not supported for modification"; LocalStack accepts
  * them, and the seed tutorial sets AWS_REGION, so the emulator accepts them too.)
- * Nothing of the emulator's own process.env leaks in, except PATH.
+ * Nothing of the emulator's own process.env leaks in: PATH is AWS's list with the folder of the
+ * Node binary that runs the sandbox in place of /var/lang/bin.
  */
 export function sandboxEnvironment(input: SandboxEnvInput): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin/:/bin:/opt/bin`,
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
     LAMBDA_TASK_ROOT: input.taskRoot,

@@ -1,37 +1,65 @@
 'use strict';
 /**
- * Bootstrap of one Lambda sandbox: a worker thread that plays the Node.js runtime interface
- * client (aws/aws-lambda-nodejs-runtime-interface-client). Plain JavaScript, so it runs in a
- * worker without any TypeScript loader.
+ * Bootstrap of one Lambda sandbox: a child process of the emulator that plays the Node.js runtime
+ * interface client (aws/aws-lambda-nodejs-runtime-interface-client). Plain JavaScript, so it runs
+ * without any TypeScript loader. Its process.env is exactly the Lambda environment the parent
+ * built; the parent's own environment is not inherited.
  *
- * Protocol with the parent (emulator/lambda/runtime/Sandbox.ts), all over parentPort:
- *   parent → { type: 'invoke', id, payload, context }         one at a time
- *   worker → { type: 'ready', initMs } | { type: 'initError', error }   once, after loading the handler
- *   worker → { type: 'log', text }                             console output, in order
- *   worker → { type: 'result', id, payload } | { type: 'error', id, error }
- *   worker → { type: 'crash', error }                          uncaught exception / unhandled rejection
- * `error` is the runtime's rapid-response body {errorType, errorMessage, trace}. The parent
- * terminates the worker after a crash, a timeout or process.exit().
+ * Protocol with the parent (Sandbox.ts): newline-delimited JSON over fd 3, a socket pair (not
+ * Node's `ipc` channel, which would add NODE_CHANNEL_FD to this process's environment):
+ *   parent → { type: 'invoke', id, payload, context, activityId? }    one at a time
+ *   child  → { type: 'ready', initMs } | { type: 'initError', error } once, after loading the handler
+ *   child  → { type: 'log', text }                                    console output, in order
+ *   child  → { type: 'result', id, payload, memMb } | { type: 'error', id, error, memMb }
+ *   child  → { type: 'crash', error }          uncaught exception / unhandled rejection
+ * `error` is the runtime's rapid-response body {errorType, errorMessage, trace}. The parent kills
+ * the process after a crash or a timeout; when the parent goes away (fd 3 ends), this exits.
+ *
+ * Outbound HTTP to the emulator (AWS_ENDPOINT_URL's host) carries `x-fe-activity: <activityId>`
+ * of the running invocation, so the emulator can tie the calls a handler makes to the invocation.
  *
  * Differences from AWS's runtime: the answer goes back as soon as the handler's promise settles
  * or its callback is called (as with `callbackWaitsForEmptyEventLoop = false`); a non-async
  * handler that neither returns a promise nor calls the callback is answered at its timeout
  * (AWS answers `null` once its event loop is empty).
  */
-const { parentPort, workerData } = require('node:worker_threads');
+const net = require('node:net');
 const path = require('node:path');
 const fs = require('node:fs');
 const util = require('node:util');
 const { pathToFileURL } = require('node:url');
-const v8 = require('node:v8');
+const { installActivityHeader } = require('./activityHeader.cjs');
 
-const spec = workerData;
+const spec = JSON.parse(process.argv[2]);
 let currentRequestId;
 let currentId;
+let currentActivityId;
+
+const channel = new net.Socket({ fd: 3, readable: true, writable: true });
+channel.setEncoding('utf8');
+// The emulator went away: nothing can ask for or receive work any more.
+channel.on('end', () => process.exit(0));
+channel.on('error', () => process.exit(0));
 
 function send(message) {
-  parentPort.postMessage(message);
+  channel.write(`${JSON.stringify(message)}\n`);
 }
+
+function onLines(listener) {
+  let buffered = '';
+  channel.on('data', (chunk) => {
+    buffered += chunk;
+    let newline = buffered.indexOf('\n');
+    while (newline >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (line) listener(JSON.parse(line));
+      newline = buffered.indexOf('\n');
+    }
+  });
+}
+
+installActivityHeader(process.env.AWS_ENDPOINT_URL, () => currentActivityId);
 
 // ---- logging: console.* as the Node runtime formats it, raw writes as they are ----------------
 
@@ -137,8 +165,9 @@ async function importUserModule(stem, moduleName) {
   throw err;
 }
 
-function heapMb() {
-  return v8.getHeapStatistics().used_heap_size / 1048576;
+/** Resident memory, as AWS's "Max Memory Used" counts the whole process. */
+function memMb() {
+  return process.memoryUsage.rss() / 1048576;
 }
 
 // ---- invoking ----------------------------------------------------------------------------------
@@ -147,6 +176,7 @@ function runInvocation(handler, message) {
   const { id, context: c } = message;
   currentId = id;
   currentRequestId = c.awsRequestId;
+  currentActivityId = message.activityId;
   let finished = false;
   const finish = (error, result) => {
     if (finished) return;
@@ -155,17 +185,17 @@ function runInvocation(handler, message) {
     if (error !== undefined && error !== null) {
       const body = toRapidResponse(error);
       logLine('ERROR', ['Invoke Error \t' + JSON.stringify({ errorType: body.errorType, errorMessage: body.errorMessage, stack: body.trace })]);
-      send({ type: 'error', id, error: body, memMb: heapMb() });
+      send({ type: 'error', id, error: body, memMb: memMb() });
       return;
     }
     let payload;
     try {
       payload = JSON.stringify(result === undefined ? null : result);
     } catch (err) {
-      send({ type: 'error', id, error: toRapidResponse(err), memMb: heapMb() });
+      send({ type: 'error', id, error: toRapidResponse(err), memMb: memMb() });
       return;
     }
-    send({ type: 'result', id, payload: payload === undefined ? 'null' : payload, memMb: heapMb() });
+    send({ type: 'result', id, payload: payload === undefined ? 'null' : payload, memMb: memMb() });
   };
 
   const context = {
@@ -229,7 +259,7 @@ process.on('unhandledRejection', (reason) => {
     send({ type: 'initError', error: body });
     return;
   }
-  parentPort.on('message', (message) => {
+  onLines((message) => {
     if (message && message.type === 'invoke') runInvocation(handler, message);
   });
   send({ type: 'ready', initMs: performance.now() - started });
