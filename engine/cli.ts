@@ -1,12 +1,17 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EngineError, UsageError, WorkflowLoadError, formatIssue } from './errors.ts';
+import { ExitCode } from './status.ts';
+import type { Io } from './io.ts';
 import type { TargetKind } from './target.ts';
 
 /**
  * `engine`: the command line. Declares options, lazily imports the command, maps errors to
  * exit codes (2 for usage and validation errors, printed without a stack trace unless
- * `--debug`).
+ * `--debug`). No side effects on import: `bin/engine.js` calls {@link main} with the process's
+ * {@link Io}; tests call it in-process with their own.
  */
+
+export type { Io } from './io.ts';
 
 const USAGE = `usage: engine <command> [options]
 
@@ -45,114 +50,113 @@ const commands: Record<string, { positionals: number; options: Options }> = {
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const io = { out: process.stdout, err: process.stderr, env: process.env };
-  const debug = argv.includes('--debug');
+export async function main(argv: string[], io: Io): Promise<number> {
   try {
-    const [name, ...rest] = argv;
-    if (!name || name === '--help' || name === '-h' || name === 'help') {
-      (name ? io.out : io.err).write(USAGE);
-      return name ? 0 : 2;
-    }
-    const command = commands[name];
-    if (!command) throw new UsageError(`unknown command '${name}' (try: ${Object.keys(commands).join(', ')})`);
-    let parsed;
-    try {
-      parsed = parseArgs({ args: rest, options: { ...common, ...command.options }, allowPositionals: true, strict: true });
-    } catch (error) {
-      throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''), { cause: error });
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      io.out.write(USAGE);
-      return 0;
-    }
-    if (positionals.length !== command.positionals) {
-      throw new UsageError(
-        command.positionals ? `engine ${name} expects ${command.positionals === 1 ? 'one argument' : `${command.positionals} arguments`}, got ${positionals.length}` : `engine ${name} takes no arguments, got '${positionals.join(' ')}'`,
-      );
-    }
-    const str = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
-    const num = (key: string) => {
-      const v = str(key);
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isFinite(n) || v.trim() === '') throw new UsageError(`--${key} expects a number, got '${v}'`);
-      return n;
-    };
-    const target = () => ({
-      ...(str('target') ? { kind: str('target') as TargetKind } : {}),
-      ...(str('endpoint') ? { endpoint: str('endpoint')! } : {}),
-      ...(str('dns') ? { dns: str('dns')! } : {}),
-      ...(num('time-scale') !== undefined ? { timeScale: num('time-scale')! } : {}),
-    });
-    const cmd = await import('./commands.ts');
-    const arg = positionals[0]!;
-    switch (name) {
-      case 'validate':
-        return cmd.validateCommand(arg, io);
-      case 'graph':
-        return cmd.graphCommand(arg, str('format') ?? 'mermaid', io);
-      case 'steps':
-        return cmd.stepsCommand(Boolean(values.json), io);
-      case 'schema':
-        return cmd.schemaCommand(str('out'), io);
-      case 'runs':
-        return cmd.runsCommand(str('state-dir'), Boolean(values.json), io);
-      case 'run':
-        return await cmd.runCommand(
-          {
-            file: arg,
-            inputs: (values.input as string[] | undefined) ?? [],
-            json: Boolean(values.json),
-            ...(str('state-dir') ? { stateDir: str('state-dir')! } : {}),
-            verbose: Boolean(values.verbose),
-            ...target(),
-          },
-          io,
-        );
-      case 'rollback':
-        return await cmd.rollbackCommand(arg, { ...target(), ...(str('state-dir') ? { stateDir: str('state-dir')! } : {}), verbose: Boolean(values.verbose) }, io);
-      case 'serve': {
-        const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number } = {};
-        if (num('port') !== undefined) opts.port = num('port')!;
-        if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
-        if (str('host')) opts.host = str('host')!;
-        if (num('time-scale') !== undefined) opts.timeScale = num('time-scale')!;
-        return await cmd.serveCommand(opts);
-      }
-      default:
-        throw new UsageError(`unknown command '${name}'`);
-    }
+    return await dispatch(argv, io);
   } catch (error) {
-    if (error instanceof WorkflowLoadError) {
-      for (const issue of error.issues) io.err.write(formatIssue(issue) + '\n');
-      if (debug) io.err.write(`${error.stack}\n`);
-      return 2;
-    }
-    if (error instanceof UsageError) {
-      io.err.write(`engine: ${error.message}\n`);
-      if (debug) io.err.write(`${error.stack}\n`);
-      return 2;
-    }
-    if (error instanceof EngineError) {
-      io.err.write(`engine: ${error.message}\n`);
-      if (debug) io.err.write(`${error.stack}\n`);
-      return 1;
-    }
-    io.err.write(`engine: internal error: ${(error as Error)?.message ?? String(error)}${debug ? '' : ' (rerun with --debug for details)'}\n`);
-    if (debug) io.err.write(`${(error as Error)?.stack}\n`);
-    return 1;
+    return reportError(error, io, argv.includes('--debug'));
   }
 }
 
-// `engine steps | head` closes stdout early: that is the reader's choice, not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
+type Values = ReturnType<typeof parseArgs>['values'];
 
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
-// A step that ignores its abort signal must not keep the process alive past the end of the run.
-setTimeout(() => process.exit(code), 3000).unref();
+/** Parses a command's arguments; usage errors are one line. */
+function parseCommand(name: string, rest: string[]): { values: Values; positionals: string[] } {
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command '${name}' (try: ${Object.keys(commands).join(', ')})`);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...common, ...command.options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''), { cause: error });
+  }
+  const { values, positionals } = parsed;
+  if (!values.help && positionals.length !== command.positionals) {
+    throw new UsageError(
+      command.positionals ? `${name} expects ${command.positionals === 1 ? 'one argument' : `${command.positionals} arguments`}, got ${positionals.length}` : `${name} takes no arguments, got '${positionals.join(' ')}'`,
+    );
+  }
+  return { values, positionals };
+}
+
+/** Typed readers of parsed option values. */
+function readers(values: Values) {
+  const str = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+  const num = (key: string) => {
+    const v = str(key);
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || v.trim() === '') throw new UsageError(`--${key} expects a number, got '${v}'`);
+    return n;
+  };
+  const target = () => ({
+    ...(str('target') ? { kind: str('target') as TargetKind } : {}),
+    ...(str('endpoint') ? { endpoint: str('endpoint')! } : {}),
+    ...(str('dns') ? { dns: str('dns')! } : {}),
+    ...(num('time-scale') !== undefined ? { timeScale: num('time-scale')! } : {}),
+  });
+  const stateDir = () => (str('state-dir') ? { stateDir: str('state-dir')! } : {});
+  return { str, num, target, stateDir };
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? io.out : io.err).write(USAGE);
+    return name ? ExitCode.PASSED : ExitCode.USAGE;
+  }
+  const { values, positionals } = parseCommand(name, rest);
+  if (values.help) {
+    io.out.write(USAGE);
+    return ExitCode.PASSED;
+  }
+  const { str, num, target, stateDir } = readers(values);
+  const cmd = await import('./commands.ts');
+  const arg = positionals[0]!;
+  switch (name) {
+    case 'validate':
+      return cmd.validateCommand(arg, io);
+    case 'graph':
+      return cmd.graphCommand(arg, str('format') ?? 'mermaid', io);
+    case 'steps':
+      return cmd.stepsCommand(Boolean(values.json), io);
+    case 'schema':
+      return cmd.schemaCommand(str('out'), io);
+    case 'runs':
+      return cmd.runsCommand(str('state-dir'), Boolean(values.json), io);
+    case 'run': {
+      const inputs = (values.input as string[] | undefined) ?? [];
+      return await cmd.runCommand({ file: arg, inputs, json: Boolean(values.json), ...stateDir(), verbose: Boolean(values.verbose), ...target() }, io);
+    }
+    case 'rollback':
+      return await cmd.rollbackCommand(arg, { ...target(), ...stateDir(), verbose: Boolean(values.verbose) }, io);
+    case 'serve': {
+      const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number } = {};
+      if (num('port') !== undefined) opts.port = num('port')!;
+      if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
+      if (str('host')) opts.host = str('host')!;
+      if (num('time-scale') !== undefined) opts.timeScale = num('time-scale')!;
+      return await cmd.serveCommand(opts);
+    }
+    default:
+      throw new UsageError(`unknown command '${name}'`);
+  }
+}
+
+/** One line per problem (no stack unless `--debug`) and the exit code for it. */
+function reportError(error: unknown, io: Io, debug: boolean): number {
+  const stack = () => debug && io.err.write(`${(error as Error)?.stack}\n`);
+  if (error instanceof WorkflowLoadError) {
+    for (const issue of error.issues) io.err.write(formatIssue(issue) + '\n');
+    stack();
+    return ExitCode.USAGE;
+  }
+  if (error instanceof EngineError) {
+    io.err.write(`engine: ${error.message}\n`);
+    stack();
+    return error instanceof UsageError ? ExitCode.USAGE : ExitCode.STEP_FAILED;
+  }
+  io.err.write(`engine: internal error: ${(error as Error)?.message ?? String(error)}${debug ? '' : ' (rerun with --debug for details)'}\n`);
+  stack();
+  return ExitCode.STEP_FAILED;
+}

@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import type { Writable } from 'node:stream';
 import { steps as registered } from '../steps/all.ts';
 import { StepRegistry } from './registry.ts';
 import { envelopeSchema, loadWorkflowFile } from './load.ts';
@@ -8,22 +7,21 @@ import { compileWorkflow } from './compile.ts';
 import { toDot, toMermaid, GraphFormat } from './graph.ts';
 import { parseInputArgs, resolveInputs } from './inputs.ts';
 import { createTargetSession, targetOptionsFromRun, type TargetOptions } from './target.ts';
+import { parseTargetDescription } from './targetDescription.ts';
 import { journalPath, readJournal, resolveStateDir } from './journal.ts';
 import { startRun } from './run.ts';
 import { lineProgress, useColor } from './progress.ts';
 import { renderSummary } from './report.ts';
 import { listRuns } from './runs.ts';
 import { rollbackRun } from './rollback.ts';
-import { UsageError, TargetError } from './errors.ts';
+import { UsageError } from './errors.ts';
 import { flattenSteps } from './workflow.ts';
 import type { JsonSchema } from './types.ts';
+import type { Io } from './io.ts';
+import { ExitCode, RunStatus, StepStatus } from './status.ts';
+import { ErrorCode } from './errors.ts';
 
-/** Where commands write: results on `out` (stdout), progress and diagnostics on `err`. */
-export interface Io {
-  out: Writable & { isTTY?: boolean };
-  err: Writable & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-}
+export type { Io } from './io.ts';
 
 /** The registry of `steps/index.ts`. */
 export function defaultRegistry(): StepRegistry {
@@ -89,37 +87,39 @@ export interface RunCommandOptions extends TargetOptions {
   verbose: boolean;
 }
 
-/** `engine run`: runs, prints the summary (or JSON report), returns the exit code. Installs signal handlers. */
+/**
+ * `engine run`: load, resolve inputs, compile, then run; prints the summary (or JSON report) and
+ * returns the exit code. The first interrupt compensates; a second stops at once (dirty).
+ */
 export async function runCommand(options: RunCommandOptions, io: Io): Promise<number> {
   const registry = defaultRegistry();
   const workflow = loadWorkflowFile(options.file, registry);
   const inputs = resolveInputs(workflow.inputs, parseInputArgs(options.inputs));
+  const compiled = compileWorkflow(workflow);
   const target = createTargetSession(options);
   const progress = lineProgress((line) => io.err.write(line + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
-  const handle = startRun({ workflow, registry, target, stateDir: resolveStateDir(options.stateDir, io.env), inputs, progress, env: io.env });
-  const onSignal = (signal: NodeJS.Signals) => {
+  const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
+  const handle = startRun({ workflow, compiled, registry, target, stateDir, inputs, progress, env: io.env });
+  const unsubscribe = io.onInterrupt?.((signal) => {
     if (!handle.interrupt() && !handle.finished) {
-      void handle.abortNow(`second ${signal}`).then(() => process.exit(130));
+      void handle.abortNow(`second ${signal}`).then(() => io.exit?.(ExitCode.INTERRUPTED));
     }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  });
   try {
     const report = await handle.done;
-    if (report.status === 'failed' && report.error?.code === new TargetError('').code && report.steps.every((s) => s.status === 'not-run')) {
+    if (report.status === RunStatus.FAILED && report.error?.code === ErrorCode.TARGET && report.steps.every((s) => s.status === StepStatus.NOT_RUN)) {
       io.err.write(`error: ${report.error.message}\n`);
     }
     io.out.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderSummary(report));
     return report.exitCode;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    unsubscribe?.();
   }
 }
 
 /** `engine runs [--json]`. */
 export function runsCommand(stateDir: string | undefined, json: boolean, io: Io): number {
-  const runs = listRuns(resolveStateDir(stateDir, io.env));
+  const runs = listRuns(resolveStateDir(stateDir, io.env, io.cwd));
   if (json) {
     io.out.write(JSON.stringify(runs, null, 2) + '\n');
     return 0;
@@ -141,14 +141,14 @@ export function runsCommand(stateDir: string | undefined, json: boolean, io: Io)
  */
 export async function rollbackCommand(runId: string, options: TargetOptions & { stateDir?: string; verbose: boolean }, io: Io): Promise<number> {
   const progress = lineProgress((line) => io.err.write(line + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
-  const stateDir = resolveStateDir(options.stateDir, io.env);
+  const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
   let targetOptions: TargetOptions = options;
   let targetGone: string | undefined;
   const flagged = options.kind !== undefined || options.endpoint !== undefined || options.dns !== undefined || options.timeScale !== undefined;
   // (An invalid or unknown run id is reported by rollbackRun.)
   if (!flagged && /^[\w.-]+$/.test(runId)) {
     const start = readJournal(journalPath(stateDir, runId)).records.find((r) => r.kind === 'run-start');
-    const described = start?.kind === 'run-start' ? (start.target as { kind?: unknown } | undefined) : undefined;
+    const described = start?.kind === 'run-start' ? parseTargetDescription(start.target) : undefined;
     if (described?.kind === 'embedded') {
       targetGone = "the run used the embedded emulator, which ended with the run's process (pass --endpoint to compensate elsewhere)";
     }

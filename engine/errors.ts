@@ -12,7 +12,6 @@ export const ErrorCode = {
   STEP_FAILED: 'E_STEP_FAILED',
   TIMEOUT: 'E_TIMEOUT',
   NON_RETRYABLE: 'E_NON_RETRYABLE',
-  ROLLBACK_INCOMPLETE: 'E_ROLLBACK_INCOMPLETE',
   INTERRUPTED: 'E_INTERRUPTED',
   TARGET: 'E_TARGET',
 } as const;
@@ -99,16 +98,6 @@ export class NonRetryableError extends EngineError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, { ...options, code: ErrorCode.NON_RETRYABLE });
     this.name = 'NonRetryableError';
-  }
-}
-
-/** Thrown when at least one compensation failed; the run needs a human (exit code 3). */
-export class RollbackIncompleteError extends EngineError {
-  readonly failedSteps: string[];
-  constructor(failedSteps: string[], options?: { cause?: unknown }) {
-    super(`compensation incomplete: ${failedSteps.join(', ')} failed`, { ...options, code: ErrorCode.ROLLBACK_INCOMPLETE });
-    this.name = 'RollbackIncompleteError';
-    this.failedSteps = failedSteps;
   }
 }
 

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fstatSync, fdatasyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ErrorRecord } from './errors.ts';
+import type { RunEvent, RunEventBody, RunEventHandler } from './events.ts';
 
 /**
  * The run journal: `<stateDir>/runs/<runId>/journal.jsonl`, append-only, one JSON object per
@@ -11,8 +11,8 @@ import type { ErrorRecord } from './errors.ts';
  */
 
 /** Where run folders live: `--state-dir`, else `ENGINE_STATE_DIR`, else `.engine` in cwd. */
-export function resolveStateDir(option?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(option ?? env.ENGINE_STATE_DIR ?? '.engine');
+export function resolveStateDir(option?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  return resolve(cwd, option ?? env.ENGINE_STATE_DIR ?? '.engine');
 }
 
 /** Folder of one run. */
@@ -25,57 +25,14 @@ export function journalPath(stateDir: string, runId: string): string {
   return join(runDir(stateDir, runId), 'journal.jsonl');
 }
 
-/** A rollback spec as journaled with a step intent. */
-export type JournalRollback =
-  | { kind: 'default' }
-  | { kind: 'none' }
-  | { kind: 'override'; type: string; params: Record<string, unknown> };
+/** A journal record: a {@link RunEvent} as stored, plus `ts` (ISO wall time, for people reading the file). */
+export type JournalRecord = RunEvent & { ts: string };
 
-/** The records a journal holds. Every record also has `ts` (ISO time) and `seq`. */
-export type JournalEntry =
-  | {
-      kind: 'run-start';
-      runId: string;
-      workflow: { file: string; name: string; digest: string; dir: string };
-      inputs: Record<string, unknown>;
-      target: Record<string, unknown>;
-      cleanup: string;
-      pid: number;
-      /** Identifies the process behind `pid` (see `processStart` in runs.ts), so a reused pid is not taken for it. */
-      pidStart?: string;
-    }
-  | { kind: 'transition'; from: unknown; to: unknown; event: string }
-  | {
-      kind: 'step-intent';
-      stepId: string;
-      type: string;
-      params: unknown;
-      rollback: JournalRollback;
-      needsTarget: boolean;
-    }
-  | { kind: 'step-skipped'; stepId: string; type: string }
-  | { kind: 'step-retry'; stepId: string; attempt: number; delayMs: number; error: ErrorRecord }
-  | {
-      kind: 'step-result';
-      stepId: string;
-      status: 'succeeded' | 'failed' | 'aborted';
-      attempts: number;
-      durationMs: number;
-      outputs?: unknown;
-      error?: ErrorRecord;
-    }
-  | { kind: 'compensation-start'; stepId: string; type: string }
-  | { kind: 'compensation-result'; stepId: string; status: 'succeeded' | 'failed'; durationMs: number; error?: ErrorRecord }
-  | { kind: 'run-dirty'; reason: string }
-  | { kind: 'run-end'; status: string; exitCode: number }
-  | { kind: 'rollback-start'; pid: number; pending: string[] }
-  | { kind: 'rollback-end'; status: string; exitCode: number };
-
-/** A journal record as stored. */
-export type JournalRecord = JournalEntry & { ts: string; seq: number };
+/** A journal record of one kind. */
+export type JournalRecordOf<K extends JournalRecord['kind']> = Extract<JournalRecord, { kind: K }>;
 
 /** Kinds that are fsync'd when written. */
-const DURABLE = new Set<JournalEntry['kind']>([
+const DURABLE = new Set<RunEvent['kind']>([
   'run-start',
   'step-intent',
   'compensation-start',
@@ -120,22 +77,29 @@ export class Journal {
     return new Journal(path, fd, seq, options.fsync ?? true);
   }
 
-  /** Appends one record; durable kinds (or `durable: true`) are fsync'd before returning. */
-  append(entry: JournalEntry, durable = DURABLE.has(entry.kind)): void {
+  /** The `seq` of the last record in the file (a bus appending to it continues from there). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Writes a stamped event; durable kinds are fsync'd before returning. */
+  write(event: RunEvent): void {
     if (this.fd === undefined) return;
-    const record = { ts: new Date().toISOString(), seq: ++this.seq, ...entry };
-    writeSync(this.fd, JSON.stringify(record) + '\n');
-    if (durable && this.fsync) fdatasyncSync(this.fd);
+    this.seq = Math.max(this.seq, event.seq);
+    writeSync(this.fd, JSON.stringify({ ts: new Date(event.wall).toISOString(), ...event }) + '\n');
+    if (DURABLE.has(event.kind) && this.fsync) fdatasyncSync(this.fd);
   }
 
-  /** fsyncs everything written so far. */
-  sync(): void {
-    if (this.fd !== undefined && this.fsync) fdatasyncSync(this.fd);
+  /** Appends an event stamped here (no run clock: `aws` is wall time). For tools and tests. */
+  append(body: RunEventBody): void {
+    const wall = Date.now();
+    this.write({ ...body, seq: this.seq + 1, wall, aws: wall } as RunEvent);
   }
 
+  /** fsyncs what was written and closes the file; later writes are dropped. */
   close(): void {
     if (this.fd === undefined) return;
-    this.sync();
+    if (this.fsync) fdatasyncSync(this.fd);
     closeSync(this.fd);
     this.fd = undefined;
   }
@@ -150,11 +114,26 @@ export function readJournal(path: string): { records: JournalRecord[]; skipped: 
     if (!line.trim()) continue;
     try {
       const value: unknown = JSON.parse(line);
-      if (value && typeof value === 'object' && typeof (value as { kind?: unknown }).kind === 'string') records.push(value as JournalRecord);
+      if (value && typeof value === 'object' && typeof (value as { kind?: unknown }).kind === 'string') records.push(withStamp(value as JournalRecord));
       else skipped++;
     } catch {
       skipped++;
     }
   }
   return { records, skipped };
+}
+
+/** The journal writer as a handler of the run's events (logs and notices are not journaled). */
+export function journalWriter(journal: Journal): RunEventHandler {
+  return (event) => {
+    if (event.kind === 'log' || event.kind === 'notice') return;
+    journal.write(event);
+  };
+}
+
+/** Records of older engines have `ts` but no `wall`/`aws`: both are taken from `ts`. */
+function withStamp(record: JournalRecord): JournalRecord {
+  if (typeof record.wall === 'number' && typeof record.aws === 'number') return record;
+  const wall = typeof record.ts === 'string' ? Date.parse(record.ts) : NaN;
+  return { ...record, wall: Number.isFinite(wall) ? wall : 0, aws: Number.isFinite(wall) ? wall : 0 };
 }

@@ -1,15 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { journalPath, readJournal, type JournalRecord } from './journal.ts';
+import { journalPath, readJournal, type JournalRecord, type JournalRecordOf } from './journal.ts';
+import { SummaryStatus } from './status.ts';
 
 /** What `engine runs` shows and `engine rollback` decides from: a journal, summarised. */
 export interface RunSummary {
   runId: string;
   workflow: string;
   file: string;
-  /** passed | failed | interrupted | compensation-incomplete | dirty | running | unfinished | rolled-back | rollback-incomplete */
-  status: string;
+  status: SummaryStatus;
   startedAt?: string;
   endedAt?: string;
   pid?: number;
@@ -24,10 +24,10 @@ export interface RunSummary {
 
 /** Summarises a journal's records. */
 export function summarizeJournal(runId: string, records: JournalRecord[], skippedLines = 0): RunSummary {
-  const start = records.find((r) => r.kind === 'run-start');
-  const intents = new Map<string, Extract<JournalRecord, { kind: 'step-intent' }>>();
+  const start = records.find((r): r is JournalRecordOf<'run-start'> => r.kind === 'run-start');
+  const intents = new Map<string, JournalRecordOf<'step-intent'>>();
   const compensated = new Set<string>();
-  let status: string | undefined;
+  let status: SummaryStatus | undefined;
   let endedAt: string | undefined;
   let dirty = false;
   for (const r of records) {
@@ -43,24 +43,24 @@ export function summarizeJournal(runId: string, records: JournalRecord[], skippe
       dirty = false;
     }
   }
-  const pid = start?.kind === 'run-start' ? start.pid : undefined;
-  if (dirty) status = 'dirty';
-  if (status === undefined) status = pid !== undefined && isAlive(pid, start?.kind === 'run-start' ? start.pidStart : undefined) ? 'running' : 'unfinished';
+  const pid = start?.pid;
+  if (dirty) status = SummaryStatus.DIRTY;
+  if (status === undefined) status = pid !== undefined && isAlive(pid, start?.pidStart) ? SummaryStatus.RUNNING : SummaryStatus.UNFINISHED;
   const pending = [...intents.values()]
     .filter((i) => i.rollback.kind !== 'none' && !compensated.has(i.stepId))
     .map((i) => i.stepId)
     .reverse();
   return {
     runId,
-    workflow: start?.kind === 'run-start' ? start.workflow.name : '?',
-    file: start?.kind === 'run-start' ? start.workflow.file : '?',
+    workflow: start?.workflow.name ?? '?',
+    file: start?.workflow.file ?? '?',
     status,
     ...(start ? { startedAt: start.ts } : {}),
     ...(endedAt ? { endedAt } : {}),
     ...(pid !== undefined ? { pid } : {}),
     stepsStarted: intents.size,
     pending,
-    needsRollback: status !== 'passed' && status !== 'running' && status !== 'rolled-back' && pending.length > 0,
+    needsRollback: status !== SummaryStatus.PASSED && status !== SummaryStatus.RUNNING && status !== SummaryStatus.ROLLED_BACK && pending.length > 0,
     skippedLines,
   };
 }

@@ -12,6 +12,7 @@ import { createTargetSession } from '../../engine/target.ts';
 import type { Clock } from '../../engine/types.ts';
 import type { Workflow } from '../../engine/workflow.ts';
 import { resolveInputs } from '../../engine/inputs.ts';
+import { compileWorkflow } from '../../engine/compile.ts';
 
 /** Repository root. */
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -85,13 +86,14 @@ export function workflowFrom(yaml: string, dir = tmp()): Workflow {
 /** Starts a run of YAML text with a temp state dir; returns the handle and the state dir. */
 export function startYaml(
   yaml: string,
-  options: { clock?: Clock; inputs?: Record<string, string>; dir?: string } & Partial<RunOptions> = {},
+  options: { clock?: Clock; inputs?: Record<string, string>; dir?: string } & Partial<Omit<RunOptions, 'compiled'>> = {},
 ): { handle: RunHandle; stateDir: string; workflow: Workflow } {
   const dir = options.dir ?? tmp();
   const workflow = workflowFrom(yaml, dir);
   const stateDir = join(dir, 'state');
   const handle = startRun({
     workflow,
+    compiled: compileWorkflow(workflow),
     registry: testRegistry(),
     target: createTargetSession(),
     stateDir,
