@@ -1,7 +1,7 @@
 import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import { FinalState, type WorkflowMachine } from './compile.ts';
 import { InterruptedError, errorMessage, toErrorRecord, type ErrorRecord } from './errors.ts';
-import { RunEvents } from './events.ts';
+import { RunEvents, type RunEvent } from './events.ts';
 import { Journal, journalPath, journalWriter, runDir as runDirOf } from './journal.ts';
 import { createRunId } from './runSupport.ts';
 import { maskSecrets } from './mask.ts';
@@ -43,32 +43,12 @@ export function startRun(options: RunOptions): RunHandle {
   let resolveDone!: (report: RunReport) => void;
   const done = new Promise<RunReport>((r) => (resolveDone = r));
   let actor: Actor<WorkflowMachine> | undefined;
-  const startedAt = clock.now();
-
   const finish = async (status: RunStatus, exitCode: number, extra?: ErrorRecord): Promise<RunReport> => {
-    run.finished = true;
-    const outputs = status === RunStatus.DIRTY ? {} : workflowOutputs(run, status);
-    const durationMs = Math.max(0, clock.now() - startedAt);
-    events.emit({ kind: 'run-end', status, exitCode, durationMs, outputs, ...(extra ? { error: extra } : {}) });
-    journal.close();
-    await closeTarget(options.target);
-    const report = foldEvents(collector.events, { runDir: dir });
-    if (options.writeReport !== false) writeReports(report);
+    const report = await finishRun(run, journal, collector.events, [status, exitCode, extra]);
     resolveDone(report);
     return report;
   };
-
-  events.emit({
-    kind: 'run-start',
-    runId,
-    workflow: { file: options.workflow.file, name: options.workflow.name, digest: options.workflow.digest, dir: options.workflow.dir },
-    inputs: maskSecrets(run.inputs),
-    target: describe(options.target),
-    cleanup: options.workflow.cleanup,
-    pid: process.pid,
-    ...pidStartOf(),
-    steps: flattenSteps(options.workflow.steps).map((s) => ({ id: s.id, type: s.type })),
-  });
+  emitRunStart(run);
 
   const drive = async () => {
     if (run.needsTarget()) {
@@ -123,8 +103,43 @@ export function runWorkflow(options: Omit<RunOptions, 'compiled'> & Partial<Pick
   return startRun({ ...options, compiled: options.compiled ?? compileWorkflow(options.workflow) }).done;
 }
 
+/** Emits `run-start`: the workflow, masked inputs, the target as known now, the process, the steps. */
+function emitRunStart(run: RunState): void {
+  const { workflow, target } = run.options;
+  run.emit({
+    kind: 'run-start',
+    runId: run.runId,
+    workflow: { file: workflow.file, name: workflow.name, digest: workflow.digest, dir: workflow.dir },
+    inputs: maskSecrets(run.inputs),
+    target: describe(target),
+    cleanup: workflow.cleanup,
+    pid: process.pid,
+    ...pidStartOf(),
+    steps: flattenSteps(workflow.steps).map((s) => ({ id: s.id, type: s.type })),
+  });
+}
+
+/**
+ * Ends a run: its outcome is decided at once (a signal no longer changes it), `run-end` closes
+ * the bus, then the target is closed and the report folded from the events and written.
+ */
+async function finishRun(run: RunState, journal: Journal, events: RunEvent[], [status, exitCode, extra]: Outcome): Promise<RunReport> {
+  run.finished = true;
+  const outputs = status === RunStatus.DIRTY ? {} : workflowOutputs(run, status);
+  const durationMs = Math.max(0, run.clock.now() - run.startedAws);
+  run.emit({ kind: 'run-end', status, exitCode, durationMs, outputs, ...(extra ? { error: extra } : {}) });
+  journal.close();
+  await closeTarget(run.options.target);
+  const report = foldEvents(events, { runDir: run.dir });
+  if (run.options.writeReport !== false) writeReports(report);
+  return report;
+}
+
+/** How a run ended: status, exit code and the error that ended it, if not a step's. */
+type Outcome = [RunStatus, number, ErrorRecord?];
+
 /** Starts the actor and waits for the machine to stop; returns the outcome, or undefined when abortNow decided it. */
-async function settleMachine(actor: Actor<WorkflowMachine>, run: RunState): Promise<[RunStatus, number, ErrorRecord?] | undefined> {
+async function settleMachine(actor: Actor<WorkflowMachine>, run: RunState): Promise<Outcome | undefined> {
   const ended = new Promise<void>((resolve) => {
     actor.subscribe({ next: (s) => s.status !== 'active' && resolve(), error: () => resolve(), complete: () => resolve() });
   });

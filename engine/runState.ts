@@ -51,6 +51,8 @@ export class RunState {
   /** Set once the outcome is decided; a signal no longer changes it. */
   finished = false;
   firstError?: ErrorRecord;
+  /** When the run started, on the run's clock. */
+  readonly startedAws: number;
 
   constructor(
     readonly options: RunOptions,
@@ -62,6 +64,7 @@ export class RunState {
     this.workflow = options.workflow;
     this.registry = options.registry;
     this.clock = events.clock;
+    this.startedAws = this.clock.now();
     this.inputs = options.inputs ?? {};
     this.target = options.target.idle();
     for (const node of flattenSteps(this.workflow.steps)) {
