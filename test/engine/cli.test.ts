@@ -3,11 +3,13 @@ import * as assert from 'uvu/assert';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJournal } from '../../engine/journal.ts';
-import { LONG_WORKFLOW, onlyRun, spawnEngine, tmp, waitUntil } from '../helpers/engine.ts';
+import { LONG_WORKFLOW, onlyRun, runCli, spawnEngine, tmp, waitUntil } from '../helpers/engine.ts';
 
+/**
+ * The command line, through `main(argv, io)` in this process; only the tests of the process
+ * itself (its exit code, its signals, `kill -9`) spawn `bin/engine.js`.
+ */
 const cli = suite('cli');
-
-
 
 function started(stateDir: string, stepId: string): boolean {
   const j = onlyRun(stateDir);
@@ -15,7 +17,7 @@ function started(stateDir: string, stepId: string): boolean {
 }
 
 cli('validate: five mistakes give five located lines, exit 2, no stack trace', async () => {
-  const r = await spawnEngine(['validate', 'test/engine/fixtures/five-mistakes.yaml']);
+  const r = await runCli(['validate', 'test/engine/fixtures/five-mistakes.yaml']);
   assert.is(r.code, 2);
   const lines = r.stderr.trimEnd().split('\n');
   assert.is(lines.length, 5, r.stderr);
@@ -25,14 +27,14 @@ cli('validate: five mistakes give five located lines, exit 2, no stack trace', a
 });
 
 cli('validate: a valid example passes', async () => {
-  const r = await spawnEngine(['validate', 'workflows/examples/generic-saga.yaml']);
+  const r = await runCli(['validate', 'workflows/examples/generic-saga.yaml']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /ok \(5 steps\)/);
 });
 
 cli('usage errors: one line, exit 2', async () => {
   for (const args of [[], ['frobnicate'], ['run'], ['validate', 'a', 'b'], ['run', 'x.yaml', '--bogus'], ['graph', 'workflows/examples/generic-saga.yaml', '--format', 'png']]) {
-    const r = await spawnEngine(args);
+    const r = await runCli(args);
     assert.is(r.code, 2, `engine ${args.join(' ')}`);
     if (args.length) assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
     assert.not.match(r.stderr, /\n\s+at /);
@@ -40,30 +42,39 @@ cli('usage errors: one line, exit 2', async () => {
   const dir = tmp();
   const file = join(dir, 'wf.yaml');
   writeFileSync(file, 'name: i\ninputs:\n  n: { type: integer }\nsteps:\n  - { id: a, type: wait, params: { ms: "${{ inputs.n }}" } }\n');
-  const missing = await spawnEngine(['run', file, '--state-dir', join(dir, 's')]);
+  const missing = await runCli(['run', file, '--state-dir', join(dir, 's')]);
   assert.is(missing.code, 2);
   assert.match(missing.stderr, /missing required input 'n'/);
-  const bad = await spawnEngine(['run', file, '--input', 'n=abc', '--state-dir', join(dir, 's')]);
+  const bad = await runCli(['run', file, '--input', 'n=abc', '--state-dir', join(dir, 's')]);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /input 'n' must be an integer/);
 });
 
+cli('the process exits with the code main returns: 2 for an invalid workflow, 0 for --help', async () => {
+  const invalid = await spawnEngine(['validate', 'test/engine/fixtures/five-mistakes.yaml']);
+  assert.is(invalid.code, 2);
+  assert.is(invalid.stderr.trimEnd().split('\n').length, 5, invalid.stderr);
+  const help = await spawnEngine(['--help']);
+  assert.is(help.code, 0);
+  assert.match(help.stdout, /^usage: engine <command>/);
+});
+
 cli('steps lists every type with its params; graph prints mermaid and dot', async () => {
-  const steps = await spawnEngine(['steps']);
+  const steps = await runCli(['steps']);
   assert.is(steps.code, 0);
   for (const t of ['wait', 'fail', 'writeFile']) assert.match(steps.stdout, new RegExp(`^${t}`, 'm'));
   assert.match(steps.stdout, /path: string \(required\)/);
-  const mermaid = await spawnEngine(['graph', 'workflows/examples/generic-saga.yaml']);
+  const mermaid = await runCli(['graph', 'workflows/examples/generic-saga.yaml']);
   assert.is(mermaid.code, 0);
   assert.match(mermaid.stdout, /^stateDiagram-v2/);
-  const dot = await spawnEngine(['graph', 'workflows/examples/generic-saga.yaml', '--format', 'dot']);
+  const dot = await runCli(['graph', 'workflows/examples/generic-saga.yaml', '--format', 'dot']);
   assert.match(dot.stdout, /^digraph workflow \{/);
 });
 
 cli('run --json prints the report; report.md and report.json are written; runs lists it', async () => {
   const dir = tmp();
   const state = join(dir, 'state');
-  const r = await spawnEngine(['run', 'workflows/examples/generic-saga.yaml', '--json', '--state-dir', state, '--input', 'failAtEnd=true']);
+  const r = await runCli(['run', 'workflows/examples/generic-saga.yaml', '--json', '--state-dir', state, '--input', 'failAtEnd=true']);
   assert.is(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout) as { status: string; exitCode: number; outputs: Record<string, unknown>; runDir: string };
   assert.is(report.status, 'failed');
@@ -72,7 +83,7 @@ cli('run --json prints the report; report.md and report.json are written; runs l
   assert.match(r.stderr, /retry flaky attempt 1 failed/);
   assert.match(r.stderr, /undone writeFirst/);
   assert.not.match(r.stderr, /\u001b\[/, 'NO_COLOR: no escape codes');
-  const runs = await spawnEngine(['runs'], { env: { ENGINE_STATE_DIR: state } });
+  const runs = await runCli(['runs'], { env: { ENGINE_STATE_DIR: state } });
   assert.match(runs.stdout, /failed\s+generic-saga/);
 });
 
@@ -105,16 +116,16 @@ cli('kill -9, then engine rollback completes the compensation from the journal; 
   assert.is(r.signal, 'SIGKILL');
   assert.ok(existsSync(join(dir, 'first.txt')) && existsSync(join(dir, 'second.txt')));
   const { runId } = onlyRun(state)!;
-  const runs = await spawnEngine(['runs', '--state-dir', state]);
+  const runs = await runCli(['runs', '--state-dir', state]);
   assert.match(runs.stdout, new RegExp(`${runId}\\s+unfinished`));
-  const first = await spawnEngine(['rollback', runId, '--state-dir', state]);
+  const first = await runCli(['rollback', runId, '--state-dir', state]);
   assert.is(first.code, 0, first.stderr);
   assert.match(first.stdout, /compensated 2 step\(s\): second, first/);
   assert.not.ok(existsSync(join(dir, 'first.txt')) || existsSync(join(dir, 'second.txt')));
-  const second = await spawnEngine(['rollback', runId, '--state-dir', state]);
+  const second = await runCli(['rollback', runId, '--state-dir', state]);
   assert.is(second.code, 0);
   assert.match(second.stdout, /nothing left to do/);
-  const unknown = await spawnEngine(['rollback', 'no-such-run', '--state-dir', state]);
+  const unknown = await runCli(['rollback', 'no-such-run', '--state-dir', state]);
   assert.is(unknown.code, 2);
 });
 
