@@ -3,7 +3,7 @@ import { FinalState, type WorkflowMachine } from './compile.ts';
 import { InterruptedError, errorMessage, toErrorRecord, type ErrorRecord } from './errors.ts';
 import { RunEvents, type RunEvent } from './events.ts';
 import { Journal, journalPath, journalWriter, runDir as runDirOf } from './journal.ts';
-import { createRunId } from './runSupport.ts';
+import { createRunId } from './runId.ts';
 import { maskSecrets } from './mask.ts';
 import { processStart } from './runs.ts';
 import { silentProgress } from './progress.ts';
