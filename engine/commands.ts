@@ -132,6 +132,9 @@ export function runsCommand(stateDir: string | undefined, json: boolean, io: Io)
     const pending = r.needsRollback ? `  ${r.pending.length} to compensate (engine rollback ${r.runId})` : '';
     io.out.write(`${r.runId}  ${r.status.padEnd(23)} ${r.workflow}  ${r.startedAt ?? ''}${pending}\n`);
   }
+  for (const r of runs) {
+    for (const problem of r.problems) if (!problem.includes('torn last line')) io.err.write(`engine: run ${r.runId}: journal ${problem} (skipped)\n`);
+  }
   return 0;
 }
 
@@ -167,7 +170,7 @@ export async function rollbackCommand(runId: string, options: TargetOptions & { 
     env: io.env,
     ...(targetGone ? { targetGone } : {}),
   });
-  io.out.write(result.message + '\n');
+  (result.status === 'untrusted' ? io.err : io.out).write(result.message + '\n');
   return result.exitCode;
 }
 

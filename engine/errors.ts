@@ -14,6 +14,7 @@ export const ErrorCode = {
   NON_RETRYABLE: 'E_NON_RETRYABLE',
   INTERRUPTED: 'E_INTERRUPTED',
   TARGET: 'E_TARGET',
+  JOURNAL: 'E_JOURNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -114,6 +115,17 @@ export class TargetError extends EngineError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, { ...options, code: ErrorCode.TARGET });
     this.name = 'TargetError';
+  }
+}
+
+/**
+ * Thrown when the journal cannot be written (a full disk, an I/O error, a deleted run folder):
+ * the run stops going forward and compensates from what it holds in memory.
+ */
+export class JournalError extends EngineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { ...options, code: ErrorCode.JOURNAL });
+    this.name = 'JournalError';
   }
 }
 

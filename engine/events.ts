@@ -76,7 +76,7 @@ export type HandlerFailure = (error: unknown, event: RunEvent) => void;
 /**
  * Stamps events and hands them to every handler in order. After `run-end` or `rollback-end`
  * the bus is closed: later events (a compensation stopped by a second interrupt) are dropped,
- * so nothing is recorded after the outcome.
+ * so nothing is recorded after the outcome; only notices (never journaled) still pass.
  */
 export class RunEvents {
   private seq: number;
@@ -102,7 +102,7 @@ export class RunEvents {
 
   /** Stamps and delivers an event; returns it, or undefined once the bus is closed. */
   emit(body: RunEventBody): RunEvent | undefined {
-    if (this.closed) return undefined;
+    if (this.closed && body.kind !== 'notice') return undefined;
     const event = { ...body, seq: ++this.seq, wall: Date.now(), aws: this.clock.now() } as RunEvent;
     if (body.kind === 'run-end' || body.kind === 'rollback-end') this.closed = true;
     for (const handler of this.handlers) {

@@ -1,6 +1,8 @@
 import { closeSync, existsSync, fstatSync, fdatasyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunEvent, RunEventBody, RunEventHandler } from './events.ts';
+import { JournalError, errorMessage } from './errors.ts';
+import { recordProblem } from './journalRecords.ts';
 
 /**
  * The run journal: `<stateDir>/runs/<runId>/journal.jsonl`, append-only, one JSON object per
@@ -82,12 +84,35 @@ export class Journal {
     return this.seq;
   }
 
-  /** Writes a stamped event; durable kinds are fsync'd before returning. */
+  /**
+   * Writes a stamped event; durable kinds are fsync'd before returning. Throws
+   * {@link JournalError} when the line cannot be written or the file was deleted (appending to
+   * an unlinked file succeeds silently, so durable writes check that the file is still linked).
+   */
   write(event: RunEvent): void {
     if (this.fd === undefined) return;
     this.seq = Math.max(this.seq, event.seq);
-    writeSync(this.fd, JSON.stringify({ ts: new Date(event.wall).toISOString(), ...event }) + '\n');
-    if (DURABLE.has(event.kind) && this.fsync) fdatasyncSync(this.fd);
+    try {
+      writeFully(this.fd, Buffer.from(JSON.stringify({ ts: new Date(event.wall).toISOString(), ...event }) + '\n'));
+      if (!DURABLE.has(event.kind)) return;
+      if (this.fsync) fdatasyncSync(this.fd);
+      if (fstatSync(this.fd).nlink === 0) throw new JournalError(`the journal ${this.path} was deleted while the run was writing it`);
+    } catch (error) {
+      if (error instanceof JournalError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new JournalError(`cannot write the journal ${this.path}: ${code ?? errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  /** Stops writing after a failure: the file is closed without a final fsync, errors ignored. */
+  abandon(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // the file is already unusable
+    }
+    this.fd = undefined;
   }
 
   /** Appends an event stamped here (no run clock: `aws` is wall time). For tools and tests. */
@@ -105,22 +130,66 @@ export class Journal {
   }
 }
 
-/** Reads a journal. Unparsable lines (a torn last line after a crash) are skipped and counted. */
-export function readJournal(path: string): { records: JournalRecord[]; skipped: number } {
-  if (!existsSync(path)) return { records: [], skipped: 0 };
-  const records: JournalRecord[] = [];
-  let skipped = 0;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const value: unknown = JSON.parse(line);
-      if (value && typeof value === 'object' && typeof (value as { kind?: unknown }).kind === 'string') records.push(withStamp(value as JournalRecord));
-      else skipped++;
-    } catch {
-      skipped++;
-    }
+/** Writes all of `bytes`: a nearly full disk first writes part of them, then fails with ENOSPC. */
+function writeFully(fd: number, bytes: Buffer): void {
+  for (let offset = 0; offset < bytes.length; ) {
+    const written = writeSync(fd, bytes, offset);
+    if (written <= 0) throw new JournalError(`short write (${offset} of ${bytes.length} bytes)`);
+    offset += written;
   }
-  return { records, skipped };
+}
+
+/** A line of a journal that readers skipped. */
+export interface JournalProblem {
+  /** 1-based line number. */
+  line: number;
+  message: string;
+}
+
+/** What {@link readJournal} found. */
+export interface JournalContents {
+  records: JournalRecord[];
+  /** How many lines were skipped (see `problems`). */
+  skipped: number;
+  /** Each skipped line with why; a torn last line (a crash mid-write) is one too. */
+  problems: JournalProblem[];
+  /** Whether the last line was torn (unparsable), the normal trace of a crash mid-write. */
+  tornLastLine: boolean;
+}
+
+/**
+ * Reads a journal. Lines that are not JSON or not a well-formed record of a known shape are
+ * skipped and reported with their line number, so one bad record never breaks a reader.
+ */
+export function readJournal(path: string): JournalContents {
+  if (!existsSync(path)) return { records: [], skipped: 0, problems: [], tornLastLine: false };
+  const records: JournalRecord[] = [];
+  const problems: JournalProblem[] = [];
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const last = lines.findLastIndex((l) => l.trim() !== '');
+  let tornLastLine = false;
+  lines.forEach((text, i) => {
+    if (!text.trim()) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      if (i === last) tornLastLine = true;
+      problems.push({ line: i + 1, message: i === last ? 'torn last line (a crash while writing)' : 'not JSON' });
+      return;
+    }
+    const problem = recordProblem(value);
+    if (problem) problems.push({ line: i + 1, message: problem });
+    else records.push(withStamp(value as JournalRecord));
+  });
+  return { records, skipped: problems.length, problems, tornLastLine };
+}
+
+/** Records of older engines have `ts` but no `wall`/`aws`: both are taken from `ts`. */
+function withStamp(record: JournalRecord): JournalRecord {
+  if (typeof record.wall === 'number' && typeof record.aws === 'number') return record;
+  const wall = typeof record.ts === 'string' ? Date.parse(record.ts) : NaN;
+  return { ...record, wall: Number.isFinite(wall) ? wall : 0, aws: Number.isFinite(wall) ? wall : 0 };
 }
 
 /** The journal writer as a handler of the run's events (logs and notices are not journaled). */
@@ -129,11 +198,4 @@ export function journalWriter(journal: Journal): RunEventHandler {
     if (event.kind === 'log' || event.kind === 'notice') return;
     journal.write(event);
   };
-}
-
-/** Records of older engines have `ts` but no `wall`/`aws`: both are taken from `ts`. */
-function withStamp(record: JournalRecord): JournalRecord {
-  if (typeof record.wall === 'number' && typeof record.aws === 'number') return record;
-  const wall = typeof record.ts === 'string' ? Date.parse(record.ts) : NaN;
-  return { ...record, wall: Number.isFinite(wall) ? wall : 0, aws: Number.isFinite(wall) ? wall : 0 };
 }

@@ -3,6 +3,7 @@ import type { Clock, Target } from './types.ts';
 import { UsageError } from './errors.ts';
 import { Journal, journalPath, journalWriter, readJournal, runDir, type JournalRecord, type JournalRecordOf } from './journal.ts';
 import { summarizeJournal } from './runs.ts';
+import { untrustedReason } from './journalTrust.ts';
 import type { StepRegistry } from './registry.ts';
 import type { TargetSession } from './target.ts';
 import { RunEvents, stepLogger } from './events.ts';
@@ -14,8 +15,11 @@ import { ExitCode, RollbackStatus, SummaryStatus } from './status.ts';
 /** Result of `engine rollback`. */
 export interface RollbackResult {
   runId: string;
-  /** nothing: nothing left to do; completed: all pending compensations succeeded; incomplete: some failed. */
-  status: 'nothing' | 'completed' | 'incomplete';
+  /**
+   * nothing: nothing left to do; completed: all pending compensations succeeded; incomplete:
+   * some failed; untrusted: the journal cannot be trusted, nothing was done (exit 3).
+   */
+  status: 'nothing' | 'completed' | 'incomplete' | 'untrusted';
   exitCode: number;
   message: string;
   compensated: string[];
@@ -51,7 +55,12 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
   const { runId } = options;
   const path = journalPath(options.stateDir, runId);
   if (!/^[\w.-]+$/.test(runId) || !existsSync(path)) throw new UsageError(`no run '${runId}' in ${options.stateDir}`);
-  const { records, skipped } = readJournal(path);
+  const contents = readJournal(path);
+  const { records, skipped } = contents;
+  const untrusted = untrustedReason(contents);
+  if (untrusted) {
+    return result(runId, 'untrusted', `run ${runId}: the journal cannot be trusted: ${untrusted}; nothing was compensated (check what the run created by hand: ${path})`);
+  }
   const summary = summarizeJournal(runId, records, skipped);
   if (summary.status === SummaryStatus.RUNNING) throw new UsageError(`run ${runId} is still in progress (pid ${summary.pid}); interrupt it instead`);
   if (summary.status === SummaryStatus.PASSED) return result(runId, 'nothing', `run ${runId} passed; nothing to roll back`);
@@ -103,7 +112,7 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
 }
 
 function result(runId: string, status: RollbackResult['status'], message: string, compensated: string[] = [], failed: string[] = []): RollbackResult {
-  return { runId, status, exitCode: status === 'incomplete' ? ExitCode.COMPENSATION_INCOMPLETE : ExitCode.PASSED, message, compensated, failed };
+  return { runId, status, exitCode: status === 'incomplete' || status === 'untrusted' ? ExitCode.COMPENSATION_INCOMPLETE : ExitCode.PASSED, message, compensated, failed };
 }
 
 /** Outputs of every step that succeeded, as templates see them. */

@@ -1,6 +1,6 @@
 import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import { FinalState, type WorkflowMachine } from './compile.ts';
-import { InterruptedError, errorMessage, toErrorRecord, type ErrorRecord } from './errors.ts';
+import { InterruptedError, JournalError, errorMessage, toErrorRecord, type ErrorRecord } from './errors.ts';
 import { RunEvents, type RunEvent } from './events.ts';
 import { Journal, journalPath, journalWriter, runDir as runDirOf } from './journal.ts';
 import { createRunId } from './runId.ts';
@@ -38,11 +38,11 @@ export function startRun(options: RunOptions): RunHandle {
   const jPath = journalPath(options.stateDir, runId);
   const journal = Journal.open(jPath, { fsync: options.fsync ?? true });
   const collector = reportCollector();
-  const events = new RunEvents(clock, [journalWriter(journal), options.progress ?? silentProgress, collector.handler]);
-  const run = new RunState(options, events, runId, dir, Date.now());
+  const handlers = [journalWriter(journal), options.progress ?? silentProgress, collector.handler];
+  const events = new RunEvents(clock, handlers, { onHandlerError: (error) => journalFailed(run, journal, error) });
+  const run: RunState = new RunState(options, events, runId, dir, Date.now());
   let resolveDone!: (report: RunReport) => void;
   const done = new Promise<RunReport>((r) => (resolveDone = r));
-  let actor: Actor<WorkflowMachine> | undefined;
   const finish = async (status: RunStatus, exitCode: number, extra?: ErrorRecord): Promise<RunReport> => {
     const report = await finishRun(run, journal, collector.events, [status, exitCode, extra]);
     resolveDone(report);
@@ -56,16 +56,17 @@ export function startRun(options: RunOptions): RunHandle {
       events.emit({ kind: 'target-acquired', target: describe(options.target) });
     }
     if (run.finished) return;
-    actor = createActor(options.compiled.machine.provide({ actors: { runStep: runStepActor(run), compensateStep: compensateStepActor(run) } }), {
-      inspect: transitionRecorder(run, () => actor),
+    const actor = createActor(options.compiled.machine.provide({ actors: { runStep: runStepActor(run), compensateStep: compensateStepActor(run) } }), {
+      inspect: transitionRecorder(run, () => run.actor),
     });
+    run.actor = actor;
     const outcome = await settleMachine(actor, run);
     if (outcome) await finish(...outcome);
   };
 
   drive().catch(async (error: unknown) => {
     if (run.finished) return;
-    actor?.stop();
+    run.actor?.stop();
     await finish(RunStatus.FAILED, ExitCode.STEP_FAILED, toErrorRecord(error));
   });
 
@@ -82,7 +83,7 @@ export function startRun(options: RunOptions): RunHandle {
       run.interrupted = true;
       run.interruptController.abort(new InterruptedError('interrupted by signal'));
       events.emit({ kind: 'notice', message: 'interrupt: aborting the running step and compensating (interrupt again to stop now)' });
-      actor?.send({ type: 'INTERRUPT' });
+      run.actor?.send({ type: 'INTERRUPT' });
       return true;
     },
     async abortNow(reason = 'second interrupt') {
@@ -90,7 +91,7 @@ export function startRun(options: RunOptions): RunHandle {
       run.interrupted = true;
       run.interruptController.abort(new InterruptedError(reason));
       run.compensationController.abort(new InterruptedError(reason));
-      actor?.stop();
+      run.actor?.stop();
       events.emit({ kind: 'run-dirty', reason });
       events.emit({ kind: 'notice', message: `stopped at once (${reason}); run marked dirty: finish with 'engine rollback ${runId}'` });
       return finish(RunStatus.DIRTY, ExitCode.INTERRUPTED);
@@ -128,11 +129,37 @@ async function finishRun(run: RunState, journal: Journal, events: RunEvent[], [s
   const outputs = status === RunStatus.DIRTY ? {} : workflowOutputs(run, status);
   const durationMs = Math.max(0, run.clock.now() - run.startedAws);
   run.emit({ kind: 'run-end', status, exitCode, durationMs, outputs, ...(extra ? { error: extra } : {}) });
-  journal.close();
+  try {
+    journal.close();
+  } catch (error) {
+    journal.abandon();
+    run.emit({ kind: 'notice', message: `cannot close the journal: ${errorMessage(error)}` });
+  }
   await closeTarget(run.options.target);
   const report = foldEvents(events, { runDir: run.dir });
-  if (run.options.writeReport !== false) writeReports(report);
+  try {
+    if (run.options.writeReport !== false) writeReports(report);
+  } catch (error) {
+    run.emit({ kind: 'notice', message: `cannot write the report into ${run.dir}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}` });
+  }
   return report;
+}
+
+/**
+ * A journal write failed (full disk, I/O error, deleted run folder): once, the journal is
+ * abandoned, the running steps are aborted and the machine compensates from memory. Other
+ * handlers' failures (a closed stderr) do not stop a run.
+ */
+function journalFailed(run: RunState, journal: Journal, error: unknown): void {
+  if (!(error instanceof JournalError)) return;
+  journal.abandon();
+  if (run.journalError) return;
+  run.journalError = toErrorRecord(error);
+  run.emit({ kind: 'notice', message: `${error.message}: stopping, and compensating from what the run holds in memory` });
+  if (run.finished) return;
+  run.interrupted = true;
+  run.interruptController.abort(error);
+  run.actor?.send({ type: 'INTERRUPT' });
 }
 
 /** How a run ended: status, exit code and the error that ended it, if not a step's. */
@@ -151,6 +178,9 @@ async function settleMachine(actor: Actor<WorkflowMachine>, run: RunState): Prom
   if (snapshot.status === 'error') return [RunStatus.FAILED, ExitCode.STEP_FAILED, toErrorRecord(snapshot.error)];
   const compensationFailed = [...run.steps.values()].some((s) => s.compensation?.status === 'failed');
   const final = snapshot.value as string;
+  if (run.journalError && final !== FinalState.SUCCEEDED) {
+    return compensationFailed ? [RunStatus.COMPENSATION_INCOMPLETE, ExitCode.COMPENSATION_INCOMPLETE, run.journalError] : [RunStatus.FAILED, ExitCode.STEP_FAILED, run.journalError];
+  }
   if (compensationFailed) return [RunStatus.COMPENSATION_INCOMPLETE, ExitCode.COMPENSATION_INCOMPLETE];
   if (final === FinalState.SUCCEEDED) return [RunStatus.PASSED, ExitCode.PASSED];
   if (final === FinalState.INTERRUPTED) return [RunStatus.INTERRUPTED, ExitCode.INTERRUPTED];

@@ -1,4 +1,6 @@
+import type { Actor } from 'xstate';
 import type { AnyStepDefinition, Clock, StepContext, Target } from './types.ts';
+import type { WorkflowMachine } from './compile.ts';
 import { EngineError, type ErrorRecord } from './errors.ts';
 import { stepLogger, type RunEventBody, type RunEvents } from './events.ts';
 import type { StepRegistry } from './registry.ts';
@@ -51,6 +53,10 @@ export class RunState {
   /** Set once the outcome is decided; a signal no longer changes it. */
   finished = false;
   firstError?: ErrorRecord;
+  /** Set when the journal could not be written: the run stops going forward and compensates. */
+  journalError?: ErrorRecord;
+  /** The machine's actor, once started. */
+  actor?: Actor<WorkflowMachine>;
   /** When the run started, on the run's clock. */
   readonly startedAws: number;
 

@@ -18,12 +18,14 @@ export interface RunSummary {
   pending: string[];
   /** Whether `engine rollback` has something to do. */
   needsRollback: boolean;
-  /** Lines that could not be parsed (a torn last line after a crash). */
+  /** Lines that could not be read (a torn last line after a crash, a malformed record). */
   skippedLines: number;
+  /** Each skipped line, as `line N: why`. */
+  problems: string[];
 }
 
 /** Summarises a journal's records. */
-export function summarizeJournal(runId: string, records: JournalRecord[], skippedLines = 0): RunSummary {
+export function summarizeJournal(runId: string, records: JournalRecord[], skippedLines = 0, problems: string[] = []): RunSummary {
   const start = records.find((r): r is JournalRecordOf<'run-start'> => r.kind === 'run-start');
   const intents = new Map<string, JournalRecordOf<'step-intent'>>();
   const compensated = new Set<string>();
@@ -62,6 +64,7 @@ export function summarizeJournal(runId: string, records: JournalRecord[], skippe
     pending,
     needsRollback: status !== SummaryStatus.PASSED && status !== SummaryStatus.RUNNING && status !== SummaryStatus.ROLLED_BACK && pending.length > 0,
     skippedLines,
+    problems,
   };
 }
 
@@ -73,10 +76,18 @@ export function listRuns(stateDir: string): RunSummary[] {
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort()
-    .map((runId) => {
-      const { records, skipped } = readJournal(journalPath(stateDir, runId));
-      return summarizeJournal(runId, records, skipped);
-    });
+    .map((runId) => summarizeRun(stateDir, runId));
+}
+
+/** One run's summary; a journal that cannot be read at all is `unreadable`, never an error for the others. */
+function summarizeRun(stateDir: string, runId: string): RunSummary {
+  try {
+    const { records, skipped, problems } = readJournal(journalPath(stateDir, runId));
+    return summarizeJournal(runId, records, skipped, problems.map((p) => `line ${p.line}: ${p.message}`));
+  } catch (error) {
+    const message = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { ...summarizeJournal(runId, []), status: SummaryStatus.UNREADABLE, problems: [`cannot read the journal: ${message}`] };
+  }
 }
 
 /**

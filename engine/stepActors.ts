@@ -88,6 +88,8 @@ async function runStep(run: RunState, state: StepState, signal: AbortSignal): Pr
   const startedAt = run.clock.now();
   // The intent is durable before the step acts: a step that timed out may still have acted.
   run.emit({ kind: 'step-intent', stepId: node.id, type: node.type, params: maskSecrets(params), rollback: node.rollback, needsTarget: run.registry.needsTarget(node.type) });
+  // Not journaled (the journal failed): the step must not act, and has nothing to compensate.
+  if (run.journalError) state.started = false;
   state.status = StepStatus.RUNNING;
   const result = await executeStep({
     definition: state.def!,
