@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EngineError, UsageError, WorkflowLoadError, formatIssue } from './errors.ts';
 import { ExitCode } from './status.ts';
@@ -13,23 +14,6 @@ import type { TargetKind } from './target.ts';
 
 export type { Io } from './io.ts';
 
-const USAGE = `usage: engine <command> [options]
-
-commands:
-  run <file>         run a workflow   [--input k=v]... [--target embedded|endpoint|aws] [--endpoint URL]
-                                      [--dns HOST:PORT] [--time-scale N] [--json] [--state-dir D] [--verbose]
-  validate <file>    check a workflow and print every problem as file:line:col: path: message
-  graph <file>       print the compiled state machine   [--format mermaid|dot]
-  steps              list step types and their params   [--json]
-  schema             print the JSON Schema editors use (step types and params)   [--out FILE]
-  runs               list runs and their status         [--json] [--state-dir D]
-  rollback <runId>   compensate an unfinished or dirty run from its journal   [--state-dir D] [target options]
-  serve              run the emulator alone   [--port N] [--dns-port N] [--host H] [--time-scale N]
-
-exit codes: 0 passed, 1 a step failed (compensated), 2 usage or invalid workflow,
-            3 compensation incomplete, 130 interrupted
-`;
-
 type Options = NonNullable<ParseArgsConfig['options']>;
 const common: Options = { debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
 const targetOptions: Options = {
@@ -38,16 +22,85 @@ const targetOptions: Options = {
   dns: { type: 'string' },
   'time-scale': { type: 'string' },
 };
-const commands: Record<string, { positionals: number; options: Options }> = {
-  run: { positionals: 1, options: { ...targetOptions, input: { type: 'string', multiple: true, short: 'i' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } } },
-  validate: { positionals: 1, options: {} },
-  graph: { positionals: 1, options: { format: { type: 'string' } } },
-  steps: { positionals: 0, options: { json: { type: 'boolean' } } },
-  schema: { positionals: 0, options: { out: { type: 'string' } } },
-  runs: { positionals: 0, options: { json: { type: 'boolean' }, 'state-dir': { type: 'string' } } },
-  rollback: { positionals: 1, options: { ...targetOptions, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } } },
-  serve: { positionals: 0, options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' } } },
+const TARGET_HELP = '[--target embedded|endpoint|aws] [--endpoint URL] [--dns HOST:PORT] [--time-scale N]';
+
+/** A command: its arguments (a count, or `some` for one or more), options and help. */
+interface CommandSpec {
+  positionals: number | 'some';
+  options: Options;
+  /** `run <file>`. */
+  synopsis: string;
+  summary: string;
+  /** The options line of `--help`. */
+  flags: string;
+}
+
+const commands: Record<string, CommandSpec> = {
+  run: {
+    positionals: 1,
+    options: { ...targetOptions, input: { type: 'string', multiple: true, short: 'i' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+    synopsis: 'run <file>',
+    summary: 'run a workflow',
+    flags: `[--input k=v]... ${TARGET_HELP} [--json] [--state-dir D] [--verbose]`,
+  },
+  validate: { positionals: 'some', options: { json: { type: 'boolean' } }, synopsis: 'validate <file>...', summary: 'check workflows; every problem as file:line:col: path: message', flags: '[--json]' },
+  graph: { positionals: 1, options: { format: { type: 'string' } }, synopsis: 'graph <file>', summary: 'print the compiled state machine', flags: '[--format mermaid|dot]' },
+  steps: { positionals: 0, options: { json: { type: 'boolean' } }, synopsis: 'steps', summary: 'list step types and their params', flags: '[--json]' },
+  schema: { positionals: 0, options: { out: { type: 'string' } }, synopsis: 'schema', summary: 'print the JSON Schema editors use (step types and params)', flags: '[--out FILE]' },
+  runs: {
+    positionals: 0,
+    options: { json: { type: 'boolean' }, 'state-dir': { type: 'string' }, prune: { type: 'boolean' }, 'older-than': { type: 'string' } },
+    synopsis: 'runs',
+    summary: 'list runs: status, start, duration, exit code, what is still held; --prune removes settled runs',
+    flags: '[--json] [--state-dir D] [--prune [--older-than 7d]]',
+  },
+  rollback: {
+    positionals: 1,
+    options: { ...targetOptions, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+    synopsis: 'rollback <runId>',
+    summary: 'compensate an unfinished or dirty run from its journal',
+    flags: `[--state-dir D] ${TARGET_HELP}`,
+  },
+  destroy: {
+    positionals: 1,
+    options: { ...targetOptions, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+    synopsis: 'destroy <runId>',
+    summary: 'compensate a finished run that kept its resources (cleanup: never or onFailure)',
+    flags: `[--state-dir D] ${TARGET_HELP}`,
+  },
+  serve: {
+    positionals: 0,
+    options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' } },
+    synopsis: 'serve',
+    summary: 'run the emulator alone',
+    flags: '[--port N] [--dns-port N] [--host H] [--time-scale N]',
+  },
 };
+
+const EXIT_CODES = `exit codes: 0 passed, 1 a step failed (compensated), 2 usage or invalid workflow,
+            3 compensation incomplete, 130 interrupted
+`;
+
+const USAGE = `usage: engine <command> [options]   (engine <command> --help, engine --version)
+
+commands:
+${Object.values(commands)
+  .map((c) => `  ${c.synopsis.padEnd(19)}${c.summary}`)
+  .join('\n')}
+
+${EXIT_CODES}`;
+
+/** `engine <command> --help`. */
+function commandHelp(name: string): string {
+  const c = commands[name]!;
+  return `usage: engine ${c.synopsis} ${c.flags}\n\n${c.summary}\n\n${EXIT_CODES}`;
+}
+
+/** The package's version. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -71,9 +124,12 @@ function parseCommand(name: string, rest: string[]): { values: Values; positiona
     throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''), { cause: error });
   }
   const { values, positionals } = parsed;
-  if (!values.help && positionals.length !== command.positionals) {
+  const expected = command.positionals;
+  if (!values.help && (expected === 'some' ? positionals.length === 0 : positionals.length !== expected)) {
     throw new UsageError(
-      command.positionals ? `${name} expects ${command.positionals === 1 ? 'one argument' : `${command.positionals} arguments`}, got ${positionals.length}` : `${name} takes no arguments, got '${positionals.join(' ')}'`,
+      expected === 'some' || expected === 1
+        ? `${name} expects ${expected === 'some' ? 'at least one argument' : 'one argument'}, got ${positionals.length}`
+        : `${name} takes no arguments, got '${positionals.join(' ')}'`,
     );
   }
   return { values, positionals };
@@ -105,9 +161,13 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     (name ? io.out : io.err).write(USAGE);
     return name ? ExitCode.PASSED : ExitCode.USAGE;
   }
+  if (name === '--version' || name === '-V') {
+    io.out.write(`engine ${version()}\n`);
+    return ExitCode.PASSED;
+  }
   const { values, positionals } = parseCommand(name, rest);
   if (values.help) {
-    io.out.write(USAGE);
+    io.out.write(commandHelp(name));
     return ExitCode.PASSED;
   }
   const { str, num, target, stateDir } = readers(values);
@@ -115,7 +175,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const arg = positionals[0]!;
   switch (name) {
     case 'validate':
-      return cmd.validateCommand(arg, io);
+      return cmd.validateCommand(positionals, Boolean(values.json), io);
     case 'graph':
       return cmd.graphCommand(arg, str('format') ?? 'mermaid', io);
     case 'steps':
@@ -123,13 +183,14 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'schema':
       return cmd.schemaCommand(str('out'), io);
     case 'runs':
-      return cmd.runsCommand(str('state-dir'), Boolean(values.json), io);
+      return cmd.runsCommand({ ...stateDir(), json: Boolean(values.json), prune: Boolean(values.prune), ...(str('older-than') ? { olderThan: str('older-than')! } : {}) }, io);
     case 'run': {
       const inputs = (values.input as string[] | undefined) ?? [];
       return await cmd.runCommand({ file: arg, inputs, json: Boolean(values.json), ...stateDir(), verbose: Boolean(values.verbose), ...target() }, io);
     }
     case 'rollback':
-      return await cmd.rollbackCommand(arg, { ...target(), ...stateDir(), verbose: Boolean(values.verbose) }, io);
+    case 'destroy':
+      return await cmd.rollbackCommand(arg, { ...target(), ...stateDir(), verbose: Boolean(values.verbose), destroy: name === 'destroy' }, io);
     case 'serve': {
       const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number } = {};
       if (num('port') !== undefined) opts.port = num('port')!;

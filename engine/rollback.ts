@@ -42,6 +42,8 @@ export interface RollbackOptions {
    * instead of being run against a fresh, empty emulator. Local effects are still undone.
    */
   targetGone?: string;
+  /** `engine destroy`: also compensate a run that passed and kept its resources. */
+  destroy?: boolean;
 }
 
 /**
@@ -63,7 +65,10 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
   }
   const summary = summarizeJournal(runId, records, skipped);
   if (summary.status === SummaryStatus.RUNNING) throw new UsageError(`run ${runId} is still in progress (pid ${summary.pid}); interrupt it instead`);
-  if (summary.status === SummaryStatus.PASSED) return result(runId, 'nothing', `run ${runId} passed; nothing to roll back`);
+  if (summary.status === SummaryStatus.PASSED && !options.destroy) {
+    const kept = summary.pending.length ? ` (it kept ${summary.pending.length} step(s)' resources: engine destroy ${runId} removes them)` : '';
+    return result(runId, 'nothing', `run ${runId} passed; nothing to roll back${kept}`);
+  }
   if (summary.pending.length === 0) return result(runId, 'nothing', `run ${runId}: nothing left to do (every started step is compensated)`);
   const requests = pendingRequests(records, summary.pending);
   const needsTarget = requests.some((r) => compensationNeedsTarget(r, options.registry) && options.targetGone === undefined);

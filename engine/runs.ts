@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { journalPath, readJournal, type JournalRecord, type JournalRecordOf } from './journal.ts';
+import { journalPath, readJournal, runDir, type JournalRecord, type JournalRecordOf } from './journal.ts';
 import { SummaryStatus } from './status.ts';
 
 /** What `engine runs` shows and `engine rollback` decides from: a journal, summarised. */
@@ -12,10 +12,19 @@ export interface RunSummary {
   status: SummaryStatus;
   startedAt?: string;
   endedAt?: string;
+  /** Wall time from start to end (how long it took), once it ended. */
+  durationMs?: number;
+  /** The exit code its run (or its last rollback) ended with. */
+  exitCode?: number;
   pid?: number;
   stepsStarted: number;
   /** Started, compensable steps without a successful compensation, newest first. */
   pending: string[];
+  /**
+   * Pending steps whose effects still exist: all of them, except, for a run on the embedded
+   * emulator, those that only touched the emulator (it ended with the run's process).
+   */
+  held: string[];
   /** Whether `engine rollback` has something to do. */
   needsRollback: boolean;
   /** Lines that could not be read (a torn last line after a crash, a malformed record). */
@@ -31,18 +40,17 @@ export function summarizeJournal(runId: string, records: JournalRecord[], skippe
   const compensated = new Set<string>();
   let status: SummaryStatus | undefined;
   let endedAt: string | undefined;
+  let exitCode: number | undefined;
   let dirty = false;
   for (const r of records) {
     if (r.kind === 'step-intent' && !intents.has(r.stepId)) intents.set(r.stepId, r);
     else if (r.kind === 'compensation-result' && r.status === 'succeeded') compensated.add(r.stepId);
     else if (r.kind === 'run-dirty') dirty = true;
-    else if (r.kind === 'run-end') {
+    else if (r.kind === 'run-end' || r.kind === 'rollback-end') {
       status = r.status;
       endedAt = r.ts;
-    } else if (r.kind === 'rollback-end') {
-      status = r.status;
-      endedAt = r.ts;
-      dirty = false;
+      exitCode = r.exitCode;
+      if (r.kind === 'rollback-end') dirty = false;
     }
   }
   const pid = start?.pid;
@@ -59,9 +67,12 @@ export function summarizeJournal(runId: string, records: JournalRecord[], skippe
     status,
     ...(start ? { startedAt: start.ts } : {}),
     ...(endedAt ? { endedAt } : {}),
+    ...(start && endedAt ? { durationMs: Math.max(0, Date.parse(endedAt) - Date.parse(start.ts)) } : {}),
+    ...(exitCode !== undefined ? { exitCode } : {}),
     ...(pid !== undefined ? { pid } : {}),
     stepsStarted: intents.size,
     pending,
+    held: (start?.target as { kind?: unknown } | undefined)?.kind === 'embedded' ? pending.filter((id) => !intents.get(id)?.needsTarget) : pending,
     needsRollback: status !== SummaryStatus.PASSED && status !== SummaryStatus.RUNNING && status !== SummaryStatus.ROLLED_BACK && pending.length > 0,
     skippedLines,
     problems,
@@ -88,6 +99,23 @@ function summarizeRun(stateDir: string, runId: string): RunSummary {
     const message = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     return { ...summarizeJournal(runId, []), status: SummaryStatus.UNREADABLE, problems: [`cannot read the journal: ${message}`] };
   }
+}
+
+/** A run with nothing left to do: ended (passed, failed, interrupted or rolled back), holding nothing, journal whole. */
+export function isSettled(run: RunSummary): boolean {
+  const ended: SummaryStatus[] = [SummaryStatus.PASSED, SummaryStatus.FAILED, SummaryStatus.INTERRUPTED, SummaryStatus.ROLLED_BACK];
+  return ended.includes(run.status) && run.held.length === 0 && run.problems.length === 0;
+}
+
+/** Removes the folders of settled runs that ended more than `olderThanMs` ago; returns their ids. */
+export function pruneRuns(stateDir: string, olderThanMs: number, now = Date.now()): string[] {
+  const pruned: string[] = [];
+  for (const run of listRuns(stateDir)) {
+    if (!isSettled(run) || !run.endedAt || now - Date.parse(run.endedAt) < olderThanMs) continue;
+    rmSync(runDir(stateDir, run.runId), { recursive: true, force: true });
+    pruned.push(run.runId);
+  }
+  return pruned;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJournal } from '../../engine/journal.ts';
-import { LONG_WORKFLOW, onlyRun, runCli, spawnEngine, tmp, waitUntil } from '../helpers/engine.ts';
+import { LONG_WORKFLOW, ROOT, onlyRun, runCli, spawnEngine, tmp, waitUntil } from '../helpers/engine.ts';
 
 /**
  * The command line, through `main(argv, io)` in this process; only the tests of the process
@@ -33,7 +33,7 @@ cli('validate: a valid example passes', async () => {
 });
 
 cli('usage errors: one line, exit 2', async () => {
-  for (const args of [[], ['frobnicate'], ['run'], ['validate', 'a', 'b'], ['run', 'x.yaml', '--bogus'], ['graph', 'workflows/examples/generic-saga.yaml', '--format', 'png']]) {
+  for (const args of [[], ['frobnicate'], ['run'], ['graph', 'a', 'b'], ['run', 'x.yaml', '--bogus'], ['graph', 'workflows/examples/generic-saga.yaml', '--format', 'png']]) {
     const r = await runCli(args);
     assert.is(r.code, 2, `engine ${args.join(' ')}`);
     if (args.length) assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
@@ -85,6 +85,72 @@ cli('run --json prints the report; report.md and report.json are written; runs l
   assert.not.match(r.stderr, /\u001b\[/, 'NO_COLOR: no escape codes');
   const runs = await runCli(['runs'], { env: { ENGINE_STATE_DIR: state } });
   assert.match(runs.stdout, /failed\s+generic-saga/);
+});
+
+cli('--version, and --help for every command', async () => {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const v = await runCli(['--version']);
+  assert.equal([v.code, v.stdout], [0, `engine ${version}\n`]);
+  const usage = await runCli(['--help']);
+  const names = [...usage.stdout.matchAll(/^ {2}(\w+)/gm)].map((m) => m[1]!);
+  assert.equal(names, ['run', 'validate', 'graph', 'steps', 'schema', 'runs', 'rollback', 'destroy', 'serve']);
+  for (const name of names) {
+    const help = await runCli([name, '--help']);
+    assert.is(help.code, 0, name);
+    assert.match(help.stdout, new RegExp(`^usage: engine ${name}\\b`), name);
+  }
+});
+
+cli('no doubled prefix: a usage error reads "engine: <command> ..."', async () => {
+  const r = await runCli(['validate']);
+  assert.is(r.code, 2);
+  assert.is(r.stderr, 'engine: validate expects at least one argument, got 0\n');
+  const graph = await runCli(['graph', 'a', 'b']);
+  assert.is(graph.stderr, 'engine: graph expects one argument, got 2\n');
+});
+
+cli('validate takes several files and --json', async () => {
+  const files = ['workflows/examples/generic-saga.yaml', 'test/engine/fixtures/five-mistakes.yaml'];
+  const text = await runCli(['validate', ...files]);
+  assert.is(text.code, 2);
+  assert.match(text.stdout, /generic-saga\.yaml: ok \(5 steps\)/);
+  assert.is(text.stderr.trimEnd().split('\n').length, 5);
+  const json = await runCli(['validate', '--json', ...files]);
+  assert.is(json.code, 2);
+  const results = JSON.parse(json.stdout) as Array<{ file: string; valid: boolean; problems: Array<{ line: number; path: string }> }>;
+  assert.equal(results.map((r) => [r.file, r.valid, r.problems.length]), [[files[0], true, 0], [files[1], false, 5]]);
+  assert.is(json.stderr, '');
+});
+
+cli('run --json of an invalid workflow prints its problems as JSON', async () => {
+  const r = await runCli(['run', 'test/engine/fixtures/five-mistakes.yaml', '--json', '--state-dir', join(tmp(), 's')]);
+  assert.is(r.code, 2);
+  const doc = JSON.parse(r.stdout) as { status: string; exitCode: number; problems: unknown[] };
+  assert.equal([doc.status, doc.exitCode, doc.problems.length], ['invalid', 2, 5]);
+});
+
+cli('runs shows a header, start, duration, exit code and what is held; destroy releases it; --prune removes settled runs', async () => {
+  const state = join(tmp(), 'state');
+  const passed = await runCli(['run', 'workflows/examples/generic-saga.yaml', '--json', '--state-dir', state]);
+  assert.is(passed.code, 0, passed.stderr);
+  const { runId, runDir } = JSON.parse(passed.stdout) as { runId: string; runDir: string };
+  assert.ok(existsSync(join(runDir, 'first.txt')), 'a passed run with cleanup: onFailure keeps its files');
+  const table = await runCli(['runs', '--state-dir', state]);
+  const [header, row] = table.stdout.trimEnd().split('\n');
+  assert.match(header!, /^RUN\s+STATUS\s+WORKFLOW\s+STARTED\s+DURATION\s+EXIT\s+HELD$/);
+  assert.match(row!, new RegExp(`^${runId}\\s+passed\\s+generic-saga\\s+\\d{4}-\\d\\d-\\d\\dT\\S+Z\\s+\\d\\S*s\\s+0\\s+2 kept \\(engine destroy ${runId}\\)$`));
+  const rollback = await runCli(['rollback', runId, '--state-dir', state]);
+  assert.match(rollback.stdout, /passed; nothing to roll back \(it kept 2 step\(s\)' resources: engine destroy/);
+  assert.is((await runCli(['runs', '--prune', '--state-dir', state])).stdout, 'nothing to prune\n', 'a run holding resources is not settled');
+  const destroy = await runCli(['destroy', runId, '--state-dir', state]);
+  assert.is(destroy.code, 0, destroy.stderr);
+  assert.match(destroy.stdout, /compensated 2 step\(s\): writeLeft, writeFirst/);
+  assert.not.ok(existsSync(join(runDir, 'first.txt')));
+  assert.is((await runCli(['runs', '--prune', '--older-than', '7d', '--state-dir', state])).stdout, 'nothing to prune\n', 'too recent');
+  const prune = await runCli(['runs', '--prune', '--state-dir', state]);
+  assert.is(prune.stdout, `pruned 1 settled run(s): ${runId}\n`);
+  assert.not.ok(existsSync(runDir));
+  assert.is((await runCli(['runs', '--older-than', '7d', '--state-dir', state])).code, 2, '--older-than needs --prune');
 });
 
 cli('SIGINT during a long step compensates and exits 130', async () => {
