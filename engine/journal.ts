@@ -66,17 +66,24 @@ export class Journal {
    * `fsync: false` skips fsync entirely (tests of unrelated features; never the CLI).
    */
   static open(path: string, options: { fsync?: boolean } = {}): Journal {
-    mkdirSync(resolve(path, '..'), { recursive: true });
-    const fd = openSync(path, 'a+');
-    const size = fstatSync(fd).size;
-    let seq = 0;
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      readSync(fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) writeSync(fd, '\n');
-      seq = readJournal(path).records.reduce((max, r) => Math.max(max, r.seq), 0);
+    let fd: number | undefined;
+    try {
+      mkdirSync(resolve(path, '..'), { recursive: true });
+      fd = openSync(path, 'a+');
+      const size = fstatSync(fd).size;
+      let seq = 0;
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        readSync(fd, last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) writeSync(fd, '\n');
+        seq = readJournal(path).records.reduce((max, r) => Math.max(max, r.seq), 0);
+      }
+      return new Journal(path, fd, seq, options.fsync ?? true);
+    } catch (error) {
+      if (fd !== undefined) closeSync(fd);
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new JournalError(`cannot open the journal ${path}: ${code ?? errorMessage(error)}`, { cause: error });
     }
-    return new Journal(path, fd, seq, options.fsync ?? true);
   }
 
   /** The `seq` of the last record in the file (a bus appending to it continues from there). */

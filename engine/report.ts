@@ -21,6 +21,7 @@ export interface RunReport {
   workflow: { name: string; file: string; digest: string };
   /** How the run ended; `unfinished` only when folded from a journal without its `run-end`. */
   status: RunStatus | 'unfinished';
+  /** The run's exit code (1 for an `unfinished` journal: it did not pass). */
   exitCode: number;
   startedAt: string;
   endedAt: string;

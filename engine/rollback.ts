@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Clock, Target } from './types.ts';
-import { UsageError } from './errors.ts';
+import { JournalError, UsageError } from './errors.ts';
 import { Journal, journalPath, journalWriter, readJournal, runDir, type JournalRecord, type JournalRecordOf } from './journal.ts';
 import { summarizeJournal } from './runs.ts';
 import { untrustedReason } from './journalTrust.ts';
@@ -75,7 +75,15 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
   const target: Target = needsTarget ? await options.target.acquire() : options.target.idle();
   const journal = Journal.open(path, { fsync: options.fsync ?? true });
   const clock = options.clock ?? systemClock;
-  const events = new RunEvents(clock, [journalWriter(journal), options.progress ?? silentProgress], { startSeq: journal.lastSeq });
+  // A journal that cannot be written does not stop the compensations; the result says so (exit 3).
+  let journalError: string | undefined;
+  const onHandlerError = (error: unknown) => {
+    if (!(error instanceof JournalError) || journalError !== undefined) return;
+    journalError = error.message;
+    journal.abandon();
+    events.emit({ kind: 'notice', message: `${error.message}: compensating anyway; the journal will not show it` });
+  };
+  const events: RunEvents = new RunEvents(clock, [journalWriter(journal), options.progress ?? silentProgress], { startSeq: journal.lastSeq, onHandlerError });
   const start = records.find((r): r is JournalRecordOf<'run-start'> => r.kind === 'run-start');
   const workflowDir = start?.workflow.dir ?? process.cwd();
   const compensated: string[] = [];
@@ -110,6 +118,10 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
   } finally {
     journal.close();
     await options.target.close().catch(() => undefined);
+  }
+  if (journalError !== undefined) {
+    const done = `compensated ${compensated.length}${failed.length ? `, failed ${failed.length} (${failed.join(', ')})` : ''}`;
+    return result(runId, 'incomplete', `run ${runId}: ${done}, but ${journalError}: the journal does not record it`, compensated, failed);
   }
   return failed.length
     ? result(runId, 'incomplete', `run ${runId}: compensated ${compensated.length}, failed ${failed.length} (${failed.join(', ')})`, compensated, failed)

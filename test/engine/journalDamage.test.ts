@@ -149,4 +149,28 @@ if (!canMount) console.log('  skipped "a full disk mid-run": needs Linux and roo
   }
 });
 
+(canMount ? damage : damage.skip)('a full disk during engine rollback: it compensates anyway and exits 3, saying the journal does not show it', async () => {
+  const { lines, runId, out, dir } = await realJournal();
+  const stateDir = join(dir, 'full');
+  mkdirSync(stateDir);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', stateDir]);
+  try {
+    mkdirSync(join(stateDir, 'runs', runId), { recursive: true });
+    writeFileSync(journalPath(stateDir, runId), lines.map((l) => l + '\n').join(''));
+    for (const f of ['1', '2', '3']) writeFileSync(join(out, `${f}.txt`), f);
+    try {
+      writeFileSync(join(stateDir, 'filler'), Buffer.alloc(128 * 1024));
+    } catch {
+      // the filler stops where the disk is full: that is the point
+    }
+    const r = await runCli(['rollback', runId, '--state-dir', stateDir]);
+    assert.is(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /compensated 3, but cannot write the journal .*ENOSPC: the journal does not record it/);
+    assert.not.match(r.stderr, /\n\s+at /);
+    assert.equal(readdirSync(out), []);
+  } finally {
+    execFileSync('umount', [stateDir]);
+  }
+});
+
 damage.run();
