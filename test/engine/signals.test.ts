@@ -9,7 +9,7 @@ import { LONG_WORKFLOW, onlyRun, runCli, spawnEngine, startYaml, tmp, waitUntil 
 import { createTargetSession, type TargetSession } from '../../engine/target.ts';
 
 /**
- * Signals against a spawned `engine run` (DESIGN §3, README "Commands"): the first SIGINT or
+ * Signals against a spawned `engine run` (README "Commands"): the first SIGINT or
  * SIGTERM aborts the running step and compensates (exit 130); a second one, sent while a
  * compensation is running, stops at once, marks the run dirty (exit 130) and leaves the rest to
  * `engine rollback <runId>`. Every signal is sent only once the journal shows the state it is
