@@ -1,29 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EngineError, UsageError, WorkflowLoadError, formatIssue } from './errors.ts';
+import { ExitCode } from './status.ts';
+import type { Io } from './io.ts';
 import type { TargetKind } from './target.ts';
 
 /**
  * `engine`: the command line. Declares options, lazily imports the command, maps errors to
  * exit codes (2 for usage and validation errors, printed without a stack trace unless
- * `--debug`).
+ * `--debug`). No side effects on import: `bin/engine.js` calls {@link main} with the process's
+ * {@link Io}; tests call it in-process with their own.
  */
 
-const USAGE = `usage: engine <command> [options]
-
-commands:
-  run <file>         run a workflow   [--input k=v]... [--target embedded|endpoint|aws] [--endpoint URL]
-                                      [--dns HOST:PORT] [--time-scale N] [--json] [--state-dir D] [--verbose]
-  validate <file>    check a workflow and print every problem as file:line:col: path: message
-  graph <file>       print the compiled state machine   [--format mermaid|dot]
-  steps              list step types and their params   [--json]
-  schema             print the JSON Schema editors use (step types and params)   [--out FILE]
-  runs               list runs and their status         [--json] [--state-dir D]
-  rollback <runId>   compensate an unfinished or dirty run from its journal   [--state-dir D] [target options]
-  serve              run the emulator alone   [--port N] [--dns-port N] [--host H] [--time-scale N]
-
-exit codes: 0 passed, 1 a step failed (compensated), 2 usage or invalid workflow,
-            3 compensation incomplete, 130 interrupted
-`;
+export type { Io } from './io.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const common: Options = { debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
@@ -33,126 +22,202 @@ const targetOptions: Options = {
   dns: { type: 'string' },
   'time-scale': { type: 'string' },
 };
-const commands: Record<string, { positionals: number; options: Options }> = {
-  run: { positionals: 1, options: { ...targetOptions, input: { type: 'string', multiple: true, short: 'i' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } } },
-  validate: { positionals: 1, options: {} },
-  graph: { positionals: 1, options: { format: { type: 'string' } } },
-  steps: { positionals: 0, options: { json: { type: 'boolean' } } },
-  schema: { positionals: 0, options: { out: { type: 'string' } } },
-  runs: { positionals: 0, options: { json: { type: 'boolean' }, 'state-dir': { type: 'string' } } },
-  rollback: { positionals: 1, options: { ...targetOptions, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } } },
-  serve: { positionals: 0, options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' } } },
+const TARGET_HELP = '[--target embedded|endpoint|aws] [--endpoint URL] [--dns HOST:PORT] [--time-scale N]';
+
+/** A command: its arguments (a count, or `some` for one or more), options and help. */
+interface CommandSpec {
+  positionals: number | 'some';
+  options: Options;
+  /** `run <file>`. */
+  synopsis: string;
+  summary: string;
+  /** The options line of `--help`. */
+  flags: string;
+}
+
+const commands: Record<string, CommandSpec> = {
+  run: {
+    positionals: 1,
+    options: { ...targetOptions, input: { type: 'string', multiple: true, short: 'i' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+    synopsis: 'run <file>',
+    summary: 'run a workflow',
+    flags: `[--input k=v]... ${TARGET_HELP} [--json] [--state-dir D] [--verbose]`,
+  },
+  validate: { positionals: 'some', options: { json: { type: 'boolean' } }, synopsis: 'validate <file>...', summary: 'check workflows; every problem as file:line:col: path: message', flags: '[--json]' },
+  graph: { positionals: 1, options: { format: { type: 'string' } }, synopsis: 'graph <file>', summary: 'print the compiled state machine', flags: '[--format mermaid|dot]' },
+  steps: { positionals: 0, options: { json: { type: 'boolean' } }, synopsis: 'steps', summary: 'list step types and their params', flags: '[--json]' },
+  schema: { positionals: 0, options: { out: { type: 'string' } }, synopsis: 'schema', summary: 'print the JSON Schema editors use (step types and params)', flags: '[--out FILE]' },
+  runs: {
+    positionals: 0,
+    options: { json: { type: 'boolean' }, 'state-dir': { type: 'string' }, prune: { type: 'boolean' }, 'older-than': { type: 'string' } },
+    synopsis: 'runs',
+    summary: 'list runs: status, start, duration, exit code, what is still held; --prune removes settled runs',
+    flags: '[--json] [--state-dir D] [--prune [--older-than 7d]]',
+  },
+  rollback: {
+    positionals: 1,
+    options: { ...targetOptions, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+    synopsis: 'rollback <runId>',
+    summary: 'compensate an unfinished or dirty run from its journal',
+    flags: `[--state-dir D] ${TARGET_HELP}`,
+  },
+  destroy: {
+    positionals: 1,
+    options: { ...targetOptions, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+    synopsis: 'destroy <runId>',
+    summary: 'compensate a finished run that kept its resources (cleanup: never or onFailure)',
+    flags: `[--state-dir D] ${TARGET_HELP}`,
+  },
+  serve: {
+    positionals: 0,
+    options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' } },
+    synopsis: 'serve',
+    summary: 'run the emulator alone',
+    flags: '[--port N] [--dns-port N] [--host H] [--time-scale N]',
+  },
 };
 
+const EXIT_CODES = `exit codes: 0 passed, 1 a step failed (compensated), 2 usage or invalid workflow,
+            3 compensation incomplete, 130 interrupted
+`;
+
+const USAGE = `usage: engine <command> [options]   (engine <command> --help, engine --version)
+
+commands:
+${Object.values(commands)
+  .map((c) => `  ${c.synopsis.padEnd(19)}${c.summary}`)
+  .join('\n')}
+
+${EXIT_CODES}`;
+
+/** `engine <command> --help`. */
+function commandHelp(name: string): string {
+  const c = commands[name]!;
+  return `usage: engine ${c.synopsis} ${c.flags}\n\n${c.summary}\n\n${EXIT_CODES}`;
+}
+
+/** The package's version. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const io = { out: process.stdout, err: process.stderr, env: process.env };
-  const debug = argv.includes('--debug');
+export async function main(argv: string[], io: Io): Promise<number> {
   try {
-    const [name, ...rest] = argv;
-    if (!name || name === '--help' || name === '-h' || name === 'help') {
-      (name ? io.out : io.err).write(USAGE);
-      return name ? 0 : 2;
-    }
-    const command = commands[name];
-    if (!command) throw new UsageError(`unknown command '${name}' (try: ${Object.keys(commands).join(', ')})`);
-    let parsed;
-    try {
-      parsed = parseArgs({ args: rest, options: { ...common, ...command.options }, allowPositionals: true, strict: true });
-    } catch (error) {
-      throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''), { cause: error });
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      io.out.write(USAGE);
-      return 0;
-    }
-    if (positionals.length !== command.positionals) {
-      throw new UsageError(
-        command.positionals ? `engine ${name} expects ${command.positionals === 1 ? 'one argument' : `${command.positionals} arguments`}, got ${positionals.length}` : `engine ${name} takes no arguments, got '${positionals.join(' ')}'`,
-      );
-    }
-    const str = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
-    const num = (key: string) => {
-      const v = str(key);
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isFinite(n) || v.trim() === '') throw new UsageError(`--${key} expects a number, got '${v}'`);
-      return n;
-    };
-    const target = () => ({
-      ...(str('target') ? { kind: str('target') as TargetKind } : {}),
-      ...(str('endpoint') ? { endpoint: str('endpoint')! } : {}),
-      ...(str('dns') ? { dns: str('dns')! } : {}),
-      ...(num('time-scale') !== undefined ? { timeScale: num('time-scale')! } : {}),
-    });
-    const cmd = await import('./commands.ts');
-    const arg = positionals[0]!;
-    switch (name) {
-      case 'validate':
-        return cmd.validateCommand(arg, io);
-      case 'graph':
-        return cmd.graphCommand(arg, str('format') ?? 'mermaid', io);
-      case 'steps':
-        return cmd.stepsCommand(Boolean(values.json), io);
-      case 'schema':
-        return cmd.schemaCommand(str('out'), io);
-      case 'runs':
-        return cmd.runsCommand(str('state-dir'), Boolean(values.json), io);
-      case 'run':
-        return await cmd.runCommand(
-          {
-            file: arg,
-            inputs: (values.input as string[] | undefined) ?? [],
-            json: Boolean(values.json),
-            ...(str('state-dir') ? { stateDir: str('state-dir')! } : {}),
-            verbose: Boolean(values.verbose),
-            ...target(),
-          },
-          io,
-        );
-      case 'rollback':
-        return await cmd.rollbackCommand(arg, { ...target(), ...(str('state-dir') ? { stateDir: str('state-dir')! } : {}), verbose: Boolean(values.verbose) }, io);
-      case 'serve': {
-        const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number } = {};
-        if (num('port') !== undefined) opts.port = num('port')!;
-        if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
-        if (str('host')) opts.host = str('host')!;
-        if (num('time-scale') !== undefined) opts.timeScale = num('time-scale')!;
-        return await cmd.serveCommand(opts);
-      }
-      default:
-        throw new UsageError(`unknown command '${name}'`);
-    }
+    return await dispatch(argv, io);
   } catch (error) {
-    if (error instanceof WorkflowLoadError) {
-      for (const issue of error.issues) io.err.write(formatIssue(issue) + '\n');
-      if (debug) io.err.write(`${error.stack}\n`);
-      return 2;
-    }
-    if (error instanceof UsageError) {
-      io.err.write(`engine: ${error.message}\n`);
-      if (debug) io.err.write(`${error.stack}\n`);
-      return 2;
-    }
-    if (error instanceof EngineError) {
-      io.err.write(`engine: ${error.message}\n`);
-      if (debug) io.err.write(`${error.stack}\n`);
-      return 1;
-    }
-    io.err.write(`engine: internal error: ${(error as Error)?.message ?? String(error)}${debug ? '' : ' (rerun with --debug for details)'}\n`);
-    if (debug) io.err.write(`${(error as Error)?.stack}\n`);
-    return 1;
+    return reportError(error, io, argv.includes('--debug'));
   }
 }
 
-// `engine steps | head` closes stdout early: that is the reader's choice, not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
+type Values = ReturnType<typeof parseArgs>['values'];
 
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
-// A step that ignores its abort signal must not keep the process alive past the end of the run.
-setTimeout(() => process.exit(code), 3000).unref();
+/** Parses a command's arguments; usage errors are one line. */
+function parseCommand(name: string, rest: string[]): { values: Values; positionals: string[] } {
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command '${name}' (try: ${Object.keys(commands).join(', ')})`);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...common, ...command.options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''), { cause: error });
+  }
+  const { values, positionals } = parsed;
+  const expected = command.positionals;
+  if (!values.help && (expected === 'some' ? positionals.length === 0 : positionals.length !== expected)) {
+    throw new UsageError(
+      expected === 'some' || expected === 1
+        ? `${name} expects ${expected === 'some' ? 'at least one argument' : 'one argument'}, got ${positionals.length}`
+        : `${name} takes no arguments, got '${positionals.join(' ')}'`,
+    );
+  }
+  return { values, positionals };
+}
+
+/** Typed readers of parsed option values. */
+function readers(values: Values) {
+  const str = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+  const num = (key: string) => {
+    const v = str(key);
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || v.trim() === '') throw new UsageError(`--${key} expects a number, got '${v}'`);
+    return n;
+  };
+  const target = () => ({
+    ...(str('target') ? { kind: str('target') as TargetKind } : {}),
+    ...(str('endpoint') ? { endpoint: str('endpoint')! } : {}),
+    ...(str('dns') ? { dns: str('dns')! } : {}),
+    ...(num('time-scale') !== undefined ? { timeScale: num('time-scale')! } : {}),
+  });
+  const stateDir = () => (str('state-dir') ? { stateDir: str('state-dir')! } : {});
+  return { str, num, target, stateDir };
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? io.out : io.err).write(USAGE);
+    return name ? ExitCode.PASSED : ExitCode.USAGE;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out.write(`engine ${version()}\n`);
+    return ExitCode.PASSED;
+  }
+  const { values, positionals } = parseCommand(name, rest);
+  if (values.help) {
+    io.out.write(commandHelp(name));
+    return ExitCode.PASSED;
+  }
+  const { str, num, target, stateDir } = readers(values);
+  const cmd = await import('./commands.ts');
+  const arg = positionals[0]!;
+  switch (name) {
+    case 'validate':
+      return cmd.validateCommand(positionals, Boolean(values.json), io);
+    case 'graph':
+      return cmd.graphCommand(arg, str('format') ?? 'mermaid', io);
+    case 'steps':
+      return cmd.stepsCommand(Boolean(values.json), io);
+    case 'schema':
+      return cmd.schemaCommand(str('out'), io);
+    case 'runs':
+      return cmd.runsCommand({ ...stateDir(), json: Boolean(values.json), prune: Boolean(values.prune), ...(str('older-than') ? { olderThan: str('older-than')! } : {}) }, io);
+    case 'run': {
+      const inputs = (values.input as string[] | undefined) ?? [];
+      return await cmd.runCommand({ file: arg, inputs, json: Boolean(values.json), ...stateDir(), verbose: Boolean(values.verbose), ...target() }, io);
+    }
+    case 'rollback':
+    case 'destroy':
+      return await cmd.rollbackCommand(arg, { ...target(), ...stateDir(), verbose: Boolean(values.verbose), destroy: name === 'destroy' }, io);
+    case 'serve': {
+      const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number } = {};
+      if (num('port') !== undefined) opts.port = num('port')!;
+      if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
+      if (str('host')) opts.host = str('host')!;
+      if (num('time-scale') !== undefined) opts.timeScale = num('time-scale')!;
+      return await cmd.serveCommand(opts);
+    }
+    default:
+      throw new UsageError(`unknown command '${name}'`);
+  }
+}
+
+/** One line per problem (no stack unless `--debug`) and the exit code for it. */
+function reportError(error: unknown, io: Io, debug: boolean): number {
+  const stack = () => debug && io.err.write(`${(error as Error)?.stack}\n`);
+  if (error instanceof WorkflowLoadError) {
+    for (const issue of error.issues) io.err.write(formatIssue(issue) + '\n');
+    stack();
+    return ExitCode.USAGE;
+  }
+  if (error instanceof EngineError) {
+    io.err.write(`engine: ${error.message}\n`);
+    stack();
+    return error instanceof UsageError ? ExitCode.USAGE : ExitCode.STEP_FAILED;
+  }
+  io.err.write(`engine: internal error: ${(error as Error)?.message ?? String(error)}${debug ? '' : ' (rerun with --debug for details)'}\n`);
+  stack();
+  return ExitCode.STEP_FAILED;
+}

@@ -102,10 +102,6 @@ export type WorkflowMachine = ReturnType<ReturnType<typeof createSetup>['createM
 export interface CompiledWorkflow {
   config: MachineConfigData;
   machine: WorkflowMachine;
-  /** Step ids in document order. */
-  order: string[];
-  /** Step ids in compensation order (reverse document order, compensable ones only). */
-  compensationOrder: string[];
 }
 
 /** Builds the plain-data machine config of a workflow. */
@@ -190,13 +186,7 @@ export function compileConfig(workflow: Workflow): MachineConfigData {
 export function compileWorkflow(workflow: Workflow): CompiledWorkflow {
   const config = compileConfig(workflow);
   const machine = createSetup().createMachine(config as unknown as Parameters<ReturnType<typeof createSetup>['createMachine']>[0]);
-  const steps = flattenSteps(workflow.steps);
-  return {
-    config,
-    machine,
-    order: steps.map((s) => s.id),
-    compensationOrder: steps.filter((s) => s.rollback.kind !== 'none').reverse().map((s) => s.id),
-  };
+  return { config, machine };
 }
 
 /** State key of a step's compensation. */

@@ -12,9 +12,9 @@ export const ErrorCode = {
   STEP_FAILED: 'E_STEP_FAILED',
   TIMEOUT: 'E_TIMEOUT',
   NON_RETRYABLE: 'E_NON_RETRYABLE',
-  ROLLBACK_INCOMPLETE: 'E_ROLLBACK_INCOMPLETE',
   INTERRUPTED: 'E_INTERRUPTED',
   TARGET: 'E_TARGET',
+  JOURNAL: 'E_JOURNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -102,16 +102,6 @@ export class NonRetryableError extends EngineError {
   }
 }
 
-/** Thrown when at least one compensation failed; the run needs a human (exit code 3). */
-export class RollbackIncompleteError extends EngineError {
-  readonly failedSteps: string[];
-  constructor(failedSteps: string[], options?: { cause?: unknown }) {
-    super(`compensation incomplete: ${failedSteps.join(', ')} failed`, { ...options, code: ErrorCode.ROLLBACK_INCOMPLETE });
-    this.name = 'RollbackIncompleteError';
-    this.failedSteps = failedSteps;
-  }
-}
-
 /** The abort reason of a step interrupted by SIGINT/SIGTERM. */
 export class InterruptedError extends EngineError {
   constructor(message = 'interrupted', options?: { cause?: unknown }) {
@@ -125,6 +115,17 @@ export class TargetError extends EngineError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, { ...options, code: ErrorCode.TARGET });
     this.name = 'TargetError';
+  }
+}
+
+/**
+ * Thrown when the journal cannot be written (a full disk, an I/O error, a deleted run folder):
+ * the run stops going forward and compensates from what it holds in memory.
+ */
+export class JournalError extends EngineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { ...options, code: ErrorCode.JOURNAL });
+    this.name = 'JournalError';
   }
 }
 

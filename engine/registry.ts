@@ -69,21 +69,6 @@ export function createAjv(): Ajv {
   return new Ajv({ allErrors: true, verbose: true, strict: false, useDefaults: true, logger: false });
 }
 
-/** Levenshtein distance. */
-export function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
-}
-
 /** Edit distance where swapping two adjacent letters counts as one edit (optimal string alignment). */
 function typoDistance(a: string, b: string): number {
   const x = a.toLowerCase();

@@ -1,29 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorRecord } from './errors.ts';
-
-/** How a run ended. */
-export const RunStatus = {
-  PASSED: 'passed',
-  FAILED: 'failed',
-  INTERRUPTED: 'interrupted',
-  COMPENSATION_INCOMPLETE: 'compensation-incomplete',
-  DIRTY: 'dirty',
-} as const;
-export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
-
-/** Process exit codes of `engine run` / `engine rollback`. */
-export const ExitCode = {
-  PASSED: 0,
-  STEP_FAILED: 1,
-  USAGE: 2,
-  COMPENSATION_INCOMPLETE: 3,
-  INTERRUPTED: 130,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
-
-/** Status of one step in a report. */
-export type StepStatus = 'not-run' | 'running' | 'succeeded' | 'failed' | 'aborted' | 'skipped';
+import type { CompensationStatus, RunStatus, StepStatus } from './status.ts';
+import { formatTarget, type TargetDescription } from './targetDescription.ts';
 
 /** One step's line in a report. */
 export interface StepReport {
@@ -33,19 +12,21 @@ export interface StepReport {
   attempts: number;
   durationMs?: number;
   error?: ErrorRecord;
-  compensation?: { status: 'succeeded' | 'failed'; durationMs: number; error?: ErrorRecord };
+  compensation?: { status: CompensationStatus; durationMs: number; error?: ErrorRecord };
 }
 
 /** The report of a run (`report.json`, `--json`). */
 export interface RunReport {
   runId: string;
   workflow: { name: string; file: string; digest: string };
-  status: RunStatus;
+  /** How the run ended; `unfinished` only when folded from a journal without its `run-end`. */
+  status: RunStatus | 'unfinished';
+  /** The run's exit code (1 for an `unfinished` journal: it did not pass). */
   exitCode: number;
   startedAt: string;
   endedAt: string;
   durationMs: number;
-  target: Record<string, unknown>;
+  target: TargetDescription;
   cleanup: string;
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
@@ -65,7 +46,7 @@ export function writeReports(report: RunReport): void {
 export function renderSummary(report: RunReport): string {
   const lines = [
     `${report.workflow.name}: ${report.status.toUpperCase()} (exit ${report.exitCode}) in ${formatMs(report.durationMs)}  run ${report.runId}`,
-    `  target ${describeTarget(report.target)}`,
+    `  target ${formatTarget(report.target)}`,
   ];
   const width = Math.max(4, ...report.steps.map((s) => s.id.length));
   for (const step of report.steps) {
@@ -107,17 +88,6 @@ export function renderMarkdown(report: RunReport): string {
   }
   if (report.error) lines.push('', '## Error', '', '```', report.error.message, '```');
   return lines.join('\n') + '\n';
-}
-
-/** `embedded http://127.0.0.1:41234, DNS 127.0.0.1:35353, clock 20× (AWS time = wall × 20)`. */
-function describeTarget(target: Record<string, unknown>): string {
-  const parts = [String(target.kind ?? '?')];
-  if (typeof target.endpoint === 'string') parts.push(target.endpoint);
-  const dns = target.dns as { host?: string; port?: number } | undefined;
-  if (dns?.host) parts.push(`DNS ${dns.host}:${dns.port}`);
-  const scale = typeof target.timeScale === 'number' ? target.timeScale : 1;
-  if (scale !== 1) parts.push(`clock ${scale}× (AWS time = wall time × ${scale})`);
-  return parts.join(', ');
 }
 
 /** `1234` → `1.23s`, `12` → `12ms`. */

@@ -1,21 +1,25 @@
 import { existsSync } from 'node:fs';
-import type { Clock, Logger, StepContext, Target } from './types.ts';
-import { NonRetryableError, UsageError, toErrorRecord } from './errors.ts';
-import { Journal, journalPath, readJournal, runDir, type JournalRecord } from './journal.ts';
+import type { Clock, Target } from './types.ts';
+import { JournalError, UsageError } from './errors.ts';
+import { Journal, journalPath, journalWriter, readJournal, runDir, type JournalRecord, type JournalRecordOf } from './journal.ts';
 import { summarizeJournal } from './runs.ts';
+import { untrustedReason } from './journalTrust.ts';
 import type { StepRegistry } from './registry.ts';
 import type { TargetSession } from './target.ts';
+import { RunEvents, stepLogger } from './events.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
-import { resolveTemplates } from './template.ts';
 import { systemClock } from './clock.ts';
-import { ExitCode } from './report.ts';
-import { MASK } from './mask.ts';
+import { compensate, compensationNeedsTarget, type CompensationRequest } from './compensate.ts';
+import { ExitCode, RollbackStatus, SummaryStatus } from './status.ts';
 
 /** Result of `engine rollback`. */
 export interface RollbackResult {
   runId: string;
-  /** nothing: nothing left to do; completed: all pending compensations succeeded; incomplete: some failed. */
-  status: 'nothing' | 'completed' | 'incomplete';
+  /**
+   * nothing: nothing left to do; completed: all pending compensations succeeded; incomplete:
+   * some failed; untrusted: the journal cannot be trusted, nothing was done (exit 3).
+   */
+  status: 'nothing' | 'completed' | 'incomplete' | 'untrusted';
   exitCode: number;
   message: string;
   compensated: string[];
@@ -38,121 +42,112 @@ export interface RollbackOptions {
    * instead of being run against a fresh, empty emulator. Local effects are still undone.
    */
   targetGone?: string;
+  /** `engine destroy`: also compensate a run that passed and kept its resources. */
+  destroy?: boolean;
 }
 
 /**
  * Compensates an unfinished, dirty or partially compensated run from its journal alone (also
- * after `kill -9`): every started step without a successful compensation, newest first, using
- * the type and resolved params of its intent record and the outputs of its result record (if
- * any). A failing compensation does not stop the others. Idempotent: a second call finds
- * nothing left to do.
+ * after `kill -9`): every started step without a successful compensation, newest first, through
+ * the same {@link compensate} as the live run, from its intent record and the outputs of its
+ * result record (if any). A failing compensation does not stop the others. Idempotent: a
+ * second call finds nothing left to do.
  */
 export async function rollbackRun(options: RollbackOptions): Promise<RollbackResult> {
-  const { runId, registry } = options;
+  const { runId } = options;
   const path = journalPath(options.stateDir, runId);
   if (!/^[\w.-]+$/.test(runId) || !existsSync(path)) throw new UsageError(`no run '${runId}' in ${options.stateDir}`);
-  const { records, skipped } = readJournal(path);
-  const summary = summarizeJournal(runId, records, skipped);
-  const result = (status: RollbackResult['status'], message: string, compensated: string[] = [], failed: string[] = []): RollbackResult => ({
-    runId,
-    status,
-    exitCode: status === 'incomplete' ? ExitCode.COMPENSATION_INCOMPLETE : ExitCode.PASSED,
-    message,
-    compensated,
-    failed,
-  });
-  if (summary.status === 'running') throw new UsageError(`run ${runId} is still in progress (pid ${summary.pid}); interrupt it instead`);
-  if (summary.status === 'passed') return result('nothing', `run ${runId} passed; nothing to roll back`);
-  if (summary.pending.length === 0) return result('nothing', `run ${runId}: nothing left to do (every started step is compensated)`);
-
-  const progress = options.progress ?? silentProgress;
-  const clock = options.clock ?? systemClock;
-  const start = records.find((r): r is Extract<JournalRecord, { kind: 'run-start' }> => r.kind === 'run-start');
-  const intents = new Map<string, Extract<JournalRecord, { kind: 'step-intent' }>>();
-  const outputs = new Map<string, unknown>();
-  for (const r of records) {
-    if (r.kind === 'step-intent' && !intents.has(r.stepId)) intents.set(r.stepId, r);
-    if (r.kind === 'step-result' && r.status === 'succeeded') outputs.set(r.stepId, r.outputs);
+  const contents = readJournal(path);
+  const { records, skipped } = contents;
+  const untrusted = untrustedReason(contents);
+  if (untrusted) {
+    return result(runId, 'untrusted', `run ${runId}: the journal cannot be trusted: ${untrusted}; nothing was compensated (check what the run created by hand: ${path})`);
   }
-  const pending = summary.pending.map((id) => intents.get(id)!).filter(Boolean);
-  const usesTarget = (i: (typeof pending)[number]) => i.needsTarget || (i.rollback.kind === 'override' && registry.needsTarget(i.rollback.type));
-  const needsTarget = pending.some((i) => usesTarget(i) && options.targetGone === undefined);
+  const summary = summarizeJournal(runId, records, skipped);
+  if (summary.status === SummaryStatus.RUNNING) throw new UsageError(`run ${runId} is still in progress (pid ${summary.pid}); interrupt it instead`);
+  if (summary.status === SummaryStatus.PASSED && !options.destroy) {
+    const kept = summary.pending.length ? ` (it kept ${summary.pending.length} step(s)' resources: engine destroy ${runId} removes them)` : '';
+    return result(runId, 'nothing', `run ${runId} passed; nothing to roll back${kept}`);
+  }
+  if (summary.pending.length === 0) return result(runId, 'nothing', `run ${runId}: nothing left to do (every started step is compensated)`);
+  const requests = pendingRequests(records, summary.pending);
+  const needsTarget = requests.some((r) => compensationNeedsTarget(r, options.registry) && options.targetGone === undefined);
   const target: Target = needsTarget ? await options.target.acquire() : options.target.idle();
   const journal = Journal.open(path, { fsync: options.fsync ?? true });
-  journal.append({ kind: 'rollback-start', pid: process.pid, pending: summary.pending });
+  const clock = options.clock ?? systemClock;
+  // A journal that cannot be written does not stop the compensations; the result says so (exit 3).
+  let journalError: string | undefined;
+  const onHandlerError = (error: unknown) => {
+    if (!(error instanceof JournalError) || journalError !== undefined) return;
+    journalError = error.message;
+    journal.abandon();
+    events.emit({ kind: 'notice', message: `${error.message}: compensating anyway; the journal will not show it` });
+  };
+  const events: RunEvents = new RunEvents(clock, [journalWriter(journal), options.progress ?? silentProgress], { startSeq: journal.lastSeq, onHandlerError });
+  const start = records.find((r): r is JournalRecordOf<'run-start'> => r.kind === 'run-start');
   const workflowDir = start?.workflow.dir ?? process.cwd();
   const compensated: string[] = [];
   const failed: string[] = [];
   const controller = new AbortController();
   try {
-    for (const intent of pending) {
-      const type = intent.rollback.kind === 'override' ? intent.rollback.type : intent.type;
-      const log: Logger = logger(progress, intent.stepId);
-      const ctx: StepContext = { signal: controller.signal, log, target, clock, runId, stepId: intent.stepId, workflowDir, attempt: 1 };
-      journal.append({ kind: 'compensation-start', stepId: intent.stepId, type });
-      progress({ kind: 'compensation-start', stepId: intent.stepId, type });
-      const t0 = clock.now();
-      if (options.targetGone !== undefined && usesTarget(intent)) {
-        log.info(`nothing to undo: ${options.targetGone}`);
-        journal.append({ kind: 'compensation-result', stepId: intent.stepId, status: 'succeeded', durationMs: 0 });
-        progress({ kind: 'compensation-end', stepId: intent.stepId, status: 'succeeded', durationMs: 0 });
-        compensated.push(intent.stepId);
-        continue;
-      }
-      try {
-        if (JSON.stringify(intent.params ?? null).includes(`"${MASK}"`)) log.warn('some params were masked in the journal; the compensation sees the mask, not the secret');
-        if (intent.rollback.kind === 'override') {
-          const def = registry.get(intent.rollback.type);
-          if (!def) throw new NonRetryableError(`unknown rollback step type '${intent.rollback.type}'`);
-          const steps: Record<string, { outputs?: unknown }> = {};
-          for (const [id, o] of outputs) steps[id] = { outputs: o };
-          const params = resolveTemplates(intent.rollback.params, {
-            inputs: start?.inputs ?? {},
-            steps,
-            env: options.env ?? process.env,
-            target: target.values,
-            run: { id: runId, dir: runDir(options.stateDir, runId), workflowDir, startedAt: start?.ts },
-          });
-          checkParams(registry, intent.rollback.type, params, 'invalid rollback params');
-          await def.run(params, ctx);
-        } else {
-          const def = registry.get(intent.type);
-          if (!def) throw new NonRetryableError(`unknown step type '${intent.type}' (not in this engine's registry)`);
-          const params = structuredClone(intent.params);
-          checkParams(registry, intent.type, params, 'invalid params');
-          await def.rollback?.(params, ctx, outputs.get(intent.stepId));
-        }
-        const durationMs = clock.now() - t0;
-        journal.append({ kind: 'compensation-result', stepId: intent.stepId, status: 'succeeded', durationMs });
-        progress({ kind: 'compensation-end', stepId: intent.stepId, status: 'succeeded', durationMs });
-        compensated.push(intent.stepId);
-      } catch (error) {
-        const durationMs = clock.now() - t0;
-        const record = toErrorRecord(error);
-        journal.append({ kind: 'compensation-result', stepId: intent.stepId, status: 'failed', durationMs, error: record });
-        progress({ kind: 'compensation-end', stepId: intent.stepId, status: 'failed', durationMs, error: record });
-        failed.push(intent.stepId);
-      }
+    events.emit({ kind: 'rollback-start', pid: process.pid, pending: summary.pending });
+    const steps = outputsOf(records);
+    for (const request of requests) {
+      const outcome = await compensate(request, {
+        registry: options.registry,
+        target,
+        clock,
+        runId,
+        workflowDir,
+        signal: controller.signal,
+        templates: () => ({
+          inputs: start?.inputs ?? {},
+          steps,
+          env: options.env ?? process.env,
+          target: target.values,
+          run: { id: runId, dir: runDir(options.stateDir, runId), workflowDir, startedAt: start?.ts },
+        }),
+        emit: (body) => events.emit(body),
+        log: stepLogger((body) => events.emit(body), request.stepId),
+        ...(options.targetGone !== undefined ? { targetGone: options.targetGone } : {}),
+      });
+      (outcome.status === 'succeeded' ? compensated : failed).push(request.stepId);
     }
-    const status = failed.length ? 'rollback-incomplete' : 'rolled-back';
-    const exitCode = failed.length ? ExitCode.COMPENSATION_INCOMPLETE : ExitCode.PASSED;
-    journal.append({ kind: 'rollback-end', status, exitCode });
+    const status = failed.length ? RollbackStatus.INCOMPLETE : RollbackStatus.ROLLED_BACK;
+    events.emit({ kind: 'rollback-end', status, exitCode: failed.length ? ExitCode.COMPENSATION_INCOMPLETE : ExitCode.PASSED });
   } finally {
     journal.close();
     await options.target.close().catch(() => undefined);
   }
+  if (journalError !== undefined) {
+    const done = `compensated ${compensated.length}${failed.length ? `, failed ${failed.length} (${failed.join(', ')})` : ''}`;
+    return result(runId, 'incomplete', `run ${runId}: ${done}, but ${journalError}: the journal does not record it`, compensated, failed);
+  }
   return failed.length
-    ? result('incomplete', `run ${runId}: compensated ${compensated.length}, failed ${failed.length} (${failed.join(', ')})`, compensated, failed)
-    : result('completed', `run ${runId}: compensated ${compensated.length} step(s): ${compensated.join(', ')}`, compensated, failed);
+    ? result(runId, 'incomplete', `run ${runId}: compensated ${compensated.length}, failed ${failed.length} (${failed.join(', ')})`, compensated, failed)
+    : result(runId, 'completed', `run ${runId}: compensated ${compensated.length} step(s): ${compensated.join(', ')}`, compensated, failed);
 }
 
-/** Refuses params a live run would refuse (run.ts validates the same way before compensating). */
-function checkParams(registry: StepRegistry, type: string, params: unknown, what: string): void {
-  const problems = registry.validate(type, params);
-  if (problems.length) throw new NonRetryableError(`${what}: ${problems.map((p) => `${p.instancePath || '/'} ${p.message ?? ''}`).join('; ')}`);
+function result(runId: string, status: RollbackResult['status'], message: string, compensated: string[] = [], failed: string[] = []): RollbackResult {
+  return { runId, status, exitCode: status === 'incomplete' || status === 'untrusted' ? ExitCode.COMPENSATION_INCOMPLETE : ExitCode.PASSED, message, compensated, failed };
 }
 
-function logger(progress: ProgressSink, stepId: string): Logger {
-  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string) => progress({ kind: 'log', level, stepId, message });
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+/** Outputs of every step that succeeded, as templates see them. */
+function outputsOf(records: JournalRecord[]): Record<string, { outputs?: unknown }> {
+  const steps: Record<string, { outputs?: unknown }> = {};
+  for (const r of records) if (r.kind === 'step-result' && r.status === 'succeeded') steps[r.stepId] = { outputs: r.outputs };
+  return steps;
+}
+
+/** The compensation requests of the pending steps, in the order given (newest first). */
+function pendingRequests(records: JournalRecord[], pending: string[]): CompensationRequest[] {
+  const intents = new Map<string, JournalRecordOf<'step-intent'>>();
+  const outputs = outputsOf(records);
+  for (const r of records) if (r.kind === 'step-intent' && !intents.has(r.stepId)) intents.set(r.stepId, r);
+  return pending.flatMap((id) => {
+    const intent = intents.get(id);
+    if (!intent) return [];
+    const { stepId, type, params, rollback, needsTarget } = intent;
+    return [{ stepId, type, params, rollback, needsTarget, outputs: outputs[id]?.outputs }];
+  });
 }

@@ -4,12 +4,15 @@ import type { StepRegistry } from './registry.ts';
 import type { RunReport } from './report.ts';
 import type { TargetSession } from './target.ts';
 import type { Workflow } from './workflow.ts';
+import type { CompiledWorkflow } from './compile.ts';
 
 /** The runner's contract (engine/run.ts implements it). */
 
 /** What a run needs. Inputs must already be resolved (see `resolveInputs`). */
 export interface RunOptions {
   workflow: Workflow;
+  /** The workflow's machine (`compileWorkflow(workflow)`): compiling is the command's stage, before the run starts. */
+  compiled: CompiledWorkflow;
   registry: StepRegistry;
   target: TargetSession;
   stateDir: string;

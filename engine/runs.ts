@@ -1,67 +1,81 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { journalPath, readJournal, type JournalRecord } from './journal.ts';
+import { journalPath, readJournal, runDir, type JournalRecord, type JournalRecordOf } from './journal.ts';
+import { SummaryStatus } from './status.ts';
 
 /** What `engine runs` shows and `engine rollback` decides from: a journal, summarised. */
 export interface RunSummary {
   runId: string;
   workflow: string;
   file: string;
-  /** passed | failed | interrupted | compensation-incomplete | dirty | running | unfinished | rolled-back | rollback-incomplete */
-  status: string;
+  status: SummaryStatus;
   startedAt?: string;
   endedAt?: string;
+  /** Wall time from start to end (how long it took), once it ended. */
+  durationMs?: number;
+  /** The exit code its run (or its last rollback) ended with. */
+  exitCode?: number;
   pid?: number;
   stepsStarted: number;
   /** Started, compensable steps without a successful compensation, newest first. */
   pending: string[];
+  /**
+   * Pending steps whose effects still exist: all of them, except, for a run on the embedded
+   * emulator, those that only touched the emulator (it ended with the run's process).
+   */
+  held: string[];
   /** Whether `engine rollback` has something to do. */
   needsRollback: boolean;
-  /** Lines that could not be parsed (a torn last line after a crash). */
+  /** Lines that could not be read (a torn last line after a crash, a malformed record). */
   skippedLines: number;
+  /** Each skipped line, as `line N: why`. */
+  problems: string[];
 }
 
 /** Summarises a journal's records. */
-export function summarizeJournal(runId: string, records: JournalRecord[], skippedLines = 0): RunSummary {
-  const start = records.find((r) => r.kind === 'run-start');
-  const intents = new Map<string, Extract<JournalRecord, { kind: 'step-intent' }>>();
+export function summarizeJournal(runId: string, records: JournalRecord[], skippedLines = 0, problems: string[] = []): RunSummary {
+  const start = records.find((r): r is JournalRecordOf<'run-start'> => r.kind === 'run-start');
+  const intents = new Map<string, JournalRecordOf<'step-intent'>>();
   const compensated = new Set<string>();
-  let status: string | undefined;
+  let status: SummaryStatus | undefined;
   let endedAt: string | undefined;
+  let exitCode: number | undefined;
   let dirty = false;
   for (const r of records) {
     if (r.kind === 'step-intent' && !intents.has(r.stepId)) intents.set(r.stepId, r);
     else if (r.kind === 'compensation-result' && r.status === 'succeeded') compensated.add(r.stepId);
     else if (r.kind === 'run-dirty') dirty = true;
-    else if (r.kind === 'run-end') {
+    else if (r.kind === 'run-end' || r.kind === 'rollback-end') {
       status = r.status;
       endedAt = r.ts;
-    } else if (r.kind === 'rollback-end') {
-      status = r.status;
-      endedAt = r.ts;
-      dirty = false;
+      exitCode = r.exitCode;
+      if (r.kind === 'rollback-end') dirty = false;
     }
   }
-  const pid = start?.kind === 'run-start' ? start.pid : undefined;
-  if (dirty) status = 'dirty';
-  if (status === undefined) status = pid !== undefined && isAlive(pid, start?.kind === 'run-start' ? start.pidStart : undefined) ? 'running' : 'unfinished';
+  const pid = start?.pid;
+  if (dirty) status = SummaryStatus.DIRTY;
+  if (status === undefined) status = pid !== undefined && isAlive(pid, start?.pidStart) ? SummaryStatus.RUNNING : SummaryStatus.UNFINISHED;
   const pending = [...intents.values()]
     .filter((i) => i.rollback.kind !== 'none' && !compensated.has(i.stepId))
     .map((i) => i.stepId)
     .reverse();
   return {
     runId,
-    workflow: start?.kind === 'run-start' ? start.workflow.name : '?',
-    file: start?.kind === 'run-start' ? start.workflow.file : '?',
+    workflow: start?.workflow.name ?? '?',
+    file: start?.workflow.file ?? '?',
     status,
     ...(start ? { startedAt: start.ts } : {}),
     ...(endedAt ? { endedAt } : {}),
+    ...(start && endedAt ? { durationMs: Math.max(0, Date.parse(endedAt) - Date.parse(start.ts)) } : {}),
+    ...(exitCode !== undefined ? { exitCode } : {}),
     ...(pid !== undefined ? { pid } : {}),
     stepsStarted: intents.size,
     pending,
-    needsRollback: status !== 'passed' && status !== 'running' && status !== 'rolled-back' && pending.length > 0,
+    held: (start?.target as { kind?: unknown } | undefined)?.kind === 'embedded' ? pending.filter((id) => !intents.get(id)?.needsTarget) : pending,
+    needsRollback: status !== SummaryStatus.PASSED && status !== SummaryStatus.RUNNING && status !== SummaryStatus.ROLLED_BACK && pending.length > 0,
     skippedLines,
+    problems,
   };
 }
 
@@ -73,10 +87,35 @@ export function listRuns(stateDir: string): RunSummary[] {
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort()
-    .map((runId) => {
-      const { records, skipped } = readJournal(journalPath(stateDir, runId));
-      return summarizeJournal(runId, records, skipped);
-    });
+    .map((runId) => summarizeRun(stateDir, runId));
+}
+
+/** One run's summary; a journal that cannot be read at all is `unreadable`, never an error for the others. */
+function summarizeRun(stateDir: string, runId: string): RunSummary {
+  try {
+    const { records, skipped, problems } = readJournal(journalPath(stateDir, runId));
+    return summarizeJournal(runId, records, skipped, problems.map((p) => `line ${p.line}: ${p.message}`));
+  } catch (error) {
+    const message = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { ...summarizeJournal(runId, []), status: SummaryStatus.UNREADABLE, problems: [`cannot read the journal: ${message}`] };
+  }
+}
+
+/** A run with nothing left to do: ended (passed, failed, interrupted or rolled back), holding nothing, journal whole. */
+export function isSettled(run: RunSummary): boolean {
+  const ended: SummaryStatus[] = [SummaryStatus.PASSED, SummaryStatus.FAILED, SummaryStatus.INTERRUPTED, SummaryStatus.ROLLED_BACK];
+  return ended.includes(run.status) && run.held.length === 0 && run.problems.length === 0;
+}
+
+/** Removes the folders of settled runs that ended more than `olderThanMs` ago; returns their ids. */
+export function pruneRuns(stateDir: string, olderThanMs: number, now = Date.now()): string[] {
+  const pruned: string[] = [];
+  for (const run of listRuns(stateDir)) {
+    if (!isSettled(run) || !run.endedAt || now - Date.parse(run.endedAt) < olderThanMs) continue;
+    rmSync(runDir(stateDir, run.runId), { recursive: true, force: true });
+    pruned.push(run.runId);
+  }
+  return pruned;
 }
 
 /**

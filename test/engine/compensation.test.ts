@@ -1,8 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { events, gate, startYaml, testRegistry, tmp } from '../helpers/engine.ts';
+import { events, gate, gates, startYaml, testRegistry, tmp } from '../helpers/engine.ts';
+import { ManualClock } from '../../engine/clock.ts';
+import { ABORT_GRACE_MS } from '../../engine/run.ts';
 import { rollbackRun } from '../../engine/rollback.ts';
 import { createTargetSession } from '../../engine/target.ts';
 import { listRuns } from '../../engine/runs.ts';
@@ -10,7 +12,16 @@ import { listRuns } from '../../engine/runs.ts';
 const compensation = suite('compensation');
 compensation.before.each(() => {
   events.length = 0;
+  gates.clear();
 });
+
+/** Lets promise callbacks run until `check` holds (no timers: the clock is manual). */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; !check(); i++) {
+    if (i > 10_000) throw new Error('condition never held');
+    await new Promise((r) => setImmediate(r));
+  }
+}
 
 const five = (failAt: number, extra: Record<number, string> = {}) =>
   `name: saga\nsteps:\n` +
@@ -110,6 +121,76 @@ steps:
   assert.is(second.status, 'nothing');
   assert.match(second.message, /nothing left to do/);
   assert.is(listRuns(stateDir)[0]!.status, 'rolled-back');
+});
+
+compensation('a sibling failure compensates an aborted step only after its work settled', async () => {
+  const clock = new ManualClock();
+  const { handle } = startYaml(
+    `name: p
+steps:
+  - parallel:
+      a:
+        - { id: slow, type: record, params: { gate: slow } }
+      b:
+        - { id: bad, type: record, params: { fail: true } }
+`,
+    { clock },
+  );
+  // The compensation of `slow` waits (at most ABORT_GRACE_MS of run time) for its work to settle.
+  await until(() => clock.pending().includes(ABORT_GRACE_MS));
+  assert.not.ok(events.includes('undo:slow'), `events: ${events.join(', ')}`);
+  gate('slow').release();
+  const report = await handle.done;
+  assert.is(report.exitCode, 1);
+  assert.ok(events.indexOf('end:slow') >= 0, `events: ${events.join(', ')}`);
+  assert.ok(events.indexOf('undo:slow') > events.indexOf('end:slow'), `events: ${events.join(', ')}`);
+});
+
+compensation('a step whose timed-out attempts still act is compensated only after they settled', async () => {
+  const clock = new ManualClock();
+  const { handle } = startYaml(
+    `name: t
+steps:
+  - id: slow
+    type: record
+    params: { gate: held }
+    timeout: 100ms
+    retry: { maximumAttempts: 2, initialInterval: 10ms }
+`,
+    { clock },
+  );
+  await clock.nextSleep();
+  await clock.advance(100); // attempt 1 times out, still acting
+  await clock.advance(10); // the retry delay
+  await clock.advance(100); // attempt 2 times out, still acting
+  await until(() => clock.pending().includes(ABORT_GRACE_MS));
+  assert.equal(events, ['run:slow', 'run:slow'], 'nothing compensated while both attempts act');
+  gate('held').release();
+  const report = await handle.done;
+  assert.is(report.exitCode, 1);
+  assert.is(report.steps[0]!.attempts, 2);
+  assert.equal(events, ['run:slow', 'run:slow', 'end:slow', 'end:slow', 'undo:slow']);
+});
+
+compensation('engine rollback refuses an override whose params are invalid after templates, like a live run', async () => {
+  const { handle, stateDir } = startYaml(`name: r
+cleanup: never
+inputs: { n: 0 }
+steps:
+  - id: a
+    type: record
+    rollback: { type: record, params: { fail: "\${{ inputs.n }}" } }
+  - { id: b, type: record, params: { fail: true }, rollback: false }
+`);
+  assert.is((await handle.done).exitCode, 1);
+  events.length = 0;
+  const result = await rollbackRun({ stateDir, runId: handle.runId, registry: testRegistry(), target: createTargetSession(), fsync: false });
+  assert.is(result.status, 'incomplete');
+  assert.equal(result.failed, ['a']);
+  assert.equal(events, [], 'the override did not run');
+  const journal = readFileSync(handle.journalPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; stepId?: string; error?: { message?: string } });
+  const failed = journal.find((r) => r.kind === 'compensation-result' && r.stepId === 'a');
+  assert.match(failed?.error?.message ?? '', /invalid rollback params: \/fail must be boolean/);
 });
 
 compensation.run();

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { readJournal, type JournalRecord } from '../../engine/journal.ts';
 import type { RunSummary } from '../../engine/runs.ts';
-import { LONG_WORKFLOW, onlyRun, spawnEngine, tmp, waitUntil } from '../helpers/engine.ts';
+import { LONG_WORKFLOW, onlyRun, runCli, spawnEngine, startYaml, tmp, waitUntil } from '../helpers/engine.ts';
+import { createTargetSession, type TargetSession } from '../../engine/target.ts';
 
 /**
- * Signals against a spawned `engine run` (DESIGN §3, README "Commands"): the first SIGINT or
+ * Signals against a spawned `engine run` (README "Commands"): the first SIGINT or
  * SIGTERM aborts the running step and compensates (exit 130); a second one, sent while a
  * compensation is running, stops at once, marks the run dirty (exit 130) and leaves the rest to
  * `engine rollback <runId>`. Every signal is sent only once the journal shows the state it is
@@ -60,7 +61,7 @@ function sendWhen(child: ChildProcess, plan: Array<[() => boolean, string, NodeJ
 const files = (dir: string) => ['first', 'second', 'third'].filter((f) => existsSync(join(dir, `${f}.txt`)));
 
 async function runs(stateDir: string): Promise<RunSummary[]> {
-  const r = await spawnEngine(['runs', '--json', '--state-dir', stateDir]);
+  const r = await runCli(['runs', '--json', '--state-dir', stateDir]);
   assert.is(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as RunSummary[];
 }
@@ -109,15 +110,15 @@ async function secondSignalMakesItDirty(first: NodeJS.Signals, second: NodeJS.Si
   // engine runs: dirty, with what is left to compensate.
   const [summary] = await runs(state);
   assert.equal([summary!.runId, summary!.status, summary!.needsRollback, summary!.pending], [runId, 'dirty', true, ['slowUndo', 'second', 'first']]);
-  const table = await spawnEngine(['runs', '--state-dir', state]);
+  const table = await runCli(['runs', '--state-dir', state]);
   assert.match(table.stdout, new RegExp(`^${runId}\\s+dirty\\s+slow-undo .* 3 to compensate \\(engine rollback ${runId}\\)$`, 'm'));
 
   // engine rollback finishes the job (the override is resolved again: no 60 s wait), then has nothing to do.
-  const rollback = await spawnEngine(['rollback', runId, '--state-dir', state], { env: { UNDO_WAIT: '0ms' } });
+  const rollback = await runCli(['rollback', runId, '--state-dir', state], { env: { UNDO_WAIT: '0ms' } });
   assert.is(rollback.code, 0, rollback.stderr);
   assert.match(rollback.stdout, /compensated 3 step\(s\): slowUndo, second, first/);
   assert.equal(files(dir), []);
-  const again = await spawnEngine(['rollback', runId, '--state-dir', state], { env: { UNDO_WAIT: '0ms' } });
+  const again = await runCli(['rollback', runId, '--state-dir', state], { env: { UNDO_WAIT: '0ms' } });
   assert.is(again.code, 0, again.stderr);
   assert.match(again.stdout, /nothing left to do/);
   const [after] = await runs(state);
@@ -148,9 +149,31 @@ signals('first SIGTERM during a long step compensates everything and exits 130',
   assert.equal(end.kind === 'run-end' ? [end.status, end.exitCode] : end, ['interrupted', 130]);
   const [summary] = await runs(state);
   assert.equal([summary!.status, summary!.needsRollback, summary!.pending], ['interrupted', false, []]);
-  const rollback = await spawnEngine(['rollback', summary!.runId, '--state-dir', state]);
+  const rollback = await runCli(['rollback', summary!.runId, '--state-dir', state]);
   assert.is(rollback.code, 0, rollback.stderr);
   assert.match(rollback.stdout, /nothing left to do/);
+});
+
+signals('a signal while a passed run closes its target does not change the outcome', async () => {
+  const real = createTargetSession();
+  let release!: () => void;
+  const closing = new Promise<void>((r) => (release = r));
+  let closeCalled = false;
+  const target: TargetSession = {
+    ...real,
+    close: async () => {
+      closeCalled = true;
+      await closing;
+    },
+  };
+  const { handle } = startYaml('name: p\nsteps:\n  - { id: a, type: record }\n', { target });
+  while (!closeCalled) await new Promise((r) => setImmediate(r));
+  assert.ok(handle.finished, 'the run has its outcome while the target closes');
+  assert.not.ok(handle.interrupt(), 'no interrupt after the outcome');
+  release();
+  const report = await handle.done;
+  assert.is(report.exitCode, 0);
+  assert.is(report.status, 'passed');
 });
 
 signals.run();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { Writable } from 'node:stream';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,8 @@ import { createTargetSession } from '../../engine/target.ts';
 import type { Clock } from '../../engine/types.ts';
 import type { Workflow } from '../../engine/workflow.ts';
 import { resolveInputs } from '../../engine/inputs.ts';
+import { compileWorkflow } from '../../engine/compile.ts';
+import { main } from '../../engine/cli.ts';
 
 /** Repository root. */
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -85,13 +88,14 @@ export function workflowFrom(yaml: string, dir = tmp()): Workflow {
 /** Starts a run of YAML text with a temp state dir; returns the handle and the state dir. */
 export function startYaml(
   yaml: string,
-  options: { clock?: Clock; inputs?: Record<string, string>; dir?: string } & Partial<RunOptions> = {},
+  options: { clock?: Clock; inputs?: Record<string, string>; dir?: string } & Partial<Omit<RunOptions, 'compiled'>> = {},
 ): { handle: RunHandle; stateDir: string; workflow: Workflow } {
   const dir = options.dir ?? tmp();
   const workflow = workflowFrom(yaml, dir);
   const stateDir = join(dir, 'state');
   const handle = startRun({
     workflow,
+    compiled: compileWorkflow(workflow),
     registry: testRegistry(),
     target: createTargetSession(),
     stateDir,
@@ -129,6 +133,27 @@ export function spawnEngine(
     child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
     options.onStart?.(child);
   });
+}
+
+/** A stream that keeps what is written to it. */
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+/**
+ * Runs the CLI's `main` in this process (no start-up cost): stdout and stderr are captured,
+ * nothing listens to signals. Spawn ({@link spawnEngine}) only to test the process itself: its
+ * exit code and its signals.
+ */
+export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = new Capture();
+  const err = new Capture();
+  const code = await main(args, { out, err, env: { ...process.env, NO_COLOR: '1', ...options.env }, cwd: options.cwd ?? ROOT });
+  return { code, stdout: out.text, stderr: err.text };
 }
 
 /** Polls `check` (for spawned processes only) until it returns true or `timeoutMs` passes. */

@@ -1,0 +1,153 @@
+import { fromPromise } from 'xstate';
+import type { StepActorInput, StepActorOutput } from './compile.ts';
+import { NonRetryableError, StepFailedError, errorMessage, toErrorRecord } from './errors.ts';
+import { executeStep } from './execute.ts';
+import { compensate } from './compensate.ts';
+import { maskSecrets } from './mask.ts';
+import { resolveTemplates, truthy } from './template.ts';
+import { StepStatus, type StepResultStatus } from './status.ts';
+import type { RunState, StepState } from './runState.ts';
+
+/**
+ * The actors a live run provides to its compiled machine: `runStep` (condition, templates,
+ * validation, then the step with its retries) and `compensateStep` (waits for an aborted step
+ * to settle, then {@link compensate}). Both report through the run's events only.
+ */
+
+/** How long a compensation waits for its aborted step to settle. */
+export const ABORT_GRACE_MS = 10_000;
+
+/** The `runStep` actor of a run. */
+export function runStepActor(run: RunState) {
+  return fromPromise<StepActorOutput, StepActorInput>(({ input, signal }) => {
+    const state = run.lookup(input.stepId);
+    const combined = AbortSignal.any([signal, run.interruptController.signal]);
+    const promise = runStep(run, state, combined).finally(() => {
+      state.settled = true;
+    });
+    // executeStep returns when the signal fires; abandoned attempts may still be acting.
+    state.inflight = Promise.allSettled([promise]).then(() => Promise.allSettled(state.attemptPromises));
+    return promise;
+  });
+}
+
+/** The `compensateStep` actor of a run. */
+export function compensateStepActor(run: RunState) {
+  return fromPromise<StepActorOutput, StepActorInput>(({ input }) => compensateStep(run, run.lookup(input.stepId)));
+}
+
+/** Records a step's failure and throws (the machine's `onError` takes over). */
+function fail(run: RunState, state: StepState, error: unknown, durationMs: number, attempts: number, status: StepResultStatus = StepStatus.FAILED): never {
+  state.status = status;
+  const record = toErrorRecord(error);
+  run.firstError ??= record;
+  run.emit({ kind: 'step-result', stepId: state.node.id, status, attempts, durationMs, error: record });
+  throw error;
+}
+
+/** Resolves `if:` and params; undefined when the step is skipped. */
+function prepare(run: RunState, state: StepState): { params: unknown } | undefined {
+  const { node } = state;
+  const ctx = run.templateContext();
+  const failed = (cause: unknown, message: string) => fail(run, state, new StepFailedError(node.id, 0, { cause, message }), 0, 0);
+  if (node.if !== undefined) {
+    let condition: unknown;
+    try {
+      condition = resolveTemplates(node.if, ctx);
+    } catch (error) {
+      return failed(error, `step '${node.id}': if: ${errorMessage(error)}`);
+    }
+    if (!truthy(condition)) return undefined;
+  }
+  if (!state.def) return fail(run, state, new NonRetryableError(`unknown step type '${node.type}'`), 0, 0);
+  let params: unknown;
+  try {
+    params = resolveTemplates(node.params, ctx);
+  } catch (error) {
+    return failed(error, `step '${node.id}': ${errorMessage(error)}`);
+  }
+  const problems = run.registry.validate(node.type, params);
+  if (problems.length) {
+    const detail = problems.map((p) => `${p.instancePath || '/'} ${p.message ?? ''}`.trim()).join('; ');
+    return failed(new NonRetryableError(detail), `step '${node.id}': invalid params after templates: ${detail}`);
+  }
+  return { params };
+}
+
+async function runStep(run: RunState, state: StepState, signal: AbortSignal): Promise<StepActorOutput> {
+  const { node } = state;
+  const prepared = prepare(run, state);
+  if (!prepared) {
+    state.status = StepStatus.SKIPPED;
+    run.emit({ kind: 'step-skipped', stepId: node.id, type: node.type });
+    return { status: 'skipped' };
+  }
+  const { params } = prepared;
+  state.params = params;
+  state.started = true;
+  const startedAt = run.clock.now();
+  // The intent is durable before the step acts: a step that timed out may still have acted.
+  run.emit({ kind: 'step-intent', stepId: node.id, type: node.type, params: maskSecrets(params), rollback: node.rollback, needsTarget: run.registry.needsTarget(node.type) });
+  // Not journaled (the journal failed): the step must not act, and has nothing to compensate.
+  if (run.journalError) state.started = false;
+  state.status = StepStatus.RUNNING;
+  const result = await executeStep({
+    definition: state.def!,
+    params,
+    context: run.baseContext(node.id),
+    clock: run.clock,
+    signal,
+    retry: node.retry,
+    ...(node.timeoutMs !== undefined ? { timeoutMs: node.timeoutMs } : {}),
+    hooks: {
+      onRetry: (attempt, delayMs, error) => run.emit({ kind: 'step-retry', stepId: node.id, attempt, delayMs, error: toErrorRecord(error) }),
+      onAttempt: (promise) => {
+        state.attemptPromises.push(promise);
+        state.unsettledAttempts++;
+        const done = () => void state.unsettledAttempts--;
+        promise.then(done, done);
+      },
+    },
+  });
+  const durationMs = run.clock.now() - startedAt;
+  if (!result.ok) return fail(run, state, result.error, durationMs, result.attempts, result.aborted ? StepStatus.ABORTED : StepStatus.FAILED);
+  state.status = StepStatus.SUCCEEDED;
+  state.outputs = result.outputs;
+  run.stepOutputs[node.id] = { outputs: result.outputs };
+  run.emit({ kind: 'step-result', stepId: node.id, status: StepStatus.SUCCEEDED, attempts: result.attempts, durationMs, outputs: maskSecrets(result.outputs) });
+  return { status: 'succeeded' };
+}
+
+async function compensateStep(run: RunState, state: StepState): Promise<StepActorOutput> {
+  const { node } = state;
+  if (!state.started || node.rollback.kind === 'none') return { status: 'skipped' };
+  if (state.inflight && (!state.settled || state.unsettledAttempts > 0)) await settle(run, state.inflight);
+  const result = await compensate(
+    { stepId: node.id, type: node.type, params: state.params, rollback: node.rollback, needsTarget: run.registry.needsTarget(node.type), outputs: state.outputs },
+    {
+      registry: run.registry,
+      target: run.target,
+      clock: run.clock,
+      runId: run.runId,
+      workflowDir: run.workflow.dir,
+      signal: run.compensationController.signal,
+      templates: () => run.templateContext(),
+      emit: (body) => run.emit(body),
+      log: run.baseContext(node.id).log,
+    },
+  );
+  // Stopped by abortNow: the run is dirty and its bus closed; `engine rollback` redoes it.
+  if (!run.finished) state.compensation = result;
+  if (result.status === 'failed') throw result.cause;
+  return { status: 'succeeded' };
+}
+
+/** Lets an aborted step that may still be acting settle first (at most ABORT_GRACE_MS, or until abortNow). */
+async function settle(run: RunState, inflight: Promise<unknown>): Promise<void> {
+  const grace = new AbortController();
+  const onStop = () => grace.abort();
+  run.compensationController.signal.addEventListener('abort', onStop, { once: true });
+  await Promise.race([inflight.catch(() => undefined), run.clock.sleep(ABORT_GRACE_MS, grace.signal).catch(() => undefined)]);
+  grace.abort();
+  run.compensationController.signal.removeEventListener('abort', onStop);
+}
