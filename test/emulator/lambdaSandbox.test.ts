@@ -14,6 +14,8 @@ import { existsSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { Sandbox } from '../../emulator/lambda/runtime/Sandbox.ts';
 import { sandboxEnvironment } from '../../emulator/lambda/runtime/sandboxEnv.ts';
+import { BOOTSTRAP } from '../../emulator/lambda/runtime/sandboxProcess.ts';
+import { sandboxUser } from '../../emulator/lambda/runtime/sandboxUser.ts';
 import { TaskRoots } from '../../emulator/lambda/runtime/TaskRoots.ts';
 import { lambdaClient } from '../helpers/clients.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
@@ -24,7 +26,8 @@ import { lambdaZip } from '../helpers/lambdaZip.ts';
 /** The sandbox as a boundary: what a handler can see and break, and the concurrency limits. */
 const test = emulatorSuite<{ lambda: LambdaClient; hold: HoldServer }>('lambda sandbox', { emulator: { timeScale: 100 } });
 
-const asRoot = process.getuid?.() === 0;
+/** Handlers run as nobody when the emulator is root and nobody can read the checkout. */
+const asRoot = sandboxUser(BOOTSTRAP) !== undefined;
 const CANARY = 'fe-canary-7f3a91';
 
 const PROBE = lambdaZip(`const fs = require('node:fs');

@@ -101,7 +101,7 @@ function alive(pid: number): boolean {
 }
 
 /** The node_modules folder that holds the emulator's @aws-sdk packages. */
-function emulatorNodeModules(): string {
+export function emulatorNodeModules(): string {
   const entry = createRequire(import.meta.url).resolve('@aws-sdk/client-lambda');
   const marker = `${sep}node_modules${sep}@aws-sdk${sep}`;
   const at = entry.lastIndexOf(marker);

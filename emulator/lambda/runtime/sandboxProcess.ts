@@ -3,10 +3,9 @@ import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { ProcessEnd } from './runtimeErrors.ts';
+import { sandboxUser } from './sandboxUser.ts';
 
-const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.cjs', import.meta.url));
-/** uid/gid of `nobody`, the unprivileged user handlers run as when the emulator runs as root. */
-const NOBODY = 65534;
+export const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.cjs', import.meta.url));
 const PAGE_BYTES = 4096;
 /** How long an ended process's output may lag behind its exit. */
 const OUTPUT_GRACE_MS = 200;
@@ -71,12 +70,12 @@ export class SandboxProcess<M> {
   private gone = false;
 
   constructor(boot: BootSpec, env: Record<string, string>, events: SandboxProcessEvents<M>) {
-    const asRoot = process.getuid?.() === 0;
+    const user = sandboxUser(BOOTSTRAP, (line) => process.emitWarning(line));
     this.child = spawn(process.execPath, [...nodeArgs(boot.memoryLimitInMB), BOOTSTRAP, JSON.stringify(boot)], {
       cwd: boot.taskRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+      ...(user ?? {}),
     });
     this.channel = this.child.stdio[3] as Readable & Writable;
     const outputs = [this.child.stdout, this.child.stderr].filter((s): s is Readable => s !== null);
