@@ -1,63 +1,45 @@
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { defineStep } from './define.ts';
+import { Type } from '@sinclair/typebox';
+import { Default, defineStep } from './define.ts';
 import { abortedWhilePolling } from './support/errors.ts';
-import { DURATION_SCHEMA, parseDuration } from '../engine/duration.ts';
+import { Duration, durationMs } from './support/schema.ts';
 import { isNotFound } from './support/awsErrors.ts';
-
-interface AwaitItemParams {
-  region: string;
-  table: string;
-  key: Record<string, string | AttributeValue>;
-  pollInterval?: number | string;
-}
-
-interface AwaitItemOutputs {
-  item: Record<string, AttributeValue>;
-  elapsedMs: number;
-  awsEquivalentMs: number;
-  polls: number;
-}
 
 /**
  * Polls GetItem (consistent read) until the item exists: in the drill, proof that the stream
  * replicated prod-1088 from us-east-1 into eu-central-1 before the outage. A missing table
  * counts as "not yet". The step's `timeout` bounds the wait.
  */
-export default defineStep<AwaitItemParams, AwaitItemOutputs>({
+export default defineStep({
   type: 'awaitItem',
   description: 'Poll a DynamoDB table until an item exists (e.g. replication reached the standby region). Bound it with `timeout`.',
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['region', 'table', 'key'],
-    properties: {
-      region: { type: 'string', minLength: 1, description: 'Region of the table, e.g. eu-central-1.' },
-      table: { type: 'string', minLength: 3, maxLength: 255, description: 'Table name, e.g. Products.' },
-      key: {
+  params: Type.Object(
+    {
+      region: Type.String({ minLength: 1, description: 'Region of the table, e.g. eu-central-1.' }),
+      table: Type.String({ minLength: 3, maxLength: 255, description: 'Table name, e.g. Products.' }),
+      key: Type.Unsafe<Record<string, string | AttributeValue>>({
         type: 'object',
         minProperties: 1,
         maxProperties: 2,
         additionalProperties: { oneOf: [{ type: 'string' }, { type: 'object', minProperties: 1, maxProperties: 1 }] },
         description: 'Primary key: plain strings ({id: prod-1088}) or DynamoDB JSON ({id: {S: prod-1088}}).',
-      },
-      pollInterval: { ...DURATION_SCHEMA, default: '250ms', description: 'Pause between reads (engine clock).' },
+      }),
+      pollInterval: Default(Duration({ description: 'Pause between reads (engine clock).' }), '250ms'),
     },
-  },
-  outputs: {
-    type: 'object',
-    properties: {
-      item: { type: 'object', description: 'The item, in DynamoDB JSON.' },
-      elapsedMs: { type: 'integer', description: 'Time until the item was found.' },
-      awsEquivalentMs: { type: 'number', description: 'elapsedMs × the target\'s time scale.' },
-      polls: { type: 'integer', description: 'GetItem calls made.' },
-    },
-  },
+    { additionalProperties: false },
+  ),
+  outputs: Type.Object({
+    item: Type.Unsafe<Record<string, AttributeValue>>({ type: 'object', description: 'The item, in DynamoDB JSON.' }),
+    elapsedMs: Type.Integer({ description: 'Time until the item was found.' }),
+    awsEquivalentMs: Type.Number({ description: 'elapsedMs × the target\'s time scale.' }),
+    polls: Type.Integer({ description: 'GetItem calls made.' }),
+  }),
   async run(params, ctx) {
     const dynamo = ctx.target.client(DynamoDBClient, params.region);
     const key = Object.fromEntries(
       Object.entries(params.key).map(([name, value]) => [name, typeof value === 'string' ? { S: value } : value]),
     ) as Record<string, AttributeValue>;
-    const interval = parseDuration(params.pollInterval) ?? 250;
+    const interval = durationMs(params.pollInterval, 'awaitItem pollInterval');
     const startedAt = ctx.clock.now();
     let polls = 0;
     let last = 'not found';

@@ -8,7 +8,7 @@ import { ExpectationFailedError } from '../../steps/support/errors.ts';
 import { productsTable } from '../helpers/dynamodbTables.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 import { stepContext } from '../helpers/emulatorTarget.ts';
-import { paramErrors } from '../helpers/validateParams.ts';
+import { runStep, testStep } from '../helpers/testStep.ts';
 
 const test = emulatorSuite('steps/awaitItem');
 test.before.each(async (ctx) => {
@@ -20,14 +20,14 @@ const put = (target: Target, id: string) =>
 
 test('returns the item at once when it is there (plain-string key)', async ({ target }) => {
   await put(target, 'prod-1088');
-  const out = await awaitItem.run({ region: 'eu-central-1', table: 'Products', key: { id: 'prod-1088' } }, stepContext(target));
+  const out = await runStep(awaitItem, { region: 'eu-central-1', table: 'Products', key: { id: 'prod-1088' } }, stepContext(target));
   assert.equal(out.item, { id: { S: 'prod-1088' }, price: { N: '29.99' } });
   assert.is(out.polls, 1);
 });
 
 test('polls on the engine clock until the item appears (DynamoDB JSON key)', async ({ target }) => {
   const clock = new ManualClock();
-  const pending = awaitItem.run(
+  const pending = runStep(awaitItem, 
     { region: 'eu-central-1', table: 'Products', key: { id: { S: 'prod-1088' } }, pollInterval: '1s' },
     stepContext(target, { clock }),
   );
@@ -44,7 +44,7 @@ test('polls on the engine clock until the item appears (DynamoDB JSON key)', asy
 test('a missing table counts as "not yet"; the timeout names what was seen', async ({ target }) => {
   const clock = new ManualClock();
   const controller = new AbortController();
-  const pending = awaitItem.run({ region: 'eu-central-1', table: 'Nope', key: { id: 'x' } }, stepContext(target, { clock, signal: controller.signal }));
+  const pending = runStep(awaitItem, { region: 'eu-central-1', table: 'Nope', key: { id: 'x' } }, stepContext(target, { clock, signal: controller.signal }));
   await clock.nextSleep();
   controller.abort(new StepTimeoutError('awaitReplica', 100));
   try {
@@ -57,12 +57,20 @@ test('a missing table counts as "not yet"; the timeout names what was seen', asy
   }
 });
 
-test('params: region, table and key required; key values strings or typed values', () => {
-  assert.equal(paramErrors(awaitItem, { region: 'r', table: 'Products', key: { id: 'a' } }), []);
-  assert.equal(paramErrors(awaitItem, { region: 'r', table: 'Products', key: { id: { S: 'a' } } }), []);
-  assert.equal(paramErrors(awaitItem, { region: 'r', table: 'Products' }), ["/: must have required property 'key'"]);
-  assert.ok(paramErrors(awaitItem, { region: 'r', table: 'Products', key: { id: 5 } }).includes('/key/id: must match exactly one schema in oneOf'));
-  assert.equal(paramErrors(awaitItem, { region: 'r', table: 'Products', key: {} }), ['/key: must NOT have fewer than 1 properties']);
+testStep(test, awaitItem, {
+  valid: [
+    { region: 'r', table: 'Products', key: { id: 'a' } },
+    { region: 'r', table: 'Products', key: { id: { S: 'a' } }, pollInterval: '1s' },
+  ],
+  invalid: [
+    { params: { region: 'r', table: 'Products' }, errors: ["/: must have required property 'key'"] },
+    {
+      params: { region: 'r', table: 'Products', key: { id: 5 } },
+      errors: ['/key/id: must be string', '/key/id: must be object', '/key/id: must match exactly one schema in oneOf'],
+    },
+    { params: { region: 'r', table: 'Products', key: {} }, errors: ['/key: must NOT have fewer than 1 properties'] },
+  ],
+  runThenRollback: { noRollback: 'it only reads the table' },
 });
 
 test.run();
