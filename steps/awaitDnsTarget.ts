@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Default, defineStep } from './define.ts';
-import { abortedWhilePolling } from './support/errors.ts';
+import { abortedWhilePolling, awaitExpired, DEFAULT_MAX_WAIT } from './support/errors.ts';
 import { Duration, durationMs, Enum } from './support/schema.ts';
 import { describeAnswer, normalizeName, queryDns, targetDnsServer } from './support/targetDns.ts';
 
@@ -13,12 +13,13 @@ import { describeAnswer, normalizeName, queryDns, targetDnsServer } from './supp
  * Time is read and slept on the engine clock. `elapsedMs` runs from the step's start;
  * `sinceMs` from `since` (e.g. the experiment's `startedAt`), which is the fault-to-flip time.
  * The `*AwsMs` figures multiply by the target's time scale: what the same wait would take
- * against AWS-speed health checks. The step's `timeout` bounds the wait; when it fires, the
- * error names the last answer seen and the number of queries.
+ * against AWS-speed health checks. The wait ends after `maxWait` of AWS time (default 5m) or
+ * at the step's `timeout`, whichever comes first; either error names the expected value, the
+ * last answer seen and the number of queries.
  */
 export default defineStep({
   type: 'awaitDnsTarget',
-  description: 'Poll the target\'s DNS until a name answers the expected value; measures time to DNS flip. Bound it with `timeout`.',
+  description: 'Poll the target\'s DNS until a name answers the expected value; measures time to DNS flip. Gives up after `maxWait` (AWS time, default 5m).',
   params: Type.Object(
     {
       name: Type.String({ minLength: 1, description: 'Name queried, e.g. test.hello-localstack.com.' }),
@@ -28,6 +29,10 @@ export default defineStep({
         description: 'Expected answer, e.g. 67890.execute-api.localhost.localstack.cloud (case-insensitive; a trailing dot is ignored).',
       }),
       pollInterval: Default(Duration({ description: 'Pause between queries (engine clock), e.g. "250ms".' }), '250ms'),
+      maxWait: Default(
+        Duration({ description: 'Longest wait in AWS time (the target\'s time scale applies), e.g. "10m"; then the step fails naming the last answer.' }),
+        DEFAULT_MAX_WAIT,
+      ),
       since: Type.Optional(
         Type.Integer({ minimum: 0, description: 'Epoch ms the flip is measured from, e.g. ${{ steps.breakPrimary.outputs.startedAt }}.' }),
       ),
@@ -49,6 +54,7 @@ export default defineStep({
     const { type } = params;
     const expected = normalizeName(params.expected);
     const interval = durationMs(params.pollInterval, 'awaitDnsTarget pollInterval');
+    const maxWaitAwsMs = durationMs(params.maxWait, 'awaitDnsTarget maxWait');
     const startedAt = ctx.clock.now();
     const server = targetDnsServer(ctx.target) ?? 'system';
     if (server === 'system') ctx.log.info(`awaitDnsTarget: the target has no DNS server; querying the system resolvers (cached answers delay the flip by up to the TTL)`);
@@ -75,6 +81,10 @@ export default defineStep({
         const scale = ctx.target.timeScale;
         const since = params.since === undefined ? {} : { sinceMs: matchedAt - params.since, sinceAwsMs: (matchedAt - params.since) * scale };
         return { answer: expected, elapsedMs, awsEquivalentMs: elapsedMs * scale, ...since, queries, matchedAt, answersSeen, server };
+      }
+      const awsWaitedMs = (ctx.clock.now() - startedAt) * ctx.target.timeScale;
+      if (awsWaitedMs >= maxWaitAwsMs) {
+        throw awaitExpired(`${params.name} ${type} still ${last}; expected ${expected} (answers seen: ${answersSeen.join(' → ')})`, queries, awsWaitedMs, { last, answersSeen, server });
       }
       try {
         await ctx.clock.sleep(interval, ctx.signal);

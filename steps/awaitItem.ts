@@ -1,18 +1,19 @@
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { Type } from '@sinclair/typebox';
 import { Default, defineStep } from './define.ts';
-import { abortedWhilePolling } from './support/errors.ts';
+import { abortedWhilePolling, awaitExpired, DEFAULT_MAX_WAIT } from './support/errors.ts';
 import { Duration, durationMs } from './support/schema.ts';
 import { isNotFound } from './support/awsErrors.ts';
 
 /**
  * Polls GetItem (consistent read) until the item exists: in the drill, proof that the stream
  * replicated prod-1088 from us-east-1 into eu-central-1 before the outage. A missing table
- * counts as "not yet". The step's `timeout` bounds the wait.
+ * counts as "not yet". The wait ends after `maxWait` of AWS time (default 5m) or at the step's
+ * `timeout`, whichever comes first.
  */
 export default defineStep({
   type: 'awaitItem',
-  description: 'Poll a DynamoDB table until an item exists (e.g. replication reached the standby region). Bound it with `timeout`.',
+  description: 'Poll a DynamoDB table until an item exists (e.g. replication reached the standby region). Gives up after `maxWait` (AWS time, default 5m).',
   params: Type.Object(
     {
       region: Type.String({ minLength: 1, description: 'Region of the table, e.g. eu-central-1.' }),
@@ -25,6 +26,10 @@ export default defineStep({
         description: 'Primary key: plain strings ({id: prod-1088}) or DynamoDB JSON ({id: {S: prod-1088}}).',
       }),
       pollInterval: Default(Duration({ description: 'Pause between reads (engine clock).' }), '250ms'),
+      maxWait: Default(
+        Duration({ description: 'Longest wait in AWS time (the target\'s time scale applies), e.g. "10m"; then the step fails naming what it saw.' }),
+        DEFAULT_MAX_WAIT,
+      ),
     },
     { additionalProperties: false },
   ),
@@ -40,6 +45,7 @@ export default defineStep({
       Object.entries(params.key).map(([name, value]) => [name, typeof value === 'string' ? { S: value } : value]),
     ) as Record<string, AttributeValue>;
     const interval = durationMs(params.pollInterval, 'awaitItem pollInterval');
+    const maxWaitAwsMs = durationMs(params.maxWait, 'awaitItem maxWait');
     const startedAt = ctx.clock.now();
     let polls = 0;
     let last = 'not found';
@@ -62,6 +68,10 @@ export default defineStep({
         if (ctx.signal.aborted) throw fail();
         if (!isNotFound(error)) throw error;
         last = `table ${params.table} not found`;
+      }
+      const awsWaitedMs = (ctx.clock.now() - startedAt) * ctx.target.timeScale;
+      if (awsWaitedMs >= maxWaitAwsMs) {
+        throw awaitExpired(`${params.table} in ${params.region}: still ${last} for key ${JSON.stringify(params.key)}`, polls, awsWaitedMs, { last });
       }
       try {
         await ctx.clock.sleep(interval, ctx.signal);

@@ -100,6 +100,32 @@ test('NXDOMAIN and REFUSED are answers too: polling goes on', async ({ target })
   }
 });
 
+test('a typo in expected fails by itself after 5 minutes of AWS time, naming the expected value, the last answer and the polls', async ({ target }) => {
+  const clock = new ManualClock(0);
+  const ctx = stepContext(target, { clock });
+  let settled = false;
+  const pending = runStep(awaitDnsTarget, { name: 'test.hello-localstack.com', expected: '67890.execute-api.localhost.localstak.cloud', pollInterval: '1s' }, ctx);
+  void pending.catch(() => undefined).finally(() => (settled = true));
+  while (!settled) {
+    await Promise.race([clock.nextSleep(), pending.catch(() => undefined)]);
+    if (!settled) await clock.advance(1000);
+  }
+  try {
+    await pending;
+    assert.unreachable('should give up');
+  } catch (error) {
+    assert.instance(error, ExpectationFailedError);
+    assert.is((error as ExpectationFailedError).code, 'E_AWAIT_EXPIRED');
+    // Time scale 10: 5 minutes of AWS time are 30 s on the engine clock, one poll a second.
+    assert.is(
+      (error as Error).message,
+      'test.hello-localstack.com CNAME still 12345.execute-api.localhost.localstack.cloud; expected 67890.execute-api.localhost.localstak.cloud ' +
+        '(answers seen: 12345.execute-api.localhost.localstack.cloud) after 31 polls in 300s of AWS time',
+    );
+    assert.is(clock.now(), 30_000);
+  }
+});
+
 testStep(test, awaitDnsTarget, {
   valid: [{ name: 'a', expected: 'b', pollInterval: '250ms', since: 5 }, { name: 'a', expected: 'b', type: 'TXT', pollInterval: 100 }],
   invalid: [

@@ -57,6 +57,25 @@ test('a missing table counts as "not yet"; the timeout names what was seen', asy
   }
 });
 
+test('without a timeout the step gives up after maxWait of AWS time, naming the key and what it saw', async ({ target }) => {
+  const clock = new ManualClock(0);
+  let settled = false;
+  const pending = runStep(awaitItem, { region: 'eu-central-1', table: 'Nope', key: { id: 'x' }, pollInterval: '1m' }, stepContext(target, { clock }));
+  void pending.catch(() => undefined).finally(() => (settled = true));
+  while (!settled) {
+    await Promise.race([clock.nextSleep(), pending.catch(() => undefined)]);
+    if (!settled) await clock.advance(60_000);
+  }
+  try {
+    await pending;
+    assert.unreachable('should give up');
+  } catch (error) {
+    assert.instance(error, ExpectationFailedError);
+    assert.is((error as ExpectationFailedError).code, 'E_AWAIT_EXPIRED');
+    assert.is((error as Error).message, 'Nope in eu-central-1: still table Nope not found for key {"id":"x"} after 6 polls in 300s of AWS time');
+  }
+});
+
 testStep(test, awaitItem, {
   valid: [
     { region: 'r', table: 'Products', key: { id: 'a' } },
