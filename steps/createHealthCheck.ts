@@ -32,6 +32,10 @@ export default defineStep({
       type: Default(Enum(['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'TCP'], { description: 'Probe kind; HTTP is healthy on a 2xx/3xx answer.' }), 'HTTP'),
       requestInterval: Default(Enum([10, 30], { description: 'Seconds between probes (10 "fast" or 30).' }), 30),
       failureThreshold: Default(Type.Integer({ minimum: 1, maximum: 10, description: 'Consecutive results needed to change status.' }), 3),
+      searchString: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 255, description: 'Text the first 5,120 bytes of the body must contain (HTTP_STR_MATCH / HTTPS_STR_MATCH).' }),
+      ),
+      ipAddress: Type.Optional(Type.String({ minLength: 1, description: 'IP address probed instead of resolving fqdn (fqdn stays the Host header).' })),
       callerReference: Type.Optional(
         Type.String({ minLength: 1, maxLength: 64, description: 'Idempotency token (the tutorial used "foobar"). Default: derived from the run id and step id.' }),
       ),
@@ -56,6 +60,8 @@ export default defineStep({
           Port: params.port,
           ResourcePath: params.type === 'TCP' ? undefined : params.resourcePath,
           Type: params.type,
+          ...(params.searchString !== undefined ? { SearchString: params.searchString } : {}),
+          ...(params.ipAddress !== undefined ? { IPAddress: params.ipAddress } : {}),
           RequestInterval: requestInterval,
           FailureThreshold: failureThreshold,
         },

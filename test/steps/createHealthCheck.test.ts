@@ -38,6 +38,19 @@ test('a retried attempt returns the same check (caller reference from run + step
   assert.equal(await checkIds(target), [a.healthCheckId]);
 });
 
+test('searchString and ipAddress go through to Route 53 (a STR_MATCH check on an address)', async ({ target }) => {
+  const out = await runStep(
+    createHealthCheck,
+    { ...TUTORIAL, type: 'HTTP_STR_MATCH', searchString: 'healthy', ipAddress: '127.0.0.1' },
+    stepContext(target),
+  );
+  const config = (await r53(target).send(new GetHealthCheckCommand({ HealthCheckId: out.healthCheckId }))).HealthCheck?.HealthCheckConfig;
+  assert.is(config?.Type, 'HTTP_STR_MATCH');
+  assert.is(config?.SearchString, 'healthy');
+  assert.is(config?.IPAddress, '127.0.0.1');
+  assert.is(config?.FullyQualifiedDomainName, TUTORIAL.fqdn);
+});
+
 testStep(test, createHealthCheck, {
   valid: [TUTORIAL, { ...TUTORIAL, type: 'TCP', requestInterval: 30, failureThreshold: 1, callerReference: 'foobar' }],
   invalid: [
