@@ -4,6 +4,7 @@
  * line here. Nothing else needs editing; `steps/all.ts` collects them.
  */
 export { default as awaitDnsTarget } from './awaitDnsTarget.ts';
+export { default as awaitHealthCheck } from './awaitHealthCheck.ts';
 export { default as awaitItem } from './awaitItem.ts';
 export { default as createHealthCheck } from './createHealthCheck.ts';
 export { default as createZone } from './createZone.ts';
