@@ -8,6 +8,7 @@ export { default as awaitHealthCheck } from './awaitHealthCheck.ts';
 export { default as awaitItem } from './awaitItem.ts';
 export { default as createHealthCheck } from './createHealthCheck.ts';
 export { default as createZone } from './createZone.ts';
+export { default as exec } from './exec.ts';
 export { default as fail } from './fail.ts';
 export { default as fetchProduct } from './fetchProduct.ts';
 export { default as httpRequest } from './httpRequest.ts';

@@ -12,6 +12,8 @@ export const StepErrorCode = {
   NOT_READY: 'E_NOT_READY',
   /** An await step's own deadline (`maxWait`, AWS time) passed before its condition held. */
   AWAIT_EXPIRED: 'E_AWAIT_EXPIRED',
+  /** A command of an `exec` step ran past its `timeout` and was killed. */
+  EXEC_TIMEOUT: 'E_EXEC_TIMEOUT',
 } as const;
 export type StepErrorCode = (typeof StepErrorCode)[keyof typeof StepErrorCode];
 
