@@ -19,18 +19,25 @@ export function Default<T extends TSchema>(schema: T, value: Static<T>): TDefaul
   return Type.Optional({ ...schema, default: value }) as unknown as TDefaulted<T>;
 }
 
-/** Keys of an object schema whose property carries a {@link Default}. */
-type DefaultedKeys<T extends TObject> = {
-  [K in keyof T['properties']]: T['properties'][K] extends { default: unknown } ? K : never;
-}[keyof T['properties']];
+type Props<T extends TObject> = T['properties'];
+
+/** Keys that may be missing in `run`: optional and without a {@link Default}. */
+type OptionalKeys<T extends TObject> = {
+  [K in keyof Props<T>]: Props<T>[K] extends TOptional<TSchema> ? (Props<T>[K] extends { default: unknown } ? never : K) : never;
+}[keyof Props<T>];
 
 type Flatten<T> = { [K in keyof T]: T[K] } & {};
+
+/** A property's type as `run` sees it: nested objects get their defaults too (ajv fills them in). */
+type Resolved<S> = S extends TObject ? StepParams<S> : S extends TSchema ? Static<S> : never;
 
 /** What a workflow may write as a step's params: the schema's type, defaulted keys optional. */
 export type StepInput<T extends TObject> = Static<T>;
 
-/** What `run` and `rollback` receive: the schema's type with every defaulted key present. */
-export type StepParams<T extends TObject> = Flatten<Omit<Static<T>, DefaultedKeys<T>> & Required<Pick<Static<T>, DefaultedKeys<T> & keyof Static<T>>>>;
+/** What `run` and `rollback` receive: the schema's type with every defaulted key present, at every depth. */
+export type StepParams<T extends TObject> = Flatten<
+  { [K in Exclude<keyof Props<T>, OptionalKeys<T>>]: Resolved<Props<T>[K]> } & { [K in OptionalKeys<T>]?: Resolved<Props<T>[K]> }
+>;
 
 /** A step type as its file writes it: schemas for params and outputs, and the code typed by them. */
 export interface StepSpec<P extends TObject, O extends TObject> {

@@ -6,6 +6,7 @@
 export { default as awaitDnsTarget } from './awaitDnsTarget.ts';
 export { default as awaitHealthCheck } from './awaitHealthCheck.ts';
 export { default as awaitItem } from './awaitItem.ts';
+export { default as awsCall } from './awsCall.ts';
 export { default as createHealthCheck } from './createHealthCheck.ts';
 export { default as createZone } from './createZone.ts';
 export { default as exec } from './exec.ts';
