@@ -1,6 +1,8 @@
 import { FisClient } from '@aws-sdk/client-fis';
 import { Type } from '@sinclair/typebox';
-import { defineStep } from './define.ts';
+import { Default, defineStep } from './define.ts';
+import { DEFAULT_MAX_WAIT } from './support/errors.ts';
+import { Duration, durationMs } from './support/schema.ts';
 import { NonRetryableError } from '../engine/errors.ts';
 import { stopAndWait } from './support/fis.ts';
 
@@ -17,6 +19,7 @@ export default defineStep({
     {
       region: Type.String({ minLength: 1, description: 'Region of the experiment.' }),
       experimentId: Type.String({ minLength: 1, description: 'Experiment id, e.g. ${{ steps.breakPrimary.outputs.experimentId }}.' }),
+      maxWait: Default(Duration({ description: 'Longest wait for the experiment to stop, in AWS time; then the step fails naming its status.' }), DEFAULT_MAX_WAIT),
     },
     { additionalProperties: false },
   ),
@@ -26,7 +29,7 @@ export default defineStep({
   }),
   async run(params, ctx) {
     const fis = ctx.target.client(FisClient, params.region);
-    const status = await stopAndWait(fis, params.experimentId, ctx);
+    const status = await stopAndWait(fis, params.experimentId, ctx, durationMs(params.maxWait, 'stopExperiment maxWait'));
     if (!status) throw new NonRetryableError(`stopExperiment: no experiment ${params.experimentId} in ${params.region}`);
     return { stoppedAt: ctx.clock.now(), status };
   },

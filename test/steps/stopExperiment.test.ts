@@ -41,7 +41,7 @@ test('the fault stays while the experiment runs, until stopExperiment', async ({
 });
 
 testStep(test, stopExperiment, {
-  valid: [{ region: 'us-east-1', experimentId: 'EXP1' }],
+  valid: [{ region: 'us-east-1', experimentId: 'EXP1' }, { region: 'us-east-1', experimentId: 'EXP1', maxWait: '10m' }],
   invalid: [
     { params: { region: 'us-east-1' }, errors: ["/: must have required property 'experimentId'"] },
     { params: { region: 'us-east-1', experimentId: 'EXP1', force: true }, errors: ['/: must NOT have additional properties'] },
