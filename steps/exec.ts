@@ -14,7 +14,7 @@ const execParams = Type.Object(
     argv: argvSchema('Command and arguments, e.g. [kubectl, scale, deploy/api, --replicas=0]. No shell unless `shell: true`.'),
     shell: Default(Type.Boolean({ description: 'Run through /bin/sh -c (the argv items joined with spaces): pipes, globs, $VARS.' }), false),
     env: Default(StringMap({ description: 'Environment variables added to the engine\'s own.' }), {}),
-    cwd: Type.Optional(Type.String({ minLength: 1, description: 'Working directory, relative to the workflow file. Default: the workflow\'s folder.' })),
+    cwd: Default(Type.String({ minLength: 1, description: 'Working directory, relative to the workflow file\'s folder.' }), '.'),
     timeout: Default(Duration({ description: 'Kill the command after this long (engine clock), e.g. "30s".' }), '1m'),
     expectExitCodes: Default(Type.Array(Type.Integer({ minimum: 0, maximum: 255 }), { minItems: 1, description: 'Exit codes that pass.' }), [0]),
     maxOutputBytes: Default(Type.Integer({ minimum: 0, maximum: 10_485_760, description: 'Bytes of stdout and of stderr kept in the outputs.' }), 65_536),
@@ -61,7 +61,7 @@ export default defineStep({
 });
 
 async function execute(params: ExecParams, argv: string[], ctx: StepContext): Promise<ProcessResult> {
-  const cwd = resolve(ctx.workflowDir, params.cwd ?? '.');
+  const cwd = resolve(ctx.workflowDir, params.cwd);
   try {
     return await runProcess({
       argv,
