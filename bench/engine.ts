@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Type } from '@sinclair/typebox';
 import { defineStep } from '../steps/define.ts';
 import { steps } from '../steps/all.ts';
 import { StepRegistry } from '../engine/registry.ts';
@@ -21,11 +22,12 @@ export interface EngineBenchResult {
   overheadPerStepMs: number;
 }
 
-const noop = defineStep<{ i?: number }, { i: number | undefined }>({
+const noop = defineStep({
   type: 'noop',
   description: 'does nothing',
   needsTarget: false,
-  params: { type: 'object', properties: { i: { type: 'integer' } } },
+  params: Type.Object({ i: Type.Optional(Type.Integer()) }),
+  outputs: Type.Object({ i: Type.Optional(Type.Integer()) }),
   run: async (p) => ({ i: p.i }),
   rollback: async () => undefined,
 });

@@ -3,6 +3,7 @@ import { steps as registered } from '../steps/all.ts';
 import { StepRegistry } from './registry.ts';
 import { envelopeSchema, loadWorkflowFile } from './load.ts';
 import { editorSchema } from './editorSchema.ts';
+import { describeSteps } from './stepsText.ts';
 import { compileWorkflow } from './compile.ts';
 import { toDot, toMermaid, GraphFormat } from './graph.ts';
 import { parseInputArgs, resolveInputs } from './inputs.ts';
@@ -17,7 +18,6 @@ import { parseDuration } from './duration.ts';
 import { rollbackRun } from './rollback.ts';
 import { UsageError, WorkflowLoadError, formatIssue, type LoadIssue } from './errors.ts';
 import { flattenSteps } from './workflow.ts';
-import type { JsonSchema } from './types.ts';
 import type { Io } from './io.ts';
 import { ExitCode, RunStatus, StepStatus, SummaryStatus } from './status.ts';
 import { ErrorCode } from './errors.ts';
@@ -75,18 +75,7 @@ export function stepsCommand(json: boolean, io: Io): number {
     io.out.write(JSON.stringify(defs.map((d) => ({ type: d.type, description: d.description, params: d.params, outputs: d.outputs ?? null, needsTarget: d.needsTarget ?? true, rollback: Boolean(d.rollback) })), null, 2) + '\n');
     return 0;
   }
-  for (const def of defs) {
-    io.out.write(`${def.type}${def.rollback ? '' : '  (no rollback)'}\n  ${def.description}\n`);
-    const required = new Set(Array.isArray(def.params.required) ? (def.params.required as string[]) : []);
-    for (const [name, schema] of Object.entries(properties(def.params))) {
-      const s = schema as JsonSchema;
-      const type = Array.isArray(s.type) ? s.type.join('|') : String(s.type ?? (s.enum ? 'enum' : 'any'));
-      const extra = [required.has(name) ? 'required' : '', s.default !== undefined ? `default ${JSON.stringify(s.default)}` : ''].filter(Boolean).join(', ');
-      io.out.write(`    ${name}: ${type}${extra ? ` (${extra})` : ''}${typeof s.description === 'string' ? `  ${s.description}` : ''}\n`);
-    }
-    const outs = Object.keys(properties(def.outputs ?? {}));
-    if (outs.length) io.out.write(`  outputs: ${outs.join(', ')}\n`);
-  }
+  io.out.write(describeSteps(defs));
   return 0;
 }
 
@@ -254,8 +243,4 @@ export async function serveCommand(argv: { port?: number; dnsPort?: number; host
   await serve(argv);
   // serve() reports its own errors (one line naming the flag) and sets the exit code.
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
-}
-
-function properties(schema: JsonSchema): Record<string, unknown> {
-  return schema.properties && typeof schema.properties === 'object' ? (schema.properties as Record<string, unknown>) : {};
 }

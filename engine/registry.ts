@@ -38,8 +38,10 @@ export class StepRegistry {
   }
 
   /**
-   * Validates params against the type's schema. Defaults from the schema are applied to
-   * `params` in place (pass a copy when that matters). Unknown types return no errors.
+   * Validates params against the type's schema and applies its defaults to `params` in place
+   * (pass a copy when that matters). The runner and `engine rollback` hand the same object to
+   * `run`/`rollback`: this is what lets a step read a defaulted param without a fallback
+   * (`StepDefinition`). Unknown types return no errors.
    */
   validate(type: string, params: unknown): ErrorObject[] {
     const validate = this.validator(type);

@@ -82,9 +82,12 @@ export interface StepContext {
 
 /**
  * A step type. `type` equals the file name in `steps/`; `params` is the JSON Schema the
- * loader validates each use against; `rollback` compensates what `run` did and must be
- * idempotent (it may run after a crash, from the journal alone, with `outputs` possibly
- * undefined when the step never finished).
+ * loader validates each use against (steps write it with TypeBox through `steps/define.ts`,
+ * so the schema is also `TParams`). Before `run` and before `rollback` (live, or from the
+ * journal) the engine validates the params with ajv `useDefaults`, so `run` and `rollback`
+ * receive them with every schema default applied and never repeat a default.
+ * `rollback` compensates what `run` did and must be idempotent (it may run after a crash,
+ * from the journal alone, with `outputs` undefined when the step never finished).
  */
 export interface StepDefinition<TParams = Record<string, unknown>, TOutputs = Record<string, unknown>> {
   type: string;

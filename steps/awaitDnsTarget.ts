@@ -1,27 +1,8 @@
-import { defineStep } from './define.ts';
-import { abortedWhilePolling } from './support/errors.ts';
-import { DURATION_SCHEMA, parseDuration } from '../engine/duration.ts';
-import { describeAnswer, normalizeName, queryDns, targetDnsServer, type DnsRecordType } from './support/targetDns.ts';
-
-interface AwaitDnsTargetParams {
-  name: string;
-  type?: DnsRecordType;
-  expected: string;
-  pollInterval?: number | string;
-  since?: number;
-}
-
-interface AwaitDnsTargetOutputs {
-  answer: string;
-  elapsedMs: number;
-  awsEquivalentMs: number;
-  sinceMs?: number;
-  sinceAwsMs?: number;
-  queries: number;
-  matchedAt: number;
-  answersSeen: string[];
-  server: string;
-}
+import { Type } from '@sinclair/typebox';
+import { Default, defineStep } from './define.ts';
+import { abortedWhilePolling, awaitExpired, DEFAULT_MAX_WAIT } from './support/errors.ts';
+import { Duration, durationMs, Enum } from './support/schema.ts';
+import { describeAnswer, normalizeName, queryDns, targetDnsServer } from './support/targetDns.ts';
 
 /**
  * `dig @localhost test.hello-localstack.com CNAME`, repeated until the answer is the expected one:
@@ -32,50 +13,48 @@ interface AwaitDnsTargetOutputs {
  * Time is read and slept on the engine clock. `elapsedMs` runs from the step's start;
  * `sinceMs` from `since` (e.g. the experiment's `startedAt`), which is the fault-to-flip time.
  * The `*AwsMs` figures multiply by the target's time scale: what the same wait would take
- * against AWS-speed health checks. The step's `timeout` bounds the wait; when it fires, the
- * error names the last answer seen and the number of queries.
+ * against AWS-speed health checks. The wait ends after `maxWait` of AWS time (default 5m) or
+ * at the step's `timeout`, whichever comes first; either error names the expected value, the
+ * last answer seen and the number of queries.
  */
-export default defineStep<AwaitDnsTargetParams, AwaitDnsTargetOutputs>({
+export default defineStep({
   type: 'awaitDnsTarget',
-  description: 'Poll the target\'s DNS until a name answers the expected value; measures time to DNS flip. Bound it with `timeout`.',
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['name', 'expected'],
-    properties: {
-      name: { type: 'string', minLength: 1, description: 'Name queried, e.g. test.hello-localstack.com.' },
-      type: { enum: ['CNAME', 'A', 'AAAA', 'TXT'], default: 'CNAME', description: 'Record type queried.' },
-      expected: {
-        type: 'string',
+  description: 'Poll the target\'s DNS until a name answers the expected value; measures time to DNS flip. Gives up after `maxWait` (AWS time, default 5m).',
+  params: Type.Object(
+    {
+      name: Type.String({ minLength: 1, description: 'Name queried, e.g. test.hello-localstack.com.' }),
+      type: Default(Enum(['CNAME', 'A', 'AAAA', 'TXT'], { description: 'Record type queried.' }), 'CNAME'),
+      expected: Type.String({
         minLength: 1,
         description: 'Expected answer, e.g. 67890.execute-api.localhost.localstack.cloud (case-insensitive; a trailing dot is ignored).',
-      },
-      pollInterval: { ...DURATION_SCHEMA, default: '250ms', description: 'Pause between queries (engine clock), e.g. "250ms".' },
-      since: {
-        type: 'integer',
-        minimum: 0,
-        description: 'Epoch ms the flip is measured from, e.g. ${{ steps.breakPrimary.outputs.startedAt }}.',
-      },
+      }),
+      pollInterval: Default(Duration({ description: 'Pause between queries (engine clock), e.g. "250ms".' }), '250ms'),
+      maxWait: Default(
+        Duration({ description: 'Longest wait in AWS time (the target\'s time scale applies), e.g. "10m"; then the step fails naming the last answer.' }),
+        DEFAULT_MAX_WAIT,
+      ),
+      since: Type.Optional(
+        Type.Integer({ minimum: 0, description: 'Epoch ms the flip is measured from, e.g. ${{ steps.breakPrimary.outputs.startedAt }}.' }),
+      ),
     },
-  },
-  outputs: {
-    type: 'object',
-    properties: {
-      answer: { type: 'string', description: 'The matching answer.' },
-      elapsedMs: { type: 'integer', description: 'Wall time from the step start to the match.' },
-      awsEquivalentMs: { type: 'number', description: 'elapsedMs × the target\'s time scale.' },
-      sinceMs: { type: 'integer', description: 'Time from `since` to the match (when `since` is given).' },
-      sinceAwsMs: { type: 'number', description: 'sinceMs × the target\'s time scale.' },
-      queries: { type: 'integer', description: 'Queries sent.' },
-      matchedAt: { type: 'integer', description: 'Epoch ms of the matching answer (engine clock).' },
-      answersSeen: { type: 'array', items: { type: 'string' }, description: 'Distinct answers in the order seen (values or NXDOMAIN/NODATA/...).' },
-      server: { type: 'string', description: 'DNS server queried (host:port, or "system").' },
-    },
-  },
+    { additionalProperties: false },
+  ),
+  outputs: Type.Object({
+    answer: Type.String({ description: 'The matching answer.' }),
+    elapsedMs: Type.Integer({ description: 'Wall time from the step start to the match.' }),
+    awsEquivalentMs: Type.Number({ description: 'elapsedMs × the target\'s time scale.' }),
+    sinceMs: Type.Optional(Type.Integer({ description: 'Time from `since` to the match (when `since` is given).' })),
+    sinceAwsMs: Type.Optional(Type.Number({ description: 'sinceMs × the target\'s time scale.' })),
+    queries: Type.Integer({ description: 'Queries sent.' }),
+    matchedAt: Type.Integer({ description: 'Epoch ms of the matching answer (engine clock).' }),
+    answersSeen: Type.Array(Type.String(), { description: 'Distinct answers in the order seen (values or NXDOMAIN/NODATA/...).' }),
+    server: Type.String({ description: 'DNS server queried (host:port, or "system").' }),
+  }),
   async run(params, ctx) {
-    const type = params.type ?? 'CNAME';
+    const { type } = params;
     const expected = normalizeName(params.expected);
-    const interval = parseDuration(params.pollInterval) ?? 250;
+    const interval = durationMs(params.pollInterval, 'awaitDnsTarget pollInterval');
+    const maxWaitAwsMs = durationMs(params.maxWait, 'awaitDnsTarget maxWait');
     const startedAt = ctx.clock.now();
     const server = targetDnsServer(ctx.target) ?? 'system';
     if (server === 'system') ctx.log.info(`awaitDnsTarget: the target has no DNS server; querying the system resolvers (cached answers delay the flip by up to the TTL)`);
@@ -102,6 +81,10 @@ export default defineStep<AwaitDnsTargetParams, AwaitDnsTargetOutputs>({
         const scale = ctx.target.timeScale;
         const since = params.since === undefined ? {} : { sinceMs: matchedAt - params.since, sinceAwsMs: (matchedAt - params.since) * scale };
         return { answer: expected, elapsedMs, awsEquivalentMs: elapsedMs * scale, ...since, queries, matchedAt, answersSeen, server };
+      }
+      const awsWaitedMs = (ctx.clock.now() - startedAt) * ctx.target.timeScale;
+      if (awsWaitedMs >= maxWaitAwsMs) {
+        throw awaitExpired(`${params.name} ${type} still ${last}; expected ${expected} (answers seen: ${answersSeen.join(' → ')})`, queries, awsWaitedMs, { last, answersSeen, server });
       }
       try {
         await ctx.clock.sleep(interval, ctx.signal);

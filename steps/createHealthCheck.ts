@@ -5,27 +5,12 @@ import {
   Route53Client,
   type ListHealthChecksCommandOutput,
 } from '@aws-sdk/client-route-53';
-import { defineStep } from './define.ts';
+import { Type } from '@sinclair/typebox';
+import { Default, defineStep } from './define.ts';
 import type { StepContext } from '../engine/types.ts';
 import { ignoreNotFound } from './support/awsErrors.ts';
 import { idempotencyToken } from './support/callerReference.ts';
-
-interface CreateHealthCheckParams {
-  fqdn: string;
-  port: number;
-  resourcePath: string;
-  type?: 'HTTP' | 'HTTPS' | 'HTTP_STR_MATCH' | 'HTTPS_STR_MATCH' | 'TCP';
-  requestInterval?: 10 | 30;
-  failureThreshold?: number;
-  callerReference?: string;
-}
-
-interface CreateHealthCheckOutputs {
-  healthCheckId: string;
-  callerReference: string;
-  /** How long an endpoint must fail before Route 53 calls it unhealthy, in AWS time. */
-  detectionWindowMs: number;
-}
+import { Enum } from './support/schema.ts';
 
 const ROUTE53_REGION = 'us-east-1';
 
@@ -36,45 +21,36 @@ const ROUTE53_REGION = 'us-east-1';
  * Route 53 probes every RequestInterval seconds and flips after FailureThreshold consecutive
  * results (AWS defaults 30 s and 3), so a failure is seen after about interval × threshold.
  */
-export default defineStep<CreateHealthCheckParams, CreateHealthCheckOutputs>({
+export default defineStep({
   type: 'createHealthCheck',
   description: 'Create a Route 53 health check on an HTTP(S)/TCP endpoint. Rollback deletes it.',
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['fqdn', 'port', 'resourcePath'],
-    properties: {
-      fqdn: { type: 'string', minLength: 1, maxLength: 255, description: 'Host name probed, e.g. 12345.execute-api.localhost.localstack.cloud.' },
-      port: { type: 'integer', minimum: 1, maximum: 65535, description: 'Port probed (the target port for LocalStack/the emulator: ${{ target.port }}).' },
-      resourcePath: { type: 'string', maxLength: 255, description: 'Path requested, e.g. /dev/healthcheck.' },
-      type: {
-        enum: ['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'TCP'],
-        default: 'HTTP',
-        description: 'Probe kind; HTTP is healthy on a 2xx/3xx answer.',
-      },
-      requestInterval: { enum: [10, 30], default: 30, description: 'Seconds between probes (10 "fast" or 30).' },
-      failureThreshold: { type: 'integer', minimum: 1, maximum: 10, default: 3, description: 'Consecutive results needed to change status.' },
-      callerReference: {
-        type: 'string',
-        minLength: 1,
-        maxLength: 64,
-        description: 'Idempotency token (the tutorial used "foobar"). Default: derived from the run id and step id.',
-      },
+  params: Type.Object(
+    {
+      fqdn: Type.String({ minLength: 1, maxLength: 255, description: 'Host name probed, e.g. 12345.execute-api.localhost.localstack.cloud.' }),
+      port: Type.Integer({ minimum: 1, maximum: 65535, description: 'Port probed (the target port for LocalStack/the emulator: ${{ target.port }}).' }),
+      resourcePath: Type.String({ maxLength: 255, description: 'Path requested, e.g. /dev/healthcheck.' }),
+      type: Default(Enum(['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'TCP'], { description: 'Probe kind; HTTP is healthy on a 2xx/3xx answer.' }), 'HTTP'),
+      requestInterval: Default(Enum([10, 30], { description: 'Seconds between probes (10 "fast" or 30).' }), 30),
+      failureThreshold: Default(Type.Integer({ minimum: 1, maximum: 10, description: 'Consecutive results needed to change status.' }), 3),
+      searchString: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 255, description: 'Text the first 5,120 bytes of the body must contain (HTTP_STR_MATCH / HTTPS_STR_MATCH).' }),
+      ),
+      ipAddress: Type.Optional(Type.String({ minLength: 1, description: 'IP address probed instead of resolving fqdn (fqdn stays the Host header).' })),
+      callerReference: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 64, description: 'Idempotency token (the tutorial used "foobar"). Default: derived from the run id and step id.' }),
+      ),
     },
-  },
-  outputs: {
-    type: 'object',
-    properties: {
-      healthCheckId: { type: 'string', description: 'Id of the health check.' },
-      callerReference: { type: 'string', description: 'The caller reference used.' },
-      detectionWindowMs: { type: 'integer', description: 'RequestInterval × FailureThreshold in ms (AWS time).' },
-    },
-  },
+    { additionalProperties: false },
+  ),
+  outputs: Type.Object({
+    healthCheckId: Type.String({ description: 'Id of the health check.' }),
+    callerReference: Type.String({ description: 'The caller reference used.' }),
+    detectionWindowMs: Type.Integer({ description: 'RequestInterval × FailureThreshold in ms (AWS time).' }),
+  }),
   async run(params, ctx) {
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
     const callerReference = params.callerReference ?? idempotencyToken(ctx);
-    const requestInterval = params.requestInterval ?? 30;
-    const failureThreshold = params.failureThreshold ?? 3;
+    const { requestInterval, failureThreshold } = params;
     // Same reference + same config returns the existing check (AWS), so retries are safe.
     const created = await route53.send(
       new CreateHealthCheckCommand({
@@ -83,7 +59,9 @@ export default defineStep<CreateHealthCheckParams, CreateHealthCheckOutputs>({
           FullyQualifiedDomainName: params.fqdn,
           Port: params.port,
           ResourcePath: params.type === 'TCP' ? undefined : params.resourcePath,
-          Type: params.type ?? 'HTTP',
+          Type: params.type,
+          ...(params.searchString !== undefined ? { SearchString: params.searchString } : {}),
+          ...(params.ipAddress !== undefined ? { IPAddress: params.ipAddress } : {}),
           RequestInterval: requestInterval,
           FailureThreshold: failureThreshold,
         },

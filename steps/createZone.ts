@@ -7,6 +7,7 @@ import {
   Route53Client,
   type ListHostedZonesByNameCommandOutput,
 } from '@aws-sdk/client-route-53';
+import { Type } from '@sinclair/typebox';
 import { defineStep } from './define.ts';
 import type { StepContext } from '../engine/types.ts';
 import { ignoreNotFound, isAwsError } from './support/awsErrors.ts';
@@ -14,18 +15,6 @@ import { idempotencyToken } from './support/callerReference.ts';
 import { bareZoneId } from './support/hostedZoneId.ts';
 import { listRecordSets } from './support/recordSets.ts';
 import { normalizeName } from './support/targetDns.ts';
-
-interface CreateZoneParams {
-  name: string;
-  callerReference?: string;
-}
-
-interface CreateZoneOutputs {
-  zoneId: string;
-  name: string;
-  nameServers: string[];
-  callerReference: string;
-}
 
 /** Route 53 is global; its API lives in us-east-1. */
 const ROUTE53_REGION = 'us-east-1';
@@ -35,32 +24,24 @@ const ROUTE53_REGION = 'us-east-1';
  * The caller reference defaults to a token derived from the run and step, so a retried attempt
  * gets the zone the first one made, and a rollback without outputs finds it by name + reference.
  */
-export default defineStep<CreateZoneParams, CreateZoneOutputs>({
+export default defineStep({
   type: 'createZone',
   description: 'Create a Route 53 public hosted zone (e.g. hello-localstack.com). Rollback deletes its records, then the zone.',
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['name'],
-    properties: {
-      name: { type: 'string', minLength: 1, maxLength: 1024, description: 'Domain name of the zone, e.g. hello-localstack.com.' },
-      callerReference: {
-        type: 'string',
-        minLength: 1,
-        maxLength: 128,
-        description: 'Idempotency token (the tutorial used "foo"). Default: derived from the run id and step id.',
-      },
+  params: Type.Object(
+    {
+      name: Type.String({ minLength: 1, maxLength: 1024, description: 'Domain name of the zone, e.g. hello-localstack.com.' }),
+      callerReference: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 128, description: 'Idempotency token (the tutorial used "foo"). Default: derived from the run id and step id.' }),
+      ),
     },
-  },
-  outputs: {
-    type: 'object',
-    properties: {
-      zoneId: { type: 'string', description: 'Hosted zone id without the /hostedzone/ prefix.' },
-      name: { type: 'string', description: 'Zone name as Route 53 stores it (trailing dot).' },
-      nameServers: { type: 'array', items: { type: 'string' }, description: 'The delegation set.' },
-      callerReference: { type: 'string', description: 'The caller reference used.' },
-    },
-  },
+    { additionalProperties: false },
+  ),
+  outputs: Type.Object({
+    zoneId: Type.String({ description: 'Hosted zone id without the /hostedzone/ prefix.' }),
+    name: Type.String({ description: 'Zone name as Route 53 stores it (trailing dot).' }),
+    nameServers: Type.Array(Type.String(), { description: 'The delegation set.' }),
+    callerReference: Type.String({ description: 'The caller reference used.' }),
+  }),
   async run(params, ctx) {
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
     const callerReference = params.callerReference ?? idempotencyToken(ctx);

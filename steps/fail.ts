@@ -1,37 +1,28 @@
-import { defineStep } from './define.ts';
+import { Type } from '@sinclair/typebox';
+import { Default, defineStep } from './define.ts';
 import { NonRetryableError } from '../engine/errors.ts';
-
-interface FailParams {
-  message?: string;
-  errorType?: string;
-  times?: number;
-  hang?: boolean;
-  nonRetryable?: boolean;
-  rollbackError?: string;
-}
 
 /**
  * Fails on purpose, to exercise retries, timeouts and compensation. With `times: N` only the
  * first N attempts fail (then it succeeds); with `hang: true` an attempt waits until it is
  * aborted (timeout or interrupt); `rollbackError` makes its compensation fail.
  */
-export default defineStep<FailParams, { attempt: number }>({
+export default defineStep({
   type: 'fail',
   description: 'Fail with a given error type/message (optionally only the first N attempts, or hang until aborted).',
   needsTarget: false,
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      message: { type: 'string', default: 'failed on purpose', description: 'Error message.' },
-      errorType: { type: 'string', default: 'DrillError', description: 'Error name (matched by retry.nonRetryableErrorTypes).' },
-      times: { type: 'integer', minimum: 0, description: 'Fail only the first N attempts, then succeed. Default: every attempt fails.' },
-      hang: { type: 'boolean', default: false, description: 'Hang until aborted (by timeout or interrupt) instead of failing at once.' },
-      nonRetryable: { type: 'boolean', default: false, description: 'Throw NonRetryableError (never retried).' },
-      rollbackError: { type: 'string', description: 'When set, the compensation fails with this message.' },
+  params: Type.Object(
+    {
+      message: Default(Type.String({ description: 'Error message.' }), 'failed on purpose'),
+      errorType: Default(Type.String({ description: 'Error name (matched by retry.nonRetryableErrorTypes).' }), 'DrillError'),
+      times: Type.Optional(Type.Integer({ minimum: 0, description: 'Fail only the first N attempts, then succeed. Default: every attempt fails.' })),
+      hang: Default(Type.Boolean({ description: 'Hang until aborted (by timeout or interrupt) instead of failing at once.' }), false),
+      nonRetryable: Default(Type.Boolean({ description: 'Throw NonRetryableError (never retried).' }), false),
+      rollbackError: Type.Optional(Type.String({ description: 'When set, the compensation fails with this message.' })),
     },
-  },
-  outputs: { type: 'object', properties: { attempt: { type: 'integer', description: 'The attempt that succeeded.' } } },
+    { additionalProperties: false },
+  ),
+  outputs: Type.Object({ attempt: Type.Integer({ description: 'The attempt that succeeded.' }) }),
   run: async (params, ctx) => {
     const failing = params.times === undefined || ctx.attempt <= params.times;
     if (!failing) return { attempt: ctx.attempt };
@@ -41,10 +32,9 @@ export default defineStep<FailParams, { attempt: number }>({
         ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
       });
     }
-    const message = params.message ?? 'failed on purpose';
-    if (params.nonRetryable) throw new NonRetryableError(message);
-    const error = new Error(message);
-    error.name = params.errorType ?? 'DrillError';
+    if (params.nonRetryable) throw new NonRetryableError(params.message);
+    const error = new Error(params.message);
+    error.name = params.errorType;
     throw error;
   },
   rollback: async (params) => {

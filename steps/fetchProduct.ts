@@ -1,29 +1,21 @@
-import { defineStep } from './define.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { Default, defineStep } from './define.ts';
 import { NonRetryableError } from '../engine/errors.ts';
 import { ExpectationFailedError } from './support/errors.ts';
 import { sendHttpRequest } from './support/httpRequest.ts';
+import { StringMap } from './support/schema.ts';
 import { resolveName } from './support/targetDns.ts';
 
-interface FetchProductParams {
-  name: string;
-  path: string;
-  query?: Record<string, string>;
-  port?: number;
-  expectStatus?: number;
-  expectBody?: string;
-  expectServedRegion?: string;
-}
-
-interface FetchProductOutputs {
-  status: number;
-  body: string;
-  resolvedHost: string;
-  cnameChain: string[];
-  address: string;
-  apiId?: string;
-  servedRegion?: string;
-  url: string;
-}
+const fetchOutputs = Type.Object({
+  status: Type.Integer({ description: 'HTTP status.' }),
+  body: Type.String({ description: 'Response body.' }),
+  resolvedHost: Type.String({ description: 'Last name of the CNAME chain (the host that served).' }),
+  cnameChain: Type.Array(Type.String(), { description: 'CNAME targets followed.' }),
+  address: Type.String({ description: 'Address connected to.' }),
+  apiId: Type.Optional(Type.String({ description: 'API id when the host is <apiId>.execute-api.….' })),
+  servedRegion: Type.Optional(Type.String({ description: 'The x-served-region response header (get-product sets it).' })),
+  url: Type.String({ description: 'URL requested, with the resolved host.' }),
+});
 
 /**
  * The tutorial's dns-resolver.py: resolve `test.hello-localstack.com` through the target's DNS,
@@ -37,45 +29,27 @@ interface FetchProductOutputs {
  * A status or body other than expected fails the step with a retryable error, so `retry:` can
  * ride out a DNS or replication lag.
  */
-export default defineStep<FetchProductParams, FetchProductOutputs>({
+export default defineStep({
   type: 'fetchProduct',
   description: 'Resolve a name through the target\'s DNS (CNAME chain) and GET a path from the host it points at, like the tutorial\'s dns-resolver.py.',
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['name', 'path'],
-    properties: {
-      name: { type: 'string', minLength: 1, description: 'Name to resolve, e.g. test.hello-localstack.com.' },
-      path: { type: 'string', pattern: '^/', description: 'Path on the resolved host, e.g. /dev/productApi.' },
-      query: {
-        type: 'object',
-        additionalProperties: { type: 'string' },
-        description: 'Query parameters, e.g. {id: prod-1088}.',
-      },
-      port: { type: 'integer', minimum: 1, maximum: 65535, description: 'Port to connect to. Default: the target\'s port (443 on AWS).' },
-      expectStatus: { type: 'integer', minimum: 100, maximum: 599, default: 200, description: 'Expected HTTP status.' },
-      expectBody: { type: 'string', description: 'Expected body, byte for byte.' },
-      expectServedRegion: { type: 'string', minLength: 1, description: 'Expected x-served-region header, e.g. eu-central-1 after failover.' },
+  params: Type.Object(
+    {
+      name: Type.String({ minLength: 1, description: 'Name to resolve, e.g. test.hello-localstack.com.' }),
+      path: Type.String({ pattern: '^/', description: 'Path on the resolved host, e.g. /dev/productApi.' }),
+      query: Default(StringMap({ description: 'Query parameters, e.g. {id: prod-1088}.' }), {}),
+      port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Port to connect to. Default: the target\'s port (443 on AWS).' })),
+      expectStatus: Default(Type.Integer({ minimum: 100, maximum: 599, description: 'Expected HTTP status.' }), 200),
+      expectBody: Type.Optional(Type.String({ description: 'Expected body, byte for byte.' })),
+      expectServedRegion: Type.Optional(Type.String({ minLength: 1, description: 'Expected x-served-region header, e.g. eu-central-1 after failover.' })),
     },
-  },
-  outputs: {
-    type: 'object',
-    properties: {
-      status: { type: 'integer', description: 'HTTP status.' },
-      body: { type: 'string', description: 'Response body.' },
-      resolvedHost: { type: 'string', description: 'Last name of the CNAME chain (the host that served).' },
-      cnameChain: { type: 'array', items: { type: 'string' }, description: 'CNAME targets followed.' },
-      address: { type: 'string', description: 'Address connected to.' },
-      apiId: { type: 'string', description: 'API id when the host is <apiId>.execute-api.….' },
-      servedRegion: { type: 'string', description: 'The x-served-region response header (get-product sets it).' },
-      url: { type: 'string', description: 'URL requested, with the resolved host.' },
-    },
-  },
+    { additionalProperties: false },
+  ),
+  outputs: fetchOutputs,
   async run(params, ctx) {
     const aws = ctx.target.kind === 'aws';
     const port = params.port ?? (aws ? 443 : Number(ctx.target.values.port));
     if (!Number.isInteger(port) || port <= 0) throw new NonRetryableError('fetchProduct: no port given and the target has none');
-    const search = new URLSearchParams(params.query ?? {}).toString();
+    const search = new URLSearchParams(params.query).toString();
     const requested = `${aws ? 'https' : 'http'}://${params.name}:${port}${params.path}${search ? `?${search}` : ''}`;
     // The request goes to the CNAME target, as dns-resolver.py builds its URL from the answer.
     const resolved = await resolveName(ctx.target, params.name, ctx.signal);
@@ -83,7 +57,7 @@ export default defineStep<FetchProductParams, FetchProductOutputs>({
     url.hostname = resolved.host;
     const response = await sendHttpRequest(ctx.target, { url: url.toString(), signal: ctx.signal, resolved });
     const apiId = /^([^.]+)\.execute-api\./.exec(resolved.host)?.[1];
-    const outputs: FetchProductOutputs = {
+    const outputs: Static<typeof fetchOutputs> = {
       status: response.status,
       body: response.body,
       resolvedHost: resolved.host,
@@ -94,7 +68,7 @@ export default defineStep<FetchProductParams, FetchProductOutputs>({
       url: url.toString(),
     };
     const problems = [
-      response.status !== (params.expectStatus ?? 200) ? `status ${response.status}, expected ${params.expectStatus ?? 200}` : undefined,
+      response.status !== params.expectStatus ? `status ${response.status}, expected ${params.expectStatus}` : undefined,
       params.expectBody !== undefined && response.body !== params.expectBody ? `body ${truncate(response.body)}, expected ${truncate(params.expectBody)}` : undefined,
       params.expectServedRegion !== undefined && outputs.servedRegion !== params.expectServedRegion
         ? `served by ${outputs.servedRegion ?? 'an unknown region'}, expected ${params.expectServedRegion}`

@@ -1,23 +1,8 @@
-import { defineStep } from './define.ts';
+import { Type } from '@sinclair/typebox';
+import { Default, defineStep } from './define.ts';
 import { ExpectationFailedError } from './support/errors.ts';
 import { sendHttpRequest } from './support/httpRequest.ts';
-import type { ResolveVia } from './support/targetDns.ts';
-
-interface HttpRequestParams {
-  url: string;
-  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
-  headers?: Record<string, string>;
-  body?: unknown;
-  expectStatus?: number | number[];
-  resolveVia?: ResolveVia;
-}
-
-interface HttpRequestOutputs {
-  status: number;
-  body: string;
-  headers: Record<string, string>;
-  address: string;
-}
+import { AnyValue, Enum, StringMap } from './support/schema.ts';
 
 /**
  * One HTTP request, e.g. the drill's seed POST of prod-1088 to the primary API. Host names are
@@ -26,46 +11,43 @@ interface HttpRequestOutputs {
  * An object body is sent as JSON. Without `expectStatus` any 2xx passes; another status fails
  * the step with a retryable error.
  */
-export default defineStep<HttpRequestParams, HttpRequestOutputs>({
+export default defineStep({
   type: 'httpRequest',
   description: 'Send an HTTP request (host resolved through the target\'s DNS) and check its status.',
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['url'],
-    properties: {
-      url: { type: 'string', pattern: '^https?://', description: 'URL, e.g. ${{ steps.primary.outputs.invokeUrl }}/productApi.' },
-      method: { enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], default: 'GET', description: 'HTTP method.' },
-      headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Request headers.' },
-      body: { description: 'Request body: a string as is, anything else as JSON (content-type application/json).' },
-      expectStatus: {
-        oneOf: [
-          { type: 'integer', minimum: 100, maximum: 599 },
-          { type: 'array', minItems: 1, items: { type: 'integer', minimum: 100, maximum: 599 } },
-        ],
-        description: 'Accepted status(es). Default: any 2xx.',
-      },
-      resolveVia: { enum: ['target', 'system'], default: 'target', description: 'Resolve the host through the target\'s DNS server or the system resolver.' },
+  params: Type.Object(
+    {
+      url: Type.String({ pattern: '^https?://', description: 'URL, e.g. ${{ steps.primary.outputs.invokeUrl }}/productApi.' }),
+      method: Default(Enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], { description: 'HTTP method.' }), 'GET'),
+      headers: Default(StringMap({ description: 'Request headers.' }), {}),
+      body: Type.Optional(AnyValue({ description: 'Request body: a string as is, anything else as JSON (content-type application/json).' })),
+      expectStatus: Type.Optional(
+        Type.Unsafe<number | number[]>({
+          oneOf: [
+            { type: 'integer', minimum: 100, maximum: 599 },
+            { type: 'array', minItems: 1, items: { type: 'integer', minimum: 100, maximum: 599 } },
+          ],
+          description: 'Accepted status(es). Default: any 2xx.',
+        }),
+      ),
+      resolveVia: Default(Enum(['target', 'system'], { description: 'Resolve the host through the target\'s DNS server or the system resolver.' }), 'target'),
     },
-  },
-  outputs: {
-    type: 'object',
-    properties: {
-      status: { type: 'integer', description: 'HTTP status.' },
-      body: { type: 'string', description: 'Response body as text.' },
-      headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Response headers (lowercase names).' },
-      address: { type: 'string', description: 'Address connected to.' },
-    },
-  },
+    { additionalProperties: false },
+  ),
+  outputs: Type.Object({
+    status: Type.Integer({ description: 'HTTP status.' }),
+    body: Type.String({ description: 'Response body as text.' }),
+    headers: StringMap({ description: 'Response headers (lowercase names).' }),
+    address: Type.String({ description: 'Address connected to.' }),
+  }),
   async run(params, ctx) {
-    const headers: Record<string, string> = { ...(params.headers ?? {}) };
+    const headers: Record<string, string> = { ...params.headers };
     let body: string | undefined;
     if (typeof params.body === 'string') body = params.body;
     else if (params.body !== undefined) {
       body = JSON.stringify(params.body);
       if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
     }
-    const method = params.method ?? 'GET';
+    const { method } = params;
     const response = await sendHttpRequest(ctx.target, { url: params.url, method, headers, body, via: params.resolveVia, signal: ctx.signal });
     const accepted = params.expectStatus === undefined ? undefined : [params.expectStatus].flat();
     const ok = accepted ? accepted.includes(response.status) : response.status >= 200 && response.status < 300;

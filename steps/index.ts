@@ -4,9 +4,12 @@
  * line here. Nothing else needs editing; `steps/all.ts` collects them.
  */
 export { default as awaitDnsTarget } from './awaitDnsTarget.ts';
+export { default as awaitHealthCheck } from './awaitHealthCheck.ts';
 export { default as awaitItem } from './awaitItem.ts';
+export { default as awsCall } from './awsCall.ts';
 export { default as createHealthCheck } from './createHealthCheck.ts';
 export { default as createZone } from './createZone.ts';
+export { default as exec } from './exec.ts';
 export { default as fail } from './fail.ts';
 export { default as fetchProduct } from './fetchProduct.ts';
 export { default as httpRequest } from './httpRequest.ts';

@@ -1,7 +1,8 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { defineStep } from './define.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { Default, defineStep, type StepParams } from './define.ts';
 import type { StepContext } from '../engine/types.ts';
 import { deleteTable, ensureTable, tableCreatedByRun } from './support/provision/table.ts';
 import {
@@ -15,46 +16,51 @@ import {
 } from './support/provision/functions.ts';
 import { deleteRestApi, ensureRestApi, findRestApi, restApiCreatedByRun } from './support/provision/restApi.ts';
 
-interface ProvisionRegionParams {
-  region: string;
-  apiId: string;
-  stage?: string;
-  tableName?: string;
-  replicateTo?: string;
-  namePrefix?: string;
-  roleArn?: string;
-}
+const provisionParams = Type.Object(
+  {
+    region: Type.String({ minLength: 1, description: 'AWS region, e.g. us-east-1.' }),
+    apiId: Type.String({
+      pattern: '^[a-zA-Z0-9]+$',
+      description: 'REST API id requested through the `_custom_id_` tag (12345 / 67890 in the tutorial). Honoured by LocalStack and the emulator; real AWS assigns a random id (see outputs.apiId).',
+    }),
+    stage: Default(Type.String({ pattern: '^[a-zA-Z0-9_]+$', description: 'Stage name of the deployment.' }), 'dev'),
+    tableName: Default(Type.String({ minLength: 3, maxLength: 255, description: 'DynamoDB table name.' }), 'Products'),
+    replicateTo: Type.Optional(
+      Type.String({ minLength: 1, description: 'Region to replicate the table into: enables the stream and deploys dynamodb-streams-to-lambda with TARGET_REGION.' }),
+    ),
+    namePrefix: Default(Type.String({ pattern: '^[a-zA-Z0-9_-]*$', description: 'Prefix of every function name.' }), ''),
+    roleArn: Default(
+      Type.String({ minLength: 1, description: 'Execution role of the functions (not checked by LocalStack or the emulator).' }),
+      'arn:aws:iam::000000000000:role/lambda-role',
+    ),
+  },
+  { additionalProperties: false },
+);
 
-interface FunctionNames {
-  getProduct: string;
-  addProduct: string;
-  healthcheck: string;
-  replicate?: string;
-}
+const functionNamesSchema = Type.Object(
+  {
+    getProduct: Type.String(),
+    addProduct: Type.String(),
+    healthcheck: Type.String(),
+    replicate: Type.Optional(Type.String()),
+  },
+  { description: 'Function names by role.' },
+);
 
-interface ProvisionRegionOutputs {
-  apiId: string;
-  region: string;
-  stage: string;
-  invokeHost: string;
-  invokeUrl: string;
-  tableName: string;
-  tableArn: string;
-  streamArn?: string;
-  functionNames: FunctionNames;
-  eventSourceMappingId?: string;
-  /** What this run created (the rollback deletes only that); the rest existed and was reused. */
-  created: CreatedResources;
-}
+/** What this run created (the rollback deletes only that); the rest existed and was reused. */
+const createdSchema = Type.Object(
+  {
+    table: Type.Boolean(),
+    functions: Type.Array(Type.String()),
+    restApi: Type.Boolean(),
+    eventSourceMapping: Type.Boolean(),
+  },
+  { description: 'What the step created (the rest was reused); the rollback deletes only that.' },
+);
 
-interface CreatedResources {
-  table: boolean;
-  functions: string[];
-  restApi: boolean;
-  eventSourceMapping: boolean;
-}
-
-const DEFAULT_ROLE_ARN = 'arn:aws:iam::000000000000:role/lambda-role';
+type ProvisionRegionParams = StepParams<typeof provisionParams>;
+type FunctionNames = Static<typeof functionNamesSchema>;
+type CreatedResources = Static<typeof createdSchema>;
 
 /**
  * One region of the tutorial's stack, as its init-resources.sh builds it: the `Products` table,
@@ -74,74 +80,31 @@ const DEFAULT_ROLE_ARN = 'arn:aws:iam::000000000000:role/lambda-role';
  * it (stream, routes, deployment, permissions); an event source mapping on a reused replication
  * function is deleted only when the outputs say this attempt created it.
  */
-export default defineStep<ProvisionRegionParams, ProvisionRegionOutputs>({
+export default defineStep({
   type: 'provisionRegion',
   description: 'Deploy the tutorial\'s per-region stack: DynamoDB Products (+ stream and replication), Lambda functions, REST API with stage. Rollback deletes what it created (a reused stack is kept).',
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['region', 'apiId'],
-    properties: {
-      region: { type: 'string', minLength: 1, description: 'AWS region, e.g. us-east-1.' },
-      apiId: {
-        type: 'string',
-        pattern: '^[a-zA-Z0-9]+$',
-        description: 'REST API id requested through the `_custom_id_` tag (12345 / 67890 in the tutorial). Honoured by LocalStack and the emulator; real AWS assigns a random id (see outputs.apiId).',
-      },
-      stage: { type: 'string', pattern: '^[a-zA-Z0-9_]+$', default: 'dev', description: 'Stage name of the deployment.' },
-      tableName: { type: 'string', minLength: 3, maxLength: 255, default: 'Products', description: 'DynamoDB table name.' },
-      replicateTo: {
-        type: 'string',
-        minLength: 1,
-        description: 'Region to replicate the table into: enables the stream and deploys dynamodb-streams-to-lambda with TARGET_REGION.',
-      },
-      namePrefix: { type: 'string', default: '', pattern: '^[a-zA-Z0-9_-]*$', description: 'Prefix of every function name.' },
-      roleArn: { type: 'string', minLength: 1, default: DEFAULT_ROLE_ARN, description: 'Execution role of the functions (not checked by LocalStack or the emulator).' },
-    },
-  },
-  outputs: {
-    type: 'object',
-    properties: {
-      apiId: { type: 'string', description: 'The REST API id (the requested one, or AWS\'s random one).' },
-      region: { type: 'string', description: 'The region.' },
-      stage: { type: 'string', description: 'The stage.' },
-      invokeHost: { type: 'string', description: 'Host name of the API: <apiId>.execute-api.localhost.localstack.cloud (or <apiId>.execute-api.<region>.amazonaws.com).' },
-      invokeUrl: { type: 'string', description: 'Base URL of the stage, e.g. http://12345.execute-api.localhost.localstack.cloud:4566/dev.' },
-      tableName: { type: 'string', description: 'Table name.' },
-      tableArn: { type: 'string', description: 'Table ARN.' },
-      streamArn: { type: 'string', description: 'Stream ARN (with replicateTo).' },
-      functionNames: {
-        type: 'object',
-        properties: {
-          getProduct: { type: 'string' },
-          addProduct: { type: 'string' },
-          healthcheck: { type: 'string' },
-          replicate: { type: 'string' },
-        },
-        description: 'Function names by role.',
-      },
-      eventSourceMappingId: { type: 'string', description: 'UUID of the stream → replication mapping (with replicateTo).' },
-      created: {
-        type: 'object',
-        properties: {
-          table: { type: 'boolean' },
-          functions: { type: 'array', items: { type: 'string' } },
-          restApi: { type: 'boolean' },
-          eventSourceMapping: { type: 'boolean' },
-        },
-        description: 'What the step created (the rest was reused); the rollback deletes only that.',
-      },
-    },
-  },
+  params: provisionParams,
+  outputs: Type.Object({
+    apiId: Type.String({ description: 'The REST API id (the requested one, or AWS\'s random one).' }),
+    region: Type.String({ description: 'The region.' }),
+    stage: Type.String({ description: 'The stage.' }),
+    invokeHost: Type.String({
+      description: 'Host name of the API: <apiId>.execute-api.localhost.localstack.cloud (or <apiId>.execute-api.<region>.amazonaws.com).',
+    }),
+    invokeUrl: Type.String({ description: 'Base URL of the stage, e.g. http://12345.execute-api.localhost.localstack.cloud:4566/dev.' }),
+    tableName: Type.String({ description: 'Table name.' }),
+    tableArn: Type.String({ description: 'Table ARN.' }),
+    streamArn: Type.Optional(Type.String({ description: 'Stream ARN (with replicateTo).' })),
+    functionNames: functionNamesSchema,
+    eventSourceMappingId: Type.Optional(Type.String({ description: 'UUID of the stream → replication mapping (with replicateTo).' })),
+    created: createdSchema,
+  }),
   async run(params, ctx) {
-    const { region } = params;
-    const stage = params.stage ?? 'dev';
-    const tableName = params.tableName ?? 'Products';
+    const { region, stage, tableName, roleArn } = params;
     const names = functionNames(params);
     const dynamo = ctx.target.client(DynamoDBClient, region);
     const lambda = ctx.target.client(LambdaClient, region);
     const apigw = ctx.target.client(APIGatewayClient, region);
-    const roleArn = params.roleArn ?? DEFAULT_ROLE_ARN;
 
     const { table, created: tableCreated } = await ensureTable(dynamo, tableName, params.replicateTo !== undefined, ctx);
     const environment = { TABLE_NAME: tableName };
@@ -210,11 +173,11 @@ export default defineStep<ProvisionRegionParams, ProvisionRegionOutputs>({
   async rollback(params, ctx, outputs) {
     const { region } = params;
     const names = outputs?.functionNames ?? functionNames(params);
-    const tableName = outputs?.tableName ?? params.tableName ?? 'Products';
+    const tableName = outputs?.tableName ?? params.tableName;
     const lambda = ctx.target.client(LambdaClient, region);
     const apigw = ctx.target.client(APIGatewayClient, region);
     const dynamo = ctx.target.client(DynamoDBClient, region);
-    const replicate = names.replicate ?? `${params.namePrefix ?? ''}${FUNCTION_NAMES.replicate}`;
+    const replicate = names.replicate ?? `${params.namePrefix}${FUNCTION_NAMES.replicate}`;
     let apiId = outputs?.apiId;
     let created = outputs?.created;
     if (!created) {
@@ -245,7 +208,7 @@ export default defineStep<ProvisionRegionParams, ProvisionRegionOutputs>({
 });
 
 function functionNames(params: ProvisionRegionParams): FunctionNames {
-  const prefix = params.namePrefix ?? '';
+  const prefix = params.namePrefix;
   return {
     getProduct: `${prefix}${FUNCTION_NAMES.getProduct}`,
     addProduct: `${prefix}${FUNCTION_NAMES.addProduct}`,

@@ -11,7 +11,8 @@ import {
   type ListExperimentsCommandOutput,
   type ListExperimentTemplatesCommandOutput,
 } from '@aws-sdk/client-fis';
-import { defineStep } from './define.ts';
+import { Type } from '@sinclair/typebox';
+import { defineStep, type StepParams } from './define.ts';
 import type { StepContext } from '../engine/types.ts';
 import { NonRetryableError } from '../engine/errors.ts';
 import { ignoreNotFound } from './support/awsErrors.ts';
@@ -20,19 +21,26 @@ import { FINISHED_STATUSES, stopAndWait } from './support/fis.ts';
 
 type ExperimentTemplate = Omit<CreateExperimentTemplateCommandInput, 'clientToken'>;
 
-interface StartExperimentParams {
-  region: string;
-  template?: Record<string, unknown>;
-  templateFile?: string;
-}
-
-interface StartExperimentOutputs {
-  experimentId: string;
-  templateId: string;
-  /** Engine clock time (epoch ms) right after StartExperiment returned: the fault's start. */
-  startedAt: number;
-  status: string;
-}
+const startParams = Type.Object(
+  {
+    region: Type.String({ minLength: 1, description: 'Region of the experiment; LocalStack faults default to it (e.g. us-east-1).' }),
+    template: Type.Optional(
+      Type.Unsafe<Record<string, unknown>>({
+        type: 'object',
+        required: ['actions'],
+        description: 'Inline experiment template: {actions, description, stopConditions, roleArn, targets?, tags?} as for CreateExperimentTemplate.',
+      }),
+    ),
+    templateFile: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'JSON template file, relative to the workflow file, e.g. experiments/experiment-lambda.json (the --cli-input-json file).',
+      }),
+    ),
+  },
+  { additionalProperties: false, oneOf: [{ required: ['template'] }, { required: ['templateFile'] }] },
+);
+type StartExperimentParams = StepParams<typeof startParams>;
 
 /**
  * The tutorial's `aws fis create-experiment-template --cli-input-json file://experiment-lambda.json
@@ -42,37 +50,16 @@ interface StartExperimentOutputs {
  * derived from the run and step, so a retried attempt starts nothing twice, and the template is
  * tagged with the run and step so a rollback without outputs finds it.
  */
-export default defineStep<StartExperimentParams, StartExperimentOutputs>({
+export default defineStep({
   type: 'startExperiment',
   description: 'Create an FIS experiment template (inline or from a JSON file) and start it. Rollback stops the experiment and deletes the template.',
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['region'],
-    properties: {
-      region: { type: 'string', minLength: 1, description: 'Region of the experiment; LocalStack faults default to it (e.g. us-east-1).' },
-      template: {
-        type: 'object',
-        required: ['actions'],
-        description: 'Inline experiment template: {actions, description, stopConditions, roleArn, targets?, tags?} as for CreateExperimentTemplate.',
-      },
-      templateFile: {
-        type: 'string',
-        minLength: 1,
-        description: 'JSON template file, relative to the workflow file, e.g. experiments/experiment-lambda.json (the --cli-input-json file).',
-      },
-    },
-    oneOf: [{ required: ['template'] }, { required: ['templateFile'] }],
-  },
-  outputs: {
-    type: 'object',
-    properties: {
-      experimentId: { type: 'string', description: 'Id of the running experiment.' },
-      templateId: { type: 'string', description: 'Id of the experiment template.' },
-      startedAt: { type: 'integer', description: 'Epoch ms when the experiment started (engine clock); use as awaitDnsTarget `since`.' },
-      status: { type: 'string', description: 'Experiment status StartExperiment reported (running, initiating, ...).' },
-    },
-  },
+  params: startParams,
+  outputs: Type.Object({
+    experimentId: Type.String({ description: 'Id of the running experiment.' }),
+    templateId: Type.String({ description: 'Id of the experiment template.' }),
+    startedAt: Type.Integer({ description: 'Epoch ms when the experiment started (engine clock); use as awaitDnsTarget `since`.' }),
+    status: Type.String({ description: 'Experiment status StartExperiment reported (running, initiating, ...).' }),
+  }),
   async run(params, ctx) {
     const template = await loadTemplate(params, ctx);
     const fis = ctx.target.client(FisClient, params.region);

@@ -1,5 +1,6 @@
 import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
-import { defineStep } from './define.ts';
+import { Type } from '@sinclair/typebox';
+import { defineStep, type StepParams } from './define.ts';
 import { NonRetryableError } from '../engine/errors.ts';
 import type { StepContext } from '../engine/types.ts';
 import { isNotFound } from './support/awsErrors.ts';
@@ -11,17 +12,17 @@ interface HealthCheckEndpoint {
   ipAddress?: string;
 }
 
-interface UpdateHealthCheckParams extends HealthCheckEndpoint {
-  healthCheckId: string;
-}
-
-interface UpdateHealthCheckOutputs {
-  /** Absent when it could not be known (a retry in a new process found the change already applied). */
-  previous?: HealthCheckEndpoint;
-  healthCheckVersion: number;
-  /** Engine clock time (epoch ms) of the change, e.g. the `since` of the flip it causes. */
-  updatedAt: number;
-}
+const updateParams = Type.Object(
+  {
+    healthCheckId: Type.String({ minLength: 1, description: 'Health check to change, e.g. ${{ steps.healthCheck.outputs.healthCheckId }}.' }),
+    fqdn: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'New host name probed, e.g. bad-host-p45e8eG94rK.com.' })),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'New port probed.' })),
+    resourcePath: Type.Optional(Type.String({ maxLength: 255, description: 'New path requested.' })),
+    ipAddress: Type.Optional(Type.String({ minLength: 1, description: 'New IP address probed (instead of resolving fqdn).' })),
+  },
+  { additionalProperties: false, minProperties: 2 },
+);
+type UpdateHealthCheckParams = StepParams<typeof updateParams>;
 
 const ROUTE53_REGION = 'us-east-1';
 
@@ -42,30 +43,20 @@ const firstPrevious = new Map<string, HealthCheckEndpoint>();
  * cannot unset an IPAddress once set; a rollback restores the previous one when there was one.
  * A rollback without outputs does not know the previous endpoint and leaves the check as is.)
  */
-export default defineStep<UpdateHealthCheckParams, UpdateHealthCheckOutputs>({
+export default defineStep({
   type: 'updateHealthCheck',
   description: 'Change a Route 53 health check\'s endpoint (e.g. point it at a dead host to force failover). Rollback restores the previous endpoint.',
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['healthCheckId'],
-    minProperties: 2,
-    properties: {
-      healthCheckId: { type: 'string', minLength: 1, description: 'Health check to change, e.g. ${{ steps.healthCheck.outputs.healthCheckId }}.' },
-      fqdn: { type: 'string', minLength: 1, maxLength: 255, description: 'New host name probed, e.g. bad-host-p45e8eG94rK.com.' },
-      port: { type: 'integer', minimum: 1, maximum: 65535, description: 'New port probed.' },
-      resourcePath: { type: 'string', maxLength: 255, description: 'New path requested.' },
-      ipAddress: { type: 'string', minLength: 1, description: 'New IP address probed (instead of resolving fqdn).' },
-    },
-  },
-  outputs: {
-    type: 'object',
-    properties: {
-      previous: { type: 'object', description: 'The endpoint before the change: {fqdn, port, resourcePath, ipAddress}; absent when a retry in a new process could not know it.' },
-      healthCheckVersion: { type: 'integer', description: 'HealthCheckVersion after the change.' },
-      updatedAt: { type: 'integer', description: 'Epoch ms of the change (engine clock); use as awaitDnsTarget `since`.' },
-    },
-  },
+  params: updateParams,
+  outputs: Type.Object({
+    previous: Type.Optional(
+      Type.Unsafe<HealthCheckEndpoint>({
+        type: 'object',
+        description: 'The endpoint before the change: {fqdn, port, resourcePath, ipAddress}; absent when a retry in a new process could not know it.',
+      }),
+    ),
+    healthCheckVersion: Type.Integer({ description: 'HealthCheckVersion after the change.' }),
+    updatedAt: Type.Integer({ description: 'Epoch ms of the change (engine clock); use as awaitDnsTarget `since`.' }),
+  }),
   async run(params, ctx) {
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
     let got;

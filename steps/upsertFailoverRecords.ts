@@ -1,49 +1,51 @@
 import { ChangeResourceRecordSetsCommand, Route53Client, type Change, type ResourceRecordSet, type RRType } from '@aws-sdk/client-route-53';
-import { defineStep } from './define.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { Default, defineStep, type StepParams } from './define.ts';
 import type { StepContext } from '../engine/types.ts';
 import { isNotFound } from './support/awsErrors.ts';
 import { bareChangeId, bareZoneId } from './support/hostedZoneId.ts';
 import { listRecordSets, matchesKey, type RecordKey } from './support/recordSets.ts';
-
-interface FailoverMember {
-  setIdentifier: string;
-  recordName: string;
-  target: string;
-  healthCheckId?: string;
-}
-
-interface UpsertFailoverRecordsParams {
-  zoneId: string;
-  name: string;
-  type?: 'CNAME' | 'A' | 'AAAA';
-  ttl?: number;
-  primary: FailoverMember;
-  secondary: FailoverMember;
-}
-
-interface UpsertFailoverRecordsOutputs {
-  changeIds: string[];
-  name: string;
-  primaryRecordName: string;
-  secondaryRecordName: string;
-  /** What the four record sets were before the step (absent = did not exist), for the rollback. */
-  previous: ResourceRecordSet[];
-}
+import { Enum } from './support/schema.ts';
 
 const ROUTE53_REGION = 'us-east-1';
 
-const memberSchema = (role: string, example: { id: string; record: string; target: string }) => ({
-  type: 'object',
-  additionalProperties: false,
-  required: ['setIdentifier', 'recordName', 'target'],
-  description: `The ${role} member of the failover pair.`,
-  properties: {
-    setIdentifier: { type: 'string', minLength: 1, maxLength: 128, description: `SetIdentifier of the ${role} alias, e.g. "${example.id}".` },
-    recordName: { type: 'string', minLength: 1, description: `Plain record the alias points at, e.g. ${example.record}.` },
-    target: { type: 'string', minLength: 1, description: `Value of that record, e.g. ${example.target}.` },
-    healthCheckId: { type: 'string', minLength: 1, description: `Health check of the ${role} alias${role === 'primary' ? ' (what triggers failover)' : ' (optional)'}.` },
+const memberSchema = (role: string, example: { id: string; record: string; target: string }) =>
+  Type.Object(
+    {
+      setIdentifier: Type.String({ minLength: 1, maxLength: 128, description: `SetIdentifier of the ${role} alias, e.g. "${example.id}".` }),
+      recordName: Type.String({ minLength: 1, description: `Plain record the alias points at, e.g. ${example.record}.` }),
+      target: Type.String({ minLength: 1, description: `Value of that record, e.g. ${example.target}.` }),
+      healthCheckId: Type.Optional(
+        Type.String({ minLength: 1, description: `Health check of the ${role} alias${role === 'primary' ? ' (what triggers failover)' : ' (optional)'}.` }),
+      ),
+    },
+    { additionalProperties: false, description: `The ${role} member of the failover pair.` },
+  );
+
+const upsertParams = Type.Object(
+  {
+    zoneId: Type.String({ minLength: 1, description: 'Hosted zone id (with or without /hostedzone/), e.g. ${{ steps.zone.outputs.zoneId }}.' }),
+    name: Type.String({ minLength: 1, description: 'Name clients resolve, e.g. test.hello-localstack.com.' }),
+    type: Default(Enum(['CNAME', 'A', 'AAAA'], { description: 'Record type of all four record sets.' }), 'CNAME'),
+    ttl: Default(Type.Integer({ minimum: 0, maximum: 2147483647, description: 'TTL of the plain records (aliases take their target\'s).' }), 60),
+    primary: memberSchema('primary', { id: '12345', record: '12345.hello-localstack.com', target: '12345.execute-api.localhost.localstack.cloud' }),
+    secondary: memberSchema('secondary', { id: '67890', record: '67890.hello-localstack.com', target: '67890.execute-api.localhost.localstack.cloud' }),
   },
+  { additionalProperties: false },
+);
+
+const upsertOutputs = Type.Object({
+  changeIds: Type.Array(Type.String(), { description: 'Route 53 change ids of the two batches.' }),
+  name: Type.String({ description: 'The failover name.' }),
+  primaryRecordName: Type.String({ description: 'The primary alias target.' }),
+  secondaryRecordName: Type.String({ description: 'The secondary alias target.' }),
+  /** What the four record sets were before the step (absent = did not exist), for the rollback. */
+  previous: Type.Array(Type.Unsafe<ResourceRecordSet>({ type: 'object' }), { description: 'Record sets replaced by the step.' }),
 });
+
+type UpsertFailoverRecordsParams = StepParams<typeof upsertParams>;
+type UpsertFailoverRecordsOutputs = Static<typeof upsertOutputs>;
+type FailoverMember = UpsertFailoverRecordsParams['primary'];
 
 /**
  * The tutorial's two change batches, as UPSERTs so that a retried attempt is harmless:
@@ -55,32 +57,11 @@ const memberSchema = (role: string, example: { id: string; record: string; targe
  * cannot know the old values and deletes the four record sets if they are still the ones this
  * step writes.
  */
-export default defineStep<UpsertFailoverRecordsParams, UpsertFailoverRecordsOutputs>({
+export default defineStep({
   type: 'upsertFailoverRecords',
   description: 'Write a PRIMARY/SECONDARY failover alias pair (and the records they point at) in a Route 53 zone. Rollback restores what was there.',
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['zoneId', 'name', 'primary', 'secondary'],
-    properties: {
-      zoneId: { type: 'string', minLength: 1, description: 'Hosted zone id (with or without /hostedzone/), e.g. ${{ steps.zone.outputs.zoneId }}.' },
-      name: { type: 'string', minLength: 1, description: 'Name clients resolve, e.g. test.hello-localstack.com.' },
-      type: { enum: ['CNAME', 'A', 'AAAA'], default: 'CNAME', description: 'Record type of all four record sets.' },
-      ttl: { type: 'integer', minimum: 0, maximum: 2147483647, default: 60, description: 'TTL of the plain records (aliases take their target\'s).' },
-      primary: memberSchema('primary', { id: '12345', record: '12345.hello-localstack.com', target: '12345.execute-api.localhost.localstack.cloud' }),
-      secondary: memberSchema('secondary', { id: '67890', record: '67890.hello-localstack.com', target: '67890.execute-api.localhost.localstack.cloud' }),
-    },
-  },
-  outputs: {
-    type: 'object',
-    properties: {
-      changeIds: { type: 'array', items: { type: 'string' }, description: 'Route 53 change ids of the two batches.' },
-      name: { type: 'string', description: 'The failover name.' },
-      primaryRecordName: { type: 'string', description: 'The primary alias target.' },
-      secondaryRecordName: { type: 'string', description: 'The secondary alias target.' },
-      previous: { type: 'array', items: { type: 'object' }, description: 'Record sets replaced by the step.' },
-    },
-  },
+  params: upsertParams,
+  outputs: upsertOutputs,
   async run(params, ctx) {
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
     const zoneId = bareZoneId(params.zoneId);
@@ -134,11 +115,11 @@ export default defineStep<UpsertFailoverRecordsParams, UpsertFailoverRecordsOutp
 
 /** The two batches: plain records, then the alias pair. */
 function desiredBatches(params: UpsertFailoverRecordsParams, zoneId: string): ResourceRecordSet[][] {
-  const type = (params.type ?? 'CNAME') as RRType;
+  const type: RRType = params.type;
   const plain = (member: FailoverMember): ResourceRecordSet => ({
     Name: member.recordName,
     Type: type,
-    TTL: params.ttl ?? 60,
+    TTL: params.ttl,
     ResourceRecords: [{ Value: member.target }],
   });
   const alias = (member: FailoverMember, failover: 'PRIMARY' | 'SECONDARY'): ResourceRecordSet => ({

@@ -1,42 +1,32 @@
 import { mkdir, rm, writeFile as write } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { defineStep } from './define.ts';
-
-interface WriteFileParams {
-  path: string;
-  content?: string;
-}
+import { Type } from '@sinclair/typebox';
+import { Default, defineStep } from './define.ts';
 
 /**
  * Writes a file (relative paths are relative to the workflow's folder); its rollback deletes
  * it. An observable side effect for compensation tests, including after `kill -9`.
  */
-export default defineStep<WriteFileParams, { path: string; bytes: number }>({
+export default defineStep({
   type: 'writeFile',
   description: 'Write a file (path relative to the workflow file); rollback deletes it.',
   needsTarget: false,
-  params: {
-    type: 'object',
-    required: ['path'],
-    additionalProperties: false,
-    properties: {
-      path: { type: 'string', minLength: 1, description: 'File to write; relative to the workflow file.' },
-      content: { type: 'string', default: '', description: 'Text to write.' },
+  params: Type.Object(
+    {
+      path: Type.String({ minLength: 1, description: 'File to write; relative to the workflow file.' }),
+      content: Default(Type.String({ description: 'Text to write.' }), ''),
     },
-  },
-  outputs: {
-    type: 'object',
-    properties: {
-      path: { type: 'string', description: 'Absolute path written.' },
-      bytes: { type: 'integer', description: 'Bytes written.' },
-    },
-  },
+    { additionalProperties: false },
+  ),
+  outputs: Type.Object({
+    path: Type.String({ description: 'Absolute path written.' }),
+    bytes: Type.Integer({ description: 'Bytes written.' }),
+  }),
   run: async (params, ctx) => {
     const path = resolve(ctx.workflowDir, params.path);
-    const content = params.content ?? '';
     await mkdir(dirname(path), { recursive: true });
-    await write(path, content, { signal: ctx.signal });
-    return { path, bytes: Buffer.byteLength(content) };
+    await write(path, params.content, { signal: ctx.signal });
+    return { path, bytes: Buffer.byteLength(params.content) };
   },
   rollback: async (params, ctx) => {
     await rm(resolve(ctx.workflowDir, params.path), { force: true });

@@ -10,6 +10,10 @@ export const StepErrorCode = {
   EXPECTATION_FAILED: 'E_EXPECTATION_FAILED',
   /** A resource the step created did not become ready. */
   NOT_READY: 'E_NOT_READY',
+  /** An await step's own deadline (`maxWait`, AWS time) passed before its condition held. */
+  AWAIT_EXPIRED: 'E_AWAIT_EXPIRED',
+  /** A command of an `exec` step ran past its `timeout` and was killed. */
+  EXEC_TIMEOUT: 'E_EXEC_TIMEOUT',
 } as const;
 export type StepErrorCode = (typeof StepErrorCode)[keyof typeof StepErrorCode];
 
@@ -35,5 +39,19 @@ export function abortedWhilePolling(signal: AbortSignal, message: string, observ
     cause: reason,
     observed,
     code: typeof code === 'string' ? code : StepErrorCode.EXPECTATION_FAILED,
+  });
+}
+
+/** Default `maxWait` of the await steps, in AWS time: no await waits silently forever. */
+export const DEFAULT_MAX_WAIT = '5m';
+
+/**
+ * The error an await step throws when its own deadline passes: `what` names the expected
+ * condition and the last observation, e.g. `test.example.com CNAME still NXDOMAIN`.
+ */
+export function awaitExpired(what: string, polls: number, awsWaitedMs: number, observed: Record<string, unknown>): ExpectationFailedError {
+  return new ExpectationFailedError(`${what} after ${polls} polls in ${Math.round(awsWaitedMs / 1000)}s of AWS time`, {
+    observed: { ...observed, polls, awsWaitedMs },
+    code: StepErrorCode.AWAIT_EXPIRED,
   });
 }

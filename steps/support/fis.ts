@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-fis';
 import type { StepContext } from '../../engine/types.ts';
 import { isAwsError, isNotFound } from './awsErrors.ts';
+import { awaitExpired } from './errors.ts';
 
 /** Statuses after which an experiment injects nothing more. */
 export const FINISHED_STATUSES: readonly ExperimentStatus[] = ['stopped', 'completed', 'failed'];
@@ -13,12 +14,23 @@ export const FINISHED_STATUSES: readonly ExperimentStatus[] = ['stopped', 'compl
 /** Interval between GetExperiment polls while an experiment stops. */
 const STOP_POLL_MS = 100;
 
+/** How long an experiment may take to stop, in AWS time, unless the caller says otherwise. */
+const STOP_MAX_WAIT_AWS_MS = 5 * 60_000;
+
 /**
  * Stops an experiment and waits until FIS reports it finished. An experiment that is already
  * finished or gone counts as stopped (AWS answers ValidationException for the first,
  * ResourceNotFoundException for the second). Returns the final status, or undefined if gone.
+ * Gives up (E_AWAIT_EXPIRED, naming the last status) after `maxWaitAwsMs` of AWS time.
  */
-export async function stopAndWait(fis: FisClient, experimentId: string, ctx: StepContext): Promise<ExperimentStatus | undefined> {
+export async function stopAndWait(
+  fis: FisClient,
+  experimentId: string,
+  ctx: StepContext,
+  maxWaitAwsMs = STOP_MAX_WAIT_AWS_MS,
+): Promise<ExperimentStatus | undefined> {
+  const startedAt = ctx.clock.now();
+  let polls = 0;
   try {
     await fis.send(new StopExperimentCommand({ id: experimentId }), { abortSignal: ctx.signal });
   } catch (error) {
@@ -28,6 +40,7 @@ export async function stopAndWait(fis: FisClient, experimentId: string, ctx: Ste
   for (;;) {
     let status: ExperimentStatus | undefined;
     try {
+      polls++;
       const got = await fis.send(new GetExperimentCommand({ id: experimentId }), { abortSignal: ctx.signal });
       status = got.experiment?.state?.status;
     } catch (error) {
@@ -35,6 +48,10 @@ export async function stopAndWait(fis: FisClient, experimentId: string, ctx: Ste
       throw error;
     }
     if (status && FINISHED_STATUSES.includes(status)) return status;
+    const awsWaitedMs = (ctx.clock.now() - startedAt) * ctx.target.timeScale;
+    if (awsWaitedMs >= maxWaitAwsMs) {
+      throw awaitExpired(`experiment ${experimentId} still ${status ?? 'without a status'}; expected ${FINISHED_STATUSES.join(', ')}`, polls, awsWaitedMs, { status });
+    }
     await ctx.clock.sleep(STOP_POLL_MS, ctx.signal);
   }
 }

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createTargetSession, parseHostPort, targetOptionsFromRun, type TargetSession } from '../../engine/target.ts';
 import { UsageError } from '../../engine/errors.ts';
+import { Type } from '@sinclair/typebox';
 import { defineStep } from '../../steps/define.ts';
 import { StepRegistry } from '../../engine/registry.ts';
 import { steps } from '../../steps/all.ts';
@@ -52,10 +53,11 @@ function spySession(): TargetSession & { acquired: number } {
 }
 
 target('a workflow of generic steps never acquires the target; a step that needs AWS does', async () => {
-  const aws = defineStep<Record<string, never>, { endpoint: string }>({
+  const aws = defineStep({
     type: 'awsThing',
     description: 'pretends to call AWS',
-    params: { type: 'object' },
+    params: Type.Object({}),
+    outputs: Type.Object({ endpoint: Type.String() }),
     run: async (_, ctx) => ({ endpoint: String(ctx.target.values.endpoint) }),
   });
   const registry = new StepRegistry([...steps, aws]);

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Type } from '@sinclair/typebox';
 import { defineStep } from '../../steps/define.ts';
 import { steps } from '../../steps/all.ts';
 import { StepRegistry } from '../../engine/registry.ts';
@@ -27,13 +28,6 @@ export function tmp(prefix = 'engine-test-'): string {
 /** Shared event log of the `record` test step. */
 export const events: string[] = [];
 
-interface RecordParams {
-  fail?: boolean;
-  rollbackFail?: boolean;
-  value?: unknown;
-  gate?: string;
-}
-
 /** Promises that `record` steps with `gate: name` wait for (released by tests). */
 export const gates = new Map<string, { promise: Promise<void>; release(): void }>();
 
@@ -50,16 +44,15 @@ export function gate(name: string): { promise: Promise<void>; release(): void } 
 }
 
 /** A test-only step: logs `run:<id>` / `undo:<id>`, can fail, and echoes `value` as `outputs.value`. */
-export const recordStep = defineStep<RecordParams, { value: unknown; stepId: string }>({
+export const recordStep = defineStep({
   type: 'record',
   description: 'test step',
   needsTarget: false,
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { fail: { type: 'boolean' }, rollbackFail: { type: 'boolean' }, value: {}, gate: { type: 'string' } },
-  },
-  outputs: { type: 'object', properties: { value: {}, stepId: { type: 'string' } } },
+  params: Type.Object(
+    { fail: Type.Optional(Type.Boolean()), rollbackFail: Type.Optional(Type.Boolean()), value: Type.Optional(Type.Unknown()), gate: Type.Optional(Type.String()) },
+    { additionalProperties: false },
+  ),
+  outputs: Type.Object({ value: Type.Unknown(), stepId: Type.String() }),
   run: async (p, ctx) => {
     events.push(`run:${ctx.stepId}`);
     if (p.gate) await gate(p.gate).promise;

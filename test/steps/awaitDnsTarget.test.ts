@@ -7,7 +7,7 @@ import awaitDnsTarget from '../../steps/awaitDnsTarget.ts';
 import { ExpectationFailedError } from '../../steps/support/errors.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 import { stepContext } from '../helpers/emulatorTarget.ts';
-import { paramErrors } from '../helpers/validateParams.ts';
+import { runStep, testStep } from '../helpers/testStep.ts';
 
 const test = emulatorSuite<{ zoneId: string }>('steps/awaitDnsTarget', { emulator: { timeScale: 10 } });
 test.before.each(async (ctx) => {
@@ -28,7 +28,7 @@ function point(target: Target, zoneId: string, value: string) {
 }
 
 test('answers at once when DNS already says so (trailing dot and case ignored)', async ({ target }) => {
-  const out = await awaitDnsTarget.run(
+  const out = await runStep(awaitDnsTarget, 
     { name: 'test.hello-localstack.com', expected: '12345.EXECUTE-API.localhost.localstack.cloud.' },
     stepContext(target),
   );
@@ -42,7 +42,7 @@ test('answers at once when DNS already says so (trailing dot and case ignored)',
 test('polls on the engine clock until the answer flips; measures elapsed, AWS-equivalent and since times', async ({ target, zoneId }) => {
   const clock = new ManualClock(1_000_000);
   const ctx = stepContext(target, { clock });
-  const pending = awaitDnsTarget.run(
+  const pending = runStep(awaitDnsTarget, 
     { name: 'test.hello-localstack.com', expected: '67890.execute-api.localhost.localstack.cloud', pollInterval: '500ms', since: 999_000 },
     ctx,
   );
@@ -66,7 +66,7 @@ test('on timeout: an error naming the last answer and the number of queries, wit
   const clock = new ManualClock();
   const controller = new AbortController();
   const ctx = stepContext(target, { clock, signal: controller.signal });
-  const pending = awaitDnsTarget.run({ name: 'test.hello-localstack.com', expected: '67890.execute-api.localhost.localstack.cloud' }, ctx);
+  const pending = runStep(awaitDnsTarget, { name: 'test.hello-localstack.com', expected: '67890.execute-api.localhost.localstack.cloud' }, ctx);
   for (let i = 0; i < 3; i++) {
     await clock.nextSleep();
     if (i < 2) await clock.advance(250);
@@ -88,23 +88,61 @@ test('on timeout: an error naming the last answer and the number of queries, wit
   }
 });
 
-test('NXDOMAIN and REFUSED are answers too: polling goes on', async ({ target }) => {
-  const controller = new AbortController();
-  const ctx = stepContext(target, { signal: controller.signal });
-  setTimeout(() => controller.abort(new StepTimeoutError('s', 100)), 100);
+test('NXDOMAIN is an answer too: polling goes on until maxWait, and the message says NXDOMAIN', async ({ target }) => {
+  const clock = new ManualClock(0);
+  const pending = runStep(
+    awaitDnsTarget,
+    { name: 'nothing.hello-localstack.com', expected: 'x.example.com', pollInterval: 10, maxWait: '1s' },
+    stepContext(target, { clock }),
+  );
+  void pending.catch(() => undefined); // it rejects during the last advance
+  // Time scale 10: 1 s of AWS time is 100 ms on the engine clock, 10 ms a poll.
+  for (let i = 0; i < 10; i++) {
+    await clock.nextSleep();
+    await clock.advance(10);
+  }
   try {
-    await awaitDnsTarget.run({ name: 'nothing.hello-localstack.com', expected: 'x.example.com', pollInterval: 10 }, ctx);
-    assert.unreachable('should time out');
+    await pending;
+    assert.unreachable('should give up');
   } catch (error) {
-    assert.match((error as Error).message, /^nothing\.hello-localstack\.com CNAME was still NXDOMAIN after \d+ queries/);
+    assert.is((error as Error).message, 'nothing.hello-localstack.com CNAME still NXDOMAIN; expected x.example.com (answers seen: NXDOMAIN) after 11 polls in 1s of AWS time');
   }
 });
 
-test('params: name and expected required, type and pollInterval checked', () => {
-  assert.equal(paramErrors(awaitDnsTarget, { name: 'a', expected: 'b', pollInterval: '250ms', since: 5 }), []);
-  assert.equal(paramErrors(awaitDnsTarget, { name: 'a' }), ["/: must have required property 'expected'"]);
-  assert.equal(paramErrors(awaitDnsTarget, { name: 'a', expected: 'b', type: 'MX' }), ['/type: must be equal to one of the allowed values']);
-  assert.equal(paramErrors(awaitDnsTarget, { name: 'a', expected: 'b', pollInterval: 'soon' }), ['/pollInterval: must match pattern "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$"']);
+test('a typo in expected fails by itself after 5 minutes of AWS time, naming the expected value, the last answer and the polls', async ({ target }) => {
+  const clock = new ManualClock(0);
+  const ctx = stepContext(target, { clock });
+  let settled = false;
+  const pending = runStep(awaitDnsTarget, { name: 'test.hello-localstack.com', expected: '67890.execute-api.localhost.localstak.cloud', pollInterval: '1s' }, ctx);
+  void pending.catch(() => undefined).finally(() => (settled = true));
+  while (!settled) {
+    await Promise.race([clock.nextSleep(), pending.catch(() => undefined)]);
+    if (!settled) await clock.advance(1000);
+  }
+  try {
+    await pending;
+    assert.unreachable('should give up');
+  } catch (error) {
+    assert.instance(error, ExpectationFailedError);
+    assert.is((error as ExpectationFailedError).code, 'E_AWAIT_EXPIRED');
+    // Time scale 10: 5 minutes of AWS time are 30 s on the engine clock, one poll a second.
+    assert.is(
+      (error as Error).message,
+      'test.hello-localstack.com CNAME still 12345.execute-api.localhost.localstack.cloud; expected 67890.execute-api.localhost.localstak.cloud ' +
+        '(answers seen: 12345.execute-api.localhost.localstack.cloud) after 31 polls in 300s of AWS time',
+    );
+    assert.is(clock.now(), 30_000);
+  }
+});
+
+testStep(test, awaitDnsTarget, {
+  valid: [{ name: 'a', expected: 'b', pollInterval: '250ms', since: 5 }, { name: 'a', expected: 'b', type: 'TXT', pollInterval: 100 }],
+  invalid: [
+    { params: { name: 'a' }, errors: ["/: must have required property 'expected'"] },
+    { params: { name: 'a', expected: 'b', type: 'MX' }, errors: ['/type: must be equal to one of the allowed values'] },
+    { params: { name: 'a', expected: 'b', pollInterval: 'soon' }, errors: ['/pollInterval: must match pattern "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$"'] },
+  ],
+  runThenRollback: { noRollback: 'it only reads DNS' },
 });
 
 test.run();

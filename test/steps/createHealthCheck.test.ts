@@ -4,7 +4,7 @@ import type { Target } from '../../engine/types.ts';
 import createHealthCheck from '../../steps/createHealthCheck.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 import { stepContext } from '../helpers/emulatorTarget.ts';
-import { paramErrors } from '../helpers/validateParams.ts';
+import { rollbackStep, runStep, testStep } from '../helpers/testStep.ts';
 
 const test = emulatorSuite('steps/createHealthCheck');
 
@@ -17,7 +17,7 @@ async function checkIds(target: Target): Promise<string[]> {
 }
 
 test("creates the tutorial's check with AWS defaults for what it left out", async ({ target }) => {
-  const out = await createHealthCheck.run({ ...TUTORIAL, callerReference: 'foobar' }, stepContext(target));
+  const out = await runStep(createHealthCheck, { ...TUTORIAL, callerReference: 'foobar' }, stepContext(target));
   assert.is(out.callerReference, 'foobar');
   assert.is(out.detectionWindowMs, 30_000, 'RequestInterval 10 × FailureThreshold 3');
   const got = await r53(target).send(new GetHealthCheckCommand({ HealthCheckId: out.healthCheckId }));
@@ -32,34 +32,47 @@ test("creates the tutorial's check with AWS defaults for what it left out", asyn
 
 test('a retried attempt returns the same check (caller reference from run + step)', async ({ target }) => {
   const ctx = stepContext(target, { runId: 'r', stepId: 'hc' });
-  const a = await createHealthCheck.run({ ...TUTORIAL }, ctx);
-  const b = await createHealthCheck.run({ ...TUTORIAL }, { ...ctx, attempt: 2 });
+  const a = await runStep(createHealthCheck, { ...TUTORIAL }, ctx);
+  const b = await runStep(createHealthCheck, { ...TUTORIAL }, { ...ctx, attempt: 2 });
   assert.is(b.healthCheckId, a.healthCheckId);
   assert.equal(await checkIds(target), [a.healthCheckId]);
 });
 
-test('params: required fields, interval 10|30, port range, no unknown fields', () => {
-  assert.equal(paramErrors(createHealthCheck, TUTORIAL), []);
-  assert.equal(paramErrors(createHealthCheck, { fqdn: 'x' }), [
-    "/: must have required property 'port'",
-    "/: must have required property 'resourcePath'",
-  ]);
-  assert.equal(paramErrors(createHealthCheck, { ...TUTORIAL, requestInterval: 20 }), ['/requestInterval: must be equal to one of the allowed values']);
-  assert.equal(paramErrors(createHealthCheck, { ...TUTORIAL, port: 70000 }), ['/port: must be <= 65535']);
-  assert.equal(paramErrors(createHealthCheck, { ...TUTORIAL, FailureThreshold: 3 }), ['/: must NOT have additional properties']);
+test('searchString and ipAddress go through to Route 53 (a STR_MATCH check on an address)', async ({ target }) => {
+  const out = await runStep(
+    createHealthCheck,
+    { ...TUTORIAL, type: 'HTTP_STR_MATCH', searchString: 'healthy', ipAddress: '127.0.0.1' },
+    stepContext(target),
+  );
+  const config = (await r53(target).send(new GetHealthCheckCommand({ HealthCheckId: out.healthCheckId }))).HealthCheck?.HealthCheckConfig;
+  assert.is(config?.Type, 'HTTP_STR_MATCH');
+  assert.is(config?.SearchString, 'healthy');
+  assert.is(config?.IPAddress, '127.0.0.1');
+  assert.is(config?.FullyQualifiedDomainName, TUTORIAL.fqdn);
+});
+
+testStep(test, createHealthCheck, {
+  valid: [TUTORIAL, { ...TUTORIAL, type: 'TCP', requestInterval: 30, failureThreshold: 1, callerReference: 'foobar' }],
+  invalid: [
+    { params: { fqdn: 'x' }, errors: ["/: must have required property 'port'", "/: must have required property 'resourcePath'"] },
+    { params: { ...TUTORIAL, requestInterval: 20 }, errors: ['/requestInterval: must be equal to one of the allowed values'] },
+    { params: { ...TUTORIAL, port: 70000 }, errors: ['/port: must be <= 65535'] },
+    { params: { ...TUTORIAL, FailureThreshold: 3 }, errors: ['/: must NOT have additional properties'] },
+  ],
+  runThenRollback: { params: TUTORIAL, leftovers: ({ target }) => checkIds(target) },
 });
 
 test('rollback deletes it, twice is fine; without outputs it finds it by caller reference', async ({ target }) => {
   const ctx = stepContext(target);
-  const out = await createHealthCheck.run({ ...TUTORIAL }, ctx);
-  await createHealthCheck.rollback!({ ...TUTORIAL }, ctx, out);
-  await createHealthCheck.rollback!({ ...TUTORIAL }, ctx, out);
+  const out = await runStep(createHealthCheck, { ...TUTORIAL }, ctx);
+  await rollbackStep(createHealthCheck, { ...TUTORIAL }, ctx, out);
+  await rollbackStep(createHealthCheck, { ...TUTORIAL }, ctx, out);
   assert.equal(await checkIds(target), []);
 
   const crashed = stepContext(target, { runId: 'crashed', stepId: 'hc' });
-  await createHealthCheck.run({ ...TUTORIAL }, crashed);
-  const other = await createHealthCheck.run({ ...TUTORIAL }, stepContext(target, { runId: 'other', stepId: 'hc' }));
-  await createHealthCheck.rollback!({ ...TUTORIAL }, crashed, undefined);
+  await runStep(createHealthCheck, { ...TUTORIAL }, crashed);
+  const other = await runStep(createHealthCheck, { ...TUTORIAL }, stepContext(target, { runId: 'other', stepId: 'hc' }));
+  await rollbackStep(createHealthCheck, { ...TUTORIAL }, crashed, undefined);
   assert.equal(await checkIds(target), [other.healthCheckId]);
 });
 

@@ -10,7 +10,7 @@ import type { Target } from '../../engine/types.ts';
 import createZone from '../../steps/createZone.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 import { stepContext } from '../helpers/emulatorTarget.ts';
-import { paramErrors } from '../helpers/validateParams.ts';
+import { rollbackStep, runStep, testStep } from '../helpers/testStep.ts';
 
 const test = emulatorSuite('steps/createZone');
 
@@ -23,7 +23,7 @@ async function zonesNamed(target: Target, name: string): Promise<string[]> {
 
 test('creates the zone: bare id, name servers, tutorial caller reference', async ({ target }) => {
   const ctx = stepContext(target);
-  const out = await createZone.run({ name: 'hello-localstack.com', callerReference: 'foo' }, ctx);
+  const out = await runStep(createZone, { name: 'hello-localstack.com', callerReference: 'foo' }, ctx);
   assert.match(out.zoneId, /^[A-Z0-9]+$/, 'no /hostedzone/ prefix');
   assert.is(out.name, 'hello-localstack.com.');
   assert.ok(out.nameServers.length > 0);
@@ -34,23 +34,26 @@ test('creates the zone: bare id, name servers, tutorial caller reference', async
 
 test('a retried attempt (same run and step) returns the same zone, not a second one', async ({ target }) => {
   const ctx = stepContext(target, { runId: 'retry-run', stepId: 'zone' });
-  const first = await createZone.run({ name: 'hello-localstack.com' }, ctx);
-  const second = await createZone.run({ name: 'hello-localstack.com' }, { ...ctx, attempt: 2 });
+  const first = await runStep(createZone, { name: 'hello-localstack.com' }, ctx);
+  const second = await runStep(createZone, { name: 'hello-localstack.com' }, { ...ctx, attempt: 2 });
   assert.is(second.zoneId, first.zoneId);
   assert.is((await zonesNamed(target, 'hello-localstack.com')).length, 1);
 });
 
-test('params: name required, no unknown fields, caller reference bounded', () => {
-  assert.equal(paramErrors(createZone, { name: 'a.com' }), []);
-  assert.equal(paramErrors(createZone, {}), ["/: must have required property 'name'"]);
-  assert.equal(paramErrors(createZone, { name: 'a.com', zone: 'x' }), ['/: must NOT have additional properties']);
-  assert.equal(paramErrors(createZone, { name: 'a.com', callerReference: 'x'.repeat(129) }), ['/callerReference: must NOT have more than 128 characters']);
+testStep(test, createZone, {
+  valid: [{ name: 'a.com' }, { name: 'a.com', callerReference: 'foo' }],
+  invalid: [
+    { params: {}, errors: ["/: must have required property 'name'"] },
+    { params: { name: 'a.com', zone: 'x' }, errors: ['/: must NOT have additional properties'] },
+    { params: { name: 'a.com', callerReference: 'x'.repeat(129) }, errors: ['/callerReference: must NOT have more than 128 characters'] },
+  ],
+  runThenRollback: { params: { name: 'hello-localstack.com' }, leftovers: ({ target }) => zonesNamed(target, 'hello-localstack.com') },
 });
 
 test('rollback deletes every record, then the zone; a second rollback is a no-op', async ({ target }) => {
   const ctx = stepContext(target);
   const params = { name: 'hello-localstack.com' };
-  const out = await createZone.run(params, ctx);
+  const out = await runStep(createZone, params, ctx);
   await r53(target).send(
     new ChangeResourceRecordSetsCommand({
       HostedZoneId: out.zoneId,
@@ -62,21 +65,21 @@ test('rollback deletes every record, then the zone; a second rollback is a no-op
       },
     }),
   );
-  await createZone.rollback!(params, ctx, out);
+  await rollbackStep(createZone, params, ctx, out);
   assert.equal(await zonesNamed(target, 'hello-localstack.com'), []);
-  await createZone.rollback!(params, ctx, out);
+  await rollbackStep(createZone, params, ctx, out);
 });
 
 test('rollback without outputs finds the zone by name + caller reference, and leaves other zones alone', async ({ target }) => {
   const ctx = stepContext(target, { runId: 'crashed-run', stepId: 'zone' });
   const params = { name: 'hello-localstack.com' };
-  await createZone.run(params, ctx);
-  const other = await createZone.run(params, stepContext(target, { runId: 'other-run', stepId: 'zone' }));
-  await createZone.rollback!(params, ctx, undefined);
+  await runStep(createZone, params, ctx);
+  const other = await runStep(createZone, params, stepContext(target, { runId: 'other-run', stepId: 'zone' }));
+  await rollbackStep(createZone, params, ctx, undefined);
   assert.equal(await zonesNamed(target, 'hello-localstack.com'), [`/hostedzone/${other.zoneId}`]);
   const records = await r53(target).send(new ListResourceRecordSetsCommand({ HostedZoneId: other.zoneId }));
   assert.ok((records.ResourceRecordSets ?? []).length >= 2, 'the other zone keeps its SOA/NS');
-  await createZone.rollback!(params, ctx, undefined);
+  await rollbackStep(createZone, params, ctx, undefined);
 });
 
 test.run();

@@ -5,7 +5,7 @@ import { ExpectationFailedError } from '../../steps/support/errors.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 import { stepContext } from '../helpers/emulatorTarget.ts';
 import { startLocalHttpServer, type LocalHttpServer } from '../helpers/localHttpServer.ts';
-import { paramErrors } from '../helpers/validateParams.ts';
+import { runStep, testStep } from '../helpers/testStep.ts';
 
 const PRODUCT = '{"price":"29.99","name":"Super Widget","description":"A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.","id":"prod-1088"}';
 
@@ -46,7 +46,7 @@ test.after(async (ctx) => {
 
 test('follows the CNAME chain through the target DNS and GETs from the final host, by its name', async (ctx) => {
   ctx.hosts.length = 0;
-  const out = await fetchProduct.run(
+  const out = await runStep(fetchProduct, 
     { name: 'test.hello-localstack.com', path: '/dev/productApi', query: { id: 'prod-1088' }, port: ctx.port, expectBody: PRODUCT, expectServedRegion: 'eu-central-1' },
     stepContext(ctx.target),
   );
@@ -63,7 +63,7 @@ test('follows the CNAME chain through the target DNS and GETs from the final hos
 
 test('status, body or region other than expected: a retryable error listing every difference', async (ctx) => {
   try {
-    await fetchProduct.run(
+    await runStep(fetchProduct, 
       { name: 'test.hello-localstack.com', path: '/dev/productApi', query: { id: 'nope' }, port: ctx.port, expectBody: PRODUCT, expectServedRegion: 'us-east-1' },
       stepContext(ctx.target),
     );
@@ -82,7 +82,7 @@ test('status, body or region other than expected: a retryable error listing ever
 
 test('the port defaults to the target port (the emulator: no such API there, so the check fails)', async (ctx) => {
   try {
-    await fetchProduct.run({ name: 'test.hello-localstack.com', path: '/nothing' }, stepContext(ctx.target));
+    await runStep(fetchProduct, { name: 'test.hello-localstack.com', path: '/nothing' }, stepContext(ctx.target));
     assert.unreachable('should fail');
   } catch (error) {
     assert.instance(error, ExpectationFailedError);
@@ -90,11 +90,14 @@ test('the port defaults to the target port (the emulator: no such API there, so 
   }
 });
 
-test('params: name and path required, path absolute, query values strings', () => {
-  assert.equal(paramErrors(fetchProduct, { name: 'a', path: '/dev/productApi', query: { id: 'prod-1088' } }), []);
-  assert.equal(paramErrors(fetchProduct, { name: 'a' }), ["/: must have required property 'path'"]);
-  assert.equal(paramErrors(fetchProduct, { name: 'a', path: 'dev' }), ['/path: must match pattern "^/"']);
-  assert.equal(paramErrors(fetchProduct, { name: 'a', path: '/', query: { id: 1 } }), ['/query/id: must be string']);
+testStep(test, fetchProduct, {
+  valid: [{ name: 'a', path: '/dev/productApi', query: { id: 'prod-1088' } }, { name: 'a', path: '/', port: 4566, expectStatus: 404, expectBody: '', expectServedRegion: 'eu-central-1' }],
+  invalid: [
+    { params: { name: 'a' }, errors: ["/: must have required property 'path'"] },
+    { params: { name: 'a', path: 'dev' }, errors: ['/path: must match pattern "^/"'] },
+    { params: { name: 'a', path: '/', query: { id: 1 } }, errors: ['/query/id: must be string'] },
+  ],
+  runThenRollback: { noRollback: 'a GET changes nothing' },
 });
 
 test.run();

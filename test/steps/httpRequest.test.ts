@@ -5,7 +5,7 @@ import { DnsResolutionError } from '../../steps/support/targetDns.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 import { stepContext } from '../helpers/emulatorTarget.ts';
 import { startLocalHttpServer, type LocalHttpServer } from '../helpers/localHttpServer.ts';
-import { paramErrors } from '../helpers/validateParams.ts';
+import { runStep, testStep } from '../helpers/testStep.ts';
 
 interface Seen {
   method?: string;
@@ -35,7 +35,7 @@ test.after(async (ctx) => {
 
 test('resolves *.localhost.localstack.cloud through the target DNS and keeps the name as Host; objects go as JSON', async (ctx) => {
   const url = `http://12345.execute-api.localhost.localstack.cloud:${ctx.port}/dev/productApi`;
-  const out = await httpRequest.run({ url, method: 'POST', body: { id: 'prod-1088', price: '29.99' } }, stepContext(ctx.target));
+  const out = await runStep(httpRequest, { url, method: 'POST', body: { id: 'prod-1088', price: '29.99' } }, stepContext(ctx.target));
   assert.is(out.status, 200);
   assert.is(out.body, 'ok');
   assert.is(out.headers['x-served-region'], 'test-region');
@@ -51,19 +51,19 @@ test('resolves *.localhost.localstack.cloud through the target DNS and keeps the
 
 test('an unexpected status fails with a retryable error naming it', async (ctx) => {
   try {
-    await httpRequest.run({ url: `http://127.0.0.1:${ctx.port}/missing` }, stepContext(ctx.target));
+    await runStep(httpRequest, { url: `http://127.0.0.1:${ctx.port}/missing` }, stepContext(ctx.target));
     assert.unreachable('should fail');
   } catch (error) {
     assert.instance(error, ExpectationFailedError);
     assert.is((error as Error).message, `GET http://127.0.0.1:${ctx.port}/missing answered 404 (expected 2xx): Product not found`);
   }
-  const out = await httpRequest.run({ url: `http://127.0.0.1:${ctx.port}/missing`, expectStatus: [404, 410] }, stepContext(ctx.target));
+  const out = await runStep(httpRequest, { url: `http://127.0.0.1:${ctx.port}/missing`, expectStatus: [404, 410] }, stepContext(ctx.target));
   assert.is(out.status, 404);
 });
 
 test('a name the target DNS does not know fails with the DNS status', async (ctx) => {
   try {
-    await httpRequest.run({ url: `http://nowhere.hello-localstack.com:${ctx.port}/` }, stepContext(ctx.target));
+    await runStep(httpRequest, { url: `http://nowhere.hello-localstack.com:${ctx.port}/` }, stepContext(ctx.target));
     assert.unreachable('should fail');
   } catch (error) {
     assert.instance(error, DnsResolutionError);
@@ -71,12 +71,15 @@ test('a name the target DNS does not know fails with the DNS status', async (ctx
   }
 });
 
-test('params: url required and http(s); method and resolveVia enumerated', () => {
-  assert.equal(paramErrors(httpRequest, { url: 'http://x/', method: 'POST', body: { a: 1 }, resolveVia: 'system' }), []);
-  assert.equal(paramErrors(httpRequest, {}), ["/: must have required property 'url'"]);
-  assert.equal(paramErrors(httpRequest, { url: 'ftp://x' }), ['/url: must match pattern "^https?://"']);
-  assert.equal(paramErrors(httpRequest, { url: 'http://x', method: 'FETCH' }), ['/method: must be equal to one of the allowed values']);
-  assert.equal(paramErrors(httpRequest, { url: 'http://x', resolveVia: 'dns' }), ['/resolveVia: must be equal to one of the allowed values']);
+testStep(test, httpRequest, {
+  valid: [{ url: 'http://x/', method: 'POST', body: { a: 1 }, resolveVia: 'system' }, { url: 'https://x/', headers: { a: 'b' }, expectStatus: [200, 404] }],
+  invalid: [
+    { params: {}, errors: ["/: must have required property 'url'"] },
+    { params: { url: 'ftp://x' }, errors: ['/url: must match pattern "^https?://"'] },
+    { params: { url: 'http://x', method: 'FETCH' }, errors: ['/method: must be equal to one of the allowed values'] },
+    { params: { url: 'http://x', resolveVia: 'dns' }, errors: ['/resolveVia: must be equal to one of the allowed values'] },
+  ],
+  runThenRollback: { noRollback: 'a request cannot be taken back; compensate with a rollback: override' },
 });
 
 test.run();

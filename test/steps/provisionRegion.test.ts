@@ -15,7 +15,7 @@ import awaitItem from '../../steps/awaitItem.ts';
 import httpRequest from '../../steps/httpRequest.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 import { stepContext } from '../helpers/emulatorTarget.ts';
-import { paramErrors } from '../helpers/validateParams.ts';
+import { rollbackStep, runStep, testStep } from '../helpers/testStep.ts';
 
 const test = emulatorSuite('steps/provisionRegion', { emulator: { timeScale: 10 } });
 
@@ -39,16 +39,16 @@ async function leftovers(target: Target, region: string): Promise<string[]> {
 }
 
 test('deploys the standby stack: API 67890 answers /dev/healthcheck and /dev/productApi', async ({ emu, target }) => {
-  const out = await provisionRegion.run({ region: 'eu-central-1', apiId: '67890' }, stepContext(target));
+  const out = await runStep(provisionRegion, { region: 'eu-central-1', apiId: '67890' }, stepContext(target));
   assert.is(out.apiId, '67890');
   assert.is(out.invokeHost, '67890.execute-api.localhost.localstack.cloud');
   assert.is(out.invokeUrl, `http://67890.execute-api.localhost.localstack.cloud:${emu.port}/dev`);
   assert.is(out.tableArn, 'arn:aws:dynamodb:eu-central-1:000000000000:table/Products');
   assert.is(out.streamArn, undefined);
   assert.equal(out.functionNames, { getProduct: 'get-product', addProduct: 'add-product', healthcheck: 'healthcheck' });
-  const health = await httpRequest.run({ url: `${out.invokeUrl}/healthcheck` }, stepContext(target));
+  const health = await runStep(httpRequest, { url: `${out.invokeUrl}/healthcheck` }, stepContext(target));
   assert.is(health.body, '{"message": "Success"}');
-  const missing = await httpRequest.run({ url: `${out.invokeUrl}/productApi?id=prod-1088`, expectStatus: 404 }, stepContext(target));
+  const missing = await runStep(httpRequest, { url: `${out.invokeUrl}/productApi?id=prod-1088`, expectStatus: 404 }, stepContext(target));
   assert.is(missing.body, 'Product not found');
   assert.is(missing.headers['x-served-region'], 'eu-central-1');
   const config = await target.client(LambdaClient, 'eu-central-1').send(new GetFunctionConfigurationCommand({ FunctionName: 'get-product' }));
@@ -59,24 +59,24 @@ test('deploys the standby stack: API 67890 answers /dev/healthcheck and /dev/pro
 
 test('the primary replicates into the standby: a POST in us-east-1 is readable in eu-central-1', async ({ target }) => {
   const [, primary] = await Promise.all([
-    provisionRegion.run({ region: 'eu-central-1', apiId: '67890' }, stepContext(target)),
-    provisionRegion.run({ region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' }, stepContext(target)),
+    runStep(provisionRegion, { region: 'eu-central-1', apiId: '67890' }, stepContext(target)),
+    runStep(provisionRegion, { region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' }, stepContext(target)),
   ]);
   assert.match(primary.streamArn ?? '', /^arn:aws:dynamodb:us-east-1:000000000000:table\/Products\/stream\//);
   assert.ok(primary.eventSourceMappingId);
   assert.is(primary.functionNames.replicate, 'dynamodb-streams-to-lambda');
-  const posted = await httpRequest.run({ url: `${primary.invokeUrl}/productApi`, method: 'POST', body: PRODUCT }, stepContext(target));
+  const posted = await runStep(httpRequest, { url: `${primary.invokeUrl}/productApi`, method: 'POST', body: PRODUCT }, stepContext(target));
   assert.is(posted.body, 'Product added/updated successfully.');
-  await awaitItem.run({ region: 'eu-central-1', table: 'Products', key: { id: 'prod-1088' }, pollInterval: 20 }, stepContext(target));
-  const read = await httpRequest.run({ url: `http://67890.execute-api.localhost.localstack.cloud:${target.values.port}/dev/productApi?id=prod-1088` }, stepContext(target));
+  await runStep(awaitItem, { region: 'eu-central-1', table: 'Products', key: { id: 'prod-1088' }, pollInterval: 20 }, stepContext(target));
+  const read = await runStep(httpRequest, { url: `http://67890.execute-api.localhost.localstack.cloud:${target.values.port}/dev/productApi?id=prod-1088` }, stepContext(target));
   assert.is(read.body, PRODUCT_JSON);
   assert.is(read.headers['x-served-region'], 'eu-central-1');
 });
 
 test('running twice (a retry) reuses everything', async ({ target }) => {
   const params = { region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' };
-  const a = await provisionRegion.run(params, stepContext(target));
-  const b = await provisionRegion.run(params, stepContext(target));
+  const a = await runStep(provisionRegion, params, stepContext(target));
+  const b = await runStep(provisionRegion, params, stepContext(target));
   assert.is(b.apiId, a.apiId);
   assert.is(b.eventSourceMappingId, a.eventSourceMappingId);
   assert.equal(await leftovers(target, 'us-east-1'), [
@@ -93,30 +93,30 @@ test('running twice (a retry) reuses everything', async ({ target }) => {
 test('rollback deletes mapping, functions, API and table; twice is fine', async ({ target }) => {
   const params = { region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1', namePrefix: 'drill-' };
   const ctx = stepContext(target);
-  const out = await provisionRegion.run(params, ctx);
+  const out = await runStep(provisionRegion, params, ctx);
   assert.is(out.functionNames.getProduct, 'drill-get-product');
-  await provisionRegion.rollback!(params, ctx, out);
-  await provisionRegion.rollback!(params, ctx, out);
+  await rollbackStep(provisionRegion, params, ctx, out);
+  await rollbackStep(provisionRegion, params, ctx, out);
   assert.equal(await leftovers(target, 'us-east-1'), []);
 });
 
 test('rollback without outputs (crash mid-way) finds everything by name and custom id; other regions untouched', async ({ target }) => {
   const params = { region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' };
-  await provisionRegion.run({ region: 'eu-central-1', apiId: '67890' }, stepContext(target));
+  await runStep(provisionRegion, { region: 'eu-central-1', apiId: '67890' }, stepContext(target));
   // A crash after the table and one function: only part of the stack exists.
   const controller = new AbortController();
   const runId = 'crashed-run';
   const ctx = stepContext(target, { signal: controller.signal, runId });
-  const pending = provisionRegion.run(params, ctx);
+  const pending = runStep(provisionRegion, params, ctx);
   await waitFor(async () => (await leftovers(target, 'us-east-1')).includes('function:get-product'));
   controller.abort(new Error('crash'));
   await pending.catch(() => undefined);
-  await provisionRegion.rollback!(params, stepContext(target, { runId }), undefined);
+  await rollbackStep(provisionRegion, params, stepContext(target, { runId }), undefined);
   assert.equal(await leftovers(target, 'us-east-1'), []);
   assert.is((await leftovers(target, 'eu-central-1')).length, 5, 'the standby keeps its table, 3 functions and API');
   // And after a complete run too.
-  await provisionRegion.run(params, stepContext(target, { runId: 'complete-run' }));
-  await provisionRegion.rollback!(params, stepContext(target, { runId: 'complete-run' }), undefined);
+  await runStep(provisionRegion, params, stepContext(target, { runId: 'complete-run' }));
+  await rollbackStep(provisionRegion, params, stepContext(target, { runId: 'complete-run' }), undefined);
   assert.equal(await leftovers(target, 'us-east-1'), []);
 });
 
@@ -143,22 +143,28 @@ test('rollback deletes only what the run created: a pre-existing table and funct
   );
   await waitFor(async () => (await target.client(DynamoDBClient, region).send(new DescribeTableCommand({ TableName: 'Products' }))).Table?.TableStatus === 'ACTIVE');
   const ctx = stepContext(target);
-  const out = await provisionRegion.run(params, ctx);
+  const out = await runStep(provisionRegion, params, ctx);
   assert.equal(out.created, { table: false, functions: ['add-product', 'healthcheck'], restApi: true, eventSourceMapping: false });
-  await provisionRegion.rollback!(params, ctx, out);
+  await rollbackStep(provisionRegion, params, ctx, out);
   assert.equal(await leftovers(target, region), ['function:get-product', 'table:Products']);
   // Without outputs (a crash), the same: only what carries the run's tag goes.
   const again = stepContext(target);
-  await provisionRegion.run(params, again);
-  await provisionRegion.rollback!(params, stepContext(target, { runId: again.runId }), undefined);
+  await runStep(provisionRegion, params, again);
+  await rollbackStep(provisionRegion, params, stepContext(target, { runId: again.runId }), undefined);
   assert.equal(await leftovers(target, region), ['function:get-product', 'table:Products']);
 });
 
-test('params: region and apiId required; apiId alphanumeric; defaults applied', () => {
-  assert.equal(paramErrors(provisionRegion, { region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' }), []);
-  assert.equal(paramErrors(provisionRegion, { region: 'us-east-1' }), ["/: must have required property 'apiId'"]);
-  assert.equal(paramErrors(provisionRegion, { region: 'us-east-1', apiId: '12 345' }), ['/apiId: must match pattern "^[a-zA-Z0-9]+$"']);
-  assert.equal(paramErrors(provisionRegion, { region: 'us-east-1', apiId: '1', billing: 'x' }), ['/: must NOT have additional properties']);
+testStep(test, provisionRegion, {
+  valid: [{ region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' }, { region: 'eu-central-1', apiId: '67890', stage: 'prod', tableName: 'Items', namePrefix: 'x-' }],
+  invalid: [
+    { params: { region: 'us-east-1' }, errors: ["/: must have required property 'apiId'"] },
+    { params: { region: 'us-east-1', apiId: '12 345' }, errors: ['/apiId: must match pattern "^[a-zA-Z0-9]+$"'] },
+    { params: { region: 'us-east-1', apiId: '1', billing: 'x' }, errors: ['/: must NOT have additional properties'] },
+  ],
+  runThenRollback: {
+    params: { region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' },
+    leftovers: ({ target }) => leftovers(target, 'us-east-1'),
+  },
 });
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as registered from '../../steps/index.ts';
+import { paramErrors } from '../helpers/validateParams.ts';
 
 const test = suite('steps/registry');
 
@@ -23,6 +24,24 @@ test('every registered step type has its own test file, and every test file a st
   const names = Object.keys(registered);
   for (const name of names) assert.ok(tested.has(name), `test/steps/${name}.test.ts exists`);
   for (const name of tested) assert.ok(names.includes(name), `test/steps/${name}.test.ts tests a registered step type`);
+});
+
+test('every step test runs the conformance suite: testStep(test, <its step>, ...)', () => {
+  for (const name of Object.keys(registered)) {
+    const source = readFileSync(new URL(`./${name}.test.ts`, import.meta.url), 'utf8');
+    assert.match(source, new RegExp(`\\btestStep\\(test, ${name},`), `test/steps/${name}.test.ts calls testStep(test, ${name}, { valid, invalid, runThenRollback })`);
+  }
+});
+
+test('every step declares its outputs, and every schema default fits its own schema', () => {
+  for (const [name, def] of Object.entries(registered)) {
+    assert.is((def.outputs as { type?: string } | undefined)?.type, 'object', `${name} declares an outputs object schema`);
+    const properties = (def.params as { properties?: Record<string, { default?: unknown }> }).properties ?? {};
+    for (const [key, schema] of Object.entries(properties)) {
+      if (schema.default === undefined) continue;
+      assert.equal(paramErrors({ params: { type: 'object', properties: { [key]: schema } } }, { [key]: schema.default }), [], `${name}.${key} default`);
+    }
+  }
 });
 
 test.run();

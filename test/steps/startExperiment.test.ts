@@ -9,7 +9,7 @@ import type { Target } from '../../engine/types.ts';
 import startExperiment from '../../steps/startExperiment.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 import { stepContext } from '../helpers/emulatorTarget.ts';
-import { paramErrors } from '../helpers/validateParams.ts';
+import { rollbackStep, runStep, testStep } from '../helpers/testStep.ts';
 
 const test = emulatorSuite('steps/startExperiment');
 
@@ -28,7 +28,7 @@ async function templateCount(target: Target): Promise<number> {
 
 test("starts the tutorial's experiment from its file (malformed roleArn and all): Lambda Invoke fails in us-east-1 only", async ({ emu, target }) => {
   const before = Date.now();
-  const out = await startExperiment.run({ ...TUTORIAL_FILE }, stepContext(target));
+  const out = await runStep(startExperiment, { ...TUTORIAL_FILE }, stepContext(target));
   assert.ok(out.experimentId && out.templateId);
   assert.ok(out.startedAt >= before && out.startedAt <= Date.now());
   assert.is(await status(target, out.experimentId), 'running');
@@ -38,8 +38,8 @@ test("starts the tutorial's experiment from its file (malformed roleArn and all)
 
 test('a retried attempt (same run and step) starts nothing twice', async ({ target }) => {
   const ctx = stepContext(target, { runId: 'r', stepId: 'breakPrimary' });
-  const a = await startExperiment.run({ ...TUTORIAL_FILE }, ctx);
-  const b = await startExperiment.run({ ...TUTORIAL_FILE }, { ...ctx, attempt: 2 });
+  const a = await runStep(startExperiment, { ...TUTORIAL_FILE }, ctx);
+  const b = await runStep(startExperiment, { ...TUTORIAL_FILE }, { ...ctx, attempt: 2 });
   assert.is(b.templateId, a.templateId);
   assert.is(b.experimentId, a.experimentId);
   assert.is((await fis(target).send(new ListExperimentsCommand({}))).experiments?.length, 1);
@@ -47,9 +47,9 @@ test('a retried attempt (same run and step) starts nothing twice', async ({ targ
 
 test('rollback stops the experiment and deletes the template; twice is fine', async ({ emu, target }) => {
   const ctx = stepContext(target);
-  const out = await startExperiment.run({ ...TUTORIAL_FILE }, ctx);
-  await startExperiment.rollback!({ ...TUTORIAL_FILE }, ctx, out);
-  await startExperiment.rollback!({ ...TUTORIAL_FILE }, ctx, out);
+  const out = await runStep(startExperiment, { ...TUTORIAL_FILE }, ctx);
+  await rollbackStep(startExperiment, { ...TUTORIAL_FILE }, ctx, out);
+  await rollbackStep(startExperiment, { ...TUTORIAL_FILE }, ctx, out);
   assert.is(await status(target, out.experimentId), 'stopped');
   assert.is(lambdaInvokeFaults(emu), 0);
   assert.is(await templateCount(target), 0);
@@ -63,9 +63,9 @@ test("rollback without outputs finds this step's template by tag, and leaves oth
     stopConditions: [{ source: 'none' }],
     roleArn: 'arn:aws:iam::000000000000:role/fis',
   };
-  const mine = await startExperiment.run({ region: 'us-east-1', template }, crashed);
-  const other = await startExperiment.run({ region: 'us-east-1', template }, stepContext(target, { runId: 'other', stepId: 'breakPrimary' }));
-  await startExperiment.rollback!({ region: 'us-east-1', template }, crashed, undefined);
+  const mine = await runStep(startExperiment, { region: 'us-east-1', template }, crashed);
+  const other = await runStep(startExperiment, { region: 'us-east-1', template }, stepContext(target, { runId: 'other', stepId: 'breakPrimary' }));
+  await rollbackStep(startExperiment, { region: 'us-east-1', template }, crashed, undefined);
   assert.is(await status(target, mine.experimentId), 'stopped');
   assert.is(await status(target, other.experimentId), 'running');
   assert.is(await templateCount(target), 1);
@@ -82,6 +82,7 @@ test('bad template input is not retryable: missing file, invalid JSON, both or n
   ];
   for (const [params, message] of cases) {
     try {
+      // Straight to run: the last case is one the schema refuses, and the step refuses it too.
       await startExperiment.run(params as never, stepContext(target, { workflowDir: dir }));
       assert.unreachable('should fail');
     } catch (error) {
@@ -91,11 +92,25 @@ test('bad template input is not retryable: missing file, invalid JSON, both or n
   }
 });
 
-test('params: region and exactly one of template/templateFile', () => {
-  assert.equal(paramErrors(startExperiment, TUTORIAL_FILE), []);
-  assert.ok(paramErrors(startExperiment, { region: 'us-east-1' }).includes('/: must match exactly one schema in oneOf'));
-  assert.ok(paramErrors(startExperiment, { ...TUTORIAL_FILE, template: { actions: {} } }).includes('/: must match exactly one schema in oneOf'));
-  assert.ok(paramErrors(startExperiment, { templateFile: 'x.json' }).includes("/: must have required property 'region'"));
+testStep(test, startExperiment, {
+  valid: [TUTORIAL_FILE, { region: 'us-east-1', template: { actions: {} } }],
+  invalid: [
+    { params: { region: 'us-east-1' }, errors: ["/: must have required property 'template'", "/: must have required property 'templateFile'", '/: must match exactly one schema in oneOf'] },
+    { params: { ...TUTORIAL_FILE, template: { actions: {} } }, errors: ['/: must match exactly one schema in oneOf'] },
+    {
+      params: { templateFile: 'x.json' },
+      errors: ["/: must have required property 'region'"],
+    },
+  ],
+  runThenRollback: {
+    params: TUTORIAL_FILE,
+    leftovers: async ({ target }) => {
+      const templates = (await fis(target).send(new ListExperimentTemplatesCommand({}))).experimentTemplates ?? [];
+      const experiments = (await fis(target).send(new ListExperimentsCommand({}))).experiments ?? [];
+      const running = experiments.filter((e) => !['stopped', 'completed', 'failed'].includes(e.state?.status ?? ''));
+      return [...templates.map((t) => `template ${t.id}`), ...running.map((e) => `experiment ${e.id} ${e.state?.status}`)];
+    },
+  },
 });
 
 test.run();

@@ -5,7 +5,7 @@ import type { Target } from '../../engine/types.ts';
 import updateHealthCheck from '../../steps/updateHealthCheck.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 import { stepContext } from '../helpers/emulatorTarget.ts';
-import { paramErrors } from '../helpers/validateParams.ts';
+import { rollbackStep, runStep, testStep } from '../helpers/testStep.ts';
 
 const test = emulatorSuite('steps/updateHealthCheck');
 
@@ -29,12 +29,12 @@ test("breaks the check like the sample (fqdn → bad host) and the rollback rest
   const id = await createCheck(target);
   const ctx = stepContext(target);
   const params = { healthCheckId: id, fqdn: 'bad-host-p45e8eG94rK.com', port: 8080 };
-  const out = await updateHealthCheck.run(params, ctx);
+  const out = await runStep(updateHealthCheck, params, ctx);
   assert.equal(out.previous, { fqdn: 'http_echo', port: 80, resourcePath: '/' });
   assert.is((await config(target, id))?.FullyQualifiedDomainName, 'bad-host-p45e8eG94rK.com');
   assert.is((await config(target, id))?.Port, 8080);
-  await updateHealthCheck.rollback!(params, ctx, out);
-  await updateHealthCheck.rollback!(params, ctx, out);
+  await rollbackStep(updateHealthCheck, params, ctx, out);
+  await rollbackStep(updateHealthCheck, params, ctx, out);
   const restored = await config(target, id);
   assert.is(restored?.FullyQualifiedDomainName, 'http_echo');
   assert.is(restored?.Port, 80);
@@ -43,18 +43,18 @@ test("breaks the check like the sample (fqdn → bad host) and the rollback rest
 test('unknown health check: NonRetryableError; rollback after the check is gone is a no-op', async ({ target }) => {
   const ctx = stepContext(target);
   try {
-    await updateHealthCheck.run({ healthCheckId: '00000000-0000-0000-0000-000000000000', fqdn: 'x' }, ctx);
+    await runStep(updateHealthCheck, { healthCheckId: '00000000-0000-0000-0000-000000000000', fqdn: 'x' }, ctx);
     assert.unreachable('should fail');
   } catch (error) {
     assert.instance(error, NonRetryableError);
     assert.match((error as Error).message, 'no health check 00000000-0000-0000-0000-000000000000');
   }
-  await updateHealthCheck.rollback!({ healthCheckId: '00000000-0000-0000-0000-000000000000' }, ctx, { previous: { fqdn: 'a' }, healthCheckVersion: 2, updatedAt: 0 });
+  await rollbackStep(updateHealthCheck, { healthCheckId: '00000000-0000-0000-0000-000000000000', fqdn: 'x' }, ctx, { previous: { fqdn: 'a' }, healthCheckVersion: 2, updatedAt: 0 });
 });
 
 test('rollback without outputs leaves the check as it is (previous endpoint unknown)', async ({ target }) => {
   const id = await createCheck(target);
-  await updateHealthCheck.rollback!({ healthCheckId: id, fqdn: 'x.example.com' }, stepContext(target), undefined);
+  await rollbackStep(updateHealthCheck, { healthCheckId: id, fqdn: 'x.example.com' }, stepContext(target), undefined);
   assert.is((await config(target, id))?.FullyQualifiedDomainName, 'http_echo');
 });
 
@@ -71,7 +71,7 @@ test('a retry after attempt 1 applied the change keeps attempt 1\'s previous; th
     return result;
   };
   try {
-    await updateHealthCheck.run(params, stepContext(target, { runId, stepId: 'breakHealthCheck', attempt: 1 }));
+    await runStep(updateHealthCheck, params, stepContext(target, { runId, stepId: 'breakHealthCheck', attempt: 1 }));
     assert.unreachable('attempt 1 should time out');
   } catch (error) {
     assert.is((error as Error).message, 'timed out');
@@ -80,28 +80,39 @@ test('a retry after attempt 1 applied the change keeps attempt 1\'s previous; th
   }
   assert.is((await config(target, id))?.FullyQualifiedDomainName, 'bad-host-p45e8eG94rK.com');
   const attempt2 = stepContext(target, { runId, stepId: 'breakHealthCheck', attempt: 2 });
-  const out = await updateHealthCheck.run(params, attempt2);
+  const out = await runStep(updateHealthCheck, params, attempt2);
   assert.equal(out.previous, { fqdn: 'http_echo', port: 80, resourcePath: '/' });
-  await updateHealthCheck.rollback!(params, attempt2, out);
+  await rollbackStep(updateHealthCheck, params, attempt2, out);
   assert.is((await config(target, id))?.FullyQualifiedDomainName, 'http_echo');
 });
 
 test('a retry in a new process that finds the change applied leaves previous unset; the rollback does not restore the dead host', async ({ target }) => {
   const id = await createCheck(target);
   const params = { healthCheckId: id, fqdn: 'bad-host-p45e8eG94rK.com' };
-  await updateHealthCheck.run(params, stepContext(target)); // stands for attempt 1 of a run whose process has since died
+  await runStep(updateHealthCheck, params, stepContext(target)); // stands for attempt 1 of a run whose process has since died
   const ctx = stepContext(target, { stepId: 'other', attempt: 2 });
-  const out = await updateHealthCheck.run(params, ctx);
+  const out = await runStep(updateHealthCheck, params, ctx);
   assert.is(out.previous, undefined);
-  await updateHealthCheck.rollback!(params, ctx, out);
+  await rollbackStep(updateHealthCheck, params, ctx, out);
   assert.is((await config(target, id))?.FullyQualifiedDomainName, 'bad-host-p45e8eG94rK.com');
 });
 
-test('params: an id and at least one change', () => {
-  assert.equal(paramErrors(updateHealthCheck, { healthCheckId: 'a', fqdn: 'b' }), []);
-  assert.equal(paramErrors(updateHealthCheck, { healthCheckId: 'a' }), ['/: must NOT have fewer than 2 properties']);
-  assert.equal(paramErrors(updateHealthCheck, { fqdn: 'b', port: 1 }), ["/: must have required property 'healthCheckId'"]);
-  assert.equal(paramErrors(updateHealthCheck, { healthCheckId: 'a', fqdn: 'b', type: 'TCP' }), ['/: must NOT have additional properties']);
+let conformanceCheck = '';
+testStep(test, updateHealthCheck, {
+  valid: [{ healthCheckId: 'a', fqdn: 'b' }, { healthCheckId: 'a', port: 8080, resourcePath: '/x', ipAddress: '127.0.0.1' }],
+  invalid: [
+    { params: { healthCheckId: 'a' }, errors: ['/: must NOT have fewer than 2 properties'] },
+    { params: { fqdn: 'b', port: 1 }, errors: ["/: must have required property 'healthCheckId'"] },
+    { params: { healthCheckId: 'a', fqdn: 'b', type: 'TCP' }, errors: ['/: must NOT have additional properties'] },
+  ],
+  runThenRollback: {
+    params: async ({ target }) => ({ healthCheckId: (conformanceCheck = await createCheck(target)), fqdn: 'bad-host-p45e8eG94rK.com' }),
+    leftovers: async ({ target }) => {
+      const now = await config(target, conformanceCheck);
+      return now?.FullyQualifiedDomainName === 'http_echo' ? [] : [`fqdn ${now?.FullyQualifiedDomainName}`];
+    },
+    withoutOutputs: { kept: 'without outputs the previous endpoint is unknown' },
+  },
 });
 
 test.run();

@@ -12,7 +12,7 @@ import upsertFailoverRecords from '../../steps/upsertFailoverRecords.ts';
 import { queryDns } from '../../steps/support/targetDns.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 import { stepContext } from '../helpers/emulatorTarget.ts';
-import { paramErrors } from '../helpers/validateParams.ts';
+import { rollbackStep, runStep, testStep } from '../helpers/testStep.ts';
 
 const test = emulatorSuite('steps/upsertFailoverRecords');
 
@@ -45,7 +45,7 @@ async function records(target: Target, zoneId: string): Promise<ResourceRecordSe
 
 test("writes the tutorial's two batches; DNS answers the primary", async ({ target }) => {
   const { zoneId, healthCheckId } = await setup(target);
-  const out = await upsertFailoverRecords.run(tutorialParams(zoneId, healthCheckId), stepContext(target));
+  const out = await runStep(upsertFailoverRecords, tutorialParams(zoneId, healthCheckId), stepContext(target));
   assert.is(out.changeIds.length, 2);
   assert.equal(out.previous, []);
   const sets = await records(target, zoneId);
@@ -67,8 +67,8 @@ test("writes the tutorial's two batches; DNS answers the primary", async ({ targ
 test('running twice (a retry) is harmless: same four records', async ({ target }) => {
   const { zoneId, healthCheckId } = await setup(target);
   const params = tutorialParams(zoneId, healthCheckId);
-  await upsertFailoverRecords.run(params, stepContext(target));
-  await upsertFailoverRecords.run(params, stepContext(target));
+  await runStep(upsertFailoverRecords, params, stepContext(target));
+  await runStep(upsertFailoverRecords, params, stepContext(target));
   assert.is((await records(target, zoneId)).length, 4);
 });
 
@@ -84,10 +84,10 @@ test('rollback deletes what did not exist and restores what did', async ({ targe
   );
   const params = tutorialParams(zoneId, healthCheckId);
   const ctx = stepContext(target);
-  const out = await upsertFailoverRecords.run(params, ctx);
+  const out = await runStep(upsertFailoverRecords, params, ctx);
   assert.is(out.previous.length, 1);
-  await upsertFailoverRecords.rollback!(params, ctx, out);
-  await upsertFailoverRecords.rollback!(params, ctx, out);
+  await rollbackStep(upsertFailoverRecords, params, ctx, out);
+  await rollbackStep(upsertFailoverRecords, params, ctx, out);
   const sets = await records(target, zoneId);
   assert.equal(
     sets.map((s) => `${s.Name} ${s.TTL} ${s.ResourceRecords?.[0]?.Value}`).sort(),
@@ -111,27 +111,37 @@ test('a retry after attempt 1 wrote the plain batch: previous skips the step\'s 
     }),
   );
   const ctx = stepContext(target);
-  const out = await upsertFailoverRecords.run(params, ctx); // attempt 2
+  const out = await runStep(upsertFailoverRecords, params, ctx); // attempt 2
   assert.equal(out.previous, []);
-  await upsertFailoverRecords.rollback!(params, ctx, out);
+  await rollbackStep(upsertFailoverRecords, params, ctx, out);
   assert.equal(await records(target, zoneId), []);
 });
 
 test('rollback without outputs deletes the records this step writes, nothing else; a deleted zone is fine', async ({ target }) => {
   const { zoneId, healthCheckId } = await setup(target);
   const params = tutorialParams(zoneId, healthCheckId);
-  await upsertFailoverRecords.run(params, stepContext(target));
-  await upsertFailoverRecords.rollback!(params, stepContext(target), undefined);
+  await runStep(upsertFailoverRecords, params, stepContext(target));
+  await rollbackStep(upsertFailoverRecords, params, stepContext(target), undefined);
   assert.equal(await records(target, zoneId), []);
-  await upsertFailoverRecords.rollback!({ ...params, zoneId: 'Z000000000NOSUCH' }, stepContext(target), undefined);
+  await rollbackStep(upsertFailoverRecords, { ...params, zoneId: 'Z000000000NOSUCH' }, stepContext(target), undefined);
 });
 
-test('params: both members required, each with setIdentifier/recordName/target', () => {
-  const ok = tutorialParams('Z1', 'hc');
-  assert.equal(paramErrors(upsertFailoverRecords, ok), []);
-  assert.equal(paramErrors(upsertFailoverRecords, { ...ok, secondary: undefined }), ["/: must have required property 'secondary'"]);
-  assert.equal(paramErrors(upsertFailoverRecords, { ...ok, primary: { setIdentifier: 'a', recordName: 'b' } }), ["/primary: must have required property 'target'"]);
-  assert.equal(paramErrors(upsertFailoverRecords, { ...ok, type: 'MX' }), ['/type: must be equal to one of the allowed values']);
+let conformanceZone = '';
+testStep(test, upsertFailoverRecords, {
+  valid: [tutorialParams('Z1', 'hc'), { ...tutorialParams('/hostedzone/Z1', 'hc'), type: 'A', ttl: 300 }],
+  invalid: [
+    { params: { ...tutorialParams('Z1', 'hc'), secondary: undefined }, errors: ["/: must have required property 'secondary'"] },
+    { params: { ...tutorialParams('Z1', 'hc'), primary: { setIdentifier: 'a', recordName: 'b' } }, errors: ["/primary: must have required property 'target'"] },
+    { params: { ...tutorialParams('Z1', 'hc'), type: 'MX' }, errors: ['/type: must be equal to one of the allowed values'] },
+  ],
+  runThenRollback: {
+    params: async ({ target }) => {
+      const { zoneId, healthCheckId } = await setup(target);
+      conformanceZone = zoneId;
+      return tutorialParams(zoneId, healthCheckId);
+    },
+    leftovers: async ({ target }) => (await records(target, conformanceZone)).map((set) => `${set.Name} ${set.Type} ${set.SetIdentifier ?? ''}`),
+  },
 });
 
 test.run();
