@@ -5,6 +5,9 @@ import { TemplateError } from './errors.ts';
 import type { InputSpec, StepNode, WorkflowNode } from './workflow.ts';
 import { flattenSteps } from './workflow.ts';
 import { toPointer } from './locate.ts';
+import { ExpressionError } from './expression/expressionError.ts';
+import { typeCheck } from './expression/typeCheck.ts';
+import { staticTypeOf } from './expression/staticTypes.ts';
 
 /** Reports one problem at a JSON pointer; `offset` is the character offset inside the string. */
 export type Report = (pointer: string, message: string, offset?: number) => void;
@@ -29,13 +32,20 @@ export function checkReferences(
       try {
         parts = parseTemplateString(text);
       } catch (error) {
-        report(at, error instanceof TemplateError ? error.message : String(error));
+        if (error instanceof ExpressionError) report(at, error.message, error.offset);
+        else report(at, error instanceof TemplateError ? error.message : String(error));
         return;
       }
       for (const part of parts) {
+        let pathProblems = 0;
         for (const path of pathsOf(part.expr)) {
           const problem = checkPath(path.root, path.segments, { all, available, self, inputs, registry });
           if (problem) report(at, problem, part.start);
+          if (problem) pathProblems++;
+        }
+        if (pathProblems > 0) continue;
+        for (const problem of typeCheck(part.expr, (path) => staticTypeOf(path, all, inputs, registry))) {
+          report(at, problem.message, part.sourceStart + problem.offset);
         }
       }
     });
