@@ -8,6 +8,9 @@ import { toPointer } from './locate.ts';
 import { ExpressionError } from './expression/expressionError.ts';
 import { typeCheck } from './expression/typeCheck.ts';
 import { staticTypeOf } from './expression/staticTypes.ts';
+import { EXPRESSION_PARAMS } from './expression/expressionParams.ts';
+import { EVIDENCE_ROOTS } from './expression/ast.ts';
+import { parseExpression } from './expression/parser.ts';
 
 /** Reports one problem at a JSON pointer; `offset` is the character offset inside the string. */
 export type Report = (pointer: string, message: string, offset?: number) => void;
@@ -50,11 +53,37 @@ export function checkReferences(
       }
     });
 
+  const checkExpressionParams = (node: StepNode, available: Set<string>) => {
+    for (const name of EXPRESSION_PARAMS[node.type] ?? []) {
+      const text = node.params[name];
+      if (typeof text !== 'string' || hasTemplate(text)) continue;
+      const at = `${node.pointer}/params${toPointer([name])}`;
+      const lead = text.length - text.trimStart().length;
+      let expr;
+      try {
+        expr = parseExpression(text.trim(), { roots: EVIDENCE_ROOTS });
+      } catch (error) {
+        if (error instanceof ExpressionError) report(at, error.message, lead + error.offset);
+        else report(at, error instanceof TemplateError ? error.message : String(error));
+        continue;
+      }
+      let pathProblems = 0;
+      for (const path of pathsOf(expr)) {
+        const problem = checkPath(path.root, path.segments, { all, available, self: node.id, inputs, registry });
+        if (problem) report(at, problem, lead + path.start);
+        if (problem) pathProblems++;
+      }
+      if (pathProblems > 0) continue;
+      for (const problem of typeCheck(expr, (path) => staticTypeOf(path, all, inputs, registry))) report(at, problem.message, lead + problem.offset);
+    }
+  };
+
   const walk = (nodes: WorkflowNode[], before: Set<string>): Set<string> => {
     let available = before;
     for (const node of nodes) {
       if (node.kind === 'step') {
         check(node.params, `${node.pointer}/params`, available, node.id);
+        checkExpressionParams(node, available);
         if (node.if !== undefined) check(node.if, `${node.pointer}/if`, available, node.id);
         if (node.rollback.kind === 'override') {
           check(node.rollback.params, `${node.pointer}/rollback/params`, new Set([...available, node.id]), undefined);

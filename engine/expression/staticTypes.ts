@@ -36,6 +36,9 @@ export function staticTypeOf(path: PathExpr, steps: Map<string, StepNode>, input
       return NUMERIC_TARGET_KEYS.has(name) ? 'number' : 'unknown';
     case 'run':
       return name !== undefined && second === undefined && name !== 'startedAt' ? 'string' : 'unknown';
+    case 'measures':
+      // Every measure is a number (milliseconds, a count or a ratio), or null when not reached.
+      return 'number';
     default:
       return 'unknown';
   }
