@@ -77,6 +77,7 @@ export interface ClientRequestSample {
 /** One write of the writer probe (lost-write ledger), acknowledged or not. */
 export interface WriteAckSample {
   kind: 'write-ack';
+  /** AWS time the API answered (or the write failed). */
   aws: number;
   probe: string;
   /** The record's sequence number in the ledger (1, 2, 3, ...). */
@@ -85,7 +86,9 @@ export interface WriteAckSample {
   region: string;
   /** Acknowledged (2xx) by the API. */
   acknowledged: boolean;
+  /** HTTP status; 0 when no response came. */
   status: number;
+  error?: string;
 }
 
 /** One ledger record read back from a region after the failover (or failback). */
