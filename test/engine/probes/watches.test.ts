@@ -3,7 +3,7 @@ import { ChangeResourceRecordSetsCommand, CreateHealthCheckCommand, CreateHosted
 import { ManualClock } from '../../../emulator/clock.ts';
 import type { Route53Api } from '../../../emulator/route53/api.ts';
 import type { EvidenceSample } from '../../../engine/evidence.ts';
-import { startDnsAnswerWatch } from '../../../engine/probes/dnsAnswerWatch.ts';
+import { startProbe } from '../../../engine/probes/startProbe.ts';
 import { startHealthCheckWatch } from '../../../engine/probes/healthCheckWatch.ts';
 import { emulatorSuite } from '../../helpers/emulatorSuite.ts';
 import { startLocalHttpServer, type LocalHttpServer } from '../../helpers/localHttpServer.ts';
@@ -62,7 +62,7 @@ test('health check watch: GetHealthCheckStatus read at a fixed AWS rate, unhealt
   );
 });
 
-test('DNS answer watch: the end of the CNAME chain, uncached, with its TTL', async ({ target }) => {
+test('DNS answer watch (started through startProbe): the end of the CNAME chain, uncached, with its TTL', async ({ target }) => {
   const r53 = target.client(Route53Client, 'us-east-1');
   const zone = await r53.send(new CreateHostedZoneCommand({ Name: 'hello-localstack.com', CallerReference: 'dns-watch' }));
   const point = (api: string) =>
@@ -75,7 +75,7 @@ test('DNS answer watch: the end of the CNAME chain, uncached, with its TTL', asy
   await point('12345');
   const samples: EvidenceSample[] = [];
   const t0 = clock.now();
-  const watch = startDnsAnswerWatch({ target, clock, emit: (s) => samples.push(s) }, { name: 'dns', dnsName: 'test.hello-localstack.com', intervalMs: 5000 });
+  const watch = startProbe({ target, clock, emit: (s) => samples.push(s) }, { type: 'dnsAnswer', mode: 'continuous', name: 'dns', dnsName: 'test.hello-localstack.com', intervalMs: 5000 });
   await settle(() => samples.length === 1, 'the first answer');
   await point('67890');
   await clock.advance(5000);
