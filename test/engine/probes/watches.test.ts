@@ -23,7 +23,7 @@ test.after(async (ctx) => {
   await ctx.web?.close();
 });
 
-test('health check watch: GetHealthCheckStatus read at a fixed AWS rate, unhealthy once the checker fails', async ({ target, emu, web, status }) => {
+test('health check watch: GetHealthCheckStatus read at a fixed AWS rate, unhealthy after FailureThreshold failed observations', async ({ target, emu, web, status }) => {
   const r53 = target.client(Route53Client, 'us-east-1');
   const created = await r53.send(
     new CreateHealthCheckCommand({ CallerReference: 'watch', HealthCheckConfig: { Type: 'HTTP', IPAddress: '127.0.0.1', Port: web.port, RequestInterval: 10, FailureThreshold: 3 } }),
@@ -41,9 +41,9 @@ test('health check watch: GetHealthCheckStatus read at a fixed AWS rate, unhealt
   }, { step: 'initialize', name: 'countAnswers' });
   const samples: EvidenceSample[] = [];
   const watch = startHealthCheckWatch({ target, clock, emit: (s) => samples.push(s) }, { name: 'hc', healthCheckId: id, intervalMs: 10_000 });
-  await settle(() => answered === 1, 'the first read');
+  await settle(() => answered === 2, 'the first read (GetHealthCheck for the threshold, then the status)');
   assert.equal(samples, [], 'no observation yet: nothing to say');
-  for (let i = 1; i <= 4; i++) {
+  for (let i = 1; i <= 6; i++) {
     if (i === 3) status.code = 502;
     await clock.advance(5000); // the checker probes at t0 + 10 s × i
     await checker.settled();
@@ -56,9 +56,12 @@ test('health check watch: GetHealthCheckStatus read at a fixed AWS rate, unhealt
     [
       [15_000, true, 'Success: HTTP Status Code 200, OK'],
       [25_000, true, 'Success: HTTP Status Code 200, OK'],
-      [35_000, false, 'Failure: HTTP Status Code 502, Bad Gateway'],
-      [45_000, false, 'Failure: HTTP Status Code 502, Bad Gateway'],
+      [35_000, true, 'Failure: HTTP Status Code 502, Bad Gateway'],
+      [45_000, true, 'Failure: HTTP Status Code 502, Bad Gateway'],
+      [55_000, false, 'Failure: HTTP Status Code 502, Bad Gateway'],
+      [65_000, false, 'Failure: HTTP Status Code 502, Bad Gateway'],
     ],
+    'Route 53 verdict: unhealthy after FailureThreshold (3) failed observations, not at the first',
   );
 });
 
