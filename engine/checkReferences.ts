@@ -101,7 +101,8 @@ export function checkReferences(
   check(outputs, '/outputs', new Set(all.keys()), undefined);
 }
 
-interface CheckScope {
+/** What a path is checked against: every step, those that ran before, the inputs, the step types. */
+export interface CheckScope {
   all: Map<string, StepNode>;
   available: Set<string>;
   self: string | undefined;
@@ -109,7 +110,8 @@ interface CheckScope {
   registry: StepRegistry;
 }
 
-function checkPath(root: string, segments: Array<string | number>, scope: CheckScope): string | undefined {
+/** The problem with one path (unknown input, step that does not run before, unknown output, ...), if any. */
+export function checkPath(root: string, segments: Array<string | number>, scope: CheckScope): string | undefined {
   const [first, second, third] = segments;
   const name = first === undefined ? undefined : String(first);
   switch (root) {

@@ -4,10 +4,13 @@ import type { StepRegistry } from '../registry.ts';
 import { flattenSteps, type InputSpec, type WorkflowNode } from '../workflow.ts';
 import { staticTypeOf } from './staticTypes.ts';
 import { typeCheck } from './typeCheck.ts';
+import { pathsOf } from './ast.ts';
+import { checkPath } from '../checkReferences.ts';
 
 /**
- * Static type errors in the `expect:` objectives (the shorthand ones are built well-typed),
- * located at the operator inside the YAML string.
+ * Static checks of the `expect:` objectives (the shorthand ones are built well-formed): paths
+ * that name no input, step or output (every step has run when objectives are checked), then
+ * type errors, each located inside the YAML string.
  */
 export function checkObjectiveTypes(
   specs: readonly ObjectiveSpec[],
@@ -24,7 +27,15 @@ export function checkObjectiveTypes(
     const item = index === undefined ? undefined : (expect[Number(index)] as { that?: unknown } | undefined);
     if (typeof item?.that !== 'string') continue;
     const { offset } = unwrap(item.that);
-    for (const p of typeCheck(parseObjective(spec.source), (path) => staticTypeOf(path, steps, inputs, registry))) {
+    const expr = parseObjective(spec.source);
+    const scope = { all: steps, available: new Set(steps.keys()), self: undefined, inputs, registry };
+    const pathProblems = pathsOf(expr).flatMap((path) => {
+      const message = checkPath(path.root, path.segments, scope);
+      return message ? [{ pointer: spec.pointer, message, offset: offset + path.start }] : [];
+    });
+    problems.push(...pathProblems);
+    if (pathProblems.length > 0) continue;
+    for (const p of typeCheck(expr, (path) => staticTypeOf(path, steps, inputs, registry))) {
       problems.push({ pointer: spec.pointer, message: p.message, offset: offset + p.offset });
     }
   }

@@ -111,6 +111,7 @@ objectives:
     - that: measures.failover.rto <= inputs.who
     - that: measures.failover.rto <= 60s <= 70s
     - that: process.exit(1)
+    - that: steps.nope.outputs.x > 1 || inputs.whom == 'x'
 steps:
   - { id: a, type: record }
 `;
@@ -123,6 +124,8 @@ steps:
     "11:35: /objectives/expect/1/that: cannot compare measures.failover.rto (number) with inputs.who (string) using '<=': it needs two numbers (durations and percentages are numbers) or two strings",
     "12:42: /objectives/expect/2/that: comparisons do not chain in expression 'measures.failover.rto <= 60s <= 70s': write 'measures.failover.rto <= 60s && ...' instead of another '<='",
     "13:13: /objectives/expect/3/that: unknown root 'process' in 'process.exit(1)' (expected one of inputs, steps, env, target, run, measures)",
+    "14:13: /objectives/expect/4/that: unknown step 'nope'",
+    "14:41: /objectives/expect/4/that: unknown input 'whom' (did you mean 'who'?)",
   ]);
 });
 
