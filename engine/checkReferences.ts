@@ -5,6 +5,12 @@ import { TemplateError } from './errors.ts';
 import type { InputSpec, StepNode, WorkflowNode } from './workflow.ts';
 import { flattenSteps } from './workflow.ts';
 import { toPointer } from './locate.ts';
+import { ExpressionError } from './expression/expressionError.ts';
+import { typeCheck } from './expression/typeCheck.ts';
+import { staticTypeOf } from './expression/staticTypes.ts';
+import { EXPRESSION_PARAMS } from './expression/expressionParams.ts';
+import { EVIDENCE_ROOTS } from './expression/ast.ts';
+import { parseExpression } from './expression/parser.ts';
 
 /** Reports one problem at a JSON pointer; `offset` is the character offset inside the string. */
 export type Report = (pointer: string, message: string, offset?: number) => void;
@@ -29,22 +35,55 @@ export function checkReferences(
       try {
         parts = parseTemplateString(text);
       } catch (error) {
-        report(at, error instanceof TemplateError ? error.message : String(error));
+        if (error instanceof ExpressionError) report(at, error.message, error.offset);
+        else report(at, error instanceof TemplateError ? error.message : String(error));
         return;
       }
       for (const part of parts) {
+        let pathProblems = 0;
         for (const path of pathsOf(part.expr)) {
           const problem = checkPath(path.root, path.segments, { all, available, self, inputs, registry });
           if (problem) report(at, problem, part.start);
+          if (problem) pathProblems++;
+        }
+        if (pathProblems > 0) continue;
+        for (const problem of typeCheck(part.expr, (path) => staticTypeOf(path, all, inputs, registry))) {
+          report(at, problem.message, part.sourceStart + problem.offset);
         }
       }
     });
+
+  const checkExpressionParams = (node: StepNode, available: Set<string>) => {
+    for (const name of EXPRESSION_PARAMS[node.type] ?? []) {
+      const text = node.params[name];
+      if (typeof text !== 'string' || hasTemplate(text)) continue;
+      const at = `${node.pointer}/params${toPointer([name])}`;
+      const lead = text.length - text.trimStart().length;
+      let expr;
+      try {
+        expr = parseExpression(text.trim(), { roots: EVIDENCE_ROOTS });
+      } catch (error) {
+        if (error instanceof ExpressionError) report(at, error.message, lead + error.offset);
+        else report(at, error instanceof TemplateError ? error.message : String(error));
+        continue;
+      }
+      let pathProblems = 0;
+      for (const path of pathsOf(expr)) {
+        const problem = checkPath(path.root, path.segments, { all, available, self: node.id, inputs, registry });
+        if (problem) report(at, problem, lead + path.start);
+        if (problem) pathProblems++;
+      }
+      if (pathProblems > 0) continue;
+      for (const problem of typeCheck(expr, (path) => staticTypeOf(path, all, inputs, registry))) report(at, problem.message, lead + problem.offset);
+    }
+  };
 
   const walk = (nodes: WorkflowNode[], before: Set<string>): Set<string> => {
     let available = before;
     for (const node of nodes) {
       if (node.kind === 'step') {
         check(node.params, `${node.pointer}/params`, available, node.id);
+        checkExpressionParams(node, available);
         if (node.if !== undefined) check(node.if, `${node.pointer}/if`, available, node.id);
         if (node.rollback.kind === 'override') {
           check(node.rollback.params, `${node.pointer}/rollback/params`, new Set([...available, node.id]), undefined);
@@ -62,7 +101,8 @@ export function checkReferences(
   check(outputs, '/outputs', new Set(all.keys()), undefined);
 }
 
-interface CheckScope {
+/** What a path is checked against: every step, those that ran before, the inputs, the step types. */
+export interface CheckScope {
   all: Map<string, StepNode>;
   available: Set<string>;
   self: string | undefined;
@@ -70,7 +110,8 @@ interface CheckScope {
   registry: StepRegistry;
 }
 
-function checkPath(root: string, segments: Array<string | number>, scope: CheckScope): string | undefined {
+/** The problem with one path (unknown input, step that does not run before, unknown output, ...), if any. */
+export function checkPath(root: string, segments: Array<string | number>, scope: CheckScope): string | undefined {
   const [first, second, third] = segments;
   const name = first === undefined ? undefined : String(first);
   switch (root) {

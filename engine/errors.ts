@@ -15,6 +15,7 @@ export const ErrorCode = {
   INTERRUPTED: 'E_INTERRUPTED',
   TARGET: 'E_TARGET',
   JOURNAL: 'E_JOURNAL',
+  OBJECTIVE_BREACHED: 'E_OBJECTIVE_BREACHED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -126,6 +127,28 @@ export class JournalError extends EngineError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, { ...options, code: ErrorCode.JOURNAL });
     this.name = 'JournalError';
+  }
+}
+
+/** One checked objective or assertion, as an {@link ObjectiveBreachedError} carries it. */
+export interface BreachedVerdict {
+  name: string;
+  /** The printed verdict, e.g. `replication 2.4 s ≤ 2 s: FAIL`. */
+  line: string;
+  actual: unknown;
+  limit: unknown;
+}
+
+/**
+ * An objective or `assert` that did not hold: the drill ran, and proved the system misses its
+ * target. Not an engine failure: the CLI exits 4 for it (after compensation), not 1.
+ */
+export class ObjectiveBreachedError extends EngineError {
+  readonly verdicts: BreachedVerdict[];
+  constructor(verdicts: BreachedVerdict[], options?: { cause?: unknown; message?: string }) {
+    super(options?.message ?? verdicts.map((v) => v.line).join('\n'), { cause: options?.cause, code: ErrorCode.OBJECTIVE_BREACHED });
+    this.name = 'ObjectiveBreachedError';
+    this.verdicts = verdicts;
   }
 }
 

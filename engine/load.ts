@@ -10,6 +10,8 @@ import { compileRetryPolicy, type RetryPolicyInput } from './retry.ts';
 import { parseDuration } from './duration.ts';
 import { hasTemplate } from './template.ts';
 import { checkReferences } from './checkReferences.ts';
+import { compileObjectives, type ObjectiveSpec } from './objectiveSpecs.ts';
+import { checkObjectiveTypes } from './expression/checkObjectiveTypes.ts';
 import { Cleanup, ID_PATTERN, type InputSpec, type RollbackSpec, type Workflow, type WorkflowNode } from './workflow.ts';
 import type { JsonSchema } from './types.ts';
 
@@ -159,6 +161,15 @@ export function parseWorkflow(source: string, file: string, registry: StepRegist
     add(pointer, message, offset === undefined ? {} : { offsetInString: offset }),
   );
 
+  let objectives: ObjectiveSpec[] | undefined;
+  if (isObject(raw.objectives)) {
+    const compiled = compileObjectives(raw.objectives);
+    for (const p of [...compiled.problems, ...checkObjectiveTypes(compiled.specs, raw.objectives, steps, inputs, registry)]) {
+      add(p.pointer, p.message, p.offset === undefined ? {} : { offsetInString: p.offset });
+    }
+    objectives = compiled.specs;
+  }
+
   if (issues.length > 0) throw new WorkflowLoadError(sortIssues(issues));
   return {
     file,
@@ -169,6 +180,7 @@ export function parseWorkflow(source: string, file: string, registry: StepRegist
     cleanup: (raw.cleanup as Cleanup | undefined) ?? Cleanup.ON_FAILURE,
     inputs,
     outputs,
+    ...(objectives ? { objectives } : {}),
     steps,
   };
 }

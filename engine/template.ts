@@ -1,12 +1,20 @@
 import { TemplateError } from './errors.ts';
+import { pathsOf, TEMPLATE_ROOTS, type Expr, type ExpressionRoot, type Segment, type TemplateRoot } from './expression/ast.ts';
+import { evaluate, truthy } from './expression/evaluate.ts';
+import { ExpressionError } from './expression/expressionError.ts';
+import { parseExpression } from './expression/parser.ts';
 
 /**
- * `${{ }}` templates. An expression is a path over the template context
- * (`inputs.x`, `steps.<id>.outputs.<path>`, `env.X`, `target.<k>`, `run.id`), optionally
- * negated (`!path`) or compared with a literal (`path == 'x'`, `!=`). Nothing is evaluated as
- * code. A value that is exactly one expression keeps the type of what it resolves to; anything
+ * `${{ }}` templates. An expression is written in the grammar of `engine/expression/`: paths over
+ * the template context (`inputs.x`, `steps.<id>.outputs.<path>`, `env.X`, `target.<k>`,
+ * `run.id`), literals (strings, numbers, `true`, `false`, `null`, durations such as `60s`,
+ * percentages such as `99%`), comparisons, `!`, `&&`, `||` and parentheses. Nothing is evaluated
+ * as code. A value that is exactly one expression keeps the type of what it resolves to; anything
  * else is string interpolation.
  */
+
+export { evaluate, parseExpression, pathsOf, TEMPLATE_ROOTS, truthy };
+export type { Expr, Segment, TemplateRoot };
 
 /** What templates can read. */
 export interface TemplateContext {
@@ -17,23 +25,16 @@ export interface TemplateContext {
   run: Record<string, unknown>;
 }
 
-/** The roots an expression may start with. */
-export const TEMPLATE_ROOTS = ['inputs', 'steps', 'env', 'target', 'run'] as const;
-export type TemplateRoot = (typeof TEMPLATE_ROOTS)[number];
-
-export type Segment = string | number;
-export type Expr =
-  | { kind: 'path'; root: TemplateRoot; segments: Segment[] }
-  | { kind: 'literal'; value: string | number | boolean | null }
-  | { kind: 'not'; expr: Expr }
-  | { kind: 'compare'; op: '==' | '!='; left: Expr; right: Expr };
-
 /** One `${{ }}` occurrence in a string. */
 export interface TemplatePart {
   source: string;
   expr: Expr;
+  /** Offset of `${{` in the string. */
   start: number;
+  /** Offset just past `}}`. */
   end: number;
+  /** Offset of `source` (the trimmed inside) in the string: add an expression offset to it. */
+  sourceStart: number;
 }
 
 const OPEN = '${{';
@@ -44,8 +45,11 @@ export function hasTemplate(value: string): boolean {
   return value.includes(OPEN);
 }
 
-/** Finds and parses every `${{ }}` in a string. Throws {@link TemplateError} on malformed ones. */
-export function parseTemplateString(value: string): TemplatePart[] {
+/**
+ * Finds and parses every `${{ }}` in a string. Throws {@link TemplateError} on malformed ones;
+ * an {@link ExpressionError}'s offset is then relative to `value`.
+ */
+export function parseTemplateString(value: string, roots?: readonly ExpressionRoot[]): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let from = 0;
   for (;;) {
@@ -53,96 +57,17 @@ export function parseTemplateString(value: string): TemplatePart[] {
     if (start < 0) return parts;
     const close = value.indexOf(CLOSE, start + OPEN.length);
     if (close < 0) throw new TemplateError(`unterminated expression: '${value.slice(start)}' has no closing '}}'`);
-    const source = value.slice(start + OPEN.length, close).trim();
-    parts.push({ source, expr: parseExpression(source), start, end: close + CLOSE.length });
+    const inside = value.slice(start + OPEN.length, close);
+    const source = inside.trim();
+    const sourceStart = start + OPEN.length + (inside.length - inside.trimStart().length);
+    let expr: Expr;
+    try {
+      expr = parseExpression(source, roots ? { roots } : {});
+    } catch (error) {
+      throw error instanceof ExpressionError ? error.shifted(sourceStart) : error;
+    }
+    parts.push({ source, expr, start, end: close + CLOSE.length, sourceStart });
     from = close + CLOSE.length;
-  }
-}
-
-/** Parses the inside of one `${{ }}`. */
-export function parseExpression(source: string): Expr {
-  const tokens = tokenize(source);
-  let i = 0;
-  const peek = () => tokens[i];
-  const operand = (): Expr => {
-    const t = tokens[i++];
-    if (t === undefined) throw new TemplateError(`expression '${source}' is incomplete`);
-    if (t === '!') return { kind: 'not', expr: operand() };
-    if (t.startsWith("'") || t.startsWith('"')) return { kind: 'literal', value: t.slice(1, -1) };
-    if (/^-?\d+(\.\d+)?$/.test(t)) return { kind: 'literal', value: Number(t) };
-    if (t === 'true' || t === 'false') return { kind: 'literal', value: t === 'true' };
-    if (t === 'null') return { kind: 'literal', value: null };
-    return parsePath(t, source);
-  };
-  if (tokens.length === 0) throw new TemplateError('empty expression ${{ }}');
-  let expr = operand();
-  const op = peek();
-  if (op === '==' || op === '!=') {
-    i++;
-    expr = { kind: 'compare', op, left: expr, right: operand() };
-  }
-  if (i < tokens.length) throw new TemplateError(`unexpected '${tokens[i]}' in expression '${source}'`);
-  return expr;
-}
-
-function tokenize(source: string): string[] {
-  const tokens: string[] = [];
-  const re = /\s*(==|!=|!|'[^']*'|"[^"]*"|[^\s!=]+)/y;
-  let m: RegExpExecArray | null;
-  let last = 0;
-  while ((m = re.exec(source))) {
-    tokens.push(m[1]!);
-    last = re.lastIndex;
-  }
-  if (source.slice(last).trim()) throw new TemplateError(`cannot parse expression '${source}'`);
-  return tokens;
-}
-
-function parsePath(token: string, source: string): Expr {
-  const re = /^([A-Za-z_][\w-]*)|^\.([A-Za-z_][\w-]*)|^\[(\d+)\]|^\['([^']*)'\]|^\["([^"]*)"\]/;
-  const segments: Segment[] = [];
-  let rest = token;
-  while (rest) {
-    const m = re.exec(rest);
-    if (!m || (segments.length === 0 && m[1] === undefined) || (segments.length > 0 && m[1] !== undefined)) {
-      throw new TemplateError(`invalid path '${token}' in expression '${source}'`);
-    }
-    segments.push(m[3] !== undefined ? Number(m[3]) : (m[1] ?? m[2] ?? m[4] ?? m[5])!);
-    rest = rest.slice(m[0].length);
-  }
-  const root = segments.shift();
-  if (!TEMPLATE_ROOTS.includes(root as TemplateRoot)) {
-    throw new TemplateError(`unknown root '${String(root)}' in '${source}' (expected one of ${TEMPLATE_ROOTS.join(', ')})`);
-  }
-  return { kind: 'path', root: root as TemplateRoot, segments };
-}
-
-/** Truthiness of `if:` values and `!`: also 'false', '0', 'no', 'off' and '' are false. */
-export function truthy(value: unknown): boolean {
-  if (typeof value === 'string') return !['', 'false', '0', 'no', 'off'].includes(value.trim().toLowerCase());
-  return Boolean(value);
-}
-
-/** Evaluates a parsed expression. A missing path yields undefined. */
-export function evaluate(expr: Expr, ctx: TemplateContext): unknown {
-  switch (expr.kind) {
-    case 'literal':
-      return expr.value;
-    case 'not':
-      return !truthy(evaluate(expr.expr, ctx));
-    case 'compare': {
-      const equal = evaluate(expr.left, ctx) === evaluate(expr.right, ctx);
-      return expr.op === '==' ? equal : !equal;
-    }
-    case 'path': {
-      let current: unknown = ctx[expr.root];
-      for (const seg of expr.segments) {
-        if (current === null || typeof current !== 'object') return undefined;
-        if (!Object.prototype.hasOwnProperty.call(current, seg)) return undefined;
-        current = (current as Record<string | number, unknown>)[seg];
-      }
-      return current;
-    }
   }
 }
 
@@ -183,20 +108,6 @@ function resolveString(value: string, ctx: TemplateContext): unknown {
     from = part.end;
   }
   return out + value.slice(from);
-}
-
-/** Every path expression inside an expression (for static checks). */
-export function pathsOf(expr: Expr): Array<Extract<Expr, { kind: 'path' }>> {
-  switch (expr.kind) {
-    case 'path':
-      return [expr];
-    case 'not':
-      return pathsOf(expr.expr);
-    case 'compare':
-      return [...pathsOf(expr.left), ...pathsOf(expr.right)];
-    default:
-      return [];
-  }
 }
 
 /** Keys of `${{ target.<k> }}` (see engine/target.ts). */

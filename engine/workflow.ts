@@ -1,4 +1,5 @@
 import type { RetryPolicy } from './retry.ts';
+import type { ObjectiveSpec } from './objectiveSpecs.ts';
 
 /**
  * The loaded, validated form of a workflow file: what `load` produces and `compile` and `run`
@@ -71,6 +72,8 @@ export interface Workflow {
   inputs: Record<string, InputSpec>;
   /** Workflow-level outputs: templates evaluated when the run ends. */
   outputs: Record<string, unknown>;
+  /** The `objectives:` block, compiled (engine/objectiveSpecs.ts); absent when the workflow has none. */
+  objectives?: ObjectiveSpec[];
   steps: WorkflowNode[];
 }
 

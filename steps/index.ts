@@ -3,6 +3,7 @@
  * `steps/<type>.ts` (a `defineStep` default export whose `type` is the file name) and add its
  * line here. Nothing else needs editing; `steps/all.ts` collects them.
  */
+export { default as assert } from './assert.ts';
 export { default as awaitDnsTarget } from './awaitDnsTarget.ts';
 export { default as awaitHealthCheck } from './awaitHealthCheck.ts';
 export { default as awaitItem } from './awaitItem.ts';

@@ -165,6 +165,22 @@ load('if: and workflow outputs are checked too', () => {
   ]);
 });
 
+load('expressions: type errors and syntax errors are located at the operator or character', () => {
+  const yaml = `${header}inputs:\n  region: us-east-1\n  n: { type: integer, default: 1 }\nsteps:
+  - { id: a, type: record, if: "\${{ inputs.region < 60s }}" }
+  - { id: b, type: record, if: "\${{ inputs.n >= 1 && (inputs.n == 'x' || true) }}" }
+  - { id: c, type: record, params: { value: "v=\${{ inputs.n > 2 < 3 }}" } }
+  - { id: d, type: record, if: "\${{ inputs.n + 1 }}" }
+  - { id: e, type: record, if: "\${{ inputs.n >= 50% && steps.a.outputs.value != 1.5s }}" }
+`;
+  assert.equal(issues(yaml), [
+    "6:51: /steps/0/if: cannot compare inputs.region (string) with duration 60s using '<': it needs two numbers (durations and percentages are numbers) or two strings",
+    "7:64: /steps/1/if: cannot compare inputs.n (number) with string 'x' using '==': they can never be equal",
+    "8:65: /steps/2/params/value: comparisons do not chain in expression 'inputs.n > 2 < 3': write 'inputs.n > 2 && ...' instead of another '<'",
+    "9:46: /steps/3/if: cannot parse expression 'inputs.n + 1': unexpected '+' at column 10",
+  ]);
+});
+
 load('a missing file is one located issue', () => {
   try {
     loadWorkflowFile('/nonexistent/wf.yaml', registry);

@@ -1,0 +1,58 @@
+import { samplesOf, type ClientRequestSample, type EvidenceSample } from '../evidence.ts';
+import { within, type TimeWindow } from './faultWindows.ts';
+
+/** Requests of one client probe, in AWS-time order. */
+export function requestsOf(events: readonly EvidenceSample[], probe: string): ClientRequestSample[] {
+  return samplesOf(events, 'client-request').filter((r) => r.probe === probe);
+}
+
+/** Names of the client probes, in order of their first request. */
+export function clientProbes(events: readonly EvidenceSample[]): string[] {
+  return [...new Set(samplesOf(events, 'client-request').map((r) => r.probe))];
+}
+
+/** One client's outage in a phase: first failed request → first success after the last failure. */
+export interface ClientOutage {
+  firstError?: number;
+  lastError?: number;
+  /** First successful request after `lastError`; undefined when the client never recovered. */
+  recoveredAt?: number;
+  errors: number;
+  requests: number;
+}
+
+/**
+ * The client's failures whose request was sent inside `window`, and when it recovered. The
+ * recovery may come after the window ends: a client that caches its answer forever keeps
+ * failing until the fault stops, and recovers in the next phase.
+ */
+export function clientOutage(requests: readonly ClientRequestSample[], window: TimeWindow): ClientOutage {
+  const inside = requests.filter((r) => within(window, r.aws));
+  const errors = inside.filter((r) => !r.ok);
+  const outage: ClientOutage = { errors: errors.length, requests: inside.length };
+  if (errors.length === 0) return outage;
+  outage.firstError = errors[0]!.aws;
+  outage.lastError = errors[errors.length - 1]!.aws;
+  const recovered = requests.find((r) => r.ok && r.aws > outage.lastError!);
+  if (recovered) outage.recoveredAt = recovered.aws;
+  return outage;
+}
+
+/**
+ * The client-visible error window of a phase, in AWS ms: from the first failed request to the
+ * first success after the last failed one (successes in between do not shorten it: a client
+ * that fails, succeeds once and fails again was not restored). 0 when no request failed;
+ * null when the client never recovered.
+ */
+export function errorWindow(requests: readonly ClientRequestSample[], window: TimeWindow): number | null {
+  const outage = clientOutage(requests, window);
+  if (outage.firstError === undefined) return 0;
+  if (outage.recoveredAt === undefined) return null;
+  return outage.recoveredAt - outage.firstError;
+}
+
+/** Share of successful requests (0..1); null when there were none. */
+export function availability(requests: readonly ClientRequestSample[]): number | null {
+  if (requests.length === 0) return null;
+  return requests.filter((r) => r.ok).length / requests.length;
+}

@@ -1,0 +1,117 @@
+import { samplesOf, type ClientRequestSample, type EvidenceSample } from '../evidence.ts';
+import { clientOutage } from './clientWindows.ts';
+import type { TimeWindow } from './faultWindows.ts';
+
+/** Which way the traffic moves: away from the primary (fault start) or back to it (fault stop). */
+export type Direction = 'failover' | 'failback';
+
+/** The instants that end each phase of an RTO, in AWS epoch ms. */
+export interface RtoMarks {
+  /** Fault start (failover) or fault stop (failback). */
+  start: number;
+  /** First failed client request (the start when no request failed). */
+  onset?: number;
+  /** Health check reported unhealthy (failover) or healthy again (failback). */
+  detection?: number;
+  /** DNS answer changed from what it was at `start`. */
+  dns?: number;
+  /** First success from the standby (failover) or from the primary again (failback). */
+  recovery?: number;
+  /** First success after the last failure: no more errors. */
+  stable?: number;
+}
+
+/** The RTO split into consecutive phases (AWS ms); a phase not reached is null, and so is every later one. */
+export interface RtoSplit {
+  direction: Direction;
+  marks: RtoMarks;
+  onset: number | null;
+  detection: number | null;
+  dns: number | null;
+  recovery: number | null;
+  stable: number | null;
+  /** Start → stable, the sum of the phases; null unless the traffic really moved and settled. */
+  rto: number | null;
+  /** Whether any client request failed in the phase (onset 0 otherwise). */
+  clientErrors: boolean;
+}
+
+export interface RtoOptions {
+  /** Client probe whose requests define onset, recovery and stability. */
+  client: string;
+  /** Health check to read (default: any). */
+  healthCheckId?: string;
+  /** Name whose DNS answers count (default: any). */
+  dnsName?: string;
+}
+
+/**
+ * The RTO of one direction, from the evidence. Marks are taken in order and never go back in
+ * time (a health check that turned unhealthy before the client's first error makes detection
+ * 0, not negative): each phase is the time from the previous mark to its own.
+ *
+ * Failover needs the health check to go unhealthy, the DNS answer to change and a success
+ * from another region than the one that served before the fault; a drill where any of these
+ * never happens has no RTO (null), whatever the clients saw. Failback mirrors it: healthy
+ * again, answer changed back, success from the original region.
+ */
+export function rtoSplit(events: readonly EvidenceSample[], window: TimeWindow, direction: Direction, options: RtoOptions): RtoSplit {
+  const requests = samplesOf(events, 'client-request').filter((r) => r.probe === options.client);
+  const outage = clientOutage(requests, window);
+  const primary = primaryRegion(requests, window, direction);
+  const raw = {
+    onset: outage.firstError ?? window.start,
+    detection: healthMark(events, window.start, direction === 'failback', options.healthCheckId),
+    dns: dnsMark(events, window.start, options.dnsName),
+    recovery: requests.find(
+      (r) => r.ok && r.aws >= window.start && r.region !== undefined && (direction === 'failover' ? r.region !== primary : r.region === primary),
+    )?.aws,
+  };
+  const marks: RtoMarks = { start: window.start };
+  const phases: Record<'onset' | 'detection' | 'dns' | 'recovery' | 'stable', number | null> = {
+    onset: null, detection: null, dns: null, recovery: null, stable: null,
+  };
+  let previous = window.start;
+  let reached = true;
+  for (const phase of ['onset', 'detection', 'dns', 'recovery'] as const) {
+    const at = raw[phase];
+    if (!reached || at === undefined) {
+      reached = false;
+      continue;
+    }
+    marks[phase] = Math.max(previous, at);
+    phases[phase] = marks[phase]! - previous;
+    previous = marks[phase]!;
+  }
+  if (reached) {
+    const stable = outage.firstError === undefined ? previous : outage.recoveredAt;
+    if (stable !== undefined) {
+      marks.stable = Math.max(previous, stable);
+      phases.stable = marks.stable - previous;
+    }
+  }
+  const rto = marks.stable === undefined ? null : marks.stable - window.start;
+  return { direction, marks, ...phases, rto, clientErrors: outage.firstError !== undefined };
+}
+
+/**
+ * The primary: the region that served the client's last success before the fault started
+ * (for a failback, before the failover's start, i.e. the earliest window), else its first.
+ */
+function primaryRegion(requests: readonly ClientRequestSample[], window: TimeWindow, direction: Direction): string | undefined {
+  const served = requests.filter((r) => r.ok && r.region !== undefined);
+  if (direction === 'failover') return (served.filter((r) => r.aws < window.start).pop() ?? served[0])?.region;
+  return served[0]?.region;
+}
+
+function healthMark(events: readonly EvidenceSample[], from: number, healthy: boolean, id: string | undefined): number | undefined {
+  return samplesOf(events, 'health-check-status').find((s) => s.aws >= from && s.healthy === healthy && (id === undefined || s.healthCheckId === id))?.aws;
+}
+
+function dnsMark(events: readonly EvidenceSample[], from: number, name: string | undefined): number | undefined {
+  const answers = samplesOf(events, 'dns-answer').filter((a) => name === undefined || a.name === name);
+  const key = (values: string[]) => [...values].sort().join(',');
+  const before = answers.filter((a) => a.aws < from).pop() ?? answers.find((a) => a.aws >= from);
+  if (!before) return undefined;
+  return answers.find((a) => a.aws >= from && key(a.values) !== key(before.values))?.aws;
+}
