@@ -1,4 +1,5 @@
 import type { EmulatorClock } from './clock.ts';
+import type { EmulationModel } from './model.ts';
 import type { FaultRegistry } from './faults.ts';
 
 /**
@@ -100,6 +101,8 @@ export interface ServiceDescriptor {
 /** What every service gets from the emulator: the clock, the faults, other services' APIs. */
 export interface EmulatorRuntime {
   readonly clock: EmulatorClock;
+  /** Modelled AWS delays (emulator/model.ts). */
+  readonly model: EmulationModel;
   readonly faults: FaultRegistry;
   readonly accountId: string;
   /** Where the gateway listens, e.g. `http://127.0.0.1:4566`. Valid once the server is up. */
