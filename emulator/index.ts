@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createScaledClock, IdleClock, type Clock } from './clock.ts';
+import { createScaledClock, IdleClock, ManualClock, type Clock } from './clock.ts';
 import { startDnsServer, type DnsServerHandle } from './dns/server.ts';
 import { FaultRegistry } from './faults.ts';
 import { Gateway } from './gateway.ts';
@@ -62,7 +62,8 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
   const clock = options.clock ?? (options.timeScale === 'idle' ? new IdleClock({ seed: options.seed ?? 1 }) : createScaledClock(options.timeScale ?? 1));
-  const model = resolveModel(options.model);
+  // A test's ManualClock models no delay unless the test asks: its timers are the test's to drive.
+  const model = resolveModel(options.clock instanceof ManualClock ? { invokeOverhead: 0, replicationLag: 0, streamPollInterval: 1000, ...options.model } : options.model);
   const log = options.log ?? (() => {});
   const faults = new FaultRegistry(clock, { random: () => clock.random() });
   const gateway = new Gateway(faults, log);
@@ -102,7 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   gateway.addRawRoute(healthRoute(gateway, clock));
 
-  const server = createGatewayServer(gateway, clock);
+  const server = createGatewayServer(gateway, clock, model.replicationLag);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

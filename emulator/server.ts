@@ -12,10 +12,18 @@ export const MAX_BODY_BYTES = 80 * 1024 * 1024;
  * node:http adapter around the gateway. Reads each body fully (bounded), turns a client that
  * goes away into an aborted signal, and never lets one request's failure reach the others.
  */
-export function createGatewayServer(gateway: Gateway, clock?: Clock): Server {
+export function createGatewayServer(gateway: Gateway, clock?: Clock, replicationLagMs = 0): Server {
   const server = createServer((req, res) => {
     if (!clock) return void serve(gateway, req, res);
-    void clock.activity(`http ${req.method} ${req.url}`, () => serve(gateway, req, res), requestParent(req));
+    void clock.activity(
+      `http ${req.method} ${req.url}`,
+      async () => {
+        const lag = crossRegion(req) ? replicationLagMs : 0;
+        if (lag > 0) await clock.sleep(lag);
+        await serve(gateway, req, res);
+      },
+      requestParent(req),
+    );
   });
   server.keepAliveTimeout = 5_000;
   server.on('clientError', (_err, socket) => {
@@ -78,6 +86,18 @@ function requestParent(req: IncomingMessage): string | undefined {
   const token = req.headers['x-amz-security-token'];
   if (typeof token === 'string' && token.startsWith('lambda:')) return `name:${token}`;
   return callerOf(req.socket.remotePort);
+}
+
+/**
+ * A call from a Lambda function (its session token `lambda:REGION:NAME`) signed for another
+ * region: the cross-region leg of a replication, delayed by the modelled replication lag.
+ */
+function crossRegion(req: IncomingMessage): boolean {
+  const token = req.headers['x-amz-security-token'];
+  if (typeof token !== 'string' || !token.startsWith('lambda:')) return false;
+  const from = token.split(':')[1];
+  const to = /Credential=[^/]+\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
+  return to !== undefined && from !== to;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {

@@ -1,5 +1,6 @@
 import type { AnyStepDefinition, Clock, StepContext } from './types.ts';
 import { InterruptedError, StepFailedError, StepTimeoutError } from './errors.ts';
+import { boundWork } from '../emulator/clock/boundWork.ts';
 import { retryDelay, shouldRetry, type RetryPolicy } from './retry.ts';
 
 /** Hooks the runner uses to journal and display attempts. */
@@ -29,7 +30,7 @@ export type ExecuteResult =
   | { ok: false; error: Error; attempts: number; aborted: boolean };
 
 /**
- * Runs a step with its retry policy and per-attempt timeout, both on the injected clock.
+ * Runs a step with its retry policy and per-attempt timeout, both on the injected clock (AWS time).
  * Each attempt gets its own AbortSignal, aborted on timeout (reason: StepTimeoutError) or
  * when `signal` aborts. An attempt that ignores its signal is abandoned (its promise is left
  * to settle in the background) so a timeout always ends the attempt.
@@ -42,17 +43,23 @@ export async function executeStep(options: ExecuteOptions): Promise<ExecuteResul
     const stopTimer = new AbortController();
     const forward = () => controller.abort(signal.reason ?? new InterruptedError());
     signal.addEventListener('abort', forward, { once: true });
+    // A timer that parks nothing, racing with the attempt's work: `timeout:` of AWS time, or as
+    // many wall milliseconds if the attempt keeps AWS time still that long (a hung step).
     if (timeoutMs !== undefined) {
-      clock.sleep(timeoutMs, stopTimer.signal).then(
-        () => controller.abort(new StepTimeoutError(options.context.stepId, timeoutMs)),
-        () => undefined,
-      );
+      const disarm = boundWork(clock, timeoutMs, () => controller.abort(new StepTimeoutError(options.context.stepId, timeoutMs)));
+      stopTimer.signal.addEventListener('abort', disarm, { once: true });
     }
     let error: unknown;
     try {
-      const run = definition.run(options.params, { ...options.context, signal: controller.signal, attempt });
-      options.hooks.onAttempt?.(run);
-      const outputs = await Promise.race([run, rejectOnAbort(controller.signal)]);
+      // Each attempt is an activity: busy while its code runs, waiting while it sleeps or calls AWS.
+      const context = { ...options.context, signal: controller.signal, attempt };
+      let run!: Promise<unknown>;
+      // An abandoned attempt stops counting as work when its signal aborts.
+      const outputs = await clock.activity(`step ${options.context.stepId}#${attempt}`, () => {
+        run = definition.run(options.params, context);
+        options.hooks.onAttempt?.(run);
+        return Promise.race([run, rejectOnAbort(controller.signal)]);
+      });
       return { ok: true, outputs: outputs ?? {}, attempts: attempt };
     } catch (caught) {
       error = controller.signal.aborted ? controller.signal.reason : caught;

@@ -50,7 +50,7 @@ export const ABORT_GRACE_MS = 10_000;
 /** Starts a run and returns its handle at once. */
 export function startRun(options: RunOptions): RunHandle {
   const { workflow, registry } = options;
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? options.target.clock ?? systemClock;
   const progress = options.progress ?? silentProgress;
   const runId = options.runId ?? createRunId();
   const dir = runDirOf(options.stateDir, runId);
@@ -355,7 +355,8 @@ export function startRun(options: RunOptions): RunHandle {
     else await finish(RunStatus.FAILED, ExitCode.STEP_FAILED);
   };
 
-  main().catch(async (error: unknown) => {
+  // The run is one activity: on the idle-skipping clock it holds AWS time still between steps.
+  clock.activity('run', main).catch(async (error: unknown) => {
     if (finished) return;
     actor?.stop();
     await finish(RunStatus.FAILED, ExitCode.STEP_FAILED, toErrorRecord(error));

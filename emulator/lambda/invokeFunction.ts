@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { EmulatorClock } from '../clock.ts';
+import type { EmulatorClock, TimerHandle } from '../clock.ts';
 import { FIS_FAULT_MESSAGE, type FaultRule } from '../faults.ts';
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { LambdaInvokeResult } from './api.ts';
 import { functionArn, functionNotFound } from './functionArn.ts';
-import type { LambdaBackend } from './LambdaBackend.ts';
+import { invocationActivityName, type LambdaBackend } from './LambdaBackend.ts';
+import { sandboxTimedOut } from './runtime/runtimeErrors.ts';
 
 /** AWS's payload limits (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
 export const MAX_SYNC_PAYLOAD_BYTES = 6_291_456;
@@ -73,12 +74,18 @@ export async function invokeFunction(backend: LambdaBackend, call: InvokeCall): 
 
   const fault = call.faults.find((r) => r.effect.kind === 'functionError' || r.effect.kind === 'httpResponse');
   const invokedFunctionArn = functionArn(fn.region, fn.name, call.qualifier);
-  const run = async (): Promise<{ payload: Buffer; functionError?: 'Unhandled'; log: string }> => {
-    if (fault && preventsExecution(fault)) return { ...faultAnswer(fault), log: '' };
-    const outcome = await fn.pool.invoke({ requestId, payload: text, invokedFunctionArn, clientContext: call.clientContext });
-    for (const line of outcome.log.trimEnd().split('\n')) backend.runtime.log(`lambda ${fn.name} ${line}`);
-    return fault ? { ...faultAnswer(fault), log: outcome.log } : outcome;
-  };
+  const clock = backend.runtime.clock;
+  const overhead = backend.runtime.model.invokeOverhead;
+  // One invocation is one activity: busy while its handler runs, waiting while the handler's
+  // own AWS calls (children, by session token) sleep. The modelled invoke overhead parks it.
+  const run = () =>
+    clock.activity(invocationActivityName(fn.region, fn.name), async (): Promise<{ payload: Buffer; functionError?: 'Unhandled'; log: string }> => {
+      if (overhead > 0) await clock.sleep(overhead);
+      if (fault && preventsExecution(fault)) return { ...faultAnswer(fault), log: '' };
+      const outcome = await withAwsTimeout(clock, fn.timeout, requestId, fn.pool.invoke({ requestId, payload: text, invokedFunctionArn, clientContext: call.clientContext }));
+      for (const line of outcome.log.trimEnd().split('\n')) backend.runtime.log(`lambda ${fn.name} ${line}`);
+      return fault ? { ...faultAnswer(fault), log: outcome.log } : outcome;
+    });
 
   if (call.invocationType === 'Event') {
     void run().catch((err: unknown) => backend.runtime.log(`lambda ${fn.name} async invocation ${requestId} failed: ${String(err)}`));
@@ -102,6 +109,23 @@ export async function invokeFunction(backend: LambdaBackend, call: InvokeCall): 
     executedVersion: '$LATEST',
     ...(call.tail ? { logResult: Buffer.from(log).subarray(-TAIL_BYTES).toString('base64') } : {}),
   };
+}
+
+/**
+ * The function timeout in AWS time. The sandbox bounds the handler in wall time (a busy loop
+ * keeps the idle-skipping clock still, so only wall time can end it); this bound ends a handler
+ * that waits longer than its timeout in AWS time (e.g. on a call slowed by a latency fault). The
+ * sandbox itself is not ended here (the runtime owns it): it finishes in the background.
+ */
+function withAwsTimeout<T extends { log: string }>(clock: EmulatorClock, timeoutSec: number, requestId: string, invocation: Promise<T>): Promise<T | { payload: Buffer; functionError: 'Unhandled'; log: string }> {
+  let handle: TimerHandle | undefined;
+  const timedOut = new Promise<{ payload: Buffer; functionError: 'Unhandled'; log: string }>((resolve) => {
+    handle = clock.setTimeout(
+      () => resolve({ payload: Buffer.from(JSON.stringify(sandboxTimedOut(requestId, timeoutSec))), functionError: 'Unhandled', log: `${requestId} Task timed out after ${timeoutSec.toFixed(2)} seconds\n` }),
+      timeoutSec * 1000,
+    );
+  });
+  return Promise.race([invocation, timedOut]).finally(() => handle && clock.clear(handle));
 }
 
 function preventsExecution(rule: FaultRule): boolean {
