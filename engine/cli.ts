@@ -1,3 +1,4 @@
+import { parseModelSettings, type EmulationModel } from '../emulator/model.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EngineError, UsageError, WorkflowLoadError, formatIssue } from './errors.ts';
 import type { TargetKind } from './target.ts';
@@ -12,14 +13,14 @@ const USAGE = `usage: engine <command> [options]
 
 commands:
   run <file>         run a workflow   [--input k=v]... [--target embedded|endpoint|aws] [--endpoint URL]
-                                      [--dns HOST:PORT] [--time-scale N] [--json] [--state-dir D] [--verbose]
+                                      [--dns HOST:PORT] [--time-scale N] [--seed N] [--emulate K=DURATION] [--json] [--state-dir D] [--verbose]
   validate <file>    check a workflow and print every problem as file:line:col: path: message
   graph <file>       print the compiled state machine   [--format mermaid|dot]
   steps              list step types and their params   [--json]
   schema             print the JSON Schema editors use (step types and params)   [--out FILE]
   runs               list runs and their status         [--json] [--state-dir D]
   rollback <runId>   compensate an unfinished or dirty run from its journal   [--state-dir D] [target options]
-  serve              run the emulator alone   [--port N] [--dns-port N] [--host H] [--time-scale N]
+  serve              run the emulator alone   [--port N] [--dns-port N] [--host H] [--time-scale N] [--emulate K=DURATION]
 
 exit codes: 0 passed, 1 a step failed (compensated), 2 usage or invalid workflow,
             3 compensation incomplete, 130 interrupted
@@ -32,6 +33,8 @@ const targetOptions: Options = {
   endpoint: { type: 'string' },
   dns: { type: 'string' },
   'time-scale': { type: 'string' },
+  seed: { type: 'string' },
+  emulate: { type: 'string', multiple: true },
 };
 const commands: Record<string, { positionals: number; options: Options }> = {
   run: { positionals: 1, options: { ...targetOptions, input: { type: 'string', multiple: true, short: 'i' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } } },
@@ -41,7 +44,7 @@ const commands: Record<string, { positionals: number; options: Options }> = {
   schema: { positionals: 0, options: { out: { type: 'string' } } },
   runs: { positionals: 0, options: { json: { type: 'boolean' }, 'state-dir': { type: 'string' } } },
   rollback: { positionals: 1, options: { ...targetOptions, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } } },
-  serve: { positionals: 0, options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' } } },
+  serve: { positionals: 0, options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' }, emulate: { type: 'string', multiple: true } } },
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -85,6 +88,8 @@ export async function main(argv: string[]): Promise<number> {
       ...(str('endpoint') ? { endpoint: str('endpoint')! } : {}),
       ...(str('dns') ? { dns: str('dns')! } : {}),
       ...(num('time-scale') !== undefined ? { timeScale: num('time-scale')! } : {}),
+      ...(num('seed') !== undefined ? { seed: num('seed')! } : {}),
+      ...(values.emulate ? { model: modelSettings(values.emulate as string[]) } : {}),
     });
     const cmd = await import('./commands.ts');
     const arg = positionals[0]!;
@@ -114,7 +119,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'rollback':
         return await cmd.rollbackCommand(arg, { ...target(), ...(str('state-dir') ? { stateDir: str('state-dir')! } : {}), verbose: Boolean(values.verbose) }, io);
       case 'serve': {
-        const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number } = {};
+        const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel> } = {};
+        if (values.emulate) opts.model = modelSettings(values.emulate as string[]);
         if (num('port') !== undefined) opts.port = num('port')!;
         if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
         if (str('host')) opts.host = str('host')!;
@@ -156,3 +162,12 @@ const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // A step that ignores its abort signal must not keep the process alive past the end of the run.
 setTimeout(() => process.exit(code), 3000).unref();
+
+/** `--emulate key=duration` settings (emulator/model.ts), as a usage error when malformed. */
+function modelSettings(settings: string[]): Partial<EmulationModel> {
+  try {
+    return parseModelSettings(settings);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

@@ -64,7 +64,7 @@ export function writeReports(report: RunReport): void {
 /** The short stdout summary of a run. */
 export function renderSummary(report: RunReport): string {
   const lines = [
-    `${report.workflow.name}: ${report.status.toUpperCase()} (exit ${report.exitCode}) in ${formatMs(report.durationMs)}  run ${report.runId}`,
+    `${report.workflow.name}: ${report.status.toUpperCase()} (exit ${report.exitCode}) in ${formatMs(report.durationMs)} of AWS time (${formatMs(wallMs(report))} wall)  run ${report.runId}`,
     `  target ${describeTarget(report.target)}`,
   ];
   const width = Math.max(4, ...report.steps.map((s) => s.id.length));
@@ -90,7 +90,7 @@ export function renderMarkdown(report: RunReport): string {
     '',
     `- run: \`${report.runId}\``,
     `- exit code: ${report.exitCode}`,
-    `- started: ${report.startedAt}, ended: ${report.endedAt} (${formatMs(report.durationMs)} wall time)`,
+    `- started: ${report.startedAt}, ended: ${report.endedAt} (${formatMs(report.durationMs)} of AWS time, ${formatMs(wallMs(report))} wall time)`,
     `- target: ${Object.entries(report.target).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}`,
     `- workflow: \`${report.workflow.file}\` (sha256 ${report.workflow.digest.slice(0, 12)}), cleanup: ${report.cleanup}`,
     '',
@@ -109,15 +109,21 @@ export function renderMarkdown(report: RunReport): string {
   return lines.join('\n') + '\n';
 }
 
-/** `embedded http://127.0.0.1:41234, DNS 127.0.0.1:35353, clock 20× (AWS time = wall × 20)`. */
+/** `embedded http://127.0.0.1:41234, DNS 127.0.0.1:35353, clock: idle-skipping (seed 1234)`. */
 function describeTarget(target: Record<string, unknown>): string {
   const parts = [String(target.kind ?? '?')];
   if (typeof target.endpoint === 'string') parts.push(target.endpoint);
   const dns = target.dns as { host?: string; port?: number } | undefined;
   if (dns?.host) parts.push(`DNS ${dns.host}:${dns.port}`);
   const scale = typeof target.timeScale === 'number' ? target.timeScale : 1;
-  if (scale !== 1) parts.push(`clock ${scale}× (AWS time = wall time × ${scale})`);
+  if (typeof target.clock === 'string') parts.push(`clock: ${target.clock}`);
+  else if (scale !== 1) parts.push(`clock: ${scale}× wall`);
   return parts.join(', ');
+}
+
+/** How long the run took in wall time (the report's durations are AWS time). */
+function wallMs(report: RunReport): number {
+  return Math.max(0, Date.parse(report.endedAt) - Date.parse(report.startedAt));
 }
 
 /** `1234` → `1.23s`, `12` → `12ms`. */
