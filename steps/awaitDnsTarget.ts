@@ -29,10 +29,10 @@ interface AwaitDnsTargetOutputs {
  * (`target.dns`: the emulator's, LocalStack's); on real AWS, which has none, to the system's
  * resolvers, whose caches add up to the record's TTL to what is measured.
  *
- * Time is read and slept on the engine clock. `elapsedMs` runs from the step's start;
- * `sinceMs` from `since` (e.g. the experiment's `startedAt`), which is the fault-to-flip time.
- * The `*AwsMs` figures multiply by the target's time scale: what the same wait would take
- * against AWS-speed health checks. The step's `timeout` bounds the wait; when it fires, the
+ * Time is read and slept on the engine clock, which is AWS time (the target's own clock).
+ * `elapsedMs` runs from the step's start; `sinceMs` from `since` (e.g. the experiment's
+ * `startedAt`), which is the fault-to-flip time. The `*AwsMs` figures equal them (kept for
+ * workflows written when the engine ran on wall time). The step's `timeout` bounds the wait; when it fires, the
  * error names the last answer seen and the number of queries.
  */
 export default defineStep<AwaitDnsTargetParams, AwaitDnsTargetOutputs>({
@@ -63,9 +63,9 @@ export default defineStep<AwaitDnsTargetParams, AwaitDnsTargetOutputs>({
     properties: {
       answer: { type: 'string', description: 'The matching answer.' },
       elapsedMs: { type: 'integer', description: 'Wall time from the step start to the match.' },
-      awsEquivalentMs: { type: 'number', description: 'elapsedMs × the target\'s time scale.' },
+      awsEquivalentMs: { type: 'number', description: 'elapsedMs (kept for old workflows: the engine clock is AWS time).' },
       sinceMs: { type: 'integer', description: 'Time from `since` to the match (when `since` is given).' },
-      sinceAwsMs: { type: 'number', description: 'sinceMs × the target\'s time scale.' },
+      sinceAwsMs: { type: 'number', description: 'sinceMs (kept for old workflows: the engine clock is AWS time).' },
       queries: { type: 'integer', description: 'Queries sent.' },
       matchedAt: { type: 'integer', description: 'Epoch ms of the matching answer (engine clock).' },
       answersSeen: { type: 'array', items: { type: 'string' }, description: 'Distinct answers in the order seen (values or NXDOMAIN/NODATA/...).' },
@@ -99,9 +99,9 @@ export default defineStep<AwaitDnsTargetParams, AwaitDnsTargetOutputs>({
       if (answer.values.includes(expected)) {
         const matchedAt = ctx.clock.now();
         const elapsedMs = matchedAt - startedAt;
-        const scale = ctx.target.timeScale;
-        const since = params.since === undefined ? {} : { sinceMs: matchedAt - params.since, sinceAwsMs: (matchedAt - params.since) * scale };
-        return { answer: expected, elapsedMs, awsEquivalentMs: elapsedMs * scale, ...since, queries, matchedAt, answersSeen, server };
+        // The engine clock is AWS time (the target's own clock): the *AwsMs figures equal the others.
+        const since = params.since === undefined ? {} : { sinceMs: matchedAt - params.since, sinceAwsMs: matchedAt - params.since };
+        return { answer: expected, elapsedMs, awsEquivalentMs: elapsedMs, ...since, queries, matchedAt, answersSeen, server };
       }
       try {
         await ctx.clock.sleep(interval, ctx.signal);

@@ -48,7 +48,7 @@ export default defineStep<AwaitItemParams, AwaitItemOutputs>({
     properties: {
       item: { type: 'object', description: 'The item, in DynamoDB JSON.' },
       elapsedMs: { type: 'integer', description: 'Time until the item was found.' },
-      awsEquivalentMs: { type: 'number', description: 'elapsedMs × the target\'s time scale.' },
+      awsEquivalentMs: { type: 'number', description: 'elapsedMs (kept for old workflows: the engine clock is AWS time).' },
       polls: { type: 'integer', description: 'GetItem calls made.' },
     },
   },
@@ -73,7 +73,7 @@ export default defineStep<AwaitItemParams, AwaitItemOutputs>({
         const got = await dynamo.send(new GetItemCommand({ TableName: params.table, Key: key, ConsistentRead: true }), { abortSignal: ctx.signal });
         if (got.Item) {
           const elapsedMs = ctx.clock.now() - startedAt;
-          return { item: got.Item, elapsedMs, awsEquivalentMs: elapsedMs * ctx.target.timeScale, polls };
+          return { item: got.Item, elapsedMs, awsEquivalentMs: elapsedMs, polls };
         }
         last = 'not found';
       } catch (error) {
