@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EmulatorClock, TimerHandle } from '../clock.ts';
+import { IdleClock, type EmulatorClock, type TimerHandle } from '../clock.ts';
 import { FIS_FAULT_MESSAGE, type FaultRule } from '../faults.ts';
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { LambdaInvokeResult } from './api.ts';
@@ -112,12 +112,15 @@ export async function invokeFunction(backend: LambdaBackend, call: InvokeCall): 
 }
 
 /**
- * The function timeout in AWS time. The sandbox bounds the handler in wall time (a busy loop
- * keeps the idle-skipping clock still, so only wall time can end it); this bound ends a handler
- * that waits longer than its timeout in AWS time (e.g. on a call slowed by a latency fault). The
- * sandbox itself is not ended here (the runtime owns it): it finishes in the background.
+ * The function timeout in AWS time, on the idle-skipping clock. The sandbox bounds the handler
+ * in wall time (a busy loop keeps that clock still, so only wall time can end it); this bound
+ * ends a handler that waits longer than its timeout in AWS time (e.g. on a call slowed by a
+ * latency fault). The sandbox itself is not ended here (the runtime owns it): it finishes in the
+ * background. On a scaled real clock only the wall bound applies: real compute (a cold start)
+ * times the scale would time out any function.
  */
 function withAwsTimeout<T extends { log: string }>(clock: EmulatorClock, timeoutSec: number, requestId: string, invocation: Promise<T>): Promise<T | { payload: Buffer; functionError: 'Unhandled'; log: string }> {
+  if (!(clock instanceof IdleClock)) return invocation;
   let handle: TimerHandle | undefined;
   const timedOut = new Promise<{ payload: Buffer; functionError: 'Unhandled'; log: string }>((resolve) => {
     handle = clock.setTimeout(
