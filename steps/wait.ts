@@ -7,10 +7,10 @@ interface WaitParams {
   duration?: number | string;
 }
 
-/** Sleeps on the engine clock (so tests drive it with a manual clock); aborts with the step. */
+/** Sleeps AWS time on the engine clock (so tests drive it with a manual clock); aborts with the step. */
 export default defineStep<WaitParams, { waitedMs: number }>({
   type: 'wait',
-  description: 'Wait for a duration on the engine clock (`ms: 500` or `duration: "2s"`).',
+  description: 'Wait for a duration of AWS time (`ms: 500` or `duration: "2s"`).',
   needsTarget: false,
   params: {
     type: 'object',
