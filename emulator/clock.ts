@@ -12,7 +12,7 @@ import { sleepOn } from './clock/sleepOn.ts';
 export interface Clock {
   /** Nominal AWS seconds per wall second (`Infinity`-free: the idle-skipping clock says 1). */
   readonly timeScale: number;
-  /** AWS time, epoch milliseconds. */
+  /** AWS time, whole epoch milliseconds. */
   now(): number;
   /** Resolves after `ms` of AWS time, parking the current activity; rejects with the signal's reason on abort. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
@@ -54,7 +54,7 @@ export function createScaledClock(timeScale = 1): Clock {
   const wall = (ms: number) => Math.max(0, ms / timeScale);
   const clock: Clock = {
     timeScale,
-    now: () => origin + (performance.now() - perf0) * timeScale,
+    now: () => Math.floor(origin + (performance.now() - perf0) * timeScale),
     setTimeout(fn, ms) {
       const id = nextId++;
       const t = setTimeout(() => {

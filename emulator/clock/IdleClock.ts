@@ -52,7 +52,7 @@ export class IdleClock implements Clock {
 
   now(): number {
     if (!this.paced) return this.current;
-    return Math.min(this.paced.due, this.paced.aws0 + (performance.now() - this.paced.wall0) * this.pace!);
+    return Math.min(this.paced.due, Math.floor(this.paced.aws0 + (performance.now() - this.paced.wall0) * this.pace!));
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
