@@ -10,7 +10,7 @@ import { sleepOn } from './clock/sleepOn.ts';
  * only while no activity is at work. The other clocks run `activity` as a plain call.
  */
 export interface Clock {
-  /** Nominal AWS seconds per wall second (`Infinity`-free: the idle-skipping clock says 1). */
+  /** AWS seconds per wall second: the scale, or the pace while idle; 1 for the idle-skipping clock. */
   readonly timeScale: number;
   /** AWS time, whole epoch milliseconds. */
   now(): number;

@@ -1,6 +1,7 @@
 import { createScaledClock, IdleClock } from '../emulator/clock.ts';
 import type { EmulationModel } from '../emulator/model.ts';
 import type * as EmulatorModule from '../emulator/index.ts';
+import { ForwardingClock } from './ForwardingClock.ts';
 import type { ClientConstructor, Clock, Target } from './types.ts';
 import { TargetError, UsageError } from './errors.ts';
 
@@ -159,41 +160,6 @@ function makeTarget(
       timeScale,
     },
   };
-}
-
-/** Real time at a scale learnt only when the target is acquired (an endpoint's advertised scale). */
-class ForwardingClock implements Clock {
-  constructor(public inner: Clock) {}
-  get timeScale(): number {
-    return this.inner.timeScale;
-  }
-  now(): number {
-    return this.inner.now();
-  }
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return this.inner.sleep(ms, signal);
-  }
-  setTimeout(fn: () => void, ms: number) {
-    return this.inner.setTimeout(fn, ms);
-  }
-  setInterval(fn: () => void, ms: number) {
-    return this.inner.setInterval(fn, ms);
-  }
-  clear(handle: { id: number }): void {
-    this.inner.clear(handle);
-  }
-  activity<T>(name: string, fn: () => Promise<T>, parent?: string): Promise<T> {
-    return this.inner.activity(name, fn, parent);
-  }
-  activityId(): string | undefined {
-    return this.inner.activityId();
-  }
-  random(): number {
-    return this.inner.random();
-  }
-  describe(): string {
-    return this.inner.describe();
-  }
 }
 
 /**
