@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { IdleClock } from '../../emulator/clock.ts';
+import { boundWork, IdleClock } from '../../emulator/clock.ts';
+import { parseModelSettings } from '../../emulator/model.ts';
 
 /**
  * The idle-skipping clock, driven without sleeping: every wait below is a setImmediate turn or
@@ -94,6 +95,26 @@ test('same seed, same random sequence', () => {
   const b = new IdleClock({ seed: 42 });
   assert.equal([a.random(), a.random()], [b.random(), b.random()]);
   assert.is.not(new IdleClock({ seed: 43 }).random(), new IdleClock({ seed: 42 }).random());
+});
+
+test('a bound on work fires in AWS time while the work waits, and can be disarmed', async () => {
+  const clock = new IdleClock({ start: 0 });
+  const fired: number[] = [];
+  boundWork(clock, 2000, () => fired.push(clock.now()));
+  const disarm = boundWork(clock, 3000, () => fired.push(-1));
+  disarm();
+  await clock.activity('work', () => clock.sleep(5000));
+  assert.equal(fired, [2000]);
+});
+
+test('--emulate settings: durations with units, unknown keys and bad values refused', () => {
+  assert.equal(parseModelSettings(['replicationLag=2s', 'invokeOverhead=50ms', 'streamPollInterval=1000']), {
+    replicationLag: 2000,
+    invokeOverhead: 50,
+    streamPollInterval: 1000,
+  });
+  assert.throws(() => parseModelSettings(['lag=2s']), /unknown key 'lag'; known: invokeOverhead, streamPollInterval, replicationLag/);
+  assert.throws(() => parseModelSettings(['replicationLag=soon']), /expects key=duration/);
 });
 
 test.run();
