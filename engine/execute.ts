@@ -3,6 +3,9 @@ import { InterruptedError, StepFailedError, StepTimeoutError } from './errors.ts
 import { boundWork } from '../emulator/clock/boundWork.ts';
 import { retryDelay, shouldRetry, type RetryPolicy } from './retry.ts';
 
+/** Wall time an abandoned attempt may keep holding AWS time still (the runner's abort grace). */
+const ABANDONED_HOLD_MS = 10_000;
+
 /** Hooks the runner uses to journal and display attempts. */
 export interface AttemptHooks {
   onRetry(attempt: number, delayMs: number, error: unknown): void;
@@ -53,13 +56,15 @@ export async function executeStep(options: ExecuteOptions): Promise<ExecuteResul
     try {
       // Each attempt is an activity: busy while its code runs, waiting while it sleeps or calls AWS.
       const context = { ...options.context, signal: controller.signal, attempt };
-      let run!: Promise<unknown>;
-      // An abandoned attempt stops counting as work when its signal aborts.
-      const outputs = await clock.activity(`step ${options.context.stepId}#${attempt}`, () => {
-        run = definition.run(options.params, context);
+      // The attempt is an activity until its work settles: an abandoned attempt that still acts
+      // holds AWS time still too, but for at most ABANDONED_HOLD_MS of wall time after its abort
+      // (a hung attempt must not freeze the clock for the rest of the run).
+      const attemptActivity = clock.activity(`step ${options.context.stepId}#${attempt}`, () => {
+        const run = definition.run(options.params, context);
         options.hooks.onAttempt?.(run);
-        return Promise.race([run, rejectOnAbort(controller.signal)]);
+        return Promise.race([run, releasedAfterAbort(controller.signal, ABANDONED_HOLD_MS)]);
       });
+      const outputs = await Promise.race([attemptActivity, rejectOnAbort(controller.signal)]);
       return { ok: true, outputs: outputs ?? {}, attempts: attempt };
     } catch (caught) {
       error = controller.signal.aborted ? controller.signal.reason : caught;
@@ -85,6 +90,15 @@ function aborted(signal: AbortSignal, attempts: number): ExecuteResult {
   const reason: unknown = signal.reason;
   const error = reason instanceof Error ? reason : new InterruptedError();
   return { ok: false, error, attempts, aborted: true };
+}
+
+/** Rejects `ms` wall milliseconds after `signal` aborts. */
+function releasedAfterAbort(signal: AbortSignal, ms: number): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    const release = () => setTimeout(() => reject(signal.reason), ms).unref();
+    if (signal.aborted) release();
+    else signal.addEventListener('abort', release, { once: true });
+  });
 }
 
 function rejectOnAbort(signal: AbortSignal): Promise<never> {

@@ -355,8 +355,7 @@ export function startRun(options: RunOptions): RunHandle {
     else await finish(RunStatus.FAILED, ExitCode.STEP_FAILED);
   };
 
-  // The run is one activity: on the idle-skipping clock it holds AWS time still between steps.
-  clock.activity('run', main).catch(async (error: unknown) => {
+  main().catch(async (error: unknown) => {
     if (finished) return;
     actor?.stop();
     await finish(RunStatus.FAILED, ExitCode.STEP_FAILED, toErrorRecord(error));

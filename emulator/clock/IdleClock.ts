@@ -19,7 +19,7 @@ let clockCount = 0;
  * The idle-skipping clock (a discrete-event scheduler): AWS time stands still while any
  * activity is busy and jumps to the next due timer when every live activity waits (parked in a
  * sleep, or waiting on its children). With no live activity at all nobody waits on time, so it
- * stands still too: an idle emulator does not spin. Real compute therefore costs no AWS time;
+ * stands still too: an idle emulator does not spin, and nothing moves between two steps. Real compute therefore costs no AWS time;
  * what AWS would take is modelled explicitly (see emulator/model.ts and docs/clock.md).
  */
 export class IdleClock implements Clock {
@@ -68,15 +68,20 @@ export class IdleClock implements Clock {
     if (this.timers.delete(handle.id)) this.changed();
   }
 
-  /** Parks the current activity for `ms` of AWS time. */
+  /**
+   * Parks the current activity for `ms` of AWS time. A sleep outside any activity (a retry
+   * backoff, a compensation started by a signal handler) is an activity of its own, parked: it
+   * waits on time. Like a real timer, a pending sleep keeps the process alive.
+   */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const activity = this.current_();
-    if (activity) activity.parked++;
+    if (!activity) return this.activity('sleep', () => this.sleep(ms, signal));
+    activity.parked++;
     const unpark = () => {
-      if (activity) activity.parked--;
+      activity.parked--;
       this.changed();
     };
-    const slept = sleepOn(this, ms, signal);
+    const slept = sleepOn(this, ms, signal, true);
     slept.then(unpark, unpark);
     this.changed();
     return slept;
