@@ -171,7 +171,10 @@ export class IdleClock implements Clock {
     }
     if (!next) return;
     const [id, timer] = next;
-    if (this.pace !== undefined && timer.due > this.current) return this.startPacing(timer.due);
+    if (this.pace !== undefined && timer.due > this.current) {
+      this.startPacing(timer.due);
+      return;
+    }
     this.current = Math.max(this.current, timer.due);
     if (timer.every) {
       timer.due += timer.every;
