@@ -28,6 +28,9 @@ export function deploymentOperations({ store, clock }: ApiGatewayContext): Opera
           description: optionalString(input.description),
           createdDate: clock.now(),
           resources: structuredClone([...api.resources.values()]),
+          authorizers: structuredClone([...api.authorizers.values()]),
+          requestValidators: structuredClone([...api.requestValidators.values()]),
+          gatewayResponses: structuredClone([...api.gatewayResponses.values()]),
         };
         api.deployments.set(deployment.id, deployment);
         if (stageName) {

@@ -1,8 +1,10 @@
-import type { ServiceFactory } from '../types.ts';
+import { notImplemented } from '../protocol/ServiceError.ts';
+import type { Operation, ServiceFactory } from '../types.ts';
 import { deploymentOperations } from './deploymentOperations.ts';
 import { createExecuteApiRoute } from './executeApi.ts';
 import { integrationOperations } from './integrationOperations.ts';
 import { methodOperations } from './methodOperations.ts';
+import { API_GATEWAY_OPERATIONS } from './operationTable.ts';
 import { resourceOperations } from './resourceOperations.ts';
 import { restApiOperations, type ApiGatewayContext } from './restApiOperations.ts';
 import { stageOperations } from './stageOperations.ts';
@@ -28,22 +30,53 @@ import { ApiGatewayStore } from './store.ts';
 export const createApiGateway: ServiceFactory = (runtime) => {
   const store = new ApiGatewayStore();
   const context: ApiGatewayContext = { store, clock: runtime.clock };
+  const implemented: Operation[] = [
+    ...restApiOperations(context),
+    ...resourceOperations(context),
+    ...methodOperations(context),
+    ...integrationOperations(context),
+    ...deploymentOperations(context),
+    ...stageOperations(context),
+  ];
   return {
     descriptor: {
       name: 'apigateway',
       signingNames: ['apigateway'],
       protocol: { name: 'restJson', errorStyle: 'message' },
-      pathPrefixes: ['/restapis'],
-      operations: [
-        ...restApiOperations(context),
-        ...resourceOperations(context),
-        ...methodOperations(context),
-        ...integrationOperations(context),
-        ...deploymentOperations(context),
-        ...stageOperations(context),
-      ],
+      pathPrefixes: PATH_PREFIXES,
+      operations: [...implemented, ...unimplemented(implemented)],
     },
     rawRoutes: [createExecuteApiRoute(runtime, store)],
     reset: () => store.reset(),
   };
 };
+
+/** Where the API's operations live, for requests that come unsigned. */
+const PATH_PREFIXES = [
+  '/restapis',
+  '/apikeys',
+  '/usageplans',
+  '/domainnames',
+  '/domainnameaccessassociations',
+  '/rejectdomainnameaccessassociations',
+  '/vpclinks',
+  '/clientcertificates',
+  '/sdktypes',
+  '/account',
+];
+
+/**
+ * Every operation of the API the emulator does not implement, routed by its real method and
+ * path to a 501 naming it: without these, a known operation whose path another operation
+ * shares would answer 405, and one under an unknown path 501 naming only the path.
+ */
+function unimplemented(implemented: readonly Operation[]): Operation[] {
+  const names = new Set(implemented.map((op) => op.name));
+  return API_GATEWAY_OPERATIONS.filter(([name]) => !names.has(name)).map(([name, method, path, status]) => ({
+    name,
+    http: { method, path, status },
+    handler: () => {
+      throw notImplemented('apigateway', name);
+    },
+  }));
+}

@@ -65,12 +65,55 @@ export interface ResourceRecord {
   methods: Record<string, MethodRecord>;
 }
 
-/** A deployment freezes the API's resources, methods and integrations at the moment it is made. */
+/** A Lambda authorizer (TOKEN or REQUEST) or a Cognito one (kept, not enforced). */
+export interface AuthorizerRecord {
+  id: string;
+  name: string;
+  type: 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS';
+  providerARNs?: string[];
+  authType?: string;
+  authorizerUri?: string;
+  authorizerCredentials?: string;
+  identitySource?: string;
+  identityValidationExpression?: string;
+  authorizerResultTtlInSeconds: number;
+}
+
+export interface RequestValidatorRecord {
+  id: string;
+  name: string;
+  validateRequestBody: boolean;
+  validateRequestParameters: boolean;
+}
+
+/** A customised gateway response (the defaults live in `gatewayResponseTypes.ts`). */
+export interface GatewayResponseRecord {
+  responseType: string;
+  statusCode?: string;
+  responseParameters?: Record<string, string>;
+  responseTemplates?: Record<string, string>;
+}
+
+export interface ModelRecord {
+  id: string;
+  name: string;
+  description?: string;
+  schema?: string;
+  contentType: string;
+}
+
+/**
+ * A deployment freezes the API at the moment it is made: resources, methods and integrations,
+ * and the authorizers, validators and gateway responses the data plane applies.
+ */
 export interface DeploymentRecord {
   id: string;
   description?: string;
   createdDate: number;
   resources: ResourceRecord[];
+  authorizers: AuthorizerRecord[];
+  requestValidators: RequestValidatorRecord[];
+  gatewayResponses: GatewayResponseRecord[];
 }
 
 export interface StageRecord {
@@ -103,4 +146,9 @@ export interface RestApiRecord {
   resources: Map<string, ResourceRecord>;
   deployments: Map<string, DeploymentRecord>;
   stages: Map<string, StageRecord>;
+  authorizers: Map<string, AuthorizerRecord>;
+  requestValidators: Map<string, RequestValidatorRecord>;
+  gatewayResponses: Map<string, GatewayResponseRecord>;
+  /** By name; every API starts with `Empty` and `Error` (an imported one with none). */
+  models: Map<string, ModelRecord>;
 }
