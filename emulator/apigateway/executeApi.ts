@@ -4,6 +4,7 @@ import { parseExecuteApiTarget, type ExecuteApiTarget } from './executeApiTarget
 import { forbidden, internalServerError, missingAuthenticationToken } from './gatewayResponses.ts';
 import { runLambdaProxyIntegration, type LambdaProxyDeps } from './lambdaProxyIntegration.ts';
 import { runMockIntegration } from './mockIntegration.ts';
+import { newOverrides } from './renderTemplate.ts';
 import { buildProxyEvent, requestContext, type InvocationContext } from './proxyEvent.ts';
 import { matchResource } from './resourceRouter.ts';
 import { randomId, type ApiGatewayStore } from './store.ts';
@@ -80,12 +81,17 @@ async function execute(
     case 'AWS_PROXY':
       return runLambdaProxyIntegration(deps, integration, buildProxyEvent(req, inv), stage.variables, api.region, signal);
     case 'MOCK':
-      return runMockIntegration(integration, {
-        request: req,
-        context: requestContext(inv),
-        pathParameters: route.pathParameters,
-        stageVariables: stage.variables ?? {},
-      });
+      return runMockIntegration(
+        integration,
+        {
+          request: req,
+          context: requestContext(inv),
+          pathParameters: route.pathParameters,
+          stageVariables: stage.variables ?? {},
+          overrides: newOverrides(),
+        },
+        (line) => runtime.log(line),
+      );
     default:
       // HTTP, HTTP_PROXY and AWS (non-proxy) integrations are accepted by the control plane
       // but not run; say so rather than answer something plausible.
