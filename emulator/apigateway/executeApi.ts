@@ -14,8 +14,10 @@ import { randomId, type ApiGatewayStore } from './store.ts';
  * detection (and before the control plane's `/restapis` routes).
  *
  * Routing follows a stage's *deployment*, not the live API. Answers of its own:
- * - unknown API id: 403 `Not authorized` (text), what localstack's `ApiGatewayEndpoint`
- *   answers (on AWS the host name would not resolve at all);
+ * - unknown API id: 403 `{"message":"Forbidden"}` (ForbiddenException), API Gateway's JSON
+ *   answer for an API its endpoint does not serve (on AWS the host name would not resolve at
+ *   all). The path forms reach this too when the emulator's URL parsing resolves an encoded
+ *   `..` (`/_aws/execute-api/<id>/v1/%2e%2e/%2e%2e/x` becomes `/_aws/execute-api/x`);
  * - unknown stage, or no resource/method for the path: 403 Missing Authentication Token;
  * - `disableExecuteApiEndpoint`: 403 Forbidden.
  * Every answer carries `x-amzn-RequestId` (the proxy event's `requestContext.requestId`) and
@@ -51,7 +53,7 @@ async function execute(
   signal: AbortSignal,
 ): Promise<EmulatorResponse> {
   const api = store.find(target.apiId);
-  if (!api) return { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not authorized' };
+  if (!api) return forbidden();
   if (api.disableExecuteApiEndpoint) return forbidden();
   const stage = target.stage === undefined ? undefined : api.stages.get(target.stage);
   const deployment = stage && api.deployments.get(stage.deploymentId);
