@@ -1,10 +1,15 @@
 import { notImplemented } from '../protocol/ServiceError.ts';
 import type { Operation, ServiceFactory } from '../types.ts';
+import { authorizerOperations } from './authorizerOperations.ts';
 import { deploymentOperations } from './deploymentOperations.ts';
+import { gatewayResponseOperations } from './gatewayResponseOperations.ts';
 import { createExecuteApiRoute } from './executeApi.ts';
+import { importOperations } from './importOperations.ts';
 import { integrationOperations } from './integrationOperations.ts';
 import { methodOperations } from './methodOperations.ts';
+import { modelOperations } from './modelOperations.ts';
 import { API_GATEWAY_OPERATIONS } from './operationTable.ts';
+import { requestValidatorOperations } from './requestValidatorOperations.ts';
 import { resourceOperations } from './resourceOperations.ts';
 import { restApiOperations, type ApiGatewayContext } from './restApiOperations.ts';
 import { stageOperations } from './stageOperations.ts';
@@ -37,6 +42,11 @@ export const createApiGateway: ServiceFactory = (runtime) => {
     ...integrationOperations(context),
     ...deploymentOperations(context),
     ...stageOperations(context),
+    ...importOperations(context),
+    ...authorizerOperations(context),
+    ...requestValidatorOperations(context),
+    ...gatewayResponseOperations(context),
+    ...modelOperations(context),
   ];
   return {
     descriptor: {

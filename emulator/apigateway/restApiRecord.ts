@@ -3,6 +3,9 @@ import { badRequest, conflict } from './errors.ts';
 import type { ModelRecord, RestApiRecord } from './model.ts';
 import { randomId, type ApiGatewayStore } from './store.ts';
 
+/** What creating an API needs of the store; ImportRestApi passes one that defers `add`. */
+export type ApiIdRegistry = Pick<ApiGatewayStore, 'has' | 'newApiId' | 'add'>;
+
 /**
  * LocalStack's tag that chooses the id of a new API (localstack-docs `aws/services/apigateway.mdx`):
  * honoured only by CreateRestApi, never by TagResource or UpdateRestApi.
@@ -91,7 +94,7 @@ export function defaultModels(): Map<string, ModelRecord> {
 }
 
 /** Checks the fields in AWS's order and adds the new API to the store. */
-export function createRestApiRecord(store: ApiGatewayStore, now: number, region: string, fields: RestApiFields, operationInput: string): RestApiRecord {
+export function createRestApiRecord(store: ApiIdRegistry, now: number, region: string, fields: RestApiFields, operationInput: string): RestApiRecord {
   const endpointConfiguration = checkEndpointConfiguration(fields.endpointConfiguration, operationInput);
   if (fields.description === '') throw badRequest('Description cannot be an empty string');
   const minimumCompressionSize = checkCompressionSize(fields.minimumCompressionSize);
