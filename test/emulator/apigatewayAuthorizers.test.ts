@@ -28,7 +28,8 @@ import { httpRequest } from './apigatewayHelpers.ts';
  */
 
 const clock = new ManualClock();
-const test = emulatorSuite('emulator/apigateway authorizers', { emulator: { clock }, context: { clock }, reset: false });
+type Ctx = EmulatorContext & { clock: ManualClock };
+const test = emulatorSuite<{ clock: ManualClock }>('emulator/apigateway authorizers', { emulator: { clock }, context: { clock }, reset: false });
 
 /** Decides by the token (TOKEN) or the `x-who` header (REQUEST). */
 const AUTHORIZER = `
@@ -55,7 +56,7 @@ const BACKEND = `exports.handler = async (event) => ({ statusCode: 200, body: JS
 
 const API = 'auth1';
 
-async function setup(ctx: EmulatorContext): Promise<void> {
+async function setup(ctx: Ctx): Promise<void> {
   const lambda = lambdaClient(ctx.emu);
   const authFn = await createNodeFunction(lambda, { FunctionName: 'authorizer', Code: { ZipFile: lambdaZip(AUTHORIZER) } });
   const backend = await createNodeFunction(lambda, { FunctionName: 'backend', Code: { ZipFile: lambdaZip(BACKEND) } });
