@@ -1,6 +1,7 @@
 import type { Operation } from '../types.ts';
 import { badRequest, conflict, notFound } from './errors.ts';
 import type { ModelRecord, RestApiRecord } from './model.ts';
+import { checkOp, readPatchOperations, unknownPath } from './patch.ts';
 import { optionalString, param, type ApiGatewayContext } from './restApiOperations.ts';
 import { randomId } from './store.ts';
 
@@ -12,7 +13,7 @@ function modelOf(api: RestApiRecord, name: string): ModelRecord {
   return model;
 }
 
-/** Models (JSON schemas for request validation and method responses): create, read, delete. */
+/** Models (JSON schemas for request validation and method responses): create, read, update, delete. */
 export function modelOperations({ store }: ApiGatewayContext): Operation[] {
   const apiOf = (input: Record<string, unknown>, region: string) => store.get(region, param(input, 'restApiId'));
   return [
@@ -46,6 +47,26 @@ export function modelOperations({ store }: ApiGatewayContext): Operation[] {
       name: 'GetModel',
       http: { method: 'GET', path: '/restapis/{restApiId}/models/{modelName}' },
       handler: (input, ctx) => toModel(modelOf(apiOf(input, ctx.region), param(input, 'modelName'))),
+    },
+    {
+      name: 'UpdateModel',
+      http: { method: 'PATCH', path: '/restapis/{restApiId}/models/{modelName}' },
+      handler(input, ctx) {
+        const model = modelOf(apiOf(input, ctx.region), param(input, 'modelName'));
+        const next = { ...model };
+        for (const op of readPatchOperations(input, 'updateModelInput')) {
+          if (op.path !== '/schema' && op.path !== '/description') throw unknownPath(op, ['/description', '/schema']);
+          checkOp(op, ['replace']);
+          if (op.path === '/schema') {
+            if (!op.value) throw badRequest('Model schema must have at least 1 property or array items defined');
+            next.schema = op.value;
+          } else {
+            next.description = op.value || undefined;
+          }
+        }
+        Object.assign(model, next);
+        return toModel(model);
+      },
     },
     {
       name: 'DeleteModel',

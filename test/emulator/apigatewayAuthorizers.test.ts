@@ -2,6 +2,7 @@ import * as assert from 'uvu/assert';
 import {
   CreateAuthorizerCommand,
   CreateDeploymentCommand,
+  CreateModelCommand,
   CreateRequestValidatorCommand,
   CreateResourceCommand,
   CreateRestApiCommand,
@@ -11,6 +12,7 @@ import {
   PutIntegrationCommand,
   PutMethodCommand,
   UpdateMethodCommand,
+  UpdateModelCommand,
 } from '@aws-sdk/client-api-gateway';
 import { ManualClock } from '../../emulator/clock.ts';
 import { assertError, rejects } from '../helpers/awsErrors.ts';
@@ -224,6 +226,43 @@ test('a request validator rejects missing required parameters with 400 BAD_REQUE
   assert.is(missing.headers['x-amzn-errortype'], 'BadRequestException');
   const ok = await httpRequest(ctx.emu.endpoint, { path: '/_aws/execute-api/valid1/dev/?q=1' });
   assert.is(ok.status, 200);
+});
+
+test('a body validator checks the request model’s JSON schema: 400 "Invalid request body"', async (ctx) => {
+  const client = apigatewayClient(ctx.emu);
+  const api = await client.send(new CreateRestApiCommand({ name: 'bodies', tags: { _custom_id_: 'valid2' } }));
+  const schema = JSON.stringify({ $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', required: ['id'], properties: { id: { type: 'string' } } });
+  const model = await client.send(new CreateModelCommand({ restApiId: 'valid2', name: 'Order', contentType: 'application/json', schema }));
+  assert.is(model.$metadata.httpStatusCode, 201);
+  assertError(
+    await rejects(client.send(new CreateModelCommand({ restApiId: 'valid2', name: 'Order', contentType: 'application/json', schema }))),
+    'ConflictException',
+    409,
+    'Model name already exists for this REST API',
+  );
+  const validator = await client.send(new CreateRequestValidatorCommand({ restApiId: 'valid2', name: 'body', validateRequestBody: true }));
+  const method = { restApiId: 'valid2', resourceId: api.rootResourceId, httpMethod: 'POST' };
+  await putMock(client, method, '{"ok": true}');
+  await client.send(
+    new UpdateMethodCommand({
+      ...method,
+      patchOperations: [
+        { op: 'replace', path: '/requestValidatorId', value: validator.id },
+        { op: 'add', path: '/requestModels/application~1json', value: 'Order' },
+      ],
+    }),
+  );
+  await client.send(new CreateDeploymentCommand({ restApiId: 'valid2', stageName: 'dev' }));
+  const post = (body: string) =>
+    httpRequest(ctx.emu.endpoint, { method: 'POST', path: '/_aws/execute-api/valid2/dev/', headers: { 'content-type': 'application/json' }, body });
+  const bad = await post('{"id": 7}');
+  assert.is(bad.status, 400);
+  assert.equal(JSON.parse(bad.text), { message: 'Invalid request body' });
+  assert.is((await post('{"statusCode": 200, "id": "a"}')).status, 200);
+  const updated = await client.send(
+    new UpdateModelCommand({ restApiId: 'valid2', modelName: 'Order', patchOperations: [{ op: 'replace', path: '/description', value: 'orders' }] }),
+  );
+  assert.is(updated.description, 'orders');
 });
 
 test.run();
