@@ -9,7 +9,7 @@ import { putStage, validateStageName } from './stageOperations.ts';
 /**
  * Deployments freeze the API: the data plane routes a stage against its deployment's
  * snapshot, so changes made after CreateDeployment need a new deployment (AWS semantics;
- * some emulators route against live state instead, emulator-peers.md §4).
+ * some emulators route against live state instead).
  */
 export function deploymentOperations({ store, clock }: ApiGatewayContext): Operation[] {
   return [

@@ -5,7 +5,7 @@ import { ACCOUNT_ID } from '../types.ts';
  * API Gateway's control-plane errors with AWS's messages (localstack
  * `tests/aws/services/apigateway/test_apigateway_api.snapshot.json`, AWS-validated, and
  * `services/apigateway/legacy/provider.py`). Bodies are `{"message": ...}` with the code in
- * `x-amzn-ErrorType` (aws-emulation.md §1.2).
+ * `x-amzn-ErrorType` (docs/fidelity/apigateway.md).
  */
 
 export function apiNotFound(restApiId: string): ServiceError {

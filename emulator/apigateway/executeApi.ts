@@ -28,7 +28,7 @@ import { randomId, type ApiGatewayStore } from './store.ts';
  * `x-amz-apigw-id` (its `extendedRequestId`).
  *
  * FIS faults are not checked here: localstack documents faults (FIS and the Chaos API) for
- * AWS API operations only, and seed-scenario.md §g.8 requires that a fault on Lambda alone
+ * AWS API operations only, and the drill requires that a fault on Lambda alone
  * leaves the data plane up, failing only through the Lambda invoke it makes (which Lambda's
  * internal API checks, keyed by the function's region).
  */

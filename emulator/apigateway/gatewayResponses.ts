@@ -36,7 +36,7 @@ export const missingAuthenticationToken = (): EmulatorResponse =>
 /**
  * The integration failed: 502 for a malformed Lambda proxy response, a function error or a
  * failed invoke; 500 for a configuration error such as an AWS_PROXY integration whose
- * method is not POST (aws-emulation.md §4.3). Both are DEFAULT_5XX.
+ * method is not POST (docs/fidelity/apigateway.md). Both are DEFAULT_5XX.
  */
 export const internalServerError = (status: 500 | 502): EmulatorResponse =>
   gatewayResponse('DEFAULT_5XX', status, 'Internal server error', 'InternalServerErrorException');

@@ -1,7 +1,7 @@
 /**
  * API Gateway (REST v1) resources as the emulator keeps them. Field names are the wire names
  * of the API (restJson1, camelCase); times are emulated epoch milliseconds and become epoch
- * seconds on the wire (aws-emulation.md §1.3).
+ * seconds on the wire (docs/fidelity/apigateway.md).
  */
 
 export const INTEGRATION_TYPES = ['HTTP', 'MOCK', 'AWS_PROXY', 'HTTP_PROXY', 'AWS'] as const;

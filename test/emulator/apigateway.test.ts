@@ -189,7 +189,7 @@ test('PutMethod answers 201 with requestParameters; GetMethod; UpdateMethod appl
     { httpMethod: put.httpMethod, authorizationType: put.authorizationType, apiKeyRequired: put.apiKeyRequired, requestParameters: put.requestParameters },
     { httpMethod: 'GET', authorizationType: 'NONE', apiKeyRequired: false, requestParameters: { 'method.request.path.productApi': true } },
   );
-  // seed-scenario.md §a: update-method --patch-operations op=replace,path=/requestParameters/method.request.querystring.param,value=true
+  // The drill's tutorial: update-method --patch-operations op=replace,path=/requestParameters/method.request.querystring.param,value=true
   const updated = await client.send(
     new UpdateMethodCommand({
       restApiId: api.id,

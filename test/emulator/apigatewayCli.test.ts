@@ -7,7 +7,7 @@ import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts
 import { httpRequest } from './apigatewayHelpers.ts';
 
 /**
- * The seed's API Gateway provisioning through the real AWS CLI v2 (seed-scenario.md §a, S1
+ * The seed's API Gateway provisioning through the real AWS CLI v2 (the drill's tutorial, S1
  * `init-resources.sh`): create-rest-api with `_custom_id_`, get-resources, create-resource,
  * put-method with request parameters, update-method, put-integration, create-deployment,
  * then requests to the execute-api URL. Runs only where /usr/bin/aws is installed.

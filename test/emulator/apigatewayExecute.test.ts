@@ -185,7 +185,7 @@ test('MOCK: the request template’s statusCode selects the integration response
 test('AWS_PROXY with a non-POST integration method is AWS’s 500 Internal server error', async (ctx) => {
   const client = apigatewayClient(ctx.emu);
   const api = await client.send(new CreateRestApiCommand({ name: 'g', tags: { _custom_id_: 'getproxy' } }));
-  // seed-scenario.md §a: S1's init script uses integration-http-method GET.
+  // The drill's tutorial: S1's init script uses integration-http-method GET.
   await putLambdaProxy(
     client,
     { restApiId: 'getproxy', resourceId: api.rootResourceId, httpMethod: 'GET' },
