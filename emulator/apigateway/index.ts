@@ -18,19 +18,16 @@ import { ApiGatewayStore } from './store.ts';
 /**
  * API Gateway REST (v1), restJson1, signing name `apigateway`.
  *
- * Control plane (regional; ids unique across regions; LocalStack's `_custom_id_` tag):
- * CreateRestApi, GetRestApi, GetRestApis, UpdateRestApi, DeleteRestApi ·
- * GetResources, GetResource, CreateResource, DeleteResource ·
- * PutMethod, GetMethod, UpdateMethod, DeleteMethod, PutMethodResponse, GetMethodResponse,
- * DeleteMethodResponse · PutIntegration, GetIntegration, DeleteIntegration,
- * PutIntegrationResponse, GetIntegrationResponse, DeleteIntegrationResponse ·
- * CreateDeployment, GetDeployments, GetDeployment, DeleteDeployment ·
- * CreateStage, GetStage, GetStages, UpdateStage, DeleteStage.
- * Anything else answers the gateway's 501.
+ * Control plane (regional; ids unique across regions; LocalStack's `_custom_id_` tag): REST APIs
+ * (incl. ImportRestApi, PutRestApi, GetExport), resources, methods, method responses,
+ * integrations, integration responses, deployments, stages, authorizers, request validators,
+ * gateway responses and models. Every other operation of the service model answers 501 naming
+ * it (`operationTable.ts`). The list, and the AWS behaviour relied on: docs/fidelity/apigateway.md.
  *
  * Data plane (`executeApi.ts`): `<id>.execute-api.<host>/<stage>/<path>` by Host header,
  * `/_aws/execute-api/<id>/<stage>/<path>`, `/restapis/<id>/<stage>/_user_request_/<path>`;
- * AWS_PROXY (Lambda) and MOCK integrations.
+ * Lambda authorizers, request validators, AWS_PROXY (Lambda) and MOCK integrations, VTL mapping
+ * templates, gateway response customisations.
  */
 export const createApiGateway: ServiceFactory = (runtime) => {
   const store = new ApiGatewayStore();
