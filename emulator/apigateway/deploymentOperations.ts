@@ -31,6 +31,7 @@ export function deploymentOperations({ store, clock }: ApiGatewayContext): Opera
           authorizers: structuredClone([...api.authorizers.values()]),
           requestValidators: structuredClone([...api.requestValidators.values()]),
           gatewayResponses: structuredClone([...api.gatewayResponses.values()]),
+          models: structuredClone([...api.models.values()]),
         };
         api.deployments.set(deployment.id, deployment);
         if (stageName) {

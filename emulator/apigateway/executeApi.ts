@@ -108,7 +108,7 @@ async function invoke(runtime: EmulatorRuntime, deps: LambdaProxyDeps, { api, de
     scope.context.authorizer = outcome.context;
   }
   const validator = deployment.requestValidators.find((v) => v.id === method.requestValidatorId);
-  const invalid = validateRequest(validator, method, event, api.models);
+  const invalid = validateRequest(validator, method, event, new Map(deployment.models.map((m) => [m.name, m])));
   if (invalid) return invalid;
   const integration = method.integration;
   switch (integration?.type) {

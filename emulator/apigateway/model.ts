@@ -104,7 +104,7 @@ export interface ModelRecord {
 
 /**
  * A deployment freezes the API at the moment it is made: resources, methods and integrations,
- * and the authorizers, validators and gateway responses the data plane applies.
+ * and the authorizers, validators, gateway responses and models the data plane applies.
  */
 export interface DeploymentRecord {
   id: string;
@@ -114,6 +114,7 @@ export interface DeploymentRecord {
   authorizers: AuthorizerRecord[];
   requestValidators: RequestValidatorRecord[];
   gatewayResponses: GatewayResponseRecord[];
+  models: ModelRecord[];
 }
 
 export interface StageRecord {
