@@ -20,11 +20,14 @@ import { notImplemented } from '../protocol/ServiceError.ts';
 import type { EmulatedService, ServiceFactory } from '../types.ts';
 import type { DynamoDbApi } from './api.ts';
 import { relay, type DynamoDbBackend } from './backend.ts';
+import { ClientTokens } from './ClientTokens.ts';
 import { DynaliteHost } from './DynaliteHost.ts';
 import { itemOperations } from './itemOperations.ts';
 import { KeyedMutex } from './KeyedMutex.ts';
 import { StreamStore } from './StreamStore.ts';
 import { tableOperations } from './tableOperations.ts';
+import { transactGetItems } from './transactGetItems.ts';
+import { transactWriteItems } from './transactWriteItems.ts';
 
 /** DynamoDB operations dynalite does not implement (from the SDK's command list). */
 const UNSUPPORTED_OPERATIONS = new Set([
@@ -36,7 +39,7 @@ const UNSUPPORTED_OPERATIONS = new Set([
   'ExecuteStatement', 'ExecuteTransaction', 'ExportTableToPointInTime', 'GetResourcePolicy', 'ImportTable',
   'ListBackups', 'ListBulkOperations', 'ListContributorInsights', 'ListExports', 'ListGlobalTables', 'ListImports',
   'PutResourcePolicy', 'RestoreTableFromBackup', 'RestoreTableToPointInTime', 'SearchVectors', 'StartBulkPutItems',
-  'TransactGetItems', 'TransactWriteItems', 'UpdateContinuousBackups', 'UpdateContributorInsights',
+  'UpdateContinuousBackups', 'UpdateContributorInsights',
   'UpdateGlobalTable', 'UpdateGlobalTableSettings', 'UpdateKinesisStreamingDestination',
   'UpdateTableReplicaAutoScaling', 'UpdateTimeToLive',
 ]);
@@ -52,6 +55,7 @@ export const createDynamoDb: ServiceFactory<DynamoDbApi> = (runtime) => {
     dynalite,
     streams,
     locks: new KeyedMutex(),
+    clientTokens: new ClientTokens(runtime.clock),
     clock: runtime.clock,
     log: (line) => runtime.log(line),
   };
@@ -68,7 +72,12 @@ export const createDynamoDb: ServiceFactory<DynamoDbApi> = (runtime) => {
       name: 'dynamodb',
       signingNames: ['dynamodb'],
       protocol: { name: 'awsJson', targetPrefix: 'DynamoDB_20120810', errorTypePrefix: 'com.amazonaws.dynamodb.v20120810' },
-      operations: [...tableOperations(backend), ...itemOperations(backend)],
+      operations: [
+        ...tableOperations(backend),
+        ...itemOperations(backend),
+        { name: 'TransactWriteItems', handler: (input, ctx) => transactWriteItems(backend, input, ctx) },
+        { name: 'TransactGetItems', handler: (input, ctx) => transactGetItems(backend, input, ctx) },
+      ],
       async fallback(operation, _input, ctx) {
         if (UNSUPPORTED_OPERATIONS.has(operation)) throw notImplemented('dynamodb', operation);
         return relay(await dynalite.call(ctx.region, operation, ctx.rawBody));
@@ -77,6 +86,7 @@ export const createDynamoDb: ServiceFactory<DynamoDbApi> = (runtime) => {
     api,
     reset: async () => {
       streams.reset();
+      backend.clientTokens.reset();
       await dynalite.reset();
     },
     stop: () => dynalite.stop(),
