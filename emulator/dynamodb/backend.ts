@@ -6,11 +6,14 @@ import type { DynaliteHost, DynaliteReply } from './DynaliteHost.ts';
 import type { ClientTokens } from './ClientTokens.ts';
 import type { KeyedMutex } from './KeyedMutex.ts';
 import type { StreamStore } from './StreamStore.ts';
+import type { TableSettings } from './TableSettings.ts';
 
 /** What the DynamoDB operations share: the regions' dynalites, the streams, the table locks. */
 export interface DynamoDbBackend {
   dynalite: DynaliteHost;
   streams: StreamStore;
+  /** What DynamoDB keeps about tables that dynalite does not (deletion protection, SSE, ...). */
+  tables: TableSettings;
   locks: KeyedMutex;
   /** TransactWriteItems ClientRequestTokens still binding their parameters. */
   clientTokens: ClientTokens;

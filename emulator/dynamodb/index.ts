@@ -25,6 +25,7 @@ import { DynaliteHost } from './DynaliteHost.ts';
 import { itemOperations } from './itemOperations.ts';
 import { KeyedMutex } from './KeyedMutex.ts';
 import { StreamStore } from './StreamStore.ts';
+import { TableSettings } from './TableSettings.ts';
 import { tableOperations } from './tableOperations.ts';
 import { transactGetItems } from './transactGetItems.ts';
 import { transactWriteItems } from './transactWriteItems.ts';
@@ -46,14 +47,19 @@ const UNSUPPORTED_OPERATIONS = new Set([
 
 export const createDynamoDb: ServiceFactory<DynamoDbApi> = (runtime) => {
   const streams = new StreamStore();
+  const tables = new TableSettings();
   const dynalite = new DynaliteHost({
     log: (line) => runtime.log(line),
-    // A region whose worker died has lost its tables; its streams go with them.
-    onRegionLost: (region) => streams.dropRegion(region),
+    // A region whose worker died has lost its tables; its streams and settings go with them.
+    onRegionLost: (region) => {
+      streams.dropRegion(region);
+      tables.dropRegion(region);
+    },
   });
   const backend: DynamoDbBackend = {
     dynalite,
     streams,
+    tables,
     locks: new KeyedMutex(),
     clientTokens: new ClientTokens(runtime.clock),
     clock: runtime.clock,
@@ -71,7 +77,12 @@ export const createDynamoDb: ServiceFactory<DynamoDbApi> = (runtime) => {
     descriptor: {
       name: 'dynamodb',
       signingNames: ['dynamodb'],
-      protocol: { name: 'awsJson', targetPrefix: 'DynamoDB_20120810', errorTypePrefix: 'com.amazonaws.dynamodb.v20120810' },
+      protocol: {
+        name: 'awsJson',
+        targetPrefix: 'DynamoDB_20120810',
+        errorTypePrefix: 'com.amazonaws.dynamodb.v20120810',
+        contentTypes: ['application/x-amz-json-1.0', 'application/json'],
+      },
       operations: [
         ...tableOperations(backend),
         ...itemOperations(backend),
@@ -87,6 +98,7 @@ export const createDynamoDb: ServiceFactory<DynamoDbApi> = (runtime) => {
     reset: async () => {
       streams.reset();
       backend.clientTokens.reset();
+      tables.reset();
       await dynalite.reset();
     },
     stop: () => dynalite.stop(),

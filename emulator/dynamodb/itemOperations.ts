@@ -1,5 +1,6 @@
 import type { Operation, OperationInput, RawReply, RequestContext } from '../types.ts';
 import { DynaliteRejected, isOk, relay, replyJson, respond, tableLockKey, type DynamoDbBackend } from './backend.ts';
+import { withConditionFailureItem } from './conditionFailureItem.ts';
 import { keysOf, sameItem, type Item, type ItemChange, type KeySchemaElement } from './records.ts';
 import type { TableStream } from './StreamStore.ts';
 
@@ -17,9 +18,9 @@ import type { TableStream } from './StreamStore.ts';
  */
 export function itemOperations(b: DynamoDbBackend): Operation[] {
   return [
-    { name: 'PutItem', handler: (input, ctx) => putOrDelete(b, 'PutItem', input, ctx) },
-    { name: 'DeleteItem', handler: (input, ctx) => putOrDelete(b, 'DeleteItem', input, ctx) },
-    { name: 'UpdateItem', handler: (input, ctx) => updateItem(b, input, ctx) },
+    withConditionFailureItem(b, { name: 'PutItem', handler: (input, ctx) => putOrDelete(b, 'PutItem', input, ctx) }),
+    withConditionFailureItem(b, { name: 'DeleteItem', handler: (input, ctx) => putOrDelete(b, 'DeleteItem', input, ctx) }),
+    withConditionFailureItem(b, { name: 'UpdateItem', handler: (input, ctx) => updateItem(b, input, ctx) }),
     { name: 'BatchWriteItem', handler: (input, ctx) => batchWriteItem(b, input, ctx) },
   ];
 }

@@ -13,14 +13,34 @@ export interface AwsJsonSettings {
   targetPrefix: string;
   /** Prefix of `__type` in errors (`com.amazonaws.dynamodb.v20120810`). */
   errorTypePrefix?: string;
+  /**
+   * Request content types the service's front end takes (media type only, lower case). A
+   * request with another one is not the service's: DynamoDB answers it 404 with an HTML
+   * "Page Not Found" page, not a JSON error. Unset: any content type.
+   */
+  contentTypes?: readonly string[];
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
+
+/** AWS's front-end page for a request no service takes (what DynamoDB sends for a foreign content type). */
+const PAGE_NOT_FOUND = `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">
+<head>
+ <title>Page Not Found</title>
+</head>
+<body>Page Not Found</body>
+</html>`;
+const PAGE_NOT_FOUND_CODE = 'PageNotFound';
 
 export function awsJson(settings: AwsJsonSettings, service: ProtocolService): Protocol {
   return {
     claims: (req) => req.headers['x-amz-target']?.split('.')[0] === settings.targetPrefix,
     route(req) {
+      const mediaType = req.headers['content-type']?.split(';')[0]!.trim().toLowerCase();
+      if (settings.contentTypes && mediaType && !settings.contentTypes.includes(mediaType)) {
+        throw new ServiceError(PAGE_NOT_FOUND_CODE, 'Page Not Found', { status: 404 });
+      }
       const target = req.headers['x-amz-target'] ?? '';
       const [prefix, name] = target.split('.');
       if (!name || prefix !== settings.targetPrefix) {
@@ -34,6 +54,7 @@ export function awsJson(settings: AwsJsonSettings, service: ProtocolService): Pr
       return { status: 200, headers: { 'content-type': CONTENT_TYPE }, body: stringifyAws(output) };
     },
     serializeError(err) {
+      if (err.code === PAGE_NOT_FOUND_CODE) return { status: 404, headers: { 'content-type': 'text/html' }, body: PAGE_NOT_FOUND };
       const type = settings.errorTypePrefix ? `${settings.errorTypePrefix}#${err.code}` : err.code;
       return {
         status: err.status,
