@@ -8,12 +8,14 @@
  * DescribeTimeToLive, GetItem, ListTables, PutItem, Query, Scan, TagResource, UntagResource,
  * ListTagsOfResource, UpdateItem, UpdateTable.
  *
- * Added by the emulator (aws-emulation.md §3.2): StreamSpecification on CreateTable and
- * UpdateTable, the stream fields of table descriptions, and stream records captured around
- * PutItem, UpdateItem, DeleteItem and BatchWriteItem. The Streams API is `streams.ts`.
+ * Added by the emulator (aws-emulation.md §3.2, docs/fidelity/dynamodb.md): StreamSpecification
+ * on CreateTable and UpdateTable, the stream fields of table descriptions, and stream records
+ * captured around PutItem, UpdateItem, DeleteItem, BatchWriteItem and transactions (the
+ * Streams API is `streams.ts`); TransactWriteItems and TransactGetItems; the table description
+ * fields dynalite lacks (TableSettings); ReturnValuesOnConditionCheckFailure; DescribeLimits.
  *
- * Other DynamoDB operations (transactions, PartiQL, backups, TTL updates, global tables, ...)
- * answer the gateway's 501 naming them; names DynamoDB does not have get dynalite's
+ * Other DynamoDB operations (PartiQL, backups, TTL updates, global tables, ...) answer the
+ * gateway's 501 naming them; names DynamoDB does not have get dynalite's
  * UnknownOperationException, as from AWS.
  */
 import { notImplemented } from '../protocol/ServiceError.ts';
@@ -21,6 +23,7 @@ import type { EmulatedService, ServiceFactory } from '../types.ts';
 import type { DynamoDbApi } from './api.ts';
 import { relay, type DynamoDbBackend } from './backend.ts';
 import { ClientTokens } from './ClientTokens.ts';
+import { describeLimits } from './describeLimits.ts';
 import { DynaliteHost } from './DynaliteHost.ts';
 import { itemOperations } from './itemOperations.ts';
 import { KeyedMutex } from './KeyedMutex.ts';
@@ -35,7 +38,7 @@ const UNSUPPORTED_OPERATIONS = new Set([
   'BatchExecuteStatement', 'CancelBulkOperation', 'CreateBackup', 'CreateGlobalTable', 'DeleteBackup',
   'DeleteResourcePolicy', 'DescribeBackup', 'DescribeBulkOperation', 'DescribeContinuousBackups',
   'DescribeContributorInsights', 'DescribeEndpoints', 'DescribeExport', 'DescribeGlobalTable',
-  'DescribeGlobalTableSettings', 'DescribeImport', 'DescribeKinesisStreamingDestination', 'DescribeLimits',
+  'DescribeGlobalTableSettings', 'DescribeImport', 'DescribeKinesisStreamingDestination',
   'DescribeTableReplicaAutoScaling', 'DisableKinesisStreamingDestination', 'EnableKinesisStreamingDestination',
   'ExecuteStatement', 'ExecuteTransaction', 'ExportTableToPointInTime', 'GetResourcePolicy', 'ImportTable',
   'ListBackups', 'ListBulkOperations', 'ListContributorInsights', 'ListExports', 'ListGlobalTables', 'ListImports',
@@ -88,6 +91,7 @@ export const createDynamoDb: ServiceFactory<DynamoDbApi> = (runtime) => {
         ...itemOperations(backend),
         { name: 'TransactWriteItems', handler: (input, ctx) => transactWriteItems(backend, input, ctx) },
         { name: 'TransactGetItems', handler: (input, ctx) => transactGetItems(backend, input, ctx) },
+        describeLimits,
       ],
       async fallback(operation, _input, ctx) {
         if (UNSUPPORTED_OPERATIONS.has(operation)) throw notImplemented('dynamodb', operation);

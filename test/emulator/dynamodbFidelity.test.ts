@@ -2,6 +2,7 @@ import {
   ConditionalCheckFailedException,
   CreateTableCommand,
   DeleteTableCommand,
+  DescribeLimitsCommand,
   DescribeTableCommand,
   ListTablesCommand,
   PutItemCommand,
@@ -143,6 +144,14 @@ test('a request with a content type DynamoDB does not take is not served: 404 Pa
   });
   assert.is(raw.status, 404);
   assert.match(await raw.text(), /<title>Page Not Found<\/title>/);
+});
+
+test('DescribeLimits: the default account and table quotas', async () => {
+  const out = await ddb.send(new DescribeLimitsCommand({}));
+  assert.equal(
+    { ...out, $metadata: undefined },
+    { $metadata: undefined, AccountMaxReadCapacityUnits: 80000, AccountMaxWriteCapacityUnits: 80000, TableMaxReadCapacityUnits: 40000, TableMaxWriteCapacityUnits: 40000 },
+  );
 });
 
 test.run();
