@@ -1,6 +1,6 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { EmulatorRuntime, Operation } from '../types.ts';
-import { MARKER_QUERY, markerPage, maxItems, obj, required, str, bool } from './input.ts';
+import { MARKER_QUERY, markerPage, maxItems, obj, required, str } from './input.ts';
 import { bareId, isValidDnsName, normalizeName, randomId, reversedName } from './names.ts';
 import { changeInfoXml, delegationSetXml, hostedZoneXml } from './render.ts';
 import type { Route53Store } from './store.ts';
@@ -84,8 +84,10 @@ export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): O
           name,
           callerReference,
           comment: str(config?.['Comment']),
-          privateZone: vpc !== undefined || bool(config?.['PrivateZone']) === true,
-          vpcs: vpc ? [{ VPCRegion: str(vpc['VPCRegion']), VPCId: str(vpc['VPCId']) }] : [],
+          // Only a VPC makes a zone private; HostedZoneConfig.PrivateZone in a request does
+          // not (docs/fidelity/route53.md), and every VPC is refused above.
+          privateZone: false,
+          vpcs: [],
           nameServers: NAME_SERVERS,
           records: new Map(),
           nonTerminals: new Set(),
@@ -102,7 +104,6 @@ export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): O
           HostedZone: hostedZoneXml(zone),
           ChangeInfo: changeInfoXml(change, runtime.clock.now()),
           DelegationSet: zone.privateZone ? undefined : delegationSetXml(zone),
-          VPC: vpc ? zone.vpcs[0] : undefined,
         };
       },
     },

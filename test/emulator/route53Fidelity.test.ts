@@ -39,6 +39,12 @@ test('CreateHostedZone with a VPC the emulator does not know: 400 InvalidVPCId, 
   assert.equal(zones.HostedZones, []);
 });
 
+test('HostedZoneConfig.PrivateZone without a VPC does not make a zone private: only a VPC does', async () => {
+  const out = await r53.send(new CreateHostedZoneCommand({ Name: 'example.org', CallerReference: 'p1', HostedZoneConfig: { PrivateZone: true } }));
+  assert.equal(out.HostedZone!.Config, { PrivateZone: false });
+  assert.is(out.DelegationSet!.NameServers!.length, 4);
+});
+
 test('ListReusableDelegationSets: an empty list with every required member; an unknown marker is InvalidInput', async () => {
   const out = await r53.send(new ListReusableDelegationSetsCommand({ MaxItems: 5 }));
   assert.is(out.$metadata.httpStatusCode, 200);
