@@ -52,13 +52,21 @@ type Description = Record<string, unknown>;
 /**
  * A table description as DynamoDB gives it: dynalite's, with a `TableId` that is a UUID
  * (dynalite's drops the last four hex digits; the same table always gets the same UUID),
- * `DeletionProtectionEnabled`, `WarmThroughput`, and `SSEDescription` for KMS encryption.
+ * `DeletionProtectionEnabled`, `WarmThroughput` (the table's and each global index's), and
+ * `SSEDescription` for KMS encryption.
  */
 export function describeLikeAws(table: Description, setting: TableSetting): Description {
   const out: Description = { ...table };
   if (typeof table.TableId === 'string') out.TableId = asUuid(table.TableId);
   out.DeletionProtectionEnabled = setting.deletionProtection;
   out.WarmThroughput = { ...warmThroughput(table), ...setting.warm, Status: table.TableStatus };
+  if (Array.isArray(table.GlobalSecondaryIndexes)) {
+    // Each index has its own, in the index's status; an index of an on-demand table is on demand too.
+    out.GlobalSecondaryIndexes = (table.GlobalSecondaryIndexes as Description[]).map((index) => ({
+      ...index,
+      WarmThroughput: { ...warmThroughput({ ...index, BillingModeSummary: table.BillingModeSummary }), Status: index.IndexStatus },
+    }));
+  }
   if (setting.tableClass) out.TableClassSummary = { TableClass: setting.tableClass };
   if (setting.kmsKeyArn) out.SSEDescription = { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: setting.kmsKeyArn };
   return out;

@@ -46,6 +46,18 @@ test('table descriptions: TableId is a UUID (the same each time), DeletionProtec
   assert.is.not(provisioned.TableId, table.TableId);
 });
 
+test('each global secondary index has its WarmThroughput too', async () => {
+  await ddb.send(
+    new CreateTableCommand({
+      ...productsTable('Products', { onDemand: true }),
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }, { AttributeName: 'sku', AttributeType: 'S' }],
+      GlobalSecondaryIndexes: [{ IndexName: 'bySku', KeySchema: [{ AttributeName: 'sku', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+    }),
+  );
+  const index = (await ddb.send(new DescribeTableCommand({ TableName: 'Products' }))).Table!.GlobalSecondaryIndexes![0]!;
+  assert.equal(index.WarmThroughput, { ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4000, Status: index.IndexStatus });
+});
+
 test('SSESpecification Enabled: SSEDescription with the KMS key, in CreateTable and DescribeTable', async () => {
   const created = await ddb.send(new CreateTableCommand({ ...productsTable('Secret'), SSESpecification: { Enabled: true } }));
   const sse = created.TableDescription!.SSEDescription!;
