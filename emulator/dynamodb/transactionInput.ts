@@ -1,6 +1,6 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { OperationInput, RequestContext } from '../types.ts';
-import { isOk, replyJson, validationError, type DynamoDbBackend } from './backend.ts';
+import { isOk, replyJson, serializationError, validationError, type DynamoDbBackend } from './backend.ts';
 import { keysOf, sameItem, type Item, type KeySchemaElement } from './records.ts';
 import { ConstraintErrors, wireString } from './wireTypes.ts';
 
@@ -38,7 +38,10 @@ const REQUIRED: Record<ActionKind, readonly string[]> = {
 export function parseActions(input: OperationInput, kinds: readonly ActionKind[]): TransactAction[] {
   const items = input.TransactItems;
   const errors = new ConstraintErrors().required(items, 'transactItems');
-  if (items !== undefined && items !== null && !Array.isArray(items)) throw validationError('Start of structure or map found where not expected');
+  if (items !== undefined && items !== null && !Array.isArray(items)) {
+    // dynalite's (and DynamoDB's) type errors for a list member.
+    throw serializationError(typeof items === 'object' ? 'Start of structure or map found where not expected' : 'Unexpected field type');
+  }
   const list = (items ?? []) as unknown[];
   const lengthErrors = new ConstraintErrors();
   if (Array.isArray(items) && (list.length < 1 || list.length > MAX_TRANSACTION_ITEMS)) {

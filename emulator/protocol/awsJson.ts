@@ -33,6 +33,15 @@ const PAGE_NOT_FOUND = `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitiona
 </html>`;
 const PAGE_NOT_FOUND_CODE = 'PageNotFound';
 
+/**
+ * The front end's own errors for a request it cannot read as any operation: a body that is not
+ * a JSON object, a target that names no operation. AWS (and dynalite) answer them with the
+ * Coral service type and no message: `{"__type":"com.amazon.coral.service#SerializationException"}`.
+ */
+function coralError(code: 'SerializationException' | 'UnknownOperationException', message = '', cause?: unknown): ServiceError {
+  return new ServiceError(code, message, { status: 400, cause, extra: { __type: `com.amazon.coral.service#${code}` } });
+}
+
 export function awsJson(settings: AwsJsonSettings, service: ProtocolService): Protocol {
   return {
     claims: (req) => req.headers['x-amz-target']?.split('.')[0] === settings.targetPrefix,
@@ -43,12 +52,18 @@ export function awsJson(settings: AwsJsonSettings, service: ProtocolService): Pr
       }
       const target = req.headers['x-amz-target'] ?? '';
       const [prefix, name] = target.split('.');
-      if (!name || prefix !== settings.targetPrefix) {
-        throw new ServiceError('UnknownOperationException', `Unknown operation ${JSON.stringify(target)}`, { status: 400 });
-      }
+      if (!name || prefix !== settings.targetPrefix) throw coralError('UnknownOperationException');
       return { name, op: service.operations.find((o) => o.name === name), params: {} };
     },
-    parse: (req) => parseJsonBody(req.body, 'SerializationException'),
+    parse(req) {
+      try {
+        return parseJsonBody(req.body, 'SerializationException');
+      } catch (err) {
+        // The nesting bound is the emulator's own: say so. Unreadable JSON gets AWS's bare error.
+        const nesting = err instanceof ServiceError && err.message.startsWith('Request body nesting') ? err.message : '';
+        throw coralError('SerializationException', nesting, err);
+      }
+    },
     serialize(output): EmulatorResponse {
       if (output === undefined) return { status: 200, headers: {}, body: '' };
       return { status: 200, headers: { 'content-type': CONTENT_TYPE }, body: stringifyAws(output) };
@@ -59,7 +74,7 @@ export function awsJson(settings: AwsJsonSettings, service: ProtocolService): Pr
       return {
         status: err.status,
         headers: { 'content-type': CONTENT_TYPE },
-        body: JSON.stringify({ __type: type, message: err.message, ...err.extra }),
+        body: JSON.stringify({ __type: type, ...(err.message ? { message: err.message } : {}), ...err.extra }),
       };
     },
   };
