@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { engineVersion } from './version.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EngineError, UsageError, WorkflowLoadError, formatIssue } from './errors.ts';
 import { ExitCode } from './status.ts';
@@ -96,11 +96,6 @@ function commandHelp(name: string): string {
   return `usage: engine ${c.synopsis} ${c.flags}\n\n${c.summary}\n\n${EXIT_CODES}`;
 }
 
-/** The package's version. */
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? 'unknown';
-}
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -162,7 +157,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     return name ? ExitCode.PASSED : ExitCode.USAGE;
   }
   if (name === '--version' || name === '-V') {
-    io.out.write(`engine ${version()}\n`);
+    io.out.write(`engine ${engineVersion()}\n`);
     return ExitCode.PASSED;
   }
   const { values, positionals } = parseCommand(name, rest);
