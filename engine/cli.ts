@@ -68,6 +68,13 @@ const commands: Record<string, CommandSpec> = {
     summary: 'compensate a finished run that kept its resources (cleanup: never or onFailure)',
     flags: `[--state-dir D] ${TARGET_HELP}`,
   },
+  report: {
+    positionals: 1,
+    options: { format: { type: 'string' }, out: { type: 'string' }, 'state-dir': { type: 'string' } },
+    synopsis: 'report <runId>',
+    summary: "render a run's report again from its journal (also of interrupted and failed runs)",
+    flags: '[--format html|md|json|junit] [--out FILE] [--state-dir D]',
+  },
   serve: {
     positionals: 0,
     options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' } },
@@ -186,6 +193,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'rollback':
     case 'destroy':
       return await cmd.rollbackCommand(arg, { ...target(), ...stateDir(), verbose: Boolean(values.verbose), destroy: name === 'destroy' }, io);
+    case 'report':
+      return cmd.reportCommand(arg, { ...stateDir(), ...(str('format') ? { format: str('format')! } : {}), ...(str('out') ? { out: str('out')! } : {}) }, io);
     case 'serve': {
       const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number } = {};
       if (num('port') !== undefined) opts.port = num('port')!;

@@ -4,7 +4,7 @@ import type { RunReport } from '../report.ts';
  * JUnit XML (`junit.xml`) as CI servers read it (Jenkins, GitLab, GitHub test reporters): one
  * `<testsuite>` of objectives (each verdict a test case; a breached one a `<failure>` naming
  * actual, limit and expression) and one of steps (a failed step a `<failure>` with its error,
- * a skipped or never-run step `<skipped>`). Times are seconds of AWS time.
+ * as does a step the run never finished; a skipped or never-run step `<skipped>`). Times are seconds of AWS time.
  */
 export function renderJunit(report: RunReport): string {
   const objectives: Case[] = report.verdicts.map((v) => ({
@@ -17,12 +17,14 @@ export function renderJunit(report: RunReport): string {
     const c: Case = { name: s.id, classname: `${report.workflow.name}.steps`, time: (s.durationMs ?? 0) / 1000 };
     if (s.status === 'failed' || s.status === 'aborted') c.failure = { message: s.error?.message ?? s.status, text: `${s.type} ${s.status}${s.error?.code ? ` (${s.error.code})` : ''}` };
     else if (s.status === 'skipped') c.skipped = 'its condition was false';
-    else if (s.status === 'not-run' || s.status === 'running') c.skipped = s.status === 'running' ? 'the run ended while it ran' : 'not run';
+    else if (s.status === 'running') c.failure = { message: 'the run ended before this step did (killed or stopped at once)', text: s.type };
+    else if (s.status === 'not-run') c.skipped = 'not run';
     if (s.compensation?.status === 'failed') c.failure ??= { message: `compensation failed: ${s.compensation.error?.message ?? ''}`, text: s.type };
     return c;
   });
   const stamp = report.startedAtAws.slice(0, 19);
-  const suites = [suite(`${report.workflow.name} objectives`, stamp, objectives), suite(`${report.workflow.name} steps`, stamp, steps)];
+  // An empty suite says nothing: the objectives' suite is left out of a workflow without any.
+  const suites = [...(objectives.length ? [suite(`${report.workflow.name} objectives`, stamp, objectives)] : []), suite(`${report.workflow.name} steps`, stamp, steps)];
   const all = [...objectives, ...steps];
   const time = (report.durationMs / 1000).toFixed(3);
   return [
