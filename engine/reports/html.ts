@@ -101,9 +101,9 @@ function legend(model: ReportModel): string {
     ['#2f855a', 'succeeded'],
     ['#c53030', 'failed'],
     ['#3182ce', 'running'],
-    ['url(#hatch)', 'compensation'],
+    ['#805ad5', 'compensation'],
   ];
-  const swatches = items.map(([color, text]) => `<span class="key"><i style="background:${color === 'url(#hatch)' ? 'repeating-linear-gradient(45deg,#805ad5 0 2px,#faf5ff 2px 5px)' : color}"></i>${text}</span>`);
+  const swatches = items.map(([color, text]) => `<span class="key"><i style="background:${color}"></i>${text}</span>`);
   if (model.faults.length) swatches.push(`<span class="key"><i class="fault-key"></i>fault window${model.faults[0]!.source === 'experiment-steps' ? ' (from the experiment steps)' : ''}</span>`);
   return `<p class="legend">${swatches.join('')}<span class="dim">x axis: AWS time</span></p>`;
 }

@@ -22,7 +22,7 @@ const SVG_STYLE = [
   '.axis{stroke:#a0aec0}.grid{stroke:#edf2f7}.sep{stroke:#e2e8f0}',
   '.fault{fill:#fed7d7;fill-opacity:.55;stroke:#fc8181;stroke-dasharray:4 3}.fault-label{font-size:10px;font-weight:600;fill:#c53030}',
   '.run.open{fill-opacity:.55}.retry{stroke:#dd6b20;stroke-width:2}',
-  '.undo{fill:url(#hatch)}.undo.failed{fill:#c53030}',
+  '.undo{fill:#805ad5}.undo.failed{fill:#c53030}.end{stroke:#4a5568;stroke-dasharray:2 2}',
   '.seg{fill:#fff;font-size:10px}.note{fill:#a0aec0;font-style:italic}',
   '.ok{stroke:#38a169;stroke-width:1.5}.err{stroke:#e53e3e;stroke-width:2}.unacked{stroke:#a0aec0}',
 ].join('');
@@ -57,7 +57,6 @@ export function renderTimelineSvg(model: ReportModel): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="Timeline of the run in AWS time">`,
     `<style>${SVG_STYLE}</style>`,
-    `<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#faf5ff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#805ad5" stroke-width="3"/></pattern></defs>`,
     `<rect x="0" y="0" width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     faults,
     axis(model, x, height),
@@ -82,9 +81,9 @@ function laneRow(lane: ReportModel['lanes'][number], y: number, x: (t: number) =
   for (const at of lane.retries) parts.push(`<line class="retry" x1="${x(at)}" x2="${x(at)}" y1="${y + 2}" y2="${y + 17}"><title>retry at ${clockTime(at)}</title></line>`);
   if (lane.compensation) {
     const x0 = x(lane.compensation.start);
-    const w = Math.max(3, x(lane.compensation.end ?? end) - x0);
+    const w = Math.max(4, x(lane.compensation.end ?? end) - x0);
     const failed = lane.compensation.status === 'failed' ? ' failed' : '';
-    parts.push(`<rect class="undo${failed}" x="${x0}" y="${y + 16}" width="${w}" height="5"><title>${esc(`compensation ${lane.compensation.status ?? 'running'}, ${interval(lane.compensation)}`)}</title></rect>`);
+    parts.push(`<rect class="undo${failed}" x="${x0}" y="${y + 15}" width="${w}" height="5" rx="1"><title>${esc(`compensation ${lane.compensation.status ?? 'running'}, ${interval(lane.compensation)}`)}</title></rect>`);
   }
   parts.push('</g>');
   return parts.join('');
