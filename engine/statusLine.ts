@@ -23,10 +23,18 @@ export interface StatusState {
   dns?: string;
   /** The last client samples (true = ok), newest last. */
   samples: boolean[];
+  /** Step types by id, to read the DNS answer of `awaitDnsTarget` steps when no `dns-answer` event comes. */
+  types: Map<string, string>;
+  dnsEvents: boolean;
   ended: boolean;
 }
 
 const RECENT_SAMPLES = 50;
+
+/** The state before any event. */
+export function newStatusState(): StatusState {
+  return { running: [], faultOn: false, samples: [], types: new Map(), dnsEvents: false, ended: false };
+}
 
 /** Applies one event to the status state. */
 export function foldStatus(state: StatusState, e: RunEvent): void {
@@ -38,12 +46,15 @@ export function foldStatus(state: StatusState, e: RunEvent): void {
       break;
     case 'step-intent':
     case 'compensation-start':
+      if (e.kind === 'step-intent') state.types.set(e.stepId, e.type);
       state.running.push(e.kind === 'step-intent' ? e.stepId : `undo ${e.stepId}`);
       break;
     case 'step-result':
     case 'compensation-result': {
       const i = state.running.indexOf(e.kind === 'step-result' ? e.stepId : `undo ${e.stepId}`);
       if (i >= 0) state.running.splice(i, 1);
+      const answer = e.kind === 'step-result' && state.types.get(e.stepId) === 'awaitDnsTarget' ? (e.outputs as { answer?: unknown } | undefined)?.answer : undefined;
+      if (typeof answer === 'string' && !state.dnsEvents) state.dns = answer;
       break;
     }
     case 'fault':
@@ -54,6 +65,7 @@ export function foldStatus(state: StatusState, e: RunEvent): void {
       break;
     case 'dns-answer':
       state.dns = e.answer;
+      state.dnsEvents = true;
       break;
     case 'probe-sample':
       state.samples.push(e.ok);
@@ -98,7 +110,7 @@ export interface StatusStream {
 
 /** The progress sink for a terminal: plain progress lines plus the redrawn status line. */
 export function ttyProgress(stream: StatusStream, options: { color?: boolean; verbose?: boolean; intervalMs?: number; awsNow?: () => number } = {}): ProgressSink & { stop(): void } {
-  const state: StatusState = { running: [], faultOn: false, samples: [], ended: false };
+  const state: StatusState = newStatusState();
   const CLEAR = '\r\u001b[2K';
   let shown = false;
   const draw = () => {
