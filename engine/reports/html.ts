@@ -1,7 +1,7 @@
 import type { RunReport } from '../report.ts';
 import { formatMs } from '../report.ts';
 import type { ReportModel } from './model.ts';
-import { clockTime, dateTime, esc, offset, plainValue, targetLine } from './format.ts';
+import { clockTime, dateTime, esc, offset, plainValue } from './format.ts';
 import { runFacts, verdictLine } from './markdown.ts';
 import { renderTimelineSvg } from './timelineSvg.ts';
 
@@ -43,7 +43,7 @@ ${evidenceSection(model)}
 ${valuesSection('Inputs', report.inputs)}
 ${valuesSection('Outputs', report.outputs)}
 <section class="events"><h2>Events (AWS time)</h2>${eventTable(report)}</section>
-<section><h2>Run</h2><dl class="facts">${runFacts(report).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}<dt>seed</dt><dd>${esc(seedOf(report))}</dd></dl></section>
+<section><h2>Run</h2><dl class="facts">${runFacts(report).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}${clockFacts(report)}</dl></section>
 <footer>failover-engine ${esc(report.engineVersion ?? '')} · report version ${report.reportVersion}</footer>
 </body>
 </html>
@@ -108,12 +108,16 @@ function legend(model: ReportModel): string {
   return `<p class="legend">${swatches.join('')}<span class="dim">x axis: AWS time</span></p>`;
 }
 
-/** The seed of the run's clock, when the target description carries one. */
-function seedOf(report: RunReport): string {
+/**
+ * The run's clock and seed as the target description records them (a `clock` field, a `seed`
+ * field or a clock object with a seed); without them, the time scale.
+ */
+function clockFacts(report: RunReport): string {
   const target = report.target as unknown as Record<string, unknown>;
-  const clock = target.clock as Record<string, unknown> | undefined;
-  const seed = target.seed ?? clock?.seed;
-  return seed === undefined ? `none (${targetLine(report.target).includes('clock') ? 'see target' : 'wall clock'})` : plainValue(seed);
+  const clock = target.clock;
+  const seed = target.seed ?? (clock && typeof clock === 'object' ? (clock as Record<string, unknown>).seed : undefined);
+  const kind = clock === undefined ? `${report.target.timeScale}× wall time` : plainValue(clock);
+  return `<dt>clock</dt><dd>${esc(kind)}</dd>${seed === undefined ? '' : `<dt>seed</dt><dd>${esc(plainValue(seed))}</dd>`}`;
 }
 
 const STYLE = `

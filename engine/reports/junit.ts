@@ -1,10 +1,11 @@
 import type { RunReport } from '../report.ts';
 
 /**
- * JUnit XML (`junit.xml`) as CI servers read it (Jenkins, GitLab, GitHub test reporters): one
- * `<testsuite>` of objectives (each verdict a test case; a breached one a `<failure>` naming
- * actual, limit and expression) and one of steps (a failed step a `<failure>` with its error,
- * as does a step the run never finished; a skipped or never-run step `<skipped>`). Times are seconds of AWS time.
+ * JUnit XML (`junit.xml`) as CI servers read it (Jenkins, GitLab, GitHub test reporters).
+ * One `<testsuite>` of objectives: each verdict a test case, a breached one a `<failure>`
+ * naming actual, limit and expression. One of steps: a failed or aborted step, or one the run
+ * never finished, is a `<failure>` with its error; a skipped or never-run step `<skipped>`.
+ * Times are seconds on the run's clock (AWS time).
  */
 export function renderJunit(report: RunReport): string {
   const objectives: Case[] = report.verdicts.map((v) => ({

@@ -150,8 +150,10 @@ function axis(model: ReportModel, x: (t: number) => number, height: number): str
   for (let t = 0; t <= span; t += step) {
     const at = x(model.start + t);
     parts.push(`<line class="grid" x1="${at}" x2="${at}" y1="${AXIS - 6}" y2="${height - 4}"/>`);
-    parts.push(`<text class="tick" x="${at}" y="${AXIS - 20}" text-anchor="middle">${offset(t).replace(/\.0$/, '')}</text>`);
-    parts.push(`<text class="tick abs" x="${at}" y="${AXIS - 10}" text-anchor="middle">${clockTime(model.start + t).slice(0, 8)}</text>`);
+    // A tick near the right edge is anchored at its end so that its label stays inside.
+    const anchor = at > WIDTH - RIGHT - 30 ? 'end' : 'middle';
+    parts.push(`<text class="tick" x="${at}" y="${AXIS - 20}" text-anchor="${anchor}">${offset(t).replace(/\.0$/, '')}</text>`);
+    parts.push(`<text class="tick abs" x="${at}" y="${AXIS - 10}" text-anchor="${anchor}">${clockTime(model.start + t).slice(0, 8)}</text>`);
   }
   parts.push(`<text class="tick" x="8" y="${AXIS - 20}">since start</text><text class="tick abs" x="8" y="${AXIS - 10}">AWS time (UTC)</text>`);
   return parts.join('');
