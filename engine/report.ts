@@ -83,7 +83,7 @@ export function renderSummary(report: RunReport): string {
     lines.push('outputs:');
     for (const [k, v] of outputs) lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   }
-  lines.push(`report: ${join(report.runDir, 'report.md')}`);
+  lines.push(`report: ${join(report.runDir, 'report.html')} (also report.md, report.json, junit.xml)`);
   return lines.join('\n') + '\n';
 }
 
