@@ -33,6 +33,8 @@ export type RunEventBody =
       pidStart?: string;
       /** Every step of the workflow in document order (absent in journals of older engines). */
       steps?: Array<{ id: string; type: string; description?: string }>;
+      /** The declared inputs' descriptions, by name (only those that have one). */
+      inputDescriptions?: Record<string, string>;
       /** The engine's version (package.json) that ran. */
       engineVersion?: string;
     }

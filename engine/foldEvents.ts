@@ -54,6 +54,7 @@ export function foldEvents(events: readonly RunEvent[], options: { runDir: strin
     target,
     cleanup: start.cleanup,
     inputs: start.inputs,
+    ...(start.inputDescriptions ? { inputDescriptions: start.inputDescriptions } : {}),
     outputs: end?.outputs ?? {},
     steps: [...steps.values()],
     verdicts: model.verdicts,

@@ -54,6 +54,8 @@ export interface RunReport {
   target: TargetDescription;
   cleanup: string;
   inputs: Record<string, unknown>;
+  /** The declared inputs' descriptions, by name (only those that have one). */
+  inputDescriptions?: Record<string, string>;
   outputs: Record<string, unknown>;
   steps: StepReport[];
   /** Each objective's verdict, in the order they were decided. */

@@ -17,7 +17,7 @@ import { parseTargetDescription, type TargetDescription } from './targetDescript
 import { compileWorkflow } from './compile.ts';
 import { RunState } from './runState.ts';
 import { compensateStepActor, runStepActor } from './stepActors.ts';
-import { flattenSteps } from './workflow.ts';
+import { flattenSteps, type Workflow } from './workflow.ts';
 import { engineVersion } from './version.ts';
 import type { RunHandle, RunOptions } from './runContract.ts';
 import type { TargetSession } from './target.ts';
@@ -119,8 +119,15 @@ function emitRunStart(run: RunState): void {
     pid: process.pid,
     ...pidStartOf(),
     steps: flattenSteps(workflow.steps).map((s) => ({ id: s.id, type: s.type, ...(s.description ? { description: s.description } : {}) })),
+    ...inputDescriptions(workflow),
     engineVersion: engineVersion(),
   });
+}
+
+/** `{ inputDescriptions }` of the inputs that have a description, or nothing. */
+function inputDescriptions(workflow: Workflow): { inputDescriptions?: Record<string, string> } {
+  const described = Object.entries(workflow.inputs).flatMap(([name, spec]) => (spec.description ? [[name, spec.description] as const] : []));
+  return described.length ? { inputDescriptions: Object.fromEntries(described) } : {};
 }
 
 /**

@@ -40,7 +40,7 @@ ${legend(model)}
 </section>
 <section><h2>Steps</h2>${stepTable(report)}</section>
 ${evidenceSection(model)}
-${valuesSection('Inputs', report.inputs)}
+${valuesSection('Inputs', report.inputs, report.inputDescriptions)}
 ${valuesSection('Outputs', report.outputs)}
 <section class="events"><h2>Events (AWS time)</h2>${eventTable(report)}</section>
 <section><h2>Run</h2><dl class="facts">${runFacts(report).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}${clockFacts(report)}</dl></section>
@@ -81,10 +81,10 @@ function evidenceSection(model: ReportModel): string {
   return `<section><h2>What the run observed</h2><table id="evidence"><tbody>\n${rows.join('\n')}\n</tbody></table></section>`;
 }
 
-function valuesSection(title: string, values: Record<string, unknown>): string {
+function valuesSection(title: string, values: Record<string, unknown>, descriptions: Record<string, string> = {}): string {
   const entries = Object.entries(values);
   if (!entries.length) return '';
-  return `<section><h2>${esc(title)}</h2><dl class="values">${entries.map(([k, v]) => `<dt>${esc(k)}</dt><dd><pre>${esc(plainValue(v))}</pre></dd>`).join('')}</dl></section>`;
+  return `<section><h2>${esc(title)}</h2><dl class="values">${entries.map(([k, v]) => `<dt>${esc(k)}</dt><dd><pre>${esc(plainValue(v))}</pre>${descriptions[k] ? `<div class="dim">${esc(descriptions[k])}</div>` : ''}</dd>`).join('')}</dl></section>`;
 }
 
 function eventTable(report: RunReport): string {

@@ -24,7 +24,7 @@ export function renderMarkdown(report: RunReport): string {
     const started = s.startedAt ? clockTime(Date.parse(s.startedAt)) : '';
     lines.push(`| ${s.id} | ${s.type} | ${cell(status)} | ${started} | ${s.durationMs === undefined ? '' : formatMs(s.durationMs)} | ${cell(comp)} | ${cell(s.description ?? '')} |`);
   }
-  lines.push(...valueList('Inputs', report.inputs), ...valueList('Outputs', report.outputs));
+  lines.push(...valueList('Inputs', report.inputs, report.inputDescriptions), ...valueList('Outputs', report.outputs));
   if (report.error) lines.push('', '## Error', '', fence(report.error.message));
   lines.push('', '## Run', '', ...runFacts(report).map(([k, v]) => `- ${k}: ${v}`));
   return lines.join('\n') + '\n';
@@ -61,13 +61,14 @@ export function runFacts(report: RunReport): Array<[string, string]> {
   ];
 }
 
-function valueList(title: string, values: Record<string, unknown>): string[] {
+function valueList(title: string, values: Record<string, unknown>, descriptions: Record<string, string> = {}): string[] {
   const entries = Object.entries(values);
   if (!entries.length) return [];
   const lines = ['', `## ${title}`, ''];
   for (const [k, v] of entries) {
     const text = plainValue(v);
-    lines.push(text.includes('\n') ? `- ${k}:\n\n${fence(text).replace(/^/gm, '  ')}\n` : `- ${k}: ${inlineCode(text)}`);
+    const about = descriptions[k] ? ` (${descriptions[k]})` : '';
+    lines.push(text.includes('\n') ? `- ${k}${about}:\n\n${fence(text).replace(/^/gm, '  ')}\n` : `- ${k}: ${inlineCode(text)}${about}`);
   }
   return lines;
 }

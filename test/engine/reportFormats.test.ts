@@ -19,7 +19,7 @@ const test = suite('report formats');
 const WORKFLOW = `name: formats
 description: Writes a JSON file, then fails on purpose.
 inputs:
-  label: { type: string, default: "a | b" }
+  label: { type: string, default: "a | b", description: The label of this run. }
 outputs:
   written: \${{ steps.write.outputs.path }}
   doc: '{"price":"29.99"}'
@@ -72,6 +72,8 @@ test('report.json of a failed run validates against schemas/report.schema.json',
   assert.is(report.status, 'failed');
   assert.equal(report.steps.map((s) => s.status), ['succeeded', 'succeeded', 'failed', 'not-run']);
   assert.is(report.steps[0]!.description, 'Writes a small JSON document.');
+  assert.equal(report.inputDescriptions, { label: 'The label of this run.' });
+  assert.is(report.workflow.description, 'Writes a JSON file, then fails on purpose.');
 });
 
 test('the schema refuses a report without its version or with an unknown field', async () => {
@@ -93,7 +95,7 @@ test('report.md: verdicts first, a timeline with absolute AWS times, description
   assert.match(md, /\| boom failed \| step 'boom' failed after 1 attempt\(s\): deliberate <failure> & "quotes" \|/);
   assert.match(md, /Writes a small JSON document\./);
   assert.match(md, /Fails, so that the run is compensated\./);
-  assert.ok(md.includes('- label: `a | b`'), 'inputs as they are');
+  assert.ok(md.includes('- label: `a | b` (The label of this run.)'), 'inputs as they are, with their descriptions');
   assert.ok(md.includes('- doc: `{"price":"29.99"}`'), 'a JSON string output as it is');
   assert.ok(md.includes(`(sha256 ${report.workflow.digest})`));
   assert.not.match(md, /\\"/, 'nothing is JSON-escaped');
