@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { engineVersion } from './version.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseModelSettings, type EmulationModel } from '../emulator/model.ts';
 import { EngineError, UsageError, WorkflowLoadError, formatIssue } from './errors.ts';
@@ -71,6 +71,13 @@ const commands: Record<string, CommandSpec> = {
     summary: 'compensate a finished run that kept its resources (cleanup: never or onFailure)',
     flags: `[--state-dir D] ${TARGET_HELP}`,
   },
+  report: {
+    positionals: 1,
+    options: { format: { type: 'string' }, out: { type: 'string' }, 'state-dir': { type: 'string' } },
+    synopsis: 'report <runId>',
+    summary: "render a run's report again from its journal (also of interrupted and failed runs)",
+    flags: '[--format html|md|json|junit] [--out FILE] [--state-dir D]',
+  },
   serve: {
     positionals: 0,
     options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' }, emulate: { type: 'string', multiple: true } },
@@ -99,11 +106,6 @@ function commandHelp(name: string): string {
   return `usage: engine ${c.synopsis} ${c.flags}\n\n${c.summary}\n\n${EXIT_CODES}`;
 }
 
-/** The package's version. */
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? 'unknown';
-}
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -167,7 +169,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     return name ? ExitCode.PASSED : ExitCode.USAGE;
   }
   if (name === '--version' || name === '-V') {
-    io.out.write(`engine ${version()}\n`);
+    io.out.write(`engine ${engineVersion()}\n`);
     return ExitCode.PASSED;
   }
   const { values, positionals } = parseCommand(name, rest);
@@ -196,6 +198,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'rollback':
     case 'destroy':
       return await cmd.rollbackCommand(arg, { ...target(), ...stateDir(), verbose: Boolean(values.verbose), destroy: name === 'destroy' }, io);
+    case 'report':
+      return cmd.reportCommand(arg, { ...stateDir(), ...(str('format') ? { format: str('format')! } : {}), ...(str('out') ? { out: str('out')! } : {}) }, io);
     case 'serve': {
       const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel> } = {};
       if (values.emulate) opts.model = modelSettings(values.emulate as string[]);

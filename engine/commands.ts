@@ -1,5 +1,6 @@
 import type { EmulationModel } from '../emulator/model.ts';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { steps as registered } from '../steps/all.ts';
 import { StepRegistry } from './registry.ts';
 import { envelopeSchema, loadWorkflowFile } from './load.ts';
@@ -10,9 +11,12 @@ import { toDot, toMermaid, GraphFormat } from './graph.ts';
 import { parseInputArgs, resolveInputs } from './inputs.ts';
 import { createTargetSession, targetOptionsFromRun, type TargetOptions } from './target.ts';
 import { parseTargetDescription } from './targetDescription.ts';
-import { journalPath, readJournal, resolveStateDir } from './journal.ts';
+import { journalPath, readJournal, resolveStateDir, runDir as runDirOf } from './journal.ts';
+import { foldEvents } from './foldEvents.ts';
+import { ReportFormat, renderReport, writeReports } from './reports/write.ts';
 import { startRun } from './run.ts';
 import { lineProgress, useColor } from './progress.ts';
+import { ttyProgress, type StatusStream } from './statusLine.ts';
 import { formatMs, renderSummary } from './report.ts';
 import { listRuns, pruneRuns, type RunSummary } from './runs.ts';
 import { parseDuration } from './duration.ts';
@@ -121,7 +125,10 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
   }
   const compiled = compileWorkflow(workflow);
   const target = createTargetSession(options);
-  const progress = lineProgress((line) => io.err.write(line + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
+  // On a terminal (and without NO_COLOR or --json) a status line is redrawn during waits.
+  const live = !options.json && useColor(io.err, io.env);
+  const status = live ? ttyProgress(io.err as StatusStream, { color: true, verbose: options.verbose }) : undefined;
+  const progress = status ?? lineProgress((line) => io.err.write(line + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
   const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
   const handle = startRun({ workflow, compiled, registry, target, stateDir, inputs, progress, env: io.env });
   const unsubscribe = io.onInterrupt?.((signal) => {
@@ -138,6 +145,7 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
     return report.exitCode;
   } finally {
     unsubscribe?.();
+    status?.stop();
   }
 }
 
@@ -236,6 +244,36 @@ export async function rollbackCommand(runId: string, options: TargetOptions & { 
   });
   (result.status === 'untrusted' ? io.err : io.out).write(result.message + '\n');
   return result.exitCode;
+}
+
+/**
+ * `engine report <runId> [--format F] [--out FILE]`: folds the run's journal into its report
+ * again (a run killed mid-way included: as far as its journal got). Without `--format` every
+ * format is written into the run's folder; with it, the one format goes to `--out` or stdout.
+ */
+export function reportCommand(runId: string, options: { stateDir?: string; format?: string; out?: string }, io: Io): number {
+  if (!/^[\w.-]+$/.test(runId)) throw new UsageError(`'${runId}' is not a run id (see engine runs)`);
+  const formats = Object.values(ReportFormat) as string[];
+  if (options.format !== undefined && !formats.includes(options.format)) throw new UsageError(`--format must be one of ${formats.join(', ')}, got '${options.format}'`);
+  if (options.out !== undefined && options.format === undefined) throw new UsageError('--out goes with --format');
+  const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
+  const path = journalPath(stateDir, runId);
+  if (!existsSync(path)) throw new UsageError(`no run '${runId}' in ${stateDir} (see engine runs)`);
+  const journal = readJournal(path);
+  const report = foldEvents(journal.records, { runDir: runDirOf(stateDir, runId) });
+  for (const problem of journal.problems) if (!problem.message.includes('torn last line')) io.err.write(`engine: journal line ${problem.line}: ${problem.message} (skipped)\n`);
+  if (options.format === undefined) {
+    const written = writeReports(report, journal.records);
+    io.out.write(`${report.status} (exit ${report.exitCode}): wrote ${written.join(', ')}\n`);
+    return ExitCode.PASSED;
+  }
+  const text = renderReport(options.format as ReportFormat, report, journal.records);
+  if (options.out === undefined) io.out.write(text);
+  else {
+    writeFileSync(resolve(io.cwd, options.out), text);
+    io.err.write(`wrote ${options.out}\n`);
+  }
+  return ExitCode.PASSED;
 }
 
 /** `engine serve`: the emulator alone (emulator/serve.ts, written separately). */

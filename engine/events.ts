@@ -24,7 +24,7 @@ export type RunEventBody =
   | {
       kind: 'run-start';
       runId: string;
-      workflow: { file: string; name: string; digest: string; dir: string };
+      workflow: { file: string; name: string; digest: string; dir: string; description?: string };
       inputs: Record<string, unknown>;
       target: TargetDescription;
       cleanup: string;
@@ -32,7 +32,11 @@ export type RunEventBody =
       /** Identifies the process behind `pid` (see `processStart` in runs.ts), so a reused pid is not taken for it. */
       pidStart?: string;
       /** Every step of the workflow in document order (absent in journals of older engines). */
-      steps?: Array<{ id: string; type: string }>;
+      steps?: Array<{ id: string; type: string; description?: string }>;
+      /** The declared inputs' descriptions, by name (only those that have one). */
+      inputDescriptions?: Record<string, string>;
+      /** The engine's version (package.json) that ran. */
+      engineVersion?: string;
     }
   | { kind: 'target-acquired'; target: TargetDescription }
   | { kind: 'transition'; from: unknown; to: unknown; event: string }
@@ -47,7 +51,21 @@ export type RunEventBody =
   | { kind: 'run-dirty'; reason: string }
   | { kind: 'run-end'; status: RunStatus; exitCode: number; durationMs?: number; outputs?: Record<string, unknown>; error?: ErrorRecord }
   | { kind: 'rollback-start'; pid: number; pending: string[] }
-  | { kind: 'rollback-end'; status: RollbackStatus; exitCode: number };
+  | { kind: 'rollback-end'; status: RollbackStatus; exitCode: number }
+  | EvidenceEventBody;
+
+/**
+ * What a run observes of the system under test (emitted by probes, measures and objectives):
+ * the fault's window, the health check's status as the target reports it, the DNS answer,
+ * client request samples, writes and their read-back, and each objective's verdict.
+ */
+export type EvidenceEventBody =
+  | { kind: 'fault'; action: 'start' | 'stop'; experimentId: string; region?: string }
+  | { kind: 'health-check'; healthCheckId: string; status: 'healthy' | 'unhealthy'; reason?: string }
+  | { kind: 'dns-answer'; name: string; answer: string }
+  | { kind: 'probe-sample'; probe: string; clientClass?: string; ok: boolean; status?: number; region?: string; latencyMs?: number }
+  | { kind: 'write'; probe: string; seq: number; acked: boolean; readBack?: boolean }
+  | { kind: 'verdict'; name: string; expression: string; actual: number | string | boolean | null; limit: number | string | boolean | null; pass: boolean; line?: number };
 
 /** Log levels of a step's logger. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -7,7 +7,8 @@ import { createRunId } from './runId.ts';
 import { maskSecrets } from './mask.ts';
 import { processStart } from './runs.ts';
 import { silentProgress } from './progress.ts';
-import { writeReports, type RunReport } from './report.ts';
+import type { RunReport } from './report.ts';
+import { writeReports } from './reports/write.ts';
 import { foldEvents, reportCollector } from './foldEvents.ts';
 import { ExitCode, RunStatus } from './status.ts';
 import { systemClock } from './clock.ts';
@@ -16,7 +17,8 @@ import { parseTargetDescription, type TargetDescription } from './targetDescript
 import { compileWorkflow } from './compile.ts';
 import { RunState } from './runState.ts';
 import { compensateStepActor, runStepActor } from './stepActors.ts';
-import { flattenSteps } from './workflow.ts';
+import { flattenSteps, type Workflow } from './workflow.ts';
+import { engineVersion } from './version.ts';
 import type { RunHandle, RunOptions } from './runContract.ts';
 import type { TargetSession } from './target.ts';
 
@@ -110,14 +112,22 @@ function emitRunStart(run: RunState): void {
   run.emit({
     kind: 'run-start',
     runId: run.runId,
-    workflow: { file: workflow.file, name: workflow.name, digest: workflow.digest, dir: workflow.dir },
+    workflow: { file: workflow.file, name: workflow.name, digest: workflow.digest, dir: workflow.dir, ...(workflow.description ? { description: workflow.description } : {}) },
     inputs: maskSecrets(run.inputs),
     target: describe(target),
     cleanup: workflow.cleanup,
     pid: process.pid,
     ...pidStartOf(),
-    steps: flattenSteps(workflow.steps).map((s) => ({ id: s.id, type: s.type })),
+    steps: flattenSteps(workflow.steps).map((s) => ({ id: s.id, type: s.type, ...(s.description ? { description: s.description } : {}) })),
+    ...inputDescriptions(workflow),
+    engineVersion: engineVersion(),
   });
+}
+
+/** `{ inputDescriptions }` of the inputs that have a description, or nothing. */
+function inputDescriptions(workflow: Workflow): { inputDescriptions?: Record<string, string> } {
+  const described = Object.entries(workflow.inputs).flatMap(([name, spec]) => (spec.description ? [[name, spec.description] as const] : []));
+  return described.length ? { inputDescriptions: Object.fromEntries(described) } : {};
 }
 
 /**
@@ -138,7 +148,7 @@ async function finishRun(run: RunState, journal: Journal, events: RunEvent[], [s
   await closeTarget(run.options.target);
   const report = foldEvents(events, { runDir: run.dir });
   try {
-    if (run.options.writeReport !== false) writeReports(report);
+    if (run.options.writeReport !== false) writeReports(report, events, { env: run.options.env });
   } catch (error) {
     run.emit({ kind: 'notice', message: `cannot write the report into ${run.dir}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}` });
   }
