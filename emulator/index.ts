@@ -3,7 +3,7 @@ import { createScaledClock, IdleClock, ManualClock, type Clock } from './clock.t
 import { startDnsServer, type DnsServerHandle } from './dns/server.ts';
 import { FaultRegistry } from './faults.ts';
 import { Gateway } from './gateway.ts';
-import { createGatewayServer } from './server.ts';
+import { createGatewayServer, requestsSettled } from './server.ts';
 import { serviceFactories } from './services.ts';
 import { resolveModel, type EmulationModel } from './model.ts';
 import { ACCOUNT_ID, type EmulatedService, type EmulatorRuntime, type ServiceApis } from './types.ts';
@@ -47,6 +47,8 @@ export interface Emulator {
   dns: { host: string; port: number };
   /** The DNS server's counters since start: queries answered, packets dropped as malformed. */
   dnsStats(): { answered: number; dropped: number };
+  /** Resolves once the gateway serves no request (work a client aborted is still carried out). */
+  requestsSettled(): Promise<void>;
   timeScale: number;
   clock: Clock;
   /** The modelled AWS delays in force. */
@@ -128,6 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port: address.port,
     dns: { host: dns.host, port: dns.port },
     dnsStats: dns.stats,
+    requestsSettled: () => requestsSettled(server),
     timeScale: clock.timeScale,
     clock,
     model,
