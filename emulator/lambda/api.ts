@@ -18,7 +18,7 @@ export interface LambdaInvokeRequest {
   signal?: AbortSignal;
   /** `Tail` returns the last 4 KB of the invocation's log in `logResult`. */
   logType?: 'None' | 'Tail';
-  /** Only `$LATEST` exists (a qualifier in `functionName` works too). */
+  /** `$LATEST`, a published version or an alias (a qualifier in `functionName` works too). */
   qualifier?: string;
 }
 

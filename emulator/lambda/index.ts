@@ -1,11 +1,13 @@
 import type { RawRoute, ServiceFactory } from '../types.ts';
 import type { LambdaServiceApi } from './api.ts';
+import { aliasOperations } from './aliasOperations.ts';
 import { concurrencyOperations } from './concurrencyOperations.ts';
 import { eventSourceMappingOperations } from './eventSourceMappingOperations.ts';
 import { functionOperations } from './functionOperations.ts';
 import { createLambdaApi, invokeOperations } from './invokeOperations.ts';
 import { LambdaBackend } from './LambdaBackend.ts';
 import { policyOperations } from './policyOperations.ts';
+import { versionOperations } from './versionOperations.ts';
 
 /**
  * AWS Lambda (restJson1, signing name `lambda`): functions from zips run by a Node.js runtime
@@ -41,6 +43,8 @@ export const createLambda: ServiceFactory<LambdaServiceApi> = (runtime) => {
         ...invokeOperations(backend),
         ...policyOperations(backend),
         ...concurrencyOperations(backend),
+        ...versionOperations(backend),
+        ...aliasOperations(backend),
         ...eventSourceMappingOperations(backend, api),
       ],
     },

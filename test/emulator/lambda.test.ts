@@ -167,7 +167,8 @@ test('Get, GetConfiguration, List and Delete; unknown functions are 404 with the
   const gone = 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:a-fn';
   await rejectsWith(ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', gone, 404);
   await rejectsWith(ctx.lambda.send(new DeleteFunctionCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', gone, 404);
-  await rejectsWith(ctx.lambda.send(new InvokeCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', gone, 404);
+  // Invoke names the version it looked for: an unqualified name is `$LATEST`.
+  await rejectsWith(ctx.lambda.send(new InvokeCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', `${gone}:$LATEST`, 404);
 });
 
 test('Invoke: RequestResponse, Event, DryRun, Tail logs, function errors', async (ctx) => {

@@ -92,7 +92,7 @@ test('create-function --zip-file fileb:// and invoke --cli-binary-format raw-in-
   assert.is(missing.code, 254);
   assert.match(
     missing.stderr,
-    'An error occurred (ResourceNotFoundException) when calling the Invoke operation: Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope',
+    'An error occurred (ResourceNotFoundException) when calling the Invoke operation: Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope:$LATEST',
   );
 });
 
