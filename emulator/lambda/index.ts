@@ -2,11 +2,16 @@ import type { RawRoute, ServiceFactory } from '../types.ts';
 import type { LambdaServiceApi } from './api.ts';
 import { aliasOperations } from './aliasOperations.ts';
 import { concurrencyOperations } from './concurrencyOperations.ts';
+import { eventInvokeConfigOperations } from './eventInvokeConfigOperations.ts';
 import { eventSourceMappingOperations } from './eventSourceMappingOperations.ts';
 import { functionOperations } from './functionOperations.ts';
+import { functionUrlOperations } from './functionUrlOperations.ts';
+import { functionUrlRoute } from './functionUrlRoute.ts';
 import { createLambdaApi, invokeOperations } from './invokeOperations.ts';
 import { LambdaBackend } from './LambdaBackend.ts';
 import { policyOperations } from './policyOperations.ts';
+import { tagOperations } from './tagOperations.ts';
+import { LAMBDA_PATH_PREFIXES, unimplementedOperations } from './unimplementedOperations.ts';
 import { versionOperations } from './versionOperations.ts';
 
 /**
@@ -37,7 +42,7 @@ export const createLambda: ServiceFactory<LambdaServiceApi> = (runtime) => {
       name: 'lambda',
       signingNames: ['lambda'],
       protocol: { name: 'restJson', errorStyle: 'lambda' },
-      pathPrefixes: ['/2015-03-31/', '/2017-10-31/', '/2019-09-30/', '/2016-08-19/'],
+      pathPrefixes: LAMBDA_PATH_PREFIXES,
       operations: [
         ...functionOperations(backend),
         ...invokeOperations(backend),
@@ -45,11 +50,15 @@ export const createLambda: ServiceFactory<LambdaServiceApi> = (runtime) => {
         ...concurrencyOperations(backend),
         ...versionOperations(backend),
         ...aliasOperations(backend),
+        ...tagOperations(backend),
+        ...eventInvokeConfigOperations(backend),
+        ...functionUrlOperations(backend),
         ...eventSourceMappingOperations(backend, api),
+        ...unimplementedOperations(),
       ],
     },
     api,
-    rawRoutes: [codeDownloadRoute(backend)],
+    rawRoutes: [codeDownloadRoute(backend), functionUrlRoute(backend, () => api)],
     reset: () => backend.reset(),
     stop: () => backend.stop(),
   };

@@ -111,7 +111,8 @@ test('CreateFunction errors: duplicate, runtimes, role, zip', async (ctx) => {
     ctx.lambda.send(new CreateFunctionCommand(fnInput('old', { Runtime: 'nodejs16.x' }))),
     'InvalidParameterValueException',
     'The runtime parameter of nodejs16.x is no longer supported for creating or updating AWS Lambda functions. ' +
-      'We recommend you use the new runtime (nodejs22.x) while creating or updating functions.',
+      'We recommend you use a supported runtime while creating or updating functions.',
+    400,
   );
   await rejectsWith(
     ctx.lambda.send(new CreateFunctionCommand(fnInput('role', { Role: 'not-a-role' }))),
