@@ -133,17 +133,27 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
     },
     {
       name: 'ListFunctions',
-      http: { method: 'GET', path: '/2015-03-31/functions', query: { Marker: 'Marker', MaxItems: 'MaxItems' } },
-      handler(input: { Marker?: string; MaxItems?: string }, ctx) {
-        const all = [...backend.store.region(ctx.region).functions.values()].sort((a, b) => a.name.localeCompare(b.name));
+      http: { method: 'GET', path: '/2015-03-31/functions', query: { Marker: 'Marker', MaxItems: 'MaxItems', FunctionVersion: 'FunctionVersion' } },
+      handler(input: { Marker?: string; MaxItems?: string; FunctionVersion?: string }, ctx) {
+        if (input.FunctionVersion !== undefined && input.FunctionVersion !== 'ALL') {
+          throw new ServiceError(
+            'ValidationException',
+            `1 validation error detected: Value '${input.FunctionVersion}' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]`,
+          );
+        }
+        // `FunctionVersion=ALL` lists published versions too, each after its function's $LATEST.
+        const all = [...backend.store.region(ctx.region).functions.values()]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .flatMap((fn) => (input.FunctionVersion === 'ALL' ? [fn, ...fn.versions.values()] : [fn]));
         const marker = input.Marker;
         const maxItems = checkRange(input.MaxItems, 'maxItems', 1, 10_000, 50);
-        const start = marker ? all.findIndex((fn) => fn.name > marker) : 0;
-        const page = start < 0 ? [] : all.slice(start, start + maxItems);
-        const more = start >= 0 && start + maxItems < all.length;
+        // The marker (opaque to callers, as on AWS) is the ARN of the last record of the page.
+        const start = marker ? all.findIndex((fn) => fn.arn === marker) + 1 : 0;
+        const page = start <= 0 && marker ? [] : all.slice(start, start + maxItems);
+        const more = start + maxItems < all.length;
         return {
           Functions: page.map((fn) => functionConfiguration(fn, { list: true })),
-          ...(more ? { NextMarker: page[page.length - 1]!.name } : {}),
+          ...(more && page.length > 0 ? { NextMarker: page[page.length - 1]!.arn } : {}),
         };
       },
     },

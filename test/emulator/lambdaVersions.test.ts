@@ -9,6 +9,7 @@ import {
   InvokeCommand,
   LambdaClient,
   ListAliasesCommand,
+  ListFunctionsCommand,
   ListVersionsByFunctionCommand,
   PublishVersionCommand,
   UpdateAliasCommand,
@@ -73,6 +74,12 @@ test('PublishVersion freezes code and configuration; unchanged functions are not
     assert.is(out.ExecutedVersion, qualifier);
     assert.equal(decode(out.Payload), { tag, version: qualifier, arn: `${ARN}:pv:${qualifier}` });
   }
+  const all = await ctx.lambda.send(new ListFunctionsCommand({ FunctionVersion: 'ALL' }));
+  assert.equal(all.Functions?.map((f) => f.Version), ['$LATEST', '1', '2']);
+  const paged = await ctx.lambda.send(new ListFunctionsCommand({ FunctionVersion: 'ALL', MaxItems: 2 }));
+  const rest = await ctx.lambda.send(new ListFunctionsCommand({ FunctionVersion: 'ALL', Marker: paged.NextMarker }));
+  assert.equal([...paged.Functions!, ...rest.Functions!].map((f) => f.Version), ['$LATEST', '1', '2']);
+  assert.equal((await ctx.lambda.send(new ListFunctionsCommand({}))).Functions?.map((f) => f.Version), ['$LATEST']);
   const byArn = await ctx.lambda.send(new InvokeCommand({ FunctionName: `${ARN}:pv:1` }));
   assert.is(decode(byArn.Payload).tag, 'v1');
 
