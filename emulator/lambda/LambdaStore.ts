@@ -11,6 +11,8 @@ export interface AliasRecord {
   /** `RoutingConfig.AdditionalVersionWeights`: version → share of invocations in [0, 1]. */
   additionalVersionWeights?: Record<string, number>;
   revisionId: string;
+  /** The alias's own resource policy (AddPermission with the alias as Qualifier). */
+  statements: Record<string, unknown>[];
 }
 
 /** A function URL (CreateFunctionUrlConfig) of the function or of one of its aliases. */

@@ -39,6 +39,7 @@ export function aliasOperations(backend: LambdaBackend): Operation[] {
           description: typeof input.Description === 'string' ? input.Description : '',
           additionalVersionWeights: checkRouting(fn, version, input.RoutingConfig),
           revisionId: randomUUID(),
+          statements: [],
         };
         fn.aliases.set(name, alias);
         return aliasConfiguration(alias);

@@ -1,4 +1,5 @@
 import {
+  AddPermissionCommand,
   CreateAliasCommand,
   CreateFunctionCommand,
   DeleteAliasCommand,
@@ -6,6 +7,7 @@ import {
   GetAliasCommand,
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
+  GetPolicyCommand,
   InvokeCommand,
   LambdaClient,
   ListAliasesCommand,
@@ -154,6 +156,20 @@ test('aliases: create, get, update, list, delete; Invoke through an alias runs i
     'ResourceConflictException',
     'Unable to delete version because the following aliases reference it: [live]',
     409,
+  );
+  // An alias has a resource policy of its own, naming the alias ARN.
+  const added = await ctx.lambda.send(
+    new AddPermissionCommand({ FunctionName: 'al', Qualifier: 'live', StatementId: 'apigw', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' }),
+  );
+  assert.is(JSON.parse(added.Statement!).Resource, `${ARN}:al:live`);
+  const policy = JSON.parse((await ctx.lambda.send(new GetPolicyCommand({ FunctionName: 'al', Qualifier: 'live' }))).Policy!);
+  assert.equal(policy.Statement.map((s: { Sid: string }) => s.Sid), ['apigw']);
+  await rejectsWith(ctx.lambda.send(new GetPolicyCommand({ FunctionName: 'al' })), 'ResourceNotFoundException', 'The resource you requested does not exist.', 404);
+  await rejectsWith(
+    ctx.lambda.send(new AddPermissionCommand({ FunctionName: 'al', Qualifier: 'gone', StatementId: 's', Action: 'lambda:InvokeFunction', Principal: '*' })),
+    'ResourceNotFoundException',
+    `Cannot find alias arn: ${ARN}:al:gone`,
+    404,
   );
   await ctx.lambda.send(new DeleteAliasCommand({ FunctionName: 'al', Name: 'live' }));
   await rejectsWith(
