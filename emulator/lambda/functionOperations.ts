@@ -116,7 +116,7 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
           Configuration: functionConfiguration(fn, { arn }),
           Code: {
             RepositoryType: 'S3',
-            Location: `${backend.runtime.endpoint()}/_engine/lambda/code/${fn.region}/${encodeURIComponent(fn.name)}.zip`,
+            Location: `${backend.runtime.endpoint()}/_engine/lambda/code/${fn.region}/${encodeURIComponent(fn.version === '$LATEST' ? fn.name : `${fn.name}:${fn.version}`)}.zip`,
           },
           ...(Object.keys(fn.tags).length > 0 ? { Tags: fn.tags } : {}),
           ...(fn.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } } : {}),

@@ -71,8 +71,11 @@ function codeDownloadRoute(backend: LambdaBackend): RawRoute {
     name: 'lambda code',
     matches: (req) => req.method === 'GET' && pattern.test(req.path),
     async handle(req) {
-      const [, region, name] = pattern.exec(req.path)!;
-      const fn = backend.findFunction(region!, decodeURIComponent(name!));
+      const [, region, file] = pattern.exec(req.path)!;
+      // `<name>.zip` is $LATEST's package, `<name>:<version>.zip` a published version's.
+      const [name, version] = decodeURIComponent(file!).split(':');
+      const latest = backend.findFunction(region!, name!);
+      const fn = version === undefined ? latest : latest?.versions.get(version);
       if (!fn) return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'NoSuchKey' };
       return { status: 200, headers: { 'content-type': 'application/zip' }, body: fn.code.zip };
     },

@@ -17,6 +17,7 @@ import {
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
+import { createHash } from 'node:crypto';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
 import { seedRoutingDraw } from '../../emulator/lambda/routingDraw.ts';
@@ -85,6 +86,10 @@ test('PublishVersion freezes code and configuration; unchanged functions are not
   const byArn = await ctx.lambda.send(new InvokeCommand({ FunctionName: `${ARN}:pv:1` }));
   assert.is(decode(byArn.Payload).tag, 'v1');
 
+  // GetFunction of a version hands out that version's package.
+  const got1 = await ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'pv', Qualifier: '1' }));
+  const zip1 = Buffer.from(await (await fetch(got1.Code!.Location!)).arrayBuffer());
+  assert.is(createHash('sha256').update(zip1).digest('base64'), v1.CodeSha256);
   const config = await ctx.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'pv', Qualifier: '1' }));
   assert.is(config.Version, '1');
   assert.is(config.CodeSha256, v1.CodeSha256);
