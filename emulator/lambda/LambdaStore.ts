@@ -1,4 +1,5 @@
 import type { TimerHandle } from '../clock.ts';
+import { RoutingDraw } from './RoutingDraw.ts';
 import type { FunctionPool } from './runtime/FunctionPool.ts';
 import type { StreamPoller } from './StreamPoller.ts';
 
@@ -112,6 +113,8 @@ interface RegionState {
 /** Lambda's state, keyed by region (the account is always 000000000000). */
 export class LambdaStore {
   private readonly regions = new Map<string, RegionState>();
+  /** Alias routing's draws; kept across `clear` (a seed is a setting, not state). */
+  readonly routing = new RoutingDraw();
 
   region(region: string): RegionState {
     let state = this.regions.get(region);

@@ -44,4 +44,10 @@ export interface LambdaServiceApi extends LambdaApi {
    * without reserved concurrency share.
    */
   setAccountConcurrency(limit: number): void;
+  /**
+   * Seeds the draws that split an alias's invocations between its versions
+   * (`RoutingConfig.AdditionalVersionWeights`), so a drill's split repeats; `undefined` goes back
+   * to `Math.random`.
+   */
+  seedAliasRouting(seed: number | undefined): void;
 }

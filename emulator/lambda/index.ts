@@ -36,6 +36,7 @@ export const createLambda: ServiceFactory<LambdaServiceApi> = (runtime) => {
       backend.concurrency.accountLimit = limit;
       backend.concurrency.wake();
     },
+    seedAliasRouting: (seed) => backend.store.routing.seed(seed),
   };
   return {
     descriptor: {

@@ -2,7 +2,6 @@ import { ServiceError } from '../protocol/ServiceError.ts';
 import { functionArn, functionNotFound } from './functionArn.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
 import type { AliasRecord, FunctionRecord } from './LambdaStore.ts';
-import { routingDraw } from './routingDraw.ts';
 
 /** `1`, `42`: a published version; anything else but `$LATEST` names an alias. */
 export const isVersionNumber = (qualifier: string): boolean => /^[0-9]+$/.test(qualifier);
@@ -43,7 +42,7 @@ export function resolveQualifier(backend: LambdaBackend, region: string, name: s
 /**
  * The version an invocation runs, as Invoke resolves it: an unqualified name runs `$LATEST`
  * (and its not-found message names `…:$LATEST`, as AWS's does); an alias with routing weights
- * sends each invocation to its additional version with that probability (routingDraw).
+ * sends each invocation to its additional version with that probability (RoutingDraw).
  */
 export function resolveInvocationTarget(backend: LambdaBackend, region: string, name: string, qualifier?: string): FunctionRecord {
   const fn = backend.findFunction(region, name);
@@ -56,17 +55,17 @@ export function resolveInvocationTarget(backend: LambdaBackend, region: string, 
   }
   const alias = fn.aliases.get(qualifier);
   if (!alias) throw functionNotFound(region, name, qualifier);
-  return fn.versions.get(pickAliasVersion(alias)) ?? fn;
+  return fn.versions.get(pickAliasVersion(alias, backend.store.routing.next())) ?? fn;
 }
 
-/** The alias's primary version, or one of its additional versions with the weight's probability. */
-export function pickAliasVersion(alias: AliasRecord): string {
+/** The alias's primary version, or one of its additional versions with the weight's probability (`r` in [0, 1)). */
+export function pickAliasVersion(alias: AliasRecord, r: number): string {
   const weights = Object.entries(alias.additionalVersionWeights ?? {});
   if (weights.length === 0) return alias.functionVersion;
-  let r = routingDraw();
+  let rest = r;
   for (const [version, weight] of weights) {
-    if (r < weight) return version;
-    r -= weight;
+    if (rest < weight) return version;
+    rest -= weight;
   }
   return alias.functionVersion;
 }

@@ -20,7 +20,6 @@ import {
 import { createHash } from 'node:crypto';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
-import { seedRoutingDraw } from '../../emulator/lambda/routingDraw.ts';
 import { rejectsWith } from '../helpers/awsErrors.ts';
 import { lambdaClient } from '../helpers/clients.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
@@ -213,11 +212,12 @@ test('alias routing: AdditionalVersionWeights split invocations between two vers
     for (let i = 0; i < 40; i++) seen.push((await ctx.lambda.send(new InvokeCommand({ FunctionName: 'rt', Qualifier: 'canary' }))).ExecutedVersion!);
     return seen;
   };
-  seedRoutingDraw(7);
+  const routing = ctx.emu.api('lambda');
+  routing.seedAliasRouting(7);
   const first = await run();
-  seedRoutingDraw(7);
+  routing.seedAliasRouting(7);
   const second = await run();
-  seedRoutingDraw(undefined);
+  routing.seedAliasRouting(undefined);
   assert.equal(first, second);
   const twos = first.filter((v) => v === '2').length;
   assert.ok(twos > 0 && twos < 40, `both versions serve (${twos} of 40 on version 2)`);
