@@ -111,15 +111,16 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
       name: 'GetFunction',
       http: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}', query: { Qualifier: 'Qualifier' } },
       handler(input, ctx) {
-        const { target: fn, arn } = locateVersion(input, ctx);
+        // Tags and reserved concurrency belong to the function, whichever version is asked for.
+        const { target: fn, fn: owner, arn } = locateVersion(input, ctx);
         return {
           Configuration: functionConfiguration(fn, { arn }),
           Code: {
             RepositoryType: 'S3',
             Location: `${backend.runtime.endpoint()}/_engine/lambda/code/${fn.region}/${encodeURIComponent(fn.version === '$LATEST' ? fn.name : `${fn.name}:${fn.version}`)}.zip`,
           },
-          ...(Object.keys(fn.tags).length > 0 ? { Tags: fn.tags } : {}),
-          ...(fn.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } } : {}),
+          ...(Object.keys(owner.tags).length > 0 ? { Tags: owner.tags } : {}),
+          ...(owner.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: owner.reservedConcurrency } } : {}),
         };
       },
     },

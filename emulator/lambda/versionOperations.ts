@@ -28,8 +28,9 @@ export async function publishVersion(backend: LambdaBackend, fn: FunctionRecord,
     variables: fn.variables ? { ...fn.variables } : undefined,
     architectures: [...fn.architectures],
     code: { ...fn.code, taskRoot },
-    state: 'Active',
-    lastUpdateStatus: 'Successful',
+    // Published from a function still being created (CreateFunction with Publish), the version is Pending too.
+    state: fn.state,
+    lastUpdateStatus: fn.state === 'Active' ? 'Successful' : undefined,
     lastModified: lambdaDate(backend.runtime.clock.now()),
     revisionId: randomUUID(),
     statements: [],
@@ -38,6 +39,7 @@ export async function publishVersion(backend: LambdaBackend, fn: FunctionRecord,
     pool: undefined as never,
   };
   record.pool = backend.newPool(() => record);
+  if (record.state !== 'Active') backend.scheduleActivation(record);
   fn.versions.set(version, record);
   publishedFrom.set(record, fn.revisionId);
   return record;

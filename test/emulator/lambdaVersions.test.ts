@@ -107,6 +107,18 @@ test('PublishVersion freezes code and configuration; unchanged functions are not
   );
 });
 
+test('CreateFunction with Publish answers version 1, Pending like its function until both are Active', async (ctx) => {
+  const created = await ctx.lambda.send(
+    new CreateFunctionCommand({ FunctionName: 'pub', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: code('p') }, Publish: true }),
+  );
+  assert.is(created.Version, '1');
+  assert.is(created.FunctionArn, `${ARN}:pub:1`);
+  assert.is(created.State, 'Pending');
+  await ctx.clock.advance(1000);
+  assert.is((await ctx.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'pub', Qualifier: '1' }))).State, 'Active');
+  assert.is((await ctx.lambda.send(new InvokeCommand({ FunctionName: 'pub', Qualifier: '1' }))).ExecutedVersion, '1');
+});
+
 test('aliases: create, get, update, list, delete; Invoke through an alias runs its version', async (ctx) => {
   await twoVersions(ctx, 'al');
   const created = await ctx.lambda.send(new CreateAliasCommand({ FunctionName: 'al', Name: 'live', FunctionVersion: '1', Description: 'prod' }));
