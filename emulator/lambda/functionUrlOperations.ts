@@ -51,7 +51,7 @@ export function functionUrlOperations(backend: LambdaBackend): Operation[] {
         const now = lambdaDate(backend.runtime.clock.now());
         const config: UrlConfigRecord = {
           qualifier: key || undefined,
-          urlId: randomBytes(16).toString('hex').replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]!).slice(0, 32),
+          urlId: randomBytes(16).toString('hex'),
           authType: checkEnum(input.AuthType, 'authType', AUTH_TYPES),
           cors: input.Cors as Record<string, unknown> | undefined,
           invokeMode: input.InvokeMode === undefined ? 'BUFFERED' : checkEnum(input.InvokeMode, 'invokeMode', INVOKE_MODES),

@@ -101,6 +101,7 @@ function urlResponse(payload: Buffer, requestId: string): EmulatorResponse {
     const r = value as { statusCode: unknown; headers?: Record<string, unknown>; body?: unknown; isBase64Encoded?: boolean; cookies?: unknown[] };
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-requestid': requestId };
     for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = String(v);
+    // One Set-Cookie header only: the emulator's responses carry a single value per header name.
     if (Array.isArray(r.cookies) && r.cookies.length > 0) headers['set-cookie'] = r.cookies.map(String).join(', ');
     const body = typeof r.body === 'string' ? r.body : r.body === undefined ? '' : JSON.stringify(r.body);
     return { status: Number(r.statusCode) || 200, headers, body: r.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body) };
