@@ -104,6 +104,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     for (const route of service.rawRoutes ?? []) gateway.addRawRoute(route);
   }
   gateway.addRawRoute(healthRoute(gateway, clock));
+  // One seed for every random draw of a run: health-checker phases, fault percentages, alias routing.
+  if (options.seed !== undefined) runtime.api('lambda').seedAliasRouting(options.seed);
 
   const server = createGatewayServer(gateway, clock, model.replicationLag);
   await new Promise<void>((resolve, reject) => {
