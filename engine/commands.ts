@@ -10,6 +10,7 @@ import { createTargetSession, targetOptionsFromRun, type TargetOptions } from '.
 import { parseTargetDescription } from './targetDescription.ts';
 import { journalPath, readJournal, resolveStateDir } from './journal.ts';
 import { startRun } from './run.ts';
+import { runMasker } from './secrets.ts';
 import { lineProgress, useColor } from './progress.ts';
 import { formatMs, renderSummary } from './report.ts';
 import { listRuns, pruneRuns, type RunSummary } from './runs.ts';
@@ -131,9 +132,11 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
   }
   const compiled = compileWorkflow(workflow);
   const target = createTargetSession(options);
-  const progress = lineProgress((line) => io.err.write(line + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
+  // Events reach the progress printer masked; what the command writes itself is masked here.
+  const masker = runMasker(workflow, inputs, io.env);
+  const progress = lineProgress((line) => io.err.write(masker.maskText(line) + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
   const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
-  const handle = startRun({ workflow, compiled, registry, target, stateDir, inputs, progress, env: io.env });
+  const handle = startRun({ workflow, compiled, registry, target, stateDir, inputs, progress, env: io.env, masker });
   const unsubscribe = io.onInterrupt?.((signal) => {
     if (!handle.interrupt() && !handle.finished) {
       void handle.abortNow(`second ${signal}`).then(() => io.exit?.(ExitCode.INTERRUPTED));
@@ -142,9 +145,9 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
   try {
     const report = await handle.done;
     if (report.status === RunStatus.FAILED && report.error?.code === ErrorCode.TARGET && report.steps.every((s) => s.status === StepStatus.NOT_RUN)) {
-      io.err.write(`error: ${report.error.message}\n`);
+      io.err.write(masker.maskText(`error: ${report.error.message}\n`));
     }
-    io.out.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderSummary(report));
+    io.out.write(masker.maskText(options.json ? JSON.stringify(report, null, 2) + '\n' : renderSummary(report)));
     return report.exitCode;
   } finally {
     unsubscribe?.();

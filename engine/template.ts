@@ -15,10 +15,12 @@ export interface TemplateContext {
   env: Record<string, string | undefined>;
   target: Record<string, unknown>;
   run: Record<string, unknown>;
+  /** `${{ secrets.X }}`: values from the environment that never belong in a file (masked by value). */
+  secrets?: Record<string, string | undefined>;
 }
 
 /** The roots an expression may start with. */
-export const TEMPLATE_ROOTS = ['inputs', 'steps', 'env', 'target', 'run'] as const;
+export const TEMPLATE_ROOTS = ['inputs', 'steps', 'env', 'target', 'run', 'secrets'] as const;
 export type TemplateRoot = (typeof TEMPLATE_ROOTS)[number];
 
 export type Segment = string | number;
@@ -135,6 +137,7 @@ export function evaluate(expr: Expr, ctx: TemplateContext): unknown {
       return expr.op === '==' ? equal : !equal;
     }
     case 'path': {
+      if (expr.root === 'secrets') return secret(expr.segments, ctx);
       let current: unknown = ctx[expr.root];
       for (const seg of expr.segments) {
         if (current === null || typeof current !== 'object') return undefined;
@@ -144,6 +147,15 @@ export function evaluate(expr: Expr, ctx: TemplateContext): unknown {
       return current;
     }
   }
+}
+
+/** `secrets.X`: the environment variable X; unset is an error naming it (never an empty string). */
+function secret(segments: Segment[], ctx: TemplateContext): string {
+  const [name, extra] = segments;
+  if (typeof name !== 'string' || extra !== undefined) throw new TemplateError('expected secrets.<NAME>');
+  const value = ctx.secrets?.[name];
+  if (value === undefined) throw new TemplateError(`secret '${name}' is not set: export ${name} in the environment that runs the engine`);
+  return value;
 }
 
 /**
