@@ -88,7 +88,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (service.api !== undefined) apis.set(name, service.api);
     for (const route of service.rawRoutes ?? []) gateway.addRawRoute(route);
   }
-  gateway.addRawRoute(healthRoute(gateway, clock.timeScale));
+  gateway.addRawRoute(healthRoute(gateway, clock.timeScale, () => runtime.dnsAddress()));
 
   const server = createGatewayServer(gateway);
   await new Promise<void>((resolve, reject) => {
@@ -132,8 +132,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
-/** LocalStack's health document, plus the clock speed so a client can convert times. */
-function healthRoute(gateway: Gateway, timeScale: number) {
+/**
+ * LocalStack's health document, plus the clock speed so a client can convert times and the DNS
+ * server's address (`dns: { host, port }`), which the engine uses when `--dns` is not given.
+ */
+function healthRoute(gateway: Gateway, timeScale: number, dnsAddress: () => { host: string; port: number }) {
   return {
     name: 'health',
     matches: (req: { method: string; path: string }) =>
@@ -145,6 +148,7 @@ function healthRoute(gateway: Gateway, timeScale: number) {
         services: Object.fromEntries(gateway.serviceNames().map((n) => [n, 'running'])),
         edition: 'failover-engine',
         timeScale,
+        dns: dnsAddress(),
       }),
     }),
   };

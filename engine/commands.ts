@@ -16,7 +16,8 @@ import { formatMs, renderSummary } from './report.ts';
 import { listRuns, pruneRuns, type RunSummary } from './runs.ts';
 import { parseDuration } from './duration.ts';
 import { rollbackRun } from './rollback.ts';
-import { UsageError, WorkflowLoadError, formatIssue, type LoadIssue } from './errors.ts';
+import { EngineError, UsageError, WorkflowLoadError, formatIssue, type LoadIssue } from './errors.ts';
+import { preflight, PreflightError } from './preflight.ts';
 import { flattenSteps } from './workflow.ts';
 import type { JsonSchema } from './types.ts';
 import type { Io } from './io.ts';
@@ -131,7 +132,17 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
     return ExitCode.USAGE;
   }
   const compiled = compileWorkflow(workflow);
-  const target = createTargetSession(options);
+  createTargetSession(options); // usage errors in the target flags first
+  let checked;
+  try {
+    checked = await preflight(workflow, registry, options);
+  } catch (error) {
+    if (!(error instanceof PreflightError)) throw error;
+    return refuse(options, error, io);
+  }
+  // `engine serve` advertises its DNS server: used when --dns is not given.
+  const target = createTargetSession(checked.dnsDiscovered && checked.dns ? { ...options, dns: formatHostPort(checked.dns) } : options);
+  if (checked.dnsDiscovered && checked.dns) io.err.write(`dns ${formatHostPort(checked.dns)} (advertised by ${options.endpoint})\n`);
   // Events reach the progress printer masked; what the command writes itself is masked here.
   const masker = runMasker(workflow, inputs, io.env);
   const progress = lineProgress((line) => io.err.write(masker.maskText(line) + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
@@ -152,6 +163,18 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
   } finally {
     unsubscribe?.();
   }
+}
+
+/** A run refused before it started (preflight, locks): one line, exit 2, no run folder. */
+function refuse(options: RunCommandOptions, error: EngineError, io: Io): number {
+  if (options.json) io.out.write(JSON.stringify({ file: options.file, status: 'refused', exitCode: ExitCode.USAGE, error: { code: error.code, message: error.message } }, null, 2) + '\n');
+  io.err.write(`engine: ${error instanceof PreflightError ? 'preflight: ' : ''}${error.message}\n`);
+  return ExitCode.USAGE;
+}
+
+/** `HOST:PORT`, IPv6 in brackets, as `--dns` takes it. */
+function formatHostPort(hp: { host: string; port: number }): string {
+  return `${hp.host.includes(':') ? `[${hp.host}]` : hp.host}:${hp.port}`;
 }
 
 /** Options of `engine runs`. */

@@ -15,6 +15,8 @@ export const ErrorCode = {
   INTERRUPTED: 'E_INTERRUPTED',
   TARGET: 'E_TARGET',
   JOURNAL: 'E_JOURNAL',
+  PREFLIGHT: 'E_PREFLIGHT',
+  LOCKED: 'E_LOCKED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
