@@ -33,6 +33,8 @@ export type RunEventBody =
       pidStart?: string;
       /** Every step of the workflow in document order (absent in journals of older engines). */
       steps?: Array<{ id: string; type: string }>;
+      /** The lock records the run took on its target (engine/locks.ts), released once it holds nothing. */
+      locks?: { zoneId: string; records: Array<{ name: string; value: string }> };
     }
   | { kind: 'target-acquired'; target: TargetDescription }
   | { kind: 'transition'; from: unknown; to: unknown; event: string }

@@ -119,6 +119,7 @@ function emitRunStart(run: RunState): void {
     pid: process.pid,
     ...pidStartOf(),
     steps: flattenSteps(workflow.steps).map((s) => ({ id: s.id, type: s.type })),
+    ...(run.options.locks ? { locks: run.options.locks } : {}),
   });
 }
 

@@ -26,6 +26,8 @@ export interface RunOptions {
   fsync?: boolean;
   /** Write report.md/report.json (default true). */
   writeReport?: boolean;
+  /** Lock records taken before the run (engine/runLocks.ts): recorded in `run-start`. */
+  locks?: { zoneId: string; records: Array<{ name: string; value: string }> };
   /** The run's secret values (default: `runMasker` of the workflow, inputs and env); every event passes through it. */
   masker?: SecretMasker;
 }
