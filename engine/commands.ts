@@ -194,7 +194,6 @@ async function prepareTarget(args: {
   const discovered = checked.dnsDiscovered && checked.dns ? formatHostPort(checked.dns) : undefined;
   const targetOptions = discovered ? { ...options, dns: discovered } : options;
   const target = createTargetSession(targetOptions);
-  if (discovered) io.err.write(`dns ${discovered} (advertised by ${options.endpoint})\n`);
   const stop = new AbortController();
   const unsubscribe = io.onInterrupt?.(() => stop.abort(new InterruptedError('interrupted while waiting for a lock')));
   try {
@@ -208,6 +207,7 @@ async function prepareTarget(args: {
       onWait: (message) => io.err.write(`${message}\n`),
       signal: stop.signal,
     });
+    if (discovered) io.err.write(`dns ${discovered} (advertised by ${options.endpoint})\n`);
     return { target, locks };
   } catch (error) {
     if (error instanceof LockedError) return refuse(options, error, io);

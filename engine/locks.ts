@@ -114,7 +114,7 @@ export async function acquireLocks(route53: Route53Client, claims: KeyedClaim[],
     const first = live[0]?.holder;
     if (!first) continue; // released or broken meanwhile: try again
     const message = heldMessage(first, claims);
-    if (!options.wait) throw new LockedError(`${message}: wait for it with --wait-lock, or end it (engine rollback ${first.runId} releases what it holds)`, first);
+    if (!options.wait) throw new LockedError(`${message}: wait for it with --wait-lock, or settle it with engine rollback ${first.runId} (engine destroy if it passed and kept its resources)`, first);
     if (waitingFor !== first.runId) options.onWait?.(`waiting: ${message}`);
     waitingFor = first.runId;
     await options.clock.sleep(LOCK_POLL_MS, options.signal);

@@ -63,7 +63,7 @@ test('a second run claiming a held name is refused naming the holder, and takes 
   assert.is(refused.holder.runId, 'run-one');
   assert.is(refused.code, 'E_LOCKED');
   assert.match(refused.message, `table Products in us-east-1 (step 'provision') is held by run run-one (pid ${process.pid} on host ${hostname()})`);
-  assert.match(refused.message, 'engine rollback run-one');
+  assert.match(refused.message, 'settle it with engine rollback run-one');
   // Other names, another region: no conflict.
   const other = (await acquireLocks(route53, [table('Products', 'eu-central-1'), zone('other.test.')], owner('run-three'), now))!;
   await releaseLocks(route53, first, 'run-one');
