@@ -73,11 +73,15 @@ export async function preflight(workflow: Workflow, registry: StepRegistry, opti
 
 /** The endpoint's health document; unreachable is an error, no document (not LocalStack) is not. */
 export async function fetchHealth(endpoint: string): Promise<HealthDocument | undefined> {
-  let response: Response;
-  try {
-    response = await fetch(new URL('/_localstack/health', endpoint), { signal: AbortSignal.timeout(PREFLIGHT_TIMEOUT_MS) });
-  } catch (error) {
-    throw new PreflightError(`cannot reach the endpoint ${endpoint}: ${networkReason(error)} (is LocalStack or \`engine serve\` running there?)`, { cause: error });
+  let response: Response | undefined;
+  // A pooled keep-alive connection to a server that has since stopped fails once (UND_ERR_SOCKET): ask again on a new one.
+  for (let attempt = 1; !response; attempt++) {
+    try {
+      response = await fetch(new URL('/_localstack/health', endpoint), { signal: AbortSignal.timeout(PREFLIGHT_TIMEOUT_MS) });
+    } catch (error) {
+      if (attempt === 1 && codeOf(error) === 'UND_ERR_SOCKET') continue;
+      throw new PreflightError(`cannot reach the endpoint ${endpoint}: ${networkReason(error)} (is LocalStack or \`engine serve\` running there?)`, { cause: error });
+    }
   }
   try {
     const body = (await response.json()) as unknown;
@@ -164,10 +168,14 @@ function reachableHost(dns: HostPort, endpoint: string): HostPort | undefined {
   return { host: dns.host, port: dns.port };
 }
 
+/** The system or undici error code of a failed fetch (it sits on the cause). */
+function codeOf(error: unknown): string | undefined {
+  return (error as { cause?: { code?: string } }).cause?.code ?? (error as NodeJS.ErrnoException).code;
+}
+
 /** `connection refused`, `timed out`, or the error's own message. */
 function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  const code = cause?.code ?? (error as NodeJS.ErrnoException).code;
+  const code = codeOf(error);
   if (code === 'ECONNREFUSED') return 'connection refused';
   if ((error as Error).name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT') return `no answer within ${PREFLIGHT_TIMEOUT_MS / 1000}s`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host';

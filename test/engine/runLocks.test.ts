@@ -104,4 +104,24 @@ test('a rollback deletes only what its run created: a same-named stack and zone 
   assert.is(await lockRecordCount(), 0);
 });
 
+test('a rollback whose target is unreachable says so and leaves the run pending, its locks kept', async () => {
+  const own = await startEmulator();
+  const dir = tmp('runlocks-');
+  const stateDir = join(dir, 'state');
+  const file = join(dir, 'keep.yaml');
+  writeFileSync(file, 'name: keep\ncleanup: never\nsteps:\n  - { id: zone, type: createZone, params: { name: away.test } }\n');
+  const run = await runCli(['run', file, '--endpoint', own.endpoint, '--state-dir', stateDir]);
+  assert.is(run.code, 0, run.stderr);
+  const [runId] = runIds(stateDir);
+  await own.stop();
+  const destroy = await runCli(['destroy', runId!, '--state-dir', stateDir]);
+  assert.is(destroy.code, 3, destroy.stderr + destroy.stdout);
+  assert.match(destroy.stderr, `engine: cannot reach the endpoint ${own.endpoint}: connection refused`);
+  assert.match(destroy.stderr, `nothing was compensated and run ${runId} stays pending`);
+  const runs = await runCli(['runs', '--json', '--state-dir', stateDir]);
+  const [summary] = JSON.parse(runs.stdout) as Array<{ status: string; held: string[] }>;
+  assert.equal(summary!.held, ['zone'], 'still held: the zone was never deleted');
+  assert.is(summary!.status, 'passed');
+});
+
 test.run();
