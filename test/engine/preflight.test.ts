@@ -165,4 +165,36 @@ test('the endpoint advertises its DNS server in /_localstack/health and the run 
   assert.is((JSON.parse(result.stdout) as { outputs: { dnsPort: number } }).outputs.dnsPort, emu.dns.port);
 });
 
+/**
+ * LocalStack without FIS, and without the health document that would have told preflight: the
+ * step fails at its first FIS call (501 "not included in your current license plan"), and its
+ * compensation, which looks the experiment up with FIS too, finds nothing to undo instead of
+ * failing forever (exit 1, not 3).
+ */
+test('a step whose service is missing created nothing: its compensation succeeds, the run is not left pending', async () => {
+  const fake = await startLocalHttpServer((req, res) => {
+    if (req.method === 'GET' && req.url?.startsWith('/2013-04-01/hostedzone')) {
+      res.setHeader('content-type', 'text/xml');
+      return void res.end('<?xml version="1.0"?><ListHostedZonesResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HostedZones/><IsTruncated>false</IsTruncated><MaxItems>1</MaxItems></ListHostedZonesResponse>');
+    }
+    if (req.url === '/_localstack/health') return void res.writeHead(404).end();
+    res.writeHead(501, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' });
+    res.end(JSON.stringify({ __type: 'InternalFailure', message: 'The API for service fis is either not included in your current license plan or has not yet been emulated by LocalStack. Please refer to https://docs.localstack.cloud/references/coverage for more details.' }));
+  });
+  try {
+    const dir = tmp('preflight-');
+    const file = join(dir, 'fis.yaml');
+    const template = { description: 'x', roleArn: 'arn:aws:iam::000000000000:role/r', stopConditions: [{ source: 'none' }], actions: { a: { actionId: 'localstack:generic:api-error', parameters: {} } } };
+    writeFileSync(file, `name: fis\nsteps:\n  - id: breakIt\n    type: startExperiment\n    params: { region: us-east-1, template: ${JSON.stringify(template)} }\n`);
+    const stateDir = join(dir, 'state');
+    const result = await runCli(['run', file, '--endpoint', `http://127.0.0.1:${fake.port}`, '--state-dir', stateDir, '--verbose']);
+    assert.is(result.code, 1, result.stderr);
+    assert.match(result.stderr, 'nothing to undo: the target does not offer this service');
+    const runs = JSON.parse((await runCli(['runs', '--json', '--state-dir', stateDir])).stdout) as Array<{ needsRollback: boolean; pending: string[] }>;
+    assert.equal([runs[0]!.needsRollback, runs[0]!.pending], [false, []]);
+  } finally {
+    await fake.close();
+  }
+});
+
 test.run();
