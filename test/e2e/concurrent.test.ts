@@ -1,16 +1,16 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmp } from '../helpers/engine.ts';
+import { ROOT, tmp } from '../helpers/engine.ts';
 import type { RunResult } from './drillJournal.ts';
-import { Children, Clients, exitOf, journalIn, leftovers, poll, serveReady, type EngineChild } from './leftovers.ts';
+import { Children, Clients, exitOf, leftovers, poll, serveReady, type EngineChild } from './leftovers.ts';
 
 /**
  * Drills side by side. On one shared `engine serve`, the tutorial drill and the DNS-failover
  * drill claim the same names (zone hello-localstack.com, API 12345, table Products in
- * us-east-1): the second is refused naming the first, or waits with --wait-lock and then
- * passes, and neither touches the other's resources. On the embedded target each run has its
+ * us-east-1). While the first holds them (it kept its resources), the second is refused naming
+ * it, and a third given --wait-lock waits until `engine destroy` settles the first, then passes. On the embedded target each run has its
  * own emulator: four drills at once all pass.
  */
 const test = suite('e2e/concurrent');
@@ -38,42 +38,43 @@ function report(run: EngineChild): RunResult {
   }
 }
 
-test('two drills on one engine serve: the second is refused naming the holder, or waits with --wait-lock and passes', async () => {
+test('two drills on one engine serve: the second is refused naming the holder, another waits with --wait-lock and passes', async () => {
   const serve = children.engine(['serve', '--port', '0', '--dns-port', '0', '--time-scale', '10']);
   const { endpoint } = await serveReady(serve);
   const clients = new Clients(endpoint);
   try {
+    // The first drill keeps what it made (cleanup: never), so it holds its names until `engine destroy`.
+    const dir = tmp('concurrent-keep-');
+    dirs.push(dir);
+    const keeping = join(dir, 'dns-failover-kept.yaml');
+    writeFileSync(keeping, readFileSync(join(ROOT, 'workflows/dns-failover.yaml'), 'utf8').replace('cleanup: always', 'cleanup: never'));
     // No --dns: the engine takes the DNS server engine serve advertises.
     const stateA = stateDir('a');
-    const first = children.engine(['run', 'workflows/dns-failover.yaml', '--endpoint', endpoint, '--state-dir', stateA, '--json']);
-    // Locks are taken before the run's journal exists: once it does, the first run holds them.
-    const runA = await poll(
-      () => (existsSync(join(stateA, 'runs')) && journalIn(stateA).some((e) => e.kind === 'run-start') ? readdirSync(join(stateA, 'runs'))[0] : undefined),
-      RUN_TIMEOUT_MS,
-      "the first drill's run-start",
-      () => first.output.stderr,
-    );
+    const first = children.engine(['run', keeping, '--endpoint', endpoint, '--state-dir', stateA, '--json']);
+    assert.is((await exitOf(first, RUN_TIMEOUT_MS)).code, 0, first.output.stderr.slice(-3000));
+    const runA = report(first).runId;
+    assert.match(first.output.stderr, `locks kept`);
 
     const stateB = stateDir('b');
-    const stateC = stateDir('c');
     const refused = children.engine(['run', 'workflows/route53-failover.yaml', '--endpoint', endpoint, '--state-dir', stateB, '--json']);
-    const waiting = children.engine(['run', 'workflows/route53-failover.yaml', '--endpoint', endpoint, '--state-dir', stateC, '--json', '--wait-lock']);
     const refusedExit = await exitOf(refused, RUN_TIMEOUT_MS);
     assert.is(refusedExit.code, 2, refused.output.stderr);
     assert.match(refused.output.stderr, `is held by run ${runA}`);
     assert.is((JSON.parse(refused.output.stdout) as { status: string }).status, 'refused');
     assert.not.ok(existsSync(join(stateB, 'runs')), 'the refused drill created nothing and has no run to roll back');
 
-    const [firstExit, waitingExit] = await Promise.all([exitOf(first, RUN_TIMEOUT_MS), exitOf(waiting, RUN_TIMEOUT_MS * 2)]);
-    assert.is(firstExit.code, 0, first.output.stderr.slice(-3000));
-    assert.is(waitingExit.code, 0, waiting.output.stderr.slice(-3000));
-    assert.is(report(first).status, 'passed');
-    assert.is(report(waiting).status, 'passed');
-    assert.match(waiting.output.stderr, `waiting: `);
+    const stateC = stateDir('c');
+    const waiting = children.engine(['run', 'workflows/route53-failover.yaml', '--endpoint', endpoint, '--state-dir', stateC, '--json', '--wait-lock']);
+    await poll(() => (waiting.output.stderr.includes('waiting: ') ? true : undefined), RUN_TIMEOUT_MS, 'the third drill waiting', () => waiting.output.stderr);
     assert.match(waiting.output.stderr, `is held by run ${runA}`);
-    // The waiting drill started only after the first one ended.
-    const wall = (entries: unknown[], kind: string) => (entries as Array<{ kind: string; wall: number }>).find((e) => e.kind === kind)!.wall;
-    assert.ok(wall(journalIn(stateC), 'run-start') >= wall(journalIn(stateA), 'run-end'), 'the waiting drill started after the holder ended');
+    assert.not.ok(existsSync(join(stateC, 'runs')), 'a waiting drill has started nothing');
+    // Settling the first drill releases its names: the waiting drill goes on and passes.
+    const destroy = children.engine(['destroy', runA, '--state-dir', stateA]);
+    assert.is((await exitOf(destroy, RUN_TIMEOUT_MS)).code, 0, destroy.output.stderr);
+    assert.match(destroy.output.stderr, 'locks released');
+    const waitingExit = await exitOf(waiting, RUN_TIMEOUT_MS * 2);
+    assert.is(waitingExit.code, 0, waiting.output.stderr.slice(-3000));
+    assert.is(report(waiting).status, 'passed');
     const left = await leftovers(clients);
     assert.equal(left, [], `left behind:\n  ${left.join('\n  ')}`);
   } finally {
