@@ -91,8 +91,12 @@ export async function acquireLocks(route53: Route53Client, claims: KeyedClaim[],
   const records = claims.map((c) => ({ name: recordName(c.key), value: recordValue(owner, c) }));
   let zoneId = await lockZone(route53);
   let waitingFor: string | undefined;
+  // Refusals that name no holder: a lock released meanwhile (try again), or a batch the target
+  // refuses for another reason (give up after a few, with its error).
+  let unexplained = 0;
   for (;;) {
     options.signal?.throwIfAborted();
+    let refusal: unknown;
     try {
       await change(route53, zoneId, 'CREATE', records);
       heldHere.add(owner.runId);
@@ -104,15 +108,17 @@ export async function acquireLocks(route53: Route53Client, claims: KeyedClaim[],
         continue;
       }
       if (name !== 'InvalidChangeBatch') throw error;
+      refusal = error;
     }
     const held = await holders(route53, zoneId, records.map((r) => r.name));
-    const live: Array<{ holder: LockHolder; set: ResourceRecordSet }> = [];
-    for (const entry of held) {
-      if (isGone(entry.holder)) await change(route53, zoneId, 'DELETE', [{ name: entry.set.Name!, value: entry.set.ResourceRecords![0]!.Value! }]).catch(() => undefined);
-      else live.push(entry);
-    }
+    const live = held.filter((entry) => !isGone(entry.holder));
+    for (const entry of held.filter((e) => !live.includes(e))) await deleteSet(route53, zoneId, entry.set).catch(() => undefined);
     const first = live[0]?.holder;
-    if (!first) continue; // released or broken meanwhile: try again
+    if (!first) {
+      if (held.length === 0 && ++unexplained >= 3) throw refusal;
+      continue;
+    }
+    unexplained = 0;
     const message = heldMessage(first, claims);
     if (!options.wait) throw new LockedError(`${message}: wait for it with --wait-lock, or settle it with engine rollback ${first.runId} (engine destroy if it passed and kept its resources)`, first);
     if (waitingFor !== first.runId) options.onWait?.(`waiting: ${message}`);
@@ -203,6 +209,11 @@ async function change(route53: Route53Client, zoneId: string, action: 'CREATE' |
       },
     }),
   );
+}
+
+/** Deletes a record set exactly as listed (a broken lock: its TTL and value may not be ours). */
+async function deleteSet(route53: Route53Client, zoneId: string, set: ResourceRecordSet): Promise<void> {
+  await route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: 'failover-engine lock broken', Changes: [{ Action: 'DELETE', ResourceRecordSet: set }] } }));
 }
 
 /** `<hash>.failover-engine-locks.internal.`: a DNS-safe name per lock key. */

@@ -112,7 +112,7 @@ test('--wait-lock: the waiting run says whom it waits for, and takes the lock on
 /** Writes a lock record by hand, as a run on `host` with `pid` would have. */
 async function foreignLock(zoneId: string, name: string, host: string, pid: number): Promise<void> {
   const value = `"run=ghost" "host=${host}" "pid=${pid}" "claim=zone:gone.test."`;
-  await route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: name, Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: value }] } }] } }));
+  await route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: name, Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: value }] } }] } }));
 }
 
 test('a holder whose process ended on this host is broken; a holder on another host is not', async () => {
