@@ -103,7 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (service.api !== undefined) apis.set(name, service.api);
     for (const route of service.rawRoutes ?? []) gateway.addRawRoute(route);
   }
-  gateway.addRawRoute(healthRoute(gateway, clock));
+  gateway.addRawRoute(healthRoute(gateway, clock, () => runtime.dnsAddress()));
   // One seed for every random draw of a run: health-checker phases, fault percentages, alias routing.
   if (options.seed !== undefined) runtime.api('lambda').seedAliasRouting(options.seed);
 
@@ -151,8 +151,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
-/** LocalStack's health document, plus the clock speed so a client can convert times. */
-function healthRoute(gateway: Gateway, clock: Clock) {
+/**
+ * LocalStack's health document, plus the clock speed so a client can convert times and the DNS
+ * server's address (`dns: { host, port }`), which the engine uses when `--dns` is not given.
+ */
+function healthRoute(gateway: Gateway, clock: Clock, dnsAddress: () => { host: string; port: number }) {
   return {
     name: 'health',
     matches: (req: { method: string; path: string }) =>
@@ -165,6 +168,7 @@ function healthRoute(gateway: Gateway, clock: Clock) {
         edition: 'failover-engine',
         timeScale: clock.timeScale,
         clock: clock.describe(),
+        dns: dnsAddress(),
       }),
     }),
   };

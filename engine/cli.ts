@@ -41,10 +41,17 @@ interface CommandSpec {
 const commands: Record<string, CommandSpec> = {
   run: {
     positionals: 1,
-    options: { ...targetOptions, input: { type: 'string', multiple: true, short: 'i' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+    options: {
+      ...targetOptions,
+      input: { type: 'string', multiple: true, short: 'i' },
+      json: { type: 'boolean' },
+      'state-dir': { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
+      'wait-lock': { type: 'boolean' },
+    },
     synopsis: 'run <file>',
     summary: 'run a workflow',
-    flags: `[--input k=v]... ${TARGET_HELP} [--json] [--state-dir D] [--verbose]`,
+    flags: `[--input k=v]... ${TARGET_HELP} [--json] [--state-dir D] [--verbose] [--wait-lock]`,
   },
   validate: { positionals: 'some', options: { json: { type: 'boolean' } }, synopsis: 'validate <file>...', summary: 'check workflows; every problem as file:line:col: path: message', flags: '[--json]' },
   graph: { positionals: 1, options: { format: { type: 'string' } }, synopsis: 'graph <file>', summary: 'print the compiled state machine', flags: '[--format mermaid|dot]' },
@@ -87,7 +94,7 @@ const commands: Record<string, CommandSpec> = {
   },
 };
 
-const EXIT_CODES = `exit codes: 0 passed, 1 a step failed (compensated), 2 usage or invalid workflow,
+const EXIT_CODES = `exit codes: 0 passed, 1 a step failed (compensated), 2 usage, invalid workflow or refused before starting,
             3 compensation incomplete, 130 interrupted
 `;
 
@@ -193,7 +200,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return cmd.runsCommand({ ...stateDir(), json: Boolean(values.json), prune: Boolean(values.prune), ...(str('older-than') ? { olderThan: str('older-than')! } : {}) }, io);
     case 'run': {
       const inputs = (values.input as string[] | undefined) ?? [];
-      return await cmd.runCommand({ file: arg, inputs, json: Boolean(values.json), ...stateDir(), verbose: Boolean(values.verbose), ...target() }, io);
+      const waitLock = Boolean(values['wait-lock']);
+      return await cmd.runCommand({ file: arg, inputs, json: Boolean(values.json), ...stateDir(), verbose: Boolean(values.verbose), waitLock, ...target() }, io);
     }
     case 'rollback':
     case 'destroy':

@@ -3,7 +3,7 @@ import type { ErrorRecord } from './errors.ts';
 import type { RollbackSpec } from './workflow.ts';
 import type { TargetDescription } from './targetDescription.ts';
 import type { CompensationStatus, RollbackStatus, RunStatus, StepResultStatus } from './status.ts';
-import { maskSecrets } from './mask.ts';
+import { maskSecrets, type SecretMasker } from './mask.ts';
 
 /**
  * The run's event stream. The runner (and `engine rollback`) emit {@link RunEvent}s through one
@@ -37,6 +37,8 @@ export type RunEventBody =
       inputDescriptions?: Record<string, string>;
       /** The engine's version (package.json) that ran. */
       engineVersion?: string;
+      /** The lock records the run took on its target (engine/locks.ts), released once it holds nothing. */
+      locks?: { zoneId: string; records: Array<{ name: string; value: string }> };
     }
   | { kind: 'target-acquired'; target: TargetDescription }
   | { kind: 'transition'; from: unknown; to: unknown; event: string }
@@ -101,16 +103,19 @@ export class RunEvents {
   private closed = false;
   private readonly handlers: RunEventHandler[];
   private readonly onHandlerError: HandlerFailure | undefined;
+  private readonly masker: SecretMasker | undefined;
 
   constructor(
     /** The run's clock: it stamps `aws`. */
     readonly clock: Clock,
     handlers: RunEventHandler[],
-    options: { startSeq?: number; onHandlerError?: HandlerFailure } = {},
+    /** `masker`: every event is masked by name and by the run's secret values before any handler sees it. */
+    options: { startSeq?: number; onHandlerError?: HandlerFailure; masker?: SecretMasker } = {},
   ) {
     this.handlers = [...handlers];
     this.seq = options.startSeq ?? 0;
     this.onHandlerError = options.onHandlerError;
+    this.masker = options.masker;
   }
 
   /** Whether the outcome was emitted. */
@@ -121,7 +126,8 @@ export class RunEvents {
   /** Stamps and delivers an event; returns it, or undefined once the bus is closed. */
   emit(body: RunEventBody): RunEvent | undefined {
     if (this.closed && body.kind !== 'notice') return undefined;
-    const event = { ...body, seq: ++this.seq, wall: Date.now(), aws: this.clock.now() } as RunEvent;
+    const masked = this.masker ? this.masker.maskValue(body) : body;
+    const event = { ...masked, seq: ++this.seq, wall: Date.now(), aws: this.clock.now() } as RunEvent;
     if (body.kind === 'run-end' || body.kind === 'rollback-end') this.closed = true;
     for (const handler of this.handlers) {
       try {

@@ -5,6 +5,7 @@ import { RunEvents, type RunEvent } from './events.ts';
 import { Journal, journalPath, journalWriter, runDir as runDirOf } from './journal.ts';
 import { createRunId } from './runId.ts';
 import { maskSecrets } from './mask.ts';
+import { runMasker } from './secrets.ts';
 import { processStart } from './runs.ts';
 import { silentProgress } from './progress.ts';
 import type { RunReport } from './report.ts';
@@ -41,8 +42,9 @@ export function startRun(options: RunOptions): RunHandle {
   const journal = Journal.open(jPath, { fsync: options.fsync ?? true });
   const collector = reportCollector();
   const handlers = [journalWriter(journal), options.progress ?? silentProgress, collector.handler];
-  const events = new RunEvents(clock, handlers, { onHandlerError: (error) => journalFailed(run, journal, error) });
-  const run: RunState = new RunState(options, events, runId, dir, Date.now());
+  const masker = options.masker ?? runMasker(options.workflow, options.inputs ?? {}, options.env ?? process.env);
+  const events = new RunEvents(clock, handlers, { masker, onHandlerError: (error) => journalFailed(run, journal, error) });
+  const run: RunState = new RunState(options, events, runId, dir, Date.now(), masker);
   let resolveDone!: (report: RunReport) => void;
   const done = new Promise<RunReport>((r) => (resolveDone = r));
   const finish = async (status: RunStatus, exitCode: number, extra?: ErrorRecord): Promise<RunReport> => {
@@ -121,6 +123,7 @@ function emitRunStart(run: RunState): void {
     steps: flattenSteps(workflow.steps).map((s) => ({ id: s.id, type: s.type, ...(s.description ? { description: s.description } : {}) })),
     ...inputDescriptions(workflow),
     engineVersion: engineVersion(),
+    ...(run.options.locks ? { locks: run.options.locks } : {}),
   });
 }
 
