@@ -1,4 +1,3 @@
-import type { EmulationModel } from '../emulator/model.ts';
 import { writeFileSync } from 'node:fs';
 import { steps as registered } from '../steps/all.ts';
 import { StepRegistry } from './registry.ts';
@@ -236,12 +235,4 @@ export async function rollbackCommand(runId: string, options: TargetOptions & { 
   });
   (result.status === 'untrusted' ? io.err : io.out).write(result.message + '\n');
   return result.exitCode;
-}
-
-/** `engine serve`: the emulator alone (emulator/serve.ts, written separately). */
-export async function serveCommand(argv: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel> }): Promise<number> {
-  const { serve } = await import('../emulator/serve.ts');
-  await serve(argv);
-  // serve() reports its own errors (one line naming the flag) and sets the exit code.
-  return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
