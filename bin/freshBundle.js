@@ -1,5 +1,5 @@
 // Whether dist/ holds a bundle built from exactly the sources now on disk (scripts/build.mjs
-// writes dist/stamp.json: every source with its size and mtime). About 200 stat calls, ~1 ms.
+// writes dist/stamp.json: every source with its size and mtime). About 200 stat calls.
 import { readFileSync, statSync } from 'node:fs';
 
 /** 'fresh', 'stale' (a source changed, was removed, or FE_NO_BUNDLE=1) or 'missing'. */

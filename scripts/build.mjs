@@ -7,7 +7,8 @@
 // - `dist/cli.mjs`, the entry (engine/cli.ts), and `dist/*-HASH.mjs` chunks: every lazy
 //   `import()` of the sources stays lazy, as a chunk loaded on first use. Packages in
 //   node_modules are not bundled: they load from node_modules as they do under tsx.
-// - `dist/stamp.json`: every source file the bundle was built from, with its size and mtime.
+// - `dist/stamp.json`: every source file the bundle was built from, with its size and mtime
+//   (bundled packages through node_modules/.package-lock.json).
 //   `bin/engine.js` runs the bundle only while all of them are unchanged (see docs/startup.md).
 //
 // `import.meta.url` in a source file is replaced by that file's own URL, computed from the
@@ -49,7 +50,13 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  // Small packages are bundled too (resolving and parsing CommonJS files one by one is much of a
+  // start). External: the AWS SDK (its CommonJS builds lose named exports behind a bundled dynamic
+  // import(), and the Lambda sandboxes load it from node_modules anyway), and packages located by
+  // path at run time or shipping native code.
+  external: ['@aws-sdk/*', '@smithy/*', 'esbuild', 'dynalite', 'tsx', 'typescript', 'playwright-core'],
+  // Bundled CommonJS packages call require() for Node's modules: give the ESM output one.
+  banner: { js: "import { createRequire as __feCreateRequire } from 'node:module'; const require = __feCreateRequire(import.meta.url);" },
   outExtension: { '.js': '.mjs' },
   chunkNames: '[name]-[hash]',
   metafile: true,
@@ -57,7 +64,12 @@ const result = await build({
   plugins: [sourceUrl],
 });
 
-const inputs = Object.keys(result.metafile.inputs).sort();
+// Bundled package files are not stamped one by one: npm rewrites node_modules/.package-lock.json
+// whenever it adds, removes or changes a package, so that one file stands for all of them.
+const LOCK = 'node_modules/.package-lock.json';
+const all = Object.keys(result.metafile.inputs);
+const own = all.filter((input) => !input.split('/').includes('node_modules'));
+const inputs = (own.length < all.length ? [...own, LOCK] : own).sort();
 const files = {};
 for (const input of inputs) {
   const stat = statSync(resolve(ROOT, input));
@@ -65,4 +77,4 @@ for (const input of inputs) {
 }
 writeFileSync(resolve(OUT, 'stamp.json'), `${JSON.stringify({ files })}\n`);
 const chunks = Object.keys(result.metafile.outputs).length;
-console.log(`engine: built dist/ (${inputs.length} sources, ${chunks} files) in ${Date.now() - started} ms`);
+console.log(`engine: built dist/ (${all.length} sources, ${chunks} files) in ${Date.now() - started} ms`);
