@@ -15,7 +15,7 @@
 // chunk's location (`new URL('../engine/cli.ts', import.meta.url)`): files found next to a
 // source (`new URL('./bootstrap.cjs', import.meta.url)`, `../package.json`, the Lambda
 // sources) resolve exactly as they do under tsx, and the tree can be moved after building.
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -69,7 +69,7 @@ const result = await build({
 const LOCK = 'node_modules/.package-lock.json';
 const all = Object.keys(result.metafile.inputs);
 const own = all.filter((input) => !input.split('/').includes('node_modules'));
-const inputs = (own.length < all.length ? [...own, LOCK] : own).sort();
+const inputs = (existsSync(resolve(ROOT, LOCK)) ? [...own, LOCK] : all).sort();
 const files = {};
 for (const input of inputs) {
   const stat = statSync(resolve(ROOT, input));
