@@ -3,7 +3,7 @@ import { createScaledClock, IdleClock, ManualClock, type Clock } from './clock.t
 import { startDnsServer, type DnsServerHandle } from './dns/server.ts';
 import { FaultRegistry } from './faults.ts';
 import { Gateway } from './gateway.ts';
-import { createGatewayServer } from './server.ts';
+import { createGatewayServer, requestsSettled } from './server.ts';
 import { serviceFactories } from './services.ts';
 import { resolveModel, type EmulationModel } from './model.ts';
 import { ACCOUNT_ID, type EmulatedService, type EmulatorRuntime, type ServiceApis } from './types.ts';
@@ -47,6 +47,8 @@ export interface Emulator {
   dns: { host: string; port: number };
   /** The DNS server's counters since start: queries answered, packets dropped as malformed. */
   dnsStats(): { answered: number; dropped: number };
+  /** Resolves once the gateway serves no request (work a client aborted is still carried out). */
+  requestsSettled(): Promise<void>;
   timeScale: number;
   clock: Clock;
   /** The modelled AWS delays in force. */
@@ -101,7 +103,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (service.api !== undefined) apis.set(name, service.api);
     for (const route of service.rawRoutes ?? []) gateway.addRawRoute(route);
   }
-  gateway.addRawRoute(healthRoute(gateway, clock));
+  gateway.addRawRoute(healthRoute(gateway, clock, () => runtime.dnsAddress()));
+  // One seed for every random draw of a run: health-checker phases, fault percentages, alias routing.
+  if (options.seed !== undefined) runtime.api('lambda').seedAliasRouting(options.seed);
 
   const server = createGatewayServer(gateway, clock, model.replicationLag);
   await new Promise<void>((resolve, reject) => {
@@ -128,6 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port: address.port,
     dns: { host: dns.host, port: dns.port },
     dnsStats: dns.stats,
+    requestsSettled: () => requestsSettled(server),
     timeScale: clock.timeScale,
     clock,
     model,
@@ -146,8 +151,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
-/** LocalStack's health document, plus the clock speed so a client can convert times. */
-function healthRoute(gateway: Gateway, clock: Clock) {
+/**
+ * LocalStack's health document, plus the clock speed so a client can convert times and the DNS
+ * server's address (`dns: { host, port }`), which the engine uses when `--dns` is not given.
+ */
+function healthRoute(gateway: Gateway, clock: Clock, dnsAddress: () => { host: string; port: number }) {
   return {
     name: 'health',
     matches: (req: { method: string; path: string }) =>
@@ -160,6 +168,7 @@ function healthRoute(gateway: Gateway, clock: Clock) {
         edition: 'failover-engine',
         timeScale: clock.timeScale,
         clock: clock.describe(),
+        dns: dnsAddress(),
       }),
     }),
   };

@@ -101,7 +101,21 @@ export interface StepDefinition<TParams = Record<string, unknown>, TOutputs = Re
    * embedded emulator.
    */
   needsTarget?: boolean;
+  /**
+   * The names this step will take on the target (a zone name, a custom API id, a table), from
+   * its params as the workflow gives them (templates that read other steps' outputs stay
+   * unresolved: leave those out). Two runs claiming the same name on one target cannot run at
+   * once: the second is refused, or waits, before anything is created.
+   */
+  claims?(params: TParams): Claim[];
 }
+
+/** A name a step takes on a target (see {@link StepDefinition.claims}); `region` where the name is regional. */
+export type Claim =
+  | { kind: 'zone'; name: string }
+  | { kind: 'restApiId'; id: string; region?: string }
+  | { kind: 'table'; name: string; region: string }
+  | { kind: 'function'; name: string; region: string };
 
 /**
  * A step definition with its generics erased, as registries hold them. Methods are
