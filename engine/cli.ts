@@ -184,7 +184,9 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.out.write(commandHelp(name));
     return ExitCode.PASSED;
   }
-  const { str, num, target, stateDir } = readers(values);
+  const { str, target, stateDir } = readers(values);
+  // `serve` needs the emulator only: commands.ts would load every step and every SDK client.
+  if (name === 'serve') return await serve(values);
   const cmd = await import('./commands.ts');
   const arg = positionals[0]!;
   switch (name) {
@@ -208,18 +210,22 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return await cmd.rollbackCommand(arg, { ...target(), ...stateDir(), verbose: Boolean(values.verbose), destroy: name === 'destroy' }, io);
     case 'report':
       return cmd.reportCommand(arg, { ...stateDir(), ...(str('format') ? { format: str('format')! } : {}), ...(str('out') ? { out: str('out')! } : {}) }, io);
-    case 'serve': {
-      const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel> } = {};
-      if (values.emulate) opts.model = modelSettings(values.emulate as string[]);
-      if (num('port') !== undefined) opts.port = num('port')!;
-      if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
-      if (str('host')) opts.host = str('host')!;
-      if (num('time-scale') !== undefined) opts.timeScale = num('time-scale')!;
-      return await cmd.serveCommand(opts);
-    }
     default:
       throw new UsageError(`unknown command '${name}'`);
   }
+}
+
+/** `engine serve`: the emulator alone (emulator/serve.ts), which reports its own errors. */
+async function serve(values: Values): Promise<number> {
+  const { str, num } = readers(values);
+  const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel> } = {};
+  if (values.emulate) opts.model = modelSettings(values.emulate as string[]);
+  if (num('port') !== undefined) opts.port = num('port')!;
+  if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
+  if (str('host')) opts.host = str('host')!;
+  if (num('time-scale') !== undefined) opts.timeScale = num('time-scale')!;
+  await (await import('../emulator/serve.ts')).serve(opts);
+  return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.PASSED;
 }
 
 /** One line per problem (no stack unless `--debug`) and the exit code for it. */

@@ -1,4 +1,3 @@
-import type { EmulationModel } from '../emulator/model.ts';
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { steps as registered } from '../steps/all.ts';
@@ -377,14 +376,6 @@ async function unreachableEndpoint(options: TargetOptions, targetGone: string | 
   } catch (error) {
     return errorMessage(error);
   }
-}
-
-/** `engine serve`: the emulator alone (emulator/serve.ts, written separately). */
-export async function serveCommand(argv: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel> }): Promise<number> {
-  const { serve } = await import('../emulator/serve.ts');
-  await serve(argv);
-  // serve() reports its own errors (one line naming the flag) and sets the exit code.
-  return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
 
 /** A terminal stream whose every write is masked (secrets by value), keeping its width. */
