@@ -53,6 +53,8 @@ export function workflowClaims(workflow: Workflow, registry: StepRegistry, conte
     } catch {
       continue; // reads another step's outputs: not known before the run
     }
+    // Claims read params as `run` does: with the schema's defaults applied (on this copy).
+    if (registry.validate(node.type, params).length > 0) continue;
     let made: Claim[];
     try {
       made = def.claims(params);

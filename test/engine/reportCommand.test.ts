@@ -18,7 +18,8 @@ async function killedRun(): Promise<{ dir: string; stateDir: string; runId: stri
   const dir = tmp('killed-');
   writeFileSync(join(dir, 'long.yaml'), LONG_WORKFLOW(dir));
   const stateDir = join(dir, 'state');
-  const spawned = await spawnEngine(['run', join(dir, 'long.yaml'), '--state-dir', stateDir], {
+  // At 1× the wait is really long (on the idle-skipping default it would end at once: nothing else is at work).
+  const spawned = await spawnEngine(['run', join(dir, 'long.yaml'), '--state-dir', stateDir, '--time-scale', '1'], {
     onStart: (child) => {
       void waitUntil(() => {
         const run = onlyRun(stateDir);
