@@ -78,7 +78,7 @@ const commands: Record<string, CommandSpec> = {
 };
 
 const EXIT_CODES = `exit codes: 0 passed, 1 a step failed (compensated), 2 usage or invalid workflow,
-            3 compensation incomplete, 130 interrupted
+            3 compensation incomplete, 4 an objective breached (compensated), 130 interrupted
 `;
 
 const USAGE = `usage: engine <command> [options]   (engine <command> --help, engine --version)

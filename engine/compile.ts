@@ -57,7 +57,7 @@ export interface StateConfig {
   states?: Record<string, StateConfig>;
   invoke?: {
     id: string;
-    src: 'runStep' | 'compensateStep';
+    src: 'runStep' | 'compensateStep' | 'checkVerdicts';
     input: StepActorInput;
     onDone: TransitionConfig;
     onError: TransitionConfig;
@@ -75,6 +75,8 @@ export interface MachineConfigData extends StateConfig {
 
 const DONE = '__done';
 const COMPENSATING_ID = 'compensating';
+/** The state that derives a drill's measures and checks its objectives (`checkVerdicts`). */
+export const VERDICTS = 'verdicts';
 
 function notProvided(name: string) {
   return fromPromise<StepActorOutput, StepActorInput>(async () => {
@@ -85,7 +87,7 @@ function notProvided(name: string) {
 function createSetup() {
   return setup({
     types: {} as { context: { outcome: Outcome }; events: WorkflowEvent },
-    actors: { runStep: notProvided('runStep'), compensateStep: notProvided('compensateStep') },
+    actors: { runStep: notProvided('runStep'), compensateStep: notProvided('compensateStep'), checkVerdicts: notProvided('checkVerdicts') },
     actions: {
       setOutcome: assign((_, params: { outcome: Outcome }) => ({ outcome: params.outcome })),
     },
@@ -145,6 +147,22 @@ export function compileConfig(workflow: Workflow): MachineConfigData {
   undoStates[DONE] = { type: 'final' };
 
   const running = sequence(workflow.steps);
+  const afterSteps: TransitionConfig =
+    workflow.cleanup === Cleanup.ALWAYS ? { target: 'compensating', actions: [setOutcome(Outcome.CLEANUP)] } : { target: FinalState.SUCCEEDED };
+  const interrupt: TransitionConfig = compensate
+    ? { target: 'compensating', actions: [setOutcome(Outcome.INTERRUPTED)] }
+    : { target: FinalState.INTERRUPTED, actions: [setOutcome(Outcome.INTERRUPTED)] };
+  // A drill (probes or objectives) checks its verdicts when the steps ended, before compensation:
+  // a breached objective compensates like a failed step.
+  const drill = Boolean(workflow.objectives?.length || workflow.probes?.length);
+  const verdicts: Record<string, StateConfig> = drill
+    ? {
+        [VERDICTS]: {
+          invoke: { id: VERDICTS, src: 'checkVerdicts', input: { stepId: VERDICTS }, onDone: afterSteps, onError: onError() },
+          on: { INTERRUPT: interrupt },
+        },
+      }
+    : {};
   return {
     id: 'wf',
     initial: 'running',
@@ -152,16 +170,10 @@ export function compileConfig(workflow: Workflow): MachineConfigData {
     states: {
       running: {
         ...running,
-        onDone:
-          workflow.cleanup === Cleanup.ALWAYS
-            ? { target: 'compensating', actions: [setOutcome(Outcome.CLEANUP)] }
-            : { target: FinalState.SUCCEEDED },
-        on: {
-          INTERRUPT: compensate
-            ? { target: 'compensating', actions: [setOutcome(Outcome.INTERRUPTED)] }
-            : { target: FinalState.INTERRUPTED, actions: [setOutcome(Outcome.INTERRUPTED)] },
-        },
+        onDone: drill ? { target: VERDICTS } : afterSteps,
+        on: { INTERRUPT: interrupt },
       },
+      ...verdicts,
       compensating: {
         id: COMPENSATING_ID,
         initial: compensable[0] ? undoKey(compensable[0].id) : DONE,

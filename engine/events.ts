@@ -4,6 +4,7 @@ import type { RollbackSpec } from './workflow.ts';
 import type { TargetDescription } from './targetDescription.ts';
 import type { CompensationStatus, RollbackStatus, RunStatus, StepResultStatus } from './status.ts';
 import { maskSecrets } from './mask.ts';
+import type { DrillEventBody } from './drillEvents.ts';
 
 /**
  * The run's event stream. The runner (and `engine rollback`) emit {@link RunEvent}s through one
@@ -47,7 +48,9 @@ export type RunEventBody =
   | { kind: 'run-dirty'; reason: string }
   | { kind: 'run-end'; status: RunStatus; exitCode: number; durationMs?: number; outputs?: Record<string, unknown>; error?: ErrorRecord }
   | { kind: 'rollback-start'; pid: number; pending: string[] }
-  | { kind: 'rollback-end'; status: RollbackStatus; exitCode: number };
+  | { kind: 'rollback-end'; status: RollbackStatus; exitCode: number }
+  // Evidence samples, measures and verdicts of a drill (engine/drillEvents.ts).
+  | DrillEventBody;
 
 /** Log levels of a step's logger. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -103,7 +106,9 @@ export class RunEvents {
   /** Stamps and delivers an event; returns it, or undefined once the bus is closed. */
   emit(body: RunEventBody): RunEvent | undefined {
     if (this.closed && body.kind !== 'notice') return undefined;
-    const event = { ...body, seq: ++this.seq, wall: Date.now(), aws: this.clock.now() } as RunEvent;
+    // Evidence samples carry the AWS time they observed (a request's send time), kept as stamped.
+    const aws = 'aws' in body && typeof body.aws === 'number' ? body.aws : this.clock.now();
+    const event = { ...body, seq: ++this.seq, wall: Date.now(), aws } as RunEvent;
     if (body.kind === 'run-end' || body.kind === 'rollback-end') this.closed = true;
     for (const handler of this.handlers) {
       try {

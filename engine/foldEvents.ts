@@ -2,6 +2,7 @@ import { EngineError, type ErrorRecord } from './errors.ts';
 import type { RunEvent, RunEventOf } from './events.ts';
 import type { RunReport, StepReport } from './report.ts';
 import { StepStatus } from './status.ts';
+import { foldDrill } from './drillEvents.ts';
 
 /**
  * The report builder: folds a run's events into its {@link RunReport}. Pure, and the same
@@ -36,6 +37,7 @@ export function foldEvents(events: readonly RunEvent[], options: { runDir: strin
     } else if (e.kind === 'run-end') end = e;
   }
   const error = end?.error ?? firstError;
+  const drill = foldDrill(events);
   return {
     runId: start.runId,
     workflow: { name: start.workflow.name, file: start.workflow.file, digest: start.workflow.digest },
@@ -50,6 +52,7 @@ export function foldEvents(events: readonly RunEvent[], options: { runDir: strin
     outputs: end?.outputs ?? {},
     steps: [...steps.values()],
     ...(error ? { error } : {}),
+    ...(drill ? { drill } : {}),
     runDir: options.runDir,
   };
 }

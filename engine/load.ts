@@ -12,7 +12,8 @@ import { hasTemplate } from './template.ts';
 import { checkReferences } from './checkReferences.ts';
 import { compileObjectives, type ObjectiveSpec } from './objectiveSpecs.ts';
 import { checkObjectiveTypes } from './expression/checkObjectiveTypes.ts';
-import { Cleanup, ID_PATTERN, type InputSpec, type RollbackSpec, type Workflow, type WorkflowNode } from './workflow.ts';
+import { compileProbes, type DeclaredProbe } from './probeSpecs.ts';
+import { Cleanup, ID_PATTERN, flattenSteps, type InputSpec, type RollbackSpec, type Workflow, type WorkflowNode } from './workflow.ts';
 import type { JsonSchema } from './types.ts';
 
 /**
@@ -170,6 +171,13 @@ export function parseWorkflow(source: string, file: string, registry: StepRegist
     objectives = compiled.specs;
   }
 
+  let probes: DeclaredProbe[] | undefined;
+  if (isObject(raw.probes)) {
+    const compiled = compileProbes(raw.probes, new Set(flattenSteps(steps).map((s) => s.id)));
+    for (const p of compiled.problems) add(p.pointer, p.message);
+    probes = compiled.probes;
+  }
+
   if (issues.length > 0) throw new WorkflowLoadError(sortIssues(issues));
   return {
     file,
@@ -181,6 +189,7 @@ export function parseWorkflow(source: string, file: string, registry: StepRegist
     inputs,
     outputs,
     ...(objectives ? { objectives } : {}),
+    ...(probes ? { probes } : {}),
     steps,
   };
 }

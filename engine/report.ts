@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ErrorRecord } from './errors.ts';
 import type { CompensationStatus, RunStatus, StepStatus } from './status.ts';
 import { formatTarget, type TargetDescription } from './targetDescription.ts';
+import { renderDrill, type DrillSummary } from './drillEvents.ts';
 
 /** One step's line in a report. */
 export interface StepReport {
@@ -32,6 +33,8 @@ export interface RunReport {
   outputs: Record<string, unknown>;
   steps: StepReport[];
   error?: ErrorRecord;
+  /** A drill's measures, verdicts and lost writes (workflows with probes or objectives). */
+  drill?: DrillSummary;
   runDir: string;
 }
 
@@ -60,6 +63,7 @@ export function renderSummary(report: RunReport): string {
     lines.push('outputs:');
     for (const [k, v] of outputs) lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   }
+  if (report.drill) lines.push(...renderDrill(report.drill));
   lines.push(`report: ${join(report.runDir, 'report.md')}`);
   return lines.join('\n') + '\n';
 }
@@ -86,6 +90,7 @@ export function renderMarkdown(report: RunReport): string {
   if (outputs.length) {
     lines.push('', '## Outputs', '', ...outputs.map(([k, v]) => `- ${k}: \`${JSON.stringify(v)}\``));
   }
+  if (report.drill) lines.push('', '## Drill', '', '```', ...renderDrill(report.drill), '```');
   if (report.error) lines.push('', '## Error', '', '```', report.error.message, '```');
   return lines.join('\n') + '\n';
 }
