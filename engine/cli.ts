@@ -43,6 +43,13 @@ const commands: Record<string, CommandSpec> = {
     summary: 'run a workflow',
     flags: `[--input k=v]... ${TARGET_HELP} [--json] [--state-dir D] [--verbose]`,
   },
+  prove: {
+    positionals: 1,
+    options: { input: { type: 'string', multiple: true, short: 'i' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'time-scale': { type: 'string' }, only: { type: 'string', multiple: true } },
+    synopsis: 'prove <file>',
+    summary: 'run the drill against broken setups on the embedded target; each must turn a verdict red',
+    flags: '[--input k=v]... [--only SETUP]... [--time-scale N] [--json] [--state-dir D]',
+  },
   validate: { positionals: 'some', options: { json: { type: 'boolean' } }, synopsis: 'validate <file>...', summary: 'check workflows; every problem as file:line:col: path: message', flags: '[--json]' },
   graph: { positionals: 1, options: { format: { type: 'string' } }, synopsis: 'graph <file>', summary: 'print the compiled state machine', flags: '[--format mermaid|dot]' },
   steps: { positionals: 0, options: { json: { type: 'boolean' } }, synopsis: 'steps', summary: 'list step types and their params', flags: '[--json]' },
@@ -187,6 +194,15 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'run': {
       const inputs = (values.input as string[] | undefined) ?? [];
       return await cmd.runCommand({ file: arg, inputs, json: Boolean(values.json), ...stateDir(), verbose: Boolean(values.verbose), ...target() }, io);
+    }
+    case 'prove': {
+      const prove = await import('./proveCommand.ts');
+      const only = (values.only as string[] | undefined) ?? [];
+      const timeScale = num('time-scale');
+      return await prove.proveCommand(
+        { file: arg, inputs: (values.input as string[] | undefined) ?? [], json: Boolean(values.json), ...stateDir(), ...(timeScale !== undefined ? { timeScale } : {}), ...(only.length ? { only } : {}) },
+        io,
+      );
     }
     case 'rollback':
     case 'destroy':

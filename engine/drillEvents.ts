@@ -36,8 +36,8 @@ export function foldDrill(events: ReadonlyArray<{ kind: string }>): DrillSummary
   for (const e of events) {
     if (e.kind === 'measures') measures = (e as MeasuresEvent).measures;
     else if (e.kind === 'verdict') {
-      const { kind: _kind, seq: _seq, wall: _wall, aws: _aws, ...verdict } = e as VerdictEvent & { seq?: number; wall?: number; aws?: number };
-      verdicts.push(verdict);
+      const { name, expression, actual, limit, pass, line, pointer, error } = e as VerdictEvent;
+      verdicts.push({ name, expression, actual, limit, pass, line, pointer, ...(error === undefined ? {} : { error }) });
     }
   }
   if (!measures && verdicts.length === 0) return undefined;
