@@ -1,4 +1,5 @@
 import { startEmulator, type Emulator } from './index.ts';
+import type { EmulationModel } from './model.ts';
 
 /**
  * `engine serve`: the emulator alone, as `localstack start` runs it: HTTP on 4566 and DNS
@@ -26,6 +27,8 @@ export interface ServeOptions {
   host?: string;
   /** Emulated seconds per wall second for health checks, FIS durations and stream polling. */
   timeScale?: number;
+  /** Modelled AWS delays (`--emulate key=value`). */
+  model?: Partial<EmulationModel>;
 }
 
 export const DEFAULT_HTTP_PORT = 4566;
@@ -58,7 +61,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     if (!(listing && line.startsWith('health '))) writeLine(`${clock()} ${line}`);
   };
   try {
-    emu = await startEmulator({ host, port, dnsPort, timeScale, log });
+    emu = await startEmulator({ host, port, dnsPort, timeScale, log, ...(options.model ? { model: options.model } : {}) });
   } catch (err) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

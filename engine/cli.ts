@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseModelSettings, type EmulationModel } from '../emulator/model.ts';
 import { EngineError, UsageError, WorkflowLoadError, formatIssue } from './errors.ts';
 import { ExitCode } from './status.ts';
 import type { Io } from './io.ts';
@@ -21,8 +22,10 @@ const targetOptions: Options = {
   endpoint: { type: 'string' },
   dns: { type: 'string' },
   'time-scale': { type: 'string' },
+  seed: { type: 'string' },
+  emulate: { type: 'string', multiple: true },
 };
-const TARGET_HELP = '[--target embedded|endpoint|aws] [--endpoint URL] [--dns HOST:PORT] [--time-scale N]';
+const TARGET_HELP = '[--target embedded|endpoint|aws] [--endpoint URL] [--dns HOST:PORT] [--time-scale N] [--seed N] [--emulate K=DURATION]...';
 
 /** A command: its arguments (a count, or `some` for one or more), options and help. */
 interface CommandSpec {
@@ -77,10 +80,10 @@ const commands: Record<string, CommandSpec> = {
   },
   serve: {
     positionals: 0,
-    options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' } },
+    options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' }, emulate: { type: 'string', multiple: true } },
     synopsis: 'serve',
     summary: 'run the emulator alone',
-    flags: '[--port N] [--dns-port N] [--host H] [--time-scale N]',
+    flags: '[--port N] [--dns-port N] [--host H] [--time-scale N] [--emulate K=DURATION]...',
   },
 };
 
@@ -157,6 +160,8 @@ function readers(values: Values) {
     ...(str('endpoint') ? { endpoint: str('endpoint')! } : {}),
     ...(str('dns') ? { dns: str('dns')! } : {}),
     ...(num('time-scale') !== undefined ? { timeScale: num('time-scale')! } : {}),
+    ...(num('seed') !== undefined ? { seed: num('seed')! } : {}),
+    ...(values.emulate ? { model: modelSettings(values.emulate as string[]) } : {}),
   });
   const stateDir = () => (str('state-dir') ? { stateDir: str('state-dir')! } : {});
   return { str, num, target, stateDir };
@@ -208,7 +213,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'destroy':
       return await cmd.rollbackCommand(arg, { ...target(), ...stateDir(), verbose: Boolean(values.verbose), destroy: name === 'destroy' }, io);
     case 'serve': {
-      const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number } = {};
+      const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel> } = {};
+      if (values.emulate) opts.model = modelSettings(values.emulate as string[]);
       if (num('port') !== undefined) opts.port = num('port')!;
       if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
       if (str('host')) opts.host = str('host')!;
@@ -236,4 +242,13 @@ function reportError(error: unknown, io: Io, debug: boolean): number {
   io.err.write(`engine: internal error: ${(error as Error)?.message ?? String(error)}${debug ? '' : ' (rerun with --debug for details)'}\n`);
   stack();
   return ExitCode.STEP_FAILED;
+}
+
+/** `--emulate key=duration` settings (emulator/model.ts), as a usage error when malformed. */
+function modelSettings(settings: string[]): Partial<EmulationModel> {
+  try {
+    return parseModelSettings(settings);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

@@ -1,3 +1,4 @@
+import type { EmulationModel } from '../emulator/model.ts';
 import { writeFileSync } from 'node:fs';
 import { steps as registered } from '../steps/all.ts';
 import { StepRegistry } from './registry.ts';
@@ -238,7 +239,7 @@ export async function rollbackCommand(runId: string, options: TargetOptions & { 
 }
 
 /** `engine serve`: the emulator alone (emulator/serve.ts, written separately). */
-export async function serveCommand(argv: { port?: number; dnsPort?: number; host?: string; timeScale?: number }): Promise<number> {
+export async function serveCommand(argv: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel> }): Promise<number> {
   const { serve } = await import('../emulator/serve.ts');
   await serve(argv);
   // serve() reports its own errors (one line naming the flag) and sets the exit code.
