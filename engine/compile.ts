@@ -12,7 +12,9 @@ import { Cleanup, flattenSteps, type StepNode, type Workflow, type WorkflowNode 
  * `INTERRUPT` event → `compensating` (one state per compensable step, reverse document order;
  * each invoke continues to the next on done *and* on error) → `settle` → `failed` /
  * `interrupted` / `succeeded` (after `cleanup: always`). With `cleanup: never` errors go
- * straight to `failed`.
+ * straight to `failed`. A drill (a workflow with probes or objectives) passes through
+ * `verdicts` between `running` and what follows it: its `checkVerdicts` actor judges the
+ * objectives, and an error there (a breached objective) compensates like a failed step.
  *
  * Steps and compensations are referenced by name (`runStep`, `compensateStep`) with the step
  * id as static input; the runner provides the implementations with `machine.provide()`.
