@@ -95,7 +95,7 @@ export function renderProve(results: readonly ProveResult[]): string {
     const verdict = r.caught ? 'CAUGHT' : 'MISSED';
     const how = r.notApplicable
       ? `not applicable: ${r.notApplicable}`
-      : `${r.status} (exit ${r.exitCode})${r.failedObjectives.length ? `; ${r.failedObjectives.length} objective(s) failed: ${r.failedObjectives[0]}${r.failedObjectives.length > 1 ? ', …' : ''}` : '; every objective passed'}`;
+      : `${r.status} (exit ${r.exitCode})${r.failedStep ? `, step ${r.failedStep.split(':')[0]} failed` : ''}${r.failedObjectives.length ? `; ${r.failedObjectives.length} objective(s) failed: ${r.failedObjectives[0]}${r.failedObjectives.length > 1 ? ', …' : ''}` : '; every objective passed'}`;
     const clean = r.compensatedCleanly ? '' : '  COMPENSATION INCOMPLETE';
     return `  ${r.setup.padEnd(width)}  ${verdict}  ${how}${clean}`;
   });
