@@ -1,4 +1,4 @@
-import { errorMessage } from './errors.ts';
+import { EngineError, errorMessage } from './errors.ts';
 import type { EvidenceSample } from './evidence.ts';
 import { deriveMeasures, type Measures } from './measures/deriveMeasures.ts';
 import { ProbeMode, startProbe, type ProbeSpec, type StartedProbe } from './probes/startProbe.ts';
@@ -104,22 +104,47 @@ export class DrillProbes {
     for (const p of this.declared) if (p.mode === ProbeMode.ON_CHAOS) await this.stop(p.name);
   }
 
-  /** Starts a probe (once), its templates resolved now; a probe that cannot start is a notice, and its measures stay unmeasured. */
+  /**
+   * Starts a probe (once), its templates resolved now; a probe that cannot start is a notice, and
+   * its measures stay unmeasured. A one-shot probe (`startOfTest`, `endOfTest`) is stopped after
+   * its first sample, or after one interval without one.
+   */
   private async start(p: DeclaredProbe): Promise<void> {
     if (this.running.has(p.name) || this.done.has(p.name)) return;
     let probe: StartedProbe;
+    let sampled!: () => void;
+    const first = new Promise<void>((resolve) => (sampled = resolve));
     try {
-      const config = resolveTemplates(p.config, this.host.templates()) as Record<string, unknown>;
-      const spec = { ...config, type: p.type, mode: p.mode } as ProbeSpec;
-      probe = startProbe({ target: this.host.target(), clock: this.host.clock, emit: this.record }, spec);
+      const spec = { ...this.resolve(p), type: p.type, mode: p.mode } as ProbeSpec;
+      const emit = (sample: EvidenceSample) => {
+        this.record(sample);
+        sampled();
+      };
+      probe = startProbe({ target: this.host.target(), clock: this.host.clock, emit }, spec);
     } catch (error) {
       this.done.set(p.name, undefined);
       this.host.emit({ kind: 'notice', message: `probe '${p.name}' could not start: ${errorMessage(error)}` });
       return;
     }
     this.running.set(p.name, probe);
-    // One tick: the probe's first request goes out at start; stopping waits for it.
-    if (p.mode === ProbeMode.START_OF_TEST || p.mode === ProbeMode.END_OF_TEST) await this.stop(p.name);
+    if (p.mode !== ProbeMode.START_OF_TEST && p.mode !== ProbeMode.END_OF_TEST) return;
+    const bound = new AbortController();
+    const interval = typeof p.config.intervalMs === 'number' ? p.config.intervalMs : 0;
+    await Promise.race([first, this.host.clock.sleep(interval, bound.signal).catch(() => undefined)]);
+    bound.abort();
+    await this.stop(p.name);
+  }
+
+  /** The probe's config with its templates resolved; a template that resolves to nothing is an error. */
+  private resolve(p: DeclaredProbe): Record<string, unknown> {
+    const config = resolveTemplates(p.config, this.host.templates()) as Record<string, unknown>;
+    for (const [key, raw] of Object.entries(p.config)) {
+      const value = config[key];
+      if (typeof raw === 'string' && raw.includes('${{') && (value === undefined || value === null || value === '')) {
+        throw new EngineError(`${key}: '${raw}' resolved to nothing`);
+      }
+    }
+    return config;
   }
 
   private async stop(name: string): Promise<void> {
