@@ -131,22 +131,7 @@ export function compileConfig(workflow: Workflow): MachineConfigData {
     return { initial: nodes[0]?.id ?? DONE, states };
   };
 
-  const steps = flattenSteps(workflow.steps);
-  const compensable = steps.filter((s) => s.rollback.kind !== 'none').reverse();
-  const undoStates: Record<string, StateConfig> = {};
-  compensable.forEach((step, i) => {
-    const next = compensable[i + 1] ? undoKey(compensable[i + 1]!.id) : DONE;
-    undoStates[undoKey(step.id)] = {
-      invoke: {
-        id: undoKey(step.id),
-        src: 'compensateStep',
-        input: { stepId: step.id },
-        onDone: { target: next },
-        onError: { target: next },
-      },
-    };
-  });
-  undoStates[DONE] = { type: 'final' };
+  const { compensable, undoStates } = compensationStates(workflow);
 
   const running = sequence(workflow.steps);
   const afterSteps: TransitionConfig =
@@ -194,6 +179,20 @@ export function compileConfig(workflow: Workflow): MachineConfigData {
       [FinalState.INTERRUPTED]: { id: `wf-${FinalState.INTERRUPTED}`, type: 'final' },
     },
   };
+}
+
+/** One state per compensable step, in reverse document order; each continues on done and on error. */
+function compensationStates(workflow: Workflow): { compensable: StepNode[]; undoStates: Record<string, StateConfig> } {
+  const compensable = flattenSteps(workflow.steps).filter((s) => s.rollback.kind !== 'none').reverse();
+  const undoStates: Record<string, StateConfig> = {};
+  compensable.forEach((step, i) => {
+    const next = compensable[i + 1] ? undoKey(compensable[i + 1]!.id) : DONE;
+    undoStates[undoKey(step.id)] = {
+      invoke: { id: undoKey(step.id), src: 'compensateStep', input: { stepId: step.id }, onDone: { target: next }, onError: { target: next } },
+    };
+  });
+  undoStates[DONE] = { type: 'final' };
+  return { compensable, undoStates };
 }
 
 /** Compiles a workflow into its machine (actors still to be provided by the runner). */
