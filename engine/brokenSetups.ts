@@ -37,7 +37,9 @@ export const BROKEN_SETUPS: readonly BrokenSetup[] = [
   {
     id: 'ttl-one-day',
     title: 'TTL 86,400 on the failover records',
-    apply: (wf) => editSteps(wf, 'upsertFailoverRecords', (s) => void (s.params.ttl = 86_400)),
+    apply: (wf) => editSteps(wf, 'upsertFailoverRecords', (s) => {
+        s.params.ttl = 86_400;
+      }),
   },
   {
     id: 'standby-broken',

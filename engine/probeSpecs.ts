@@ -59,7 +59,9 @@ export function compileProbes(block: Record<string, unknown>, stepIds: ReadonlyS
     }
     const readBack = Array.isArray(raw.readBack) ? raw.readBack.filter(isObject) : isObject(raw.readBack) ? [raw.readBack] : [];
     if (readBack.length && raw.type !== 'writer') problems.push({ pointer: `${pointer}/readBack`, message: 'only a writer probe reads back' });
-    readBack.forEach((r, i) => step('readBack.after', r.after, `${pointer}/readBack${Array.isArray(raw.readBack) ? `/${i}` : ''}/after`));
+    readBack.forEach((r, i) => {
+      step('readBack.after', r.after, `${pointer}/readBack${Array.isArray(raw.readBack) ? `/${i}` : ''}/after`);
+    });
     const intervalMs = parseDuration(raw.interval);
     const config: Record<string, unknown> = { name };
     for (const [key, value] of Object.entries(raw)) if (!LIFECYCLE.has(key)) config[key] = value;
