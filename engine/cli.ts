@@ -53,6 +53,13 @@ const commands: Record<string, CommandSpec> = {
     summary: 'run a workflow',
     flags: `[--input k=v]... ${TARGET_HELP} [--json] [--state-dir D] [--verbose] [--wait-lock]`,
   },
+  prove: {
+    positionals: 1,
+    options: { input: { type: 'string', multiple: true, short: 'i' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'time-scale': { type: 'string' }, only: { type: 'string', multiple: true } },
+    synopsis: 'prove <file>',
+    summary: 'run the drill against broken setups on the embedded target; each must turn a verdict red',
+    flags: '[--input k=v]... [--only SETUP]... [--time-scale N] [--json] [--state-dir D]',
+  },
   validate: { positionals: 'some', options: { json: { type: 'boolean' } }, synopsis: 'validate <file>...', summary: 'check workflows; every problem as file:line:col: path: message', flags: '[--json]' },
   graph: { positionals: 1, options: { format: { type: 'string' } }, synopsis: 'graph <file>', summary: 'print the compiled state machine', flags: '[--format mermaid|dot]' },
   steps: { positionals: 0, options: { json: { type: 'boolean' } }, synopsis: 'steps', summary: 'list step types and their params', flags: '[--json]' },
@@ -95,7 +102,7 @@ const commands: Record<string, CommandSpec> = {
 };
 
 const EXIT_CODES = `exit codes: 0 passed, 1 a step failed (compensated), 2 usage, invalid workflow or refused before starting,
-            3 compensation incomplete, 130 interrupted
+            3 compensation incomplete, 4 an objective breached (compensated), 130 interrupted
 `;
 
 const USAGE = `usage: engine <command> [options]   (engine <command> --help, engine --version)
@@ -184,7 +191,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.out.write(commandHelp(name));
     return ExitCode.PASSED;
   }
-  const { str, target, stateDir } = readers(values);
+  const { str, num, target, stateDir } = readers(values);
   // `serve` needs the emulator only: commands.ts would load every step and every SDK client.
   if (name === 'serve') return await serve(values);
   const cmd = await import('./commands.ts');
@@ -204,6 +211,15 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       const inputs = (values.input as string[] | undefined) ?? [];
       const waitLock = Boolean(values['wait-lock']);
       return await cmd.runCommand({ file: arg, inputs, json: Boolean(values.json), ...stateDir(), verbose: Boolean(values.verbose), waitLock, ...target() }, io);
+    }
+    case 'prove': {
+      const prove = await import('./proveCommand.ts');
+      const only = (values.only as string[] | undefined) ?? [];
+      const timeScale = num('time-scale');
+      return await prove.proveCommand(
+        { file: arg, inputs: (values.input as string[] | undefined) ?? [], json: Boolean(values.json), ...stateDir(), ...(timeScale !== undefined ? { timeScale } : {}), ...(only.length ? { only } : {}) },
+        io,
+      );
     }
     case 'rollback':
     case 'destroy':

@@ -12,7 +12,9 @@ import { Cleanup, flattenSteps, type StepNode, type Workflow, type WorkflowNode 
  * `INTERRUPT` event → `compensating` (one state per compensable step, reverse document order;
  * each invoke continues to the next on done *and* on error) → `settle` → `failed` /
  * `interrupted` / `succeeded` (after `cleanup: always`). With `cleanup: never` errors go
- * straight to `failed`.
+ * straight to `failed`. A drill (a workflow with probes or objectives) passes through
+ * `verdicts` between `running` and what follows it: its `checkVerdicts` actor judges the
+ * objectives, and an error there (a breached objective) compensates like a failed step.
  *
  * Steps and compensations are referenced by name (`runStep`, `compensateStep`) with the step
  * id as static input; the runner provides the implementations with `machine.provide()`.
@@ -57,7 +59,7 @@ export interface StateConfig {
   states?: Record<string, StateConfig>;
   invoke?: {
     id: string;
-    src: 'runStep' | 'compensateStep';
+    src: 'runStep' | 'compensateStep' | 'checkVerdicts';
     input: StepActorInput;
     onDone: TransitionConfig;
     onError: TransitionConfig;
@@ -75,6 +77,8 @@ export interface MachineConfigData extends StateConfig {
 
 const DONE = '__done';
 const COMPENSATING_ID = 'compensating';
+/** The state that derives a drill's measures and checks its objectives (`checkVerdicts`). */
+export const VERDICTS = 'verdicts';
 
 function notProvided(name: string) {
   return fromPromise<StepActorOutput, StepActorInput>(async () => {
@@ -85,7 +89,7 @@ function notProvided(name: string) {
 function createSetup() {
   return setup({
     types: {} as { context: { outcome: Outcome }; events: WorkflowEvent },
-    actors: { runStep: notProvided('runStep'), compensateStep: notProvided('compensateStep') },
+    actors: { runStep: notProvided('runStep'), compensateStep: notProvided('compensateStep'), checkVerdicts: notProvided('checkVerdicts') },
     actions: {
       setOutcome: assign((_, params: { outcome: Outcome }) => ({ outcome: params.outcome })),
     },
@@ -127,24 +131,25 @@ export function compileConfig(workflow: Workflow): MachineConfigData {
     return { initial: nodes[0]?.id ?? DONE, states };
   };
 
-  const steps = flattenSteps(workflow.steps);
-  const compensable = steps.filter((s) => s.rollback.kind !== 'none').reverse();
-  const undoStates: Record<string, StateConfig> = {};
-  compensable.forEach((step, i) => {
-    const next = compensable[i + 1] ? undoKey(compensable[i + 1]!.id) : DONE;
-    undoStates[undoKey(step.id)] = {
-      invoke: {
-        id: undoKey(step.id),
-        src: 'compensateStep',
-        input: { stepId: step.id },
-        onDone: { target: next },
-        onError: { target: next },
-      },
-    };
-  });
-  undoStates[DONE] = { type: 'final' };
+  const { compensable, undoStates } = compensationStates(workflow);
 
   const running = sequence(workflow.steps);
+  const afterSteps: TransitionConfig =
+    workflow.cleanup === Cleanup.ALWAYS ? { target: 'compensating', actions: [setOutcome(Outcome.CLEANUP)] } : { target: FinalState.SUCCEEDED };
+  const interrupt: TransitionConfig = compensate
+    ? { target: 'compensating', actions: [setOutcome(Outcome.INTERRUPTED)] }
+    : { target: FinalState.INTERRUPTED, actions: [setOutcome(Outcome.INTERRUPTED)] };
+  // A drill (probes or objectives) checks its verdicts when the steps ended, before compensation:
+  // a breached objective compensates like a failed step.
+  const drill = Boolean(workflow.objectives?.length || workflow.probes?.length);
+  const verdicts: Record<string, StateConfig> = drill
+    ? {
+        [VERDICTS]: {
+          invoke: { id: VERDICTS, src: 'checkVerdicts', input: { stepId: VERDICTS }, onDone: afterSteps, onError: onError() },
+          on: { INTERRUPT: interrupt },
+        },
+      }
+    : {};
   return {
     id: 'wf',
     initial: 'running',
@@ -152,16 +157,10 @@ export function compileConfig(workflow: Workflow): MachineConfigData {
     states: {
       running: {
         ...running,
-        onDone:
-          workflow.cleanup === Cleanup.ALWAYS
-            ? { target: 'compensating', actions: [setOutcome(Outcome.CLEANUP)] }
-            : { target: FinalState.SUCCEEDED },
-        on: {
-          INTERRUPT: compensate
-            ? { target: 'compensating', actions: [setOutcome(Outcome.INTERRUPTED)] }
-            : { target: FinalState.INTERRUPTED, actions: [setOutcome(Outcome.INTERRUPTED)] },
-        },
+        onDone: drill ? { target: VERDICTS } : afterSteps,
+        on: { INTERRUPT: interrupt },
       },
+      ...verdicts,
       compensating: {
         id: COMPENSATING_ID,
         initial: compensable[0] ? undoKey(compensable[0].id) : DONE,
@@ -180,6 +179,20 @@ export function compileConfig(workflow: Workflow): MachineConfigData {
       [FinalState.INTERRUPTED]: { id: `wf-${FinalState.INTERRUPTED}`, type: 'final' },
     },
   };
+}
+
+/** One state per compensable step, in reverse document order; each continues on done and on error. */
+function compensationStates(workflow: Workflow): { compensable: StepNode[]; undoStates: Record<string, StateConfig> } {
+  const compensable = flattenSteps(workflow.steps).filter((s) => s.rollback.kind !== 'none').reverse();
+  const undoStates: Record<string, StateConfig> = {};
+  compensable.forEach((step, i) => {
+    const next = compensable[i + 1] ? undoKey(compensable[i + 1]!.id) : DONE;
+    undoStates[undoKey(step.id)] = {
+      invoke: { id: undoKey(step.id), src: 'compensateStep', input: { stepId: step.id }, onDone: { target: next }, onError: { target: next } },
+    };
+  });
+  undoStates[DONE] = { type: 'final' };
+  return { compensable, undoStates };
 }
 
 /** Compiles a workflow into its machine (actors still to be provided by the runner). */

@@ -4,6 +4,7 @@ import type { RollbackSpec } from './workflow.ts';
 import type { TargetDescription } from './targetDescription.ts';
 import type { CompensationStatus, RollbackStatus, RunStatus, StepResultStatus } from './status.ts';
 import { maskSecrets, type SecretMasker } from './mask.ts';
+import type { DrillEventBody } from './drillEvents.ts';
 
 /**
  * The run's event stream. The runner (and `engine rollback`) emit {@link RunEvent}s through one
@@ -54,20 +55,8 @@ export type RunEventBody =
   | { kind: 'run-end'; status: RunStatus; exitCode: number; durationMs?: number; outputs?: Record<string, unknown>; error?: ErrorRecord }
   | { kind: 'rollback-start'; pid: number; pending: string[] }
   | { kind: 'rollback-end'; status: RollbackStatus; exitCode: number }
-  | EvidenceEventBody;
-
-/**
- * What a run observes of the system under test (emitted by probes, measures and objectives):
- * the fault's window, the health check's status as the target reports it, the DNS answer,
- * client request samples, writes and their read-back, and each objective's verdict.
- */
-export type EvidenceEventBody =
-  | { kind: 'fault'; action: 'start' | 'stop'; experimentId: string; region?: string }
-  | { kind: 'health-check'; healthCheckId: string; status: 'healthy' | 'unhealthy'; reason?: string }
-  | { kind: 'dns-answer'; name: string; answer: string }
-  | { kind: 'probe-sample'; probe: string; clientClass?: string; ok: boolean; status?: number; region?: string; latencyMs?: number }
-  | { kind: 'write'; probe: string; seq: number; acked: boolean; readBack?: boolean }
-  | { kind: 'verdict'; name: string; expression: string; actual: number | string | boolean | null; limit: number | string | boolean | null; pass: boolean; line?: number };
+  // Evidence samples, measures and verdicts of a drill (engine/drillEvents.ts).
+  | DrillEventBody;
 
 /** Log levels of a step's logger. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -127,7 +116,9 @@ export class RunEvents {
   emit(body: RunEventBody): RunEvent | undefined {
     if (this.closed && body.kind !== 'notice') return undefined;
     const masked = this.masker ? this.masker.maskValue(body) : body;
-    const event = { ...masked, seq: ++this.seq, wall: Date.now(), aws: this.clock.now() } as RunEvent;
+    // Evidence samples carry the AWS time they observed (a request's send time), kept as stamped.
+    const aws = 'aws' in body && typeof body.aws === 'number' ? body.aws : this.clock.now();
+    const event = { ...masked, seq: ++this.seq, wall: Date.now(), aws } as RunEvent;
     if (body.kind === 'run-end' || body.kind === 'rollback-end') this.closed = true;
     for (const handler of this.handlers) {
       try {

@@ -3,6 +3,7 @@ import type { RunEvent, RunEventOf } from './events.ts';
 import { REPORT_VERSION, type EvidenceSummary, type RunReport, type StepReport } from './report.ts';
 import { reportModel, type ReportModel } from './reports/model.ts';
 import { StepStatus } from './status.ts';
+import { foldDrill } from './drillEvents.ts';
 
 /**
  * The report builder: folds a run's events into its {@link RunReport}. Pure, and the same
@@ -39,6 +40,7 @@ export function foldEvents(events: readonly RunEvent[], options: { runDir: strin
   const error = end?.error ?? firstError;
   const last = end ?? events.at(-1) ?? start;
   const model = reportModel(events);
+  const drill = foldDrill(events);
   return {
     reportVersion: REPORT_VERSION,
     runId: start.runId,
@@ -61,6 +63,7 @@ export function foldEvents(events: readonly RunEvent[], options: { runDir: strin
     evidence: evidenceSummary(model),
     timeline: model.rows.map((r) => ({ at: iso(r.at), what: r.what, detail: r.detail })),
     ...(error ? { error } : {}),
+    ...(drill ? { drill } : {}),
     runDir: options.runDir,
   };
 }

@@ -15,6 +15,7 @@ const EXIT_OF: Record<RunStatus, number> = {
   [RunStatus.INTERRUPTED]: ExitCode.INTERRUPTED,
   [RunStatus.COMPENSATION_INCOMPLETE]: ExitCode.COMPENSATION_INCOMPLETE,
   [RunStatus.DIRTY]: ExitCode.INTERRUPTED,
+  [RunStatus.BREACHED]: ExitCode.OBJECTIVE_BREACHED,
 };
 
 /** Why the journal cannot be trusted, or undefined when it can. */

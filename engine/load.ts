@@ -13,7 +13,8 @@ import { decodeUtf8, documentToJs } from './yamlSource.ts';
 import { checkReferences } from './checkReferences.ts';
 import { compileObjectives, type ObjectiveSpec } from './objectiveSpecs.ts';
 import { checkObjectiveTypes } from './expression/checkObjectiveTypes.ts';
-import { Cleanup, ID_PATTERN, type InputSpec, type RollbackSpec, type Workflow, type WorkflowNode } from './workflow.ts';
+import { compileProbes, type DeclaredProbe } from './probeSpecs.ts';
+import { Cleanup, ID_PATTERN, flattenSteps, type InputSpec, type RollbackSpec, type Workflow, type WorkflowNode } from './workflow.ts';
 import type { JsonSchema } from './types.ts';
 
 /**
@@ -173,6 +174,13 @@ export function parseWorkflow(source: string, file: string, registry: StepRegist
     objectives = compiled.specs;
   }
 
+  let probes: DeclaredProbe[] | undefined;
+  if (isObject(raw.probes)) {
+    const compiled = compileProbes(raw.probes, new Set(flattenSteps(steps).map((s) => s.id)));
+    for (const p of compiled.problems) add(p.pointer, p.message);
+    probes = compiled.probes;
+  }
+
   if (issues.length > 0) throw new WorkflowLoadError(sortIssues(issues));
   return {
     file,
@@ -184,6 +192,7 @@ export function parseWorkflow(source: string, file: string, registry: StepRegist
     inputs,
     outputs,
     ...(objectives ? { objectives } : {}),
+    ...(probes ? { probes } : {}),
     steps,
   };
 }

@@ -3,6 +3,7 @@ import type { ErrorRecord } from './errors.ts';
 import type { CompensationStatus, RunStatus, StepStatus } from './status.ts';
 import { formatTarget, type TargetDescription } from './targetDescription.ts';
 import type { FaultSource, Verdict } from './reports/model.ts';
+import { renderDrill, type DrillSummary } from './drillEvents.ts';
 
 /** One step's line in a report. */
 export interface StepReport {
@@ -64,6 +65,8 @@ export interface RunReport {
   /** What happened when, in AWS time. */
   timeline: Array<{ at: string; what: string; detail: string }>;
   error?: ErrorRecord;
+  /** A drill's measures, verdicts and lost writes (workflows with probes or objectives). */
+  drill?: DrillSummary;
   runDir: string;
 }
 
@@ -85,6 +88,7 @@ export function renderSummary(report: RunReport): string {
     lines.push('outputs:');
     for (const [k, v] of outputs) lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   }
+  if (report.drill) lines.push(...renderDrill(report.drill));
   lines.push(`report: ${join(report.runDir, 'report.html')} (also report.md, report.json, junit.xml)`);
   return lines.join('\n') + '\n';
 }

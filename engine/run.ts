@@ -17,7 +17,7 @@ import { resolveTemplates } from './template.ts';
 import { parseTargetDescription, type TargetDescription } from './targetDescription.ts';
 import { compileWorkflow } from './compile.ts';
 import { RunState } from './runState.ts';
-import { compensateStepActor, runStepActor } from './stepActors.ts';
+import { checkVerdictsActor, compensateStepActor, emitVerdicts, runStepActor } from './stepActors.ts';
 import { flattenSteps, type Workflow } from './workflow.ts';
 import { engineVersion } from './version.ts';
 import type { RunHandle, RunOptions } from './runContract.ts';
@@ -27,7 +27,8 @@ import type { TargetSession } from './target.ts';
  * The runner: provides the `runStep` / `compensateStep` actors to the compiled machine, emits
  * every event once on the run's bus (handlers: the journal writer, the progress printer, the
  * report collector) and maps the outcome to a {@link RunReport} with an exit code (0 passed,
- * 1 failed and compensated, 3 compensation incomplete, 130 interrupted).
+ * 1 failed and compensated, 3 compensation incomplete, 4 an objective breached, 130
+ * interrupted). A drill's probes (engine/drillProbes.ts) run alongside the steps.
  */
 
 export type { RunHandle, RunOptions } from './runContract.ts';
@@ -60,7 +61,10 @@ export function startRun(options: RunOptions): RunHandle {
       events.emit({ kind: 'target-acquired', target: describe(options.target) });
     }
     if (run.finished) return;
-    const actor = createActor(options.compiled.machine.provide({ actors: { runStep: runStepActor(run), compensateStep: compensateStepActor(run) } }), {
+    await run.probes.beforeSteps();
+    if (run.finished) return;
+    const actors = { runStep: runStepActor(run), compensateStep: compensateStepActor(run), checkVerdicts: checkVerdictsActor(run) };
+    const actor = createActor(options.compiled.machine.provide({ actors }), {
       inspect: transitionRecorder(run, () => run.actor),
     });
     run.actor = actor;
@@ -139,6 +143,10 @@ function inputDescriptions(workflow: Workflow): { inputDescriptions?: Record<str
  */
 async function finishRun(run: RunState, journal: Journal, events: RunEvent[], [status, exitCode, extra]: Outcome): Promise<RunReport> {
   run.finished = true;
+  // A drill whose steps failed is still judged (its report says what it measured and which
+  // objectives the failure breaks); an interrupted one is not.
+  if (run.isDrill() && (status === RunStatus.FAILED || status === RunStatus.COMPENSATION_INCOMPLETE)) await emitVerdicts(run);
+  await run.probes.stopAll();
   const outputs = status === RunStatus.DIRTY ? {} : workflowOutputs(run, status);
   const durationMs = Math.max(0, run.clock.now() - run.startedAws);
   run.emit({ kind: 'run-end', status, exitCode, durationMs, outputs, ...(extra ? { error: extra } : {}) });
@@ -197,6 +205,7 @@ async function settleMachine(actor: Actor<WorkflowMachine>, run: RunState): Prom
   if (compensationFailed) return [RunStatus.COMPENSATION_INCOMPLETE, ExitCode.COMPENSATION_INCOMPLETE];
   if (final === FinalState.SUCCEEDED) return [RunStatus.PASSED, ExitCode.PASSED];
   if (final === FinalState.INTERRUPTED) return [RunStatus.INTERRUPTED, ExitCode.INTERRUPTED];
+  if (run.breached) return [RunStatus.BREACHED, ExitCode.OBJECTIVE_BREACHED, ...(run.firstError ? [run.firstError] : [])] as Outcome;
   return [RunStatus.FAILED, ExitCode.STEP_FAILED];
 }
 

@@ -11,6 +11,7 @@ import type { TemplateContext } from './template.ts';
 import { referencesTarget } from './checkReferences.ts';
 import { StepStatus } from './status.ts';
 import { flattenSteps, type StepNode, type Workflow } from './workflow.ts';
+import { DrillProbes } from './drillProbes.ts';
 
 /**
  * What a live run knows beyond its events: each step's unmasked params and outputs, the
@@ -60,6 +61,12 @@ export class RunState {
   actor?: Actor<WorkflowMachine>;
   /** When the run started, on the run's clock. */
   readonly startedAws: number;
+  /** The workflow's probes and the evidence they recorded. */
+  readonly probes: DrillProbes;
+  /** An objective or an `assert` step was breached: the run exits 4 (after compensation). */
+  breached = false;
+  /** The measures were emitted (at the verdicts, or when the run ended without reaching them). */
+  measured = false;
 
   constructor(
     readonly options: RunOptions,
@@ -76,6 +83,12 @@ export class RunState {
     this.startedAws = this.clock.now();
     this.inputs = options.inputs ?? {};
     this.target = options.target.idle();
+    this.probes = new DrillProbes(this.workflow.probes ?? [], {
+      target: () => this.target,
+      clock: this.clock,
+      templates: () => this.templateContext(),
+      emit: (body) => this.emit(body),
+    });
     for (const node of flattenSteps(this.workflow.steps)) {
       this.steps.set(node.id, { node, def: this.registry.get(node.type), status: StepStatus.NOT_RUN, started: false, attemptPromises: [], unsettledAttempts: 0 });
     }
@@ -113,6 +126,16 @@ export class RunState {
       target: this.target.values,
       run: { id: this.runId, dir: this.dir, workflowDir: this.workflow.dir, startedAt: new Date(this.startedWall).toISOString() },
     };
+  }
+
+  /** Whether the workflow declares probes or objectives (it then has a `verdicts` state). */
+  isDrill(): boolean {
+    return Boolean(this.workflow.objectives?.length || this.workflow.probes?.length);
+  }
+
+  /** What `assert` and objectives see: the template roots and the measures of the evidence so far. */
+  expressionScope(): Record<string, unknown> {
+    return { ...this.templateContext(), measures: this.probes.measures() };
   }
 
   /** A step's context minus the per-attempt fields. */

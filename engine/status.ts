@@ -10,6 +10,8 @@ export const RunStatus = {
   INTERRUPTED: 'interrupted',
   COMPENSATION_INCOMPLETE: 'compensation-incomplete',
   DIRTY: 'dirty',
+  /** Every step succeeded, but an objective (or an `assert` step) was breached; compensated. */
+  BREACHED: 'breached',
 } as const;
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 
@@ -39,6 +41,7 @@ export const ExitCode = {
   STEP_FAILED: 1,
   USAGE: 2,
   COMPENSATION_INCOMPLETE: 3,
+  OBJECTIVE_BREACHED: 4,
   INTERRUPTED: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -57,17 +57,18 @@ export function foldStatus(state: StatusState, e: RunEvent): void {
       if (typeof answer === 'string' && !state.dnsEvents) state.dns = answer;
       break;
     }
-    case 'fault':
-      state.faultOn = e.action === 'start';
+    case 'fault-start':
+    case 'fault-stop':
+      state.faultOn = e.kind === 'fault-start';
       break;
-    case 'health-check':
-      state.health = e.status;
+    case 'health-check-status':
+      state.health = e.healthy ? 'healthy' : 'unhealthy';
       break;
     case 'dns-answer':
-      state.dns = e.answer;
+      state.dns = e.values.length ? e.values.join(', ') : e.status;
       state.dnsEvents = true;
       break;
-    case 'probe-sample':
+    case 'client-request':
       state.samples.push(e.ok);
       if (state.samples.length > RECENT_SAMPLES) state.samples.shift();
       break;

@@ -1,6 +1,7 @@
 import { fromPromise } from 'xstate';
 import type { StepActorInput, StepActorOutput } from './compile.ts';
-import { NonRetryableError, StepFailedError, errorMessage, toErrorRecord } from './errors.ts';
+import { ErrorCode, NonRetryableError, ObjectiveBreachedError, StepFailedError, errorMessage, toErrorRecord } from './errors.ts';
+import { checkObjectives, type Verdict } from './objectives.ts';
 import { executeStep } from './execute.ts';
 import { compensate } from './compensate.ts';
 import { maskSecrets } from './mask.ts';
@@ -36,9 +37,52 @@ export function compensateStepActor(run: RunState) {
   return fromPromise<StepActorOutput, StepActorInput>(({ input }) => compensateStep(run, run.lookup(input.stepId)));
 }
 
+/**
+ * The `checkVerdicts` actor of a drill: when the steps ended, stops the probes, emits the
+ * measures and one `verdict` per objective, and fails with an {@link ObjectiveBreachedError}
+ * when any objective did not hold (the machine then compensates; the run exits 4).
+ */
+export function checkVerdictsActor(run: RunState) {
+  return fromPromise<StepActorOutput, StepActorInput>(async () => {
+    const verdicts = await emitVerdicts(run);
+    const failed = verdicts.filter((v) => !v.pass);
+    if (failed.length === 0) return { status: 'succeeded' };
+    run.breached = true;
+    const error = new ObjectiveBreachedError(failed.map(({ name, line, actual, limit }) => ({ name, line, actual, limit })), {
+      message: `${failed.length} of ${verdicts.length} objective(s) breached: ${failed.map((v) => v.line).join('; ')}`,
+    });
+    run.firstError ??= toErrorRecord(error);
+    throw error;
+  });
+}
+
+/**
+ * Stops the probes, derives the measures and checks the objectives, emitting `measures` and one
+ * `verdict` each (once per run: later calls return no verdicts). A run whose steps failed is
+ * judged too, for its report: what it measured, and which objectives that failure breaks.
+ */
+export async function emitVerdicts(run: RunState): Promise<Verdict[]> {
+  if (run.measured) return [];
+  run.measured = true;
+  const measures = await run.probes.endOfSteps({ endOfTest: !run.finished });
+  run.emit({ kind: 'measures', measures });
+  const verdicts = checkObjectives(run.workflow.objectives ?? [], { ...run.templateContext(), measures });
+  for (const verdict of verdicts) run.emit({ kind: 'verdict', ...verdict });
+  return verdicts;
+}
+
+/** Whether an error is, or was caused by, a breached objective (a failed `assert`). */
+function isBreach(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === ErrorCode.OBJECTIVE_BREACHED) return true;
+  }
+  return false;
+}
+
 /** Records a step's failure and throws (the machine's `onError` takes over). */
 function fail(run: RunState, state: StepState, error: unknown, durationMs: number, attempts: number, status: StepResultStatus = StepStatus.FAILED): never {
   state.status = status;
+  if (status === StepStatus.FAILED && isBreach(error)) run.breached = true;
   const record = toErrorRecord(error);
   run.firstError ??= record;
   run.emit({ kind: 'step-result', stepId: state.node.id, status, attempts, durationMs, error: record });
@@ -95,7 +139,7 @@ async function runStep(run: RunState, state: StepState, signal: AbortSignal): Pr
   const result = await executeStep({
     definition: state.def!,
     params,
-    context: run.baseContext(node.id),
+    context: { ...run.baseContext(node.id), scope: run.expressionScope() },
     clock: run.clock,
     signal,
     retry: node.retry,
@@ -117,11 +161,14 @@ async function runStep(run: RunState, state: StepState, signal: AbortSignal): Pr
   state.outputs = result.outputs;
   run.stepOutputs[node.id] = { outputs: result.outputs };
   run.emit({ kind: 'step-result', stepId: node.id, status: StepStatus.SUCCEEDED, attempts: result.attempts, durationMs, outputs: maskSecrets(result.outputs) });
+  await run.probes.afterStep(node.id, node.type, result.outputs);
   return { status: 'succeeded' };
 }
 
 async function compensateStep(run: RunState, state: StepState): Promise<StepActorOutput> {
   const { node } = state;
+  // Compensation undoes the drill: no probe observes it.
+  await run.probes.stopAll();
   if (!state.started || node.rollback.kind === 'none') return { status: 'skipped' };
   if (state.inflight && (!state.settled || state.unsettledAttempts > 0)) await settle(run, state.inflight);
   const result = await compensate(
@@ -140,6 +187,7 @@ async function compensateStep(run: RunState, state: StepState): Promise<StepActo
   );
   // Stopped by abortNow: the run is dirty and its bus closed; `engine rollback` redoes it.
   if (!run.finished) state.compensation = result;
+  if (result.status !== 'failed') await run.probes.afterCompensation(node.type);
   if (result.status === 'failed') throw result.cause;
   return { status: 'succeeded' };
 }

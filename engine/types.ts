@@ -76,6 +76,11 @@ export interface StepContext {
   workflowDir: string;
   /** Attempt number, 1-based. */
   attempt: number;
+  /**
+   * What expressions evaluated at run time see (`assert`): the template roots plus `measures`
+   * derived from the drill's evidence so far. The runner always passes it.
+   */
+  scope?: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { RetryPolicy } from './retry.ts';
 import type { ObjectiveSpec } from './objectiveSpecs.ts';
+import type { DeclaredProbe } from './probeSpecs.ts';
 
 /**
  * The loaded, validated form of a workflow file: what `load` produces and `compile` and `run`
@@ -74,6 +75,8 @@ export interface Workflow {
   outputs: Record<string, unknown>;
   /** The `objectives:` block, compiled (engine/objectiveSpecs.ts); absent when the workflow has none. */
   objectives?: ObjectiveSpec[];
+  /** The `probes:` block (engine/probeSpecs.ts); absent when the workflow has none. */
+  probes?: DeclaredProbe[];
   steps: WorkflowNode[];
 }
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock, Target } from '../types.ts';
 import type { EmitEvidence } from '../evidence.ts';
 
@@ -24,6 +25,8 @@ export interface RunningProbe {
 export function runAtFixedRate(name: string, clock: Clock, intervalMs: number, tick: (n: number, signal: AbortSignal) => Promise<void>): RunningProbe {
   if (!(intervalMs > 0)) throw new RangeError(`probe '${name}': interval must be > 0 ms, got ${intervalMs}`);
   const controller = new AbortController();
+  // Every request in flight listens to the probe's signal: more than ten is normal, not a leak.
+  setMaxListeners(0, controller.signal);
   const inFlight = new Set<Promise<void>>();
   const start = clock.now();
   const loop = (async () => {

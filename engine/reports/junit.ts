@@ -12,7 +12,7 @@ export function renderJunit(report: RunReport): string {
     name: v.name,
     classname: `${report.workflow.name}.objectives`,
     time: 0,
-    ...(v.pass ? {} : { failure: { message: `${v.name} breached: actual ${String(v.actual)}, limit ${String(v.limit)}`, text: `${v.expression}${v.line !== undefined ? ` (workflow line ${v.line})` : ''}` } }),
+    ...(v.pass ? {} : { failure: { message: `${v.name} breached: actual ${String(v.actual)}, limit ${String(v.limit)}`, text: `${v.expression}${v.pointer ? ` (workflow ${v.pointer})` : ''}` } }),
   }));
   const steps: Case[] = report.steps.map((s) => {
     const c: Case = { name: s.id, classname: `${report.workflow.name}.steps`, time: (s.durationMs ?? 0) / 1000 };

@@ -42,7 +42,7 @@ function verdictTable(report: RunReport): string[] {
   return [
     '| objective | verdict | actual | limit | expression |',
     '|---|---|---|---|---|',
-    ...report.verdicts.map((v) => `| ${cell(v.name)} | ${v.pass ? 'met' : '**BREACHED**'} | ${cell(String(v.actual))} | ${cell(String(v.limit))} | \`${cell(v.expression)}\`${v.line !== undefined ? ` (line ${v.line})` : ''} |`),
+    ...report.verdicts.map((v) => `| ${cell(v.name)} | ${v.pass ? 'met' : '**BREACHED**'} | ${cell(String(v.actual))} | ${cell(String(v.limit))} | \`${cell(v.expression)}\`${v.pointer ? ` (${v.pointer})` : ''} |`),
   ];
 }
 

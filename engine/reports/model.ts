@@ -1,4 +1,5 @@
 import type { RunEvent } from '../events.ts';
+import { toModelEvents, type ModelEvent } from './evidenceView.ts';
 
 /**
  * The report model: what every rendering (HTML timeline, Markdown, JSON, JUnit) shows, derived
@@ -63,7 +64,8 @@ export interface Verdict {
   actual: number | string | boolean | null;
   limit: number | string | boolean | null;
   pass: boolean;
-  line?: number;
+  /** Where the objective is declared (a JSON pointer into the workflow, `/objectives/rto`). */
+  pointer?: string;
   at: string;
 }
 
@@ -91,7 +93,8 @@ export interface ReportModel {
 }
 
 /** Builds the model from a run's events (in `seq` order). */
-export function reportModel(events: readonly RunEvent[]): ReportModel {
+export function reportModel(runEvents: readonly RunEvent[]): ReportModel {
+  const events = toModelEvents(runEvents);
   const start = events[0]?.aws ?? 0;
   const end = Math.max(start, ...events.map((e) => e.aws));
   const lanes = laneMap(events);
@@ -104,7 +107,7 @@ export function reportModel(events: readonly RunEvent[]): ReportModel {
     dns: dnsAnswers(events, end),
     probes: probeSeries(events),
     writes: writeSeries(events),
-    verdicts: events.flatMap((e) => (e.kind === 'verdict' ? [{ name: e.name, expression: e.expression, actual: e.actual, limit: e.limit, pass: e.pass, ...(e.line !== undefined ? { line: e.line } : {}), at: new Date(e.aws).toISOString() }] : [])),
+    verdicts: events.flatMap((e) => (e.kind === 'verdict' ? [{ name: e.name, expression: e.expression, actual: e.actual, limit: e.limit, pass: e.pass, ...(e.pointer ? { pointer: e.pointer } : {}), at: new Date(e.aws).toISOString() }] : [])),
     rows: events.flatMap((e) => {
       const row = timelineRow(e);
       return row ? [{ at: e.aws, wall: e.wall, ...row }] : [];
@@ -114,7 +117,7 @@ export function reportModel(events: readonly RunEvent[]): ReportModel {
 }
 
 /** The lanes, one per step, in the order of `run-start` (then first appearance). */
-function laneMap(events: readonly RunEvent[]): Map<string, Lane> {
+function laneMap(events: readonly ModelEvent[]): Map<string, Lane> {
   const lanes = new Map<string, Lane>();
   const lane = (id: string, type = '?'): Lane => {
     let l = lanes.get(id);
@@ -144,7 +147,7 @@ function laneMap(events: readonly RunEvent[]): Map<string, Lane> {
  * when a `startExperiment` step succeeded and stops when a `stopExperiment` step succeeded or
  * the start step was compensated.
  */
-function faultWindows(events: readonly RunEvent[]): FaultWindow[] {
+function faultWindows(events: readonly ModelEvent[]): FaultWindow[] {
   const windows: FaultWindow[] = [];
   const open = new Map<string, FaultWindow>();
   const close = (key: string, at: number) => {
@@ -186,7 +189,7 @@ function experimentIdOf(outputs: unknown): string | undefined {
 }
 
 /** Groups value changes by key into segments that last until the next change (or `end`). */
-function segmentsBy(events: readonly RunEvent[], end: number, pick: (e: RunEvent) => [string, string] | undefined): Array<[string, Array<Segment<string>>]> {
+function segmentsBy(events: readonly ModelEvent[], end: number, pick: (e: ModelEvent) => [string, string] | undefined): Array<[string, Array<Segment<string>>]> {
   const byKey = new Map<string, Array<Segment<string>>>();
   for (const e of events) {
     const picked = pick(e);
@@ -206,7 +209,7 @@ function segmentsBy(events: readonly RunEvent[], end: number, pick: (e: RunEvent
  * DNS answers from `dns-answer` events; without any, the answer each successful
  * `awaitDnsTarget` step saw when it ended (its `answer` output for its `name` param).
  */
-function dnsAnswers(events: readonly RunEvent[], end: number): ReportModel['dns'] {
+function dnsAnswers(events: readonly ModelEvent[], end: number): ReportModel['dns'] {
   if (events.some((e) => e.kind === 'dns-answer')) {
     return segmentsBy(events, end, (e) => (e.kind === 'dns-answer' ? [e.name, e.answer] : undefined)).map(([name, segments]) => ({ name, source: 'dns-answer-events', segments }));
   }
@@ -220,7 +223,7 @@ function dnsAnswers(events: readonly RunEvent[], end: number): ReportModel['dns'
   }).map(([name, segments]) => ({ name, source: 'await-steps', segments }));
 }
 
-function probeSeries(events: readonly RunEvent[]): ProbeSeries[] {
+function probeSeries(events: readonly ModelEvent[]): ProbeSeries[] {
   const series = new Map<string, ProbeSeries>();
   for (const e of events) {
     if (e.kind !== 'probe-sample') continue;
@@ -234,7 +237,7 @@ function probeSeries(events: readonly RunEvent[]): ProbeSeries[] {
   return [...series.values()];
 }
 
-function writeSeries(events: readonly RunEvent[]): WriteSeries[] {
+function writeSeries(events: readonly ModelEvent[]): WriteSeries[] {
   const series = new Map<string, WriteSeries>();
   for (const e of events) {
     if (e.kind !== 'write') continue;
@@ -242,13 +245,13 @@ function writeSeries(events: readonly RunEvent[]): WriteSeries[] {
     if (!s) series.set(e.probe, (s = { probe: e.probe, acked: 0, lost: 0, points: [] }));
     if (e.acked) s.acked++;
     if (e.acked && e.readBack === false) s.lost++;
-    s.points.push({ at: e.aws, seq: e.seq, acked: e.acked, ...(e.readBack !== undefined ? { readBack: e.readBack } : {}) });
+    s.points.push({ at: e.aws, seq: e.record, acked: e.acked, ...(e.readBack !== undefined ? { readBack: e.readBack } : {}) });
   }
   return [...series.values()];
 }
 
 /** What a timeline table row says of an event; undefined for events not worth a row. */
-function timelineRow(e: RunEvent): { what: string; detail: string } | undefined {
+function timelineRow(e: ModelEvent): { what: string; detail: string } | undefined {
   switch (e.kind) {
     case 'run-start':
       return { what: 'run started', detail: e.workflow.name };

@@ -113,7 +113,7 @@ function evidenceRows(model: ReportModel, x: (t: number) => number, y: () => num
     for (const p of model.probes) {
       const name = p.clientClass ? `${p.probe} · ${p.clientClass}` : p.probe;
       const ticks = p.samples.map((s) => `<line class="${s.ok ? 'ok' : 'err'}" x1="${x(s.at)}" x2="${x(s.at)}" y1="${y() + (s.ok ? 3 : 10)}" y2="${y() + (s.ok ? 10 : 18)}"/>`).join('');
-      out.push(`<g class="probe" data-probe="${esc(name)}">${label(name, `${name}: ${p.ok} ok, ${p.errors} errors`)}${ticks}</g>`);
+      out.push(`<g class="probe" data-probe="${esc(p.probe)}">${label(name, `${name}: ${p.ok} ok, ${p.errors} errors`)}${ticks}</g>`);
       advance(ROW);
     }
   }

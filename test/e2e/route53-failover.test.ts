@@ -18,17 +18,23 @@ const STANDBY = '67890.execute-api.localhost.localstack.cloud';
 const PRODUCT = '{"price":"29.99","name":"Super Widget","description":"A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.","id":"prod-1088"}';
 const COMPENSATED = ['standby', 'primary', 'zone', 'healthCheck', 'failoverRecords', 'breakPrimary'];
 
-async function runDrill(extraArgs: string[]): Promise<{ result: RunResult; journal: JournalEntry[]; stderr: string }> {
+/**
+ * On the endpoint target the clock is real time × 10, not the idle-skipping one: a loaded machine
+ * stretches every AWS-time measure tenfold, so the drill's objectives may be breached (exit 4)
+ * there while its story holds. The objectives are judged on the embedded target (e2e/verdicts).
+ */
+async function runDrill(extraArgs: string[], options: { objectivesMayBreach?: boolean } = {}): Promise<{ result: RunResult; journal: JournalEntry[]; stderr: string }> {
   const stateDir = tmp('drill-');
   const spawned = await spawnEngine(['run', 'workflows/route53-failover.yaml', '--json', '--state-dir', stateDir, ...extraArgs]);
-  assert.is(spawned.code, 0, `engine run failed:\n${spawned.stderr.slice(-3000)}`);
+  const breached = options.objectivesMayBreach === true && spawned.code === 4;
+  assert.is(spawned.code, breached ? 4 : 0, `engine run failed:\n${spawned.stderr.slice(-3000)}`);
   const result = JSON.parse(spawned.stdout) as RunResult;
   return { result, journal: readJournal(stateDir, result.runId), stderr: spawned.stderr };
 }
 
 /** The tutorial's story, read back from the journal and the run's outputs. */
 function assertStory(result: RunResult, journal: JournalEntry[]): void {
-  assert.is(result.status, 'passed');
+  assert.ok(result.status === 'passed' || (result.status === 'breached' && result.steps.every((s) => s.status === 'succeeded')), result.status);
   // Before the outage: Route 53 answers the primary.
   assert.is(outputsOf(journal, 'awaitPrimary').answer, PRIMARY);
   // The experiment starts; DNS was still on the primary, then flips to the standby.
@@ -86,7 +92,7 @@ test('endpoint target: `engine run --endpoint --dns` against a separately starte
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const ready = await waitForReady(serve);
-    const { result, journal } = await runDrill(['--endpoint', ready.endpoint, '--dns', ready.dns]);
+    const { result, journal } = await runDrill(['--endpoint', ready.endpoint, '--dns', ready.dns], { objectivesMayBreach: true });
     assert.is(result.target.kind, 'endpoint');
     // The serving emulator advertises its 10× clock; the engine runs on wall time × 10 too.
     assert.is(result.target.timeScale, 10);

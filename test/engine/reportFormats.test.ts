@@ -120,8 +120,8 @@ test('junit.xml maps each objective verdict to a test case; a breach is a failur
   const start = { kind: 'run-start', runId: 'r', workflow: { file: 'w', name: 'w', digest: 'd', dir: '/' }, inputs: {}, target: { kind: 'aws', timeScale: 1 }, cleanup: 'always', pid: 1, steps: [] };
   const events = [
     start,
-    { kind: 'verdict', name: 'failover time', expression: 'dns.failoverSeconds <= 60', actual: 35, limit: 60, pass: true },
-    { kind: 'verdict', name: 'error rate', expression: 'clients.errorRate <= 0.01', actual: 0.2, limit: 0.01, pass: false, line: 9 },
+    { kind: 'verdict', name: 'failover time', expression: 'dns.failoverSeconds <= 60', actual: 35, limit: 60, pass: true, line: 'failover time 35 ≤ 60  PASS', pointer: '/objectives/rto' },
+    { kind: 'verdict', name: 'error rate', expression: 'clients.errorRate <= 0.01', actual: 0.2, limit: 0.01, pass: false, line: 'error rate 0.2 ≤ 0.01  FAIL', pointer: '/objectives/expect/0' },
   ].map((e, i) => ({ ...e, seq: i + 1, wall: 1000 * i, aws: 1000 * i })) as RunEvent[];
   const report = foldEvents(events, { runDir: '/tmp' });
   const doc = junit(renderJunit(report));
@@ -129,7 +129,7 @@ test('junit.xml maps each objective verdict to a test case; a breach is a failur
   const cases = objectives.testcase ?? [];
   assert.equal(cases.map((c) => c['@_name']), ['failover time', 'error rate']);
   assert.is(cases[1]!.failure?.['@_message'], 'error rate breached: actual 0.2, limit 0.01');
-  assert.match(cases[1]!.failure?.['#text'] ?? '', /clients\.errorRate <= 0\.01 \(workflow line 9\)/);
+  assert.match(cases[1]!.failure?.['#text'] ?? '', /clients\.errorRate <= 0\.01 \(workflow \/objectives\/expect\/0\)/);
   checkCounts(doc);
   const validate = reportValidator();
   assert.ok(validate(report), JSON.stringify(validate.errors));

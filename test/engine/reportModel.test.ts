@@ -42,17 +42,19 @@ const DRILL = stamped([
   [1, intent('break', 'startExperiment')],
   [2, result('break', { experimentId: 'EXP1' })],
   [2, intent('watch', 'awaitDnsTarget', { name: 'app.example.com' })],
-  [3, { kind: 'health-check', healthCheckId: 'hc-1', status: 'healthy' }],
-  [4, { kind: 'probe-sample', probe: 'reader', ok: true, status: 200 }],
-  [5, { kind: 'health-check', healthCheckId: 'hc-1', status: 'unhealthy', reason: 'Failure: HTTP 500' }],
-  [5, { kind: 'probe-sample', probe: 'reader', ok: false, status: 502 }],
-  [6, { kind: 'write', probe: 'writer', seq: 1, acked: true, readBack: true }],
-  [6, { kind: 'write', probe: 'writer', seq: 2, acked: true, readBack: false }],
+  [3, { kind: 'health-check-status', aws: 0, healthCheckId: 'hc-1', healthy: true }],
+  [4, { kind: 'client-request', aws: 0, probe: 'reader', cache: 'ttl', answer: 'primary', cached: false, ok: true, status: 200, latencyMs: 5 }],
+  [5, { kind: 'health-check-status', aws: 0, healthCheckId: 'hc-1', healthy: false, detail: 'Failure: HTTP 500' }],
+  [5, { kind: 'client-request', aws: 0, probe: 'reader', cache: 'ttl', answer: 'primary', cached: true, ok: false, status: 502, latencyMs: 5 }],
+  [6, { kind: 'write-ack', aws: 0, probe: 'writer', record: 1, region: 'us-east-1', acknowledged: true, status: 200 }],
+  [6, { kind: 'write-readback', aws: 0, probe: 'writer', record: 1, region: 'eu-central-1', found: true }],
+  [6, { kind: 'write-ack', aws: 0, probe: 'writer', record: 2, region: 'us-east-1', acknowledged: true, status: 200 }],
+  [6, { kind: 'write-readback', aws: 0, probe: 'writer', record: 2, region: 'eu-central-1', found: false }],
   [7, result('watch', { answer: 'standby.example.com' }, 5000)],
   [8, intent('restore', 'stopExperiment')],
   [9, result('restore', { experimentId: 'EXP1', status: 'stopped' })],
-  [10, { kind: 'verdict', name: 'failover', expression: 'dns.failoverSeconds <= 60', actual: 35, limit: 60, pass: true, line: 12 }],
-  [10, { kind: 'verdict', name: 'no lost writes', expression: 'writes.lost == 0', actual: 1, limit: 0, pass: false, line: 14 }],
+  [10, { kind: 'verdict', name: 'failover', expression: 'dns.failoverSeconds <= 60', actual: 35, limit: 60, pass: true, line: 'failover 35 ≤ 60  PASS', pointer: '/objectives/rto' }],
+  [10, { kind: 'verdict', name: 'no lost writes', expression: 'writes.lost == 0', actual: 1, limit: 0, pass: false, line: 'no lost writes 1 = 0  FAIL', pointer: '/objectives/rpo' }],
   [11, { kind: 'run-end', status: 'passed', exitCode: 0, durationMs: 11_000, outputs: {} }],
 ]);
 
@@ -78,10 +80,10 @@ test('fault events, when there are any, decide the window', () => {
     [0, START],
     [1, intent('break', 'startExperiment')],
     [2, result('break', { experimentId: 'EXP1' })],
-    [3, { kind: 'fault', action: 'start', experimentId: 'EXP1', region: 'us-east-1' }],
-    [6, { kind: 'fault', action: 'stop', experimentId: 'EXP1' }],
+    [3, { kind: 'fault-start', aws: 0, experimentId: 'EXP1' }],
+    [6, { kind: 'fault-stop', aws: 0, experimentId: 'EXP1' }],
   ]);
-  assert.equal(reportModel(events).faults, [{ start: T0 + 3000, end: T0 + 6000, label: 'EXP1 (us-east-1)', source: 'fault-events' }]);
+  assert.equal(reportModel(events).faults, [{ start: T0 + 3000, end: T0 + 6000, label: 'EXP1', source: 'fault-events' }]);
 });
 
 test('a fault still on when the events stop stays open', () => {
@@ -99,7 +101,7 @@ test('health-check and DNS segments, client and writer counts, verdicts', () => 
 });
 
 test('dns-answer events replace the await steps as the DNS source', () => {
-  const events = stamped([[0, START], [1, { kind: 'dns-answer', name: 'app.example.com', answer: 'primary' }], [4, { kind: 'dns-answer', name: 'app.example.com', answer: 'primary' }], [5, { kind: 'dns-answer', name: 'app.example.com', answer: 'standby' }]]);
+  const events = stamped([[0, START], [1, { kind: 'dns-answer', aws: 0, name: 'app.example.com', values: ['primary'], status: 'NOERROR' }], [4, { kind: 'dns-answer', aws: 0, name: 'app.example.com', values: ['primary'], status: 'NOERROR' }], [5, { kind: 'dns-answer', aws: 0, name: 'app.example.com', values: ['standby'], status: 'NOERROR' }]]);
   const [dns] = reportModel(events).dns;
   assert.is(dns!.source, 'dns-answer-events');
   assert.equal(dns!.segments.map((s) => [s.value, s.start - T0]), [['primary', 1000], ['standby', 5000]]);

@@ -26,13 +26,13 @@ test('elapsed times, running steps and the evidence', () => {
   const state = fold([
     [0, 0, start],
     [1000, 10_000, intent('breakPrimary', 'startExperiment')],
-    [1000, 10_000, { kind: 'fault', action: 'start', experimentId: 'E1' }],
-    [1500, 15_000, { kind: 'health-check', healthCheckId: 'hc', status: 'unhealthy' }],
-    [1500, 15_000, { kind: 'dns-answer', name: 'app', answer: 'standby.example.com' }],
-    [1600, 16_000, { kind: 'probe-sample', probe: 'reader', ok: true }],
-    [1600, 16_000, { kind: 'probe-sample', probe: 'reader', ok: false }],
-    [1700, 17_000, { kind: 'probe-sample', probe: 'reader', ok: false }],
-    [2000, 20_000, { kind: 'probe-sample', probe: 'reader', ok: true }],
+    [1000, 10_000, { kind: 'fault-start', aws: 0, experimentId: 'E1' }],
+    [1500, 15_000, { kind: 'health-check-status', aws: 0, healthCheckId: 'hc', healthy: false }],
+    [1500, 15_000, { kind: 'dns-answer', aws: 0, name: 'app', values: ['standby.example.com'], status: 'NOERROR' }],
+    [1600, 16_000, { kind: 'client-request', aws: 0, probe: 'reader', cache: 'ttl', answer: 'standby.example.com', cached: false, status: 200, ok: true, latencyMs: 5 }],
+    [1600, 16_000, { kind: 'client-request', aws: 0, probe: 'reader', cache: 'ttl', answer: 'standby.example.com', cached: false, status: 502, ok: false, latencyMs: 5 }],
+    [1700, 17_000, { kind: 'client-request', aws: 0, probe: 'reader', cache: 'ttl', answer: 'standby.example.com', cached: false, status: 502, ok: false, latencyMs: 5 }],
+    [2000, 20_000, { kind: 'client-request', aws: 0, probe: 'reader', cache: 'ttl', answer: 'standby.example.com', cached: false, status: 200, ok: true, latencyMs: 5 }],
   ]);
   // 500 ms of wall after the last event, at the events' own pace of 10 AWS ms per wall ms.
   assert.is(statusText(state, WALL0 + 2500), 'elapsed +0:02.5 wall, +0:25.0 AWS · breakPrimary · fault ON · health check unhealthy · DNS standby.example.com · client errors 50%');

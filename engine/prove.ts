@@ -1,0 +1,109 @@
+import { BROKEN_SETUPS, type BrokenSetup } from './brokenSetups.ts';
+import { compileWorkflow } from './compile.ts';
+import { startRun } from './run.ts';
+import type { RunReport } from './report.ts';
+import type { StepRegistry } from './registry.ts';
+import { RunStatus } from './status.ts';
+import type { TargetSession } from './target.ts';
+import type { Workflow } from './workflow.ts';
+
+/**
+ * `engine prove`: a drill that has only ever been seen green is not evidence. The drill runs
+ * once per {@link BROKEN_SETUPS broken setup} on a fresh embedded target, and each must turn
+ * its verdict red: the run does not pass, and at least one objective fails (a step that merely
+ * timed out, with every objective green, is not caught by the objectives). Every run compensates
+ * as usual; one that cannot is reported as such.
+ */
+
+/** What became of one broken setup. */
+export interface ProveResult {
+  setup: string;
+  title: string;
+  /** Caught: the run did not pass and an objective failed. */
+  caught: boolean;
+  /** Why it does not apply to this drill (then it is not caught either). */
+  notApplicable?: string;
+  runId?: string;
+  status?: RunReport['status'];
+  exitCode?: number;
+  /** The failed objectives' lines (`failover RTO not measured ≤ 2 min  FAIL`). */
+  failedObjectives: string[];
+  /** The first failed step, if any: `awaitFailover: …`. */
+  failedStep?: string;
+  /** Every compensation succeeded (false means resources may remain: see the run's report). */
+  compensatedCleanly: boolean;
+}
+
+export interface ProveOptions {
+  workflow: Workflow;
+  registry: StepRegistry;
+  /** A fresh embedded target per run. */
+  target: () => TargetSession;
+  stateDir: string;
+  inputs: Record<string, unknown>;
+  env?: Record<string, string | undefined>;
+  /** Only these setups (ids); default all. */
+  only?: readonly string[];
+  /** Called as each run ends. */
+  onResult?: (result: ProveResult) => void;
+}
+
+/** Runs the drill against each broken setup, one after the other. */
+export async function proveWorkflow(options: ProveOptions): Promise<ProveResult[]> {
+  const setups = BROKEN_SETUPS.filter((s) => !options.only || options.only.includes(s.id));
+  const results: ProveResult[] = [];
+  for (const setup of setups) {
+    const result = await proveOne(setup, options);
+    options.onResult?.(result);
+    results.push(result);
+  }
+  return results;
+}
+
+async function proveOne(setup: BrokenSetup, options: ProveOptions): Promise<ProveResult> {
+  const base = { setup: setup.id, title: setup.title, failedObjectives: [] as string[] };
+  const broken = setup.apply(options.workflow);
+  if ('notApplicable' in broken) return { ...base, caught: false, notApplicable: broken.notApplicable, compensatedCleanly: true };
+  const workflow: Workflow = { ...broken, name: `${options.workflow.name} [broken: ${setup.id}]` };
+  const report = await startRun({
+    workflow,
+    compiled: compileWorkflow(workflow),
+    registry: options.registry,
+    target: options.target(),
+    stateDir: options.stateDir,
+    inputs: options.inputs,
+    ...(options.env ? { env: options.env } : {}),
+  }).done;
+  const failedObjectives = (report.drill?.verdicts ?? []).filter((v) => !v.pass).map((v) => v.line);
+  const failed = report.steps.find((s) => s.status === 'failed' || s.status === 'aborted');
+  return {
+    ...base,
+    caught: report.status !== RunStatus.PASSED && failedObjectives.length > 0,
+    runId: report.runId,
+    status: report.status,
+    exitCode: report.exitCode,
+    failedObjectives,
+    ...(failed ? { failedStep: `${failed.id}: ${failed.error?.message ?? failed.status}` } : {}),
+    compensatedCleanly: report.steps.every((s) => s.compensation?.status !== 'failed') && report.status !== RunStatus.COMPENSATION_INCOMPLETE,
+  };
+}
+
+/** The table and the bottom line: `6/6 broken setups caught`, or which were not. */
+export function renderProve(results: readonly ProveResult[]): string {
+  const width = Math.max(...results.map((r) => r.setup.length));
+  const lines = results.map((r) => {
+    const verdict = r.caught ? 'CAUGHT' : 'MISSED';
+    const how = r.notApplicable
+      ? `not applicable: ${r.notApplicable}`
+      : `${r.status} (exit ${r.exitCode})${r.failedStep ? `, step ${r.failedStep.split(':')[0]} failed` : ''}${r.failedObjectives.length ? `; ${r.failedObjectives.length} objective(s) failed: ${r.failedObjectives[0]}${r.failedObjectives.length > 1 ? ', …' : ''}` : '; every objective passed'}`;
+    const clean = r.compensatedCleanly ? '' : '  COMPENSATION INCOMPLETE';
+    return `  ${r.setup.padEnd(width)}  ${verdict}  ${how}${clean}`;
+  });
+  const caught = results.filter((r) => r.caught).length;
+  const missed = results.filter((r) => !r.caught);
+  const bottom =
+    missed.length === 0
+      ? `${caught}/${results.length} broken setups caught`
+      : `${caught}/${results.length} broken setups caught; not caught by the drill's objectives: ${missed.map((r) => `${r.setup} (${r.title})`).join(', ')}`;
+  return [...lines, bottom].join('\n') + '\n';
+}
