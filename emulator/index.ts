@@ -30,6 +30,8 @@ export interface EmulatorOptions {
   clock?: EmulatorClock;
   /** One line per request and event; silent by default. */
   log?: (line: string) => void;
+  /** Route 53 routing: the DNS client's Region and location, the weighted generator's seed. */
+  route53?: Partial<import('./route53/routingSettings.ts').RoutingSettings>;
 }
 
 export interface Emulator {
@@ -89,6 +91,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     for (const route of service.rawRoutes ?? []) gateway.addRawRoute(route);
   }
   gateway.addRawRoute(healthRoute(gateway, clock.timeScale));
+  if (options.route53) runtime.api('route53').routing.configure(options.route53);
 
   const server = createGatewayServer(gateway);
   await new Promise<void>((resolve, reject) => {

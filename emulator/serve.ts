@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from './index.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from './index.ts';
 
 /**
  * `engine serve`: the emulator alone, as `localstack start` runs it: HTTP on 4566 and DNS
@@ -26,6 +26,8 @@ export interface ServeOptions {
   host?: string;
   /** Emulated seconds per wall second for health checks, FIS durations and stream polling. */
   timeScale?: number;
+  /** Route 53 routing settings (`--emulate clientRegion=eu-central-1` ...): the DNS client's place, the seed. */
+  route53?: EmulatorOptions['route53'];
 }
 
 export const DEFAULT_HTTP_PORT = 4566;
@@ -58,7 +60,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     if (!(listing && line.startsWith('health '))) writeLine(`${clock()} ${line}`);
   };
   try {
-    emu = await startEmulator({ host, port, dnsPort, timeScale, log });
+    emu = await startEmulator({ host, port, dnsPort, timeScale, log, route53: options.route53 });
   } catch (err) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -70,10 +70,16 @@ const commands: Record<string, CommandSpec> = {
   },
   serve: {
     positionals: 0,
-    options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      'dns-port': { type: 'string' },
+      host: { type: 'string' },
+      'time-scale': { type: 'string' },
+      emulate: { type: 'string', multiple: true },
+    },
     synopsis: 'serve',
     summary: 'run the emulator alone',
-    flags: '[--port N] [--dns-port N] [--host H] [--time-scale N]',
+    flags: '[--port N] [--dns-port N] [--host H] [--time-scale N] [--emulate clientRegion=R|clientCountry=CC|clientSubdivision=S|seed=N ...]',
   },
 };
 
@@ -192,7 +198,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'destroy':
       return await cmd.rollbackCommand(arg, { ...target(), ...stateDir(), verbose: Boolean(values.verbose), destroy: name === 'destroy' }, io);
     case 'serve': {
-      const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number } = {};
+      const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number; emulate?: string[] } = {};
+      if (values.emulate) opts.emulate = values.emulate as string[];
       if (num('port') !== undefined) opts.port = num('port')!;
       if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
       if (str('host')) opts.host = str('host')!;

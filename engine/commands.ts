@@ -238,9 +238,16 @@ export async function rollbackCommand(runId: string, options: TargetOptions & { 
 }
 
 /** `engine serve`: the emulator alone (emulator/serve.ts, written separately). */
-export async function serveCommand(argv: { port?: number; dnsPort?: number; host?: string; timeScale?: number }): Promise<number> {
+export async function serveCommand(argv: { port?: number; dnsPort?: number; host?: string; timeScale?: number; emulate?: string[] }): Promise<number> {
   const { serve } = await import('../emulator/serve.ts');
-  await serve(argv);
+  const { parseRoutingSetting } = await import('../emulator/route53/routingSettings.ts');
+  let route53 = {};
+  try {
+    for (const setting of argv.emulate ?? []) route53 = { ...route53, ...parseRoutingSetting(setting) };
+  } catch (err) {
+    throw new UsageError(`--emulate: ${(err as Error).message}`);
+  }
+  await serve({ ...argv, route53 });
   // serve() reports its own errors (one line naming the flag) and sets the exit code.
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }

@@ -103,6 +103,22 @@ export interface StepDefinition<TParams = Record<string, unknown>, TOutputs = Re
    * embedded emulator.
    */
   needsTarget?: boolean;
+  /**
+   * What a run would do to the target, from the params alone (no request): what `engine plan`
+   * prints. Values that come from earlier steps are still `${{ ... }}` text here. A step type
+   * without it is listed as "effects unknown".
+   */
+  effects?(params: TParams): StepEffect[];
+}
+
+/** One thing a step would create, change, break or delete, for `engine plan`. */
+export interface StepEffect {
+  action: 'create' | 'change' | 'break' | 'delete';
+  /** What, e.g. `Route 53 health check on api.example.com:443/health`. */
+  resource: string;
+  region?: string;
+  /** One line: how, and what the rollback does about it. */
+  detail: string;
 }
 
 /**

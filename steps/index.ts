@@ -19,5 +19,6 @@ export { default as startExperiment } from './startExperiment.ts';
 export { default as stopExperiment } from './stopExperiment.ts';
 export { default as updateHealthCheck } from './updateHealthCheck.ts';
 export { default as upsertFailoverRecords } from './upsertFailoverRecords.ts';
+export { default as upsertRecords } from './upsertRecords.ts';
 export { default as wait } from './wait.ts';
 export { default as writeFile } from './writeFile.ts';
