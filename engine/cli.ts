@@ -44,6 +44,13 @@ const commands: Record<string, CommandSpec> = {
     flags: `[--input k=v]... ${TARGET_HELP} [--json] [--state-dir D] [--verbose]`,
   },
   validate: { positionals: 'some', options: { json: { type: 'boolean' } }, synopsis: 'validate <file>...', summary: 'check workflows; every problem as file:line:col: path: message', flags: '[--json]' },
+  plan: {
+    positionals: 1,
+    options: { ...targetOptions, json: { type: 'boolean' } },
+    synopsis: 'plan <file>',
+    summary: 'print what a run would create, change and break, without contacting the target',
+    flags: `[--json] ${TARGET_HELP} (named, never contacted)`,
+  },
   graph: { positionals: 1, options: { format: { type: 'string' } }, synopsis: 'graph <file>', summary: 'print the compiled state machine', flags: '[--format mermaid|dot]' },
   steps: { positionals: 0, options: { json: { type: 'boolean' } }, synopsis: 'steps', summary: 'list step types and their params', flags: '[--json]' },
   schema: { positionals: 0, options: { out: { type: 'string' } }, synopsis: 'schema', summary: 'print the JSON Schema editors use (step types and params)', flags: '[--out FILE]' },
@@ -182,6 +189,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   switch (name) {
     case 'validate':
       return cmd.validateCommand(positionals, Boolean(values.json), io);
+    case 'plan':
+      return await cmd.planCommand(arg, { json: Boolean(values.json), target: target() }, io);
     case 'graph':
       return cmd.graphCommand(arg, str('format') ?? 'mermaid', io);
     case 'steps':

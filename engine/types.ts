@@ -108,7 +108,7 @@ export interface StepDefinition<TParams = Record<string, unknown>, TOutputs = Re
    * prints. Values that come from earlier steps are still `${{ ... }}` text here. A step type
    * without it is listed as "effects unknown".
    */
-  effects?(params: TParams): StepEffect[];
+  effects?(params: TParams, where: { workflowDir: string }): StepEffect[];
 }
 
 /** One thing a step would create, change, break or delete, for `engine plan`. */

@@ -55,7 +55,7 @@ export interface StepSpec<P extends TObject, O extends TObject> {
   /** Idempotent; `outputs` is undefined when the step never finished (e.g. after a crash). */
   rollback?(params: StepParams<P>, ctx: StepContext, outputs: Static<O> | undefined): Promise<void>;
   /** See {@link StepDefinition.effects}: what `engine plan` shows, from the params alone. */
-  effects?(params: StepParams<P>): StepEffect[];
+  effects?(params: StepParams<P>, where: { workflowDir: string }): StepEffect[];
 }
 
 /** A defined step: the engine's {@link StepDefinition}, keeping the schemas' TypeBox types. */

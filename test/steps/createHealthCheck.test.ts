@@ -76,7 +76,7 @@ test('CALCULATED: children and threshold, no probe fields; effects describe it',
   assert.equal(config?.ChildHealthChecks, [a.healthCheckId, b.healthCheckId]);
   assert.is(config?.HealthThreshold, 1);
   assert.is(config?.Port, undefined);
-  assert.equal(createHealthCheck.effects!({ ...params, type: 'CALCULATED', requestInterval: 30, failureThreshold: 3, inverted: true, disabled: false, measureLatency: false }), [
+  assert.equal(createHealthCheck.effects!({ ...params, type: 'CALCULATED', requestInterval: 30, failureThreshold: 3, inverted: true, disabled: false, measureLatency: false }, { workflowDir: '.' }), [
     { action: 'create', resource: 'Route 53 health check CALCULATED of 2 checks (threshold 1)', region: 'us-east-1', detail: 'combines its children, inverted (rollback deletes it)' },
   ]);
 });

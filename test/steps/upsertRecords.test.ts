@@ -119,7 +119,7 @@ test('invalid for its policy: a weighted member without weight is refused before
 });
 
 test('effects: one change naming the set and each member', () => {
-  const effects = upsertRecords.effects!({ ...weighted('Z1', 90, 10), type: 'A', ttl: 60 });
+  const effects = upsertRecords.effects!({ ...weighted("Z1", 90, 10), type: "A", ttl: 60 }, { workflowDir: "." });
   assert.equal(effects, [
     {
       action: 'change',
