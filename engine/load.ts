@@ -10,6 +10,7 @@ import { compileRetryPolicy, type RetryPolicyInput } from './retry.ts';
 import { parseDuration } from './duration.ts';
 import { hasTemplate } from './template.ts';
 import { checkReferences } from './checkReferences.ts';
+import { expandUse, type UseItem } from './blocks.ts';
 import { compileObjectives, type ObjectiveSpec } from './objectiveSpecs.ts';
 import { checkObjectiveTypes } from './expression/checkObjectiveTypes.ts';
 import { Cleanup, ID_PATTERN, type InputSpec, type RollbackSpec, type Workflow, type WorkflowNode } from './workflow.ts';
@@ -52,7 +53,7 @@ export function loadWorkflowFile(file: string, registry: StepRegistry): Workflow
 }
 
 /** Loads a workflow from its source text; `file` is used in messages and for `workflowDir`. */
-export function parseWorkflow(source: string, file: string, registry: StepRegistry): Workflow {
+export function parseWorkflow(source: string, file: string, registry: StepRegistry, blockStack: readonly string[] = []): Workflow {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const issues: LoadIssue[] = [];
@@ -107,6 +108,20 @@ export function parseWorkflow(source: string, file: string, registry: StepRegist
           steps: buildNodes(steps, `${at}/parallel${toPointer([name])}`),
         }));
         nodes.push({ kind: 'parallel', id, branches, pointer: at });
+        return;
+      }
+      if (typeof item.uses === 'string' && typeof item.id === 'string') {
+        const expanded = expandUse(item as unknown as UseItem, at, {
+          dir: dirname(resolve(file)),
+          stack: blockStack,
+          add,
+          addIssues: (found) => issues.push(...found),
+          parse: (text, blockFile, stack) => parseWorkflow(text, blockFile, registry, stack),
+        });
+        const claimAll = (list: WorkflowNode[]): void =>
+          list.forEach((n) => (claimId(n.id, at), n.kind === 'parallel' && n.branches.forEach((b) => claimAll(b.steps))));
+        claimAll(expanded);
+        nodes.push(...expanded);
         return;
       }
       const id = typeof item.id === 'string' ? item.id : `step-${index + 1}`;

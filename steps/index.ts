@@ -15,6 +15,7 @@ export { default as fail } from './fail.ts';
 export { default as fetchProduct } from './fetchProduct.ts';
 export { default as httpRequest } from './httpRequest.ts';
 export { default as provisionRegion } from './provisionRegion.ts';
+export { default as setOutputs } from './setOutputs.ts';
 export { default as startExperiment } from './startExperiment.ts';
 export { default as stopExperiment } from './stopExperiment.ts';
 export { default as updateHealthCheck } from './updateHealthCheck.ts';
