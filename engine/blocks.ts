@@ -50,9 +50,9 @@ export function expandUse(item: UseItem, at: string, ctx: ExpandContext): Workfl
   const nodes: WorkflowNode[] = [];
   iterations.forEach((extra, i) => {
     const values = { ...withValues, ...extra };
-    for (const [name, spec] of Object.entries(block.inputs)) {
-      if (spec.required && !(name in values)) ctx.add(at, `block '${item.uses}' needs input '${name}': add it under with:`);
-    }
+    const missing = Object.entries(block.inputs).filter(([name, spec]) => spec.required && !(name in values));
+    for (const [name] of missing) ctx.add(at, `block '${item.uses}' needs input '${name}': add it under with:`);
+    if (missing.length > 0) return; // its templates would only add confusing "unknown input" errors
     const prefix = iterations.length === 1 && !item.repeat && !item.matrix ? item.id : `${item.id}_${i + 1}`;
     const scope: Scope = { prefix, inner: innerIds(block.steps), inputs: inputValues(block.inputs, values) };
     nodes.push(...block.steps.map((node) => renameNode(node, scope, at)));
