@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<void>> = {
   dynamodb: async () => (await import('./dynamodb.ts')).run(),
   lambda: async () => (await import('./lambda.ts')).run(),
   apigateway: async () => (await import('./apigateway.ts')).run(),
+  drill: async () => (await import('./drill.ts')).run(),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,34 +1,60 @@
+import { sleepOn } from './clock/sleepOn.ts';
+
 /**
- * The emulator's one clock. Health checks, FIS durations and stream polling run on it, so a
- * time scale (or a test's manual clock) changes all of them at once. Times are in *emulated*
- * milliseconds: with `timeScale: 10`, a 10 s RequestInterval fires every wall second.
+ * The one clock of the engine and the emulator. Every duration either of them waits on (probe
+ * timeouts, Lambda timeouts, FIS durations, latency faults, stream polling, step timeouts,
+ * retry intervals, `wait`, await polls) is AWS time read from one object of this type, so a
+ * time scale, the idle-skipping clock or a test's ManualClock changes all of them at once.
+ *
+ * Activities (see docs/clock.md) only matter to the idle-skipping clock: it advances AWS time
+ * only while no activity is at work. The other clocks run `activity` as a plain call.
  */
-export interface EmulatorClock {
+export interface Clock {
+  /** AWS seconds per wall second: the scale, or the pace while idle; 1 for the idle-skipping clock. */
   readonly timeScale: number;
-  /** Emulated epoch milliseconds. */
+  /** AWS time, whole epoch milliseconds. */
   now(): number;
+  /** Resolves after `ms` of AWS time, parking the current activity; rejects with the signal's reason on abort. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** A plain timer in AWS time: it parks nothing (a timeout racing with work). */
   setTimeout(fn: () => void, ms: number): TimerHandle;
   setInterval(fn: () => void, ms: number): TimerHandle;
   clear(handle: TimerHandle): void;
-  /** Resolves after `ms` emulated milliseconds; rejects with the signal's reason on abort. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Runs `fn` as an activity: a unit of work that holds AWS time still while it is busy. Its
+   * parent is `parent` (an activity id from another boundary, e.g. an HTTP header) or else the
+   * current activity.
+   */
+  activity<T>(name: string, fn: () => Promise<T>, parent?: string): Promise<T>;
+  /** The id of the current activity, to pass across a boundary (header `x-fe-activity`). */
+  activityId(): string | undefined;
+  /** Uniform in [0, 1): seeded on the idle-skipping clock, so random phases and jitter repeat. */
+  random(): number;
+  /** For reports: `idle-skipping (seed 1234)`, `20× wall`, `manual`. */
+  describe(): string;
 }
+
+/** The emulator's name for the one clock (kept for the services' imports). */
+export type EmulatorClock = Clock;
 
 export interface TimerHandle {
   readonly id: number;
 }
 
-/** Real time, sped up `timeScale` times. Emulated time starts at the wall time of creation. */
-export function createScaledClock(timeScale = 1): EmulatorClock {
+/** HTTP header that carries the caller's activity id to the gateway. */
+export const ACTIVITY_HEADER = 'x-fe-activity';
+
+/** Real time, sped up `timeScale` times. AWS time starts at the wall time of creation. */
+export function createScaledClock(timeScale = 1): Clock {
   if (!(timeScale > 0)) throw new RangeError(`timeScale must be > 0, got ${timeScale}`);
   const origin = Date.now();
   const perf0 = performance.now();
   const timers = new Map<number, NodeJS.Timeout>();
   let nextId = 1;
   const wall = (ms: number) => Math.max(0, ms / timeScale);
-  const clock: EmulatorClock = {
+  const clock: Clock = {
     timeScale,
-    now: () => origin + (performance.now() - perf0) * timeScale,
+    now: () => Math.floor(origin + (performance.now() - perf0) * timeScale),
     setTimeout(fn, ms) {
       const id = nextId++;
       const t = setTimeout(() => {
@@ -54,95 +80,17 @@ export function createScaledClock(timeScale = 1): EmulatorClock {
         timers.delete(handle.id);
       }
     },
-    sleep: (ms, signal) => sleepOn(clock, ms, signal),
+    sleep: (ms, signal) => sleepOn(clock, ms, signal, true),
+    activity: (_name, fn) => fn(),
+    activityId: () => undefined,
+    random: Math.random,
+    describe: () => (timeScale === 1 ? 'wall (real time)' : `${timeScale}× wall`),
   };
   return clock;
 }
 
-/**
- * A clock that moves only when a test calls `advance`. Timers fire in due order, each
- * followed by a drain of pending promise callbacks, so async work a timer starts can run
- * before the next one fires.
- */
-export class ManualClock implements EmulatorClock {
-  readonly timeScale = 1;
-  private current: number;
-  private nextId = 1;
-  private readonly timers = new Map<number, { due: number; fn: () => void; every?: number }>();
-
-  constructor(start = Date.UTC(2026, 0, 1)) {
-    this.current = start;
-  }
-
-  now(): number {
-    return this.current;
-  }
-
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    const id = this.nextId++;
-    this.timers.set(id, { due: this.current + Math.max(0, ms), fn });
-    return { id };
-  }
-
-  setInterval(fn: () => void, ms: number): TimerHandle {
-    const id = this.nextId++;
-    const every = Math.max(1, ms);
-    this.timers.set(id, { due: this.current + every, fn, every });
-    return { id };
-  }
-
-  clear(handle: TimerHandle): void {
-    this.timers.delete(handle.id);
-  }
-
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return sleepOn(this, ms, signal);
-  }
-
-  /** Moves time forward by `ms`, firing every timer that falls due on the way. */
-  async advance(ms: number): Promise<void> {
-    const end = this.current + ms;
-    for (;;) {
-      await settle();
-      let nextId: number | undefined;
-      let next: { due: number; fn: () => void; every?: number } | undefined;
-      for (const [id, t] of this.timers) {
-        if (t.due <= end && (!next || t.due < next.due)) {
-          next = t;
-          nextId = id;
-        }
-      }
-      if (!next || nextId === undefined) break;
-      this.current = next.due;
-      if (next.every) next.due += next.every;
-      else this.timers.delete(nextId);
-      next.fn();
-    }
-    this.current = end;
-    await settle();
-  }
-
-  /** Number of pending timers, for tests that check nothing is left behind. */
-  get pending(): number {
-    return this.timers.size;
-  }
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
-}
-
-function sleepOn(clock: EmulatorClock, ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const handle = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clock.clear(handle);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export { sleepOn } from './clock/sleepOn.ts';
+export { ManualClock } from './clock/ManualClock.ts';
+export { IdleClock } from './clock/IdleClock.ts';
+export { boundWork } from './clock/boundWork.ts';
+export { seededRandom } from './clock/seededRandom.ts';

@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import { createScaledClock, type EmulatorClock } from './clock.ts';
+import { createScaledClock, IdleClock, ManualClock, type Clock } from './clock.ts';
 import { startDnsServer, type DnsServerHandle } from './dns/server.ts';
 import { FaultRegistry } from './faults.ts';
 import { Gateway } from './gateway.ts';
 import { createGatewayServer } from './server.ts';
 import { serviceFactories } from './services.ts';
+import { resolveModel, type EmulationModel } from './model.ts';
 import { ACCOUNT_ID, type EmulatedService, type EmulatorRuntime, type ServiceApis } from './types.ts';
 
 /**
@@ -24,10 +25,17 @@ export interface EmulatorOptions {
   port?: number;
   /** DNS port (UDP and TCP); 0 (default) picks a free one. `engine serve` uses 53. */
   dnsPort?: number;
-  /** Emulated seconds per wall second, for health checks, FIS durations and stream polling. */
-  timeScale?: number;
-  /** A clock to use instead of a scaled real one (tests pass a ManualClock). */
-  clock?: EmulatorClock;
+  /**
+   * AWS seconds per wall second (a scaled real clock); `'idle'` for the idle-skipping clock.
+   * Default 1 (real time).
+   */
+  timeScale?: number | 'idle';
+  /** Seed of the idle-skipping clock's random phases (default 1). */
+  seed?: number;
+  /** A clock to use instead (the engine passes its own; tests pass a ManualClock). */
+  clock?: Clock;
+  /** Modelled AWS delays, overriding the defaults of emulator/model.ts. */
+  model?: Partial<EmulationModel>;
   /** One line per request and event; silent by default. */
   log?: (line: string) => void;
   /** Route 53 routing: the DNS client's Region and location, the weighted generator's seed. */
@@ -42,7 +50,9 @@ export interface Emulator {
   /** The DNS server's counters since start: queries answered, packets dropped as malformed. */
   dnsStats(): { answered: number; dropped: number };
   timeScale: number;
-  clock: EmulatorClock;
+  clock: Clock;
+  /** The modelled AWS delays in force. */
+  model: EmulationModel;
   faults: FaultRegistry;
   /** Another service's internal API (tests use it to reach what HTTP does not show). */
   api<K extends keyof ServiceApis>(service: K): ServiceApis[K];
@@ -53,9 +63,11 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
-  const clock = options.clock ?? createScaledClock(options.timeScale ?? 1);
+  const clock = options.clock ?? (options.timeScale === 'idle' ? new IdleClock({ seed: options.seed ?? 1 }) : createScaledClock(options.timeScale ?? 1));
+  // A test's ManualClock models no delay unless the test asks: its timers are the test's to drive.
+  const model = resolveModel(options.clock instanceof ManualClock ? { invokeOverhead: 0, replicationLag: 0, streamPollInterval: 1000, ...options.model } : options.model);
   const log = options.log ?? (() => {});
-  const faults = new FaultRegistry(clock);
+  const faults = new FaultRegistry(clock, { random: () => clock.random() });
   const gateway = new Gateway(faults, log);
   const apis = new Map<string, unknown>();
   let httpAddress: { host: string; port: number } | undefined;
@@ -63,6 +75,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const runtime: EmulatorRuntime = {
     clock,
+    model,
     faults,
     accountId: ACCOUNT_ID,
     endpoint: () => `http://${formatHost(runtime.address().host)}:${runtime.address().port}`,
@@ -90,10 +103,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (service.api !== undefined) apis.set(name, service.api);
     for (const route of service.rawRoutes ?? []) gateway.addRawRoute(route);
   }
-  gateway.addRawRoute(healthRoute(gateway, clock.timeScale));
-  if (options.route53) runtime.api('route53').routing.configure(options.route53);
+  gateway.addRawRoute(healthRoute(gateway, clock));
+  // Weighted/multivalue answers use their own generator, seeded like the idle clock (--seed).
+  runtime.api('route53').routing.configure({ seed: options.seed ?? (clock as { seed?: number }).seed ?? 1, ...options.route53 });
 
-  const server = createGatewayServer(gateway);
+  const server = createGatewayServer(gateway, clock, model.replicationLag);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -120,6 +134,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     dnsStats: dns.stats,
     timeScale: clock.timeScale,
     clock,
+    model,
     faults,
     api: runtime.api,
     async reset() {
@@ -136,7 +151,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 }
 
 /** LocalStack's health document, plus the clock speed so a client can convert times. */
-function healthRoute(gateway: Gateway, timeScale: number) {
+function healthRoute(gateway: Gateway, clock: Clock) {
   return {
     name: 'health',
     matches: (req: { method: string; path: string }) =>
@@ -147,7 +162,8 @@ function healthRoute(gateway: Gateway, timeScale: number) {
       body: JSON.stringify({
         services: Object.fromEntries(gateway.serviceNames().map((n) => [n, 'running'])),
         edition: 'failover-engine',
-        timeScale,
+        timeScale: clock.timeScale,
+        clock: clock.describe(),
       }),
     }),
   };

@@ -1,4 +1,5 @@
 import { startEmulator, type Emulator, type EmulatorOptions } from './index.ts';
+import type { EmulationModel } from './model.ts';
 
 /**
  * `engine serve`: the emulator alone, as `localstack start` runs it: HTTP on 4566 and DNS
@@ -26,7 +27,9 @@ export interface ServeOptions {
   host?: string;
   /** Emulated seconds per wall second for health checks, FIS durations and stream polling. */
   timeScale?: number;
-  /** Route 53 routing settings (`--emulate clientRegion=eu-central-1` ...): the DNS client's place, the seed. */
+  /** Modelled AWS delays (`--emulate key=value`). */
+  model?: Partial<EmulationModel>;
+  /** Route 53 routing (`--emulate clientRegion=eu-central-1`, `clientCountry=DE` ...): where the DNS client is. */
   route53?: EmulatorOptions['route53'];
 }
 
@@ -60,7 +63,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     if (!(listing && line.startsWith('health '))) writeLine(`${clock()} ${line}`);
   };
   try {
-    emu = await startEmulator({ host, port, dnsPort, timeScale, log, route53: options.route53 });
+    emu = await startEmulator({ host, port, dnsPort, timeScale, log, ...(options.model ? { model: options.model } : {}), ...(options.route53 ? { route53: options.route53 } : {}) });
   } catch (err) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ACTIVITY_HEADER, type Clock } from './clock.ts';
+import { callerOf } from './clock/outbound.ts';
 import type { Gateway } from './gateway.ts';
 import { ServiceError } from './protocol/ServiceError.ts';
 import type { EmulatorRequest } from './types.ts';
@@ -10,9 +12,18 @@ export const MAX_BODY_BYTES = 80 * 1024 * 1024;
  * node:http adapter around the gateway. Reads each body fully (bounded), turns a client that
  * goes away into an aborted signal, and never lets one request's failure reach the others.
  */
-export function createGatewayServer(gateway: Gateway): Server {
+export function createGatewayServer(gateway: Gateway, clock?: Clock, replicationLagMs = 0): Server {
   const server = createServer((req, res) => {
-    void serve(gateway, req, res);
+    if (!clock) return void serve(gateway, req, res);
+    void clock.activity(
+      `http ${req.method} ${req.url}`,
+      async () => {
+        const lag = crossRegion(req) ? replicationLagMs : 0;
+        if (lag > 0) await clock.sleep(lag);
+        await serve(gateway, req, res);
+      },
+      requestParent(req),
+    );
   });
   server.keepAliveTimeout = 5_000;
   server.on('clientError', (_err, socket) => {
@@ -62,6 +73,31 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
       res.end(JSON.stringify({ message: `Internal emulator error: ${(err as Error).message}` }));
     } else res.destroy();
   }
+}
+
+/**
+ * The activity a request works for: the `x-fe-activity` header (fetch), a Lambda sandbox's
+ * session token (`lambda:REGION:NAME`, the function's oldest running invocation), or the
+ * in-process caller whose socket this is (node:http). Undefined: a root activity.
+ */
+function requestParent(req: IncomingMessage): string | undefined {
+  const header = req.headers[ACTIVITY_HEADER];
+  if (typeof header === 'string') return header;
+  const token = req.headers['x-amz-security-token'];
+  if (typeof token === 'string' && token.startsWith('lambda:')) return `name:${token}`;
+  return callerOf(req.socket.remotePort);
+}
+
+/**
+ * A call from a Lambda function (its session token `lambda:REGION:NAME`) signed for another
+ * region: the cross-region leg of a replication, delayed by the modelled replication lag.
+ */
+function crossRegion(req: IncomingMessage): boolean {
+  const token = req.headers['x-amz-security-token'];
+  if (typeof token !== 'string' || !token.startsWith('lambda:')) return false;
+  const from = token.split(':')[1];
+  const to = /Credential=[^/]+\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
+  return to !== undefined && from !== to;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {

@@ -1,5 +1,6 @@
 import type { EmulatorClock } from './clock.ts';
 import type { DynamoDbApi } from './dynamodb/api.ts';
+import type { EmulationModel } from './model.ts';
 import type { FaultRegistry } from './faults.ts';
 import type { LambdaServiceApi } from './lambda/api.ts';
 import type { Operation, OperationInput, OperationOutput, RequestContext } from './operation.ts';
@@ -80,6 +81,8 @@ export interface ServiceApis {
 /** What every service gets from the emulator: the clock, the faults, other services' APIs. */
 export interface EmulatorRuntime {
   readonly clock: EmulatorClock;
+  /** Modelled AWS delays (emulator/model.ts). */
+  readonly model: EmulationModel;
   readonly faults: FaultRegistry;
   readonly accountId: string;
   /** Where the gateway listens, e.g. `http://127.0.0.1:4566`. Valid once the server is up. */

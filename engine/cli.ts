@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseModelSettings, type EmulationModel } from '../emulator/model.ts';
+import { ROUTING_KEYS, parseRoutingSetting, type RoutingSettings } from '../emulator/route53/routingSettings.ts';
 import { EngineError, UsageError, WorkflowLoadError, formatIssue } from './errors.ts';
 import { ExitCode } from './status.ts';
 import type { Io } from './io.ts';
@@ -21,8 +23,10 @@ const targetOptions: Options = {
   endpoint: { type: 'string' },
   dns: { type: 'string' },
   'time-scale': { type: 'string' },
+  seed: { type: 'string' },
+  emulate: { type: 'string', multiple: true },
 };
-const TARGET_HELP = '[--target embedded|endpoint|aws] [--endpoint URL] [--dns HOST:PORT] [--time-scale N]';
+const TARGET_HELP = '[--target embedded|endpoint|aws] [--endpoint URL] [--dns HOST:PORT] [--time-scale N] [--seed N] [--emulate K=DURATION]...';
 
 /** A command: its arguments (a count, or `some` for one or more), options and help. */
 interface CommandSpec {
@@ -77,16 +81,10 @@ const commands: Record<string, CommandSpec> = {
   },
   serve: {
     positionals: 0,
-    options: {
-      port: { type: 'string' },
-      'dns-port': { type: 'string' },
-      host: { type: 'string' },
-      'time-scale': { type: 'string' },
-      emulate: { type: 'string', multiple: true },
-    },
+    options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' }, emulate: { type: 'string', multiple: true } },
     synopsis: 'serve',
     summary: 'run the emulator alone',
-    flags: '[--port N] [--dns-port N] [--host H] [--time-scale N] [--emulate clientRegion=R|clientCountry=CC|clientSubdivision=S|seed=N ...]',
+    flags: '[--port N] [--dns-port N] [--host H] [--time-scale N] [--emulate K=DURATION|clientRegion=R|clientCountry=CC|clientSubdivision=S]...',
   },
 };
 
@@ -163,6 +161,8 @@ function readers(values: Values) {
     ...(str('endpoint') ? { endpoint: str('endpoint')! } : {}),
     ...(str('dns') ? { dns: str('dns')! } : {}),
     ...(num('time-scale') !== undefined ? { timeScale: num('time-scale')! } : {}),
+    ...(num('seed') !== undefined ? { seed: num('seed')! } : {}),
+    ...(values.emulate ? emulateSettings(values.emulate as string[]) : {}),
   });
   const stateDir = () => (str('state-dir') ? { stateDir: str('state-dir')! } : {});
   return { str, num, target, stateDir };
@@ -207,8 +207,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'destroy':
       return await cmd.rollbackCommand(arg, { ...target(), ...stateDir(), verbose: Boolean(values.verbose), destroy: name === 'destroy' }, io);
     case 'serve': {
-      const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number; emulate?: string[] } = {};
-      if (values.emulate) opts.emulate = values.emulate as string[];
+      const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel>; route53?: Partial<RoutingSettings> } = {};
+      if (values.emulate) Object.assign(opts, emulateSettings(values.emulate as string[]));
       if (num('port') !== undefined) opts.port = num('port')!;
       if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
       if (str('host')) opts.host = str('host')!;
@@ -236,4 +236,20 @@ function reportError(error: unknown, io: Io, debug: boolean): number {
   io.err.write(`engine: internal error: ${(error as Error)?.message ?? String(error)}${debug ? '' : ' (rerun with --debug for details)'}\n`);
   stack();
   return ExitCode.STEP_FAILED;
+}
+
+/**
+ * `--emulate` settings: `key=duration` ones are modelled delays (emulator/model.ts); `clientRegion`,
+ * `clientCountry`, `clientSubdivision` and `clientContinent` place Route 53's DNS client
+ * (emulator/route53/routingSettings.ts). A malformed one is a usage error.
+ */
+function emulateSettings(settings: string[]): { model?: Partial<EmulationModel>; route53?: Partial<RoutingSettings> } {
+  const routing = settings.filter((s) => ROUTING_KEYS.some((key) => s.trim().startsWith(`${key}=`)));
+  const delays = settings.filter((s) => !routing.includes(s));
+  try {
+    const route53 = routing.reduce<Partial<RoutingSettings>>((acc, s) => ({ ...acc, ...parseRoutingSetting(s.trim()) }), {});
+    return { ...(delays.length ? { model: parseModelSettings(delays) } : {}), ...(routing.length ? { route53 } : {}) };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

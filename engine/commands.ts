@@ -1,3 +1,5 @@
+import type { EmulationModel } from '../emulator/model.ts';
+import type { RoutingSettings } from '../emulator/route53/routingSettings.ts';
 import { writeFileSync } from 'node:fs';
 import { steps as registered } from '../steps/all.ts';
 import { StepRegistry } from './registry.ts';
@@ -252,16 +254,16 @@ export async function rollbackCommand(runId: string, options: TargetOptions & { 
 }
 
 /** `engine serve`: the emulator alone (emulator/serve.ts, written separately). */
-export async function serveCommand(argv: { port?: number; dnsPort?: number; host?: string; timeScale?: number; emulate?: string[] }): Promise<number> {
+export async function serveCommand(argv: {
+  port?: number;
+  dnsPort?: number;
+  host?: string;
+  timeScale?: number;
+  model?: Partial<EmulationModel>;
+  route53?: Partial<RoutingSettings>;
+}): Promise<number> {
   const { serve } = await import('../emulator/serve.ts');
-  const { parseRoutingSetting } = await import('../emulator/route53/routingSettings.ts');
-  let route53 = {};
-  try {
-    for (const setting of argv.emulate ?? []) route53 = { ...route53, ...parseRoutingSetting(setting) };
-  } catch (err) {
-    throw new UsageError(`--emulate: ${(err as Error).message}`);
-  }
-  await serve({ ...argv, route53 });
+  await serve(argv);
   // serve() reports its own errors (one line naming the flag) and sets the exit code.
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }

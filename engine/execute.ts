@@ -1,6 +1,10 @@
 import type { AnyStepDefinition, Clock, StepContext } from './types.ts';
 import { InterruptedError, StepFailedError, StepTimeoutError } from './errors.ts';
+import { boundWork } from '../emulator/clock/boundWork.ts';
 import { retryDelay, shouldRetry, type RetryPolicy } from './retry.ts';
+
+/** Wall time an abandoned attempt may keep holding AWS time still (the runner's abort grace). */
+const ABANDONED_HOLD_MS = 10_000;
 
 /** Hooks the runner uses to journal and display attempts. */
 export interface AttemptHooks {
@@ -29,7 +33,7 @@ export type ExecuteResult =
   | { ok: false; error: Error; attempts: number; aborted: boolean };
 
 /**
- * Runs a step with its retry policy and per-attempt timeout, both on the injected clock.
+ * Runs a step with its retry policy and per-attempt timeout, both on the injected clock (AWS time).
  * Each attempt gets its own AbortSignal, aborted on timeout (reason: StepTimeoutError) or
  * when `signal` aborts. An attempt that ignores its signal is abandoned (its promise is left
  * to settle in the background) so a timeout always ends the attempt.
@@ -42,17 +46,25 @@ export async function executeStep(options: ExecuteOptions): Promise<ExecuteResul
     const stopTimer = new AbortController();
     const forward = () => controller.abort(signal.reason ?? new InterruptedError());
     signal.addEventListener('abort', forward, { once: true });
+    // A timer that parks nothing, racing with the attempt's work: `timeout:` of AWS time, or as
+    // many wall milliseconds if the attempt keeps AWS time still that long (a hung step).
     if (timeoutMs !== undefined) {
-      clock.sleep(timeoutMs, stopTimer.signal).then(
-        () => controller.abort(new StepTimeoutError(options.context.stepId, timeoutMs)),
-        () => undefined,
-      );
+      const disarm = boundWork(clock, timeoutMs, () => controller.abort(new StepTimeoutError(options.context.stepId, timeoutMs)));
+      stopTimer.signal.addEventListener('abort', disarm, { once: true });
     }
     let error: unknown;
     try {
-      const run = definition.run(options.params, { ...options.context, signal: controller.signal, attempt });
-      options.hooks.onAttempt?.(run);
-      const outputs = await Promise.race([run, rejectOnAbort(controller.signal)]);
+      // Each attempt is an activity: busy while its code runs, waiting while it sleeps or calls AWS.
+      const context = { ...options.context, signal: controller.signal, attempt };
+      // The attempt is an activity until its work settles: an abandoned attempt that still acts
+      // holds AWS time still too, but for at most ABANDONED_HOLD_MS of wall time after its abort
+      // (a hung attempt must not freeze the clock for the rest of the run).
+      const attemptActivity = clock.activity(`step ${options.context.stepId}#${attempt}`, () => {
+        const run = definition.run(options.params, context);
+        options.hooks.onAttempt?.(run);
+        return Promise.race([run, releasedAfterAbort(controller.signal, ABANDONED_HOLD_MS)]);
+      });
+      const outputs = await Promise.race([attemptActivity, rejectOnAbort(controller.signal)]);
       return { ok: true, outputs: outputs ?? {}, attempts: attempt };
     } catch (caught) {
       error = controller.signal.aborted ? controller.signal.reason : caught;
@@ -78,6 +90,15 @@ function aborted(signal: AbortSignal, attempts: number): ExecuteResult {
   const reason: unknown = signal.reason;
   const error = reason instanceof Error ? reason : new InterruptedError();
   return { ok: false, error, attempts, aborted: true };
+}
+
+/** Rejects `ms` wall milliseconds after `signal` aborts. */
+function releasedAfterAbort(signal: AbortSignal, ms: number): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    const release = () => setTimeout(() => reject(signal.reason), ms).unref();
+    if (signal.aborted) release();
+    else signal.addEventListener('abort', release, { once: true });
+  });
 }
 
 function rejectOnAbort(signal: AbortSignal): Promise<never> {

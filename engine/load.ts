@@ -9,6 +9,7 @@ import { locate, toPointer } from './locate.ts';
 import { compileRetryPolicy, type RetryPolicyInput } from './retry.ts';
 import { parseDuration } from './duration.ts';
 import { hasTemplate } from './template.ts';
+import { decodeUtf8, documentToJs } from './yamlSource.ts';
 import { checkReferences } from './checkReferences.ts';
 import { expandUse, type UseItem } from './blocks.ts';
 import { compileObjectives, type ObjectiveSpec } from './objectiveSpecs.ts';
@@ -42,14 +43,14 @@ function envelopeValidator(): { validate: ValidateFunction; schema: JsonSchema }
 
 /** Reads and loads a workflow file. Throws {@link WorkflowLoadError}. */
 export function loadWorkflowFile(file: string, registry: StepRegistry): Workflow {
-  let source: string;
+  let bytes: Buffer;
   try {
-    source = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new WorkflowLoadError([{ file, line: 1, col: 1, path: '', message: `cannot read workflow: ${reason}` }], { cause: error });
   }
-  return parseWorkflow(source, file, registry);
+  return parseWorkflow(decodeUtf8(bytes, file), file, registry);
 }
 
 /** Loads a workflow from its source text; `file` is used in messages and for `workflowDir`. */
@@ -74,7 +75,7 @@ export function parseWorkflow(source: string, file: string, registry: StepRegist
     }
     throw new WorkflowLoadError(issues);
   }
-  const raw: unknown = doc.toJS();
+  const raw: unknown = documentToJs(doc, lineCounter, file);
   const { validate } = envelopeValidator();
   if (!validate(raw)) for (const error of validate.errors ?? []) reportAjvError(error, '', add);
   if (!isObject(raw)) {

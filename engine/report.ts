@@ -45,7 +45,7 @@ export function writeReports(report: RunReport): void {
 /** The short stdout summary of a run. */
 export function renderSummary(report: RunReport): string {
   const lines = [
-    `${report.workflow.name}: ${report.status.toUpperCase()} (exit ${report.exitCode}) in ${formatMs(report.durationMs)}  run ${report.runId}`,
+    `${report.workflow.name}: ${report.status.toUpperCase()} (exit ${report.exitCode}) in ${formatMs(report.durationMs)} of AWS time (${formatMs(wallMs(report))} wall)  run ${report.runId}`,
     `  target ${formatTarget(report.target)}`,
   ];
   const width = Math.max(4, ...report.steps.map((s) => s.id.length));
@@ -71,7 +71,7 @@ export function renderMarkdown(report: RunReport): string {
     '',
     `- run: \`${report.runId}\``,
     `- exit code: ${report.exitCode}`,
-    `- started: ${report.startedAt}, ended: ${report.endedAt} (${formatMs(report.durationMs)} wall time)`,
+    `- started: ${report.startedAt}, ended: ${report.endedAt} (${formatMs(report.durationMs)} of AWS time, ${formatMs(wallMs(report))} wall time)`,
     `- target: ${Object.entries(report.target).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}`,
     `- workflow: \`${report.workflow.file}\` (sha256 ${report.workflow.digest.slice(0, 12)}), cleanup: ${report.cleanup}`,
     '',
@@ -88,6 +88,11 @@ export function renderMarkdown(report: RunReport): string {
   }
   if (report.error) lines.push('', '## Error', '', '```', report.error.message, '```');
   return lines.join('\n') + '\n';
+}
+
+/** How long the run took in wall time (the report's durations are AWS time). */
+function wallMs(report: RunReport): number {
+  return Math.max(0, Date.parse(report.endedAt) - Date.parse(report.startedAt));
 }
 
 /** `1234` → `1.23s`, `12` → `12ms`. */

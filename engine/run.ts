@@ -32,7 +32,7 @@ export { ABORT_GRACE_MS } from './stepActors.ts';
 
 /** Starts a run of an already compiled workflow and returns its handle at once. */
 export function startRun(options: RunOptions): RunHandle {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? options.target.clock ?? systemClock;
   const runId = options.runId ?? createRunId();
   const dir = runDirOf(options.stateDir, runId);
   const jPath = journalPath(options.stateDir, runId);

@@ -1,4 +1,9 @@
-import type { ClientConstructor, Target } from './types.ts';
+import { createScaledClock, IdleClock } from '../emulator/clock.ts';
+import type { EmulationModel } from '../emulator/model.ts';
+import type { RoutingSettings } from '../emulator/route53/routingSettings.ts';
+import type * as EmulatorModule from '../emulator/index.ts';
+import { ForwardingClock } from './ForwardingClock.ts';
+import type { ClientConstructor, Clock, Target } from './types.ts';
 import { TargetError, UsageError } from './errors.ts';
 
 /**
@@ -8,13 +13,10 @@ import { TargetError, UsageError } from './errors.ts';
  */
 
 /**
- * Emulated seconds per wall second for the embedded target unless `--time-scale` says. At 20×
- * the tutorial's health check (RequestInterval 10 s × FailureThreshold 3 = 30 s of AWS time)
- * flips DNS in about 1.5 s of wall time, so the whole drill runs in a few seconds; reports
- * give both wall and AWS-equivalent times.
+ * The embedded target runs on the idle-skipping clock unless `--time-scale N` asks for a
+ * watchable pace (N× wall time while everything waits). Either way real compute costs no AWS
+ * time, so a drill's AWS-time figures do not depend on the machine or the scale (docs/clock.md).
  */
-export const DEFAULT_TIME_SCALE = 20;
-
 /** Target kinds, as `--target` accepts them. */
 export const TargetKind = { EMBEDDED: 'embedded', ENDPOINT: 'endpoint', AWS: 'aws' } as const;
 export type TargetKind = (typeof TargetKind)[keyof typeof TargetKind];
@@ -26,11 +28,19 @@ export interface TargetOptions {
   /** `HOST:PORT` of the DNS server answering for the target's zones. */
   dns?: string;
   timeScale?: number;
+  /** Seed of the embedded clock's random phases; default derived from the wall time. */
+  seed?: number;
+  /** Modelled AWS delays for the embedded emulator (`--emulate key=value`). */
+  model?: Partial<EmulationModel>;
+  /** Where the embedded emulator's DNS client is, for Route 53 routing (`--emulate clientRegion=...`). */
+  route53?: Partial<RoutingSettings>;
 }
 
 /** A started target plus how to release it. */
 export interface TargetSession {
   kind: TargetKind;
+  /** The run's clock: the embedded emulator's own, or real time at the endpoint's scale. */
+  clock?: Clock;
   /** The target, starting the embedded emulator on first call. */
   acquire(): Promise<Target>;
   /** A target usable without starting anything; `client()` throws (for runs without AWS steps). */
@@ -39,19 +49,6 @@ export interface TargetSession {
   describe(): Record<string, unknown>;
   /** Stops the embedded emulator if it was started. */
   close(): Promise<void>;
-}
-
-/** The emulator module's contract (emulator/index.ts, written separately). */
-interface EmulatorModule {
-  startEmulator(options: { host?: string; port?: number; dnsPort?: number; timeScale?: number }): Promise<{
-    endpoint: string;
-    port: number;
-    host: string;
-    dns: { host: string; port: number };
-    timeScale: number;
-    stop(): Promise<void>;
-    reset(): Promise<void>;
-  }>;
 }
 
 const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -64,49 +61,56 @@ export function createTargetSession(options: TargetOptions = {}): TargetSession 
   if (kind === TargetKind.ENDPOINT && !options.endpoint) throw new UsageError('--target endpoint needs --endpoint URL');
   if (options.endpoint && !/^https?:\/\/[^/]+/.test(options.endpoint)) throw new UsageError(`--endpoint must be an http(s) URL, got '${options.endpoint}'`);
   const dns = options.dns === undefined ? undefined : parseHostPort(options.dns);
-  const timeScale = options.timeScale ?? (kind === TargetKind.EMBEDDED ? DEFAULT_TIME_SCALE : 1);
+  const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0)) throw new UsageError('--time-scale must be a positive number');
+  const seed = options.seed ?? Date.now() % 100_000;
+  const clock = kind === TargetKind.EMBEDDED
+    ? new IdleClock({ seed, ...(options.timeScale !== undefined ? { pace: options.timeScale } : {}) })
+    : new ForwardingClock(createScaledClock(1));
   if (kind !== TargetKind.EMBEDDED && options.timeScale !== undefined && options.timeScale !== 1) {
     throw new UsageError('--time-scale only applies to the embedded target');
   }
 
   let started: Promise<Target> | undefined;
   let stop: (() => Promise<void>) | undefined;
-  let description: Record<string, unknown> = { kind, timeScale, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(dns ? { dns } : {}) };
+  let description: Record<string, unknown> = { kind, timeScale, clock: clock.describe(), ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(dns ? { dns } : {}) };
 
   const start = async (): Promise<Target> => {
-    if (kind === TargetKind.AWS) return makeTarget(kind, undefined, undefined, 1, false);
+    if (kind === TargetKind.AWS) return makeTarget(kind, undefined, undefined, 1, false, clock);
     if (kind === TargetKind.ENDPOINT) {
       const scale = await endpointTimeScale(options.endpoint!);
-      description = { ...description, timeScale: scale };
-      return makeTarget(kind, options.endpoint, dns, scale, true);
+      if (clock instanceof ForwardingClock && scale !== 1) clock.inner = createScaledClock(scale);
+      description = { ...description, timeScale: scale, clock: clock.describe() };
+      return makeTarget(kind, options.endpoint, dns, scale, true, clock);
     }
-    let mod: EmulatorModule;
+    let mod: typeof EmulatorModule;
     try {
-      mod = (await import('../emulator/index.ts')) as unknown as EmulatorModule;
+      mod = await import('../emulator/index.ts');
     } catch (error) {
       throw new TargetError('the embedded emulator is not available (emulator/index.ts failed to load); use --endpoint URL or --target aws', { cause: error });
     }
     if (typeof mod.startEmulator !== 'function') throw new TargetError('emulator/index.ts does not export startEmulator');
     let emulator;
     try {
-      emulator = await mod.startEmulator({ host: '127.0.0.1', port: 0, dnsPort: 0, timeScale });
+      emulator = await mod.startEmulator({ host: '127.0.0.1', port: 0, dnsPort: 0, clock, ...(options.model ? { model: options.model } : {}), ...(options.route53 ? { route53: options.route53 } : {}) });
     } catch (error) {
       throw new TargetError(`the embedded emulator failed to start: ${(error as Error).message}`, { cause: error });
     }
     stop = () => emulator.stop();
-    description = { kind, timeScale: emulator.timeScale, endpoint: emulator.endpoint, dns: emulator.dns };
-    return makeTarget(kind, emulator.endpoint, emulator.dns, emulator.timeScale, true);
+    description = { kind, timeScale: emulator.timeScale, clock: clock.describe(), seed, model: emulator.model, endpoint: emulator.endpoint, dns: emulator.dns };
+    return makeTarget(kind, emulator.endpoint, emulator.dns, emulator.timeScale, true, clock);
   };
 
   return {
     kind,
+    clock,
     acquire: () => (started ??= start()),
     idle: () => ({
       kind,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(dns ? { dns } : {}),
       timeScale,
+      clock,
       client() {
         throw new TargetError('this run did not prepare a target: no step declared that it needs AWS (needsTarget)');
       },
@@ -129,6 +133,7 @@ function makeTarget(
   dns: { host: string; port: number } | undefined,
   timeScale: number,
   dummyCredentials: boolean,
+  clock: Clock,
 ): Target {
   const cache = new Map<unknown, Map<string, unknown>>();
   const url = endpoint ? new URL(endpoint) : undefined;
@@ -137,6 +142,7 @@ function makeTarget(
     ...(endpoint ? { endpoint } : {}),
     ...(dns ? { dns } : {}),
     timeScale,
+    clock,
     client<T>(ctor: ClientConstructor<T>, region: string): T {
       let byRegion = cache.get(ctor);
       if (!byRegion) cache.set(ctor, (byRegion = new Map()));

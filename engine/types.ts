@@ -16,15 +16,11 @@ export interface Logger {
 }
 
 /**
- * The engine's notion of time. Tests inject a manual clock so that retries, backoff and
- * polling never sleep for real.
+ * The engine's notion of time: AWS time, the one clock of engine and emulator (see
+ * docs/clock.md). Tests inject a ManualClock so that retries, backoff and polling never sleep.
  */
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  /** Resolves after `ms`; rejects with the signal's reason when `signal` aborts first. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+export type { Clock } from '../emulator/clock.ts';
+import type { Clock } from '../emulator/clock.ts';
 
 /** Static AWS credentials; the embedded and endpoint targets use dummy ones. */
 export interface Credentials {
@@ -59,6 +55,8 @@ export interface Target {
    * Reports give both wall time and AWS-equivalent time.
    */
   timeScale: number;
+  /** The target's clock (AWS time), which the run's steps sleep and read on. */
+  clock?: Clock;
   /** A client for the region, cached per (constructor, region). */
   client<T>(ctor: ClientConstructor<T>, region: string): T;
   /** Values workflows may reference as `${{ target.<key> }}` (endpoint, port, host, dnsPort, ...). */

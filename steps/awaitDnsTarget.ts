@@ -12,8 +12,8 @@ import { describeAnswer, normalizeName, queryDns, targetDnsServer } from './supp
  *
  * Time is read and slept on the engine clock. `elapsedMs` runs from the step's start;
  * `sinceMs` from `since` (e.g. the experiment's `startedAt`), which is the fault-to-flip time.
- * The `*AwsMs` figures multiply by the target's time scale: what the same wait would take
- * against AWS-speed health checks. The wait ends after `maxWait` of AWS time (default 5m) or
+ * The engine clock is AWS time (the target's own clock); the `*AwsMs` figures equal the others
+ * (kept for workflows written when the engine ran on wall time). The wait ends after `maxWait` of AWS time (default 5m) or
  * at the step's `timeout`, whichever comes first; either error names the expected value, the
  * last answer seen and the number of queries.
  */
@@ -31,7 +31,7 @@ export default defineStep({
       }),
       pollInterval: Default(Duration({ description: 'Pause between queries (engine clock), e.g. "250ms".' }), '250ms'),
       maxWait: Default(
-        Duration({ description: 'Longest wait in AWS time (the target\'s time scale applies), e.g. "10m"; then the step fails naming the last answer.' }),
+        Duration({ description: 'Longest wait in AWS time, e.g. "10m"; then the step fails naming the last answer.' }),
         DEFAULT_MAX_WAIT,
       ),
       since: Type.Optional(
@@ -42,10 +42,10 @@ export default defineStep({
   ),
   outputs: Type.Object({
     answer: Type.String({ description: 'The matching answer.' }),
-    elapsedMs: Type.Integer({ description: 'Wall time from the step start to the match.' }),
-    awsEquivalentMs: Type.Number({ description: 'elapsedMs × the target\'s time scale.' }),
+    elapsedMs: Type.Integer({ description: 'AWS time from the step start to the match.' }),
+    awsEquivalentMs: Type.Number({ description: 'elapsedMs (the engine clock is AWS time; kept for old workflows).' }),
     sinceMs: Type.Optional(Type.Integer({ description: 'Time from `since` to the match (when `since` is given).' })),
-    sinceAwsMs: Type.Optional(Type.Number({ description: 'sinceMs × the target\'s time scale.' })),
+    sinceAwsMs: Type.Optional(Type.Number({ description: 'sinceMs (the engine clock is AWS time; kept for old workflows).' })),
     queries: Type.Integer({ description: 'Queries sent.' }),
     matchedAt: Type.Integer({ description: 'Epoch ms of the matching answer (engine clock).' }),
     answersSeen: Type.Array(Type.String(), { description: 'Distinct answers in the order seen (values or NXDOMAIN/NODATA/...).' }),
@@ -79,11 +79,10 @@ export default defineStep({
       if (answer.values.includes(expected)) {
         const matchedAt = ctx.clock.now();
         const elapsedMs = matchedAt - startedAt;
-        const scale = ctx.target.timeScale;
-        const since = params.since === undefined ? {} : { sinceMs: matchedAt - params.since, sinceAwsMs: (matchedAt - params.since) * scale };
-        return { answer: expected, elapsedMs, awsEquivalentMs: elapsedMs * scale, ...since, queries, matchedAt, answersSeen, server };
+        const since = params.since === undefined ? {} : { sinceMs: matchedAt - params.since, sinceAwsMs: matchedAt - params.since };
+        return { answer: expected, elapsedMs, awsEquivalentMs: elapsedMs, ...since, queries, matchedAt, answersSeen, server };
       }
-      const awsWaitedMs = (ctx.clock.now() - startedAt) * ctx.target.timeScale;
+      const awsWaitedMs = (ctx.clock.now() - startedAt);
       if (awsWaitedMs >= maxWaitAwsMs) {
         throw awaitExpired(`${params.name} ${type} still ${last}; expected ${expected} (answers seen: ${answersSeen.join(' → ')})`, queries, awsWaitedMs, { last, answersSeen, server });
       }

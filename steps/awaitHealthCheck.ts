@@ -29,7 +29,7 @@ export default defineStep({
       status: Enum(['healthy', 'unhealthy'], { description: 'Status to wait for.' }),
       pollInterval: Default(Duration({ description: 'Pause between GetHealthCheckStatus calls (engine clock).' }), '1s'),
       maxWait: Default(
-        Duration({ description: 'Longest wait in AWS time (the target\'s time scale applies), e.g. "10m"; then the step fails naming the last reports.' }),
+        Duration({ description: 'Longest wait in AWS time, e.g. "10m"; then the step fails naming the last reports.' }),
         DEFAULT_MAX_WAIT,
       ),
     },
@@ -41,7 +41,7 @@ export default defineStep({
     changedAt: Type.Integer({ description: 'Epoch ms (AWS time) of the newest checker report: when the status was seen.' }),
     polls: Type.Integer({ description: 'GetHealthCheckStatus calls made.' }),
     elapsedMs: Type.Integer({ description: 'Engine-clock time from the step start to the match.' }),
-    awsEquivalentMs: Type.Number({ description: 'elapsedMs × the target\'s time scale.' }),
+    awsEquivalentMs: Type.Number({ description: 'elapsedMs (the engine clock is AWS time; kept for old workflows).' }),
   }),
   async run(params, ctx) {
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
@@ -67,9 +67,9 @@ export default defineStep({
       if (status === params.status) {
         const elapsedMs = ctx.clock.now() - startedAt;
         const changedAt = Math.max(...observations.map((o) => o.StatusReport?.CheckedTime?.getTime() ?? 0));
-        return { status, reasons: last, changedAt, polls, elapsedMs, awsEquivalentMs: elapsedMs * ctx.target.timeScale };
+        return { status, reasons: last, changedAt, polls, elapsedMs, awsEquivalentMs: elapsedMs };
       }
-      const awsWaitedMs = (ctx.clock.now() - startedAt) * ctx.target.timeScale;
+      const awsWaitedMs = (ctx.clock.now() - startedAt);
       if (awsWaitedMs >= maxWaitAwsMs) {
         throw awaitExpired(`health check ${params.healthCheckId} still ${status ?? 'unreported'} (${seen()}); expected ${params.status}`, polls, awsWaitedMs, { last });
       }

@@ -37,7 +37,7 @@ export default defineStep({
       since: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms the wait is measured from, e.g. the write\'s time; gives sinceMs.' })),
       pollInterval: Default(Duration({ description: 'Pause between reads (engine clock).' }), '250ms'),
       maxWait: Default(
-        Duration({ description: 'Longest wait in AWS time (the target\'s time scale applies), e.g. "10m"; then the step fails naming what it saw.' }),
+        Duration({ description: 'Longest wait in AWS time, e.g. "10m"; then the step fails naming what it saw.' }),
         DEFAULT_MAX_WAIT,
       ),
     },
@@ -47,9 +47,9 @@ export default defineStep({
     item: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'The item as plain values (absent when `absent: true` found it gone).' })),
     dynamodbItem: Type.Optional(Type.Unsafe<Record<string, AttributeValue>>({ type: 'object', description: 'The same item in DynamoDB JSON.' })),
     elapsedMs: Type.Integer({ description: 'Time until the condition held.' }),
-    awsEquivalentMs: Type.Number({ description: 'elapsedMs × the target\'s time scale.' }),
+    awsEquivalentMs: Type.Number({ description: 'elapsedMs (the engine clock is AWS time; kept for old workflows).' }),
     sinceMs: Type.Optional(Type.Integer({ description: 'Time from `since` to the match (when `since` is given).' })),
-    sinceAwsMs: Type.Optional(Type.Number({ description: 'sinceMs × the target\'s time scale.' })),
+    sinceAwsMs: Type.Optional(Type.Number({ description: 'sinceMs (the engine clock is AWS time; kept for old workflows).' })),
     polls: Type.Integer({ description: 'GetItem calls made.' }),
   }),
   async run(params, ctx) {
@@ -79,18 +79,17 @@ export default defineStep({
         if (found !== params.absent) {
           const matchedAt = ctx.clock.now();
           const elapsedMs = matchedAt - startedAt;
-          const scale = ctx.target.timeScale;
-          const since = params.since === undefined ? {} : { sinceMs: matchedAt - params.since, sinceAwsMs: (matchedAt - params.since) * scale };
-          return { ...(item && got.Item ? { item, dynamodbItem: got.Item } : {}), elapsedMs, awsEquivalentMs: elapsedMs * scale, ...since, polls };
+          const since = params.since === undefined ? {} : { sinceMs: matchedAt - params.since, sinceAwsMs: matchedAt - params.since };
+          return { ...(item && got.Item ? { item, dynamodbItem: got.Item } : {}), elapsedMs, awsEquivalentMs: elapsedMs, ...since, polls };
         }
         last = item ? `item ${JSON.stringify(item).slice(0, 300)}` : 'not found';
       } catch (error) {
         if (ctx.signal.aborted) throw fail();
         if (!isNotFound(error)) throw error;
         last = `table ${params.table} not found`;
-        if (params.absent) return { elapsedMs: ctx.clock.now() - startedAt, awsEquivalentMs: (ctx.clock.now() - startedAt) * ctx.target.timeScale, polls };
+        if (params.absent) return { elapsedMs: ctx.clock.now() - startedAt, awsEquivalentMs: (ctx.clock.now() - startedAt), polls };
       }
-      const awsWaitedMs = (ctx.clock.now() - startedAt) * ctx.target.timeScale;
+      const awsWaitedMs = (ctx.clock.now() - startedAt);
       if (awsWaitedMs >= maxWaitAwsMs) {
         throw awaitExpired(`${params.table} in ${params.region}: still ${last}; expected ${wanted}`, polls, awsWaitedMs, { last });
       }

@@ -2,11 +2,11 @@ import { Type } from '@sinclair/typebox';
 import { defineStep } from './define.ts';
 import { Duration, durationMs } from './support/schema.ts';
 
-/** Sleeps on the engine clock (so tests drive it with a manual clock); aborts with the step. */
+/** Sleeps AWS time on the engine clock (so tests drive it with a manual clock); aborts with the step. */
 export default defineStep({
   type: 'wait',
   effects: () => [],
-  description: 'Wait for a duration on the engine clock (`ms: 500` or `duration: "2s"`).',
+  description: 'Wait for a duration of AWS time (`ms: 500` or `duration: "2s"`).',
   needsTarget: false,
   params: Type.Object(
     {

@@ -9,7 +9,7 @@ import { putStage, validateStageName } from './stageOperations.ts';
 /**
  * Deployments freeze the API: the data plane routes a stage against its deployment's
  * snapshot, so changes made after CreateDeployment need a new deployment (AWS semantics;
- * some emulators route against live state instead, emulator-peers.md §4).
+ * some emulators route against live state instead).
  */
 export function deploymentOperations({ store, clock }: ApiGatewayContext): Operation[] {
   return [
@@ -28,6 +28,10 @@ export function deploymentOperations({ store, clock }: ApiGatewayContext): Opera
           description: optionalString(input.description),
           createdDate: clock.now(),
           resources: structuredClone([...api.resources.values()]),
+          authorizers: structuredClone([...api.authorizers.values()]),
+          requestValidators: structuredClone([...api.requestValidators.values()]),
+          gatewayResponses: structuredClone([...api.gatewayResponses.values()]),
+          models: structuredClone([...api.models.values()]),
         };
         api.deployments.set(deployment.id, deployment);
         if (stageName) {

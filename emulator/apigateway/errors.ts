@@ -5,7 +5,7 @@ import { ACCOUNT_ID } from '../types.ts';
  * API Gateway's control-plane errors with AWS's messages (localstack
  * `tests/aws/services/apigateway/test_apigateway_api.snapshot.json`, AWS-validated, and
  * `services/apigateway/legacy/provider.py`). Bodies are `{"message": ...}` with the code in
- * `x-amzn-ErrorType` (aws-emulation.md §1.2).
+ * `x-amzn-ErrorType` (docs/fidelity/apigateway.md).
  */
 
 export function apiNotFound(restApiId: string): ServiceError {
@@ -46,3 +46,27 @@ export function requireString(value: unknown, operationInput: string, member: st
   if (typeof value !== 'string' || value === '') throw missing(operationInput, member);
   return value;
 }
+
+/**
+ * A status code outside the model's `[1-5]\d\d` pattern: coral validation, before any lookup,
+ * so a ValidationException rather than the NotFoundException of a missing response.
+ */
+export function checkStatusCode(statusCode: string): void {
+  if (!/^[1-5]\d\d$/.test(statusCode)) {
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${statusCode}' at 'statusCode' failed to satisfy constraint: ` +
+        'Member must satisfy regular expression pattern: [1-5]\\d\\d',
+      { status: 400 },
+    );
+  }
+}
+
+/** CUSTOM or COGNITO_USER_POOLS without an authorizer of this API. */
+export const invalidAuthorizer = (): ServiceError =>
+  badRequest(
+    'Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.',
+  );
+
+export const invalidValidator = (): ServiceError => badRequest('Invalid Request Validator identifier specified');
+export const invalidModel = (name: string): ServiceError => badRequest(`Invalid model identifier specified: ${name}`);

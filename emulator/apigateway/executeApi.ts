@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { EmulatorRequest, EmulatorResponse, EmulatorRuntime, RawRoute } from '../types.ts';
 import { parseExecuteApiTarget, type ExecuteApiTarget } from './executeApiTarget.ts';
-import { forbidden, internalServerError, missingAuthenticationToken } from './gatewayResponses.ts';
+import { applyGatewayResponses } from './gatewayResponseRender.ts';
+import { authorizerConfigurationError, forbidden, internalServerError, missingAuthenticationToken } from './gatewayResponses.ts';
+import { runLambdaAuthorizer } from './lambdaAuthorizer.ts';
 import { runLambdaProxyIntegration, type LambdaProxyDeps } from './lambdaProxyIntegration.ts';
 import { runMockIntegration } from './mockIntegration.ts';
+import type { DeploymentRecord, RestApiRecord } from './model.ts';
 import { buildProxyEvent, requestContext, type InvocationContext } from './proxyEvent.ts';
-import { matchResource } from './resourceRouter.ts';
+import { newOverrides, type TemplateScope } from './renderTemplate.ts';
+import { validateRequest } from './requestValidation.ts';
+import { matchResource, type RouteMatch } from './resourceRouter.ts';
 import { randomId, type ApiGatewayStore } from './store.ts';
 
 /**
@@ -13,15 +18,17 @@ import { randomId, type ApiGatewayStore } from './store.ts';
  * detection (and before the control plane's `/restapis` routes).
  *
  * Routing follows a stage's *deployment*, not the live API. Answers of its own:
- * - unknown API id: 403 `Not authorized` (text), what localstack's `ApiGatewayEndpoint`
- *   answers (on AWS the host name would not resolve at all);
+ * - unknown API id: 403 `{"message":"Forbidden"}` (ForbiddenException), API Gateway's JSON
+ *   answer for an API its endpoint does not serve (on AWS the host name would not resolve at
+ *   all). The path forms reach this too when the emulator's URL parsing resolves an encoded
+ *   `..` (`/_aws/execute-api/<id>/v1/%2e%2e/%2e%2e/x` becomes `/_aws/execute-api/x`);
  * - unknown stage, or no resource/method for the path: 403 Missing Authentication Token;
  * - `disableExecuteApiEndpoint`: 403 Forbidden.
  * Every answer carries `x-amzn-RequestId` (the proxy event's `requestContext.requestId`) and
  * `x-amz-apigw-id` (its `extendedRequestId`).
  *
  * FIS faults are not checked here: localstack documents faults (FIS and the Chaos API) for
- * AWS API operations only, and seed-scenario.md §g.8 requires that a fault on Lambda alone
+ * AWS API operations only, and the drill requires that a fault on Lambda alone
  * leaves the data plane up, failing only through the Lambda invoke it makes (which Lambda's
  * internal API checks, keyed by the function's region).
  */
@@ -50,21 +57,18 @@ async function execute(
   signal: AbortSignal,
 ): Promise<EmulatorResponse> {
   const api = store.find(target.apiId);
-  if (!api) return { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not authorized' };
-  if (api.disableExecuteApiEndpoint) return forbidden();
+  if (!api || api.disableExecuteApiEndpoint) return forbidden();
   const stage = target.stage === undefined ? undefined : api.stages.get(target.stage);
   const deployment = stage && api.deployments.get(stage.deploymentId);
   if (!stage || !deployment) return missingAuthenticationToken();
   const route = matchResource(deployment.resources, req.method, target.path);
-  if (!route) return missingAuthenticationToken();
-
   const inv: InvocationContext = {
     accountId: runtime.accountId,
     apiId: api.id,
     stage: stage.stageName,
     deploymentId: deployment.id,
-    resourceId: route.resource.id,
-    resourcePath: route.resource.path,
+    resourceId: route?.resource.id ?? '',
+    resourcePath: route?.resource.path ?? '',
     httpMethod: req.method.toUpperCase(),
     path: target.path,
     ...ids,
@@ -72,20 +76,46 @@ async function execute(
     domainName: target.domainName,
     sourceIp: normaliseIp(req.remoteAddress),
     userAgent: req.headers['user-agent'] ?? null,
-    pathParameters: route.pathParameters,
+    pathParameters: route?.pathParameters ?? {},
     stageVariables: stage.variables,
   };
-  const integration = route.method.integration;
+  const scope = { request: req, context: requestContext(inv), pathParameters: inv.pathParameters, stageVariables: stage.variables ?? {} };
+  const response = route ? await invoke(runtime, deps, { api, deployment, route, inv, scope, req, signal }) : missingAuthenticationToken();
+  return applyGatewayResponses(response, deployment.gatewayResponses, scope);
+}
+
+interface Invocation {
+  api: RestApiRecord;
+  deployment: DeploymentRecord;
+  route: RouteMatch;
+  inv: InvocationContext;
+  scope: Omit<TemplateScope, 'overrides'>;
+  req: EmulatorRequest;
+  signal: AbortSignal;
+}
+
+/** Authorizer, request validation, then the integration. */
+async function invoke(runtime: EmulatorRuntime, deps: LambdaProxyDeps, { api, deployment, route, inv, scope, req, signal }: Invocation): Promise<EmulatorResponse> {
+  const { method } = route;
+  const event = buildProxyEvent(req, inv);
+  if (method.authorizationType === 'CUSTOM') {
+    const authorizer = deployment.authorizers.find((a) => a.id === method.authorizerId);
+    if (!authorizer) return authorizerConfigurationError();
+    const methodArn = `arn:aws:execute-api:${api.region}:${inv.accountId}:${api.id}/${inv.stage}/${inv.httpMethod}${inv.resourcePath === '/' ? '/' : inv.resourcePath}`;
+    const outcome = await runLambdaAuthorizer(deps, authorizer, { methodArn, event, apiRegion: api.region, signal });
+    if (!outcome.ok) return outcome.response;
+    event.requestContext.authorizer = outcome.context;
+    scope.context.authorizer = outcome.context;
+  }
+  const validator = deployment.requestValidators.find((v) => v.id === method.requestValidatorId);
+  const invalid = validateRequest(validator, method, event, new Map(deployment.models.map((m) => [m.name, m])));
+  if (invalid) return invalid;
+  const integration = method.integration;
   switch (integration?.type) {
     case 'AWS_PROXY':
-      return runLambdaProxyIntegration(deps, integration, buildProxyEvent(req, inv), stage.variables, api.region, signal);
+      return runLambdaProxyIntegration(deps, integration, event, scope.stageVariables, api.region, signal);
     case 'MOCK':
-      return runMockIntegration(integration, {
-        request: req,
-        context: requestContext(inv),
-        pathParameters: route.pathParameters,
-        stageVariables: stage.variables ?? {},
-      });
+      return runMockIntegration(integration, { ...scope, overrides: newOverrides() }, (line) => runtime.log(line));
     default:
       // HTTP, HTTP_PROXY and AWS (non-proxy) integrations are accepted by the control plane
       // but not run; say so rather than answer something plausible.

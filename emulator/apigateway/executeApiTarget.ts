@@ -13,8 +13,8 @@ export interface ExecuteApiTarget {
 
 /**
  * `<id>.execute-api.<anything>`, port and a trailing dot tolerated: dnspython's resolved CNAME
- * target keeps the dot (`12345.execute-api.localhost.localstack.cloud.:4566`, seed-scenario.md
- * §g.5), and real AWS names (`<id>.execute-api.<region>.amazonaws.com`) match too. The id is
+ * target keeps the dot (`12345.execute-api.localhost.localstack.cloud.:4566`, as the drill's
+ * health check sends it), and real AWS names (`<id>.execute-api.<region>.amazonaws.com`) match too. The id is
  * `[^.]+` like localstack's `[^-]+` host rule, minus its VPC-endpoint suffix.
  */
 const HOST_FORM = /^([^.]+)\.execute-api\.(.+?)\.?$/;
@@ -24,7 +24,7 @@ const AWS_PATH_FORM = /^\/_aws\/execute-api\/([^/]+)(?:\/([^/]+))?(\/.*)?$/;
 const USER_REQUEST_FORM = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/;
 
 /**
- * The three execute-api URL forms of aws-emulation.md §4.4 (localstack
+ * The three execute-api URL forms of docs/fidelity/apigateway.md (localstack
  * `apigateway/next_gen/execute_api/router.py`). Checked by a raw route, so before the
  * control-plane routes under `/restapis`.
  */

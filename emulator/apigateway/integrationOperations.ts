@@ -1,7 +1,14 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { Operation } from '../types.ts';
-import { badRequest, integrationNotFound, missing, notFound, responseNotFound } from './errors.ts';
-import { INTEGRATION_TYPES, type IntegrationRecord, type IntegrationType, type MethodRecord } from './model.ts';
+import { badRequest, checkStatusCode, integrationNotFound, missing, notFound } from './errors.ts';
+import {
+  INTEGRATION_TYPES,
+  type IntegrationRecord,
+  type IntegrationResponseRecord,
+  type IntegrationType,
+  type MethodRecord,
+} from './model.ts';
+import { checkOp, patchMap, readPatchOperations, unescapePointer, unknownPath, type PatchOperation } from './patch.ts';
 import { getMethod, METHOD_PATH } from './methodOperations.ts';
 import { optionalString, param, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
 import { toIntegration, toIntegrationResponse } from './shapes.ts';
@@ -15,7 +22,7 @@ export function getIntegration(method: MethodRecord): IntegrationRecord {
 
 export function integrationOperations({ store }: ApiGatewayContext): Operation[] {
   const methodOf = (input: Record<string, unknown>, region: string) =>
-    getMethod(store.get(region, param(input, 'restApiId')), param(input, 'resourceId'), param(input, 'method'));
+    getMethod(store.getForResource(region, param(input, 'restApiId')), param(input, 'resourceId'), param(input, 'method'));
 
   return [
     {
@@ -66,11 +73,11 @@ export function integrationOperations({ store }: ApiGatewayContext): Operation[]
       name: 'PutIntegrationResponse',
       http: { method: 'PUT', path: `${INTEGRATION_PATH}/responses/{statusCode}`, status: 201 },
       handler(input, ctx) {
-        const method = methodOf(input, ctx.region);
-        const integration = getIntegration(method);
         const statusCode = param(input, 'statusCode');
-        // An integration response maps onto a method response that must already exist.
-        if (!method.methodResponses[statusCode]) throw responseNotFound();
+        checkStatusCode(statusCode);
+        // AWS accepts an integration response before (or without) the method response of the
+        // same status code (201); the data plane then answers with that status all the same.
+        const integration = getIntegration(methodOf(input, ctx.region));
         const response = {
           statusCode,
           selectionPattern: optionalString(input.selectionPattern),
@@ -86,6 +93,7 @@ export function integrationOperations({ store }: ApiGatewayContext): Operation[]
       name: 'GetIntegrationResponse',
       http: { method: 'GET', path: `${INTEGRATION_PATH}/responses/{statusCode}` },
       handler(input, ctx) {
+        checkStatusCode(param(input, 'statusCode'));
         const response = getIntegration(methodOf(input, ctx.region)).integrationResponses[param(input, 'statusCode')];
         if (!response) throw notFound('Invalid Response status code specified');
         return toIntegrationResponse(response);
@@ -95,10 +103,39 @@ export function integrationOperations({ store }: ApiGatewayContext): Operation[]
       name: 'DeleteIntegrationResponse',
       http: { method: 'DELETE', path: `${INTEGRATION_PATH}/responses/{statusCode}`, status: 204 },
       handler(input, ctx) {
-        const integration = getIntegration(methodOf(input, ctx.region));
         const statusCode = param(input, 'statusCode');
+        checkStatusCode(statusCode);
+        const integration = getIntegration(methodOf(input, ctx.region));
         if (!integration.integrationResponses[statusCode]) throw notFound('Invalid Response status code specified');
         delete integration.integrationResponses[statusCode];
+      },
+    },
+    {
+      name: 'UpdateIntegration',
+      http: { method: 'PATCH', path: INTEGRATION_PATH },
+      handler(input, ctx) {
+        const ops = readPatchOperations(input, 'updateIntegrationInput');
+        const integration = getIntegration(methodOf(input, ctx.region));
+        const next: IntegrationRecord = { ...integration, cacheKeyParameters: [...integration.cacheKeyParameters] };
+        for (const op of ops) applyIntegrationPatch(next, op);
+        if (next.timeoutInMillis < 50 || next.timeoutInMillis > 29000) throw badRequest('Timeout should be between 50 ms and 29000 ms');
+        Object.assign(integration, next);
+        return toIntegration(integration);
+      },
+    },
+    {
+      name: 'UpdateIntegrationResponse',
+      http: { method: 'PATCH', path: `${INTEGRATION_PATH}/responses/{statusCode}` },
+      handler(input, ctx) {
+        const ops = readPatchOperations(input, 'updateIntegrationResponseInput');
+        checkStatusCode(param(input, 'statusCode'));
+        const integration = getIntegration(methodOf(input, ctx.region));
+        const response = integration.integrationResponses[param(input, 'statusCode')];
+        if (!response) throw notFound('Invalid Integration Response identifier specified');
+        const next = { ...response };
+        for (const op of ops) applyIntegrationResponsePatch(next, op);
+        Object.assign(response, next);
+        return toIntegrationResponse(response);
       },
     },
   ];
@@ -141,4 +178,71 @@ function validateIntegration(input: Record<string, unknown>): IntegrationType {
     }
   }
   return integrationType;
+}
+
+const INTEGRATION_SCALARS = [
+  '/cacheNamespace',
+  '/connectionId',
+  '/connectionType',
+  '/contentHandling',
+  '/credentials',
+  '/httpMethod',
+  '/passthroughBehavior',
+  '/timeoutInMillis',
+  '/uri',
+] as const;
+
+/**
+ * UpdateIntegration's paths (AWS's patch-operations table): the maps `/requestParameters/{name}`
+ * and `/requestTemplates/{type}` take add, replace and remove; `/cacheKeyParameters/{name}` add
+ * and remove; the scalars replace only.
+ */
+function applyIntegrationPatch(integration: IntegrationRecord, op: PatchOperation): void {
+  const map = /^\/(requestParameters|requestTemplates|cacheKeyParameters)\/(.+)$/.exec(op.path);
+  if (map) {
+    const key = unescapePointer(map[2]!);
+    if (map[1] === 'cacheKeyParameters') {
+      checkOp(op, ['add', 'remove']);
+      integration.cacheKeyParameters = integration.cacheKeyParameters.filter((k) => k !== key);
+      if (op.op === 'add') integration.cacheKeyParameters.push(key);
+      return;
+    }
+    checkOp(op, ['add', 'replace', 'remove']);
+    const member = map[1] as 'requestParameters' | 'requestTemplates';
+    integration[member] = patchMap(integration[member], op, key, op.value ?? '');
+    return;
+  }
+  if (!(INTEGRATION_SCALARS as readonly string[]).includes(op.path)) {
+    throw unknownPath(op, [...INTEGRATION_SCALARS, '/requestParameters/{name}', '/requestTemplates/{contentType}', '/cacheKeyParameters/{name}']);
+  }
+  checkOp(op, ['replace']);
+  const value = op.value === '' ? undefined : op.value;
+  if (op.path === '/timeoutInMillis') {
+    integration.timeoutInMillis = value === undefined ? 29000 : Number(value);
+    if (!Number.isInteger(integration.timeoutInMillis)) throw badRequest(`Invalid timeout specified: ${value}`);
+  } else if (op.path === '/passthroughBehavior') {
+    integration.passthroughBehavior = value ?? 'WHEN_NO_MATCH';
+  } else if (op.path === '/cacheNamespace') {
+    integration.cacheNamespace = value ?? integration.cacheNamespace;
+  } else {
+    const member = op.path.slice(1) as 'connectionId' | 'connectionType' | 'contentHandling' | 'credentials' | 'httpMethod' | 'uri';
+    integration[member] = value;
+  }
+}
+
+/** UpdateIntegrationResponse: the two maps take add/replace/remove; the scalars replace only. */
+function applyIntegrationResponsePatch(response: IntegrationResponseRecord, op: PatchOperation): void {
+  const map = /^\/(responseParameters|responseTemplates)\/(.+)$/.exec(op.path);
+  if (map) {
+    checkOp(op, ['add', 'replace', 'remove']);
+    const member = map[1] as 'responseParameters' | 'responseTemplates';
+    response[member] = patchMap(response[member], op, unescapePointer(map[2]!), op.value ?? '');
+    return;
+  }
+  if (op.path !== '/selectionPattern' && op.path !== '/contentHandling') {
+    throw unknownPath(op, ['/selectionPattern', '/contentHandling', '/responseParameters/{name}', '/responseTemplates/{contentType}']);
+  }
+  checkOp(op, ['replace']);
+  if (op.path === '/selectionPattern') response.selectionPattern = op.value;
+  else response.contentHandling = op.value || undefined;
 }

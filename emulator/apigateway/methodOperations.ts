@@ -1,7 +1,17 @@
 import type { Operation } from '../types.ts';
-import { badRequest, methodNotFound, requireString, responseNotFound } from './errors.ts';
-import { HTTP_METHODS, type MethodRecord, type RestApiRecord } from './model.ts';
-import { patchBoolean, patchMap, readPatchOperations, unescapePointer, type PatchOperation } from './patch.ts';
+import {
+  badRequest,
+  checkStatusCode,
+  invalidAuthorizer,
+  invalidModel,
+  invalidValidator,
+  methodNotFound,
+  notFound,
+  requireString,
+  responseNotFound,
+} from './errors.ts';
+import { HTTP_METHODS, type MethodRecord, type MethodResponseRecord, type RestApiRecord } from './model.ts';
+import { checkOp, patchBoolean, patchMap, readPatchOperations, unescapePointer, type PatchOperation } from './patch.ts';
 import { getResource } from './resourceOperations.ts';
 import { optionalString, param, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
 import { toMethod, toMethodResponse } from './shapes.ts';
@@ -21,14 +31,14 @@ export function getMethod(api: RestApiRecord, resourceId: string, httpMethod: st
 
 export function methodOperations({ store }: ApiGatewayContext): Operation[] {
   const methodOf = (input: Record<string, unknown>, region: string) =>
-    getMethod(store.get(region, param(input, 'restApiId')), param(input, 'resourceId'), param(input, 'method'));
+    getMethod(store.getForResource(region, param(input, 'restApiId')), param(input, 'resourceId'), param(input, 'method'));
 
   return [
     {
       name: 'PutMethod',
       http: { method: 'PUT', path: METHOD_PATH, status: 201 },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const api = store.getForResource(ctx.region, param(input, 'restApiId'));
         const resource = getResource(api, param(input, 'resourceId'));
         const httpMethod = param(input, 'method');
         if (!(HTTP_METHODS as readonly string[]).includes(httpMethod)) {
@@ -42,21 +52,24 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
             throw badRequest('Parameter names must be unique across querystring, header and path');
           }
         }
-        if ((authorizationType === 'CUSTOM' || authorizationType === 'COGNITO_USER_POOLS') && !input.authorizerId) {
-          throw badRequest(
-            'Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.',
-          );
+        const authorizerId = optionalString(input.authorizerId);
+        if ((authorizationType === 'CUSTOM' || authorizationType === 'COGNITO_USER_POOLS') && !(authorizerId && api.authorizers.has(authorizerId))) {
+          throw invalidAuthorizer();
         }
+        const requestValidatorId = optionalString(input.requestValidatorId);
+        if (requestValidatorId && !api.requestValidators.has(requestValidatorId)) throw invalidValidator();
+        const requestModels = input.requestModels === undefined ? undefined : readStringMap(input.requestModels);
+        for (const model of Object.values(requestModels ?? {})) if (!api.models.has(model) && model !== 'Empty') throw invalidModel(model);
         // PutMethod replaces the method, integration and responses included, as on AWS.
         const method: MethodRecord = {
           httpMethod,
           authorizationType,
-          authorizerId: optionalString(input.authorizerId),
+          authorizerId,
           apiKeyRequired: input.apiKeyRequired === true,
           operationName: optionalString(input.operationName),
           requestParameters,
-          requestModels: input.requestModels === undefined ? undefined : readStringMap(input.requestModels),
-          requestValidatorId: optionalString(input.requestValidatorId),
+          requestModels,
+          requestValidatorId,
           authorizationScopes: Array.isArray(input.authorizationScopes) ? input.authorizationScopes.map(String) : undefined,
           methodResponses: {},
         };
@@ -73,9 +86,15 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
       name: 'UpdateMethod',
       http: { method: 'PATCH', path: METHOD_PATH },
       handler(input, ctx) {
+        const api = store.getForResource(ctx.region, param(input, 'restApiId'));
         const method = methodOf(input, ctx.region);
         const next = { ...method };
-        for (const op of readPatchOperations(input)) applyMethodPatch(next, op);
+        for (const op of readPatchOperations(input, 'updateMethodInput')) applyMethodPatch(next, op);
+        if (next.requestValidatorId && !api.requestValidators.has(next.requestValidatorId)) throw invalidValidator();
+        if ((next.authorizationType === 'CUSTOM' || next.authorizationType === 'COGNITO_USER_POOLS') && !(next.authorizerId && api.authorizers.has(next.authorizerId))) {
+          throw invalidAuthorizer();
+        }
+        for (const model of Object.values(next.requestModels ?? {})) if (!api.models.has(model) && model !== 'Empty') throw invalidModel(model);
         Object.assign(method, next);
         return toMethod(method);
       },
@@ -84,7 +103,7 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
       name: 'DeleteMethod',
       http: { method: 'DELETE', path: METHOD_PATH, status: 204 },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const api = store.getForResource(ctx.region, param(input, 'restApiId'));
         const resource = getResource(api, param(input, 'resourceId'));
         const httpMethod = param(input, 'method');
         if (!resource.methods[httpMethod]) throw methodNotFound();
@@ -95,9 +114,9 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
       name: 'PutMethodResponse',
       http: { method: 'PUT', path: `${METHOD_PATH}/responses/{statusCode}`, status: 201 },
       handler(input, ctx) {
-        const method = methodOf(input, ctx.region);
         const statusCode = param(input, 'statusCode');
-        if (!/^[1-5]\d\d$/.test(statusCode)) throw badRequest('Invalid Response status code specified');
+        checkStatusCode(statusCode);
+        const method = methodOf(input, ctx.region);
         const response = {
           statusCode,
           responseParameters: readBooleanMap(input.responseParameters),
@@ -111,8 +130,23 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
       name: 'GetMethodResponse',
       http: { method: 'GET', path: `${METHOD_PATH}/responses/{statusCode}` },
       handler(input, ctx) {
+        checkStatusCode(param(input, 'statusCode'));
         const response = methodOf(input, ctx.region).methodResponses[param(input, 'statusCode')];
         if (!response) throw responseNotFound();
+        return toMethodResponse(response);
+      },
+    },
+    {
+      name: 'UpdateMethodResponse',
+      http: { method: 'PATCH', path: `${METHOD_PATH}/responses/{statusCode}`, status: 201 },
+      handler(input, ctx) {
+        const ops = readPatchOperations(input, 'updateMethodResponseInput');
+        checkStatusCode(param(input, 'statusCode'));
+        const response = methodOf(input, ctx.region).methodResponses[param(input, 'statusCode')];
+        if (!response) throw responseNotFound();
+        const next = { ...response };
+        for (const op of ops) applyMethodResponsePatch(next, op);
+        Object.assign(response, next);
         return toMethodResponse(response);
       },
     },
@@ -120,8 +154,9 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
       name: 'DeleteMethodResponse',
       http: { method: 'DELETE', path: `${METHOD_PATH}/responses/{statusCode}`, status: 204 },
       handler(input, ctx) {
-        const method = methodOf(input, ctx.region);
         const statusCode = param(input, 'statusCode');
+        checkStatusCode(statusCode);
+        const method = methodOf(input, ctx.region);
         if (!method.methodResponses[statusCode]) throw responseNotFound();
         delete method.methodResponses[statusCode];
       },
@@ -180,6 +215,24 @@ function applyMethodPatch(method: MethodRecord, op: PatchOperation): void {
     method.operationName = op.value || undefined;
   } else if (path === '/requestValidatorId') {
     method.requestValidatorId = op.value || undefined;
+  }
+}
+
+/**
+ * UpdateMethodResponse: `/responseParameters/{name}` and `/responseModels/{type}` take add,
+ * replace and remove; replacing or removing one that is not there is a NotFoundException.
+ */
+function applyMethodResponsePatch(response: MethodResponseRecord, op: PatchOperation): void {
+  const [, member, rawKey] = /^\/(responseParameters|responseModels)\/(.+)$/.exec(op.path) ?? [];
+  if (!member || !rawKey) throw badRequest(`Invalid patch path ${op.path}`);
+  checkOp(op, ['add', 'replace', 'remove']);
+  const key = unescapePointer(rawKey);
+  if (member === 'responseParameters') {
+    if (op.op !== 'add' && !(key in (response.responseParameters ?? {}))) throw notFound('Invalid parameter name specified');
+    response.responseParameters = patchMap(response.responseParameters, op, key, patchBoolean(op.value));
+  } else {
+    if (op.op !== 'add' && !(key in (response.responseModels ?? {}))) throw notFound('Content-Type specified was not found');
+    response.responseModels = patchMap(response.responseModels, op, key, op.value ?? '');
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * API Gateway (REST v1) resources as the emulator keeps them. Field names are the wire names
  * of the API (restJson1, camelCase); times are emulated epoch milliseconds and become epoch
- * seconds on the wire (aws-emulation.md §1.3).
+ * seconds on the wire (docs/fidelity/apigateway.md).
  */
 
 export const INTEGRATION_TYPES = ['HTTP', 'MOCK', 'AWS_PROXY', 'HTTP_PROXY', 'AWS'] as const;
@@ -65,12 +65,56 @@ export interface ResourceRecord {
   methods: Record<string, MethodRecord>;
 }
 
-/** A deployment freezes the API's resources, methods and integrations at the moment it is made. */
+/** A Lambda authorizer (TOKEN or REQUEST) or a Cognito one (kept, not enforced). */
+export interface AuthorizerRecord {
+  id: string;
+  name: string;
+  type: 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS';
+  providerARNs?: string[];
+  authType?: string;
+  authorizerUri?: string;
+  authorizerCredentials?: string;
+  identitySource?: string;
+  identityValidationExpression?: string;
+  authorizerResultTtlInSeconds: number;
+}
+
+export interface RequestValidatorRecord {
+  id: string;
+  name: string;
+  validateRequestBody: boolean;
+  validateRequestParameters: boolean;
+}
+
+/** A customised gateway response (the defaults live in `gatewayResponseTypes.ts`). */
+export interface GatewayResponseRecord {
+  responseType: string;
+  statusCode?: string;
+  responseParameters?: Record<string, string>;
+  responseTemplates?: Record<string, string>;
+}
+
+export interface ModelRecord {
+  id: string;
+  name: string;
+  description?: string;
+  schema?: string;
+  contentType: string;
+}
+
+/**
+ * A deployment freezes the API at the moment it is made: resources, methods and integrations,
+ * and the authorizers, validators, gateway responses and models the data plane applies.
+ */
 export interface DeploymentRecord {
   id: string;
   description?: string;
   createdDate: number;
   resources: ResourceRecord[];
+  authorizers: AuthorizerRecord[];
+  requestValidators: RequestValidatorRecord[];
+  gatewayResponses: GatewayResponseRecord[];
+  models: ModelRecord[];
 }
 
 export interface StageRecord {
@@ -103,4 +147,9 @@ export interface RestApiRecord {
   resources: Map<string, ResourceRecord>;
   deployments: Map<string, DeploymentRecord>;
   stages: Map<string, StageRecord>;
+  authorizers: Map<string, AuthorizerRecord>;
+  requestValidators: Map<string, RequestValidatorRecord>;
+  gatewayResponses: Map<string, GatewayResponseRecord>;
+  /** By name; every API starts with `Empty` and `Error` (an imported one with none). */
+  models: Map<string, ModelRecord>;
 }

@@ -1,3 +1,4 @@
+import { ServiceError } from '../protocol/ServiceError.ts';
 import { badRequest } from './errors.ts';
 
 /** One entry of `patchOperations` (API Gateway's restricted JSON Patch). */
@@ -8,14 +9,25 @@ export interface PatchOperation {
   from?: string;
 }
 
-/** The `patchOperations` member of an Update* request, checked for shape. */
-export function readPatchOperations(input: Record<string, unknown>): PatchOperation[] {
+const OPS = ['add', 'remove', 'move', 'test', 'replace', 'copy'];
+
+/**
+ * The `patchOperations` member of an Update* request, checked for shape. An `op` outside the
+ * model's enum is a coral ValidationException naming the list index (1-based), as AWS answers;
+ * `operationInput` is the request's input name (`updateRestApiInput`).
+ */
+export function readPatchOperations(input: Record<string, unknown>, operationInput = 'input'): PatchOperation[] {
   const raw = input.patchOperations ?? [];
   if (!Array.isArray(raw)) throw badRequest('Invalid patch operations specified');
-  return raw.map((entry) => {
+  return raw.map((entry, i) => {
     const e = (entry ?? {}) as Record<string, unknown>;
-    if (typeof e.op !== 'string' || !['add', 'remove', 'replace', 'move', 'copy', 'test'].includes(e.op)) {
-      throw badRequest(`Invalid patch operation specified: ${String(e.op)}`);
+    if (typeof e.op !== 'string' || !OPS.includes(e.op)) {
+      throw new ServiceError(
+        'ValidationException',
+        `1 validation error detected: Value '${String(e.op)}' at '${operationInput}.patchOperations.${i + 1}.member.op' ` +
+          `failed to satisfy constraint: Member must satisfy enum value set: [${OPS.join(', ')}]`,
+        { status: 400 },
+      );
     }
     if (typeof e.path !== 'string' || !e.path.startsWith('/')) throw badRequest(`Invalid patch path ${String(e.path)}`);
     return {
@@ -25,6 +37,19 @@ export function readPatchOperations(input: Record<string, unknown>): PatchOperat
       from: typeof e.from === 'string' ? e.from : undefined,
     };
   });
+}
+
+/**
+ * AWS's answer to an op a path does not support (`move` and `test` are never supported; `copy`
+ * only where the patch-operations table says so). The two spaces after "path" are AWS's.
+ */
+export function unsupportedOp(op: PatchOperation): ServiceError {
+  return badRequest(`Invalid patch path  '${op.path}' specified for op '${op.op}'. Please choose supported operations`);
+}
+
+/** AWS's answer to a path an operation does not know, listing the ones it does. */
+export function unknownPath(op: PatchOperation, paths: readonly string[]): ServiceError {
+  return badRequest(`Invalid patch path  '${op.path}' specified for op '${op.op}'. Must be one of: [${paths.join(', ')}]`);
 }
 
 /** JSON Pointer unescaping of one path segment (`application~1json` → `application/json`). */
@@ -40,6 +65,7 @@ export function patchBoolean(value: string | undefined): boolean {
 /**
  * Applies add/replace/remove on a `/map/key` path to a string-keyed map; returns the new map
  * (undefined when it became empty, so the member disappears from responses as on AWS).
+ * Callers reject `move`, `copy` and `test` first (see {@link checkOp}).
  */
 export function patchMap<T>(
   map: Record<string, T> | undefined,
@@ -51,4 +77,9 @@ export function patchMap<T>(
   if (op.op === 'remove') delete next[key];
   else next[key] = value;
   return Object.keys(next).length > 0 ? next : undefined;
+}
+
+/** Throws {@link unsupportedOp} unless `op.op` is one of `allowed`. */
+export function checkOp(op: PatchOperation, allowed: readonly PatchOperation['op'][]): void {
+  if (!allowed.includes(op.op)) throw unsupportedOp(op);
 }

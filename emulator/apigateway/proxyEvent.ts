@@ -90,7 +90,7 @@ const DROPPED_HEADERS = new Set(['content-length', 'connection']);
 const CAPITALISED_HEADERS: Record<string, string> = { authorization: 'Authorization', 'user-agent': 'User-Agent' };
 
 /**
- * Builds the event exactly as aws-emulation.md §4.3 (AWS-validated snapshot in localstack
+ * Builds the event exactly as docs/fidelity/apigateway.md says (AWS-validated snapshot in localstack
  * `test_apigateway_lambda.snapshot.json`; builder `integrations/aws.py`
  * `create_lambda_input_event`): empty query strings, path parameters and stage variables are
  * null, not `{}`; the single-value query map keeps the *last* value; `path` and path

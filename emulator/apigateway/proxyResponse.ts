@@ -7,7 +7,7 @@ const ALLOWED_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'bod
 
 /**
  * Maps a Lambda proxy integration's output (REST v1) onto an HTTP response, following
- * aws-emulation.md §4.3 (verified on AWS) and localstack `integrations/aws.py`
+ * docs/fidelity/apigateway.md (verified on AWS) and localstack `integrations/aws.py`
  * `parse_lambda_response`:
  * - the payload must be a JSON object with no keys but `statusCode`, `headers`,
  *   `multiValueHeaders`, `body`, `isBase64Encoded` (a function error's `errorMessage`/

@@ -1,4 +1,6 @@
+import velocity from 'velocityjs';
 import type { EmulatorRequest } from '../types.ts';
+import { jsonPath } from './jsonPath.ts';
 
 /** What a mapping template can read. */
 export interface TemplateScope {
@@ -7,39 +9,73 @@ export interface TemplateScope {
   context: Record<string, unknown>;
   pathParameters: Record<string, string>;
   stageVariables: Record<string, string>;
+  /**
+   * `$context.requestOverride` / `$context.responseOverride`: what templates set with
+   * `#set($context.responseOverride.status = 444)`, shared by every template of one request.
+   */
+  overrides: TemplateOverrides;
+  /** The body `$input` reads: the request's for a request template, the integration's for a response template. */
+  body?: string;
 }
+
+export interface TemplateOverrides {
+  request: { header: Record<string, string>; path: Record<string, string>; querystring: Record<string, string> };
+  response: { status?: number | string | null; header: Record<string, string> };
+}
+
+export const newOverrides = (): TemplateOverrides => ({
+  request: { header: {}, path: {}, querystring: {} },
+  response: { status: null, header: {} },
+});
 
 /**
- * A deliberately small subset of API Gateway's Velocity mapping templates, enough for MOCK
- * integrations: `$context.x.y`, `$stageVariables.x` (both also as `${...}`),
- * `$input.params('x')` (path, then query string, then header, the order AWS looks in),
- * `$input.body` and `$input.json('$')` (the raw body). Anything else, `#set`/`#if`
- * directives and `$util` included, is left as written: this is not VTL.
+ * Renders an API Gateway mapping template with a real Velocity engine (velocityjs) and the
+ * variables API Gateway documents: `$input` (`body`, `json(path)`, `path(path)`,
+ * `params()`, `params(name)`), `$util` (`escapeJavaScript`, `parseJson`, `urlEncode`,
+ * `urlDecode`, `base64Encode`, `base64Decode`), `$context` (with `requestOverride` and
+ * `responseOverride`) and `$stageVariables`. Throws when the template does not parse, which
+ * the caller answers as AWS does, with a 500.
  */
 export function renderTemplate(template: string, scope: TemplateScope): string {
-  return template
-    .replace(/\$input\.params\(\s*'([^']*)'\s*\)/g, (_m, name: string) => inputParam(scope, name))
-    .replace(/\$input\.json\(\s*'\$'\s*\)/g, () => bodyText(scope) || '{}')
-    .replace(/\$input\.body\b/g, () => bodyText(scope))
-    .replace(/\$\{?(context|stageVariables)((?:\.[A-Za-z0-9_]+)+)\}?/g, (match, root: string, dotted: string) => {
-      const value = lookup(root === 'context' ? scope.context : scope.stageVariables, dotted.slice(1).split('.'));
-      return value === undefined ? match : value === null ? '' : String(value);
-    });
+  const context = { ...scope.context, requestOverride: scope.overrides.request, responseOverride: scope.overrides.response };
+  return velocity.render(template, {
+    input: inputVariable(scope),
+    util: UTIL,
+    context,
+    stageVariables: scope.stageVariables,
+  });
 }
 
-function inputParam(scope: TemplateScope, name: string): string {
-  return scope.pathParameters[name] ?? scope.request.query.get(name) ?? scope.request.headers[name.toLowerCase()] ?? '';
+function inputVariable(scope: TemplateScope) {
+  const body = scope.body ?? scope.request.body.toString('utf8');
+  const parsed = (): unknown => {
+    if (body.trim() === '') return {};
+    try {
+      return JSON.parse(body) as unknown;
+    } catch {
+      return body;
+    }
+  };
+  const header = Object.fromEntries(Object.entries(scope.request.headers));
+  const querystring = Object.fromEntries(scope.request.query);
+  const path = { ...scope.pathParameters };
+  return {
+    body,
+    /** A JSONPath expression's value as JSON text (`$input.json('$.name')`). */
+    json: (expression: string) => JSON.stringify(jsonPath(parsed(), expression) ?? null),
+    /** A JSONPath expression's value as an object templates can walk (`$input.path('$').name`). */
+    path: (expression: string) => jsonPath(parsed(), expression),
+    /** All parameters by kind, or one by name: path first, then query string, then header. */
+    params: (name?: string) =>
+      name === undefined ? { path, querystring, header } : (path[name] ?? querystring[name] ?? header[name.toLowerCase()] ?? ''),
+  };
 }
 
-function bodyText(scope: TemplateScope): string {
-  return scope.request.body.toString('utf8');
-}
-
-function lookup(root: Record<string, unknown>, keys: string[]): unknown {
-  let value: unknown = root;
-  for (const key of keys) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
+const UTIL = {
+  escapeJavaScript: (s: unknown) => JSON.stringify(String(s ?? '')).slice(1, -1).replace(/'/g, "\\'"),
+  parseJson: (s: unknown) => JSON.parse(String(s)) as unknown,
+  urlEncode: (s: unknown) => encodeURIComponent(String(s ?? '')),
+  urlDecode: (s: unknown) => decodeURIComponent(String(s ?? '')),
+  base64Encode: (s: unknown) => Buffer.from(String(s ?? ''), 'utf8').toString('base64'),
+  base64Decode: (s: unknown) => Buffer.from(String(s ?? ''), 'base64').toString('utf8'),
+};

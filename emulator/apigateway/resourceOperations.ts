@@ -1,12 +1,15 @@
 import type { Operation } from '../types.ts';
 import { badRequest, conflict, requireString, resourceNotFound } from './errors.ts';
 import type { ResourceRecord, RestApiRecord } from './model.ts';
+import { checkOp, readPatchOperations, unknownPath } from './patch.ts';
 import { param, type ApiGatewayContext } from './restApiOperations.ts';
 import { toResource } from './shapes.ts';
 import { randomId } from './store.ts';
 
 /** AWS's rule for a path part: a literal, `{name}` or the greedy `{name+}`. */
 const PATH_PART = /^(?:[a-zA-Z0-9._-]+|\{[a-zA-Z0-9._-]+\+?\})$/;
+const PATH_PART_MESSAGE =
+  "Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace.";
 
 export const isVariablePart = (part: string | undefined): boolean => part !== undefined && part.startsWith('{');
 export const isGreedyPart = (part: string | undefined): boolean => part !== undefined && part.endsWith('+}');
@@ -64,11 +67,7 @@ export function resourceOperations({ store }: ApiGatewayContext): Operation[] {
             );
           }
         }
-        if (!PATH_PART.test(pathPart)) {
-          throw badRequest(
-            "Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace.",
-          );
-        }
+        if (!PATH_PART.test(pathPart)) throw badRequest(PATH_PART_MESSAGE);
         if (siblings.some((s) => s.pathPart === pathPart)) {
           throw conflict(`Another resource with the same parent already has this name: ${pathPart}`);
         }
@@ -80,6 +79,40 @@ export function resourceOperations({ store }: ApiGatewayContext): Operation[] {
           methods: {},
         };
         api.resources.set(resource.id, resource);
+        return toResource(resource, false);
+      },
+    },
+    {
+      name: 'UpdateResource',
+      http: { method: 'PATCH', path: '/restapis/{restApiId}/resources/{resourceId}' },
+      handler(input, ctx) {
+        const ops = readPatchOperations(input, 'updateResourceInput');
+        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const resource = getResource(api, param(input, 'resourceId'));
+        let { parentId, pathPart } = resource;
+        for (const op of ops) {
+          if (op.path !== '/pathPart' && op.path !== '/parentId') throw unknownPath(op, ['/parentId', '/pathPart']);
+          checkOp(op, ['replace']);
+          if (op.path === '/parentId') {
+            const parent = getResource(api, op.value ?? '');
+            // The new parent may not be the resource itself or one of its descendants.
+            for (let r: ResourceRecord | undefined = parent; r; r = r.parentId ? api.resources.get(r.parentId) : undefined) {
+              if (r.id === resource.id) throw badRequest('Resources cannot be cyclical.');
+            }
+            parentId = parent.id;
+          } else {
+            pathPart = op.value ?? '';
+            if (!PATH_PART.test(pathPart)) throw badRequest(PATH_PART_MESSAGE);
+          }
+          const siblings = [...api.resources.values()].filter((r) => r.parentId === parentId && r.id !== resource.id);
+          if (siblings.some((s) => s.pathPart === pathPart)) {
+            throw conflict(`Another resource with the same parent already has this name: ${pathPart}`);
+          }
+        }
+        if (resource.id === api.rootResourceId && ops.length > 0) throw badRequest('Cannot update the root resource');
+        resource.parentId = parentId;
+        resource.pathPart = pathPart;
+        refreshPaths(api, resource);
         return toResource(resource, false);
       },
     },
@@ -99,6 +132,13 @@ export function resourceOperations({ store }: ApiGatewayContext): Operation[] {
       },
     },
   ];
+}
+
+/** A resource's path, and its descendants', after it moved or was renamed. */
+function refreshPaths(api: RestApiRecord, resource: ResourceRecord): void {
+  const parent = resource.parentId ? api.resources.get(resource.parentId) : undefined;
+  if (parent) resource.path = parent.path === '/' ? `/${resource.pathPart}` : `${parent.path}/${resource.pathPart}`;
+  for (const child of api.resources.values()) if (child.parentId === resource.id) refreshPaths(api, child);
 }
 
 function newResourceId(api: RestApiRecord): string {

@@ -1,22 +1,18 @@
 import type { EmulatorClock } from '../clock.ts';
 import type { Operation, OperationInput } from '../types.ts';
-import { badRequest, conflict, requireString } from './errors.ts';
+import { badRequest, requireString } from './errors.ts';
 import type { RestApiRecord } from './model.ts';
-import { patchBoolean, readPatchOperations } from './patch.ts';
+import { checkOp, patchBoolean, readPatchOperations, unescapePointer, type PatchOperation } from './patch.ts';
+import { ENDPOINT_TYPES, checkCompressionSize, createRestApiRecord } from './restApiRecord.ts';
 import { toRestApi } from './shapes.ts';
-import { randomId, type ApiGatewayStore } from './store.ts';
+import type { ApiGatewayStore } from './store.ts';
+
 
 /** What every group of control-plane operations works on. */
 export interface ApiGatewayContext {
   store: ApiGatewayStore;
   clock: EmulatorClock;
 }
-
-/**
- * LocalStack's tag that chooses the id of a new API (localstack-docs `aws/services/apigateway.mdx`):
- * honoured only by CreateRestApi, never by TagResource or UpdateRestApi.
- */
-export const CUSTOM_ID_TAG = '_custom_id_';
 
 export function restApiOperations({ store, clock }: ApiGatewayContext): Operation[] {
   return [
@@ -25,48 +21,25 @@ export function restApiOperations({ store, clock }: ApiGatewayContext): Operatio
       http: { method: 'POST', path: '/restapis', status: 201 },
       handler(input, ctx) {
         const name = requireString(input.name, 'createRestApiInput', 'name');
-        if (input.description === '') throw badRequest('Description cannot be an empty string');
-        const tags = readStringMap(input.tags);
-        const customId = tags[CUSTOM_ID_TAG];
-        if (customId !== undefined) {
-          if (!/^[A-Za-z0-9_-]+$/.test(customId)) throw badRequest(`Invalid ${CUSTOM_ID_TAG} specified: ${customId}`);
-          // Ids are global (the data plane finds an API by id alone), so a custom id taken in
-          // any region conflicts.
-          if (store.has(customId)) throw conflict(`A REST API with the id ${customId} already exists`);
-        }
-        const minimumCompressionSize = input.minimumCompressionSize;
-        if (
-          minimumCompressionSize !== undefined &&
-          (typeof minimumCompressionSize !== 'number' || minimumCompressionSize < 0 || minimumCompressionSize > 10485760)
-        ) {
-          throw badRequest('Invalid minimum compression size, must be between 0 and 10485760');
-        }
-        const now = clock.now();
-        const rootResourceId = randomId(10);
-        const endpoint = (input.endpointConfiguration ?? {}) as { types?: unknown; ipAddressType?: unknown };
-        const api: RestApiRecord = {
-          id: customId ?? store.newApiId(),
-          region: ctx.region,
-          name,
-          description: optionalString(input.description),
-          version: optionalString(input.version),
-          createdDate: now,
-          apiKeySource: optionalString(input.apiKeySource) ?? 'HEADER',
-          endpointConfiguration: {
-            types: Array.isArray(endpoint.types) && endpoint.types.length > 0 ? endpoint.types.map(String) : ['EDGE'],
-            ipAddressType: optionalString(endpoint.ipAddressType) ?? 'ipv4',
+        const api = createRestApiRecord(
+          store,
+          clock.now(),
+          ctx.region,
+          {
+            name,
+            description: optionalString(input.description),
+            version: optionalString(input.version),
+            apiKeySource: optionalString(input.apiKeySource),
+            endpointConfiguration: input.endpointConfiguration,
+            disableExecuteApiEndpoint: input.disableExecuteApiEndpoint === true,
+            binaryMediaTypes: Array.isArray(input.binaryMediaTypes) ? input.binaryMediaTypes.map(String) : undefined,
+            minimumCompressionSize: input.minimumCompressionSize,
+            policy: optionalString(input.policy),
+            tags: readStringMap(input.tags),
+            defaultModels: true,
           },
-          disableExecuteApiEndpoint: input.disableExecuteApiEndpoint === true,
-          binaryMediaTypes: Array.isArray(input.binaryMediaTypes) ? input.binaryMediaTypes.map(String) : undefined,
-          minimumCompressionSize: minimumCompressionSize as number | undefined,
-          policy: optionalString(input.policy),
-          tags,
-          rootResourceId,
-          resources: new Map([[rootResourceId, { id: rootResourceId, path: '/', methods: {} }]]),
-          deployments: new Map(),
-          stages: new Map(),
-        };
-        store.add(api);
+          'createRestApiInput',
+        );
         return toRestApi(api);
       },
     },
@@ -86,7 +59,10 @@ export function restApiOperations({ store, clock }: ApiGatewayContext): Operatio
       http: { method: 'PATCH', path: '/restapis/{restApiId}' },
       handler(input, ctx) {
         const api = store.get(ctx.region, String(input.restApiId));
-        for (const op of readPatchOperations(input)) applyRestApiPatch(api, op.op, op.path, op.value);
+        // All or nothing: patch a copy, keep it only when every operation applied.
+        const next: RestApiRecord = { ...api, endpointConfiguration: { ...api.endpointConfiguration } };
+        for (const op of readPatchOperations(input, 'updateRestApiInput')) applyRestApiPatch(next, op);
+        Object.assign(api, next);
         return toRestApi(api);
       },
     },
@@ -100,9 +76,43 @@ export function restApiOperations({ store, clock }: ApiGatewayContext): Operatio
   ];
 }
 
-function applyRestApiPatch(api: RestApiRecord, op: string, path: string, value: string | undefined): void {
-  if (op !== 'replace') throw badRequest(`Invalid patch operation specified. Must be one of: [replace]`);
+/**
+ * UpdateRestApi's paths (AWS's patch-operations table): `/binaryMediaTypes/{type}` takes add,
+ * remove and replace (a replace removes the old type and appends the new one, as AWS does);
+ * `/endpointConfiguration/types/{current}` and the scalar members take replace only.
+ */
+function applyRestApiPatch(api: RestApiRecord, op: PatchOperation): void {
+  const { path, value } = op;
+  if (path.startsWith('/binaryMediaTypes/')) {
+    checkOp(op, ['add', 'remove', 'replace']);
+    const type = unescapePointer(path.slice('/binaryMediaTypes/'.length));
+    const types = (api.binaryMediaTypes ?? []).filter((t) => t !== type);
+    if (op.op === 'add') types.push(type);
+    if (op.op === 'replace') {
+      if (!api.binaryMediaTypes?.includes(type)) throw badRequest(`Invalid patch path ${path}`);
+      if (value) types.push(value);
+    }
+    api.binaryMediaTypes = types.length > 0 ? types : undefined;
+    return;
+  }
+  if (path === '/binaryMediaTypes') throw badRequest(`Invalid patch path ${path}`);
+  checkOp(op, ['replace']);
+  if (path.startsWith('/endpointConfiguration/types')) {
+    if (!value || !(ENDPOINT_TYPES as readonly string[]).includes(value)) {
+      throw badRequest('Invalid EndpointTypes specified. Valid options are REGIONAL,EDGE,PRIVATE');
+    }
+    api.endpointConfiguration.types = [value];
+    if (value === 'PRIVATE') api.endpointConfiguration.ipAddressType = 'dualstack';
+    return;
+  }
   switch (path) {
+    case '/endpointConfiguration/ipAddressType':
+      if (value !== 'ipv4' && value !== 'dualstack') throw badRequest('ipAddressType must be either ipv4 or dualstack.');
+      if (value === 'ipv4' && api.endpointConfiguration.types.includes('PRIVATE')) {
+        throw badRequest('Only dualstack ipAddressType is supported for Private APIs.');
+      }
+      api.endpointConfiguration.ipAddressType = value;
+      return;
     case '/name':
       if (!value) throw badRequest('Invalid REST API name specified');
       api.name = value;
@@ -124,10 +134,7 @@ function applyRestApiPatch(api: RestApiRecord, op: string, path: string, value: 
       return;
     case '/minimumCompressionSize': {
       const size = value ? Number(value) : undefined;
-      if (size !== undefined && !(Number.isInteger(size) && size >= 0 && size <= 10485760)) {
-        throw badRequest('Invalid minimum compression size, must be between 0 and 10485760');
-      }
-      api.minimumCompressionSize = size;
+      api.minimumCompressionSize = size === undefined ? undefined : checkCompressionSize(Number.isNaN(size) ? -1 : size);
       return;
     }
     default:

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { apiNotFound } from './errors.ts';
+import { apiNotFound, resourceNotFound } from './errors.ts';
 import type { RestApiRecord } from './model.ts';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -49,6 +49,16 @@ export class ApiGatewayStore {
       }
     }
     return region === undefined ? undefined : this.byRegion.get(region)?.get(id);
+  }
+
+  /**
+   * The API for an operation on one of its methods: AWS answers a missing API there with the
+   * resource's message ("Invalid Resource identifier specified"), not the API's.
+   */
+  getForResource(region: string, restApiId: string): RestApiRecord {
+    const api = this.byRegion.get(region)?.get(restApiId);
+    if (!api) throw resourceNotFound();
+    return api;
   }
 
   has(restApiId: string): boolean {

@@ -3,14 +3,20 @@ import type { EmulatorClock } from '../clock.ts';
 import { ServiceError } from '../protocol/ServiceError.ts';
 import { RawReply } from '../operation.ts';
 import type { DynaliteHost, DynaliteReply } from './DynaliteHost.ts';
+import type { ClientTokens } from './ClientTokens.ts';
 import type { KeyedMutex } from './KeyedMutex.ts';
 import type { StreamStore } from './StreamStore.ts';
+import type { TableSettings } from './TableSettings.ts';
 
 /** What the DynamoDB operations share: the regions' dynalites, the streams, the table locks. */
 export interface DynamoDbBackend {
   dynalite: DynaliteHost;
   streams: StreamStore;
+  /** What DynamoDB keeps about tables that dynalite does not (deletion protection, SSE, ...). */
+  tables: TableSettings;
   locks: KeyedMutex;
+  /** TransactWriteItems ClientRequestTokens still binding their parameters. */
+  clientTokens: ClientTokens;
   clock: EmulatorClock;
   log(line: string): void;
 }
@@ -65,4 +71,16 @@ export function serializationError(message: string): ServiceError {
     status: 400,
     extra: { __type: 'com.amazon.coral.service#SerializationException' },
   });
+}
+
+/** dynalite refused a request the emulator made on a caller's behalf; `reply` is its answer, to relay. */
+export class DynaliteRejected extends Error {
+  readonly code = 'DynaliteRejected';
+  constructor(
+    readonly reply: DynaliteReply,
+    what: string,
+  ) {
+    super(`${what} failed: ${reply.body.toString('utf8')}`);
+    this.name = 'DynaliteRejected';
+  }
 }

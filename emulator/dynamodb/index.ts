@@ -8,50 +8,63 @@
  * DescribeTimeToLive, GetItem, ListTables, PutItem, Query, Scan, TagResource, UntagResource,
  * ListTagsOfResource, UpdateItem, UpdateTable.
  *
- * Added by the emulator (aws-emulation.md §3.2): StreamSpecification on CreateTable and
- * UpdateTable, the stream fields of table descriptions, and stream records captured around
- * PutItem, UpdateItem, DeleteItem and BatchWriteItem. The Streams API is `streams.ts`.
+ * Added by the emulator (aws-emulation.md §3.2, docs/fidelity/dynamodb.md): StreamSpecification
+ * on CreateTable and UpdateTable, the stream fields of table descriptions, and stream records
+ * captured around PutItem, UpdateItem, DeleteItem, BatchWriteItem and transactions (the
+ * Streams API is `streams.ts`); TransactWriteItems and TransactGetItems; the table description
+ * fields dynalite lacks (TableSettings); ReturnValuesOnConditionCheckFailure; DescribeLimits.
  *
- * Other DynamoDB operations (transactions, PartiQL, backups, TTL updates, global tables, ...)
- * answer the gateway's 501 naming them; names DynamoDB does not have get dynalite's
+ * Other DynamoDB operations (PartiQL, backups, TTL updates, global tables, ...) answer the
+ * gateway's 501 naming them; names DynamoDB does not have get dynalite's
  * UnknownOperationException, as from AWS.
  */
 import { notImplemented } from '../protocol/ServiceError.ts';
 import type { EmulatedService, ServiceFactory } from '../types.ts';
 import type { DynamoDbApi } from './api.ts';
 import { relay, type DynamoDbBackend } from './backend.ts';
+import { ClientTokens } from './ClientTokens.ts';
+import { describeLimits } from './describeLimits.ts';
 import { DynaliteHost } from './DynaliteHost.ts';
 import { itemOperations } from './itemOperations.ts';
 import { KeyedMutex } from './KeyedMutex.ts';
 import { StreamStore } from './StreamStore.ts';
+import { TableSettings } from './TableSettings.ts';
 import { tableOperations } from './tableOperations.ts';
+import { transactGetItems } from './transactGetItems.ts';
+import { transactWriteItems } from './transactWriteItems.ts';
 
 /** DynamoDB operations dynalite does not implement (from the SDK's command list). */
 const UNSUPPORTED_OPERATIONS = new Set([
   'BatchExecuteStatement', 'CancelBulkOperation', 'CreateBackup', 'CreateGlobalTable', 'DeleteBackup',
   'DeleteResourcePolicy', 'DescribeBackup', 'DescribeBulkOperation', 'DescribeContinuousBackups',
   'DescribeContributorInsights', 'DescribeEndpoints', 'DescribeExport', 'DescribeGlobalTable',
-  'DescribeGlobalTableSettings', 'DescribeImport', 'DescribeKinesisStreamingDestination', 'DescribeLimits',
+  'DescribeGlobalTableSettings', 'DescribeImport', 'DescribeKinesisStreamingDestination',
   'DescribeTableReplicaAutoScaling', 'DisableKinesisStreamingDestination', 'EnableKinesisStreamingDestination',
   'ExecuteStatement', 'ExecuteTransaction', 'ExportTableToPointInTime', 'GetResourcePolicy', 'ImportTable',
   'ListBackups', 'ListBulkOperations', 'ListContributorInsights', 'ListExports', 'ListGlobalTables', 'ListImports',
   'PutResourcePolicy', 'RestoreTableFromBackup', 'RestoreTableToPointInTime', 'SearchVectors', 'StartBulkPutItems',
-  'TransactGetItems', 'TransactWriteItems', 'UpdateContinuousBackups', 'UpdateContributorInsights',
+  'UpdateContinuousBackups', 'UpdateContributorInsights',
   'UpdateGlobalTable', 'UpdateGlobalTableSettings', 'UpdateKinesisStreamingDestination',
   'UpdateTableReplicaAutoScaling', 'UpdateTimeToLive',
 ]);
 
 export const createDynamoDb: ServiceFactory<DynamoDbApi> = (runtime) => {
   const streams = new StreamStore();
+  const tables = new TableSettings();
   const dynalite = new DynaliteHost({
     log: (line) => runtime.log(line),
-    // A region whose worker died has lost its tables; its streams go with them.
-    onRegionLost: (region) => streams.dropRegion(region),
+    // A region whose worker died has lost its tables; its streams and settings go with them.
+    onRegionLost: (region) => {
+      streams.dropRegion(region);
+      tables.dropRegion(region);
+    },
   });
   const backend: DynamoDbBackend = {
     dynalite,
     streams,
+    tables,
     locks: new KeyedMutex(),
+    clientTokens: new ClientTokens(runtime.clock),
     clock: runtime.clock,
     log: (line) => runtime.log(line),
   };
@@ -67,8 +80,19 @@ export const createDynamoDb: ServiceFactory<DynamoDbApi> = (runtime) => {
     descriptor: {
       name: 'dynamodb',
       signingNames: ['dynamodb'],
-      protocol: { name: 'awsJson', targetPrefix: 'DynamoDB_20120810', errorTypePrefix: 'com.amazonaws.dynamodb.v20120810' },
-      operations: [...tableOperations(backend), ...itemOperations(backend)],
+      protocol: {
+        name: 'awsJson',
+        targetPrefix: 'DynamoDB_20120810',
+        errorTypePrefix: 'com.amazonaws.dynamodb.v20120810',
+        contentTypes: ['application/x-amz-json-1.0', 'application/json'],
+      },
+      operations: [
+        ...tableOperations(backend),
+        ...itemOperations(backend),
+        { name: 'TransactWriteItems', handler: (input, ctx) => transactWriteItems(backend, input, ctx) },
+        { name: 'TransactGetItems', handler: (input, ctx) => transactGetItems(backend, input, ctx) },
+        describeLimits,
+      ],
       async fallback(operation, _input, ctx) {
         if (UNSUPPORTED_OPERATIONS.has(operation)) throw notImplemented('dynamodb', operation);
         return relay(await dynalite.call(ctx.region, operation, ctx.rawBody));
@@ -77,6 +101,8 @@ export const createDynamoDb: ServiceFactory<DynamoDbApi> = (runtime) => {
     api,
     reset: async () => {
       streams.reset();
+      backend.clientTokens.reset();
+      tables.reset();
       await dynalite.reset();
     },
     stop: () => dynalite.stop(),

@@ -1,6 +1,7 @@
 import type { Operation, OperationInput, RawReply, RequestContext } from '../types.ts';
-import { isOk, relay, replyJson, respond, tableLockKey, type DynamoDbBackend } from './backend.ts';
-import { keysOf, sameItem, type Item, type ItemChange } from './records.ts';
+import { DynaliteRejected, isOk, relay, replyJson, respond, tableLockKey, type DynamoDbBackend } from './backend.ts';
+import { withConditionFailureItem } from './conditionFailureItem.ts';
+import { keysOf, sameItem, type Item, type ItemChange, type KeySchemaElement } from './records.ts';
 import type { TableStream } from './StreamStore.ts';
 
 /**
@@ -17,9 +18,9 @@ import type { TableStream } from './StreamStore.ts';
  */
 export function itemOperations(b: DynamoDbBackend): Operation[] {
   return [
-    { name: 'PutItem', handler: (input, ctx) => putOrDelete(b, 'PutItem', input, ctx) },
-    { name: 'DeleteItem', handler: (input, ctx) => putOrDelete(b, 'DeleteItem', input, ctx) },
-    { name: 'UpdateItem', handler: (input, ctx) => updateItem(b, input, ctx) },
+    withConditionFailureItem(b, { name: 'PutItem', handler: (input, ctx) => putOrDelete(b, 'PutItem', input, ctx) }),
+    withConditionFailureItem(b, { name: 'DeleteItem', handler: (input, ctx) => putOrDelete(b, 'DeleteItem', input, ctx) }),
+    withConditionFailureItem(b, { name: 'UpdateItem', handler: (input, ctx) => updateItem(b, input, ctx) }),
     { name: 'BatchWriteItem', handler: (input, ctx) => batchWriteItem(b, input, ctx) },
   ];
 }
@@ -95,10 +96,15 @@ async function updateItem(b: DynamoDbBackend, input: OperationInput, ctx: Reques
   });
 }
 
-interface WriteRef {
+/** An item to read back: its table, its key, and the table's key schema (to match answers to requests). */
+export interface ItemRef {
   tableName: string;
-  stream: TableStream;
   key: Item;
+  keySchema: readonly KeySchemaElement[];
+}
+
+interface WriteRef extends ItemRef {
+  stream: TableStream;
 }
 
 async function batchWriteItem(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<RawReply> {
@@ -154,7 +160,7 @@ function writeRefs(b: DynamoDbBackend, region: string, requestItems: Record<stri
       const del = request?.DeleteRequest?.Key;
       const source = (put ?? del) as Item | undefined;
       if (!source || typeof source !== 'object') return undefined;
-      refs.push({ tableName, stream, key: keysOf(source, stream.keySchema) });
+      refs.push({ tableName, stream, keySchema: stream.keySchema, key: keysOf(source, stream.keySchema) });
     }
   }
   return refs;
@@ -182,8 +188,8 @@ async function readItem(b: DynamoDbBackend, ctx: RequestContext, tableName: stri
   return replyJson(reply).Item as Item | undefined;
 }
 
-/** Consistent reads of many items (one BatchGetItem), in the order of `refs`. */
-async function readItems(b: DynamoDbBackend, ctx: RequestContext, refs: WriteRef[]): Promise<(Item | undefined)[]> {
+/** Consistent reads of many items (one BatchGetItem), in the order of `refs`; throws when dynalite rejects a key. */
+export async function readItems(b: DynamoDbBackend, ctx: RequestContext, refs: readonly ItemRef[]): Promise<(Item | undefined)[]> {
   const requestItems: Record<string, { Keys: Item[]; ConsistentRead: true }> = {};
   for (const ref of refs) (requestItems[ref.tableName] ??= { Keys: [], ConsistentRead: true }).Keys.push(ref.key);
   const found: Record<string, Item[]> = {};
@@ -191,15 +197,16 @@ async function readItems(b: DynamoDbBackend, ctx: RequestContext, refs: WriteRef
   // dynalite answers in one go, but UnprocessedKeys is part of the contract: follow it.
   for (let round = 0; round < 10 && Object.keys(pending).length > 0; round++) {
     const reply = await b.dynalite.call(ctx.region, 'BatchGetItem', { RequestItems: pending });
-    if (!isOk(reply)) throw new Error(`BatchGetItem for stream capture failed: ${reply.body.toString('utf8')}`);
+    if (!isOk(reply)) throw new DynaliteRejected(reply, 'BatchGetItem for stream capture');
     const parsed = replyJson(reply) as { Responses?: Record<string, Item[]>; UnprocessedKeys?: Record<string, unknown> };
     for (const [table, items] of Object.entries(parsed.Responses ?? {})) (found[table] ??= []).push(...items);
     pending = parsed.UnprocessedKeys ?? {};
   }
-  return refs.map((ref) => found[ref.tableName]?.find((item) => sameItem(keysOf(item, ref.stream.keySchema), ref.key)));
+  return refs.map((ref) => found[ref.tableName]?.find((item) => sameItem(keysOf(item, ref.keySchema), ref.key)));
 }
 
-function record(b: DynamoDbBackend, stream: TableStream, changes: ItemChange[]): void {
+/** Appends stream records for `changes` and wakes the stream's listeners. */
+export function record(b: DynamoDbBackend, stream: TableStream, changes: ItemChange[]): void {
   let count = 0;
   for (const change of changes) if (b.streams.append(stream, change, b.clock.now())) count++;
   b.streams.notify(stream, count);

@@ -14,7 +14,12 @@ export const createDynamoDbStreams: ServiceFactory = (runtime) => ({
   descriptor: {
     name: 'dynamodbstreams',
     signingNames: ['dynamodb'],
-    protocol: { name: 'awsJson', targetPrefix: 'DynamoDBStreams_20120810', errorTypePrefix: 'com.amazonaws.dynamodb.v20120810' },
+    protocol: {
+      name: 'awsJson',
+      targetPrefix: 'DynamoDBStreams_20120810',
+      errorTypePrefix: 'com.amazonaws.dynamodb.v20120810',
+      contentTypes: ['application/x-amz-json-1.0', 'application/json'],
+    },
     // The store belongs to the DynamoDB service, registered before any request arrives.
     operations: streamsOperations(() => runtime.api('dynamodb').streams, runtime.clock),
   },

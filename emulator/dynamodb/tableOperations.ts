@@ -2,11 +2,14 @@ import type { Operation, OperationInput, RawReply, RequestContext } from '../typ
 import { isOk, relay, replyJson, respond, tableLockKey, validationError, type DynamoDbBackend } from './backend.ts';
 import type { KeySchemaElement } from './records.ts';
 import { checkCreateStream, checkUpdateStream, parseStreamSpecification } from './streamSpecification.ts';
+import { OWN_TABLE_MEMBERS, refuseUnsupportedUpdate, settingsFrom } from './tableSettingsInput.ts';
+import { describeLikeAws } from './TableSettings.ts';
 
 /**
  * The table operations the emulator intercepts to add what dynalite lacks: StreamSpecification
  * on CreateTable/UpdateTable, and `StreamSpecification`, `LatestStreamArn`, `LatestStreamLabel`
- * in table descriptions (aws-emulation.md §3.2). Everything else is dynalite's, verbatim.
+ * in table descriptions (aws-emulation.md §3.2); deletion protection, SSE, warm throughput and
+ * table class (TableSettings), and a UUID TableId. Everything else is dynalite's, verbatim.
  */
 export function tableOperations(b: DynamoDbBackend): Operation[] {
   return [
@@ -22,8 +25,10 @@ type TableDescription = Record<string, unknown> & { TableName?: string; KeySchem
 async function createTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<RawReply> {
   const spec = parseStreamSpecification(input.StreamSpecification);
   if (spec) checkCreateStream(spec);
-  const { StreamSpecification: _dropped, ...rest } = input;
-  const reply = await b.dynalite.call(ctx.region, 'CreateTable', input.StreamSpecification === undefined ? ctx.rawBody : rest);
+  const setting = { deletionProtection: false, ...settingsFrom(input, ctx.region) };
+  const forwarded = stripMembers(input, ['StreamSpecification', ...OWN_TABLE_MEMBERS]);
+  const untouched = Object.keys(forwarded).length === Object.keys(input).length;
+  const reply = await b.dynalite.call(ctx.region, 'CreateTable', untouched ? ctx.rawBody : forwarded);
   if (!isOk(reply)) {
     const error = replyJson(reply);
     // dynalite leaves this message empty; AWS says which table.
@@ -35,24 +40,26 @@ async function createTable(b: DynamoDbBackend, input: OperationInput, ctx: Reque
   const description = replyJson(reply).TableDescription as TableDescription;
   const tableName = description.TableName!;
   await settle(b, ctx.region, tableName, 'ACTIVE');
-  // A new table never inherits the streams of an earlier one of the same name.
+  // A new table never inherits the streams (or settings) of an earlier one of the same name.
   b.streams.dropTable(ctx.region, tableName);
-  if (!spec?.enabled) return relay(reply);
-  b.streams.enable(ctx.region, tableName, spec.viewType!, description.KeySchema ?? [], b.clock.now());
-  return respond({ TableDescription: withStreamFields(b, ctx.region, description) });
+  b.tables.set(ctx.region, tableName, setting);
+  if (spec?.enabled) b.streams.enable(ctx.region, tableName, spec.viewType!, description.KeySchema ?? [], b.clock.now());
+  return respond({ TableDescription: decorate(b, ctx.region, description) });
 }
 
 async function updateTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<RawReply> {
+  refuseUnsupportedUpdate(input);
   const spec = parseStreamSpecification(input.StreamSpecification);
-  if (!spec) {
-    const reply = await b.dynalite.call(ctx.region, 'UpdateTable', input.StreamSpecification === undefined ? ctx.rawBody : stripSpec(input));
+  const own = settingsFrom(input, ctx.region);
+  if (!spec && !own) {
+    const reply = await b.dynalite.call(ctx.region, 'UpdateTable', ctx.rawBody);
     if (!isOk(reply)) return relay(reply);
     await settle(b, ctx.region, String(input.TableName), 'ACTIVE');
-    return describeReply(b, ctx, reply.body, 'TableDescription') ?? relay(reply);
+    return describeReply(b, ctx, reply.body, 'TableDescription');
   }
   const prefix = 'One or more parameter values were invalid: ';
-  if (input.ProvisionedThroughput != null) throw validationError(`${prefix}You cannot modify stream status while updating table IOPS`);
-  if (input.GlobalSecondaryIndexUpdates != null) throw validationError(`${prefix}You cannot create or delete index while changing stream status`);
+  if (spec && input.ProvisionedThroughput != null) throw validationError(`${prefix}You cannot modify stream status while updating table IOPS`);
+  if (spec && input.GlobalSecondaryIndexUpdates != null) throw validationError(`${prefix}You cannot create or delete index while changing stream status`);
 
   const tableName = typeof input.TableName === 'string' ? input.TableName : '';
   return b.locks.run([tableLockKey(ctx.region, tableName)], async () => {
@@ -60,46 +67,56 @@ async function updateTable(b: DynamoDbBackend, input: OperationInput, ctx: Reque
     const described = await b.dynalite.call(ctx.region, 'DescribeTable', { TableName: input.TableName });
     if (!isOk(described)) return relay(described);
     let table = replyJson(described).Table as TableDescription;
-    checkUpdateStream(spec, tableName, b.streams.current(ctx.region, tableName) !== undefined);
+    if (spec) checkUpdateStream(spec, tableName, b.streams.current(ctx.region, tableName) !== undefined);
 
-    const rest = stripSpec(input);
-    // Only a stream change: dynalite would reject the request as empty ("At least one of …").
+    const rest = stripMembers(input, ['StreamSpecification', ...OWN_TABLE_MEMBERS]);
+    // Only changes the emulator keeps itself: dynalite would reject the request as empty ("At least one of …").
     if (Object.keys(rest).some((k) => k !== 'TableName' && rest[k] != null)) {
       const reply = await b.dynalite.call(ctx.region, 'UpdateTable', rest);
       if (!isOk(reply)) return relay(reply);
       table = replyJson(reply).TableDescription as TableDescription;
       await settle(b, ctx.region, tableName, 'ACTIVE');
     }
-    if (spec.enabled) b.streams.enable(ctx.region, tableName, spec.viewType!, table.KeySchema ?? [], b.clock.now());
-    else b.streams.disable(ctx.region, tableName);
-    return respond({ TableDescription: withStreamFields(b, ctx.region, table) });
+    if (spec?.enabled) b.streams.enable(ctx.region, tableName, spec.viewType!, table.KeySchema ?? [], b.clock.now());
+    else if (spec) b.streams.disable(ctx.region, tableName);
+    if (own) b.tables.set(ctx.region, tableName, { ...b.tables.get(ctx.region, tableName), ...own });
+    return respond({ TableDescription: decorate(b, ctx.region, table) });
   });
 }
 
 async function describeTable(b: DynamoDbBackend, ctx: RequestContext): Promise<RawReply> {
   const reply = await b.dynalite.call(ctx.region, 'DescribeTable', ctx.rawBody);
-  return isOk(reply) ? describeReply(b, ctx, reply.body, 'Table') ?? relay(reply) : relay(reply);
+  return isOk(reply) ? describeReply(b, ctx, reply.body, 'Table') : relay(reply);
 }
 
 async function deleteTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<RawReply> {
   const tableName = typeof input.TableName === 'string' ? input.TableName : '';
   // Under the table's lock, so a write being captured finishes before its stream goes away.
   return b.locks.run([tableLockKey(ctx.region, tableName)], async () => {
-    const reply = await b.dynalite.call(ctx.region, 'DeleteTable', ctx.rawBody);
-    if (isOk(reply)) {
-      b.streams.dropTable(ctx.region, tableName);
-      await settle(b, ctx.region, tableName, 'GONE');
+    if (b.tables.get(ctx.region, tableName).deletionProtection) {
+      throw validationError('Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.');
     }
-    return relay(reply);
+    const reply = await b.dynalite.call(ctx.region, 'DeleteTable', ctx.rawBody);
+    if (!isOk(reply)) return relay(reply);
+    const description = replyJson(reply).TableDescription as TableDescription;
+    const decorated = decorate(b, ctx.region, description);
+    b.streams.dropTable(ctx.region, tableName);
+    b.tables.drop(ctx.region, tableName);
+    await settle(b, ctx.region, tableName, 'GONE');
+    return respond({ TableDescription: decorated });
   });
 }
 
-/** Rewrites a description reply when the table has streams; undefined when dynalite's stands. */
-function describeReply(b: DynamoDbBackend, ctx: RequestContext, body: Buffer, field: 'Table' | 'TableDescription'): RawReply | undefined {
+/** A description reply with the fields dynalite lacks. */
+function describeReply(b: DynamoDbBackend, ctx: RequestContext, body: Buffer, field: 'Table' | 'TableDescription'): RawReply {
   const parsed = JSON.parse(body.toString('utf8')) as Record<string, TableDescription>;
   const table = parsed[field];
-  if (!table?.TableName || !b.streams.latest(ctx.region, table.TableName)) return undefined;
-  return respond({ ...parsed, [field]: withStreamFields(b, ctx.region, table) });
+  return respond(table?.TableName ? { ...parsed, [field]: decorate(b, ctx.region, table) } : parsed);
+}
+
+/** A table description as DynamoDB gives it: stream fields, then the settings dynalite does not keep. */
+function decorate(b: DynamoDbBackend, region: string, table: TableDescription): TableDescription {
+  return describeLikeAws(withStreamFields(b, region, table), b.tables.get(region, table.TableName ?? ''));
 }
 
 /**
@@ -132,7 +149,6 @@ async function settle(b: DynamoDbBackend, region: string, tableName: string, wan
   b.log(`dynamodb ${region} ${tableName}: still not ${want} after 1 s`);
 }
 
-function stripSpec(input: OperationInput): OperationInput {
-  const { StreamSpecification: _dropped, ...rest } = input;
-  return rest;
+function stripMembers(input: OperationInput, members: readonly string[]): OperationInput {
+  return Object.fromEntries(Object.entries(input).filter(([k]) => !members.includes(k)));
 }

@@ -90,6 +90,12 @@ export class ConstraintErrors {
     return this;
   }
 
+  /** One error written out whole (`Value '…' at '…' failed to satisfy constraint: …`). */
+  custom(error: string): this {
+    this.errors.push(error);
+    return this;
+  }
+
   /** The accumulated message, or undefined when every constraint held. */
   message(): string | undefined {
     const n = this.errors.length;

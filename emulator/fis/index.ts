@@ -4,6 +4,8 @@ import { ExperimentRunner } from './ExperimentRunner.ts';
 import { experimentOperations } from './experimentOperations.ts';
 import { FisStore } from './store.ts';
 import { templateOperations } from './templateOperations.ts';
+import { notImplementedOperations } from '../notImplementedOperations.ts';
+import { UNIMPLEMENTED_OPERATIONS } from './unimplementedOperations.ts';
 
 /**
  * AWS Fault Injection Service (restJson1, signing name `fis`): experiment templates,
@@ -29,7 +31,12 @@ export const createFis: ServiceFactory = (runtime) => {
       protocol: { name: 'restJson', errorStyle: 'message' },
       // `/tags/{arn}` is shared with API Gateway, so it is routed by signing name only.
       pathPrefixes: ['/experimentTemplates', '/experiments', '/actions', '/targetResourceTypes'],
-      operations: [...templateOperations(store, runtime), ...experimentOperations(store, runner, runtime), ...catalogOperations(store)],
+      operations: [
+        ...templateOperations(store, runtime),
+        ...experimentOperations(store, runner, runtime),
+        ...catalogOperations(store),
+        ...notImplementedOperations('fis', UNIMPLEMENTED_OPERATIONS),
+      ],
     },
     reset: forget,
     stop: forget,

@@ -55,7 +55,7 @@ export class LambdaBackend {
         timeoutSec: fn.timeout,
         logGroupName: `/aws/lambda/${fn.name}`,
         logStreamName: stream,
-        env: sandboxEnvironment({
+        env: withInvocationToken(fn.region, fn.name, sandboxEnvironment({
           functionName: fn.name,
           region: fn.region,
           runtime: fn.runtime,
@@ -68,7 +68,7 @@ export class LambdaBackend {
           host: address.host,
           port: address.port,
           variables: fn.variables,
-        }),
+        })),
       };
     }, this.runtime.log, (queue) => this.concurrency.admit(record(), queue));
   }
@@ -156,4 +156,19 @@ export class LambdaBackend {
     await fn.pool.dispose();
     await this.taskRoots.remove(fn.code.taskRoot);
   }
+}
+
+/**
+ * Adds AWS_SESSION_TOKEN `lambda:REGION:NAME` (AWS sets a session token in every sandbox too,
+ * and the user's own value wins): the SDK inside the function sends it as
+ * `x-amz-security-token`, so the gateway knows a request comes from that function's running
+ * invocation and makes it a child of it on the idle-skipping clock (docs/clock.md).
+ */
+function withInvocationToken(region: string, name: string, env: Record<string, string>): Record<string, string> {
+  return env.AWS_SESSION_TOKEN === undefined ? { ...env, AWS_SESSION_TOKEN: invocationActivityName(region, name) } : env;
+}
+
+/** The activity name of a function's invocations (and its sandboxes' session token). */
+export function invocationActivityName(region: string, name: string): string {
+  return `lambda:${region}:${name}`;
 }

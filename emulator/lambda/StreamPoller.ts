@@ -1,8 +1,8 @@
 import type { DynamoDBStreamsClient, Shard, _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { EmulatorClock, TimerHandle } from '../clock.ts';
 
-/** How often a mapping polls its stream, in emulated ms (AWS polls DynamoDB streams about 4×/s). */
-export const POLL_INTERVAL_MS = 1000;
+/** How often a mapping polls its stream by default, in AWS ms (AWS polls DynamoDB stream shards 4×/s). */
+export const POLL_INTERVAL_MS = 250;
 /** How often the shard list is read again, in polls (and at once when a shard closes). */
 const DESCRIBE_EVERY_POLLS = 30;
 
@@ -13,6 +13,8 @@ export interface StreamPollerOptions {
   startingPosition: 'LATEST' | 'TRIM_HORIZON';
   batchSize: () => number;
   clock: EmulatorClock;
+  /** Poll interval in AWS ms (the emulation model's `streamPollInterval`); default POLL_INTERVAL_MS. */
+  interval?: number;
   endpoint: () => string;
   log: (line: string) => void;
   /** Invokes the function with `{"Records":[...]}`; resolves true when it succeeded. */
@@ -89,10 +91,11 @@ export class StreamPoller {
   private schedule(): void {
     this.timer = this.options.clock.setTimeout(() => {
       this.timer = undefined;
-      void this.poll().finally(() => {
+      // Each poll is an activity: it holds AWS time still while it reads and delivers.
+      void this.options.clock.activity(`stream poll ${this.options.streamArn}`, () => this.poll()).finally(() => {
         if (this.running && !this.stopped) this.schedule();
       });
-    }, POLL_INTERVAL_MS);
+    }, this.options.interval ?? POLL_INTERVAL_MS);
   }
 
   private async poll(): Promise<void> {

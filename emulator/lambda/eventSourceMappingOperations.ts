@@ -95,6 +95,7 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
           startingPosition: position,
           batchSize: () => mapping.batchSize,
           clock,
+          interval: backend.runtime.model.streamPollInterval,
           endpoint: () => backend.runtime.endpoint(),
           log: backend.runtime.log,
           deliver: async (event) => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { IdleClock, type EmulatorClock } from '../clock.ts';
 import { FIS_FAULT_MESSAGE, type ServiceFaultRule } from '../faults.ts';
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { LambdaInvokeResult } from './api.ts';
 import { functionArn, functionNotFound } from './functionArn.ts';
-import type { LambdaBackend } from './LambdaBackend.ts';
+import { invocationActivityName, type LambdaBackend } from './LambdaBackend.ts';
 
 /** AWS's payload limits (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
 export const MAX_SYNC_PAYLOAD_BYTES = 6_291_456;
@@ -72,18 +73,27 @@ export async function invokeFunction(backend: LambdaBackend, call: InvokeCall): 
 
   const fault = call.faults[0];
   const invokedFunctionArn = functionArn(fn.region, fn.name, call.qualifier);
-  const run = async (): Promise<{ payload: Buffer; functionError?: 'Unhandled'; log: string }> => {
-    if (fault?.effect.preventExecution) return { ...faultAnswer(fault), log: '' };
-    const outcome = await fn.pool.invoke({
-      requestId,
-      payload: text,
-      invokedFunctionArn,
-      clientContext: call.clientContext,
-      queueWhenThrottled: call.invocationType === 'Event',
+  const clock = backend.runtime.clock;
+  const overhead = backend.runtime.model.invokeOverhead;
+  // One invocation is one activity: busy while its handler runs, waiting while the handler's
+  // own AWS calls (children, by session token) sleep. The modelled invoke overhead parks it.
+  const run = () =>
+    clock.activity(invocationActivityName(fn.region, fn.name), async (): Promise<{ payload: Buffer; functionError?: 'Unhandled'; log: string }> => {
+      if (overhead > 0) await clock.sleep(overhead);
+      if (fault?.effect.preventExecution) return { ...faultAnswer(fault), log: '' };
+      const outcome = await withAwsTimeout(clock, fn.timeout, (signal) =>
+        fn.pool.invoke({
+          requestId,
+          payload: text,
+          invokedFunctionArn,
+          clientContext: call.clientContext,
+          queueWhenThrottled: call.invocationType === 'Event',
+          ...(signal ? { signal } : {}),
+        }),
+      );
+      for (const line of outcome.log.trimEnd().split('\n')) backend.runtime.log(`lambda ${fn.name} ${line}`);
+      return fault ? { ...faultAnswer(fault), log: outcome.log } : outcome;
     });
-    for (const line of outcome.log.trimEnd().split('\n')) backend.runtime.log(`lambda ${fn.name} ${line}`);
-    return fault ? { ...faultAnswer(fault), log: outcome.log } : outcome;
-  };
 
   if (call.invocationType === 'Event') {
     void run().catch((err: unknown) => backend.runtime.log(`lambda ${fn.name} async invocation ${requestId} failed: ${String(err)}`));
@@ -107,6 +117,21 @@ export async function invokeFunction(backend: LambdaBackend, call: InvokeCall): 
     executedVersion: '$LATEST',
     ...(call.tail ? { logResult: Buffer.from(log).subarray(-TAIL_BYTES).toString('base64') } : {}),
   };
+}
+
+/**
+ * The function timeout in AWS time, on the idle-skipping clock. The sandbox bounds the handler
+ * in wall time (a busy loop keeps that clock still, so only wall time can end it); this bound
+ * ends a handler that waits longer than its timeout in AWS time (e.g. on a call slowed by a
+ * latency fault): the abort ends the sandbox, which answers Sandbox.Timedout. On a scaled real
+ * clock only the wall bound applies: real compute (a cold start) times the scale would time out
+ * any function.
+ */
+function withAwsTimeout<T>(clock: EmulatorClock, timeoutSec: number, invoke: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+  if (!(clock instanceof IdleClock)) return invoke();
+  const controller = new AbortController();
+  const handle = clock.setTimeout(() => controller.abort(), timeoutSec * 1000);
+  return invoke(controller.signal).finally(() => clock.clear(handle));
 }
 
 /**

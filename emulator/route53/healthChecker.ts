@@ -62,8 +62,15 @@ export class HealthChecker {
   start(check: HealthCheck): void {
     this.remove(check.id);
     const interval = (check.config.RequestInterval ?? 30) * 1000;
+    const clock = this.runtime.clock;
+    // Route 53's checkers start at a random phase (seeded on the idle-skipping clock): the first
+    // probe comes within one interval, then one every interval.
+    const first = interval - Math.floor(clock.random() * interval);
     const state: ProberState = {
-      timer: this.runtime.clock.setInterval(() => this.tick(check.id, state), interval),
+      timer: clock.setTimeout(() => {
+        state.timer = clock.setInterval(() => this.tick(check.id, state), interval);
+        this.tick(check.id, state);
+      }, first),
       controller: new AbortController(),
       healthy: true,
       successes: 0,
@@ -131,7 +138,7 @@ export class HealthChecker {
     state.probes++;
     const checkedAt = this.runtime.clock.now();
     const config = { ...check.config };
-    const outcome = this.run(check, state.controller.signal).catch((err: unknown) => ({
+    const outcome = this.runtime.clock.activity(`probe ${id}`, () => this.run(check, state.controller.signal)).catch((err: unknown) => ({
       result: failure(`Internal health checker error: ${(err as Error)?.message ?? err}`),
       ipAddress: undefined,
     }));
@@ -156,7 +163,7 @@ export class HealthChecker {
   private async run(check: HealthCheck, signal: AbortSignal): Promise<{ result: ProbeResult; ipAddress?: string }> {
     const target = await this.target(check);
     if ('error' in target) return { result: failure(target.error) };
-    return { result: await probe(check.config, target, signal), ipAddress: target.address };
+    return { result: await probe(check.config, target, signal, this.runtime.clock), ipAddress: target.address };
   }
 
   private async target(check: HealthCheck): Promise<ProbeTarget | { error: string }> {

@@ -1,11 +1,16 @@
 import { lookupAddress, resolve } from './resolve.ts';
-import { DEFAULT_ROUTING, clientLocation, seededRandom, type RoutingSettings } from './routingSettings.ts';
+import { seededRandom } from '../clock/seededRandom.ts';
+import { DEFAULT_ROUTING, clientLocation, type RoutingSettings } from './routingSettings.ts';
 import type { ServiceFactory } from '../types.ts';
 import type { Route53Api } from './api.ts';
 import { healthCheckOperations } from './healthCheckOperations.ts';
 import { HealthChecker } from './healthChecker.ts';
+import { listReusableDelegationSets } from './listReusableDelegationSets.ts';
 import { recordOperations } from './recordOperations.ts';
+import { notImplementedOperations } from '../notImplementedOperations.ts';
 import { Route53Store } from './store.ts';
+import { UNIMPLEMENTED_OPERATIONS } from './unimplementedOperations.ts';
+import { updateHostedZoneComment } from './updateHostedZoneComment.ts';
 import { zoneOperations } from './zoneOperations.ts';
 
 /**
@@ -42,7 +47,14 @@ export const createRoute53: ServiceFactory<Route53Api> = (runtime) => {
       protocol: { name: 'restXml', xmlNamespace: 'https://route53.amazonaws.com/doc/2013-04-01/' },
       pathPrefixes: ['/2013-04-01/'],
       regional: false,
-      operations: [...zoneOperations(store, runtime), ...recordOperations(store, runtime, api.resolve), ...healthCheckOperations(store, checker)],
+      operations: [
+        ...zoneOperations(store, runtime),
+        updateHostedZoneComment(store),
+        listReusableDelegationSets(),
+        ...recordOperations(store, runtime, api.resolve),
+        ...healthCheckOperations(store, checker),
+        ...notImplementedOperations('route53', UNIMPLEMENTED_OPERATIONS),
+      ],
     },
     api,
     reset() {

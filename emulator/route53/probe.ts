@@ -1,6 +1,8 @@
 import { STATUS_CODES, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect, isIP } from 'node:net';
+import type { Clock } from '../clock.ts';
+import { boundWork } from '../clock/boundWork.ts';
 import type { HealthCheckConfig } from './types.ts';
 
 /**
@@ -10,7 +12,9 @@ import type { HealthCheckConfig } from './types.ts';
  * - *_STR_MATCH: as HTTP(S), and SearchString must appear in the first 5,120 bytes of the
  *   body, received within 2 s of the status;
  * - TCP: connect within 10 s.
- * Timeouts are in wall time. A probe never throws: every failure is a `Failure: ...` result.
+ * Timeouts are AWS time on the emulator clock, and also hold in wall time (a hung endpoint keeps
+ * the idle-skipping clock still; see boundWork). A probe never throws: every failure is a
+ * `Failure: ...` result.
  */
 
 export interface ProbeTarget {
@@ -34,25 +38,25 @@ const USER_AGENT = 'Amazon-Route53-Health-Check-Service (ref failover-engine; re
 const FIREWALL_HINT =
   'The endpoint or the internet connection is down, or requests are being blocked by your firewall. See https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-router-firewall-rules.html';
 
-export function probe(config: HealthCheckConfig, target: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
-  if (config.Type === 'TCP') return probeTcp(config, target, signal);
-  return probeHttp(config, target, signal);
+export function probe(config: HealthCheckConfig, target: ProbeTarget, signal: AbortSignal, clock: Clock): Promise<ProbeResult> {
+  if (config.Type === 'TCP') return probeTcp(config, target, signal, clock);
+  return probeHttp(config, target, signal, clock);
 }
 
 export function failure(reason: string): ProbeResult {
   return { passed: false, status: `Failure: ${reason}` };
 }
 
-function probeTcp(config: HealthCheckConfig, target: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
+function probeTcp(config: HealthCheckConfig, target: ProbeTarget, signal: AbortSignal, clock: Clock): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = connect({ host: target.address, port: config.Port ?? 80 });
     const done = (result: ProbeResult) => {
-      clearTimeout(timer);
+      disarm();
       signal.removeEventListener('abort', onAbort);
       socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => done(failure(`Connection timed out. ${FIREWALL_HINT}`)), TCP_CONNECT_TIMEOUT_MS);
+    const disarm = boundWork(clock, TCP_CONNECT_TIMEOUT_MS, () => done(failure(`Connection timed out. ${FIREWALL_HINT}`)));
     const onAbort = () => done(failure('The health checker stopped.'));
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => done({ passed: true, status: 'Success: TCP connection established' }));
@@ -60,7 +64,7 @@ function probeTcp(config: HealthCheckConfig, target: ProbeTarget, signal: AbortS
   });
 }
 
-function probeHttp(config: HealthCheckConfig, target: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
+function probeHttp(config: HealthCheckConfig, target: ProbeTarget, signal: AbortSignal, clock: Clock): Promise<ProbeResult> {
   const secure = config.Type === 'HTTPS' || config.Type === 'HTTPS_STR_MATCH';
   const matchString = config.Type === 'HTTP_STR_MATCH' || config.Type === 'HTTPS_STR_MATCH' ? config.SearchString ?? '' : undefined;
   const port = config.Port ?? (secure ? 443 : 80);
@@ -70,17 +74,17 @@ function probeHttp(config: HealthCheckConfig, target: ProbeTarget, signal: Abort
 
   return new Promise((resolve) => {
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    let disarm = () => {};
     let req: ClientRequest | undefined;
     let res: IncomingMessage | undefined;
     const arm = (ms: number, reason: string) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => done(failure(reason)), ms);
+      disarm();
+      disarm = boundWork(clock, ms, () => done(failure(reason)));
     };
     const done = (result: ProbeResult) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      disarm();
       signal.removeEventListener('abort', onAbort);
       res?.destroy();
       req?.destroy();

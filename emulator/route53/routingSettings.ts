@@ -3,8 +3,8 @@ import { continentOf } from './countryContinents.ts';
 /**
  * Who is asking, as far as Route 53's routing policies care: the emulator has one client, so
  * where it is comes from a setting, not from the query's source address (EDNS Client Subnet is
- * not read). Weighted and multivalue picks draw from a seeded generator, so a run with the
- * same seed gets the same sequence of answers.
+ * not read). Weighted and multivalue picks draw from a generator seeded with the emulator's
+ * `--seed` (default 1), so a run with the same seed gets the same sequence of answers.
  */
 export interface RoutingSettings {
   /** The Region latency-based routing measures from (nearest Region wins). Default us-east-1. */
@@ -37,17 +37,8 @@ export function clientLocation(settings: RoutingSettings): ClientLocation {
   };
 }
 
-/** mulberry32: a small, fast 32-bit generator; uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The `--emulate` keys that are routing settings (the others are modelled delays). */
+export const ROUTING_KEYS = ['clientRegion', 'clientCountry', 'clientSubdivision', 'clientContinent'] as const;
 
 /** Parses `key=value` emulator settings (`--emulate clientRegion=eu-central-1`); unknown keys throw. */
 export function parseRoutingSetting(text: string): Partial<RoutingSettings> {
@@ -60,12 +51,7 @@ export function parseRoutingSetting(text: string): Partial<RoutingSettings> {
     case 'clientSubdivision':
     case 'clientContinent':
       return { [key]: value };
-    case 'seed': {
-      const seed = Number(value);
-      if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got '${value}'`);
-      return { seed };
-    }
     default:
-      throw new Error(`unknown emulator setting '${text}': use clientRegion=, clientCountry=, clientSubdivision=, clientContinent= or seed=`);
+      throw new Error(`--emulate: unknown routing setting '${text}' (known: ${ROUTING_KEYS.join(', ')})`);
   }
 }

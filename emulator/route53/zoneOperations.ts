@@ -1,6 +1,6 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { EmulatorRuntime, Operation } from '../types.ts';
-import { MARKER_QUERY, markerPage, maxItems, obj, required, str, bool } from './input.ts';
+import { MARKER_QUERY, markerPage, maxItems, obj, required, str } from './input.ts';
 import { bareId, isValidDnsName, normalizeName, randomId, reversedName } from './names.ts';
 import { changeInfoXml, delegationSetXml, hostedZoneXml } from './render.ts';
 import type { Route53Store } from './store.ts';
@@ -18,10 +18,22 @@ export const NAME_SERVERS = ['ns-2048.awsdns-64.com', 'ns-2049.awsdns-65.net', '
 export const DEFAULT_SOA = 'ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400';
 export const NS_TTL = 172800;
 export const SOA_TTL = 900;
+/** CallerReference's length bound in the model. */
+const MAX_CALLER_REFERENCE = 128;
 const ROUTE53_URL = 'https://route53.amazonaws.com/2013-04-01';
 
 export function noSuchHostedZone(id: string): ServiceError {
   return new ServiceError('NoSuchHostedZone', `No hosted zone found with ID: ${id}`, { status: 404 });
+}
+
+/**
+ * AWS's answer for a VPC that does not exist in the given region or that the account may not
+ * use (docs/fidelity/route53.md).
+ */
+function invalidVpcId(vpc: Record<string, unknown>): ServiceError {
+  const id = str(vpc['VPCId']) ?? '';
+  const region = str(vpc['VPCRegion']) ?? '';
+  return new ServiceError('InvalidVPCId', `The VPC ${id} in region ${region} that you provided is not authorized to make the association.`);
 }
 
 export function getZone(store: Route53Store, rawId: unknown): HostedZone {
@@ -46,6 +58,12 @@ export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): O
       handler(input) {
         const rawName = required(input['Name'], 'name');
         const callerReference = required(input['CallerReference'], 'callerReference');
+        if (callerReference.length > MAX_CALLER_REFERENCE) {
+          throw new ServiceError(
+            'InvalidInput',
+            `1 validation error detected: Value '${callerReference}' at 'callerReference' failed to satisfy constraint: Member must have length less than or equal to ${MAX_CALLER_REFERENCE}`,
+          );
+        }
         if (!isValidDnsName(rawName, false)) {
           throw new ServiceError('InvalidDomainName', `${rawName} is not a valid domain name.`);
         }
@@ -56,6 +74,8 @@ export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): O
         }
         const config = obj(input['HostedZoneConfig']);
         const vpc = obj(input['VPC']);
+        // The emulator has no VPCs, so every VPC is one this account cannot associate.
+        if (vpc) throw invalidVpcId(vpc);
         const name = normalizeName(rawName);
         let id = randomId('Z', 19);
         while (store.zones.has(id)) id = randomId('Z', 19);
@@ -64,8 +84,10 @@ export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): O
           name,
           callerReference,
           comment: str(config?.['Comment']),
-          privateZone: vpc !== undefined || bool(config?.['PrivateZone']) === true,
-          vpcs: vpc ? [{ VPCRegion: str(vpc['VPCRegion']), VPCId: str(vpc['VPCId']) }] : [],
+          // Only a VPC makes a zone private; HostedZoneConfig.PrivateZone in a request does
+          // not (docs/fidelity/route53.md), and every VPC is refused above.
+          privateZone: false,
+          vpcs: [],
           nameServers: NAME_SERVERS,
           records: new Map(),
           nonTerminals: new Set(),
@@ -82,7 +104,6 @@ export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): O
           HostedZone: hostedZoneXml(zone),
           ChangeInfo: changeInfoXml(change, runtime.clock.now()),
           DelegationSet: zone.privateZone ? undefined : delegationSetXml(zone),
-          VPC: vpc ? zone.vpcs[0] : undefined,
         };
       },
     },

@@ -48,7 +48,7 @@ export async function stopAndWait(
       throw error;
     }
     if (status && FINISHED_STATUSES.includes(status)) return status;
-    const awsWaitedMs = (ctx.clock.now() - startedAt) * ctx.target.timeScale;
+    const awsWaitedMs = (ctx.clock.now() - startedAt);
     if (awsWaitedMs >= maxWaitAwsMs) {
       throw awaitExpired(`experiment ${experimentId} still ${status ?? 'without a status'}; expected ${FINISHED_STATUSES.join(', ')}`, polls, awsWaitedMs, { status });
     }

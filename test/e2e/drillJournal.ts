@@ -16,7 +16,7 @@ export interface RunResult {
   status: string;
   exitCode: number;
   durationMs: number;
-  target: { kind: string; timeScale: number };
+  target: { kind: string; timeScale: number; clock?: string };
   outputs: Record<string, unknown>;
   steps: Array<{ id: string; status: string; compensation?: { status: string } }>;
 }

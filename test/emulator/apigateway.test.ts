@@ -189,7 +189,7 @@ test('PutMethod answers 201 with requestParameters; GetMethod; UpdateMethod appl
     { httpMethod: put.httpMethod, authorizationType: put.authorizationType, apiKeyRequired: put.apiKeyRequired, requestParameters: put.requestParameters },
     { httpMethod: 'GET', authorizationType: 'NONE', apiKeyRequired: false, requestParameters: { 'method.request.path.productApi': true } },
   );
-  // seed-scenario.md §a: update-method --patch-operations op=replace,path=/requestParameters/method.request.querystring.param,value=true
+  // The drill's tutorial: update-method --patch-operations op=replace,path=/requestParameters/method.request.querystring.param,value=true
   const updated = await client.send(
     new UpdateMethodCommand({
       restApiId: api.id,
@@ -252,11 +252,19 @@ test('method errors: unknown resource, unknown method, invalid verb, DeleteMetho
 });
 
 test('an operation the emulator lacks answers 501 naming it, not an empty 200', async (ctx) => {
-  const res = await fetch(`${ctx.emu.endpoint}/restapis/abc/authorizers`, {
+  const res = await fetch(`${ctx.emu.endpoint}/usageplans`, {
     headers: { authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/apigateway/aws4_request, Signature=x' },
   });
   assert.is(res.status, 501);
-  assert.match(((await res.json()) as { message: string }).message, /GET \/restapis\/abc\/authorizers/);
+  assert.is(((await res.json()) as { message: string }).message, "The operation 'GetUsagePlans' of service 'apigateway' is not implemented by this emulator");
+});
+
+test('a path no operation has answers 501 naming the method and path', async (ctx) => {
+  const res = await fetch(`${ctx.emu.endpoint}/restapis/abc/nothing-here`, {
+    headers: { authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/apigateway/aws4_request, Signature=x' },
+  });
+  assert.is(res.status, 501);
+  assert.match(((await res.json()) as { message: string }).message, /GET \/restapis\/abc\/nothing-here/);
 });
 
 test.run();

@@ -1,5 +1,5 @@
 import * as assert from 'uvu/assert';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AWS_CLI, awsCli, awsCliInstalled, type AwsCliResult } from '../helpers/awsCli.ts';
@@ -7,7 +7,7 @@ import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts
 import { httpRequest } from './apigatewayHelpers.ts';
 
 /**
- * The seed's API Gateway provisioning through the real AWS CLI v2 (seed-scenario.md §a, S1
+ * The seed's API Gateway provisioning through the real AWS CLI v2 (the drill's tutorial, S1
  * `init-resources.sh`): create-rest-api with `_custom_id_`, get-resources, create-resource,
  * put-method with request parameters, update-method, put-integration, create-deployment,
  * then requests to the execute-api URL. Runs only where /usr/bin/aws is installed.
@@ -120,6 +120,30 @@ test('CLI errors exit 254 with AWS’s message', async (ctx) => {
   const r = await aws(ctx, 'get-rest-api', '--rest-api-id', 'nope');
   assert.is(r.code, 254);
   assert.match(r.stderr, 'An error occurred (NotFoundException) when calling the GetRestApi operation: Invalid API identifier specified 000000000000:nope');
+});
+
+test('import-rest-api --body fileb:// (YAML), update-rest-api on binaryMediaTypes, get-export to a file', async (ctx) => {
+  const definition = join(ctx.dir, 'api.yaml');
+  await writeFile(
+    definition,
+    ['openapi: 3.0.1', 'info:', '  title: cli-import', '  version: "3"', 'paths:', '  /ping:', '    get:', '      responses:', "        '200':", '          description: ok',
+      '      x-amazon-apigateway-integration:', '        type: mock', '        requestTemplates:', '          application/json: "{statusCode: 200}"',
+      '        responses:', '          default:', "            statusCode: '200'", ''].join('\n'),
+  );
+  const api = await ok(ctx, 'import-rest-api', '--body', `fileb://${definition}`);
+  assert.is(api.name, 'cli-import');
+  const id = String(api.id);
+  const patched = await ok(ctx, 'update-rest-api', '--rest-api-id', id, '--patch-operations', 'op=add,path=/binaryMediaTypes/image~1png');
+  assert.equal(patched.binaryMediaTypes, ['image/png']);
+  await ok(ctx, 'create-deployment', '--rest-api-id', id, '--stage-name', 'v1');
+  const out = join(ctx.dir, 'export.json');
+  const exported = await ok(ctx, 'get-export', '--rest-api-id', id, '--stage-name', 'v1', '--export-type', 'oas30', '--parameters', 'extensions=apigateway', out);
+  assert.match(String(exported.contentDisposition), /oas30_3\.json/);
+  const doc = JSON.parse(await readFile(out, 'utf8')) as { paths: Record<string, unknown>; 'x-amazon-apigateway-binary-media-types': string[] };
+  assert.equal(Object.keys(doc.paths), ['/ping']);
+  assert.equal(doc['x-amazon-apigateway-binary-media-types'], ['image/png']);
+  const ping = await httpRequest(ctx.emu.endpoint, { path: `/_aws/execute-api/${id}/v1/ping` });
+  assert.is(ping.status, 200);
 });
 
 if (awsCliInstalled) test.run();

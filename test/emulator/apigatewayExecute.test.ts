@@ -116,7 +116,15 @@ test('403 Missing Authentication Token: unknown path, method, stage; unknown API
   }
   const unknown = await httpRequest(ctx.emu.endpoint, { path: '/dev/only', host: 'nope.execute-api.localhost.localstack.cloud' });
   assert.is(unknown.status, 403);
-  assert.is(unknown.text, 'Not authorized');
+  assert.equal(json(unknown), { message: 'Forbidden' });
+  assert.is(unknown.headers['x-amzn-errortype'], 'ForbiddenException');
+  // An encoded `..` in the path is answered in API Gateway's JSON too, whatever it resolves to.
+  for (const path of ['/_aws/execute-api/12345/dev/%2e%2e/%2e%2e/x', '/_aws/execute-api/12345/dev/%2E%2E/only', '/_aws/execute-api/12345/dev/..%2fonly']) {
+    const res = await httpRequest(ctx.emu.endpoint, { path });
+    assert.is(res.status, 403, path);
+    assert.match(res.headers['content-type'] ?? '', /^application\/json/, path);
+    assert.ok(['Forbidden', 'Missing Authentication Token'].includes(json(res).message!), path);
+  }
 });
 
 test('a stage serves its deployment: later changes need a new deployment', async (ctx) => {
@@ -177,7 +185,7 @@ test('MOCK: the request template’s statusCode selects the integration response
 test('AWS_PROXY with a non-POST integration method is AWS’s 500 Internal server error', async (ctx) => {
   const client = apigatewayClient(ctx.emu);
   const api = await client.send(new CreateRestApiCommand({ name: 'g', tags: { _custom_id_: 'getproxy' } }));
-  // seed-scenario.md §a: S1's init script uses integration-http-method GET.
+  // The drill's tutorial: S1's init script uses integration-http-method GET.
   await putLambdaProxy(
     client,
     { restApiId: 'getproxy', resourceId: api.rootResourceId, httpMethod: 'GET' },

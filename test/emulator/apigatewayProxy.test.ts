@@ -9,7 +9,7 @@ import type { EmulatorRequest } from '../../emulator/types.ts';
 
 /**
  * Unit tests of the data plane's pure parts: the Lambda proxy response contract
- * (aws-emulation.md §4.3), the proxy event, the resource router and the URL forms. The same
+ * (docs/fidelity/apigateway.md), the proxy event, the resource router and the URL forms. The same
  * behaviour end to end, through a real Lambda, is in apigatewayLambda.test.ts.
  */
 

@@ -7,12 +7,12 @@ import {
   DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  ExecuteStatementCommand,
   GetItemCommand,
   ListTablesCommand,
   PutItemCommand,
   QueryCommand,
   ScanCommand,
-  TransactWriteItemsCommand,
   UpdateItemCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -170,10 +170,9 @@ test('regions are isolated: a table in us-east-1 is not in eu-central-1', async 
 
 test('operations dynalite lacks answer 501 naming them; unknown names get UnknownOperationException', async (ctx) => {
   const client = dynamodbClient(ctx.emu);
-  const err = await rejects(
-    client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'Products', Item: { id: { S: 'x' } } } }] })),
-  );
-  assertError(err, 'InternalFailure', 501, "The operation 'TransactWriteItems' of service 'dynamodb' is not implemented by this emulator");
+  // PartiQL stays unimplemented (TransactWriteItems is dynamodbTransactions.test.ts's).
+  const err = await rejects(client.send(new ExecuteStatementCommand({ Statement: "SELECT * FROM Products WHERE id = 'x'" })));
+  assertError(err, 'InternalFailure', 501, "The operation 'ExecuteStatement' of service 'dynamodb' is not implemented by this emulator");
   const unknown = await raw(ctx, 'DynamoDB_20120810.FlyToTheMoon', '{}');
   assert.is(unknown.status, 400);
   assert.equal(unknown.json, { __type: 'com.amazon.coral.service#UnknownOperationException' });

@@ -160,20 +160,20 @@ test('a latency rule, scoped to the function or not, delays an HTTP invoke once,
     ];
     for (const [i, [label, scope]] of cases.entries()) {
       emu.faults.add(rule({ ...scope, effect: { kind: 'latency', ms: LATENCY } }));
-      const idle = clock.pending;
+      const idle = clock.pending().length;
       let settled = false;
       const call = lambda.send(new InvokeCommand({ FunctionName: 'product', Payload: '{}' })).finally(() => (settled = true));
       call.catch(() => {});
       // The request crosses a real socket before it reaches the sleep: wait for the timer.
-      await until(() => clock.pending > idle || settled);
-      assert.is(clock.pending, idle + 1, `${label}: the invoke sleeps on the emulator clock`);
+      await until(() => clock.pending().length > idle || settled);
+      assert.is(clock.pending().length, idle + 1, `${label}: the invoke sleeps on the emulator clock`);
       await clock.advance(LATENCY - 1);
       assert.not.ok(settled, `${label}: still waiting 1 ms before the latency has passed`);
-      assert.is(clock.pending, idle + 1, `${label}: the same sleep is still pending`);
+      assert.is(clock.pending().length, idle + 1, `${label}: the same sleep is still pending`);
       await clock.advance(1);
       // Now either the response comes (latency applied once) or a second sleep starts (twice).
-      await until(() => settled || clock.pending > idle);
-      assert.is(clock.pending, idle, `${label}: no second sleep once the latency has passed`);
+      await until(() => settled || clock.pending().length > idle);
+      assert.is(clock.pending().length, idle, `${label}: no second sleep once the latency has passed`);
       assert.ok(settled, `${label}: the invoke answers once the latency has passed`);
       const out = await call;
       assert.is(out.StatusCode, 200, label);

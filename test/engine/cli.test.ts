@@ -158,7 +158,7 @@ cli('SIGINT during a long step compensates and exits 130', async () => {
   const state = join(dir, 'state');
   const file = join(dir, 'long.yaml');
   writeFileSync(file, LONG_WORKFLOW(dir));
-  const r = await spawnEngine(['run', file, '--state-dir', state], {
+  const r = await spawnEngine(['run', file, '--state-dir', state, '--time-scale', '1'], {
     onStart: (child) => {
       void waitUntil(() => started(state, 'long'), 20_000, 'the long step').then(() => child.kill('SIGINT'));
     },
@@ -174,7 +174,7 @@ cli('kill -9, then engine rollback completes the compensation from the journal; 
   const state = join(dir, 'state');
   const file = join(dir, 'long.yaml');
   writeFileSync(file, LONG_WORKFLOW(dir));
-  const r = await spawnEngine(['run', file, '--state-dir', state], {
+  const r = await spawnEngine(['run', file, '--state-dir', state, '--time-scale', '1'], {
     onStart: (child) => {
       void waitUntil(() => started(state, 'long'), 20_000, 'the long step').then(() => child.kill('SIGKILL'));
     },

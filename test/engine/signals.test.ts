@@ -71,7 +71,7 @@ async function secondSignalMakesItDirty(first: NodeJS.Signals, second: NodeJS.Si
   const state = join(dir, 'state');
   const file = join(dir, 'slow-undo.yaml');
   writeFileSync(file, SLOW_UNDO(dir));
-  const r = await spawnEngine(['run', file, '--state-dir', state], {
+  const r = await spawnEngine(['run', file, '--state-dir', state, '--time-scale', '1'], {
     env: { UNDO_WAIT: '60s' },
     onStart: (child) =>
       sendWhen(child, [
@@ -134,7 +134,7 @@ signals('first SIGTERM during a long step compensates everything and exits 130',
   const state = join(dir, 'state');
   const file = join(dir, 'long.yaml');
   writeFileSync(file, LONG_WORKFLOW(dir));
-  const r = await spawnEngine(['run', file, '--state-dir', state], {
+  const r = await spawnEngine(['run', file, '--state-dir', state, '--time-scale', '1'], {
     onStart: (child) => sendWhen(child, [[journaled(state, 'step-intent', 'long'), 'the long step', 'SIGTERM']]),
   });
   assert.is(r.signal, null, r.stderr);

@@ -1,3 +1,4 @@
+import { systemClock } from '../../engine/clock.ts';
 import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
@@ -94,7 +95,9 @@ export function startYaml(
     stateDir,
     ...options,
     inputs: resolveInputs(workflow.inputs, options.inputs ?? {}),
-    ...(options.clock ? { clock: options.clock } : {}),
+    // These runs gate steps on real-time events (gates, setTimeout), so they run on wall time
+    // unless the test injects a clock; the idle-skipping clock has its own tests.
+    clock: options.clock ?? systemClock,
   });
   return { handle, stateDir, workflow };
 }

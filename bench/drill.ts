@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { defaultRegistry } from '../engine/commands.ts';
+import { loadWorkflowFile } from '../engine/load.ts';
+import { runWorkflow } from '../engine/run.ts';
+import { createTargetSession, type TargetOptions } from '../engine/target.ts';
+import { DEFAULT_MODEL } from '../emulator/model.ts';
+
+/**
+ * The route53-failover drill on the idle-skipping clock (five times with one seed: the AWS-time
+ * figures must repeat) and at --time-scale 1, 20, 100 and 1000: wall time beside the AWS-time
+ * figures, which must not depend on the clock. RequestInterval 10 × FailureThreshold 3 bounds
+ * failover and failback to 20–30 s of AWS time (31 s with one await poll and the probe's work);
+ * replication is the modelled lag plus invoke overhead, ± one stream poll and one await poll.
+ */
+const FILE = new URL('../workflows/route53-failover.yaml', import.meta.url).pathname;
+const SEED = 1234;
+
+interface Row {
+  clock: string;
+  wallMs: number;
+  awsMs: number;
+  status: string;
+  failoverAwsMs: number;
+  failbackAwsMs: number;
+  replicationMs: number;
+}
+
+async function drill(options: TargetOptions): Promise<Row> {
+  const registry = defaultRegistry();
+  const workflow = loadWorkflowFile(FILE, registry);
+  const stateDir = mkdtempSync(join(tmpdir(), 'drill-bench-'));
+  const target = createTargetSession(options);
+  const t0 = performance.now();
+  try {
+    const report = await runWorkflow({ workflow, registry, target, stateDir, fsync: false, writeReport: false });
+    const o = report.outputs as Record<string, number>;
+    return {
+      clock: String(report.target.clock),
+      wallMs: performance.now() - t0,
+      awsMs: report.durationMs,
+      status: report.status,
+      failoverAwsMs: o.failoverAwsMs!,
+      failbackAwsMs: o.failbackAwsMs!,
+      replicationMs: o.replicationMs!,
+    };
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<void> {
+  const rows: Row[] = [];
+  for (let i = 0; i < 5; i++) rows.push(await drill({ seed: SEED }));
+  const scales = [1, 20, 100, 1000];
+  for (const timeScale of scales) rows.push(await drill({ seed: SEED, timeScale }));
+  const lagMin = DEFAULT_MODEL.replicationLag + DEFAULT_MODEL.invokeOverhead;
+  const lagMax = lagMin + DEFAULT_MODEL.streamPollInterval + 250;
+  const inBounds = (ms: number) => ms >= 20_000 && ms <= 31_000;
+  console.log('clock                              wall      status  failover(AWS)  failback(AWS)  replication(AWS)  within bounds');
+  for (const r of rows) {
+    const ok = inBounds(r.failoverAwsMs) && inBounds(r.failbackAwsMs) && r.replicationMs >= lagMin && r.replicationMs <= lagMax;
+    console.log(
+      `${r.clock.padEnd(34)} ${`${(r.wallMs / 1000).toFixed(2)}s`.padStart(8)}  ${r.status.padEnd(6)}  ${`${r.failoverAwsMs}ms`.padStart(13)}  ${`${r.failbackAwsMs}ms`.padStart(13)}  ${`${r.replicationMs}ms`.padStart(16)}  ${ok ? 'yes' : 'NO'}`,
+    );
+  }
+  // The floor: the fastest idle-skipping run is what the compute costs; a paced run adds its
+  // AWS time divided by the scale.
+  const floor = Math.min(...rows.slice(0, 5).map((r) => r.wallMs));
+  console.log(`floor (fastest idle-skipping run, compute only): ${(floor / 1000).toFixed(2)}s wall for ${(rows[0]!.awsMs / 1000).toFixed(2)}s of AWS time`);
+  for (const [i, scale] of scales.entries()) {
+    const r = rows[5 + i]!;
+    console.log(`  ${scale}×: ${(r.wallMs / 1000).toFixed(2)}s wall; floor + AWS time / ${scale} = ${((floor + r.awsMs / scale) / 1000).toFixed(2)}s`);
+  }
+  const seeded = rows.slice(0, 5).map((r) => `${r.failoverAwsMs}/${r.failbackAwsMs}/${r.replicationMs}`);
+  console.log(`same seed ${SEED}, five idle-skipping runs: ${new Set(seeded).size === 1 ? 'identical AWS-time figures' : `DIFFERENT: ${seeded.join(', ')}`}`);
+  console.log(`expected: failover and failback 20–31 s; replication ${lagMin}–${lagMax} ms (lag ${DEFAULT_MODEL.replicationLag} + overhead ${DEFAULT_MODEL.invokeOverhead}, ± stream poll ${DEFAULT_MODEL.streamPollInterval} and await poll 250)`);
+}

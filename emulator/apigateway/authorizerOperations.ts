@@ -1,0 +1,132 @@
+import { ServiceError } from '../protocol/ServiceError.ts';
+import type { Operation } from '../types.ts';
+import { badRequest, missing, notFound, requireString } from './errors.ts';
+import type { AuthorizerRecord, RestApiRecord } from './model.ts';
+import { checkOp, readPatchOperations, unknownPath } from './patch.ts';
+import { optionalString, param, type ApiGatewayContext } from './restApiOperations.ts';
+import { randomId } from './store.ts';
+
+const AUTHORIZER_TYPES = ['TOKEN', 'REQUEST', 'COGNITO_USER_POOLS'] as const;
+const SCALAR_PATHS = [
+  '/name',
+  '/authorizerUri',
+  '/authorizerCredentials',
+  '/identitySource',
+  '/identityValidationExpression',
+  '/authorizerResultTtlInSeconds',
+  '/authType',
+  '/type',
+] as const;
+
+export const authorizerNotFound = () => notFound('Invalid Authorizer identifier specified');
+
+function authorizerOf(api: RestApiRecord, id: string): AuthorizerRecord {
+  const authorizer = api.authorizers.get(id);
+  if (!authorizer) throw authorizerNotFound();
+  return authorizer;
+}
+
+function checkType(type: unknown, operationInput: string): AuthorizerRecord['type'] {
+  if (type === undefined || type === null || type === '') throw missing(operationInput, 'type');
+  if (!(AUTHORIZER_TYPES as readonly unknown[]).includes(type)) {
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(type)}' at '${operationInput}.type' failed to satisfy constraint: ` +
+        'Member must satisfy enum value set: [TOKEN, REQUEST, COGNITO_USER_POOLS]',
+      { status: 400 },
+    );
+  }
+  return type as AuthorizerRecord['type'];
+}
+
+/** The result TTL, 300 s by default (kept and reported; the data plane does not cache results). */
+function checkTtl(value: unknown): number {
+  const ttl = value === undefined || value === null || value === '' ? 300 : Number(value);
+  return Number.isInteger(ttl) ? ttl : 300;
+}
+
+export const toAuthorizer = (a: AuthorizerRecord): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined));
+
+/**
+ * Authorizers (control plane). TOKEN and REQUEST Lambda authorizers are enforced by the data
+ * plane (`lambdaAuthorizer.ts`); COGNITO_USER_POOLS ones are kept and reported, not enforced.
+ */
+export function authorizerOperations({ store }: ApiGatewayContext): Operation[] {
+  const apiOf = (input: Record<string, unknown>, region: string) => store.get(region, param(input, 'restApiId'));
+  return [
+    {
+      name: 'CreateAuthorizer',
+      http: { method: 'POST', path: '/restapis/{restApiId}/authorizers', status: 201 },
+      handler(input, ctx) {
+        const api = apiOf(input, ctx.region);
+        const name = requireString(input.name, 'createAuthorizerInput', 'name');
+        const type = checkType(input.type, 'createAuthorizerInput');
+        const authorizerUri = optionalString(input.authorizerUri);
+        const providerARNs = Array.isArray(input.providerARNs) ? input.providerARNs.map(String) : undefined;
+        const authorizer: AuthorizerRecord = {
+          id: randomId(6),
+          name,
+          type,
+          providerARNs,
+          authType: optionalString(input.authType),
+          authorizerUri,
+          authorizerCredentials: optionalString(input.authorizerCredentials),
+          identitySource: optionalString(input.identitySource) ?? (type === 'TOKEN' ? 'method.request.header.Authorization' : undefined),
+          identityValidationExpression: optionalString(input.identityValidationExpression),
+          authorizerResultTtlInSeconds: checkTtl(input.authorizerResultTtlInSeconds),
+        };
+        api.authorizers.set(authorizer.id, authorizer);
+        return toAuthorizer(authorizer);
+      },
+    },
+    {
+      name: 'GetAuthorizers',
+      http: { method: 'GET', path: '/restapis/{restApiId}/authorizers' },
+      handler: (input, ctx) => ({ item: [...apiOf(input, ctx.region).authorizers.values()].map(toAuthorizer) }),
+    },
+    {
+      name: 'GetAuthorizer',
+      http: { method: 'GET', path: '/restapis/{restApiId}/authorizers/{authorizerId}' },
+      handler: (input, ctx) => toAuthorizer(authorizerOf(apiOf(input, ctx.region), param(input, 'authorizerId'))),
+    },
+    {
+      name: 'UpdateAuthorizer',
+      http: { method: 'PATCH', path: '/restapis/{restApiId}/authorizers/{authorizerId}' },
+      handler(input, ctx) {
+        const authorizer = authorizerOf(apiOf(input, ctx.region), param(input, 'authorizerId'));
+        const next: AuthorizerRecord = { ...authorizer, providerARNs: authorizer.providerARNs && [...authorizer.providerARNs] };
+        for (const op of readPatchOperations(input, 'updateAuthorizerInput')) {
+          if (op.path.startsWith('/providerARNs')) {
+            checkOp(op, ['add', 'remove', 'replace']);
+            const arns = (next.providerARNs ?? []).filter((a) => a !== op.value);
+            if (op.op !== 'remove' && op.value) arns.push(op.value);
+            next.providerARNs = arns.length > 0 ? arns : undefined;
+            continue;
+          }
+          if (!(SCALAR_PATHS as readonly string[]).includes(op.path)) throw unknownPath(op, [...SCALAR_PATHS, '/providerARNs']);
+          checkOp(op, ['replace']);
+          if (op.path === '/name' && !op.value) throw badRequest('Authorizer name must be non-empty');
+          if (op.path === '/authorizerResultTtlInSeconds') next.authorizerResultTtlInSeconds = checkTtl(op.value);
+          else if (op.path === '/type') next.type = checkType(op.value, 'updateAuthorizerInput');
+          else {
+            const member = op.path.slice(1) as 'name' | 'authorizerUri' | 'authorizerCredentials' | 'identitySource' | 'identityValidationExpression' | 'authType';
+            next[member] = (op.value || undefined) as string;
+          }
+        }
+        Object.assign(authorizer, next);
+        return toAuthorizer(authorizer);
+      },
+    },
+    {
+      name: 'DeleteAuthorizer',
+      http: { method: 'DELETE', path: '/restapis/{restApiId}/authorizers/{authorizerId}', status: 202 },
+      handler(input, ctx) {
+        const api = apiOf(input, ctx.region);
+        const id = param(input, 'authorizerId');
+        authorizerOf(api, id);
+        api.authorizers.delete(id);
+      },
+    },
+  ];
+}

@@ -1,0 +1,63 @@
+import { ServiceError } from '../protocol/ServiceError.ts';
+import type { OperationInput } from '../types.ts';
+import { ACCOUNT_ID } from '../types.ts';
+import { managedKeyArn, type TableSetting } from './TableSettings.ts';
+import { wireBoolean, wireInteger, wireString } from './wireTypes.ts';
+
+/** CreateTable/UpdateTable members the emulator keeps itself (TableSettings) instead of dynalite. */
+export const OWN_TABLE_MEMBERS = ['DeletionProtectionEnabled', 'SSESpecification', 'WarmThroughput', 'TableClass'] as const;
+
+/** UpdateTable members for features the emulator does not have (global tables, on-demand limits). */
+const UNSUPPORTED_UPDATES: Record<string, string> = {
+  ReplicaUpdates: 'global table replicas',
+  GlobalTableWitnessUpdates: 'global table witnesses',
+  MultiRegionConsistency: 'multi-Region strong consistency',
+  OnDemandThroughput: 'on-demand throughput limits',
+};
+
+/**
+ * 501 for an UpdateTable that asks for a feature the emulator does not have, naming the
+ * operation and the member; without this dynalite would answer its "At least one of … is
+ * required" listing the very member that was given.
+ */
+export function refuseUnsupportedUpdate(input: OperationInput): void {
+  for (const [member, feature] of Object.entries(UNSUPPORTED_UPDATES)) {
+    if (input[member] === undefined || input[member] === null) continue;
+    throw new ServiceError(
+      'InternalFailure',
+      `The operation 'UpdateTable' with ${member} (${feature}) of service 'dynamodb' is not implemented by this emulator`,
+      { status: 501, senderFault: false },
+    );
+  }
+}
+
+/** The settings a CreateTable or UpdateTable request gives, or undefined when it gives none. */
+export function settingsFrom(input: OperationInput, region: string): Partial<TableSetting> | undefined {
+  if (OWN_TABLE_MEMBERS.every((m) => input[m] === undefined || input[m] === null)) return undefined;
+  const out: Partial<TableSetting> = {};
+  const protection = wireBoolean(input.DeletionProtectionEnabled);
+  if (protection !== undefined) out.deletionProtection = protection;
+  const sse = input.SSESpecification as Record<string, unknown> | undefined;
+  if (sse && typeof sse === 'object') {
+    // Enabled: true is KMS encryption (the AWS managed key unless one is named); false or
+    // absent is the AWS owned key, which table descriptions do not show.
+    out.kmsKeyArn = wireBoolean(sse.Enabled) ? kmsKeyArn(wireString(sse.KMSMasterKeyId), region) : undefined;
+  }
+  const warm = input.WarmThroughput as Record<string, unknown> | undefined;
+  if (warm && typeof warm === 'object') {
+    out.warm = {};
+    const read = wireInteger(warm.ReadUnitsPerSecond);
+    const write = wireInteger(warm.WriteUnitsPerSecond);
+    if (read !== undefined) out.warm.ReadUnitsPerSecond = read;
+    if (write !== undefined) out.warm.WriteUnitsPerSecond = write;
+  }
+  const tableClass = wireString(input.TableClass);
+  if (tableClass !== undefined) out.tableClass = tableClass;
+  return out;
+}
+
+function kmsKeyArn(keyId: string | undefined, region: string): string {
+  if (!keyId) return managedKeyArn(region);
+  if (keyId.startsWith('arn:')) return keyId;
+  return `arn:aws:kms:${region}:${ACCOUNT_ID}:${keyId.startsWith('alias/') ? keyId : `key/${keyId}`}`;
+}
