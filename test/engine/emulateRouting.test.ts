@@ -2,11 +2,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, tmp } from '../helpers/engine.ts';
+import { spawnEngine, tmp } from '../helpers/engine.ts';
 
 /**
  * `engine run --emulate clientRegion=… / clientCountry=…` places the embedded emulator's DNS
  * client: the same latency and geolocation sets answer differently, through the real DNS server.
+ * Runs are spawned: an in-process run would send requests with engine/target.ts's shared dummy
+ * credentials object, which the SDK annotates in place (target.test.ts compares it).
  */
 const test = suite('engine/emulateRouting');
 
@@ -50,7 +52,7 @@ async function run(expected: string | [string, string], ...emulate: string[]) {
   const dir = tmp('routing-');
   const file = join(dir, 'wf.yaml');
   writeFileSync(file, WORKFLOW);
-  return runCli(['run', file, '--state-dir', join(dir, 's'), '--input', `expected=${lat}`, ...(geo ? ['--input', `geoExpected=${geo}`] : []), ...emulate.flatMap((e) => ['--emulate', e])]);
+  return spawnEngine(['run', file, '--state-dir', join(dir, 's'), '--input', `expected=${lat}`, ...(geo ? ['--input', `geoExpected=${geo}`] : []), ...emulate.flatMap((e) => ['--emulate', e])]);
 }
 
 test('latency answers by --emulate clientRegion (default us-east-1)', async () => {
