@@ -153,13 +153,13 @@ export function rewrite(value: unknown, scope: Scope): unknown {
 function rewriteString(text: string, scope: Scope): unknown {
   const whole = WHOLE_INPUT.exec(text);
   if (whole && whole[1]! in scope.inputs) return scope.inputs[whole[1]!];
-  return text.replace(TEMPLATE, (segment, expr: string) => {
+  return text.replace(TEMPLATE, (_segment, expr: string) => {
     const only = /^\s*inputs\.([A-Za-z_][A-Za-z0-9_-]*)\s*$/.exec(expr);
     if (only && only[1]! in scope.inputs) return String(scope.inputs[only[1]!] ?? '');
     const rewritten = expr
       .replace(/\binputs\.([A-Za-z_][A-Za-z0-9_-]*)/g, (path, name: string) => (name in scope.inputs ? literal(scope.inputs[name]) : path))
       .replace(/\bsteps\.([A-Za-z][A-Za-z0-9_-]*)\./g, (path, name: string) => (scope.inner.has(name) ? `steps.${scope.prefix}_${name}.` : path));
-    return segment === `\${{${expr}}}` ? `\${{${rewritten}}}` : segment;
+    return `\${{${rewritten}}}`;
   });
 }
 
