@@ -3,7 +3,7 @@ import { createScaledClock, IdleClock, ManualClock, type Clock } from './clock.t
 import { startDnsServer, type DnsServerHandle } from './dns/server.ts';
 import { FaultRegistry } from './faults.ts';
 import { Gateway } from './gateway.ts';
-import { createGatewayServer } from './server.ts';
+import { createGatewayServer, requestsSettled } from './server.ts';
 import { serviceFactories } from './services.ts';
 import { resolveModel, type EmulationModel } from './model.ts';
 import { ACCOUNT_ID, type EmulatedService, type EmulatorRuntime, type ServiceApis } from './types.ts';
@@ -49,6 +49,8 @@ export interface Emulator {
   dns: { host: string; port: number };
   /** The DNS server's counters since start: queries answered, packets dropped as malformed. */
   dnsStats(): { answered: number; dropped: number };
+  /** Resolves once the gateway serves no request (work a client aborted is still carried out). */
+  requestsSettled(): Promise<void>;
   timeScale: number;
   clock: Clock;
   /** The modelled AWS delays in force. */
@@ -103,8 +105,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (service.api !== undefined) apis.set(name, service.api);
     for (const route of service.rawRoutes ?? []) gateway.addRawRoute(route);
   }
-  gateway.addRawRoute(healthRoute(gateway, clock));
-  // Weighted/multivalue answers use their own generator, seeded like the idle clock (--seed).
+  gateway.addRawRoute(healthRoute(gateway, clock, () => runtime.dnsAddress()));
+  // One seed for every random draw of a run: health-checker phases, fault percentages, alias routing.
+  if (options.seed !== undefined) runtime.api('lambda').seedAliasRouting(options.seed);
+  // Route 53's weighted/multivalue answers draw from their own generator with the same seed.
   runtime.api('route53').routing.configure({ seed: options.seed ?? (clock as { seed?: number }).seed ?? 1, ...options.route53 });
 
   const server = createGatewayServer(gateway, clock, model.replicationLag);
@@ -132,6 +136,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port: address.port,
     dns: { host: dns.host, port: dns.port },
     dnsStats: dns.stats,
+    requestsSettled: () => requestsSettled(server),
     timeScale: clock.timeScale,
     clock,
     model,
@@ -150,8 +155,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
-/** LocalStack's health document, plus the clock speed so a client can convert times. */
-function healthRoute(gateway: Gateway, clock: Clock) {
+/**
+ * LocalStack's health document, plus the clock speed so a client can convert times and the DNS
+ * server's address (`dns: { host, port }`), which the engine uses when `--dns` is not given.
+ */
+function healthRoute(gateway: Gateway, clock: Clock, dnsAddress: () => { host: string; port: number }) {
   return {
     name: 'health',
     matches: (req: { method: string; path: string }) =>
@@ -164,6 +172,7 @@ function healthRoute(gateway: Gateway, clock: Clock) {
         edition: 'failover-engine',
         timeScale: clock.timeScale,
         clock: clock.describe(),
+        dns: dnsAddress(),
       }),
     }),
   };

@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { startEmulator, type Emulator, type EmulatorOptions } from './index.ts';
 import type { EmulationModel } from './model.ts';
 
@@ -138,14 +139,23 @@ function fail(message: string, exitCode = 2): void {
   process.exitCode = exitCode;
 }
 
-async function listServices(endpoint: string): Promise<string[]> {
-  try {
-    const res = await fetch(`${endpoint}/_localstack/health`);
-    const body = (await res.json()) as { services?: Record<string, string> };
-    return Object.keys(body.services ?? {});
-  } catch {
-    return [];
-  }
+/** The services the health endpoint lists. node:http, not fetch: fetch would load undici (~10 MB, tens of ms). */
+function listServices(endpoint: string): Promise<string[]> {
+  return new Promise((resolve) => {
+    const req = get(`${endpoint}/_localstack/health`, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        try {
+          resolve(Object.keys((JSON.parse(text) as { services?: Record<string, string> }).services ?? {}));
+        } catch {
+          resolve([]);
+        }
+      });
+    });
+    req.on('error', () => resolve([]));
+  });
 }
 
 function writeLine(line: string): void {

@@ -14,6 +14,7 @@ export const MAX_BODY_BYTES = 80 * 1024 * 1024;
  */
 export function createGatewayServer(gateway: Gateway, clock?: Clock, replicationLagMs = 0): Server {
   const server = createServer((req, res) => {
+    track(server, res);
     if (!clock) return void serve(gateway, req, res);
     void clock.activity(
       `http ${req.method} ${req.url}`,
@@ -31,6 +32,29 @@ export function createGatewayServer(gateway: Gateway, clock?: Clock, replication
     else socket.destroy();
   });
   return server;
+}
+
+const inFlight = new WeakMap<Server, { count: number; waiters: Array<() => void> }>();
+
+/** Counts a request as in flight until its response is finished or its connection closes. */
+function track(server: Server, res: ServerResponse): void {
+  const state = inFlight.get(server) ?? { count: 0, waiters: [] };
+  inFlight.set(server, state);
+  state.count++;
+  res.once('close', () => {
+    if (--state.count > 0) return;
+    for (const wake of state.waiters.splice(0)) wake();
+  });
+}
+
+/**
+ * Resolves once no request is being served: what a client aborted is still carried out, as on
+ * AWS, so a test of a crash mid-call waits for it before it rolls back.
+ */
+export function requestsSettled(server: Server): Promise<void> {
+  const state = inFlight.get(server);
+  if (!state || state.count === 0) return Promise.resolve();
+  return new Promise((resolve) => state.waiters.push(resolve));
 }
 
 async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { engineVersion } from './version.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseModelSettings, type EmulationModel } from '../emulator/model.ts';
 import { ROUTING_KEYS, parseRoutingSetting, type RoutingSettings } from '../emulator/route53/routingSettings.ts';
@@ -42,10 +42,17 @@ interface CommandSpec {
 const commands: Record<string, CommandSpec> = {
   run: {
     positionals: 1,
-    options: { ...targetOptions, input: { type: 'string', multiple: true, short: 'i' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+    options: {
+      ...targetOptions,
+      input: { type: 'string', multiple: true, short: 'i' },
+      json: { type: 'boolean' },
+      'state-dir': { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
+      'wait-lock': { type: 'boolean' },
+    },
     synopsis: 'run <file>',
     summary: 'run a workflow',
-    flags: `[--input k=v]... ${TARGET_HELP} [--json] [--state-dir D] [--verbose]`,
+    flags: `[--input k=v]... ${TARGET_HELP} [--json] [--state-dir D] [--verbose] [--wait-lock]`,
   },
   validate: { positionals: 'some', options: { json: { type: 'boolean' } }, synopsis: 'validate <file>...', summary: 'check workflows; every problem as file:line:col: path: message', flags: '[--json]' },
   plan: {
@@ -79,6 +86,13 @@ const commands: Record<string, CommandSpec> = {
     summary: 'compensate a finished run that kept its resources (cleanup: never or onFailure)',
     flags: `[--state-dir D] ${TARGET_HELP}`,
   },
+  report: {
+    positionals: 1,
+    options: { format: { type: 'string' }, out: { type: 'string' }, 'state-dir': { type: 'string' } },
+    synopsis: 'report <runId>',
+    summary: "render a run's report again from its journal (also of interrupted and failed runs)",
+    flags: '[--format html|md|json|junit] [--out FILE] [--state-dir D]',
+  },
   serve: {
     positionals: 0,
     options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' }, emulate: { type: 'string', multiple: true } },
@@ -88,7 +102,7 @@ const commands: Record<string, CommandSpec> = {
   },
 };
 
-const EXIT_CODES = `exit codes: 0 passed, 1 a step failed (compensated), 2 usage or invalid workflow,
+const EXIT_CODES = `exit codes: 0 passed, 1 a step failed (compensated), 2 usage, invalid workflow or refused before starting,
             3 compensation incomplete, 130 interrupted
 `;
 
@@ -107,11 +121,6 @@ function commandHelp(name: string): string {
   return `usage: engine ${c.synopsis} ${c.flags}\n\n${c.summary}\n\n${EXIT_CODES}`;
 }
 
-/** The package's version. */
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? 'unknown';
-}
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -175,7 +184,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     return name ? ExitCode.PASSED : ExitCode.USAGE;
   }
   if (name === '--version' || name === '-V') {
-    io.out.write(`engine ${version()}\n`);
+    io.out.write(`engine ${engineVersion()}\n`);
     return ExitCode.PASSED;
   }
   const { values, positionals } = parseCommand(name, rest);
@@ -183,7 +192,9 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.out.write(commandHelp(name));
     return ExitCode.PASSED;
   }
-  const { str, num, target, stateDir } = readers(values);
+  const { str, target, stateDir } = readers(values);
+  // `serve` needs the emulator only: commands.ts would load every step and every SDK client.
+  if (name === 'serve') return await serve(values);
   const cmd = await import('./commands.ts');
   const arg = positionals[0]!;
   switch (name) {
@@ -201,23 +212,30 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return cmd.runsCommand({ ...stateDir(), json: Boolean(values.json), prune: Boolean(values.prune), ...(str('older-than') ? { olderThan: str('older-than')! } : {}) }, io);
     case 'run': {
       const inputs = (values.input as string[] | undefined) ?? [];
-      return await cmd.runCommand({ file: arg, inputs, json: Boolean(values.json), ...stateDir(), verbose: Boolean(values.verbose), ...target() }, io);
+      const waitLock = Boolean(values['wait-lock']);
+      return await cmd.runCommand({ file: arg, inputs, json: Boolean(values.json), ...stateDir(), verbose: Boolean(values.verbose), waitLock, ...target() }, io);
     }
     case 'rollback':
     case 'destroy':
       return await cmd.rollbackCommand(arg, { ...target(), ...stateDir(), verbose: Boolean(values.verbose), destroy: name === 'destroy' }, io);
-    case 'serve': {
-      const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel>; route53?: Partial<RoutingSettings> } = {};
-      if (values.emulate) Object.assign(opts, emulateSettings(values.emulate as string[]));
-      if (num('port') !== undefined) opts.port = num('port')!;
-      if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
-      if (str('host')) opts.host = str('host')!;
-      if (num('time-scale') !== undefined) opts.timeScale = num('time-scale')!;
-      return await cmd.serveCommand(opts);
-    }
+    case 'report':
+      return cmd.reportCommand(arg, { ...stateDir(), ...(str('format') ? { format: str('format')! } : {}), ...(str('out') ? { out: str('out')! } : {}) }, io);
     default:
       throw new UsageError(`unknown command '${name}'`);
   }
+}
+
+/** `engine serve`: the emulator alone (emulator/serve.ts), which reports its own errors. */
+async function serve(values: Values): Promise<number> {
+  const { str, num } = readers(values);
+  const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel>; route53?: Partial<RoutingSettings> } = {};
+  if (values.emulate) Object.assign(opts, emulateSettings(values.emulate as string[]));
+  if (num('port') !== undefined) opts.port = num('port')!;
+  if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
+  if (str('host')) opts.host = str('host')!;
+  if (num('time-scale') !== undefined) opts.timeScale = num('time-scale')!;
+  await (await import('../emulator/serve.ts')).serve(opts);
+  return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.PASSED;
 }
 
 /** One line per problem (no stack unless `--debug`) and the exit code for it. */

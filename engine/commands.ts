@@ -1,6 +1,5 @@
-import type { EmulationModel } from '../emulator/model.ts';
-import type { RoutingSettings } from '../emulator/route53/routingSettings.ts';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { steps as registered } from '../steps/all.ts';
 import { StepRegistry } from './registry.ts';
 import { envelopeSchema, loadWorkflowFile } from './load.ts';
@@ -11,14 +10,25 @@ import { toDot, toMermaid, GraphFormat } from './graph.ts';
 import { parseInputArgs, resolveInputs } from './inputs.ts';
 import { createTargetSession, targetOptionsFromRun, type TargetOptions } from './target.ts';
 import { parseTargetDescription } from './targetDescription.ts';
-import { journalPath, readJournal, resolveStateDir } from './journal.ts';
+import { journalPath, readJournal, resolveStateDir, runDir as runDirOf } from './journal.ts';
+import { foldEvents } from './foldEvents.ts';
+import { ReportFormat, renderReport, writeReports } from './reports/write.ts';
 import { startRun } from './run.ts';
+import { runMasker } from './secrets.ts';
 import { lineProgress, useColor } from './progress.ts';
+import { ttyProgress, type StatusStream } from './statusLine.ts';
 import { formatMs, renderSummary } from './report.ts';
 import { listRuns, pruneRuns, type RunSummary } from './runs.ts';
 import { parseDuration } from './duration.ts';
 import { rollbackRun } from './rollback.ts';
-import { UsageError, WorkflowLoadError, formatIssue, type LoadIssue } from './errors.ts';
+import { EngineError, InterruptedError, UsageError, WorkflowLoadError, errorMessage, formatIssue, type LoadIssue } from './errors.ts';
+import { createRunId } from './runId.ts';
+import { systemClock } from './clock.ts';
+import { LockedError } from './locks.ts';
+import { releaseIfSettled, takeRunLocks, type RunLocks } from './runLocks.ts';
+import type { Workflow } from './workflow.ts';
+import type { TargetSession } from './target.ts';
+import { fetchHealth, preflight, PreflightError } from './preflight.ts';
 import { flattenSteps } from './workflow.ts';
 import type { Io } from './io.ts';
 import { ExitCode, RunStatus, StepStatus, SummaryStatus } from './status.ts';
@@ -114,6 +124,8 @@ export interface RunCommandOptions extends TargetOptions {
   json: boolean;
   stateDir?: string;
   verbose: boolean;
+  /** Wait for the runs holding the names this run claims instead of refusing. */
+  waitLock?: boolean;
 }
 
 /**
@@ -135,10 +147,18 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
     return ExitCode.USAGE;
   }
   const compiled = compileWorkflow(workflow);
-  const target = createTargetSession(options);
-  const progress = lineProgress((line) => io.err.write(line + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
   const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
-  const handle = startRun({ workflow, compiled, registry, target, stateDir, inputs, progress, env: io.env });
+  const runId = createRunId();
+  const prepared = await prepareTarget({ workflow, registry, inputs, options, io, runId, stateDir });
+  if (typeof prepared === 'number') return prepared;
+  const { target, locks } = prepared;
+  // Events reach the progress printer masked; what the command writes itself is masked here.
+  const masker = runMasker(workflow, inputs, io.env);
+  // On a terminal (and without NO_COLOR or --json) a status line is redrawn during waits.
+  const live = !options.json && useColor(io.err, io.env);
+  const status = live ? ttyProgress(maskedStream(io.err as StatusStream, masker.maskText), { color: true, verbose: options.verbose }) : undefined;
+  const progress = status ?? lineProgress((line) => io.err.write(masker.maskText(line) + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
+  const handle = startRun({ workflow, compiled, registry, target, stateDir, inputs, progress, env: io.env, masker, runId, ...(locks ? { locks: locks.held } : {}) });
   const unsubscribe = io.onInterrupt?.((signal) => {
     if (!handle.interrupt() && !handle.finished) {
       void handle.abortNow(`second ${signal}`).then(() => io.exit?.(ExitCode.INTERRUPTED));
@@ -147,13 +167,82 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
   try {
     const report = await handle.done;
     if (report.status === RunStatus.FAILED && report.error?.code === ErrorCode.TARGET && report.steps.every((s) => s.status === StepStatus.NOT_RUN)) {
-      io.err.write(`error: ${report.error.message}\n`);
+      io.err.write(masker.maskText(`error: ${report.error.message}\n`));
     }
-    io.out.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderSummary(report));
+    io.out.write(masker.maskText(options.json ? JSON.stringify(report, null, 2) + '\n' : renderSummary(report)));
+    const released = await releaseIfSettled(stateDir, runId, options, locks);
+    if (released && (options.verbose || !released.startsWith('locks released'))) io.err.write(`${released}\n`);
     return report.exitCode;
   } finally {
     unsubscribe?.();
+    status?.stop();
   }
+}
+
+/**
+ * Before a run exists: preflight (one line and exit 2 on failure), the DNS server the endpoint
+ * advertises when --dns is not given, and the run's locks (refused with the holder's run id, or
+ * waited for with --wait-lock). Returns the target and locks, or the exit code of a refusal.
+ */
+async function prepareTarget(args: {
+  workflow: Workflow;
+  registry: StepRegistry;
+  inputs: Record<string, unknown>;
+  options: RunCommandOptions;
+  io: Io;
+  runId: string;
+  stateDir: string;
+}): Promise<{ target: TargetSession; locks: RunLocks | undefined } | number> {
+  const { workflow, registry, options, io } = args;
+  createTargetSession(options); // usage errors in the target flags first
+  let checked;
+  try {
+    checked = await preflight(workflow, registry, options);
+  } catch (error) {
+    if (!(error instanceof PreflightError)) throw error;
+    return refuse(options, error, io);
+  }
+  const discovered = checked.dnsDiscovered && checked.dns ? formatHostPort(checked.dns) : undefined;
+  const targetOptions = discovered ? { ...options, dns: discovered } : options;
+  const target = createTargetSession(targetOptions);
+  const stop = new AbortController();
+  const unsubscribe = io.onInterrupt?.(() => stop.abort(new InterruptedError('interrupted while waiting for a lock')));
+  try {
+    const locks = await takeRunLocks({
+      ...args,
+      env: io.env,
+      target,
+      targetOptions,
+      wait: options.waitLock === true,
+      clock: systemClock,
+      onWait: (message) => io.err.write(`${message}\n`),
+      signal: stop.signal,
+    });
+    if (discovered) io.err.write(`dns ${discovered} (advertised by ${options.endpoint})\n`);
+    return { target, locks };
+  } catch (error) {
+    if (error instanceof LockedError) return refuse(options, error, io);
+    if (stop.signal.aborted) {
+      io.err.write('engine: interrupted while waiting for a lock; nothing was started\n');
+      return ExitCode.INTERRUPTED;
+    }
+    return refuse(options, new PreflightError(`cannot take the run's locks on the target: ${errorMessage(error)}`, { cause: error }), io);
+  } finally {
+    unsubscribe?.();
+  }
+}
+
+/** A run refused before it started (preflight, locks): one line, exit 2, no run folder. */
+function refuse(options: RunCommandOptions, error: EngineError, io: Io): number {
+  if (options.json) io.out.write(JSON.stringify({ file: options.file, status: 'refused', exitCode: ExitCode.USAGE, error: { code: error.code, message: error.message } }, null, 2) + '\n');
+  const what = error instanceof PreflightError ? 'preflight: ' : error instanceof LockedError ? 'run refused: ' : '';
+  io.err.write(`engine: ${what}${error.message}\n`);
+  return ExitCode.USAGE;
+}
+
+/** `HOST:PORT`, IPv6 in brackets, as `--dns` takes it. */
+function formatHostPort(hp: { host: string; port: number }): string {
+  return `${hp.host.includes(':') ? `[${hp.host}]` : hp.host}:${hp.port}`;
 }
 
 /** Options of `engine runs`. */
@@ -239,6 +328,11 @@ export async function rollbackCommand(runId: string, options: TargetOptions & { 
       io.err.write(`rollback target (from the run's journal): ${journaled.kind}${journaled.endpoint ? ` ${journaled.endpoint}` : ''}${journaled.dns ? ` dns ${journaled.dns}` : ''}\n`);
     }
   }
+  const unreachable = await unreachableEndpoint(targetOptions, targetGone);
+  if (unreachable) {
+    io.err.write(`engine: ${unreachable}; nothing was compensated and run ${runId} stays pending: run this again once the target is up\n`);
+    return ExitCode.COMPENSATION_INCOMPLETE;
+  }
   const result = await rollbackRun({
     stateDir,
     runId,
@@ -250,20 +344,60 @@ export async function rollbackCommand(runId: string, options: TargetOptions & { 
     ...(options.destroy ? { destroy: true } : {}),
   });
   (result.status === 'untrusted' ? io.err : io.out).write(result.message + '\n');
+  if (result.status !== 'untrusted') {
+    const released = await releaseIfSettled(stateDir, runId, targetOptions);
+    if (released) io.err.write(`${released}\n`);
+  }
   return result.exitCode;
 }
 
-/** `engine serve`: the emulator alone (emulator/serve.ts, written separately). */
-export async function serveCommand(argv: {
-  port?: number;
-  dnsPort?: number;
-  host?: string;
-  timeScale?: number;
-  model?: Partial<EmulationModel>;
-  route53?: Partial<RoutingSettings>;
-}): Promise<number> {
-  const { serve } = await import('../emulator/serve.ts');
-  await serve(argv);
-  // serve() reports its own errors (one line naming the flag) and sets the exit code.
-  return typeof process.exitCode === 'number' ? process.exitCode : 0;
+/**
+ * `engine report <runId> [--format F] [--out FILE]`: folds the run's journal into its report
+ * again (a run killed mid-way included: as far as its journal got). Without `--format` every
+ * format is written into the run's folder; with it, the one format goes to `--out` or stdout.
+ */
+export function reportCommand(runId: string, options: { stateDir?: string; format?: string; out?: string }, io: Io): number {
+  if (!/^[\w.-]+$/.test(runId)) throw new UsageError(`'${runId}' is not a run id (see engine runs)`);
+  const formats = Object.values(ReportFormat) as string[];
+  if (options.format !== undefined && !formats.includes(options.format)) throw new UsageError(`--format must be one of ${formats.join(', ')}, got '${options.format}'`);
+  if (options.out !== undefined && options.format === undefined) throw new UsageError('--out goes with --format');
+  const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
+  const path = journalPath(stateDir, runId);
+  if (!existsSync(path)) throw new UsageError(`no run '${runId}' in ${stateDir} (see engine runs)`);
+  const journal = readJournal(path);
+  const report = foldEvents(journal.records, { runDir: runDirOf(stateDir, runId) });
+  for (const problem of journal.problems) if (!problem.message.includes('torn last line')) io.err.write(`engine: journal line ${problem.line}: ${problem.message} (skipped)\n`);
+  if (options.format === undefined) {
+    const written = writeReports(report, journal.records);
+    io.out.write(`${report.status} (exit ${report.exitCode}): wrote ${written.join(', ')}\n`);
+    return ExitCode.PASSED;
+  }
+  const text = renderReport(options.format as ReportFormat, report, journal.records);
+  if (options.out === undefined) io.out.write(text);
+  else {
+    writeFileSync(resolve(io.cwd, options.out), text);
+    io.err.write(`wrote ${options.out}\n`);
+  }
+  return ExitCode.PASSED;
+}
+
+/** Why the endpoint a rollback would use cannot be reached, if it cannot (AWS and embedded are not checked). */
+async function unreachableEndpoint(options: TargetOptions, targetGone: string | undefined): Promise<string | undefined> {
+  if (targetGone !== undefined || options.endpoint === undefined) return undefined;
+  try {
+    await fetchHealth(options.endpoint);
+    return undefined;
+  } catch (error) {
+    return errorMessage(error);
+  }
+}
+
+/** A terminal stream whose every write is masked (secrets by value), keeping its width. */
+function maskedStream(stream: StatusStream, mask: (text: string) => string): StatusStream {
+  return {
+    write: (text: string) => stream.write(mask(text)),
+    get columns() {
+      return stream.columns;
+    },
+  };
 }

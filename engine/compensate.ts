@@ -80,8 +80,24 @@ export async function compensate(request: CompensationRequest, ctx: Compensation
     await runCompensation(request, ctx);
     return end(CompensationStatus.SUCCEEDED);
   } catch (error) {
+    if (serviceMissing(error)) {
+      ctx.log.info(`nothing to undo: the target does not offer this service, so the step created nothing with it (${(error as Error).message})`);
+      return end(CompensationStatus.SUCCEEDED);
+    }
     return end(CompensationStatus.FAILED, error ?? new Error('compensation failed'));
   }
+}
+
+/**
+ * LocalStack's answer for a whole service it does not offer (FIS on Community): HTTP 501 "The API
+ * for service fis is either not included in your current license plan or has not yet been
+ * emulated". A step cannot have created anything with a service that is not there, so its
+ * compensation has nothing to undo. (A 501 for one unimplemented operation is not this answer.)
+ */
+function serviceMissing(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  const message = error instanceof Error ? error.message : '';
+  return status === 501 && /The API for service \S+ is either not included in your current license plan or has not yet been emulated/.test(message);
 }
 
 async function runCompensation(request: CompensationRequest, ctx: CompensationContext): Promise<void> {

@@ -26,3 +26,13 @@ export function parseDuration(value: unknown): number | undefined {
   if (!match) return undefined;
   return Math.round(Number(match[1]) * UNITS[match[2] ?? 'ms']!);
 }
+
+/**
+ * The number of a duration written without a unit (`30`, `"30"`), else undefined. A `timeout:`
+ * must name its unit: a bare 30 reads as 30 ms and fails at once where 30 s was meant.
+ */
+export function unitlessDuration(value: unknown): string | undefined {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)) return value.trim();
+  return undefined;
+}

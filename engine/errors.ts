@@ -16,6 +16,8 @@ export const ErrorCode = {
   TARGET: 'E_TARGET',
   JOURNAL: 'E_JOURNAL',
   OBJECTIVE_BREACHED: 'E_OBJECTIVE_BREACHED',
+  PREFLIGHT: 'E_PREFLIGHT',
+  LOCKED: 'E_LOCKED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -3,7 +3,7 @@ import type { ErrorRecord } from './errors.ts';
 import type { RollbackSpec } from './workflow.ts';
 import type { TargetDescription } from './targetDescription.ts';
 import type { CompensationStatus, RollbackStatus, RunStatus, StepResultStatus } from './status.ts';
-import { maskSecrets } from './mask.ts';
+import { maskSecrets, type SecretMasker } from './mask.ts';
 
 /**
  * The run's event stream. The runner (and `engine rollback`) emit {@link RunEvent}s through one
@@ -24,7 +24,7 @@ export type RunEventBody =
   | {
       kind: 'run-start';
       runId: string;
-      workflow: { file: string; name: string; digest: string; dir: string };
+      workflow: { file: string; name: string; digest: string; dir: string; description?: string };
       inputs: Record<string, unknown>;
       target: TargetDescription;
       cleanup: string;
@@ -32,7 +32,13 @@ export type RunEventBody =
       /** Identifies the process behind `pid` (see `processStart` in runs.ts), so a reused pid is not taken for it. */
       pidStart?: string;
       /** Every step of the workflow in document order (absent in journals of older engines). */
-      steps?: Array<{ id: string; type: string }>;
+      steps?: Array<{ id: string; type: string; description?: string }>;
+      /** The declared inputs' descriptions, by name (only those that have one). */
+      inputDescriptions?: Record<string, string>;
+      /** The engine's version (package.json) that ran. */
+      engineVersion?: string;
+      /** The lock records the run took on its target (engine/locks.ts), released once it holds nothing. */
+      locks?: { zoneId: string; records: Array<{ name: string; value: string }> };
     }
   | { kind: 'target-acquired'; target: TargetDescription }
   | { kind: 'transition'; from: unknown; to: unknown; event: string }
@@ -47,7 +53,21 @@ export type RunEventBody =
   | { kind: 'run-dirty'; reason: string }
   | { kind: 'run-end'; status: RunStatus; exitCode: number; durationMs?: number; outputs?: Record<string, unknown>; error?: ErrorRecord }
   | { kind: 'rollback-start'; pid: number; pending: string[] }
-  | { kind: 'rollback-end'; status: RollbackStatus; exitCode: number };
+  | { kind: 'rollback-end'; status: RollbackStatus; exitCode: number }
+  | EvidenceEventBody;
+
+/**
+ * What a run observes of the system under test (emitted by probes, measures and objectives):
+ * the fault's window, the health check's status as the target reports it, the DNS answer,
+ * client request samples, writes and their read-back, and each objective's verdict.
+ */
+export type EvidenceEventBody =
+  | { kind: 'fault'; action: 'start' | 'stop'; experimentId: string; region?: string }
+  | { kind: 'health-check'; healthCheckId: string; status: 'healthy' | 'unhealthy'; reason?: string }
+  | { kind: 'dns-answer'; name: string; answer: string }
+  | { kind: 'probe-sample'; probe: string; clientClass?: string; ok: boolean; status?: number; region?: string; latencyMs?: number }
+  | { kind: 'write'; probe: string; seq: number; acked: boolean; readBack?: boolean }
+  | { kind: 'verdict'; name: string; expression: string; actual: number | string | boolean | null; limit: number | string | boolean | null; pass: boolean; line?: number };
 
 /** Log levels of a step's logger. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -83,16 +103,19 @@ export class RunEvents {
   private closed = false;
   private readonly handlers: RunEventHandler[];
   private readonly onHandlerError: HandlerFailure | undefined;
+  private readonly masker: SecretMasker | undefined;
 
   constructor(
     /** The run's clock: it stamps `aws`. */
     readonly clock: Clock,
     handlers: RunEventHandler[],
-    options: { startSeq?: number; onHandlerError?: HandlerFailure } = {},
+    /** `masker`: every event is masked by name and by the run's secret values before any handler sees it. */
+    options: { startSeq?: number; onHandlerError?: HandlerFailure; masker?: SecretMasker } = {},
   ) {
     this.handlers = [...handlers];
     this.seq = options.startSeq ?? 0;
     this.onHandlerError = options.onHandlerError;
+    this.masker = options.masker;
   }
 
   /** Whether the outcome was emitted. */
@@ -103,7 +126,8 @@ export class RunEvents {
   /** Stamps and delivers an event; returns it, or undefined once the bus is closed. */
   emit(body: RunEventBody): RunEvent | undefined {
     if (this.closed && body.kind !== 'notice') return undefined;
-    const event = { ...body, seq: ++this.seq, wall: Date.now(), aws: this.clock.now() } as RunEvent;
+    const masked = this.masker ? this.masker.maskValue(body) : body;
+    const event = { ...masked, seq: ++this.seq, wall: Date.now(), aws: this.clock.now() } as RunEvent;
     if (body.kind === 'run-end' || body.kind === 'rollback-end') this.closed = true;
     for (const handler of this.handlers) {
       try {

@@ -20,6 +20,12 @@ const REQUIRED: Record<string, Record<string, FieldType>> = {
   'run-end': { status: 'string', exitCode: 'number' },
   'rollback-start': { pid: 'number', pending: 'array' },
   'rollback-end': { status: 'string', exitCode: 'number' },
+  fault: { action: 'string', experimentId: 'string' },
+  'health-check': { healthCheckId: 'string', status: 'string' },
+  'dns-answer': { name: 'string', answer: 'string' },
+  'probe-sample': { probe: 'string', ok: 'boolean' },
+  write: { probe: 'string', seq: 'number', acked: 'boolean' },
+  verdict: { name: 'string', expression: 'string', pass: 'boolean' },
 };
 
 /** Nested shapes readers rely on. */

@@ -7,7 +7,7 @@ import { WorkflowLoadError, type LoadIssue } from './errors.ts';
 import { createAjv, closest, type StepRegistry } from './registry.ts';
 import { locate, toPointer } from './locate.ts';
 import { compileRetryPolicy, type RetryPolicyInput } from './retry.ts';
-import { parseDuration } from './duration.ts';
+import { parseDuration, unitlessDuration } from './duration.ts';
 import { hasTemplate } from './template.ts';
 import { decodeUtf8, documentToJs } from './yamlSource.ts';
 import { checkReferences } from './checkReferences.ts';
@@ -142,7 +142,9 @@ export function parseWorkflow(source: string, file: string, registry: StepRegist
         const def = registry.get(type);
         if (def && !def.rollback) rollback = { kind: 'none' };
       }
-      const timeoutMs = item.timeout === undefined ? undefined : parseDuration(item.timeout);
+      const unitless = unitlessDuration(item.timeout);
+      if (unitless !== undefined) add(`${at}/timeout`, `timeout ${unitless} has no unit: write '${unitless}s' for seconds or '${unitless}ms' for milliseconds`);
+      const timeoutMs = item.timeout === undefined || unitless !== undefined ? undefined : parseDuration(item.timeout);
       nodes.push({
         kind: 'step',
         id,

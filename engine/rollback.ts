@@ -104,6 +104,7 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
           inputs: start?.inputs ?? {},
           steps,
           env: options.env ?? process.env,
+          secrets: options.env ?? process.env,
           target: target.values,
           run: { id: runId, dir: runDir(options.stateDir, runId), workflowDir, startedAt: start?.ts },
         }),

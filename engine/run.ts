@@ -5,9 +5,11 @@ import { RunEvents, type RunEvent } from './events.ts';
 import { Journal, journalPath, journalWriter, runDir as runDirOf } from './journal.ts';
 import { createRunId } from './runId.ts';
 import { maskSecrets } from './mask.ts';
+import { runMasker } from './secrets.ts';
 import { processStart } from './runs.ts';
 import { silentProgress } from './progress.ts';
-import { writeReports, type RunReport } from './report.ts';
+import type { RunReport } from './report.ts';
+import { writeReports } from './reports/write.ts';
 import { foldEvents, reportCollector } from './foldEvents.ts';
 import { ExitCode, RunStatus } from './status.ts';
 import { systemClock } from './clock.ts';
@@ -16,7 +18,8 @@ import { parseTargetDescription, type TargetDescription } from './targetDescript
 import { compileWorkflow } from './compile.ts';
 import { RunState } from './runState.ts';
 import { compensateStepActor, runStepActor } from './stepActors.ts';
-import { flattenSteps } from './workflow.ts';
+import { flattenSteps, type Workflow } from './workflow.ts';
+import { engineVersion } from './version.ts';
 import type { RunHandle, RunOptions } from './runContract.ts';
 import type { TargetSession } from './target.ts';
 
@@ -39,8 +42,9 @@ export function startRun(options: RunOptions): RunHandle {
   const journal = Journal.open(jPath, { fsync: options.fsync ?? true });
   const collector = reportCollector();
   const handlers = [journalWriter(journal), options.progress ?? silentProgress, collector.handler];
-  const events = new RunEvents(clock, handlers, { onHandlerError: (error) => journalFailed(run, journal, error) });
-  const run: RunState = new RunState(options, events, runId, dir, Date.now());
+  const masker = options.masker ?? runMasker(options.workflow, options.inputs ?? {}, options.env ?? process.env);
+  const events = new RunEvents(clock, handlers, { masker, onHandlerError: (error) => journalFailed(run, journal, error) });
+  const run: RunState = new RunState(options, events, runId, dir, Date.now(), masker);
   let resolveDone!: (report: RunReport) => void;
   const done = new Promise<RunReport>((r) => (resolveDone = r));
   const finish = async (status: RunStatus, exitCode: number, extra?: ErrorRecord): Promise<RunReport> => {
@@ -110,14 +114,23 @@ function emitRunStart(run: RunState): void {
   run.emit({
     kind: 'run-start',
     runId: run.runId,
-    workflow: { file: workflow.file, name: workflow.name, digest: workflow.digest, dir: workflow.dir },
+    workflow: { file: workflow.file, name: workflow.name, digest: workflow.digest, dir: workflow.dir, ...(workflow.description ? { description: workflow.description } : {}) },
     inputs: maskSecrets(run.inputs),
     target: describe(target),
     cleanup: workflow.cleanup,
     pid: process.pid,
     ...pidStartOf(),
-    steps: flattenSteps(workflow.steps).map((s) => ({ id: s.id, type: s.type })),
+    steps: flattenSteps(workflow.steps).map((s) => ({ id: s.id, type: s.type, ...(s.description ? { description: s.description } : {}) })),
+    ...inputDescriptions(workflow),
+    engineVersion: engineVersion(),
+    ...(run.options.locks ? { locks: run.options.locks } : {}),
   });
+}
+
+/** `{ inputDescriptions }` of the inputs that have a description, or nothing. */
+function inputDescriptions(workflow: Workflow): { inputDescriptions?: Record<string, string> } {
+  const described = Object.entries(workflow.inputs).flatMap(([name, spec]) => (spec.description ? [[name, spec.description] as const] : []));
+  return described.length ? { inputDescriptions: Object.fromEntries(described) } : {};
 }
 
 /**
@@ -138,7 +151,7 @@ async function finishRun(run: RunState, journal: Journal, events: RunEvent[], [s
   await closeTarget(run.options.target);
   const report = foldEvents(events, { runDir: run.dir });
   try {
-    if (run.options.writeReport !== false) writeReports(report);
+    if (run.options.writeReport !== false) writeReports(report, events, { env: run.options.env });
   } catch (error) {
     run.emit({ kind: 'notice', message: `cannot write the report into ${run.dir}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}` });
   }

@@ -5,6 +5,7 @@ import type { RunReport } from './report.ts';
 import type { TargetSession } from './target.ts';
 import type { Workflow } from './workflow.ts';
 import type { CompiledWorkflow } from './compile.ts';
+import type { SecretMasker } from './mask.ts';
 
 /** The runner's contract (engine/run.ts implements it). */
 
@@ -25,6 +26,10 @@ export interface RunOptions {
   fsync?: boolean;
   /** Write report.md/report.json (default true). */
   writeReport?: boolean;
+  /** Lock records taken before the run (engine/runLocks.ts): recorded in `run-start`. */
+  locks?: { zoneId: string; records: Array<{ name: string; value: string }> };
+  /** The run's secret values (default: `runMasker` of the workflow, inputs and env); every event passes through it. */
+  masker?: SecretMasker;
 }
 
 /** A run in progress. */

@@ -3,6 +3,7 @@ import type { AnyStepDefinition, Clock, StepContext, Target } from './types.ts';
 import type { WorkflowMachine } from './compile.ts';
 import { EngineError, type ErrorRecord } from './errors.ts';
 import { stepLogger, type RunEventBody, type RunEvents } from './events.ts';
+import type { SecretMasker } from './mask.ts';
 import type { StepRegistry } from './registry.ts';
 import type { RunOptions } from './runContract.ts';
 import type { CompensationResult } from './compensate.ts';
@@ -66,6 +67,8 @@ export class RunState {
     readonly runId: string,
     readonly dir: string,
     readonly startedWall: number,
+    /** The run's secret values: params and outputs add theirs as steps resolve and return them. */
+    readonly masker: SecretMasker,
   ) {
     this.workflow = options.workflow;
     this.registry = options.registry;
@@ -106,6 +109,7 @@ export class RunState {
       inputs: this.inputs,
       steps: this.stepOutputs,
       env: this.options.env ?? process.env,
+      secrets: this.options.env ?? process.env,
       target: this.target.values,
       run: { id: this.runId, dir: this.dir, workflowDir: this.workflow.dir, startedAt: new Date(this.startedWall).toISOString() },
     };

@@ -83,6 +83,7 @@ async function runStep(run: RunState, state: StepState, signal: AbortSignal): Pr
     return { status: 'skipped' };
   }
   const { params } = prepared;
+  run.masker.collect(params);
   state.params = params;
   state.started = true;
   const startedAt = run.clock.now();
@@ -112,6 +113,7 @@ async function runStep(run: RunState, state: StepState, signal: AbortSignal): Pr
   const durationMs = run.clock.now() - startedAt;
   if (!result.ok) return fail(run, state, result.error, durationMs, result.attempts, result.aborted ? StepStatus.ABORTED : StepStatus.FAILED);
   state.status = StepStatus.SUCCEEDED;
+  run.masker.collect(result.outputs);
   state.outputs = result.outputs;
   run.stepOutputs[node.id] = { outputs: result.outputs };
   run.emit({ kind: 'step-result', stepId: node.id, status: StepStatus.SUCCEEDED, attempts: result.attempts, durationMs, outputs: maskSecrets(result.outputs) });

@@ -148,7 +148,8 @@ function makeTarget(
       if (!byRegion) cache.set(ctor, (byRegion = new Map()));
       let client = byRegion.get(region) as T | undefined;
       if (!client) {
-        client = new ctor({ region, ...(endpoint ? { endpoint } : {}), ...(dummyCredentials ? { credentials: DUMMY_CREDENTIALS } : {}) });
+        // A copy per client: the SDK marks the credentials object it is given (`$source`).
+        client = new ctor({ region, ...(endpoint ? { endpoint } : {}), ...(dummyCredentials ? { credentials: { ...DUMMY_CREDENTIALS } } : {}) });
         byRegion.set(region, client);
       }
       return client;

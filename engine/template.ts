@@ -23,6 +23,8 @@ export interface TemplateContext {
   env: Record<string, string | undefined>;
   target: Record<string, unknown>;
   run: Record<string, unknown>;
+  /** `${{ secrets.X }}`: values from the environment that never belong in a file (masked by value). */
+  secrets?: Record<string, string | undefined>;
 }
 
 /** One `${{ }}` occurrence in a string. */

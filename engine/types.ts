@@ -107,6 +107,13 @@ export interface StepDefinition<TParams = Record<string, unknown>, TOutputs = Re
    * without it is listed as "effects unknown".
    */
   effects?(params: TParams, where: { workflowDir: string }): StepEffect[];
+  /**
+   * The names this step will take on the target (a zone name, a custom API id, a table), from
+   * its params as the workflow gives them (templates that read other steps' outputs stay
+   * unresolved: leave those out). Two runs claiming the same name on one target cannot run at
+   * once: the second is refused, or waits, before anything is created.
+   */
+  claims?(params: TParams): Claim[];
 }
 
 /** One thing a step would create, change, break or delete, for `engine plan`. */
@@ -118,6 +125,13 @@ export interface StepEffect {
   /** One line: how, and what the rollback does about it. */
   detail: string;
 }
+
+/** A name a step takes on a target (see {@link StepDefinition.claims}); `region` where the name is regional. */
+export type Claim =
+  | { kind: 'zone'; name: string }
+  | { kind: 'restApiId'; id: string; region?: string }
+  | { kind: 'table'; name: string; region: string }
+  | { kind: 'function'; name: string; region: string };
 
 /**
  * A step definition with its generics erased, as registries hold them. Methods are

@@ -5,10 +5,14 @@
  * (platform node, target node18) exporting `handler`, so CreateFunction takes
  * `Handler: 'index.handler'` ({@link LAMBDA_HANDLER}) on any Node 18+ runtime.
  * `@aws-sdk/*` stays external: AWS's nodejs18.x+ runtimes ship SDK v3, and so
- * does our emulator's runtime. Nothing is written to disk.
+ * does our emulator's runtime.
  *
  * Builds are cached per process: the same name always yields the same promise
- * (a failed build is evicted so a later call can retry).
+ * (a failed build is evicted so a later call can retry). Across processes, the
+ * zips are kept in `node_modules/.cache/failover-engine/lambdas/`, keyed by a hash
+ * of every `lambdas/*.ts` source and the esbuild version, so a drill does not
+ * rebuild them (esbuild is not even loaded then). A cache that cannot be read or
+ * written is skipped silently: it only saves time.
  *
  * @example
  * const zip = await buildLambdaZip('getProduct');
@@ -17,8 +21,11 @@
  *   Role: 'arn:aws:iam::000000000000:role/productRole', Code: { ZipFile: zip },
  * }));
  */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { zipSync } from 'fflate';
 import { LambdaError, LambdaErrorCode } from './errors.ts';
 
@@ -72,9 +79,24 @@ async function bundle(name: LambdaName): Promise<Uint8Array> {
   if (!LAMBDA_NAMES.includes(name)) {
     throw new LambdaError(LambdaErrorCode.BuildFailed, `unknown lambda "${name}"; expected one of ${LAMBDA_NAMES.join(', ')}`);
   }
+  const cached = cacheFile(name);
+  if (cached) {
+    try {
+      return new Uint8Array(readFileSync(cached));
+    } catch {
+      // not built yet with these sources
+    }
+  }
+  const zip = await bundleZip(name);
+  if (cached) writeCache(cached, zip);
+  return zip;
+}
+
+async function bundleZip(name: LambdaName): Promise<Uint8Array> {
   const entry = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
   let code: Uint8Array;
   try {
+    const { build } = await import('esbuild');
     const result = await build({
       entryPoints: [entry],
       bundle: true,
@@ -95,4 +117,37 @@ async function bundle(name: LambdaName): Promise<Uint8Array> {
     });
   }
   return zipSync({ 'index.js': [code, { ...ZIP_FILE_ATTRS, mtime: ZIP_MTIME }] }, { level: 9 });
+}
+
+let sourcesHash: string | undefined;
+
+/** Where the zip of `name` built from today's sources is cached; undefined when it cannot be. */
+function cacheFile(name: LambdaName): string | undefined {
+  try {
+    if (sourcesHash === undefined) {
+      const dir = fileURLToPath(new URL('.', import.meta.url));
+      const hash = createHash('sha256');
+      // The bundles import only each other and @aws-sdk (external): these files are all their code.
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+        hash.update(`${file}\0`).update(readFileSync(join(dir, file))).update('\0');
+      }
+      const esbuild = createRequire(import.meta.url)('esbuild/package.json') as { version: string };
+      sourcesHash = hash.update(esbuild.version).digest('hex').slice(0, 16);
+    }
+    return fileURLToPath(new URL(`../node_modules/.cache/failover-engine/lambdas/${name}-${sourcesHash}.zip`, import.meta.url));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the cache atomically (a concurrent run reads a whole zip or none). */
+function writeCache(file: string, zip: Uint8Array): void {
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, zip);
+    renameSync(partial, file);
+  } catch {
+    // a read-only install: build again next time
+  }
 }

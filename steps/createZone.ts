@@ -71,6 +71,8 @@ export default defineStep({
       };
     }
   },
+  // Two runs making a zone of the same name on one target would answer each other's DNS.
+  claims: (params) => [{ kind: 'zone', name: normalizeName(params.name) }],
   async rollback(params, ctx, outputs) {
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
     const zoneId =

@@ -1,5 +1,5 @@
 import { Type, type Static, type TObject, type TOptional, type TSchema } from '@sinclair/typebox';
-import type { StepContext, StepDefinition, StepEffect } from '../engine/types.ts';
+import type { Claim, StepContext, StepDefinition, StepEffect } from '../engine/types.ts';
 
 /**
  * A property with a schema default: optional in a workflow, always present in `run` and
@@ -56,6 +56,8 @@ export interface StepSpec<P extends TObject, O extends TObject> {
   rollback?(params: StepParams<P>, ctx: StepContext, outputs: Static<O> | undefined): Promise<void>;
   /** See {@link StepDefinition.effects}: what `engine plan` shows, from the params alone. */
   effects?(params: StepParams<P>, where: { workflowDir: string }): StepEffect[];
+  /** See {@link StepDefinition.claims}: the names the step takes on its target, locked before the run. */
+  claims?(params: StepParams<P>): Claim[];
 }
 
 /** A defined step: the engine's {@link StepDefinition}, keeping the schemas' TypeBox types. */

@@ -178,6 +178,12 @@ export default defineStep({
       created,
     };
   },
+  // The API id, table and function names are fixed per region: two runs would share (and delete) them.
+  claims: (params) => [
+    { kind: 'restApiId', id: params.apiId, region: params.region },
+    { kind: 'table', name: params.tableName ?? 'Products', region: params.region },
+    ...Object.values(functionNames(params)).map((name) => ({ kind: 'function' as const, name, region: params.region })),
+  ],
   async rollback(params, ctx, outputs) {
     const { region } = params;
     const names = outputs?.functionNames ?? functionNames(params);

@@ -48,7 +48,7 @@ export class LambdaBackend {
       const stream = logStreamName(this.runtime.clock.now());
       return {
         functionName: fn.name,
-        functionVersion: '$LATEST',
+        functionVersion: fn.version,
         taskRoot: fn.code.taskRoot,
         handler: fn.handler,
         memoryMb: fn.memorySize,
@@ -57,6 +57,7 @@ export class LambdaBackend {
         logStreamName: stream,
         env: withInvocationToken(fn.region, fn.name, sandboxEnvironment({
           functionName: fn.name,
+          version: fn.version,
           region: fn.region,
           runtime: fn.runtime,
           handler: fn.handler,
@@ -70,7 +71,11 @@ export class LambdaBackend {
           variables: fn.variables,
         })),
       };
-    }, this.runtime.log, (queue) => this.concurrency.admit(record(), queue));
+    }, this.runtime.log, (queue) => {
+      // A published version counts against its function's reservation, as on AWS.
+      const fn = record();
+      return this.concurrency.admit(fn.version === '$LATEST' ? fn : (this.findFunction(fn.region, fn.name) ?? fn), queue);
+    });
   }
 
   /** Pending → Active after FUNCTION_PENDING_MS on the emulator clock. */

@@ -1,10 +1,51 @@
 import type { TimerHandle } from '../clock.ts';
+import { RoutingDraw } from './RoutingDraw.ts';
 import type { FunctionPool } from './runtime/FunctionPool.ts';
 import type { StreamPoller } from './StreamPoller.ts';
 
-/** A function ($LATEST only: versions and aliases are not emulated). */
+/** An alias: a name for one version, optionally sharing traffic with a second one. */
+export interface AliasRecord {
+  name: string;
+  arn: string;
+  functionVersion: string;
+  description: string;
+  /** `RoutingConfig.AdditionalVersionWeights`: version → share of invocations in [0, 1]. */
+  additionalVersionWeights?: Record<string, number>;
+  revisionId: string;
+  /** The alias's own resource policy (AddPermission with the alias as Qualifier). */
+  statements: Record<string, unknown>[];
+}
+
+/** A function URL (CreateFunctionUrlConfig) of the function or of one of its aliases. */
+export interface UrlConfigRecord {
+  /** The alias (or `$LATEST`) it invokes; undefined for the unqualified function. */
+  qualifier?: string;
+  /** The host label of `FunctionUrl`: `<urlId>.lambda-url.<region>.…`. */
+  urlId: string;
+  authType: 'NONE' | 'AWS_IAM';
+  cors?: Record<string, unknown>;
+  invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
+  creationTime: string;
+  lastModifiedTime: string;
+}
+
+/** PutFunctionEventInvokeConfig's settings for one qualifier. */
+export interface EventInvokeConfigRecord {
+  maximumRetryAttempts?: number;
+  maximumEventAgeInSeconds?: number;
+  destinationConfig?: Record<string, unknown>;
+  lastModified: number;
+}
+
+/**
+ * A function's `$LATEST` (in the region's map) or one of its published versions (in the
+ * `$LATEST` record's `versions`). A version is a frozen copy with its own code folder and
+ * sandboxes; its own `versions`, `aliases`, … maps stay empty.
+ */
 export interface FunctionRecord {
   name: string;
+  /** `$LATEST`, or the version number of a published version. */
+  version: string;
   region: string;
   arn: string;
   runtime: string;
@@ -31,6 +72,20 @@ export interface FunctionRecord {
   reservedConcurrency?: number;
   /** Pending state transitions on the emulator clock. */
   timers: TimerHandle[];
+  /** Published versions by number (on `$LATEST` only). */
+  versions: Map<string, FunctionRecord>;
+  /** The last version number handed out; numbers are never reused, even after a delete. */
+  lastVersion: number;
+  aliases: Map<string, AliasRecord>;
+  /** Function URLs by qualifier (`''` for the unqualified function). */
+  urlConfigs: Map<string, UrlConfigRecord>;
+  /** Event invoke configs by qualifier (`$LATEST`, a version or an alias). */
+  eventInvokeConfigs: Map<string, EventInvokeConfigRecord>;
+}
+
+/** The per-function collections a new `$LATEST` record starts with. */
+export function emptyFunctionCollections(): Pick<FunctionRecord, 'versions' | 'lastVersion' | 'aliases' | 'urlConfigs' | 'eventInvokeConfigs'> {
+  return { versions: new Map(), lastVersion: 0, aliases: new Map(), urlConfigs: new Map(), eventInvokeConfigs: new Map() };
 }
 
 /** A DynamoDB stream → Lambda event source mapping. */
@@ -58,6 +113,8 @@ interface RegionState {
 /** Lambda's state, keyed by region (the account is always 000000000000). */
 export class LambdaStore {
   private readonly regions = new Map<string, RegionState>();
+  /** Alias routing's draws; kept across `clear` (a seed is a setting, not state). */
+  readonly routing = new RoutingDraw();
 
   region(region: string): RegionState {
     let state = this.regions.get(region);
@@ -68,8 +125,9 @@ export class LambdaStore {
     return state;
   }
 
+  /** Every function record, published versions included (each has sandboxes and a code folder). */
   allFunctions(): FunctionRecord[] {
-    return [...this.regions.values()].flatMap((r) => [...r.functions.values()]);
+    return [...this.regions.values()].flatMap((r) => [...r.functions.values()].flatMap((fn) => [fn, ...fn.versions.values()]));
   }
 
   allMappings(): MappingRecord[] {

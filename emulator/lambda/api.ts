@@ -18,7 +18,7 @@ export interface LambdaInvokeRequest {
   signal?: AbortSignal;
   /** `Tail` returns the last 4 KB of the invocation's log in `logResult`. */
   logType?: 'None' | 'Tail';
-  /** Only `$LATEST` exists (a qualifier in `functionName` works too). */
+  /** `$LATEST`, a published version or an alias (a qualifier in `functionName` works too). */
   qualifier?: string;
 }
 
@@ -44,4 +44,10 @@ export interface LambdaServiceApi extends LambdaApi {
    * without reserved concurrency share.
    */
   setAccountConcurrency(limit: number): void;
+  /**
+   * Seeds the draws that split an alias's invocations between its versions
+   * (`RoutingConfig.AdditionalVersionWeights`), so a drill's split repeats; `undefined` goes back
+   * to `Math.random`.
+   */
+  seedAliasRouting(seed: number | undefined): void;
 }

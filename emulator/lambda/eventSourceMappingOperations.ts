@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { ServiceError } from '../protocol/ServiceError.ts';
 import { ACCOUNT_ID, type Operation, type RequestContext } from '../types.ts';
 import type { LambdaApi } from './api.ts';
-import { functionNotFound, parseFunctionName, parseStreamArn } from './functionArn.ts';
+import { functionArn, parseFunctionName, parseStreamArn } from './functionArn.ts';
 import { MAPPING_TRANSITION_MS, type LambdaBackend } from './LambdaBackend.ts';
 import type { MappingRecord } from './LambdaStore.ts';
+import { resolveQualifier } from './qualifiers.ts';
 import { StreamPoller } from './StreamPoller.ts';
 import { checkRange } from './validation.ts';
 
@@ -60,11 +61,12 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
         const batchSize = checkRange(input.BatchSize, 'batchSize', 1, 10_000, 100);
         const loc = parseFunctionName(input.FunctionName);
         const fnRegion = loc.region ?? ctx.region;
-        const fn = backend.findFunction(fnRegion, loc.name);
-        if (!fn) throw functionNotFound(fnRegion, loc.name);
+        // A version or alias in the name is kept: each batch then goes to that version (or alias routing).
+        const { fn } = resolveQualifier(backend, fnRegion, loc.name, loc.qualifier);
+        const targetArn = loc.qualifier ? functionArn(fnRegion, loc.name, loc.qualifier) : fn.arn;
         const mappings = backend.store.region(ctx.region).mappings;
         for (const existing of mappings.values()) {
-          if (existing.functionArn === fn.arn && existing.eventSourceArn === sourceArn && existing.state !== 'Deleting') {
+          if (existing.functionArn === targetArn && existing.eventSourceArn === sourceArn && existing.state !== 'Deleting') {
             throw new ServiceError(
               'ResourceConflictException',
               `The event source arn (" ${sourceArn} ") and function (" ${fn.name} ") provided mapping already exists. ` +
@@ -78,7 +80,7 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
         const mapping: MappingRecord = {
           uuid,
           region: ctx.region,
-          functionArn: fn.arn,
+          functionArn: targetArn,
           eventSourceArn: sourceArn,
           startingPosition: position,
           batchSize,

@@ -7,12 +7,13 @@ export function lambdaDate(ms: number): string {
 
 /**
  * The FunctionConfiguration shape (localstack `tests/aws/services/lambda_/test_lambda_api.snapshot.json`,
- * AWS-validated). `list` leaves out the state fields, as ListFunctions does on AWS.
+ * AWS-validated). `list` leaves out the state fields, as ListFunctions does on AWS; `arn` replaces
+ * `FunctionArn` (an alias's ARN when the function was named through its alias).
  */
-export function functionConfiguration(fn: FunctionRecord, options: { list?: boolean } = {}): Record<string, unknown> {
+export function functionConfiguration(fn: FunctionRecord, options: { list?: boolean; arn?: string } = {}): Record<string, unknown> {
   const config: Record<string, unknown> = {
     FunctionName: fn.name,
-    FunctionArn: fn.arn,
+    FunctionArn: options.arn ?? fn.arn,
     Runtime: fn.runtime,
     Role: fn.role,
     Handler: fn.handler,
@@ -22,7 +23,7 @@ export function functionConfiguration(fn: FunctionRecord, options: { list?: bool
     MemorySize: fn.memorySize,
     LastModified: fn.lastModified,
     CodeSha256: fn.code.sha256,
-    Version: '$LATEST',
+    Version: fn.version,
     ...(fn.variables ? { Environment: { Variables: fn.variables } } : {}),
     TracingConfig: { Mode: 'PassThrough' },
     RevisionId: fn.revisionId,

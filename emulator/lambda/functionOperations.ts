@@ -2,14 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { Operation, OperationInput, RequestContext } from '../types.ts';
 import { readCodePackage, type CodePackage } from './codePackage.ts';
-import { functionArn, parseFunctionName } from './functionArn.ts';
+import { functionArn, functionNotFound, locateQualified, parseFunctionName } from './functionArn.ts';
 import { functionConfiguration, lambdaDate } from './functionConfiguration.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
-import type { FunctionRecord } from './LambdaStore.ts';
+import { emptyFunctionCollections, type FunctionRecord } from './LambdaStore.ts';
+import { isVersionNumber, resolveQualifier } from './qualifiers.ts';
+import { publishVersion, retireVersion } from './versionOperations.ts';
 import { checkArchitectures, checkEnvironment, checkHandler, checkRange, checkRole, checkRuntime } from './validation.ts';
 
 const MAX_TIMEOUT = 900;
 const MAX_MEMORY = 10_240;
+/** The largest CreateFunction/UpdateFunctionCode request AWS reads (a 50 MB zip, base64, in JSON). */
+export const MAX_CODE_REQUEST_BYTES = 70_167_211;
 
 /** Function CRUD: CreateFunction, Get/GetConfiguration, List, Update code/configuration, Delete. */
 export function functionOperations(backend: LambdaBackend): Operation[] {
@@ -21,12 +25,19 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
     const region = loc.region ?? ctx.region;
     return backend.getFunction(region, loc.name);
   };
+  /** The version a Get request names, through `Qualifier` or the name's own qualifier. */
+  const locateVersion = (input: OperationInput, ctx: RequestContext) => {
+    const loc = locateQualified(input.FunctionName, input.Qualifier, { namespaced: true });
+    const resolved = resolveQualifier(backend, loc.region ?? ctx.region, loc.name, loc.qualifier);
+    return { ...resolved, arn: resolved.alias?.arn };
+  };
 
   return [
     {
       name: 'CreateFunction',
       http: { method: 'POST', path: '/2015-03-31/functions', status: 201 },
       async handler(input, ctx) {
+        checkRequestSize(ctx.rawBody, 'CreateFunction');
         const loc = parseFunctionName(input.FunctionName);
         if (loc.name.length > 64) {
           throw new ServiceError(
@@ -86,47 +97,64 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
           statements: [],
           pool: undefined as never,
           timers: [],
+          version: '$LATEST',
+          ...emptyFunctionCollections(),
         };
         record.pool = backend.newPool(() => record);
         functions.set(record.name, record);
         backend.scheduleActivation(record);
+        if (input.Publish === true) return functionConfiguration(await publishVersion(backend, record));
         return functionConfiguration(record);
       },
     },
     {
       name: 'GetFunction',
-      http: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}' },
+      http: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}', query: { Qualifier: 'Qualifier' } },
       handler(input, ctx) {
-        const fn = locate(input, ctx);
+        // Tags and reserved concurrency belong to the function, whichever version is asked for.
+        const { target: fn, fn: owner, arn } = locateVersion(input, ctx);
         return {
-          Configuration: functionConfiguration(fn),
+          Configuration: functionConfiguration(fn, { arn }),
           Code: {
             RepositoryType: 'S3',
-            Location: `${backend.runtime.endpoint()}/_engine/lambda/code/${fn.region}/${encodeURIComponent(fn.name)}.zip`,
+            Location: `${backend.runtime.endpoint()}/_engine/lambda/code/${fn.region}/${encodeURIComponent(fn.version === '$LATEST' ? fn.name : `${fn.name}:${fn.version}`)}.zip`,
           },
-          ...(Object.keys(fn.tags).length > 0 ? { Tags: fn.tags } : {}),
-          ...(fn.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } } : {}),
+          ...(Object.keys(owner.tags).length > 0 ? { Tags: owner.tags } : {}),
+          ...(owner.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: owner.reservedConcurrency } } : {}),
         };
       },
     },
     {
       name: 'GetFunctionConfiguration',
-      http: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/configuration' },
-      handler: (input, ctx) => functionConfiguration(locate(input, ctx)),
+      http: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/configuration', query: { Qualifier: 'Qualifier' } },
+      handler(input, ctx) {
+        const { target, arn } = locateVersion(input, ctx);
+        return functionConfiguration(target, { arn });
+      },
     },
     {
       name: 'ListFunctions',
-      http: { method: 'GET', path: '/2015-03-31/functions', query: { Marker: 'Marker', MaxItems: 'MaxItems' } },
-      handler(input: { Marker?: string; MaxItems?: string }, ctx) {
-        const all = [...backend.store.region(ctx.region).functions.values()].sort((a, b) => a.name.localeCompare(b.name));
+      http: { method: 'GET', path: '/2015-03-31/functions', query: { Marker: 'Marker', MaxItems: 'MaxItems', FunctionVersion: 'FunctionVersion' } },
+      handler(input: { Marker?: string; MaxItems?: string; FunctionVersion?: string }, ctx) {
+        if (input.FunctionVersion !== undefined && input.FunctionVersion !== 'ALL') {
+          throw new ServiceError(
+            'ValidationException',
+            `1 validation error detected: Value '${input.FunctionVersion}' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]`,
+          );
+        }
+        // `FunctionVersion=ALL` lists published versions too, each after its function's $LATEST.
+        const all = [...backend.store.region(ctx.region).functions.values()]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .flatMap((fn) => (input.FunctionVersion === 'ALL' ? [fn, ...fn.versions.values()] : [fn]));
         const marker = input.Marker;
         const maxItems = checkRange(input.MaxItems, 'maxItems', 1, 10_000, 50);
-        const start = marker ? all.findIndex((fn) => fn.name > marker) : 0;
-        const page = start < 0 ? [] : all.slice(start, start + maxItems);
-        const more = start >= 0 && start + maxItems < all.length;
+        // The marker (opaque to callers, as on AWS) is the ARN of the last record of the page.
+        const start = marker ? all.findIndex((fn) => fn.arn === marker) + 1 : 0;
+        const page = start <= 0 && marker ? [] : all.slice(start, start + maxItems);
+        const more = start + maxItems < all.length;
         return {
           Functions: page.map((fn) => functionConfiguration(fn, { list: true })),
-          ...(more ? { NextMarker: page[page.length - 1]!.name } : {}),
+          ...(more && page.length > 0 ? { NextMarker: page[page.length - 1]!.arn } : {}),
         };
       },
     },
@@ -134,12 +162,16 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
       name: 'DeleteFunction',
       http: { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}', query: { Qualifier: 'Qualifier' }, status: 204 },
       async handler(input, ctx) {
-        const qualifier = input.Qualifier as string | undefined;
-        const fn = locate(input, ctx);
-        if (qualifier && qualifier !== '$LATEST') {
-          throw new ServiceError('ResourceNotFoundException', `Function not found: ${functionArn(fn.region, fn.name, qualifier)}`, { status: 404 });
+        const loc = locateQualified(input.FunctionName, input.Qualifier);
+        const region = loc.region ?? ctx.region;
+        if (loc.qualifier === undefined) {
+          const fn = backend.getFunction(region, loc.name);
+          for (const version of fn.versions.values()) retireVersion(backend, version);
+          fn.versions.clear();
+          await backend.deleteFunction(fn);
+          return undefined;
         }
-        await backend.deleteFunction(fn);
+        deleteVersion(backend, region, loc.name, loc.qualifier);
         return undefined;
       },
     },
@@ -147,6 +179,7 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
       name: 'UpdateFunctionCode',
       http: { method: 'PUT', path: '/2015-03-31/functions/{FunctionName}/code' },
       async handler(input, ctx) {
+        checkRequestSize(ctx.rawBody, 'UpdateFunctionCode');
         const fn = locate(input, ctx);
         checkRevision(fn, input.RevisionId);
         if (input.ImageUri) {
@@ -161,6 +194,7 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
         touch(fn, clock.now());
         backend.restartSandboxes(fn, old);
         backend.scheduleUpdateDone(fn);
+        if (input.Publish === true) return functionConfiguration(await publishVersion(backend, fn));
         return functionConfiguration(fn);
       },
     },
@@ -189,6 +223,45 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
       },
     },
   ];
+}
+
+/**
+ * DeleteFunction with a qualifier deletes one published version: never `$LATEST` (400), never
+ * through an alias (400), and not while an alias points at it (409).
+ */
+function deleteVersion(backend: LambdaBackend, region: string, name: string, qualifier: string): void {
+  if (qualifier === '$LATEST') {
+    throw new ServiceError('InvalidParameterValueException', '$LATEST version cannot be deleted without deleting the function.');
+  }
+  if (!isVersionNumber(qualifier)) throw new ServiceError('InvalidParameterValueException', 'Deletion of aliases is not currently supported.');
+  const fn = backend.findFunction(region, name);
+  if (!fn) throw functionNotFound(region, name);
+  const version = fn.versions.get(qualifier);
+  if (!version) throw functionNotFound(region, name, qualifier);
+  const aliases = [...fn.aliases.values()].filter(
+    (a) => a.functionVersion === qualifier || Object.keys(a.additionalVersionWeights ?? {}).includes(qualifier),
+  );
+  if (aliases.length > 0) {
+    throw new ServiceError(
+      'ResourceConflictException',
+      `Unable to delete version because the following aliases reference it: [${aliases.map((a) => a.name).join(', ')}]`,
+      { status: 409 },
+    );
+  }
+  fn.versions.delete(qualifier);
+  fn.eventInvokeConfigs.delete(qualifier);
+  retireVersion(backend, version);
+}
+
+/** AWS refuses a code upload request over 70,167,211 bytes with 413, before reading it. */
+function checkRequestSize(body: Buffer, operation: string): void {
+  if (body.length > MAX_CODE_REQUEST_BYTES) {
+    throw new ServiceError(
+      'RequestEntityTooLargeException',
+      `Request must be smaller than ${MAX_CODE_REQUEST_BYTES} bytes for the ${operation} operation`,
+      { status: 413 },
+    );
+  }
 }
 
 function packageFrom(code: Record<string, unknown> | undefined): CodePackage {

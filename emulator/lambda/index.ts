@@ -1,11 +1,18 @@
 import type { RawRoute, ServiceFactory } from '../types.ts';
 import type { LambdaServiceApi } from './api.ts';
+import { aliasOperations } from './aliasOperations.ts';
 import { concurrencyOperations } from './concurrencyOperations.ts';
+import { eventInvokeConfigOperations } from './eventInvokeConfigOperations.ts';
 import { eventSourceMappingOperations } from './eventSourceMappingOperations.ts';
 import { functionOperations } from './functionOperations.ts';
+import { functionUrlOperations } from './functionUrlOperations.ts';
+import { functionUrlRoute } from './functionUrlRoute.ts';
 import { createLambdaApi, invokeOperations } from './invokeOperations.ts';
 import { LambdaBackend } from './LambdaBackend.ts';
 import { policyOperations } from './policyOperations.ts';
+import { tagOperations } from './tagOperations.ts';
+import { LAMBDA_PATH_PREFIXES, unimplementedOperations } from './unimplementedOperations.ts';
+import { versionOperations } from './versionOperations.ts';
 
 /**
  * AWS Lambda (restJson1, signing name `lambda`): functions from zips run by a Node.js runtime
@@ -29,23 +36,30 @@ export const createLambda: ServiceFactory<LambdaServiceApi> = (runtime) => {
       backend.concurrency.accountLimit = limit;
       backend.concurrency.wake();
     },
+    seedAliasRouting: (seed) => backend.store.routing.seed(seed),
   };
   return {
     descriptor: {
       name: 'lambda',
       signingNames: ['lambda'],
       protocol: { name: 'restJson', errorStyle: 'lambda' },
-      pathPrefixes: ['/2015-03-31/', '/2017-10-31/', '/2019-09-30/', '/2016-08-19/'],
+      pathPrefixes: LAMBDA_PATH_PREFIXES,
       operations: [
         ...functionOperations(backend),
         ...invokeOperations(backend),
         ...policyOperations(backend),
         ...concurrencyOperations(backend),
+        ...versionOperations(backend),
+        ...aliasOperations(backend),
+        ...tagOperations(backend),
+        ...eventInvokeConfigOperations(backend),
+        ...functionUrlOperations(backend),
         ...eventSourceMappingOperations(backend, api),
+        ...unimplementedOperations(),
       ],
     },
     api,
-    rawRoutes: [codeDownloadRoute(backend)],
+    rawRoutes: [codeDownloadRoute(backend), functionUrlRoute(backend, () => api)],
     reset: () => backend.reset(),
     stop: () => backend.stop(),
   };
@@ -58,8 +72,11 @@ function codeDownloadRoute(backend: LambdaBackend): RawRoute {
     name: 'lambda code',
     matches: (req) => req.method === 'GET' && pattern.test(req.path),
     async handle(req) {
-      const [, region, name] = pattern.exec(req.path)!;
-      const fn = backend.findFunction(region!, decodeURIComponent(name!));
+      const [, region, file] = pattern.exec(req.path)!;
+      // `<name>.zip` is $LATEST's package, `<name>:<version>.zip` a published version's.
+      const [name, version] = decodeURIComponent(file!).split(':');
+      const latest = backend.findFunction(region!, name!);
+      const fn = version === undefined ? latest : latest?.versions.get(version);
       if (!fn) return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'NoSuchKey' };
       return { status: 200, headers: { 'content-type': 'application/zip' }, body: fn.code.zip };
     },

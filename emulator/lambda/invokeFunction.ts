@@ -3,8 +3,9 @@ import { IdleClock, type EmulatorClock } from '../clock.ts';
 import { FIS_FAULT_MESSAGE, type ServiceFaultRule } from '../faults.ts';
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { LambdaInvokeResult } from './api.ts';
-import { functionArn, functionNotFound } from './functionArn.ts';
+import { functionArn } from './functionArn.ts';
 import { invocationActivityName, type LambdaBackend } from './LambdaBackend.ts';
+import { resolveInvocationTarget } from './qualifiers.ts';
 
 /** AWS's payload limits (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
 export const MAX_SYNC_PAYLOAD_BYTES = 6_291_456;
@@ -41,13 +42,11 @@ export interface InvokeOutcome extends LambdaInvokeResult {
  * the background (no retries of failed async invocations, unlike AWS's two).
  */
 export async function invokeFunction(backend: LambdaBackend, call: InvokeCall): Promise<InvokeOutcome> {
-  const fn = backend.findFunction(call.region, call.name);
-  if (!fn || (call.qualifier !== undefined && call.qualifier !== '$LATEST')) {
-    throw functionNotFound(call.region, call.name, call.qualifier);
-  }
+  // The qualifier (a version, or an alias and its routing weights) picks the version that runs.
+  const fn = resolveInvocationTarget(backend, call.region, call.name, call.qualifier);
   const empty = Buffer.alloc(0);
   const requestId = call.requestId ?? randomUUID();
-  if (call.invocationType === 'DryRun') return { requestId, statusCode: 204, payload: empty, executedVersion: '$LATEST' };
+  if (call.invocationType === 'DryRun') return { requestId, statusCode: 204, payload: empty, executedVersion: fn.version };
   if (fn.state !== 'Active') {
     throw new ServiceError(
       'ResourceConflictException',
@@ -97,7 +96,7 @@ export async function invokeFunction(backend: LambdaBackend, call: InvokeCall): 
 
   if (call.invocationType === 'Event') {
     void run().catch((err: unknown) => backend.runtime.log(`lambda ${fn.name} async invocation ${requestId} failed: ${String(err)}`));
-    return { requestId, statusCode: 202, payload: empty, executedVersion: '$LATEST' };
+    return { requestId, statusCode: 202, payload: empty, executedVersion: fn.version };
   }
   let { payload, functionError, log } = await run();
   if (payload.length > MAX_RESPONSE_BYTES) {
@@ -114,7 +113,7 @@ export async function invokeFunction(backend: LambdaBackend, call: InvokeCall): 
     statusCode: 200,
     payload,
     ...(functionError ? { functionError } : {}),
-    executedVersion: '$LATEST',
+    executedVersion: fn.version,
     ...(call.tail ? { logResult: Buffer.from(log).subarray(-TAIL_BYTES).toString('base64') } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { Operation } from '../types.ts';
 import type { LambdaApi, LambdaInvokeRequest, LambdaInvokeResult } from './api.ts';
-import { functionArn, parseFunctionName } from './functionArn.ts';
+import { functionArn, locateQualified, parseFunctionName } from './functionArn.ts';
 import { invokeFunction, type InvocationType } from './invokeFunction.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
 
@@ -42,7 +42,7 @@ export function invokeOperations(backend: LambdaBackend): Operation[] {
       resource(input: InvokeInput, ctx) {
         if (typeof input.FunctionName !== 'string') return undefined;
         try {
-          const loc = parseFunctionName(input.FunctionName);
+          const loc = parseFunctionName(input.FunctionName, { namespaced: true });
           const region = loc.region ?? ctx.region;
           return { arn: functionArn(region, loc.name), region };
         } catch {
@@ -50,11 +50,11 @@ export function invokeOperations(backend: LambdaBackend): Operation[] {
         }
       },
       async handler(input: InvokeInput, ctx) {
-        const loc = parseFunctionName(input.FunctionName);
+        const loc = locateQualified(input.FunctionName, input.Qualifier, { namespaced: true });
         const outcome = await invokeFunction(backend, {
           region: loc.region ?? ctx.region,
           name: loc.name,
-          qualifier: input.Qualifier ?? loc.qualifier,
+          qualifier: loc.qualifier,
           payload: input.Payload,
           invocationType: invocationTypeOf(input.InvocationType),
           tail: input.LogType === 'Tail',
@@ -83,7 +83,7 @@ export function invokeOperations(backend: LambdaBackend): Operation[] {
 export function createLambdaApi(backend: LambdaBackend): LambdaApi {
   return {
     async invoke(request: LambdaInvokeRequest): Promise<LambdaInvokeResult> {
-      const loc = parseFunctionName(request.functionName);
+      const loc = locateQualified(request.functionName, request.qualifier, { namespaced: true });
       const region = loc.region ?? request.region;
       const faults = await backend.runtime.faults.check(
         { service: 'lambda', operation: 'Invoke', region, resource: functionArn(region, loc.name) },
@@ -92,7 +92,7 @@ export function createLambdaApi(backend: LambdaBackend): LambdaApi {
       const { logResult, requestId: _requestId, ...result } = await invokeFunction(backend, {
         region,
         name: loc.name,
-        qualifier: request.qualifier ?? loc.qualifier,
+        qualifier: loc.qualifier,
         payload: typeof request.payload === 'string' ? Buffer.from(request.payload) : request.payload,
         invocationType: request.invocationType ?? 'RequestResponse',
         tail: request.logType === 'Tail',

@@ -1,24 +1,33 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
 import { ACCOUNT_ID, type Operation, type OperationInput, type RequestContext } from '../types.ts';
-import { parseFunctionName } from './functionArn.ts';
+import { locateQualified } from './functionArn.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
-import type { FunctionRecord } from './LambdaStore.ts';
+import { resolveQualifier } from './qualifiers.ts';
 
 /**
  * The resource policy: AddPermission, GetPolicy, RemovePermission. Statements are stored and
  * returned as AWS shapes them (localstack `api_utils.build_statement`), but not enforced:
- * every caller may invoke every function, as in LocalStack.
+ * every caller may invoke every function, as in LocalStack. Each published version and each
+ * alias has a policy of its own (`Qualifier`), whose statements name the qualified ARN.
  */
 const QUALIFIER = { Qualifier: 'Qualifier' };
 
+/** The policy a request names: the function's, a version's or an alias's. */
+interface PolicyHolder {
+  resource: string;
+  statements: Record<string, unknown>[];
+  revisionId: string;
+}
+
 export function policyOperations(backend: LambdaBackend): Operation[] {
-  const locate = (input: OperationInput, ctx: RequestContext): FunctionRecord => {
-    const loc = parseFunctionName(input.FunctionName);
-    const qualifier = (input.Qualifier as string | undefined) ?? loc.qualifier;
-    if (qualifier === '$LATEST') {
+  const locate = (input: OperationInput, ctx: RequestContext): PolicyHolder => {
+    const loc = locateQualified(input.FunctionName, input.Qualifier);
+    if (loc.qualifier === '$LATEST') {
       throw new ServiceError('InvalidParameterValueException', 'We currently do not support adding policies for $LATEST.');
     }
-    return backend.getFunction(loc.region ?? ctx.region, loc.name);
+    const { target, alias } = resolveQualifier(backend, loc.region ?? ctx.region, loc.name, loc.qualifier);
+    if (alias) return { resource: alias.arn, statements: alias.statements, revisionId: alias.revisionId };
+    return { resource: target.arn, statements: target.statements, revisionId: target.revisionId };
   };
 
   return [
@@ -26,7 +35,7 @@ export function policyOperations(backend: LambdaBackend): Operation[] {
       name: 'AddPermission',
       http: { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/policy', query: QUALIFIER, status: 201 },
       handler(input, ctx) {
-        const fn = locate(input, ctx);
+        const holder = locate(input, ctx);
         const sid = input.StatementId;
         if (typeof sid !== 'string' || !/^[a-zA-Z0-9-_]+$/.test(sid)) {
           throw new ServiceError(
@@ -34,15 +43,15 @@ export function policyOperations(backend: LambdaBackend): Operation[] {
             `1 validation error detected: Value '${String(sid)}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)`,
           );
         }
-        if (fn.statements.some((s) => s.Sid === sid)) {
+        if (holder.statements.some((s) => s.Sid === sid)) {
           throw new ServiceError(
             'ResourceConflictException',
             `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
             { status: 409 },
           );
         }
-        const statement = buildStatement(fn.arn, sid, input);
-        fn.statements.push(statement);
+        const statement = buildStatement(holder.resource, sid, input);
+        holder.statements.push(statement);
         return { Statement: JSON.stringify(statement) };
       },
     },
@@ -50,14 +59,13 @@ export function policyOperations(backend: LambdaBackend): Operation[] {
       name: 'GetPolicy',
       http: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/policy', query: QUALIFIER },
       handler(input, ctx) {
-        const loc = parseFunctionName(input.FunctionName);
-        const fn = backend.getFunction(loc.region ?? ctx.region, loc.name);
-        if (fn.statements.length === 0) {
+        const holder = locate(input, ctx);
+        if (holder.statements.length === 0) {
           throw new ServiceError('ResourceNotFoundException', 'The resource you requested does not exist.', { status: 404 });
         }
         return {
-          Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: fn.statements }),
-          RevisionId: fn.revisionId,
+          Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: holder.statements }),
+          RevisionId: holder.revisionId,
         };
       },
     },
@@ -65,25 +73,25 @@ export function policyOperations(backend: LambdaBackend): Operation[] {
       name: 'RemovePermission',
       http: { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}/policy/{StatementId}', query: QUALIFIER, status: 204 },
       handler(input, ctx) {
-        const loc = parseFunctionName(input.FunctionName);
-        const fn = backend.findFunction(loc.region ?? ctx.region, loc.name);
-        if (!fn) {
+        const loc = locateQualified(input.FunctionName, input.Qualifier);
+        if (!backend.findFunction(loc.region ?? ctx.region, loc.name)) {
           throw new ServiceError(
             'ResourceNotFoundException',
             `No policy found for: arn:aws:lambda:${loc.region ?? ctx.region}:${ACCOUNT_ID}:function:${loc.name}`,
             { status: 404 },
           );
         }
-        if (fn.statements.length === 0) {
+        const { statements } = locate(input, ctx);
+        if (statements.length === 0) {
           throw new ServiceError('ResourceNotFoundException', 'No policy is associated with the given resource.', { status: 404 });
         }
-        const at = fn.statements.findIndex((s) => s.Sid === input.StatementId);
+        const at = statements.findIndex((s) => s.Sid === input.StatementId);
         if (at < 0) {
           throw new ServiceError('ResourceNotFoundException', `Statement ${String(input.StatementId)} is not found in resource policy.`, {
             status: 404,
           });
         }
-        fn.statements.splice(at, 1);
+        statements.splice(at, 1);
         return undefined;
       },
     },

@@ -11,14 +11,12 @@ const AWS_RUNTIMES = [
   'dotnet8', 'dotnet10', 'ruby3.2', 'ruby3.3', 'ruby3.4', 'provided.al2', 'provided.al2023',
 ];
 
-/** Runtimes AWS has retired for create/update, with the upgrade AWS's message recommends. */
-const DEPRECATED_RUNTIMES: Record<string, string> = {
-  'nodejs': 'nodejs22.x', 'nodejs4.3': 'nodejs22.x', 'nodejs6.10': 'nodejs22.x', 'nodejs8.10': 'nodejs22.x',
-  'nodejs10.x': 'nodejs22.x', 'nodejs12.x': 'nodejs22.x', 'nodejs14.x': 'nodejs22.x', 'nodejs16.x': 'nodejs22.x',
-  'python2.7': 'python3.13', 'python3.6': 'python3.13', 'python3.7': 'python3.13', 'python3.8': 'python3.13',
-  'java8': 'java21', 'dotnet6': 'dotnet8', 'dotnetcore3.1': 'dotnet8', 'ruby2.7': 'ruby3.3', 'go1.x': 'provided.al2023',
-  'provided': 'provided.al2023',
-};
+/** Runtimes AWS has retired for create/update (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). */
+const DEPRECATED_RUNTIMES = new Set([
+  'nodejs', 'nodejs4.3', 'nodejs4.3-edge', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'nodejs12.x', 'nodejs14.x', 'nodejs16.x',
+  'python2.7', 'python3.6', 'python3.7', 'python3.8', 'java8', 'dotnetcore1.0', 'dotnetcore2.0', 'dotnetcore2.1',
+  'dotnetcore3.1', 'dotnet6', 'dotnet7', 'ruby2.5', 'ruby2.7', 'go1.x', 'provided',
+]);
 
 /**
  * Rejects what the emulator cannot run with InvalidParameterValueException: AWS's own messages
@@ -27,11 +25,12 @@ const DEPRECATED_RUNTIMES: Record<string, string> = {
  */
 export function checkRuntime(runtime: unknown): string {
   if (typeof runtime === 'string' && (SUPPORTED_RUNTIMES as readonly string[]).includes(runtime)) return runtime;
-  if (typeof runtime === 'string' && DEPRECATED_RUNTIMES[runtime]) {
+  // AWS's current wording no longer names an upgrade (it used to: "use the new runtime (x)").
+  if (typeof runtime === 'string' && DEPRECATED_RUNTIMES.has(runtime)) {
     throw new ServiceError(
       'InvalidParameterValueException',
       `The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. ` +
-        `We recommend you use the new runtime (${DEPRECATED_RUNTIMES[runtime]}) while creating or updating functions.`,
+        'We recommend you use a supported runtime while creating or updating functions.',
     );
   }
   if (typeof runtime === 'string' && AWS_RUNTIMES.includes(runtime)) {

@@ -5,7 +5,7 @@
  */
 
 /** The roots a template may read (`${{ inputs.x }}`, `${{ steps.a.outputs.b }}`, ...). */
-export const TEMPLATE_ROOTS = ['inputs', 'steps', 'env', 'target', 'run'] as const;
+export const TEMPLATE_ROOTS = ['inputs', 'steps', 'env', 'target', 'run', 'secrets'] as const;
 export type TemplateRoot = (typeof TEMPLATE_ROOTS)[number];
 
 /**

@@ -74,6 +74,7 @@ function sourceOf(expr: Expr): string {
  * inherited members are undefined, so no path can reach a prototype or a function.
  */
 function lookup(expr: PathExpr, scope: ExpressionScope): unknown {
+  if (expr.root === 'secrets') return secret(expr, scope);
   let current: unknown = Object.prototype.hasOwnProperty.call(scope, expr.root) ? scope[expr.root] : undefined;
   for (const seg of expr.segments) {
     if (current === null || typeof current !== 'object') return undefined;
@@ -81,4 +82,17 @@ function lookup(expr: PathExpr, scope: ExpressionScope): unknown {
     current = (current as Record<string | number, unknown>)[seg];
   }
   return typeof current === 'function' ? undefined : current;
+}
+
+/**
+ * `secrets.X`: the environment variable X, as GitHub Actions reads secrets (masked by value
+ * wherever it appears); unset is an error naming it, never an empty string.
+ */
+function secret(expr: PathExpr, scope: ExpressionScope): string {
+  const [name, extra] = expr.segments;
+  if (typeof name !== 'string' || extra !== undefined) throw new ExpressionError('expected secrets.<NAME>', expr.start);
+  const secrets = scope.secrets as Record<string, string | undefined> | undefined;
+  const value = secrets && Object.prototype.hasOwnProperty.call(secrets, name) ? secrets[name] : undefined;
+  if (value === undefined) throw new ExpressionError(`secret '${name}' is not set: export ${name} in the environment that runs the engine`, expr.start);
+  return value;
 }

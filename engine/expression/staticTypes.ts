@@ -30,6 +30,7 @@ export function staticTypeOf(path: PathExpr, steps: Map<string, StepNode>, input
       return schemaType(schema?.type);
     }
     case 'env':
+    case 'secrets':
       return name !== undefined && second === undefined ? 'string' : 'unknown';
     case 'target':
       if (name === undefined || second !== undefined) return 'unknown';

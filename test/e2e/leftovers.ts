@@ -5,7 +5,8 @@ import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gatewa
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { FisClient, GetExperimentCommand, ListExperimentsCommand, ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
 import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { ListHealthChecksCommand, ListHostedZonesCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { ListHealthChecksCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { LOCK_ZONE } from '../../engine/locks.ts';
 import { ROOT } from '../helpers/engine.ts';
 import { readJournal, type JournalEntry } from './drillJournal.ts';
 
@@ -74,7 +75,14 @@ export class Clients {
 export async function leftovers(clients: Clients): Promise<string[]> {
   const left: string[] = [];
   const r53 = clients.route53();
-  for (const zone of (await r53.send(new ListHostedZonesCommand({}))).HostedZones ?? []) left.push(`hosted zone ${zone.Id} ${zone.Name}`);
+  for (const zone of (await r53.send(new ListHostedZonesCommand({}))).HostedZones ?? []) {
+    // The lock zone stays on the target by design (docs/locks.md); a lock record left in it is a leftover.
+    if (zone.Name !== LOCK_ZONE) left.push(`hosted zone ${zone.Id} ${zone.Name}`);
+    else {
+      const sets = (await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone.Id }))).ResourceRecordSets ?? [];
+      for (const set of sets.filter((s) => s.Type === 'TXT')) left.push(`lock record ${set.Name} ${set.ResourceRecords?.[0]?.Value ?? ''}`);
+    }
+  }
   for (const check of (await r53.send(new ListHealthChecksCommand({}))).HealthChecks ?? []) {
     left.push(`health check ${check.Id} (${check.HealthCheckConfig?.FullyQualifiedDomainName ?? '?'})`);
   }

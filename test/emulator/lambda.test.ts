@@ -111,7 +111,8 @@ test('CreateFunction errors: duplicate, runtimes, role, zip', async (ctx) => {
     ctx.lambda.send(new CreateFunctionCommand(fnInput('old', { Runtime: 'nodejs16.x' }))),
     'InvalidParameterValueException',
     'The runtime parameter of nodejs16.x is no longer supported for creating or updating AWS Lambda functions. ' +
-      'We recommend you use the new runtime (nodejs22.x) while creating or updating functions.',
+      'We recommend you use a supported runtime while creating or updating functions.',
+    400,
   );
   await rejectsWith(
     ctx.lambda.send(new CreateFunctionCommand(fnInput('role', { Role: 'not-a-role' }))),
@@ -167,7 +168,8 @@ test('Get, GetConfiguration, List and Delete; unknown functions are 404 with the
   const gone = 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:a-fn';
   await rejectsWith(ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', gone, 404);
   await rejectsWith(ctx.lambda.send(new DeleteFunctionCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', gone, 404);
-  await rejectsWith(ctx.lambda.send(new InvokeCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', gone, 404);
+  // Invoke names the version it looked for: an unqualified name is `$LATEST`.
+  await rejectsWith(ctx.lambda.send(new InvokeCommand({ FunctionName: 'a-fn' })), 'ResourceNotFoundException', `${gone}:$LATEST`, 404);
 });
 
 test('Invoke: RequestResponse, Event, DryRun, Tail logs, function errors', async (ctx) => {

@@ -92,7 +92,51 @@ test('create-function --zip-file fileb:// and invoke --cli-binary-format raw-in-
   assert.is(missing.code, 254);
   assert.match(
     missing.stderr,
-    'An error occurred (ResourceNotFoundException) when calling the Invoke operation: Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope',
+    'An error occurred (ResourceNotFoundException) when calling the Invoke operation: Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope:$LATEST',
+  );
+});
+
+test('traffic shifting from the CLI: publish-version, create-alias --routing-config, invoke --qualifier', async (ctx) => {
+  if (!awsCliInstalled) {
+    console.log(`  (skipped: ${AWS_CLI} is not installed)`);
+    return;
+  }
+  const zipPath = join(ctx.dir, 'shift.zip');
+  await writeFile(zipPath, lambdaZip('exports.handler = async () => process.env.AWS_LAMBDA_FUNCTION_VERSION;'));
+  const created = await aws(ctx, [
+    'lambda', 'create-function', '--function-name', 'shift', '--runtime', 'nodejs20.x', '--handler', 'index.handler',
+    '--role', 'arn:aws:iam::000000000000:role/lambda-role', '--zip-file', `fileb://${zipPath}`,
+  ]);
+  assert.is(created.code, 0, created.stderr);
+  const lambda = lambdaClient(ctx.emu);
+  await waitUntilActive(lambda, 'shift');
+  lambda.destroy();
+
+  const v1 = await aws(ctx, ['lambda', 'publish-version', '--function-name', 'shift']);
+  assert.is(v1.code, 0, v1.stderr);
+  assert.is(JSON.parse(v1.stdout).Version, '1');
+  const desc = await aws(ctx, ['lambda', 'update-function-configuration', '--function-name', 'shift', '--description', 'second']);
+  assert.is(desc.code, 0, desc.stderr);
+  const v2 = await aws(ctx, ['lambda', 'publish-version', '--function-name', 'shift']);
+  assert.is(JSON.parse(v2.stdout).Version, '2');
+
+  // The CLI's shorthand for the routing map.
+  const alias = await aws(ctx, [
+    'lambda', 'create-alias', '--function-name', 'shift', '--name', 'live', '--function-version', '1', '--routing-config', 'AdditionalVersionWeights={2=1.0}',
+  ]);
+  assert.is(alias.code, 0, alias.stderr);
+  assert.equal(JSON.parse(alias.stdout).RoutingConfig, { AdditionalVersionWeights: { '2': 1 } });
+  const outFile = join(ctx.dir, 'shift.json');
+  const invoked = await aws(ctx, ['lambda', 'invoke', '--function-name', 'shift', '--qualifier', 'live', outFile]);
+  assert.is(invoked.code, 0, invoked.stderr);
+  assert.equal(JSON.parse(invoked.stdout), { StatusCode: 200, ExecutedVersion: '2' });
+  assert.is(JSON.parse(await readFile(outFile, 'utf8')), '2');
+
+  const latest = await aws(ctx, ['lambda', 'delete-function', '--function-name', 'shift', '--qualifier', '$LATEST']);
+  assert.is(latest.code, 254);
+  assert.match(
+    latest.stderr,
+    'An error occurred (InvalidParameterValueException) when calling the DeleteFunction operation: $LATEST version cannot be deleted without deleting the function.',
   );
 });
 

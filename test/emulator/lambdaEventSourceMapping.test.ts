@@ -8,10 +8,12 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import {
+  CreateAliasCommand,
   CreateEventSourceMappingCommand,
   DeleteEventSourceMappingCommand,
   GetEventSourceMappingCommand,
   ListEventSourceMappingsCommand,
+  PublishVersionCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import * as assert from 'uvu/assert';
@@ -109,6 +111,19 @@ test('CreateEventSourceMapping validates like AWS', async (ctx) => {
     'ResourceNotFoundException',
     'Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope',
   );
+  // A mapping on an alias keeps the alias: batches follow its version (and routing).
+  await rejectsWith(
+    ctx.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'dynamodb-streams-to-lambda:live', EventSourceArn: ctx.streamArn, StartingPosition: 'LATEST' })),
+    'ResourceNotFoundException',
+    'Cannot find alias arn: arn:aws:lambda:us-east-1:000000000000:function:dynamodb-streams-to-lambda:live',
+  );
+  await ctx.lambda.send(new PublishVersionCommand({ FunctionName: 'dynamodb-streams-to-lambda' }));
+  await ctx.lambda.send(new CreateAliasCommand({ FunctionName: 'dynamodb-streams-to-lambda', Name: 'live', FunctionVersion: '1' }));
+  const onAlias = await ctx.lambda.send(
+    new CreateEventSourceMappingCommand({ FunctionName: 'dynamodb-streams-to-lambda:live', EventSourceArn: ctx.streamArn, StartingPosition: 'LATEST', Enabled: false }),
+  );
+  assert.is(onAlias.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:dynamodb-streams-to-lambda:live');
+  await ctx.lambda.send(new DeleteEventSourceMappingCommand({ UUID: onAlias.UUID }));
   await rejectsWith(
     ctx.lambda.send(new GetEventSourceMappingCommand({ UUID: '00000000-0000-0000-0000-000000000000' })),
     'ResourceNotFoundException',

@@ -92,9 +92,14 @@ test('/proc/self/environ holds only the Lambda variables; as root, handlers run 
     const environ: string = body.environ;
     assert.not.ok(environ.includes(CANARY), 'the canary in the emulator environment is not visible');
     const names = environ.split('\0').filter(Boolean).map((entry) => entry.slice(0, entry.indexOf('=')));
-    const expected = Object.keys(
-      sandboxEnvironment({ functionName: 'probe', region: 'us-east-1', runtime: 'nodejs20.x', handler: 'index.handler', memoryMb: 128, timeoutSec: 3, taskRoot: '/', logStreamName: 's', endpoint: ctx.emu.endpoint, host: 'h', port: 1 }),
-    );
+    // AWS_SESSION_TOKEN: the execution role's session, as on AWS (the emulator puts the invocation's
+    // activity in it, so the handler's own AWS calls are linked to it on the idle-skipping clock).
+    const expected = [
+      'AWS_SESSION_TOKEN',
+      ...Object.keys(
+        sandboxEnvironment({ functionName: 'probe', region: 'us-east-1', runtime: 'nodejs20.x', handler: 'index.handler', memoryMb: 128, timeoutSec: 3, taskRoot: '/', logStreamName: 's', endpoint: ctx.emu.endpoint, host: 'h', port: 1 }),
+      ),
+    ];
     assert.equal(names.sort(), expected.sort());
     if (asRoot) {
       assert.is(body.uid, 65534, 'nobody');

@@ -40,6 +40,17 @@ load('a valid workflow becomes a model with defaults filled in', () => {
   assert.is(wf.digest.length, 64);
 });
 
+load('a timeout without a unit is an error naming both readings', () => {
+  const out = issues(`${header}steps:\n  - id: a\n    type: record\n    timeout: 30\n  - id: b\n    type: record\n    timeout: "45"\n  - { id: c, type: record, timeout: 30s }\n`);
+  assert.equal(
+    out,
+    [
+      "5:14: /steps/0/timeout: timeout 30 has no unit: write '30s' for seconds or '30ms' for milliseconds",
+      "8:14: /steps/1/timeout: timeout 45 has no unit: write '45s' for seconds or '45ms' for milliseconds",
+    ],
+  );
+});
+
 load('YAML syntax errors are located', () => {
   const out = issues(`${header}steps:\n  - id: a\n    type: [wait\n`);
   assert.ok(out.length >= 1);
@@ -154,7 +165,7 @@ load('references: unknown inputs, outputs, target and run keys, bad syntax', () 
     "7:46: /steps/2/params/value: unknown target value 'password' (known: kind, endpoint, host, port, dnsHost, dnsPort, timeScale)",
     "7:69: /steps/2/params/value: unknown run value 'nope' (known: id, dir, workflowDir, startedAt)",
     "8:45: /steps/3/params/value: unterminated expression: '${{ steps.a.outputs.value ' has no closing '}}'",
-    "9:45: /steps/4/params/value: unknown root 'process' in 'process.exit' (expected one of inputs, steps, env, target, run)",
+    "9:45: /steps/4/params/value: unknown root 'process' in 'process.exit' (expected one of inputs, steps, env, target, run, secrets)",
   ]);
 });
 

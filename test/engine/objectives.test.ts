@@ -123,7 +123,7 @@ steps:
     "10:40: /objectives/expect/0/that: cannot compare measures.failover.rto (number) with string 'fast' using '<=': it needs two numbers (durations and percentages are numbers) or two strings",
     "11:35: /objectives/expect/1/that: cannot compare measures.failover.rto (number) with inputs.who (string) using '<=': it needs two numbers (durations and percentages are numbers) or two strings",
     "12:42: /objectives/expect/2/that: comparisons do not chain in expression 'measures.failover.rto <= 60s <= 70s': write 'measures.failover.rto <= 60s && ...' instead of another '<='",
-    "13:13: /objectives/expect/3/that: unknown root 'process' in 'process.exit(1)' (expected one of inputs, steps, env, target, run, measures)",
+    "13:13: /objectives/expect/3/that: unknown root 'process' in 'process.exit(1)' (expected one of inputs, steps, env, target, run, secrets, measures)",
     "14:13: /objectives/expect/4/that: unknown step 'nope'",
     "14:41: /objectives/expect/4/that: unknown input 'whom' (did you mean 'who'?)",
   ]);

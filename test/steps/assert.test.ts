@@ -8,7 +8,7 @@ import assertStep, { type AssertContext } from '../../steps/assert.ts';
 import { steps } from '../../steps/all.ts';
 import { stepContext } from '../helpers/emulatorTarget.ts';
 import { noTarget } from '../helpers/noTarget.ts';
-import { paramErrors } from '../helpers/validateParams.ts';
+import { testStep } from '../helpers/testStep.ts';
 
 const test = suite('steps/assert');
 
@@ -56,10 +56,14 @@ test('type errors at run time and a runner without an expression scope are error
   assert.instance(await failure(assertStep.run({ that: 'true' }, stepContext(noTarget))), NonRetryableError);
 });
 
-test('params: that required, no unknown fields', () => {
-  assert.equal(paramErrors(assertStep, { that: 'true', message: 'm' }), []);
-  assert.equal(paramErrors(assertStep, {}), ["/: must have required property 'that'"]);
-  assert.ok(paramErrors(assertStep, { that: 'true', nope: 1 }).some((m) => m.includes('additional')));
+testStep(test, assertStep, {
+  valid: [{ that: 'true', message: 'm' }, { that: 'measures.failover.rto <= 60s' }],
+  invalid: [
+    { params: {}, errors: ["/: must have required property 'that'"] },
+    { params: { that: 'true', nope: 1 }, errors: ['/: must NOT have additional properties'] },
+    { params: { that: '' }, errors: ['/that: must NOT have fewer than 1 characters'] },
+  ],
+  runThenRollback: { noRollback: 'assert only reads: it checks an expression and changes nothing' },
 });
 
 test('engine validate checks `that` as an expression, located at file:line:col', () => {

@@ -29,7 +29,8 @@ test('every registered step type has its own test file, and every test file a st
 test('every step test runs the conformance suite: testStep(test, <its step>, ...)', () => {
   for (const name of Object.keys(registered)) {
     const source = readFileSync(new URL(`./${name}.test.ts`, import.meta.url), 'utf8');
-    assert.match(source, new RegExp(`\\btestStep\\(test, ${name},`), `test/steps/${name}.test.ts calls testStep(test, ${name}, { valid, invalid, runThenRollback })`);
+    // The step is its file's default import, under its type's name (or `<name>Step` where the name is taken, as `assert` is).
+    assert.match(source, new RegExp(`\\btestStep\\(test, ${name}(Step)?,`), `test/steps/${name}.test.ts calls testStep(test, ${name}, { valid, invalid, runThenRollback })`);
   }
 });
 

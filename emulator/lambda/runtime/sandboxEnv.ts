@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 /** What the environment of a sandbox is made of. */
 export interface SandboxEnvInput {
   functionName: string;
+  /** `$LATEST` or a published version number (AWS_LAMBDA_FUNCTION_VERSION); `$LATEST` if absent. */
+  version?: string;
   region: string;
   runtime: string;
   handler: string;
@@ -46,7 +48,7 @@ export function sandboxEnvironment(input: SandboxEnvInput): Record<string, strin
     AWS_REGION: input.region,
     AWS_DEFAULT_REGION: input.region,
     AWS_LAMBDA_FUNCTION_NAME: input.functionName,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_VERSION: input.version ?? '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(input.memoryMb),
     AWS_LAMBDA_FUNCTION_TIMEOUT: String(input.timeoutSec),
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',

@@ -112,7 +112,7 @@ test('no code execution: calls, unknown roots, prototype walks and functions are
   assert.match(error(() => parseExpression('inputs.toString()')).message, /unexpected '\(' in expression/);
   assert.match(error(() => parseExpression('process.exit(1)')).message, /unknown root 'process'/);
   assert.match(error(() => parseExpression('globalThis')).message, /unknown root 'globalThis'/);
-  assert.match(error(() => parseExpression('measures.x')).message, /unknown root 'measures'.*expected one of inputs, steps, env, target, run\)/);
+  assert.match(error(() => parseExpression('measures.x')).message, /unknown root 'measures'.*expected one of inputs, steps, env, target, run, secrets\)/);
   assert.match(error(() => parseExpression('constructor')).message, /unknown root 'constructor'/);
   assert.match(error(() => parseExpression('inputs[`x`]')).message, /invalid path/);
   assert.match(error(() => parseExpression('inputs.a; inputs.b')).message, /cannot parse/);

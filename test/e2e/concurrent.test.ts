@@ -1,0 +1,97 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, tmp } from '../helpers/engine.ts';
+import type { RunResult } from './drillJournal.ts';
+import { Children, Clients, exitOf, leftovers, poll, serveReady, type EngineChild } from './leftovers.ts';
+
+/**
+ * Drills side by side. On one shared `engine serve`, the tutorial drill and the DNS-failover
+ * drill claim the same names (zone hello-localstack.com, API 12345, table Products in
+ * us-east-1). While the first holds them (it kept its resources), the second is refused naming
+ * it, and a third given --wait-lock waits until `engine destroy` settles the first, then passes. On the embedded target each run has its
+ * own emulator: four drills at once all pass.
+ */
+const test = suite('e2e/concurrent');
+
+const RUN_TIMEOUT_MS = 240_000;
+const children = new Children();
+const dirs: string[] = [];
+
+test.after(async () => {
+  await children.killAll();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function stateDir(name: string): string {
+  const dir = tmp(`concurrent-${name}-`);
+  dirs.push(dir);
+  return join(dir, 'state');
+}
+
+function report(run: EngineChild): RunResult {
+  try {
+    return JSON.parse(run.output.stdout) as RunResult;
+  } catch {
+    throw new Error(`no JSON report:\n${run.output.stdout}\n--- stderr ---\n${run.output.stderr.slice(-3000)}`);
+  }
+}
+
+test('two drills on one engine serve: the second is refused naming the holder, another waits with --wait-lock and passes', async () => {
+  const serve = children.engine(['serve', '--port', '0', '--dns-port', '0', '--time-scale', '10']);
+  const { endpoint } = await serveReady(serve);
+  const clients = new Clients(endpoint);
+  try {
+    // The first drill keeps what it made (cleanup: never), so it holds its names until `engine destroy`.
+    const dir = tmp('concurrent-keep-');
+    dirs.push(dir);
+    const keeping = join(dir, 'dns-failover-kept.yaml');
+    writeFileSync(keeping, readFileSync(join(ROOT, 'workflows/dns-failover.yaml'), 'utf8').replace('cleanup: always', 'cleanup: never'));
+    // No --dns: the engine takes the DNS server engine serve advertises.
+    const stateA = stateDir('a');
+    const first = children.engine(['run', keeping, '--endpoint', endpoint, '--state-dir', stateA, '--json']);
+    assert.is((await exitOf(first, RUN_TIMEOUT_MS)).code, 0, first.output.stderr.slice(-3000));
+    const runA = report(first).runId;
+    assert.match(first.output.stderr, `locks kept`);
+
+    const stateB = stateDir('b');
+    const refused = children.engine(['run', 'workflows/route53-failover.yaml', '--endpoint', endpoint, '--state-dir', stateB, '--json']);
+    const refusedExit = await exitOf(refused, RUN_TIMEOUT_MS);
+    assert.is(refusedExit.code, 2, refused.output.stderr);
+    assert.match(refused.output.stderr, `is held by run ${runA}`);
+    assert.is((JSON.parse(refused.output.stdout) as { status: string }).status, 'refused');
+    assert.not.ok(existsSync(join(stateB, 'runs')), 'the refused drill created nothing and has no run to roll back');
+
+    const stateC = stateDir('c');
+    const waiting = children.engine(['run', 'workflows/route53-failover.yaml', '--endpoint', endpoint, '--state-dir', stateC, '--json', '--wait-lock']);
+    await poll(() => (waiting.output.stderr.includes('waiting: ') ? true : undefined), RUN_TIMEOUT_MS, 'the third drill waiting', () => waiting.output.stderr);
+    assert.match(waiting.output.stderr, `is held by run ${runA}`);
+    assert.not.ok(existsSync(join(stateC, 'runs')), 'a waiting drill has started nothing');
+    // Settling the first drill releases its names: the waiting drill goes on and passes.
+    const destroy = children.engine(['destroy', runA, '--state-dir', stateA]);
+    assert.is((await exitOf(destroy, RUN_TIMEOUT_MS)).code, 0, destroy.output.stderr);
+    assert.match(destroy.output.stderr, 'locks released');
+    const waitingExit = await exitOf(waiting, RUN_TIMEOUT_MS * 2);
+    assert.is(waitingExit.code, 0, waiting.output.stderr.slice(-3000));
+    assert.is(report(waiting).status, 'passed');
+    const left = await leftovers(clients);
+    assert.equal(left, [], `left behind:\n  ${left.join('\n  ')}`);
+  } finally {
+    clients.destroy();
+    serve.child.kill('SIGTERM');
+    await exitOf(serve, 30_000);
+  }
+});
+
+test('four embedded drills at once all pass: each run has its own emulator', async () => {
+  const runs = [0, 1, 2, 3].map((i) => children.engine(['run', 'workflows/dns-failover.yaml', '--time-scale', '10', '--state-dir', stateDir(`embedded${i}`), '--json']));
+  const exits = await Promise.all(runs.map((run) => exitOf(run, RUN_TIMEOUT_MS * 2)));
+  exits.forEach((exit, i) => assert.is(exit.code, 0, runs[i]!.output.stderr.slice(-3000)));
+  const results = runs.map(report);
+  assert.equal(results.map((r) => r.status), ['passed', 'passed', 'passed', 'passed']);
+  assert.is(new Set(results.map((r) => r.runId)).size, 4);
+  assert.is(new Set(results.map((r) => (r.target as { endpoint?: string }).endpoint)).size, 4, 'four emulators');
+});
+
+test.run();
