@@ -38,6 +38,8 @@ export interface EmulatorOptions {
   model?: Partial<EmulationModel>;
   /** One line per request and event; silent by default. */
   log?: (line: string) => void;
+  /** Route 53 routing: the DNS client's Region and location, the weighted generator's seed. */
+  route53?: Partial<import('./route53/routingSettings.ts').RoutingSettings>;
 }
 
 export interface Emulator {
@@ -106,6 +108,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   gateway.addRawRoute(healthRoute(gateway, clock, () => runtime.dnsAddress()));
   // One seed for every random draw of a run: health-checker phases, fault percentages, alias routing.
   if (options.seed !== undefined) runtime.api('lambda').seedAliasRouting(options.seed);
+  // Route 53's weighted/multivalue answers draw from their own generator with the same seed.
+  runtime.api('route53').routing.configure({ seed: options.seed ?? (clock as { seed?: number }).seed ?? 1, ...options.route53 });
 
   const server = createGatewayServer(gateway, clock, model.replicationLag);
   await new Promise<void>((resolve, reject) => {

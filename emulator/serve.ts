@@ -1,5 +1,5 @@
 import { get } from 'node:http';
-import { startEmulator, type Emulator } from './index.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from './index.ts';
 import type { EmulationModel } from './model.ts';
 
 /**
@@ -30,6 +30,8 @@ export interface ServeOptions {
   timeScale?: number;
   /** Modelled AWS delays (`--emulate key=value`). */
   model?: Partial<EmulationModel>;
+  /** Route 53 routing (`--emulate clientRegion=eu-central-1`, `clientCountry=DE` ...): where the DNS client is. */
+  route53?: EmulatorOptions['route53'];
 }
 
 export const DEFAULT_HTTP_PORT = 4566;
@@ -62,7 +64,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     if (!(listing && line.startsWith('health '))) writeLine(`${clock()} ${line}`);
   };
   try {
-    emu = await startEmulator({ host, port, dnsPort, timeScale, log, ...(options.model ? { model: options.model } : {}) });
+    emu = await startEmulator({ host, port, dnsPort, timeScale, log, ...(options.model ? { model: options.model } : {}), ...(options.route53 ? { route53: options.route53 } : {}) });
   } catch (err) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

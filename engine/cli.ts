@@ -1,6 +1,7 @@
 import { engineVersion } from './version.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseModelSettings, type EmulationModel } from '../emulator/model.ts';
+import { ROUTING_KEYS, parseRoutingSetting, type RoutingSettings } from '../emulator/route53/routingSettings.ts';
 import { EngineError, UsageError, WorkflowLoadError, formatIssue } from './errors.ts';
 import { ExitCode } from './status.ts';
 import type { Io } from './io.ts';
@@ -61,6 +62,13 @@ const commands: Record<string, CommandSpec> = {
     flags: '[--input k=v]... [--only SETUP]... [--time-scale N] [--json] [--state-dir D]',
   },
   validate: { positionals: 'some', options: { json: { type: 'boolean' } }, synopsis: 'validate <file>...', summary: 'check workflows; every problem as file:line:col: path: message', flags: '[--json]' },
+  plan: {
+    positionals: 1,
+    options: { ...targetOptions, json: { type: 'boolean' } },
+    synopsis: 'plan <file>',
+    summary: 'print what a run would create, change and break, without contacting the target',
+    flags: `[--json] ${TARGET_HELP} (named, never contacted)`,
+  },
   graph: { positionals: 1, options: { format: { type: 'string' } }, synopsis: 'graph <file>', summary: 'print the compiled state machine', flags: '[--format mermaid|dot]' },
   steps: { positionals: 0, options: { json: { type: 'boolean' } }, synopsis: 'steps', summary: 'list step types and their params', flags: '[--json]' },
   schema: { positionals: 0, options: { out: { type: 'string' } }, synopsis: 'schema', summary: 'print the JSON Schema editors use (step types and params)', flags: '[--out FILE]' },
@@ -97,7 +105,7 @@ const commands: Record<string, CommandSpec> = {
     options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' }, emulate: { type: 'string', multiple: true } },
     synopsis: 'serve',
     summary: 'run the emulator alone',
-    flags: '[--port N] [--dns-port N] [--host H] [--time-scale N] [--emulate K=DURATION]...',
+    flags: '[--port N] [--dns-port N] [--host H] [--time-scale N] [--emulate K=DURATION|clientRegion=R|clientCountry=CC|clientSubdivision=S]...',
   },
 };
 
@@ -170,7 +178,7 @@ function readers(values: Values) {
     ...(str('dns') ? { dns: str('dns')! } : {}),
     ...(num('time-scale') !== undefined ? { timeScale: num('time-scale')! } : {}),
     ...(num('seed') !== undefined ? { seed: num('seed')! } : {}),
-    ...(values.emulate ? { model: modelSettings(values.emulate as string[]) } : {}),
+    ...(values.emulate ? emulateSettings(values.emulate as string[]) : {}),
   });
   const stateDir = () => (str('state-dir') ? { stateDir: str('state-dir')! } : {});
   return { str, num, target, stateDir };
@@ -199,6 +207,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   switch (name) {
     case 'validate':
       return cmd.validateCommand(positionals, Boolean(values.json), io);
+    case 'plan':
+      return await cmd.planCommand(arg, { json: Boolean(values.json), target: target() }, io);
     case 'graph':
       return cmd.graphCommand(arg, str('format') ?? 'mermaid', io);
     case 'steps':
@@ -234,8 +244,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 /** `engine serve`: the emulator alone (emulator/serve.ts), which reports its own errors. */
 async function serve(values: Values): Promise<number> {
   const { str, num } = readers(values);
-  const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel> } = {};
-  if (values.emulate) opts.model = modelSettings(values.emulate as string[]);
+  const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel>; route53?: Partial<RoutingSettings> } = {};
+  if (values.emulate) Object.assign(opts, emulateSettings(values.emulate as string[]));
   if (num('port') !== undefined) opts.port = num('port')!;
   if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
   if (str('host')) opts.host = str('host')!;
@@ -262,10 +272,17 @@ function reportError(error: unknown, io: Io, debug: boolean): number {
   return ExitCode.STEP_FAILED;
 }
 
-/** `--emulate key=duration` settings (emulator/model.ts), as a usage error when malformed. */
-function modelSettings(settings: string[]): Partial<EmulationModel> {
+/**
+ * `--emulate` settings: `key=duration` ones are modelled delays (emulator/model.ts); `clientRegion`,
+ * `clientCountry`, `clientSubdivision` and `clientContinent` place Route 53's DNS client
+ * (emulator/route53/routingSettings.ts). A malformed one is a usage error.
+ */
+function emulateSettings(settings: string[]): { model?: Partial<EmulationModel>; route53?: Partial<RoutingSettings> } {
+  const routing = settings.filter((s) => ROUTING_KEYS.some((key) => s.trim().startsWith(`${key}=`)));
+  const delays = settings.filter((s) => !routing.includes(s));
   try {
-    return parseModelSettings(settings);
+    const route53 = routing.reduce<Partial<RoutingSettings>>((acc, s) => ({ ...acc, ...parseRoutingSetting(s.trim()) }), {});
+    return { ...(delays.length ? { model: parseModelSettings(delays) } : {}), ...(routing.length ? { route53 } : {}) };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

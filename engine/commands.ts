@@ -72,6 +72,20 @@ export function validateCommand(files: string[], json: boolean, io: Io): number 
   return results.every((r) => r.valid) ? ExitCode.PASSED : ExitCode.USAGE;
 }
 
+/** `engine plan <file> [--json]`: what a run would create, change and break; contacts nothing. */
+export async function planCommand(file: string, options: { json: boolean; target: { kind?: string; endpoint?: string } }, io: Io): Promise<number> {
+  const { planWorkflow, formatPlan } = await import('./plan.ts');
+  const registry = defaultRegistry();
+  const workflow = loadWorkflowFile(file, registry);
+  const plan = planWorkflow(workflow, registry);
+  if (options.json) io.out.write(JSON.stringify(plan, null, 2) + '\n');
+  else {
+    const named = options.target.endpoint ?? options.target.kind ?? 'embedded';
+    io.out.write(`target: ${named} (not contacted)\n` + formatPlan(workflow, plan));
+  }
+  return ExitCode.PASSED;
+}
+
 /** `engine graph <file> [--format mermaid|dot]`. */
 export function graphCommand(file: string, format: string, io: Io): number {
   if (format !== GraphFormat.MERMAID && format !== GraphFormat.DOT) throw new UsageError(`--format must be mermaid or dot, got '${format}'`);

@@ -11,6 +11,7 @@ import { parseDuration, unitlessDuration } from './duration.ts';
 import { hasTemplate } from './template.ts';
 import { decodeUtf8, documentToJs } from './yamlSource.ts';
 import { checkReferences } from './checkReferences.ts';
+import { expandUse, type UseItem } from './blocks.ts';
 import { compileObjectives, type ObjectiveSpec } from './objectiveSpecs.ts';
 import { checkObjectiveTypes } from './expression/checkObjectiveTypes.ts';
 import { compileProbes, type DeclaredProbe } from './probeSpecs.ts';
@@ -54,7 +55,7 @@ export function loadWorkflowFile(file: string, registry: StepRegistry): Workflow
 }
 
 /** Loads a workflow from its source text; `file` is used in messages and for `workflowDir`. */
-export function parseWorkflow(source: string, file: string, registry: StepRegistry): Workflow {
+export function parseWorkflow(source: string, file: string, registry: StepRegistry, blockStack: readonly string[] = []): Workflow {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const issues: LoadIssue[] = [];
@@ -109,6 +110,20 @@ export function parseWorkflow(source: string, file: string, registry: StepRegist
           steps: buildNodes(steps, `${at}/parallel${toPointer([name])}`),
         }));
         nodes.push({ kind: 'parallel', id, branches, pointer: at });
+        return;
+      }
+      if (typeof item.uses === 'string' && typeof item.id === 'string') {
+        const expanded = expandUse(item as unknown as UseItem, at, {
+          dir: dirname(resolve(file)),
+          stack: blockStack,
+          add,
+          addIssues: (found) => issues.push(...found),
+          parse: (text, blockFile, stack) => parseWorkflow(text, blockFile, registry, stack),
+        });
+        const claimAll = (list: WorkflowNode[]): void =>
+          list.forEach((n) => (claimId(n.id, at), n.kind === 'parallel' && n.branches.forEach((b) => claimAll(b.steps))));
+        claimAll(expanded);
+        nodes.push(...expanded);
         return;
       }
       const id = typeof item.id === 'string' ? item.id : `step-${index + 1}`;

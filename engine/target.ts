@@ -1,5 +1,6 @@
 import { createScaledClock, IdleClock } from '../emulator/clock.ts';
 import type { EmulationModel } from '../emulator/model.ts';
+import type { RoutingSettings } from '../emulator/route53/routingSettings.ts';
 import type * as EmulatorModule from '../emulator/index.ts';
 import { ForwardingClock } from './ForwardingClock.ts';
 import type { ClientConstructor, Clock, Target } from './types.ts';
@@ -31,6 +32,8 @@ export interface TargetOptions {
   seed?: number;
   /** Modelled AWS delays for the embedded emulator (`--emulate key=value`). */
   model?: Partial<EmulationModel>;
+  /** Where the embedded emulator's DNS client is, for Route 53 routing (`--emulate clientRegion=...`). */
+  route53?: Partial<RoutingSettings>;
 }
 
 /** A started target plus how to release it. */
@@ -89,7 +92,7 @@ export function createTargetSession(options: TargetOptions = {}): TargetSession 
     if (typeof mod.startEmulator !== 'function') throw new TargetError('emulator/index.ts does not export startEmulator');
     let emulator;
     try {
-      emulator = await mod.startEmulator({ host: '127.0.0.1', port: 0, dnsPort: 0, clock, ...(options.model ? { model: options.model } : {}) });
+      emulator = await mod.startEmulator({ host: '127.0.0.1', port: 0, dnsPort: 0, clock, ...(options.model ? { model: options.model } : {}), ...(options.route53 ? { route53: options.route53 } : {}) });
     } catch (error) {
       throw new TargetError(`the embedded emulator failed to start: ${(error as Error).message}`, { cause: error });
     }

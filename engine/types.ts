@@ -107,12 +107,28 @@ export interface StepDefinition<TParams = Record<string, unknown>, TOutputs = Re
    */
   needsTarget?: boolean;
   /**
+   * What a run would do to the target, from the params alone (no request): what `engine plan`
+   * prints. Values that come from earlier steps are still `${{ ... }}` text here. A step type
+   * without it is listed as "effects unknown".
+   */
+  effects?(params: TParams, where: { workflowDir: string }): StepEffect[];
+  /**
    * The names this step will take on the target (a zone name, a custom API id, a table), from
    * its params as the workflow gives them (templates that read other steps' outputs stay
    * unresolved: leave those out). Two runs claiming the same name on one target cannot run at
    * once: the second is refused, or waits, before anything is created.
    */
   claims?(params: TParams): Claim[];
+}
+
+/** One thing a step would create, change, break or delete, for `engine plan`. */
+export interface StepEffect {
+  action: 'create' | 'change' | 'break' | 'delete';
+  /** What, e.g. `Route 53 health check on api.example.com:443/health`. */
+  resource: string;
+  region?: string;
+  /** One line: how, and what the rollback does about it. */
+  detail: string;
 }
 
 /** A name a step takes on a target (see {@link StepDefinition.claims}); `region` where the name is regional. */

@@ -26,6 +26,7 @@ export interface AssertContext extends StepContext {
  */
 export default defineStep({
   type: 'assert',
+  effects: () => [],
   description: 'Check an expression (comparisons, &&, ||, durations such as 2s, percentages such as 99%); fail with the evaluated operands when it does not hold.',
   needsTarget: false,
   params: Type.Object(

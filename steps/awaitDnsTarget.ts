@@ -19,6 +19,7 @@ import { describeAnswer, normalizeName, queryDns, targetDnsServer } from './supp
  */
 export default defineStep({
   type: 'awaitDnsTarget',
+  effects: () => [],
   description: 'Poll the target\'s DNS until a name answers the expected value; measures time to DNS flip. Gives up after `maxWait` (AWS time, default 5m).',
   params: Type.Object(
     {

@@ -21,6 +21,7 @@ const HEALTHY_SHARE = 0.18;
  */
 export default defineStep({
   type: 'awaitHealthCheck',
+  effects: () => [],
   description: 'Poll a Route 53 health check\'s status until it is healthy or unhealthy; outputs the checkers\' reasons. Gives up after `maxWait` (AWS time, default 5m).',
   params: Type.Object(
     {

@@ -16,6 +16,7 @@ import { isNotFound } from './support/awsErrors.ts';
  */
 export default defineStep({
   type: 'awaitItem',
+  effects: () => [],
   description: 'Poll a DynamoDB table until an item exists (optionally with given attribute values), or is gone (e.g. replication reached the standby region). Gives up after `maxWait` (AWS time, default 5m).',
   params: Type.Object(
     {

@@ -26,6 +26,7 @@ const ROUTE53_REGION = 'us-east-1';
  */
 export default defineStep({
   type: 'createZone',
+  effects: (p) => [{ action: 'create', resource: `Route 53 hosted zone ${p.name}`, region: 'us-east-1', detail: 'a public zone with its NS and SOA (rollback deletes it and the records left in it)' }],
   description: 'Create a Route 53 public hosted zone (e.g. hello-localstack.com). Rollback deletes its records, then the zone.',
   params: Type.Object(
     {

@@ -1,5 +1,5 @@
 import { Type, type Static, type TObject, type TOptional, type TSchema } from '@sinclair/typebox';
-import type { Claim, StepContext, StepDefinition } from '../engine/types.ts';
+import type { Claim, StepContext, StepDefinition, StepEffect } from '../engine/types.ts';
 
 /**
  * A property with a schema default: optional in a workflow, always present in `run` and
@@ -54,6 +54,8 @@ export interface StepSpec<P extends TObject, O extends TObject> {
   run(params: StepParams<P>, ctx: StepContext): Promise<Static<O>>;
   /** Idempotent; `outputs` is undefined when the step never finished (e.g. after a crash). */
   rollback?(params: StepParams<P>, ctx: StepContext, outputs: Static<O> | undefined): Promise<void>;
+  /** See {@link StepDefinition.effects}: what `engine plan` shows, from the params alone. */
+  effects?(params: StepParams<P>, where: { workflowDir: string }): StepEffect[];
   /** See {@link StepDefinition.claims}: the names the step takes on its target, locked before the run. */
   claims?(params: StepParams<P>): Claim[];
 }

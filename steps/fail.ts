@@ -9,6 +9,7 @@ import { NonRetryableError } from '../engine/errors.ts';
  */
 export default defineStep({
   type: 'fail',
+  effects: () => [],
   description: 'Fail with a given error type/message (optionally only the first N attempts, or hang until aborted).',
   needsTarget: false,
   params: Type.Object(

@@ -31,6 +31,7 @@ const fetchOutputs = Type.Object({
  */
 export default defineStep({
   type: 'fetchProduct',
+  effects: () => [],
   description: 'Resolve a name through the target\'s DNS (CNAME chain) and GET a path from the host it points at, like the tutorial\'s dns-resolver.py.',
   params: Type.Object(
     {

@@ -13,6 +13,7 @@ import { AnyValue, Enum, StringMap } from './support/schema.ts';
  */
 export default defineStep({
   type: 'httpRequest',
+  effects: (p) => (['GET', 'HEAD', 'OPTIONS'].includes(String(p.method ?? 'GET').toUpperCase()) ? [] : [{ action: 'change', resource: `${p.method} ${p.url}`, detail: 'whatever the endpoint does with the request (no rollback)' }]),
   description: 'Send an HTTP request (host resolved through the target\'s DNS) and check its status.',
   params: Type.Object(
     {

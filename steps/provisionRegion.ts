@@ -82,6 +82,14 @@ type CreatedResources = Static<typeof createdSchema>;
  */
 export default defineStep({
   type: 'provisionRegion',
+  effects: (p) => [
+    {
+      action: 'create',
+      resource: `DynamoDB table ${p.tableName}, Lambda functions, API Gateway REST API ${p.apiId} (stage ${p.stage})${p.replicateTo ? `, stream replication to ${p.replicateTo}` : ''}`,
+      region: p.region,
+      detail: 'the product API of one Region (rollback deletes what this step created)',
+    },
+  ],
   description: 'Deploy the tutorial\'s per-region stack: DynamoDB Products (+ stream and replication), Lambda functions, REST API with stage. Rollback deletes what it created (a reused stack is kept).',
   params: provisionParams,
   outputs: Type.Object({

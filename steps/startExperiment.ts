@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -52,6 +53,14 @@ type StartExperimentParams = StepParams<typeof startParams>;
  */
 export default defineStep({
   type: 'startExperiment',
+  effects: (p, where) => [
+    {
+      action: 'break',
+      resource: `FIS experiment ${p.templateFile ? `from ${p.templateFile}` : '(inline template)'}`,
+      region: p.region,
+      detail: `${describeFaults(p.template ?? readTemplate(where.workflowDir, p.templateFile))} (rollback stops the experiment and deletes its template)`,
+    },
+  ],
   description: 'Create an FIS experiment template (inline or from a JSON file) and start it. Rollback stops the experiment and deletes the template.',
   params: startParams,
   outputs: Type.Object({
@@ -150,4 +159,28 @@ async function findRunningExperiments(fis: FisClient, templateId: string, ctx: S
     nextToken = page.nextToken;
   } while (nextToken);
   return ids;
+}
+
+/** The template file's JSON for `engine plan` (a local read, no request); undefined when unreadable. */
+function readTemplate(workflowDir: string, templateFile: string | undefined): Record<string, unknown> | undefined {
+  if (!templateFile) return undefined;
+  try {
+    return JSON.parse(readFileSync(path.resolve(workflowDir, templateFile), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One phrase per action: `localstack:generic:api-error on lambda Invoke (100 %, 500)`. */
+function describeFaults(template: Record<string, unknown> | undefined): string {
+  const actions = template?.['actions'];
+  if (!actions || typeof actions !== 'object') return 'faults unknown (template not readable)';
+  return Object.values(actions as Record<string, { actionId?: string; parameters?: Record<string, string> }>)
+    .map((a) => {
+      const p = a.parameters ?? {};
+      const what = [p['service'], p['operation']].filter(Boolean).join(' ');
+      const how = [p['percentage'] ? `${p['percentage']} %` : '', p['errorCode'] ?? '', p['latencyMilliseconds'] ? `+${p['latencyMilliseconds']} ms` : ''].filter(Boolean).join(', ');
+      return `${a.actionId ?? '?'}${what ? ` on ${what}` : ''}${how ? ` (${how})` : ''}`;
+    })
+    .join('; ');
 }

@@ -14,6 +14,7 @@ import { stopAndWait } from './support/fis.ts';
  */
 export default defineStep({
   type: 'stopExperiment',
+  effects: (p) => [{ action: 'change', resource: `FIS experiment ${p.experimentId}`, region: p.region, detail: 'stops it: the faults it injects end' }],
   description: 'Stop a running FIS experiment and wait until it is stopped (the failback trigger). No rollback.',
   params: Type.Object(
     {

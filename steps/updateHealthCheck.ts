@@ -47,6 +47,14 @@ export default defineStep({
   type: 'updateHealthCheck',
   description: 'Change a Route 53 health check\'s endpoint (e.g. point it at a dead host to force failover). Rollback restores the previous endpoint.',
   params: updateParams,
+  effects: (p) => [
+    {
+      action: 'change',
+      resource: `Route 53 health check ${p.healthCheckId}`,
+      region: ROUTE53_REGION,
+      detail: `probes ${[p.fqdn ?? p.ipAddress, p.port, p.resourcePath].filter((x) => x !== undefined).join(' ')} instead (rollback points it back)`,
+    },
+  ],
   outputs: Type.Object({
     previous: Type.Optional(
       Type.Unsafe<HealthCheckEndpoint>({

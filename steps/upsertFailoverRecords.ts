@@ -59,6 +59,13 @@ type FailoverMember = UpsertFailoverRecordsParams['primary'];
  */
 export default defineStep({
   type: 'upsertFailoverRecords',
+  effects: (p) => [
+    {
+      action: 'change',
+      resource: `Route 53 ${p.type} ${p.primary.recordName}, ${p.secondary.recordName} and failover pair ${p.name} in zone ${p.zoneId}`,
+      detail: `PRIMARY ${p.primary.setIdentifier} → ${p.primary.recordName}${p.primary.healthCheckId ? ' (health-checked)' : ''}, SECONDARY ${p.secondary.setIdentifier} → ${p.secondary.recordName} (rollback restores what was there)`,
+    },
+  ],
   description: 'Write a PRIMARY/SECONDARY failover alias pair (and the records they point at) in a Route 53 zone. Rollback restores what was there.',
   params: upsertParams,
   outputs: upsertOutputs,

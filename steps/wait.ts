@@ -5,6 +5,7 @@ import { Duration, durationMs } from './support/schema.ts';
 /** Sleeps AWS time on the engine clock (so tests drive it with a manual clock); aborts with the step. */
 export default defineStep({
   type: 'wait',
+  effects: () => [],
   description: 'Wait for a duration of AWS time (`ms: 500` or `duration: "2s"`).',
   needsTarget: false,
   params: Type.Object(

@@ -1,5 +1,6 @@
 import type { AddressLookup, QueryType, Resolution } from './resolve.ts';
 import type { HealthCheckState } from './healthChecker.ts';
+import type { RoutingSettings } from './routingSettings.ts';
 import type { HealthStatus } from './types.ts';
 
 /**
@@ -26,5 +27,11 @@ export interface Route53Api {
     status(id: string): HealthStatus;
     /** Status plus counters and the latest observations (newest first). */
     describe(id: string): HealthCheckState;
+  };
+  /** Where the one DNS client is (latency, geolocation) and the weighted generator's seed. */
+  routing: {
+    /** Changes some settings; a new seed (or any change) restarts the generator's sequence. */
+    configure(settings: Partial<RoutingSettings>): void;
+    settings(): RoutingSettings;
   };
 }

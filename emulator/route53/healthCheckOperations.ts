@@ -27,6 +27,7 @@ import { HEALTH_CHECK_TYPES, type HealthCheck, type HealthCheckConfig, type Heal
 const HTTP_TYPES = new Set<HealthCheckType>(['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH']);
 const ENDPOINT_TYPES = new Set<HealthCheckType>([...HTTP_TYPES, 'TCP']);
 const HTTPS_TYPES = new Set<HealthCheckType>(['HTTPS', 'HTTPS_STR_MATCH']);
+const HEALTH_CHECK_REGIONS = ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'] as const;
 const RESETTABLE = ['FullyQualifiedDomainName', 'Regions', 'ResourcePath', 'ChildHealthChecks'] as const;
 
 function noSuchHealthCheck(id: string): ServiceError {
@@ -94,6 +95,12 @@ function finishConfig(config: HealthCheckConfig): HealthCheckConfig {
   }
   if (type === 'CALCULATED' && config.HealthThreshold !== undefined && (config.HealthThreshold < 0 || config.HealthThreshold > 256)) {
     throw invalid('HealthThreshold must be between 0 and 256.');
+  }
+  if (config.Regions !== undefined) {
+    // The checker Regions AWS offers; a list must name at least three (HealthCheckConfig docs).
+    const unknown = config.Regions.find((r) => !(HEALTH_CHECK_REGIONS as readonly string[]).includes(r));
+    if (unknown !== undefined) throw enumError(unknown, HEALTH_CHECK_REGIONS);
+    if (config.Regions.length < 3) throw invalid('Regions must name at least 3 Regions.');
   }
   config.Inverted ??= false;
   config.Disabled ??= false;

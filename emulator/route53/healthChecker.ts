@@ -3,6 +3,7 @@ import type { TimerHandle } from '../clock.ts';
 import type { AddressLookup } from './resolve.ts';
 import type { EmulatorRuntime } from '../types.ts';
 import { failure, probe, CONNECT_TIMEOUT_MS, type ProbeResult, type ProbeTarget } from './probe.ts';
+import { healthStatus, MAX_CALCULATED_DEPTH } from './healthStatus.ts';
 import type { Route53Store } from './store.ts';
 import type { HealthCheck, HealthCheckObservation, HealthStatus } from './types.ts';
 
@@ -100,27 +101,12 @@ export class HealthChecker {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  /** The routing status of a check; throws for an unknown id. */
+  /** The routing status of a check (healthStatus.ts); throws for an unknown id. */
   status(id: string, depth = 0): HealthStatus {
     const check = this.store.healthChecks.get(id);
     if (!check) throw new Error(`no health check ${id}`);
-    const c = check.config;
-    if (c.Disabled) return 'healthy';
-    const invert = (healthy: boolean): HealthStatus => ((c.Inverted ? !healthy : healthy) ? 'healthy' : 'unhealthy');
-    switch (c.Type) {
-      case 'CALCULATED': {
-        if (depth > 8) return 'healthy';
-        const children = c.ChildHealthChecks ?? [];
-        const up = children.filter((child) => !this.store.healthChecks.has(child) || this.status(child, depth + 1) === 'healthy').length;
-        return invert(up >= (c.HealthThreshold ?? children.length));
-      }
-      case 'CLOUDWATCH_METRIC':
-        return invert(c.InsufficientDataHealthStatus !== 'Unhealthy');
-      case 'RECOVERY_CONTROL':
-        return invert(true);
-      default:
-        return this.states.get(id)?.healthy === false ? 'unhealthy' : 'healthy';
-    }
+    const child = (c: string) => (depth >= MAX_CALCULATED_DEPTH || !this.store.healthChecks.has(c) ? undefined : this.status(c, depth + 1));
+    return healthStatus({ config: check.config, probedHealthy: this.states.get(id)?.healthy, child });
   }
 
   /** For routing: a check that does not exist (any more) counts as healthy. */

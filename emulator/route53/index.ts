@@ -1,4 +1,6 @@
 import { lookupAddress, resolve } from './resolve.ts';
+import { seededRandom } from '../clock/seededRandom.ts';
+import { DEFAULT_ROUTING, clientLocation, type RoutingSettings } from './routingSettings.ts';
 import type { ServiceFactory } from '../types.ts';
 import type { Route53Api } from './api.ts';
 import { healthCheckOperations } from './healthCheckOperations.ts';
@@ -20,13 +22,22 @@ export const createRoute53: ServiceFactory<Route53Api> = (runtime) => {
   const store = new Route53Store();
   const healthy = (id: string) => checker.isHealthy(id);
   const checker: HealthChecker = new HealthChecker(runtime, store, (name) => lookupAddress(store, healthy, name));
+  let routing: RoutingSettings = { ...DEFAULT_ROUTING };
+  let random = seededRandom(routing.seed);
   const api: Route53Api = {
-    resolve: (name, type) => resolve(store, healthy, name, type),
+    resolve: (name, type) => resolve(store, healthy, name, type, { random, region: routing.clientRegion, location: clientLocation(routing) }),
     lookupAddress: (name) => lookupAddress(store, healthy, name),
     healthChecks: {
       settled: () => checker.settled(),
       status: (id) => checker.status(id),
       describe: (id) => checker.describe(id),
+    },
+    routing: {
+      configure(settings) {
+        routing = { ...routing, ...settings };
+        random = seededRandom(routing.seed);
+      },
+      settings: () => ({ ...routing }),
     },
   };
   return {
@@ -49,6 +60,7 @@ export const createRoute53: ServiceFactory<Route53Api> = (runtime) => {
     reset() {
       checker.stopAll();
       store.clear();
+      random = seededRandom(routing.seed); // settings are the emulator's, kept; the sequence restarts
     },
     stop() {
       checker.stopAll();

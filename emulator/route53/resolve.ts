@@ -1,6 +1,7 @@
 import type { QueryType, Resolution } from '../dns/answer.ts';
 import { parseRecordValue, type DnsRecord, type DnsRecordData } from '../dns/records.ts';
 import { normalizeName, parentName } from './names.ts';
+import { selectMembers, type RoutingClient } from './routingPolicy.ts';
 import type { AliasTarget, RecordSet, RecordType } from './types.ts';
 
 /**
@@ -25,8 +26,8 @@ import type { AliasTarget, RecordSet, RecordType } from './types.ts';
  * - an alias answers with the target's type and values under the queried name and with the
  *   target's TTL (an alias of Type CNAME to a CNAME record, as in the tutorial, answers that
  *   record's CNAME); an alias whose target cannot be found → REFUSED, as LocalStack does;
- * - weighted: a weighted random pick among healthy members; multivalue: up to 8 healthy
- *   members; latency and geolocation sets: the first healthy member (no client location here).
+ * - weighted, multivalue, latency and geolocation sets: routingPolicy.ts, with the client's
+ *   Region, location and generator given by the caller (routingSettings.ts).
  */
 
 export interface ResolverZone {
@@ -50,7 +51,6 @@ export type { QueryType, Resolution };
 export const LOCALHOST_ADDRESS = '127.0.0.1';
 const LOCALHOST_TTL = 300;
 const MAX_CHAIN = 8;
-const MAX_MULTIVALUE = 8;
 
 /** Whether a name is one of LocalStack's loopback names (`*.localhost.localstack.cloud` ...). */
 export function isLocalhostName(name: string): boolean {
@@ -58,8 +58,10 @@ export function isLocalhostName(name: string): boolean {
   return n === 'localhost.' || n === 'localhost.localstack.cloud.' || n.endsWith('.localhost.localstack.cloud.');
 }
 
-export function resolve(source: ZoneSource, health: HealthLookup, qname: string, qtype: QueryType, random = Math.random): Resolution {
-  return new Resolver(source, health, random).run(normalizeName(qname), qtype);
+/** Who asks: defaults are a client in us-east-1 at an unknown location, with Math.random. */
+export function resolve(source: ZoneSource, health: HealthLookup, qname: string, qtype: QueryType, client: Partial<RoutingClient> = {}): Resolution {
+  const full: RoutingClient = { random: client.random ?? Math.random, region: client.region ?? 'us-east-1', location: client.location ?? {} };
+  return new Resolver(source, health, full).run(normalizeName(qname), qtype);
 }
 
 /**
@@ -95,7 +97,7 @@ class Resolver {
   constructor(
     private readonly source: ZoneSource,
     private readonly health: HealthLookup,
-    private readonly random: () => number,
+    private readonly client: RoutingClient,
   ) {}
 
   run(name: string, qtype: QueryType): Resolution {
@@ -196,27 +198,7 @@ class Resolver {
   }
 
   private select(zone: ResolverZone, group: readonly RecordSet[], depth: number): RecordSet[] {
-    if (group.length <= 1 || group[0]!.SetIdentifier === undefined) return group.slice(0, 1);
-    const healthy = (s: RecordSet) => this.isHealthy(zone, s, depth);
-    const primary = group.find((s) => s.Failover === 'PRIMARY');
-    const secondary = group.find((s) => s.Failover === 'SECONDARY');
-    if (primary || secondary) {
-      if (primary && healthy(primary)) return [primary];
-      if (secondary && healthy(secondary)) return [secondary];
-      return [(primary ?? secondary)!];
-    }
-    const alive = group.filter(healthy);
-    const pool = alive.length > 0 ? alive : [...group];
-    if (group.some((s) => s.MultiValueAnswer)) return pool.slice(0, MAX_MULTIVALUE);
-    if (group.some((s) => s.Weight !== undefined)) {
-      const weighted = pool.filter((s) => (s.Weight ?? 0) > 0);
-      const total = weighted.reduce((n, s) => n + (s.Weight ?? 0), 0);
-      if (total === 0) return [pool[Math.floor(this.random() * pool.length)]!];
-      let roll = this.random() * total;
-      for (const s of weighted) if ((roll -= s.Weight ?? 0) < 0) return [s];
-      return [weighted[weighted.length - 1]!];
-    }
-    return [pool[0]!];
+    return selectMembers(group, (s) => this.isHealthy(zone, s, depth), this.client);
   }
 
   private isHealthy(zone: ResolverZone, set: RecordSet, depth: number): boolean {
@@ -241,7 +223,7 @@ class Resolver {
     if (!target) {
       // Alias to something outside our zones: answer it if we can (a LocalStack name or a
       // name in another of our zones), under the queried name.
-      const r = new Resolver(this.source, this.health, this.random).run(normalizeName(set.AliasTarget.DNSName), set.Type);
+      const r = new Resolver(this.source, this.health, this.client).run(normalizeName(set.AliasTarget.DNSName), set.Type);
       const same = r.answers.filter((a) => a.type === set.Type);
       if (same.length === 0) throw new Unresolvable();
       return same.map((a) => ({ ...a, name: owner }));

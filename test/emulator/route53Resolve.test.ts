@@ -193,7 +193,7 @@ test('an alias whose target is missing is REFUSED; weighted picks by weight amon
   ]);
   assert.is(ask('broken.example.com', 'A').rcode, 'REFUSED');
   const pick = (roll: number) => {
-    const first = resolve(store, (id) => !unhealthy.has(id), 'w.example.com', 'A', () => roll).answers[0];
+    const first = resolve(store, (id) => !unhealthy.has(id), 'w.example.com', 'A', { random: () => roll }).answers[0];
     return first?.type === 'A' ? first.address : undefined;
   };
   assert.is(pick(0.1), '10.0.0.1');

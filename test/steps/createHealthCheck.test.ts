@@ -51,10 +51,48 @@ test('searchString and ipAddress go through to Route 53 (a STR_MATCH check on an
   assert.is(config?.FullyQualifiedDomainName, TUTORIAL.fqdn);
 });
 
+test('every field AWS accepts goes through: inverted, disabled, measureLatency, regions', async ({ target }) => {
+  const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-1'] as const;
+  const out = await runStep(
+    createHealthCheck,
+    { ...TUTORIAL, inverted: true, disabled: true, measureLatency: true, regions: [...regions] },
+    stepContext(target),
+  );
+  const config = (await r53(target).send(new GetHealthCheckCommand({ HealthCheckId: out.healthCheckId }))).HealthCheck?.HealthCheckConfig;
+  assert.is(config?.Inverted, true);
+  assert.is(config?.Disabled, true);
+  assert.is(config?.MeasureLatency, true);
+  assert.equal(config?.Regions, [...regions]);
+});
+
+test('CALCULATED: children and threshold, no probe fields; effects describe it', async ({ target }) => {
+  const a = await runStep(createHealthCheck, { ...TUTORIAL, callerReference: 'a' }, stepContext(target));
+  const b = await runStep(createHealthCheck, { ...TUTORIAL, callerReference: 'b', resourcePath: '/b' }, stepContext(target));
+  const params = { type: 'CALCULATED' as const, childHealthChecks: [a.healthCheckId, b.healthCheckId], healthThreshold: 1 };
+  const out = await runStep(createHealthCheck, params, stepContext(target));
+  assert.is(out.detectionWindowMs, 0);
+  const config = (await r53(target).send(new GetHealthCheckCommand({ HealthCheckId: out.healthCheckId }))).HealthCheck?.HealthCheckConfig;
+  assert.is(config?.Type, 'CALCULATED');
+  assert.equal(config?.ChildHealthChecks, [a.healthCheckId, b.healthCheckId]);
+  assert.is(config?.HealthThreshold, 1);
+  assert.is(config?.Port, undefined);
+  assert.equal(createHealthCheck.effects!({ ...params, type: 'CALCULATED', requestInterval: 30, failureThreshold: 3, inverted: true, disabled: false, measureLatency: false }, { workflowDir: '.' }), [
+    { action: 'create', resource: 'Route 53 health check CALCULATED of 2 checks (threshold 1)', region: 'us-east-1', detail: 'combines its children, inverted (rollback deletes it)' },
+  ]);
+});
+
 testStep(test, createHealthCheck, {
-  valid: [TUTORIAL, { ...TUTORIAL, type: 'TCP', requestInterval: 30, failureThreshold: 1, callerReference: 'foobar' }],
+  valid: [
+    TUTORIAL,
+    { ...TUTORIAL, type: 'TCP', requestInterval: 30, failureThreshold: 1, callerReference: 'foobar' },
+    { type: 'CALCULATED', childHealthChecks: ['a', 'b'], healthThreshold: 0, inverted: true },
+    { ipAddress: '10.0.0.1', port: 80, regions: ['us-east-1', 'us-west-1', 'us-west-2'], measureLatency: true, disabled: true },
+  ],
   invalid: [
-    { params: { fqdn: 'x' }, errors: ["/: must have required property 'port'", "/: must have required property 'resourcePath'"] },
+    { params: { fqdn: 'x' }, errors: ["/: must have required property 'port'", '/: must match "else" schema'] },
+    { params: { type: 'CALCULATED' }, errors: ["/: must have required property 'childHealthChecks'", '/: must match "then" schema'] },
+    { params: { ...TUTORIAL, regions: ['us-east-1', 'eu-west-1'] }, errors: ['/regions: must NOT have fewer than 3 items'] },
+    { params: { type: 'CALCULATED', childHealthChecks: ['a'], healthThreshold: 300 }, errors: ['/healthThreshold: must be <= 256'] },
     { params: { ...TUTORIAL, requestInterval: 20 }, errors: ['/requestInterval: must be equal to one of the allowed values'] },
     { params: { ...TUTORIAL, port: 70000 }, errors: ['/port: must be <= 65535'] },
     { params: { ...TUTORIAL, FailureThreshold: 3 }, errors: ['/: must NOT have additional properties'] },
