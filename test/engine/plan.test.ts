@@ -38,7 +38,7 @@ test('route53-failover: every resource it creates and the fault it injects; zero
   ]) {
     assert.match(text, expected);
   }
-  assert.is(text.match(/no change \(reads or waits only\)/g)?.length, 5, 'the awaits and the read');
+  assert.is(text.match(/no change \(reads or waits only\)/g)?.length, 8, 'the awaits, the waits and the read');
   assert.is(requests.length - before.requests, 0, `requests reached the emulator: ${requests.join('; ')}`);
   assert.is(emu.dnsStats().answered - before.dns, 0, 'no DNS query');
   await fetch(`${emu.endpoint}/_localstack/health`);
