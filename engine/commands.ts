@@ -156,7 +156,7 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
   const masker = runMasker(workflow, inputs, io.env);
   // On a terminal (and without NO_COLOR or --json) a status line is redrawn during waits.
   const live = !options.json && useColor(io.err, io.env);
-  const status = live ? ttyProgress(maskedStream(io.err as StatusStream, masker.maskText), { color: true, verbose: options.verbose }) : undefined;
+  const status = live ? ttyProgress(maskedStream(io.err as StatusStream, (text) => masker.maskText(text)), { color: true, verbose: options.verbose }) : undefined;
   const progress = status ?? lineProgress((line) => io.err.write(masker.maskText(line) + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
   const handle = startRun({ workflow, compiled, registry, target, stateDir, inputs, progress, env: io.env, masker, runId, ...(locks ? { locks: locks.held } : {}) });
   const unsubscribe = io.onInterrupt?.((signal) => {
