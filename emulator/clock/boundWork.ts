@@ -15,8 +15,9 @@ export function boundWork(clock: Clock, ms: number, onExpire: () => void): () =>
     onExpire();
   };
   const handle = clock.setTimeout(fire, ms);
+  // Not unref'd: a hung step whose only pending thing is its bound must still reach the bound
+  // (an unref'd timer would let the process exit with the step's promise unsettled).
   const wall = setTimeout(fire, Math.max(0, ms));
-  wall.unref();
   const disarm = () => {
     done = true;
     clock.clear(handle);

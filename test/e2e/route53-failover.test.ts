@@ -33,13 +33,16 @@ async function runDrill(extraArgs: string[], options: { objectivesMayBreach?: bo
 }
 
 /** The tutorial's story, read back from the journal and the run's outputs. */
-function assertStory(result: RunResult, journal: JournalEntry[]): void {
+function assertStory(result: RunResult, journal: JournalEntry[], clock: 'idle-skipping' | 'real time' = 'idle-skipping'): void {
   assert.ok(result.status === 'passed' || (result.status === 'breached' && result.steps.every((s) => s.status === 'succeeded')), result.status);
   // Before the outage: Route 53 answers the primary.
   assert.is(outputsOf(journal, 'awaitPrimary').answer, PRIMARY);
-  // The experiment starts; DNS was still on the primary, then flips to the standby.
+  // The experiment starts; DNS was still on the primary, then flips to the standby. On a real-time
+  // clock a loaded machine can be slower than the health checker: DNS may have flipped already
+  // when awaitFailover asks first (the failover time below still holds).
   const failover = outputsOf(journal, 'awaitFailover');
-  assert.equal(failover.answersSeen, [PRIMARY, STANDBY]);
+  if (clock === 'idle-skipping') assert.equal(failover.answersSeen, [PRIMARY, STANDBY]);
+  else assert.ok(['[PRIMARY,STANDBY]', '[STANDBY]'].includes(JSON.stringify(failover.answersSeen).replaceAll(PRIMARY, 'PRIMARY').replaceAll(STANDBY, 'STANDBY').replaceAll('"', '')), JSON.stringify(failover.answersSeen));
   assert.ok(seqOf(journal, 'step-result', 'breakPrimary') < seqOf(journal, 'step-intent', 'awaitFailover'));
   // RequestInterval 10 s × FailureThreshold 3: not before the third failed probe, i.e. at least
   // 2 intervals of AWS time. (How fast in wall time is for the benchmarks to say.)
@@ -55,7 +58,8 @@ function assertStory(result: RunResult, journal: JournalEntry[]): void {
   // The experiment stops; DNS fails back to the primary.
   assert.is(outputsOf(journal, 'restorePrimary').status, 'stopped');
   const failback = outputsOf(journal, 'awaitFailback');
-  assert.equal(failback.answersSeen, [STANDBY, PRIMARY]);
+  if (clock === 'idle-skipping') assert.equal(failback.answersSeen, [STANDBY, PRIMARY]);
+  else assert.is((failback.answersSeen as string[]).at(-1), PRIMARY);
   // The report's outputs tell the same story.
   assert.is(result.outputs.answerBefore, PRIMARY);
   assert.is(result.outputs.answerDuringOutage, STANDBY);
@@ -96,7 +100,7 @@ test('endpoint target: `engine run --endpoint --dns` against a separately starte
     assert.is(result.target.kind, 'endpoint');
     // The serving emulator advertises its 10× clock; the engine runs on wall time × 10 too.
     assert.is(result.target.timeScale, 10);
-    assertStory(result, journal);
+    assertStory(result, journal, 'real time');
   } finally {
     if (serve && serve.exitCode === null) {
       const exited = new Promise((r) => serve!.once('exit', r));
