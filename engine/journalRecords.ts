@@ -20,11 +20,15 @@ const REQUIRED: Record<string, Record<string, FieldType>> = {
   'run-end': { status: 'string', exitCode: 'number' },
   'rollback-start': { pid: 'number', pending: 'array' },
   'rollback-end': { status: 'string', exitCode: 'number' },
-  fault: { action: 'string', experimentId: 'string' },
-  'health-check': { healthCheckId: 'string', status: 'string' },
-  'dns-answer': { name: 'string', answer: 'string' },
-  'probe-sample': { probe: 'string', ok: 'boolean' },
-  write: { probe: 'string', seq: 'number', acked: 'boolean' },
+  // A drill's evidence (engine/evidence.ts), measures and verdicts (engine/drillEvents.ts).
+  'fault-start': {},
+  'fault-stop': {},
+  'health-check-status': { healthCheckId: 'string', healthy: 'boolean' },
+  'dns-answer': { name: 'string', values: 'array', status: 'string' },
+  'client-request': { probe: 'string', ok: 'boolean', status: 'number' },
+  'write-ack': { probe: 'string', record: 'number', acknowledged: 'boolean' },
+  'write-readback': { probe: 'string', record: 'number', found: 'boolean' },
+  measures: { measures: 'object' },
   verdict: { name: 'string', expression: 'string', pass: 'boolean' },
 };
 

@@ -55,7 +55,8 @@ test('the drill report opens offline, cleanly, and agrees with report.json', asy
   assert.ok(fault.width > 20 && fault.height > 100, JSON.stringify(fault));
   assert.not.equal(fault.fill, 'none');
   assert.ok(fault.opacity > 0);
-  assert.equal(report.evidence.faultWindows.map((f) => f.source), ['experiment-steps']);
+  // The drill journals its fault's start and stop, so the window comes from those events.
+  assert.equal(report.evidence.faultWindows.map((f) => f.source), ['fault-events']);
   // The window runs from breakPrimary's end to restorePrimary's end (report.json), and the picture
   // agrees: its edges fall within those steps' bars (a bar is at least 3 px wide, so may reach further).
   const window = report.evidence.faultWindows[0]!;
