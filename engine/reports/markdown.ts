@@ -1,3 +1,4 @@
+import { renderDrill } from '../drillEvents.ts';
 import type { RunReport } from '../report.ts';
 import { formatMs } from '../report.ts';
 import { clockTime, dateTime, offset, plainValue, targetLine } from './format.ts';
@@ -12,6 +13,8 @@ export function renderMarkdown(report: RunReport): string {
   const lines = [`# ${report.workflow.name}: ${report.status.toUpperCase()}`, ''];
   if (report.workflow.description) lines.push(`> ${report.workflow.description}`, '');
   lines.push(`**${verdictLine(report)}**`, '', ...verdictTable(report), '');
+  // The drill's measures: RTO split, error window per client class, RPO and the writes lost.
+  if (report.drill) lines.push('## Drill measures', '', fence(renderDrill(report.drill).join('\n')), '');
   lines.push(`## Timeline (AWS time, ${dateTime(start).slice(0, 10)} UTC)`, '', '| time | since start | event | detail |', '|---|---|---|---|');
   for (const row of report.timeline) {
     const at = Date.parse(row.at);
