@@ -49,12 +49,17 @@ function track(server: Server, res: ServerResponse): void {
 
 /**
  * Resolves once no request is being served: what a client aborted is still carried out, as on
- * AWS, so a test of a crash mid-call waits for it before it rolls back.
+ * AWS, so a test of a crash mid-call waits for it before it rolls back. Bytes a client already
+ * wrote may not have become a request yet: the count must stay at zero across two turns of the
+ * event loop (each with a poll phase) before it counts as settled.
  */
-export function requestsSettled(server: Server): Promise<void> {
-  const state = inFlight.get(server);
-  if (!state || state.count === 0) return Promise.resolve();
-  return new Promise((resolve) => state.waiters.push(resolve));
+export async function requestsSettled(server: Server): Promise<void> {
+  for (;;) {
+    for (let turn = 0; turn < 3; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+    const state = inFlight.get(server);
+    if (!state || state.count === 0) return;
+    await new Promise<void>((resolve) => state.waiters.push(resolve));
+  }
 }
 
 async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -114,12 +114,12 @@ test('rollback without outputs (crash mid-way) finds everything by name and cust
   // What the emulator had received before the crash is still carried out, as on AWS.
   await emu.requestsSettled();
   await rollbackStep(provisionRegion, params, stepContext(target, { runId }), undefined);
-  assert.equal(await leftovers(target, 'us-east-1'), []);
+  assert.equal(await leftovers(target, 'us-east-1'), [], 'after the crashed run');
   assert.is((await leftovers(target, 'eu-central-1')).length, 5, 'the standby keeps its table, 3 functions and API');
   // And after a complete run too.
   await runStep(provisionRegion, params, stepContext(target, { runId: 'complete-run' }));
   await rollbackStep(provisionRegion, params, stepContext(target, { runId: 'complete-run' }), undefined);
-  assert.equal(await leftovers(target, 'us-east-1'), []);
+  assert.equal(await leftovers(target, 'us-east-1'), [], 'after the complete run');
 });
 
 test('rollback deletes only what the run created: a pre-existing table and function are kept', async ({ target }) => {
