@@ -79,7 +79,11 @@ async function deployApi(emu: Emulator, fn: LambdaName): Promise<void> {
   const client = apigatewayClient(emu, REGION);
   const api = await client.send(new CreateRestApiCommand({ name: 'bench', tags: { _custom_id_: API_ID } }));
   const product = await client.send(new CreateResourceCommand({ restApiId: API_ID, parentId: api.rootResourceId, pathPart: 'productApi' }));
-  await putLambdaProxy(client, { restApiId: API_ID, resourceId: product.id, httpMethod: 'GET' }, lambdaInvocationUri(REGION, created.FunctionArn!));
+  await putLambdaProxy(
+    client,
+    { restApiId: API_ID, resourceId: product.id, httpMethod: 'GET' },
+    lambdaInvocationUri(REGION, created.FunctionArn!),
+  );
   const mock = await client.send(new CreateResourceCommand({ restApiId: API_ID, parentId: api.rootResourceId, pathPart: 'mock' }));
   await putMock(client, { restApiId: API_ID, resourceId: mock.id, httpMethod: 'GET' }, '{"message": "Success"}');
   await client.send(new CreateDeploymentCommand({ restApiId: API_ID, stageName: 'dev' }));

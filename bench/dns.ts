@@ -20,7 +20,10 @@ export async function run(): Promise<void> {
   const r53 = route53Client(emu);
   try {
     const zone = await r53.send(new CreateHostedZoneCommand({ Name: 'bench.test', CallerReference: 'bench' }));
-    const a = (Name: string, Value: string, extra: object = {}) => ({ Action: 'CREATE' as const, ResourceRecordSet: { Name, Type: 'A' as const, TTL: 60, ResourceRecords: [{ Value }], ...extra } });
+    const a = (Name: string, Value: string, extra: object = {}) => ({
+      Action: 'CREATE' as const,
+      ResourceRecordSet: { Name, Type: 'A' as const, TTL: 60, ResourceRecords: [{ Value }], ...extra },
+    });
     await r53.send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: zone.HostedZone!.Id,

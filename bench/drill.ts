@@ -69,12 +69,20 @@ export async function run(): Promise<void> {
   // The floor: the fastest idle-skipping run is what the compute costs; a paced run adds its
   // AWS time divided by the scale.
   const floor = Math.min(...rows.slice(0, 5).map((r) => r.wallMs));
-  console.log(`floor (fastest idle-skipping run, compute only): ${(floor / 1000).toFixed(2)}s wall for ${(rows[0]!.awsMs / 1000).toFixed(2)}s of AWS time`);
+  console.log(
+    `floor (fastest idle-skipping run, compute only): ${(floor / 1000).toFixed(2)}s wall for ${(rows[0]!.awsMs / 1000).toFixed(2)}s of AWS time`,
+  );
   for (const [i, scale] of scales.entries()) {
     const r = rows[5 + i]!;
-    console.log(`  ${scale}×: ${(r.wallMs / 1000).toFixed(2)}s wall; floor + AWS time / ${scale} = ${((floor + r.awsMs / scale) / 1000).toFixed(2)}s`);
+    console.log(
+      `  ${scale}×: ${(r.wallMs / 1000).toFixed(2)}s wall; floor + AWS time / ${scale} = ${((floor + r.awsMs / scale) / 1000).toFixed(2)}s`,
+    );
   }
   const seeded = rows.slice(0, 5).map((r) => `${r.failoverAwsMs}/${r.failbackAwsMs}/${r.replicationMs}`);
-  console.log(`same seed ${SEED}, five idle-skipping runs: ${new Set(seeded).size === 1 ? 'identical AWS-time figures' : `DIFFERENT: ${seeded.join(', ')}`}`);
-  console.log(`expected: failover and failback 20–31 s; replication ${lagMin}–${lagMax} ms (lag ${DEFAULT_MODEL.replicationLag} + overhead ${DEFAULT_MODEL.invokeOverhead}, ± stream poll ${DEFAULT_MODEL.streamPollInterval} and await poll 250)`);
+  console.log(
+    `same seed ${SEED}, five idle-skipping runs: ${new Set(seeded).size === 1 ? 'identical AWS-time figures' : `DIFFERENT: ${seeded.join(', ')}`}`,
+  );
+  console.log(
+    `expected: failover and failback 20–31 s; replication ${lagMin}–${lagMax} ms (lag ${DEFAULT_MODEL.replicationLag} + overhead ${DEFAULT_MODEL.invokeOverhead}, ± stream poll ${DEFAULT_MODEL.streamPollInterval} and await poll 250)`,
+  );
 }

@@ -82,6 +82,8 @@ export async function benchEngine(n = 1000): Promise<EngineBenchResult> {
   console.log(`  plain loop calling run()             ${f(plainLoopPerStepMs)} / step`);
   console.log(`  engine, journal fsync'd per intent   ${f(engineFsyncPerStepMs)} / step`);
   console.log(`  engine, journal without fsync        ${f(engineNoFsyncPerStepMs)} / step`);
-  console.log(`  overhead (fsync'd) vs plain loop     ${f(result.overheadPerStepMs)} / step  (target < 1000 µs: ${result.overheadPerStepMs < 1 ? 'met' : 'NOT met'})`);
+  console.log(
+    `  overhead (fsync'd) vs plain loop     ${f(result.overheadPerStepMs)} / step  (target < 1000 µs: ${result.overheadPerStepMs < 1 ? 'met' : 'NOT met'})`,
+  );
   return result;
 }

@@ -14,7 +14,8 @@ const benches: Record<string, () => Promise<void>> = {
 };
 
 const wanted = process.argv.slice(2);
-for (const name of wanted) if (!(name in benches)) throw new Error(`unknown benchmark '${name}'; known: ${Object.keys(benches).join(', ')}`);
+for (const name of wanted)
+  if (!(name in benches)) throw new Error(`unknown benchmark '${name}'; known: ${Object.keys(benches).join(', ')}`);
 for (const [name, bench] of Object.entries(benches)) {
   if (wanted.length > 0 && !wanted.includes(name)) continue;
   console.log(`\n== ${name}`);

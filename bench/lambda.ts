@@ -49,7 +49,9 @@ export async function run(): Promise<void> {
 
     console.log(`lambda: cold start (first Invoke, new sandbox process) ${coldMs.toFixed(1)} ms`);
     for (const r of [floor, sdk, internal]) {
-      console.log(`lambda: ${r.path}: n=${r.count} p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  max ${r.maxMs.toFixed(2)} ms`);
+      console.log(
+        `lambda: ${r.path}: n=${r.count} p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  max ${r.maxMs.toFixed(2)} ms`,
+      );
     }
   } finally {
     lambda.destroy();

@@ -118,12 +118,26 @@ export async function run(): Promise<void> {
   for (let i = 0; i < DRILLS; i++) drills.push(await drill());
   const f = median(floors);
   const row = (label: string, value: string, ratio: string) => console.log(`${label.padEnd(44)}${value.padStart(10)}  ${ratio}`);
-  console.log(`engine code: ${bundleState() === 'fresh' ? 'dist/ bundle' : 'TypeScript through tsx (dist/ missing or stale: npm run build)'}`);
-  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on this machine; medians of ${STARTS} starts, ${DRILLS} drills`);
+  console.log(
+    `engine code: ${bundleState() === 'fresh' ? 'dist/ bundle' : 'TypeScript through tsx (dist/ missing or stale: npm run build)'}`,
+  );
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on this machine; medians of ${STARTS} starts, ${DRILLS} drills`,
+  );
   row('bare node HTTP listen → first answer (floor)', `${f.toFixed(0)} ms`, '1.0× floor');
-  row('engine serve → first /_localstack/health', `${median(serves).toFixed(0)} ms`, `${(median(serves) / f).toFixed(1)}× floor  (target ≤ 150 ms)`);
+  row(
+    'engine serve → first /_localstack/health',
+    `${median(serves).toFixed(0)} ms`,
+    `${(median(serves) / f).toFixed(1)}× floor  (target ≤ 150 ms)`,
+  );
   row('engine serve idle RSS', `${median(rss).toFixed(0)} MB`, '(target ≤ 80 MB)');
-  row('engine run route53-failover.yaml → exit', `${median(drills).toFixed(0)} ms`, `${(median(drills) / f).toFixed(1)}× floor  (target ≤ 1500 ms)`);
+  row(
+    'engine run route53-failover.yaml → exit',
+    `${median(drills).toFixed(0)} ms`,
+    `${(median(drills) / f).toFixed(1)}× floor  (target ≤ 1500 ms)`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -74,7 +74,10 @@ export class FaultRegistry {
   private rules: FaultRule[] = [];
   private readonly random: () => number;
 
-  constructor(private readonly clock: EmulatorClock, options: { random?: () => number } = {}) {
+  constructor(
+    private readonly clock: EmulatorClock,
+    options: { random?: () => number } = {},
+  ) {
     this.random = options.random ?? Math.random;
   }
 

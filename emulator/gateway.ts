@@ -141,7 +141,8 @@ export class Gateway {
       if (route.op) output = await route.op.handler(input, ctx);
       else if (descriptor.fallback) output = await descriptor.fallback(operation, input, ctx);
       else throw notImplemented(descriptor.name, operation);
-      if (output instanceof RawReply) return { operation, response: { status: output.status, headers: { ...output.headers }, body: output.body } };
+      if (output instanceof RawReply)
+        return { operation, response: { status: output.status, headers: { ...output.headers }, body: output.body } };
       return { operation, response: protocol.serialize(output ?? undefined, route, ctx) };
     } catch (err) {
       if (!(err instanceof ServiceError)) this.log(`${descriptor.name} ${operation} crashed: ${(err as Error)?.stack ?? err}`);
@@ -160,7 +161,7 @@ export class Gateway {
 /** Region and signing name from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/DATE/REGION/SERVICE/aws4_request`. */
 export function credentialScope(req: EmulatorRequest): { region: string; service: string } | undefined {
   const auth = req.headers['authorization'];
-  const credential = auth ? /Credential=([^,\s]+)/.exec(auth)?.[1] : req.query.get('X-Amz-Credential') ?? undefined;
+  const credential = auth ? /Credential=([^,\s]+)/.exec(auth)?.[1] : (req.query.get('X-Amz-Credential') ?? undefined);
   if (!credential) return undefined;
   const parts = credential.split('/');
   if (parts.length < 5) return undefined;

@@ -65,9 +65,15 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
-  const clock = options.clock ?? (options.timeScale === 'idle' ? new IdleClock({ seed: options.seed ?? 1 }) : createScaledClock(options.timeScale ?? 1));
+  const clock =
+    options.clock ??
+    (options.timeScale === 'idle' ? new IdleClock({ seed: options.seed ?? 1 }) : createScaledClock(options.timeScale ?? 1));
   // A test's ManualClock models no delay unless the test asks: its timers are the test's to drive.
-  const model = resolveModel(options.clock instanceof ManualClock ? { invokeOverhead: 0, replicationLag: 0, streamPollInterval: 1000, ...options.model } : options.model);
+  const model = resolveModel(
+    options.clock instanceof ManualClock
+      ? { invokeOverhead: 0, replicationLag: 0, streamPollInterval: 1000, ...options.model }
+      : options.model,
+  );
   const log = options.log ?? (() => {});
   const faults = new FaultRegistry(clock, { random: () => clock.random() });
   const gateway = new Gateway(faults, log);
@@ -122,7 +128,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const address = server.address() as AddressInfo;
   httpAddress = { host, port: address.port };
   try {
-    dns = await startDnsServer({ host, port: options.dnsPort ?? 0, log, answer: (name, type) => runtime.api('route53').resolve(name, type) });
+    dns = await startDnsServer({
+      host,
+      port: options.dnsPort ?? 0,
+      log,
+      answer: (name, type) => runtime.api('route53').resolve(name, type),
+    });
     for (const service of services) await service.start?.();
   } catch (err) {
     await closeServer(server);

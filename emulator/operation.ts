@@ -45,6 +45,7 @@ export class RawReply {
 }
 
 /** An operation's result: a serialisable object in AWS casing, a RawReply, or nothing (empty body). */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler with nothing to answer just returns; `void` lets it.
 export type OperationOutput = Record<string, unknown> | RawReply | undefined | void;
 
 /**

@@ -64,7 +64,15 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     if (!(listing && line.startsWith('health '))) writeLine(`${clock()} ${line}`);
   };
   try {
-    emu = await startEmulator({ host, port, dnsPort, timeScale, log, ...(options.model ? { model: options.model } : {}), ...(options.route53 ? { route53: options.route53 } : {}) });
+    emu = await startEmulator({
+      host,
+      port,
+      dnsPort,
+      timeScale,
+      log,
+      ...(options.model ? { model: options.model } : {}),
+      ...(options.route53 ? { route53: options.route53 } : {}),
+    });
   } catch (err) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -44,7 +44,10 @@ export function expandUse(item: UseItem, at: string, ctx: ExpandContext): Workfl
   if (!block) return [];
   const withValues = item.with ?? {};
   for (const key of Object.keys(withValues)) {
-    if (!block.inputs[key]) ctx.add(`${at}/with`, `block '${item.uses}' has no input '${key}' (inputs: ${Object.keys(block.inputs).join(', ') || 'none'})`, { key });
+    if (!block.inputs[key])
+      ctx.add(`${at}/with`, `block '${item.uses}' has no input '${key}' (inputs: ${Object.keys(block.inputs).join(', ') || 'none'})`, {
+        key,
+      });
   }
   const iterations = iterationsOf(item);
   const nodes: WorkflowNode[] = [];
@@ -127,16 +130,30 @@ function innerIds(nodes: readonly WorkflowNode[], out = new Set<string>()): Set<
 function renameNode(node: WorkflowNode, scope: Scope, at: string): WorkflowNode {
   const id = `${scope.prefix}_${node.id}`;
   if (node.kind === 'parallel') {
-    return { ...node, id, pointer: at, branches: node.branches.map((b) => ({ name: b.name, steps: b.steps.map((n) => renameNode(n, scope, at)) })) };
+    return {
+      ...node,
+      id,
+      pointer: at,
+      branches: node.branches.map((b) => ({ name: b.name, steps: b.steps.map((n) => renameNode(n, scope, at)) })),
+    };
   }
   const step: StepNode = { ...node, id, pointer: at, params: rewrite(node.params, scope) as Record<string, unknown> };
   if (node.if !== undefined) step.if = rewrite(node.if, scope) as string | boolean;
-  if (node.rollback.kind === 'override') step.rollback = { ...node.rollback, params: rewrite(node.rollback.params, scope) as Record<string, unknown> };
+  if (node.rollback.kind === 'override')
+    step.rollback = { ...node.rollback, params: rewrite(node.rollback.params, scope) as Record<string, unknown> };
   return step;
 }
 
 function outputsStep(id: string, params: Record<string, unknown>, at: string): StepNode {
-  return { kind: 'step', id, type: 'setOutputs', params, retry: compileRetryPolicy(undefined).policy, rollback: { kind: 'none' }, pointer: at };
+  return {
+    kind: 'step',
+    id,
+    type: 'setOutputs',
+    params,
+    retry: compileRetryPolicy(undefined).policy,
+    rollback: { kind: 'none' },
+    pointer: at,
+  };
 }
 
 const WHOLE_INPUT = /^\$\{\{\s*inputs\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$/;
@@ -158,7 +175,9 @@ function rewriteString(text: string, scope: Scope): unknown {
     if (only && only[1]! in scope.inputs) return String(scope.inputs[only[1]!] ?? '');
     const rewritten = expr
       .replace(/\binputs\.([A-Za-z_][A-Za-z0-9_-]*)/g, (path, name: string) => (name in scope.inputs ? literal(scope.inputs[name]) : path))
-      .replace(/\bsteps\.([A-Za-z][A-Za-z0-9_-]*)\./g, (path, name: string) => (scope.inner.has(name) ? `steps.${scope.prefix}_${name}.` : path));
+      .replace(/\bsteps\.([A-Za-z][A-Za-z0-9_-]*)\./g, (path, name: string) =>
+        scope.inner.has(name) ? `steps.${scope.prefix}_${name}.` : path,
+      );
     return `\${{${rewritten}}}`;
   });
 }

@@ -37,7 +37,8 @@ export const BROKEN_SETUPS: readonly BrokenSetup[] = [
   {
     id: 'ttl-one-day',
     title: 'TTL 86,400 on the failover records',
-    apply: (wf) => editSteps(wf, 'upsertFailoverRecords', (s) => {
+    apply: (wf) =>
+      editSteps(wf, 'upsertFailoverRecords', (s) => {
         s.params.ttl = 86_400;
       }),
   },
@@ -47,7 +48,9 @@ export const BROKEN_SETUPS: readonly BrokenSetup[] = [
     apply: (wf) => {
       const standby = standbyRegion(wf);
       if (!standby) return { notApplicable: 'no provisionRegion step with replicateTo names a standby region' };
-      return insertAfter(wf, 'startExperiment', (s) => [{ ...s, id: `${s.id}StandbyToo`, params: { ...structuredClone(s.params), region: standby }, pointer: `${s.pointer}+standby` }]);
+      return insertAfter(wf, 'startExperiment', (s) => [
+        { ...s, id: `${s.id}StandbyToo`, params: { ...structuredClone(s.params), region: standby }, pointer: `${s.pointer}+standby` },
+      ]);
     },
   },
   {
@@ -94,7 +97,15 @@ function insertAfter(workflow: Workflow, type: string, make: (step: StepNode) =>
 
 /** An `awsCall` step of the prover's own. */
 function call(id: string, pointer: string, params: Record<string, unknown>): StepNode {
-  return { kind: 'step', id, type: 'awsCall', params, retry: compileRetryPolicy({ maximumAttempts: 1 }).policy, rollback: { kind: 'default' }, pointer };
+  return {
+    kind: 'step',
+    id,
+    type: 'awsCall',
+    params,
+    retry: compileRetryPolicy({ maximumAttempts: 1 }).policy,
+    rollback: { kind: 'default' },
+    pointer,
+  };
 }
 
 /** Deletes the SECONDARY alias an upsertFailoverRecords step wrote (its own rollback then finds nothing to undo there). */
@@ -153,7 +164,11 @@ function pauseReplication(workflow: Workflow): Workflow | { notApplicable: strin
   const copy = structuredClone(workflow);
   const visit = (nodes: WorkflowNode[]): WorkflowNode[] =>
     nodes.flatMap((node): WorkflowNode[] =>
-      node.kind === 'parallel' ? [{ ...node, branches: node.branches.map((b) => ({ ...b, steps: visit(b.steps) })) }] : node.id === after.id ? [node, ...pauses] : [node],
+      node.kind === 'parallel'
+        ? [{ ...node, branches: node.branches.map((b) => ({ ...b, steps: visit(b.steps) })) }]
+        : node.id === after.id
+          ? [node, ...pauses]
+          : [node],
     );
   copy.steps = visit(copy.steps);
   return copy;

@@ -74,7 +74,8 @@ export function checkReferences(
         if (problem) pathProblems++;
       }
       if (pathProblems > 0) continue;
-      for (const problem of typeCheck(expr, (path) => staticTypeOf(path, all, inputs, registry))) report(at, problem.message, lead + problem.offset);
+      for (const problem of typeCheck(expr, (path) => staticTypeOf(path, all, inputs, registry)))
+        report(at, problem.message, lead + problem.offset);
     }
   };
 
@@ -143,10 +144,12 @@ export function checkPath(root: string, segments: Array<string | number>, scope:
       return undefined;
     }
     case 'target':
-      if (name !== undefined && !(TARGET_KEYS as readonly string[]).includes(name)) return `unknown target value '${name}' (known: ${TARGET_KEYS.join(', ')})`;
+      if (name !== undefined && !(TARGET_KEYS as readonly string[]).includes(name))
+        return `unknown target value '${name}' (known: ${TARGET_KEYS.join(', ')})`;
       return undefined;
     case 'run':
-      if (name !== undefined && !(RUN_KEYS as readonly string[]).includes(name)) return `unknown run value '${name}' (known: ${RUN_KEYS.join(', ')})`;
+      if (name !== undefined && !(RUN_KEYS as readonly string[]).includes(name))
+        return `unknown run value '${name}' (known: ${RUN_KEYS.join(', ')})`;
       return undefined;
     default:
       return undefined;
@@ -156,8 +159,9 @@ export function checkPath(root: string, segments: Array<string | number>, scope:
 /** Calls `fn` for every string inside a JSON-like value with its JSON pointer. */
 export function forEachString(value: unknown, pointer: string, fn: (text: string, pointer: string) => void): void {
   if (typeof value === 'string') fn(value, pointer);
-  else if (Array.isArray(value)) value.forEach((v, i) => forEachString(v, `${pointer}/${i}`, fn));
-  else if (value !== null && typeof value === 'object') {
+  else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) forEachString(v, `${pointer}/${i}`, fn);
+  } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) forEachString(v, `${pointer}${toPointer([k])}`, fn);
   }
 }

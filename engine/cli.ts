@@ -26,7 +26,8 @@ const targetOptions: Options = {
   seed: { type: 'string' },
   emulate: { type: 'string', multiple: true },
 };
-const TARGET_HELP = '[--target embedded|endpoint|aws] [--endpoint URL] [--dns HOST:PORT] [--time-scale N] [--seed N] [--emulate K=DURATION]...';
+const TARGET_HELP =
+  '[--target embedded|endpoint|aws] [--endpoint URL] [--dns HOST:PORT] [--time-scale N] [--seed N] [--emulate K=DURATION]...';
 
 /** A command: its arguments (a count, or `some` for one or more), options and help. */
 interface CommandSpec {
@@ -56,12 +57,24 @@ const commands: Record<string, CommandSpec> = {
   },
   prove: {
     positionals: 1,
-    options: { input: { type: 'string', multiple: true, short: 'i' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'time-scale': { type: 'string' }, only: { type: 'string', multiple: true } },
+    options: {
+      input: { type: 'string', multiple: true, short: 'i' },
+      json: { type: 'boolean' },
+      'state-dir': { type: 'string' },
+      'time-scale': { type: 'string' },
+      only: { type: 'string', multiple: true },
+    },
     synopsis: 'prove <file>',
     summary: 'run the drill against broken setups on the embedded target; each must turn a verdict red',
     flags: '[--input k=v]... [--only SETUP]... [--time-scale N] [--json] [--state-dir D]',
   },
-  validate: { positionals: 'some', options: { json: { type: 'boolean' } }, synopsis: 'validate <file>...', summary: 'check workflows; every problem as file:line:col: path: message', flags: '[--json]' },
+  validate: {
+    positionals: 'some',
+    options: { json: { type: 'boolean' } },
+    synopsis: 'validate <file>...',
+    summary: 'check workflows; every problem as file:line:col: path: message',
+    flags: '[--json]',
+  },
   plan: {
     positionals: 1,
     options: { ...targetOptions, json: { type: 'boolean' } },
@@ -69,9 +82,27 @@ const commands: Record<string, CommandSpec> = {
     summary: 'print what a run would create, change and break, without contacting the target',
     flags: `[--json] ${TARGET_HELP} (named, never contacted)`,
   },
-  graph: { positionals: 1, options: { format: { type: 'string' } }, synopsis: 'graph <file>', summary: 'print the compiled state machine', flags: '[--format mermaid|dot]' },
-  steps: { positionals: 0, options: { json: { type: 'boolean' } }, synopsis: 'steps', summary: 'list step types and their params', flags: '[--json]' },
-  schema: { positionals: 0, options: { out: { type: 'string' } }, synopsis: 'schema', summary: 'print the JSON Schema editors use (step types and params)', flags: '[--out FILE]' },
+  graph: {
+    positionals: 1,
+    options: { format: { type: 'string' } },
+    synopsis: 'graph <file>',
+    summary: 'print the compiled state machine',
+    flags: '[--format mermaid|dot]',
+  },
+  steps: {
+    positionals: 0,
+    options: { json: { type: 'boolean' } },
+    synopsis: 'steps',
+    summary: 'list step types and their params',
+    flags: '[--json]',
+  },
+  schema: {
+    positionals: 0,
+    options: { out: { type: 'string' } },
+    synopsis: 'schema',
+    summary: 'print the JSON Schema editors use (step types and params)',
+    flags: '[--out FILE]',
+  },
   runs: {
     positionals: 0,
     options: { json: { type: 'boolean' }, 'state-dir': { type: 'string' }, prune: { type: 'boolean' }, 'older-than': { type: 'string' } },
@@ -102,10 +133,17 @@ const commands: Record<string, CommandSpec> = {
   },
   serve: {
     positionals: 0,
-    options: { port: { type: 'string' }, 'dns-port': { type: 'string' }, host: { type: 'string' }, 'time-scale': { type: 'string' }, emulate: { type: 'string', multiple: true } },
+    options: {
+      port: { type: 'string' },
+      'dns-port': { type: 'string' },
+      host: { type: 'string' },
+      'time-scale': { type: 'string' },
+      emulate: { type: 'string', multiple: true },
+    },
     synopsis: 'serve',
     summary: 'run the emulator alone',
-    flags: '[--port N] [--dns-port N] [--host H] [--time-scale N] [--emulate K=DURATION|clientRegion=R|clientCountry=CC|clientSubdivision=S]...',
+    flags:
+      '[--port N] [--dns-port N] [--host H] [--time-scale N] [--emulate K=DURATION|clientRegion=R|clientCountry=CC|clientSubdivision=S]...',
   },
 };
 
@@ -127,7 +165,6 @@ function commandHelp(name: string): string {
   const c = commands[name]!;
   return `usage: engine ${c.synopsis} ${c.flags}\n\n${c.summary}\n\n${EXIT_CODES}`;
 }
-
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -216,26 +253,52 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'schema':
       return cmd.schemaCommand(str('out'), io);
     case 'runs':
-      return cmd.runsCommand({ ...stateDir(), json: Boolean(values.json), prune: Boolean(values.prune), ...(str('older-than') ? { olderThan: str('older-than')! } : {}) }, io);
+      return cmd.runsCommand(
+        {
+          ...stateDir(),
+          json: Boolean(values.json),
+          prune: Boolean(values.prune),
+          ...(str('older-than') ? { olderThan: str('older-than')! } : {}),
+        },
+        io,
+      );
     case 'run': {
       const inputs = (values.input as string[] | undefined) ?? [];
       const waitLock = Boolean(values['wait-lock']);
-      return await cmd.runCommand({ file: arg, inputs, json: Boolean(values.json), ...stateDir(), verbose: Boolean(values.verbose), waitLock, ...target() }, io);
+      return await cmd.runCommand(
+        { file: arg, inputs, json: Boolean(values.json), ...stateDir(), verbose: Boolean(values.verbose), waitLock, ...target() },
+        io,
+      );
     }
     case 'prove': {
       const prove = await import('./proveCommand.ts');
       const only = (values.only as string[] | undefined) ?? [];
       const timeScale = num('time-scale');
       return await prove.proveCommand(
-        { file: arg, inputs: (values.input as string[] | undefined) ?? [], json: Boolean(values.json), ...stateDir(), ...(timeScale !== undefined ? { timeScale } : {}), ...(only.length ? { only } : {}) },
+        {
+          file: arg,
+          inputs: (values.input as string[] | undefined) ?? [],
+          json: Boolean(values.json),
+          ...stateDir(),
+          ...(timeScale !== undefined ? { timeScale } : {}),
+          ...(only.length ? { only } : {}),
+        },
         io,
       );
     }
     case 'rollback':
     case 'destroy':
-      return await cmd.rollbackCommand(arg, { ...target(), ...stateDir(), verbose: Boolean(values.verbose), destroy: name === 'destroy' }, io);
+      return await cmd.rollbackCommand(
+        arg,
+        { ...target(), ...stateDir(), verbose: Boolean(values.verbose), destroy: name === 'destroy' },
+        io,
+      );
     case 'report':
-      return cmd.reportCommand(arg, { ...stateDir(), ...(str('format') ? { format: str('format')! } : {}), ...(str('out') ? { out: str('out')! } : {}) }, io);
+      return cmd.reportCommand(
+        arg,
+        { ...stateDir(), ...(str('format') ? { format: str('format')! } : {}), ...(str('out') ? { out: str('out')! } : {}) },
+        io,
+      );
     default:
       throw new UsageError(`unknown command '${name}'`);
   }
@@ -244,7 +307,14 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 /** `engine serve`: the emulator alone (emulator/serve.ts), which reports its own errors. */
 async function serve(values: Values): Promise<number> {
   const { str, num } = readers(values);
-  const opts: { port?: number; dnsPort?: number; host?: string; timeScale?: number; model?: Partial<EmulationModel>; route53?: Partial<RoutingSettings> } = {};
+  const opts: {
+    port?: number;
+    dnsPort?: number;
+    host?: string;
+    timeScale?: number;
+    model?: Partial<EmulationModel>;
+    route53?: Partial<RoutingSettings>;
+  } = {};
   if (values.emulate) Object.assign(opts, emulateSettings(values.emulate as string[]));
   if (num('port') !== undefined) opts.port = num('port')!;
   if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
@@ -267,7 +337,9 @@ function reportError(error: unknown, io: Io, debug: boolean): number {
     stack();
     return error instanceof UsageError ? ExitCode.USAGE : ExitCode.STEP_FAILED;
   }
-  io.err.write(`engine: internal error: ${(error as Error)?.message ?? String(error)}${debug ? '' : ' (rerun with --debug for details)'}\n`);
+  io.err.write(
+    `engine: internal error: ${(error as Error)?.message ?? String(error)}${debug ? '' : ' (rerun with --debug for details)'}\n`,
+  );
   stack();
   return ExitCode.STEP_FAILED;
 }
@@ -281,7 +353,7 @@ function emulateSettings(settings: string[]): { model?: Partial<EmulationModel>;
   const routing = settings.filter((s) => ROUTING_KEYS.some((key) => s.trim().startsWith(`${key}=`)));
   const delays = settings.filter((s) => !routing.includes(s));
   try {
-    const route53 = routing.reduce<Partial<RoutingSettings>>((acc, s) => ({ ...acc, ...parseRoutingSetting(s.trim()) }), {});
+    const route53: Partial<RoutingSettings> = Object.assign({}, ...routing.map((s) => parseRoutingSetting(s.trim())));
     return { ...(delays.length ? { model: parseModelSettings(delays) } : {}), ...(routing.length ? { route53 } : {}) };
   } catch (error) {
     throw new UsageError((error as Error).message);

@@ -21,7 +21,7 @@ import { formatMs, renderSummary } from './report.ts';
 import { listRuns, pruneRuns, type RunSummary } from './runs.ts';
 import { parseDuration } from './duration.ts';
 import { rollbackRun } from './rollback.ts';
-import { EngineError, InterruptedError, UsageError, WorkflowLoadError, errorMessage, formatIssue, type LoadIssue } from './errors.ts';
+import { type EngineError, InterruptedError, UsageError, WorkflowLoadError, errorMessage, formatIssue, type LoadIssue } from './errors.ts';
 import { createRunId } from './runId.ts';
 import { systemClock } from './clock.ts';
 import { LockedError } from './locks.ts';
@@ -73,7 +73,11 @@ export function validateCommand(files: string[], json: boolean, io: Io): number 
 }
 
 /** `engine plan <file> [--json]`: what a run would create, change and break; contacts nothing. */
-export async function planCommand(file: string, options: { json: boolean; target: { kind?: string; endpoint?: string } }, io: Io): Promise<number> {
+export async function planCommand(
+  file: string,
+  options: { json: boolean; target: { kind?: string; endpoint?: string } },
+  io: Io,
+): Promise<number> {
   const { planWorkflow, formatPlan } = await import('./plan.ts');
   const registry = defaultRegistry();
   const workflow = loadWorkflowFile(file, registry);
@@ -88,7 +92,8 @@ export async function planCommand(file: string, options: { json: boolean; target
 
 /** `engine graph <file> [--format mermaid|dot]`. */
 export function graphCommand(file: string, format: string, io: Io): number {
-  if (format !== GraphFormat.MERMAID && format !== GraphFormat.DOT) throw new UsageError(`--format must be mermaid or dot, got '${format}'`);
+  if (format !== GraphFormat.MERMAID && format !== GraphFormat.DOT)
+    throw new UsageError(`--format must be mermaid or dot, got '${format}'`);
   const { config } = compileWorkflow(loadWorkflowFile(file, defaultRegistry()));
   io.out.write(format === GraphFormat.DOT ? toDot(config) : toMermaid(config));
   return 0;
@@ -98,7 +103,20 @@ export function graphCommand(file: string, format: string, io: Io): number {
 export function stepsCommand(json: boolean, io: Io): number {
   const defs = defaultRegistry().list();
   if (json) {
-    io.out.write(JSON.stringify(defs.map((d) => ({ type: d.type, description: d.description, params: d.params, outputs: d.outputs ?? null, needsTarget: d.needsTarget ?? true, rollback: Boolean(d.rollback) })), null, 2) + '\n');
+    io.out.write(
+      JSON.stringify(
+        defs.map((d) => ({
+          type: d.type,
+          description: d.description,
+          params: d.params,
+          outputs: d.outputs ?? null,
+          needsTarget: d.needsTarget ?? true,
+          rollback: Boolean(d.rollback),
+        })),
+        null,
+        2,
+      ) + '\n',
+    );
     return 0;
   }
   io.out.write(describeSteps(defs));
@@ -143,7 +161,13 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
     // With --json, a workflow or input that is refused is a JSON document on stdout too.
     if (!options.json || !(error instanceof WorkflowLoadError || error instanceof UsageError)) throw error;
     const problems = error instanceof WorkflowLoadError ? error.issues : [];
-    io.out.write(JSON.stringify({ file: options.file, status: 'invalid', exitCode: ExitCode.USAGE, problems, error: { code: error.code, message: error.message } }, null, 2) + '\n');
+    io.out.write(
+      JSON.stringify(
+        { file: options.file, status: 'invalid', exitCode: ExitCode.USAGE, problems, error: { code: error.code, message: error.message } },
+        null,
+        2,
+      ) + '\n',
+    );
     return ExitCode.USAGE;
   }
   const compiled = compileWorkflow(workflow);
@@ -156,9 +180,28 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
   const masker = runMasker(workflow, inputs, io.env);
   // On a terminal (and without NO_COLOR or --json) a status line is redrawn during waits.
   const live = !options.json && useColor(io.err, io.env);
-  const status = live ? ttyProgress(maskedStream(io.err as StatusStream, (text) => masker.maskText(text)), { color: true, verbose: options.verbose }) : undefined;
-  const progress = status ?? lineProgress((line) => io.err.write(masker.maskText(line) + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
-  const handle = startRun({ workflow, compiled, registry, target, stateDir, inputs, progress, env: io.env, masker, runId, ...(locks ? { locks: locks.held } : {}) });
+  const status = live
+    ? ttyProgress(
+        maskedStream(io.err as StatusStream, (text) => masker.maskText(text)),
+        { color: true, verbose: options.verbose },
+      )
+    : undefined;
+  const progress =
+    status ??
+    lineProgress((line) => io.err.write(masker.maskText(line) + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
+  const handle = startRun({
+    workflow,
+    compiled,
+    registry,
+    target,
+    stateDir,
+    inputs,
+    progress,
+    env: io.env,
+    masker,
+    runId,
+    ...(locks ? { locks: locks.held } : {}),
+  });
   const unsubscribe = io.onInterrupt?.((signal) => {
     if (!handle.interrupt() && !handle.finished) {
       void handle.abortNow(`second ${signal}`).then(() => io.exit?.(ExitCode.INTERRUPTED));
@@ -166,7 +209,11 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
   });
   try {
     const report = await handle.done;
-    if (report.status === RunStatus.FAILED && report.error?.code === ErrorCode.TARGET && report.steps.every((s) => s.status === StepStatus.NOT_RUN)) {
+    if (
+      report.status === RunStatus.FAILED &&
+      report.error?.code === ErrorCode.TARGET &&
+      report.steps.every((s) => s.status === StepStatus.NOT_RUN)
+    ) {
       io.err.write(masker.maskText(`error: ${report.error.message}\n`));
     }
     io.out.write(masker.maskText(options.json ? JSON.stringify(report, null, 2) + '\n' : renderSummary(report)));
@@ -234,7 +281,14 @@ async function prepareTarget(args: {
 
 /** A run refused before it started (preflight, locks): one line, exit 2, no run folder. */
 function refuse(options: RunCommandOptions, error: EngineError, io: Io): number {
-  if (options.json) io.out.write(JSON.stringify({ file: options.file, status: 'refused', exitCode: ExitCode.USAGE, error: { code: error.code, message: error.message } }, null, 2) + '\n');
+  if (options.json)
+    io.out.write(
+      JSON.stringify(
+        { file: options.file, status: 'refused', exitCode: ExitCode.USAGE, error: { code: error.code, message: error.message } },
+        null,
+        2,
+      ) + '\n',
+    );
   const what = error instanceof PreflightError ? 'preflight: ' : error instanceof LockedError ? 'run refused: ' : '';
   io.err.write(`engine: ${what}${error.message}\n`);
   return ExitCode.USAGE;
@@ -269,7 +323,8 @@ export function runsCommand(options: RunsCommandOptions, io: Io): number {
   if (options.json) io.out.write(JSON.stringify(runs, null, 2) + '\n');
   else io.out.write(runs.length ? renderRuns(runs) : 'no runs\n');
   for (const r of runs) {
-    for (const problem of r.problems) if (!problem.includes('torn last line')) io.err.write(`engine: run ${r.runId}: journal ${problem} (skipped)\n`);
+    for (const problem of r.problems)
+      if (!problem.includes('torn last line')) io.err.write(`engine: run ${r.runId}: journal ${problem} (skipped)\n`);
   }
   return ExitCode.PASSED;
 }
@@ -291,7 +346,9 @@ function renderRuns(runs: RunSummary[]): string {
   const lines = [pad(['RUN', 'STATUS', 'WORKFLOW', 'STARTED', 'DURATION', 'EXIT', 'HELD'])];
   for (const r of runs) {
     const duration = r.durationMs === undefined ? '' : formatMs(r.durationMs);
-    lines.push(pad([r.runId, r.status, r.workflow, r.startedAt ?? '', duration, r.exitCode === undefined ? '' : String(r.exitCode), held(r)]));
+    lines.push(
+      pad([r.runId, r.status, r.workflow, r.startedAt ?? '', duration, r.exitCode === undefined ? '' : String(r.exitCode), held(r)]),
+    );
   }
   return lines.join('');
 }
@@ -308,24 +365,32 @@ function held(r: RunSummary): string {
  * passed and kept its resources). Without target flags the compensations go where the run
  * went: the endpoint (and DNS) or AWS recorded in its journal, never a fresh embedded emulator.
  */
-export async function rollbackCommand(runId: string, options: TargetOptions & { stateDir?: string; verbose: boolean; destroy?: boolean }, io: Io): Promise<number> {
+export async function rollbackCommand(
+  runId: string,
+  options: TargetOptions & { stateDir?: string; verbose: boolean; destroy?: boolean },
+  io: Io,
+): Promise<number> {
   const progress = lineProgress((line) => io.err.write(line + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
   const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
   let targetOptions: TargetOptions = options;
   let targetGone: string | undefined;
-  const flagged = options.kind !== undefined || options.endpoint !== undefined || options.dns !== undefined || options.timeScale !== undefined;
+  const flagged =
+    options.kind !== undefined || options.endpoint !== undefined || options.dns !== undefined || options.timeScale !== undefined;
   // (An invalid or unknown run id is reported by rollbackRun.)
   if (!flagged && /^[\w.-]+$/.test(runId)) {
     const records = readJournal(journalPath(stateDir, runId)).records;
     const recorded = records.findLast((r) => r.kind === 'target-acquired') ?? records.find((r) => r.kind === 'run-start');
-    const described = recorded?.kind === 'target-acquired' || recorded?.kind === 'run-start' ? parseTargetDescription(recorded.target) : undefined;
+    const described =
+      recorded?.kind === 'target-acquired' || recorded?.kind === 'run-start' ? parseTargetDescription(recorded.target) : undefined;
     if (described?.kind === 'embedded') {
       targetGone = "the run used the embedded emulator, which ended with the run's process (pass --endpoint to compensate elsewhere)";
     }
     const journaled = described ? targetOptionsFromRun(described) : undefined;
     if (journaled) {
       targetOptions = journaled;
-      io.err.write(`rollback target (from the run's journal): ${journaled.kind}${journaled.endpoint ? ` ${journaled.endpoint}` : ''}${journaled.dns ? ` dns ${journaled.dns}` : ''}\n`);
+      io.err.write(
+        `rollback target (from the run's journal): ${journaled.kind}${journaled.endpoint ? ` ${journaled.endpoint}` : ''}${journaled.dns ? ` dns ${journaled.dns}` : ''}\n`,
+      );
     }
   }
   const unreachable = await unreachableEndpoint(targetOptions, targetGone);
@@ -359,14 +424,16 @@ export async function rollbackCommand(runId: string, options: TargetOptions & { 
 export function reportCommand(runId: string, options: { stateDir?: string; format?: string; out?: string }, io: Io): number {
   if (!/^[\w.-]+$/.test(runId)) throw new UsageError(`'${runId}' is not a run id (see engine runs)`);
   const formats = Object.values(ReportFormat) as string[];
-  if (options.format !== undefined && !formats.includes(options.format)) throw new UsageError(`--format must be one of ${formats.join(', ')}, got '${options.format}'`);
+  if (options.format !== undefined && !formats.includes(options.format))
+    throw new UsageError(`--format must be one of ${formats.join(', ')}, got '${options.format}'`);
   if (options.out !== undefined && options.format === undefined) throw new UsageError('--out goes with --format');
   const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
   const path = journalPath(stateDir, runId);
   if (!existsSync(path)) throw new UsageError(`no run '${runId}' in ${stateDir} (see engine runs)`);
   const journal = readJournal(path);
   const report = foldEvents(journal.records, { runDir: runDirOf(stateDir, runId) });
-  for (const problem of journal.problems) if (!problem.message.includes('torn last line')) io.err.write(`engine: journal line ${problem.line}: ${problem.message} (skipped)\n`);
+  for (const problem of journal.problems)
+    if (!problem.message.includes('torn last line')) io.err.write(`engine: journal line ${problem.line}: ${problem.message} (skipped)\n`);
   if (options.format === undefined) {
     const written = writeReports(report, journal.records);
     io.out.write(`${report.status} (exit ${report.exitCode}): wrote ${written.join(', ')}\n`);

@@ -81,7 +81,9 @@ export async function compensate(request: CompensationRequest, ctx: Compensation
     return end(CompensationStatus.SUCCEEDED);
   } catch (error) {
     if (serviceMissing(error)) {
-      ctx.log.info(`nothing to undo: the target does not offer this service, so the step created nothing with it (${(error as Error).message})`);
+      ctx.log.info(
+        `nothing to undo: the target does not offer this service, so the step created nothing with it (${(error as Error).message})`,
+      );
       return end(CompensationStatus.SUCCEEDED);
     }
     return end(CompensationStatus.FAILED, error ?? new Error('compensation failed'));
@@ -97,7 +99,10 @@ export async function compensate(request: CompensationRequest, ctx: Compensation
 function serviceMissing(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
   const message = error instanceof Error ? error.message : '';
-  return status === 501 && /The API for service \S+ is either not included in your current license plan or has not yet been emulated/.test(message);
+  return (
+    status === 501 &&
+    /The API for service \S+ is either not included in your current license plan or has not yet been emulated/.test(message)
+  );
 }
 
 async function runCompensation(request: CompensationRequest, ctx: CompensationContext): Promise<void> {
@@ -111,7 +116,8 @@ async function runCompensation(request: CompensationRequest, ctx: CompensationCo
     workflowDir: ctx.workflowDir,
     attempt: 1,
   };
-  if (JSON.stringify(request.params ?? null).includes(`"${MASK}"`)) ctx.log.warn('some params were masked in the journal; the compensation sees the mask, not the secret');
+  if (JSON.stringify(request.params ?? null).includes(`"${MASK}"`))
+    ctx.log.warn('some params were masked in the journal; the compensation sees the mask, not the secret');
   if (request.rollback.kind === 'override') {
     const { type } = request.rollback;
     const def = ctx.registry.get(type);
@@ -131,5 +137,6 @@ async function runCompensation(request: CompensationRequest, ctx: CompensationCo
 /** Refuses params a live run would refuse. */
 function checkParams(registry: StepRegistry, type: string, params: unknown, what: string): void {
   const problems = registry.validate(type, params);
-  if (problems.length) throw new NonRetryableError(`${what}: ${problems.map((p) => `${p.instancePath || '/'} ${p.message ?? ''}`).join('; ')}`);
+  if (problems.length)
+    throw new NonRetryableError(`${what}: ${problems.map((p) => `${p.instancePath || '/'} ${p.message ?? ''}`).join('; ')}`);
 }

@@ -135,7 +135,9 @@ export function compileConfig(workflow: Workflow): MachineConfigData {
 
   const running = sequence(workflow.steps);
   const afterSteps: TransitionConfig =
-    workflow.cleanup === Cleanup.ALWAYS ? { target: 'compensating', actions: [setOutcome(Outcome.CLEANUP)] } : { target: FinalState.SUCCEEDED };
+    workflow.cleanup === Cleanup.ALWAYS
+      ? { target: 'compensating', actions: [setOutcome(Outcome.CLEANUP)] }
+      : { target: FinalState.SUCCEEDED };
   const interrupt: TransitionConfig = compensate
     ? { target: 'compensating', actions: [setOutcome(Outcome.INTERRUPTED)] }
     : { target: FinalState.INTERRUPTED, actions: [setOutcome(Outcome.INTERRUPTED)] };
@@ -183,12 +185,20 @@ export function compileConfig(workflow: Workflow): MachineConfigData {
 
 /** One state per compensable step, in reverse document order; each continues on done and on error. */
 function compensationStates(workflow: Workflow): { compensable: StepNode[]; undoStates: Record<string, StateConfig> } {
-  const compensable = flattenSteps(workflow.steps).filter((s) => s.rollback.kind !== 'none').reverse();
+  const compensable = flattenSteps(workflow.steps)
+    .filter((s) => s.rollback.kind !== 'none')
+    .reverse();
   const undoStates: Record<string, StateConfig> = {};
   compensable.forEach((step, i) => {
     const next = compensable[i + 1] ? undoKey(compensable[i + 1]!.id) : DONE;
     undoStates[undoKey(step.id)] = {
-      invoke: { id: undoKey(step.id), src: 'compensateStep', input: { stepId: step.id }, onDone: { target: next }, onError: { target: next } },
+      invoke: {
+        id: undoKey(step.id),
+        src: 'compensateStep',
+        input: { stepId: step.id },
+        onDone: { target: next },
+        onError: { target: next },
+      },
     };
   });
   undoStates[DONE] = { type: 'final' };

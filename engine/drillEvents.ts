@@ -57,8 +57,15 @@ export function renderDrill(drill: DrillSummary): string[] {
       if (windows.length) lines.push(`  error window: ${windows.map(([c, w]) => `${c} ${seconds(w)}`).join(', ')}`);
       if (d.rpo.checked > 0 || d.rpo.acknowledged > 0) {
         const lost = drill.lostWrites[direction];
-        const which = lost.length ? ` (${lost.slice(0, 10).map((l) => `${l.probe}#${l.record} acked ${new Date(l.aws).toISOString()}`).join(', ')}${lost.length > 10 ? ', …' : ''})` : '';
-        lines.push(`  RPO: ${d.rpo.lostWrites ?? 'not measured'} lost of ${d.rpo.checked} read back (${d.rpo.acknowledged} acknowledged), span ${seconds(d.rpo.spanMs)}${which}`);
+        const which = lost.length
+          ? ` (${lost
+              .slice(0, 10)
+              .map((l) => `${l.probe}#${l.record} acked ${new Date(l.aws).toISOString()}`)
+              .join(', ')}${lost.length > 10 ? ', …' : ''})`
+          : '';
+        lines.push(
+          `  RPO: ${d.rpo.lostWrites ?? 'not measured'} lost of ${d.rpo.checked} read back (${d.rpo.acknowledged} acknowledged), span ${seconds(d.rpo.spanMs)}${which}`,
+        );
       }
     }
   }

@@ -46,7 +46,15 @@ export type RunEventBody =
   | { kind: 'step-intent'; stepId: string; type: string; params: unknown; rollback: RollbackSpec; needsTarget: boolean }
   | { kind: 'step-skipped'; stepId: string; type: string }
   | { kind: 'step-retry'; stepId: string; attempt: number; delayMs: number; error: ErrorRecord }
-  | { kind: 'step-result'; stepId: string; status: StepResultStatus; attempts: number; durationMs: number; outputs?: unknown; error?: ErrorRecord }
+  | {
+      kind: 'step-result';
+      stepId: string;
+      status: StepResultStatus;
+      attempts: number;
+      durationMs: number;
+      outputs?: unknown;
+      error?: ErrorRecord;
+    }
   | { kind: 'compensation-start'; stepId: string; type: string }
   | { kind: 'compensation-result'; stepId: string; status: CompensationStatus; durationMs: number; error?: ErrorRecord }
   | { kind: 'notice'; message: string }

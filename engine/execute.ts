@@ -74,7 +74,12 @@ export async function executeStep(options: ExecuteOptions): Promise<ExecuteResul
     }
     if (signal.aborted) return aborted(signal, attempt);
     if (!shouldRetry(retry, attempt, error)) {
-      return { ok: false, error: new StepFailedError(options.context.stepId, attempt, { cause: error }), attempts: attempt, aborted: false };
+      return {
+        ok: false,
+        error: new StepFailedError(options.context.stepId, attempt, { cause: error }),
+        attempts: attempt,
+        aborted: false,
+      };
     }
     const delay = retryDelay(retry, attempt);
     options.hooks.onRetry(attempt, delay, error);

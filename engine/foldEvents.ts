@@ -31,7 +31,12 @@ export function foldEvents(events: readonly RunEvent[], options: { runDir: strin
     else if (e.kind === 'step-skipped') step(e.stepId, e.type).status = StepStatus.SKIPPED;
     else if (e.kind === 'step-result') {
       const s = step(e.stepId);
-      Object.assign(s, { status: e.status, attempts: e.attempts, durationMs: e.durationMs, endedAt: iso(e.aws) }, e.outputs !== undefined ? { outputs: e.outputs } : {}, e.error ? { error: e.error } : {});
+      Object.assign(
+        s,
+        { status: e.status, attempts: e.attempts, durationMs: e.durationMs, endedAt: iso(e.aws) },
+        e.outputs !== undefined ? { outputs: e.outputs } : {},
+        e.error ? { error: e.error } : {},
+      );
       if (e.error) firstError ??= e.error;
     } else if (e.kind === 'compensation-result') {
       step(e.stepId).compensation = { status: e.status, durationMs: e.durationMs, ...(e.error ? { error: e.error } : {}) };
@@ -45,7 +50,12 @@ export function foldEvents(events: readonly RunEvent[], options: { runDir: strin
     reportVersion: REPORT_VERSION,
     runId: start.runId,
     ...(start.engineVersion ? { engineVersion: start.engineVersion } : {}),
-    workflow: { name: start.workflow.name, file: start.workflow.file, digest: start.workflow.digest, ...(start.workflow.description ? { description: start.workflow.description } : {}) },
+    workflow: {
+      name: start.workflow.name,
+      file: start.workflow.file,
+      digest: start.workflow.digest,
+      ...(start.workflow.description ? { description: start.workflow.description } : {}),
+    },
     status: end?.status ?? 'unfinished',
     exitCode: end?.exitCode ?? 1,
     startedAt: new Date(start.wall).toISOString(),
@@ -71,10 +81,20 @@ export function foldEvents(events: readonly RunEvent[], options: { runDir: strin
 /** The model's evidence with ISO times and without the individual samples. */
 function evidenceSummary(model: ReportModel): EvidenceSummary {
   return {
-    faultWindows: model.faults.map((f) => ({ label: f.label, source: f.source, start: iso(f.start), ...(f.end !== undefined ? { end: iso(f.end) } : {}) })),
+    faultWindows: model.faults.map((f) => ({
+      label: f.label,
+      source: f.source,
+      start: iso(f.start),
+      ...(f.end !== undefined ? { end: iso(f.end) } : {}),
+    })),
     healthChecks: model.healthChecks.map((h) => ({ id: h.id, changes: h.segments.map((s) => ({ at: iso(s.start), status: s.value })) })),
     dnsAnswers: model.dns.map((d) => ({ name: d.name, changes: d.segments.map((s) => ({ at: iso(s.start), answer: s.value })) })),
-    probes: model.probes.map((p) => ({ probe: p.probe, ...(p.clientClass ? { clientClass: p.clientClass } : {}), ok: p.ok, errors: p.errors })),
+    probes: model.probes.map((p) => ({
+      probe: p.probe,
+      ...(p.clientClass ? { clientClass: p.clientClass } : {}),
+      ok: p.ok,
+      errors: p.errors,
+    })),
     writes: model.writes.map((w) => ({ probe: w.probe, acked: w.acked, lost: w.lost })),
   };
 }

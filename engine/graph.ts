@@ -61,7 +61,8 @@ function label(key: string, node: StateConfig): string {
   if (typeof meta.type === 'string') parts.push(`(${meta.type})`);
   if (meta.if !== undefined) parts.push(`if ${String(meta.if)}`);
   if (typeof meta.timeoutMs === 'number') parts.push(`timeout ${meta.timeoutMs}ms`);
-  if (meta.retry && typeof meta.retry === 'object') parts.push(`retry x${String((meta.retry as { maximumAttempts?: unknown }).maximumAttempts)}`);
+  if (meta.retry && typeof meta.retry === 'object')
+    parts.push(`retry x${String((meta.retry as { maximumAttempts?: unknown }).maximumAttempts)}`);
   return parts.join(' ');
 }
 
@@ -115,7 +116,9 @@ export function toDot(config: MachineConfigData): string {
   };
   render(config, [], '  ');
   for (const e of edges) {
-    lines.push(`  ${anchor(e.from, nodes.get(e.from.join('\u0000')))} -> ${anchor(e.to, nodes.get(e.to.join('\u0000')))} [label=${JSON.stringify(e.label)}];`);
+    lines.push(
+      `  ${anchor(e.from, nodes.get(e.from.join('\u0000')))} -> ${anchor(e.to, nodes.get(e.to.join('\u0000')))} [label=${JSON.stringify(e.label)}];`,
+    );
   }
   lines.push('}');
   return lines.join('\n') + '\n';

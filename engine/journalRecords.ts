@@ -42,7 +42,9 @@ const NESTED: Record<string, (record: Record<string, unknown>) => string | undef
     const kind = (r.rollback as { kind?: unknown }).kind;
     if (kind === 'default' || kind === 'none') return undefined;
     const { type, params } = r.rollback as { type?: unknown; params?: unknown };
-    return kind === 'override' && typeof type === 'string' && typeOf(params) === 'object' ? undefined : 'rollback is not default, none or an override { type, params }';
+    return kind === 'override' && typeof type === 'string' && typeOf(params) === 'object'
+      ? undefined
+      : 'rollback is not default, none or an override { type, params }';
   },
 };
 

@@ -43,9 +43,14 @@ function contradiction(records: JournalRecord[], endIndex: number): string | und
   const failed = before.find((r) => r.kind === 'step-result' && r.status !== 'succeeded');
   if (failed && failed.kind === 'step-result') return `run-end says passed, but step ${failed.stepId} ${failed.status}`;
   if (before.some((r) => r.kind === 'run-dirty')) return 'run-end says passed, but the run was marked dirty';
-  const ended = new Set(before.flatMap((r) => ((r.kind === 'step-result' && r.status === 'succeeded') || r.kind === 'step-skipped' ? [r.stepId] : [])));
+  const ended = new Set(
+    before.flatMap((r) => ((r.kind === 'step-result' && r.status === 'succeeded') || r.kind === 'step-skipped' ? [r.stepId] : [])),
+  );
   const start = records[0]!;
-  const steps = start.kind === 'run-start' && start.steps ? start.steps.map((s) => s.id) : before.flatMap((r) => (r.kind === 'step-intent' ? [r.stepId] : []));
+  const steps =
+    start.kind === 'run-start' && start.steps
+      ? start.steps.map((s) => s.id)
+      : before.flatMap((r) => (r.kind === 'step-intent' ? [r.stepId] : []));
   const unfinished = steps.filter((id) => !ended.has(id));
   return unfinished.length ? `run-end says passed, but step(s) ${unfinished.join(', ')} never finished` : undefined;
 }

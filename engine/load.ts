@@ -120,8 +120,12 @@ export function parseWorkflow(source: string, file: string, registry: StepRegist
           addIssues: (found) => issues.push(...found),
           parse: (text, blockFile, stack) => parseWorkflow(text, blockFile, registry, stack),
         });
-        const claimAll = (list: WorkflowNode[]): void =>
-          list.forEach((n) => (claimId(n.id, at), n.kind === 'parallel' && n.branches.forEach((b) => claimAll(b.steps))));
+        const claimAll = (list: WorkflowNode[]): void => {
+          for (const n of list) {
+            claimId(n.id, at);
+            if (n.kind === 'parallel') for (const b of n.branches) claimAll(b.steps);
+          }
+        };
         claimAll(expanded);
         nodes.push(...expanded);
         return;
@@ -144,7 +148,8 @@ export function parseWorkflow(source: string, file: string, registry: StepRegist
         if (def && !def.rollback) rollback = { kind: 'none' };
       }
       const unitless = unitlessDuration(item.timeout);
-      if (unitless !== undefined) add(`${at}/timeout`, `timeout ${unitless} has no unit: write '${unitless}s' for seconds or '${unitless}ms' for milliseconds`);
+      if (unitless !== undefined)
+        add(`${at}/timeout`, `timeout ${unitless} has no unit: write '${unitless}s' for seconds or '${unitless}ms' for milliseconds`);
       const timeoutMs = item.timeout === undefined || unitless !== undefined ? undefined : parseDuration(item.timeout);
       nodes.push({
         kind: 'step',
@@ -224,9 +229,14 @@ function reportAjvError(error: ErrorObject, prefix: string, add: Add): void {
       return;
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
-      const props = isObject(error.parentSchema) && isObject(error.parentSchema.properties) ? Object.keys(error.parentSchema.properties) : [];
+      const props =
+        isObject(error.parentSchema) && isObject(error.parentSchema.properties) ? Object.keys(error.parentSchema.properties) : [];
       const hint = closest(name, props);
-      add(pointer, `unknown property '${name}'${hint ? ` (did you mean '${hint}'?)` : props.length ? ` (allowed: ${props.join(', ')})` : ''}`, { key: name });
+      add(
+        pointer,
+        `unknown property '${name}'${hint ? ` (did you mean '${hint}'?)` : props.length ? ` (allowed: ${props.join(', ')})` : ''}`,
+        { key: name },
+      );
       return;
     }
     case 'required':
@@ -282,4 +292,3 @@ function sortIssues(issues: LoadIssue[]): LoadIssue[] {
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
-

@@ -9,7 +9,10 @@ export interface Position {
 /** Splits a JSON pointer (`/steps/0/params`) into segments, unescaping `~1` and `~0`. */
 export function pointerSegments(pointer: string): string[] {
   if (!pointer) return [];
-  return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** Builds a JSON pointer from segments. */

@@ -86,7 +86,12 @@ export interface AcquireOptions {
  * the holder, or waits with `wait`. A holder that is gone (its process on this host ended and
  * its run folder keeps nothing) is broken.
  */
-export async function acquireLocks(route53: Route53Client, claims: KeyedClaim[], owner: LockOwner, options: AcquireOptions): Promise<HeldLocks | undefined> {
+export async function acquireLocks(
+  route53: Route53Client,
+  claims: KeyedClaim[],
+  owner: LockOwner,
+  options: AcquireOptions,
+): Promise<HeldLocks | undefined> {
   if (claims.length === 0) return undefined;
   const records = claims.map((c) => ({ name: recordName(c.key), value: recordValue(owner, c) }));
   let zoneId = await lockZone(route53);
@@ -110,7 +115,11 @@ export async function acquireLocks(route53: Route53Client, claims: KeyedClaim[],
       if (name !== 'InvalidChangeBatch') throw error;
       refusal = error;
     }
-    const held = await holders(route53, zoneId, records.map((r) => r.name));
+    const held = await holders(
+      route53,
+      zoneId,
+      records.map((r) => r.name),
+    );
     const live = held.filter((entry) => !isGone(entry.holder));
     for (const entry of held.filter((e) => !live.includes(e))) await deleteSet(route53, zoneId, entry.set).catch(() => undefined);
     const first = live[0]?.holder;
@@ -120,7 +129,11 @@ export async function acquireLocks(route53: Route53Client, claims: KeyedClaim[],
     }
     unexplained = 0;
     const message = heldMessage(first, claims);
-    if (!options.wait) throw new LockedError(`${message}: wait for it with --wait-lock, or settle it with engine rollback ${first.runId} (engine destroy if it passed and kept its resources)`, first);
+    if (!options.wait)
+      throw new LockedError(
+        `${message}: wait for it with --wait-lock, or settle it with engine rollback ${first.runId} (engine destroy if it passed and kept its resources)`,
+        first,
+      );
     if (waitingFor !== first.runId) options.onWait?.(`waiting: ${message}`);
     waitingFor = first.runId;
     await options.clock.sleep(LOCK_POLL_MS, options.signal);
@@ -169,7 +182,11 @@ async function lockZone(route53: Route53Client): Promise<string> {
     if (found) return found;
     try {
       const made = await route53.send(
-        new CreateHostedZoneCommand({ Name: LOCK_ZONE, CallerReference: `failover-engine-locks-${generation}`, HostedZoneConfig: { Comment: 'failover-engine run locks (docs/locks.md)' } }),
+        new CreateHostedZoneCommand({
+          Name: LOCK_ZONE,
+          CallerReference: `failover-engine-locks-${generation}`,
+          HostedZoneConfig: { Comment: 'failover-engine run locks (docs/locks.md)' },
+        }),
       );
       return bareId(made.HostedZone!.Id!);
     } catch (error) {
@@ -186,10 +203,16 @@ async function findLockZone(route53: Route53Client): Promise<string | undefined>
 }
 
 /** The lock records that exist among `names`, with their holders. */
-async function holders(route53: Route53Client, zoneId: string, names: string[]): Promise<Array<{ holder: LockHolder; set: ResourceRecordSet }>> {
+async function holders(
+  route53: Route53Client,
+  zoneId: string,
+  names: string[],
+): Promise<Array<{ holder: LockHolder; set: ResourceRecordSet }>> {
   const found: Array<{ holder: LockHolder; set: ResourceRecordSet }> = [];
   for (const name of names) {
-    const page = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: name, StartRecordType: 'TXT', MaxItems: 1 }));
+    const page = await route53.send(
+      new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: name, StartRecordType: 'TXT', MaxItems: 1 }),
+    );
     const set = page.ResourceRecordSets?.[0];
     const value = set?.ResourceRecords?.[0]?.Value;
     if (!set || set.Type !== 'TXT' || set.Name?.toLowerCase() !== name || !value) continue;
@@ -199,13 +222,21 @@ async function holders(route53: Route53Client, zoneId: string, names: string[]):
   return found;
 }
 
-async function change(route53: Route53Client, zoneId: string, action: 'CREATE' | 'DELETE', records: Array<{ name: string; value: string }>): Promise<void> {
+async function change(
+  route53: Route53Client,
+  zoneId: string,
+  action: 'CREATE' | 'DELETE',
+  records: Array<{ name: string; value: string }>,
+): Promise<void> {
   await route53.send(
     new ChangeResourceRecordSetsCommand({
       HostedZoneId: zoneId,
       ChangeBatch: {
         Comment: `failover-engine lock ${action === 'CREATE' ? 'take' : 'release'}`,
-        Changes: records.map((r) => ({ Action: action, ResourceRecordSet: { Name: r.name, Type: 'TXT', TTL: LOCK_TTL, ResourceRecords: [{ Value: r.value }] } })),
+        Changes: records.map((r) => ({
+          Action: action,
+          ResourceRecordSet: { Name: r.name, Type: 'TXT', TTL: LOCK_TTL, ResourceRecords: [{ Value: r.value }] },
+        })),
       },
     }),
   );
@@ -213,7 +244,12 @@ async function change(route53: Route53Client, zoneId: string, action: 'CREATE' |
 
 /** Deletes a record set exactly as listed (a broken lock: its TTL and value may not be ours). */
 async function deleteSet(route53: Route53Client, zoneId: string, set: ResourceRecordSet): Promise<void> {
-  await route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: 'failover-engine lock broken', Changes: [{ Action: 'DELETE', ResourceRecordSet: set }] } }));
+  await route53.send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: zoneId,
+      ChangeBatch: { Comment: 'failover-engine lock broken', Changes: [{ Action: 'DELETE', ResourceRecordSet: set }] },
+    }),
+  );
 }
 
 /** `<hash>.failover-engine-locks.internal.`: a DNS-safe name per lock key. */
@@ -245,7 +281,14 @@ function parseValue(value: string): LockHolder | undefined {
   const pid = Number(fields.get('pid'));
   if (!runId || !Number.isInteger(pid)) return undefined;
   const [pidStart, dir] = [fields.get('start'), fields.get('dir')];
-  return { runId, host: fields.get('host') ?? '?', pid, claim: fields.get('claim') ?? '?', ...(pidStart ? { pidStart } : {}), ...(dir ? { dir } : {}) };
+  return {
+    runId,
+    host: fields.get('host') ?? '?',
+    pid,
+    claim: fields.get('claim') ?? '?',
+    ...(pidStart ? { pidStart } : {}),
+    ...(dir ? { dir } : {}),
+  };
 }
 
 function bareId(id: string): string {

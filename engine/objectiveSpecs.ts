@@ -40,7 +40,10 @@ const COUNT_LIMITS: Array<[key: string, name: string, measure: string]> = [
 ];
 
 /** Compiles the block (already schema-valid). Unknown shapes are skipped: the schema reported them. */
-export function compileObjectives(block: Record<string, unknown>, at = '/objectives'): { specs: ObjectiveSpec[]; problems: ObjectiveProblem[] } {
+export function compileObjectives(
+  block: Record<string, unknown>,
+  at = '/objectives',
+): { specs: ObjectiveSpec[]; problems: ObjectiveProblem[] } {
   const specs: ObjectiveSpec[] = [];
   const problems: ObjectiveProblem[] = [];
   for (const [key, name, measure] of DURATION_LIMITS) {
@@ -52,15 +55,28 @@ export function compileObjectives(block: Record<string, unknown>, at = '/objecti
   }
   const window = block.errorWindow;
   const single = durationLiteral(window);
-  if (single) specs.push({ name: 'error window ({client})', source: `measures.errorWindow['{client}'] <= ${single}`, pointer: `${at}/errorWindow`, eachClient: 'errorWindow' });
+  if (single)
+    specs.push({
+      name: 'error window ({client})',
+      source: `measures.errorWindow['{client}'] <= ${single}`,
+      pointer: `${at}/errorWindow`,
+      eachClient: 'errorWindow',
+    });
   else if (isObject(window)) {
     for (const [client, value] of Object.entries(window)) {
       const limit = durationLiteral(value);
-      if (limit) specs.push({ name: `error window (${client})`, source: `measures.errorWindow${key(client)} <= ${limit}`, pointer: `${at}/errorWindow${toPointer([client])}` });
+      if (limit)
+        specs.push({
+          name: `error window (${client})`,
+          source: `measures.errorWindow${key(client)} <= ${limit}`,
+          pointer: `${at}/errorWindow${toPointer([client])}`,
+        });
     }
   }
   const share = block.availability;
-  for (const [pointer, value] of isObject(share) ? Object.entries(share).map(([k, v]) => [`${at}/availability${toPointer([k])}`, v] as const) : [[`${at}/availability`, share] as const]) {
+  for (const [pointer, value] of isObject(share)
+    ? Object.entries(share).map(([k, v]) => [`${at}/availability${toPointer([k])}`, v] as const)
+    : [[`${at}/availability`, share] as const]) {
     const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)%\s*$/.exec(value) : null;
     if (m && Number(m[1]) > 100) problems.push({ pointer, message: `availability '${value}' is over 100%` });
   }
@@ -70,7 +86,12 @@ export function compileObjectives(block: Record<string, unknown>, at = '/objecti
     for (const [client, value] of Object.entries(share)) {
       const limit = ratioLiteral(value);
       const name = client === 'all' ? 'availability' : `availability (${client})`;
-      if (limit) specs.push({ name, source: `measures.availability${key(client)} >= ${limit}`, pointer: `${at}/availability${toPointer([client])}` });
+      if (limit)
+        specs.push({
+          name,
+          source: `measures.availability${key(client)} >= ${limit}`,
+          pointer: `${at}/availability${toPointer([client])}`,
+        });
     }
   }
   if (Array.isArray(block.expect)) {

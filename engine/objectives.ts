@@ -65,7 +65,14 @@ function verdict(spec: ObjectiveSpec, scope: ExpressionScope): Verdict {
     const operands = expr.kind === 'compare' ? safeOperands(expr, scope) : undefined;
     const shown = operands ? operands.text : missing ? `not measured (${(error as MissingValueError).path})` : spec.source;
     const why = missing ? `not measured: ${(error as MissingValueError).path} has no value` : errorMessage(error);
-    return { ...base, actual: operands?.left ?? null, limit: operands?.right ?? null, pass: false, line: line(spec.name, shown, false), error: why };
+    return {
+      ...base,
+      actual: operands?.left ?? null,
+      limit: operands?.right ?? null,
+      pass: false,
+      line: line(spec.name, shown, false),
+      error: why,
+    };
   }
 }
 
@@ -80,7 +87,11 @@ function safeOperands(expr: CompareExpr, scope: ExpressionScope): { left: unknow
   };
   const [left, right] = [side(expr.left), side(expr.right)];
   const unit = unitOf(expr.left, expr.right);
-  return { left: left ?? null, right: right ?? null, text: `${formatValue(left, unit)} ${operatorSymbol(expr.op)} ${formatValue(right, unit)}` };
+  return {
+    left: left ?? null,
+    right: right ?? null,
+    text: `${formatValue(left, unit)} ${operatorSymbol(expr.op)} ${formatValue(right, unit)}`,
+  };
 }
 
 function line(name: string, shown: string, pass: boolean): string {

@@ -63,6 +63,8 @@ export function formatPlan(workflow: Workflow, plan: PlannedStep[]): string {
     }
   }
   const unknown = plan.filter((s) => !s.effects).length;
-  lines.push(`summary: ${counts.create} create, ${counts.change} change, ${counts.break} break, ${counts.delete} delete${unknown ? `, ${unknown} unknown` : ''}`);
+  lines.push(
+    `summary: ${counts.create} create, ${counts.change} change, ${counts.break} break, ${counts.delete} delete${unknown ? `, ${unknown} unknown` : ''}`,
+  );
   return lines.join('\n') + '\n';
 }

@@ -53,7 +53,8 @@ export interface PreflightResult {
 export async function preflight(workflow: Workflow, registry: StepRegistry, options: TargetOptions): Promise<PreflightResult> {
   const kind = options.kind ?? (options.endpoint ? TargetKind.ENDPOINT : TargetKind.EMBEDDED);
   const given = options.dns === undefined ? undefined : parseHostPort(options.dns);
-  if (kind === TargetKind.EMBEDDED || !workflowNeedsTarget(workflow, registry)) return { ...(given ? { dns: given } : {}), dnsDiscovered: false };
+  if (kind === TargetKind.EMBEDDED || !workflowNeedsTarget(workflow, registry))
+    return { ...(given ? { dns: given } : {}), dnsDiscovered: false };
   const needs = workflowNeeds(workflow);
   let health: HealthDocument | undefined;
   if (kind === TargetKind.ENDPOINT) {
@@ -65,7 +66,9 @@ export async function preflight(workflow: Workflow, registry: StepRegistry, opti
   const dnsNeed = needs.find((n) => n.service === ZONE_DNS);
   if (dns) await checkDns(dns, given ? '--dns' : `the DNS server ${options.endpoint} advertises`);
   else if (dnsNeed && kind === TargetKind.ENDPOINT) {
-    throw new PreflightError(`${describeNeed(dnsNeed)} queries the target's DNS server, but ${options.endpoint} advertises none: pass --dns HOST:PORT (LocalStack: its DNS_PORT, 53 by default)`);
+    throw new PreflightError(
+      `${describeNeed(dnsNeed)} queries the target's DNS server, but ${options.endpoint} advertises none: pass --dns HOST:PORT (LocalStack: its DNS_PORT, 53 by default)`,
+    );
   }
   await checkCredentials(kind, options.endpoint);
   return { ...(dns ? { dns } : {}), dnsDiscovered: dns !== undefined && !given, ...(health ? { health } : {}) };
@@ -80,7 +83,10 @@ export async function fetchHealth(endpoint: string): Promise<HealthDocument | un
       response = await fetch(new URL('/_localstack/health', endpoint), { signal: AbortSignal.timeout(PREFLIGHT_TIMEOUT_MS) });
     } catch (error) {
       if (attempt === 1 && codeOf(error) === 'UND_ERR_SOCKET') continue;
-      throw new PreflightError(`cannot reach the endpoint ${endpoint}: ${networkReason(error)} (is LocalStack or \`engine serve\` running there?)`, { cause: error });
+      throw new PreflightError(
+        `cannot reach the endpoint ${endpoint}: ${networkReason(error)} (is LocalStack or \`engine serve\` running there?)`,
+        { cause: error },
+      );
     }
   }
   try {
@@ -94,7 +100,9 @@ export async function fetchHealth(endpoint: string): Promise<HealthDocument | un
 /** Every service a step needs must be listed as present; Route 53 zones on DNS need an edition that serves them. */
 function checkServices(needs: StepNeed[], health: HealthDocument | undefined, endpoint: string): void {
   if (!health?.services) return; // not LocalStack-like: the credentials check shows whether it speaks AWS
-  const offered = Object.entries(health.services).filter(([, status]) => PRESENT.includes(String(status))).map(([name]) => name);
+  const offered = Object.entries(health.services)
+    .filter(([, status]) => PRESENT.includes(String(status)))
+    .map(([name]) => name);
   for (const need of needs) {
     if (need.service === ZONE_DNS) {
       if (ZONE_DNS_EDITIONS.includes(String(health.edition))) continue;
@@ -103,7 +111,9 @@ function checkServices(needs: StepNeed[], health: HealthDocument | undefined, en
       );
     }
     if (!offered.includes(need.service)) {
-      throw new PreflightError(`${describeNeed(need)} needs ${need.service}, which ${endpoint} does not offer (its services: ${offered.join(', ') || 'none'})`);
+      throw new PreflightError(
+        `${describeNeed(need)} needs ${need.service}, which ${endpoint} does not offer (its services: ${offered.join(', ') || 'none'})`,
+      );
     }
   }
 }
@@ -117,7 +127,10 @@ async function checkDns(dns: HostPort, source: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ETIMEOUT' && code !== 'ECONNREFUSED' && code !== 'ECANCELLED') return;
-    throw new PreflightError(`the DNS server ${dns.host}:${dns.port} (${source}) does not answer (${code === 'ETIMEOUT' ? 'no reply' : 'refused'}): check the port, or pass --dns HOST:PORT`, { cause: error });
+    throw new PreflightError(
+      `the DNS server ${dns.host}:${dns.port} (${source}) does not answer (${code === 'ETIMEOUT' ? 'no reply' : 'refused'}): check the port, or pass --dns HOST:PORT`,
+      { cause: error },
+    );
   }
 }
 
@@ -145,15 +158,23 @@ function credentialsError(error: unknown, kind: TargetKind, endpoint: string | u
   const name = (error as { name?: string }).name ?? '';
   const where = kind === TargetKind.AWS ? 'AWS' : endpoint!;
   if (name === 'CredentialsProviderError') {
-    return new PreflightError('no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or use --endpoint / the embedded target)', { cause: error });
+    return new PreflightError(
+      'no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or use --endpoint / the embedded target)',
+      { cause: error },
+    );
   }
   if (/InvalidClientTokenId|SignatureDoesNotMatch|UnrecognizedClient|ExpiredToken|AuthFailure|InvalidAccessKeyId/.test(name)) {
     return new PreflightError(`${where} refused the credentials (${name}): check AWS_PROFILE or the access key`, { cause: error });
   }
-  if (/AccessDenied/.test(name)) return new PreflightError(`${where} accepted the credentials but denied route53:ListHostedZones: the drill needs Route 53 access`, { cause: error });
+  if (/AccessDenied/.test(name))
+    return new PreflightError(`${where} accepted the credentials but denied route53:ListHostedZones: the drill needs Route 53 access`, {
+      cause: error,
+    });
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   if (status === undefined) return new PreflightError(`cannot reach ${where}: ${networkReason(error)}`, { cause: error });
-  return new PreflightError(`${where} does not answer like AWS (Route 53 ListHostedZones: ${status} ${name || errorMessage(error)})`, { cause: error });
+  return new PreflightError(`${where} does not answer like AWS (Route 53 ListHostedZones: ${status} ${name || errorMessage(error)})`, {
+    cause: error,
+  });
 }
 
 /** `step 'awaitPrimary' (awaitDnsTarget)`. */
@@ -177,7 +198,8 @@ function codeOf(error: unknown): string | undefined {
 function networkReason(error: unknown): string {
   const code = codeOf(error);
   if (code === 'ECONNREFUSED') return 'connection refused';
-  if ((error as Error).name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT') return `no answer within ${PREFLIGHT_TIMEOUT_MS / 1000}s`;
+  if ((error as Error).name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT')
+    return `no answer within ${PREFLIGHT_TIMEOUT_MS / 1000}s`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host';
   return code ?? errorMessage(error);
 }

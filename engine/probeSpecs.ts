@@ -42,7 +42,11 @@ export interface ProbeProblem {
 const LIFECYCLE = new Set(['type', 'mode', 'startAfter', 'stopAfter', 'readBack', 'interval']);
 
 /** Compiles the block; `stepIds` are the workflow's step ids (lifecycle keys must name one). */
-export function compileProbes(block: Record<string, unknown>, stepIds: ReadonlySet<string>, at = '/probes'): { probes: DeclaredProbe[]; problems: ProbeProblem[] } {
+export function compileProbes(
+  block: Record<string, unknown>,
+  stepIds: ReadonlySet<string>,
+  at = '/probes',
+): { probes: DeclaredProbe[]; problems: ProbeProblem[] } {
   const probes: DeclaredProbe[] = [];
   const problems: ProbeProblem[] = [];
   for (const [name, raw] of Object.entries(block)) {
@@ -50,15 +54,20 @@ export function compileProbes(block: Record<string, unknown>, stepIds: ReadonlyS
     const pointer = `${at}${toPointer([name])}`;
     const mode = (typeof raw.mode === 'string' ? raw.mode : ProbeMode.CONTINUOUS) as ProbeMode;
     const step = (key: string, value: unknown, where: string) => {
-      if (typeof value === 'string' && !stepIds.has(value)) problems.push({ pointer: where, message: `${key}: no step '${value}' in this workflow` });
+      if (typeof value === 'string' && !stepIds.has(value))
+        problems.push({ pointer: where, message: `${key}: no step '${value}' in this workflow` });
     };
     step('startAfter', raw.startAfter, `${pointer}/startAfter`);
     step('stopAfter', raw.stopAfter, `${pointer}/stopAfter`);
     if (mode === ProbeMode.ON_CHAOS && (raw.startAfter !== undefined || raw.stopAfter !== undefined)) {
-      problems.push({ pointer: `${pointer}/mode`, message: 'an onChaos probe runs from fault start to fault stop: drop startAfter/stopAfter, or use mode continuous' });
+      problems.push({
+        pointer: `${pointer}/mode`,
+        message: 'an onChaos probe runs from fault start to fault stop: drop startAfter/stopAfter, or use mode continuous',
+      });
     }
     const readBack = Array.isArray(raw.readBack) ? raw.readBack.filter(isObject) : isObject(raw.readBack) ? [raw.readBack] : [];
-    if (readBack.length && raw.type !== 'writer') problems.push({ pointer: `${pointer}/readBack`, message: 'only a writer probe reads back' });
+    if (readBack.length && raw.type !== 'writer')
+      problems.push({ pointer: `${pointer}/readBack`, message: 'only a writer probe reads back' });
     readBack.forEach((r, i) => {
       step('readBack.after', r.after, `${pointer}/readBack${Array.isArray(raw.readBack) ? `/${i}` : ''}/after`);
     });

@@ -84,7 +84,8 @@ async function proveOne(setup: BrokenSetup, options: ProveOptions): Promise<Prov
     exitCode: report.exitCode,
     failedObjectives,
     ...(failed ? { failedStep: `${failed.id}: ${failed.error?.message ?? failed.status}` } : {}),
-    compensatedCleanly: report.steps.every((s) => s.compensation?.status !== 'failed') && report.status !== RunStatus.COMPENSATION_INCOMPLETE,
+    compensatedCleanly:
+      report.steps.every((s) => s.compensation?.status !== 'failed') && report.status !== RunStatus.COMPENSATION_INCOMPLETE,
   };
 }
 

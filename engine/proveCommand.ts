@@ -27,9 +27,11 @@ export interface ProveCommandOptions {
 export async function proveCommand(options: ProveCommandOptions, io: Io): Promise<number> {
   const registry = defaultRegistry();
   const workflow = loadWorkflowFile(options.file, registry);
-  if (!workflow.objectives?.length) throw new UsageError(`${options.file} declares no objectives: there is no verdict to turn red (add an objectives: block)`);
+  if (!workflow.objectives?.length)
+    throw new UsageError(`${options.file} declares no objectives: there is no verdict to turn red (add an objectives: block)`);
   const unknown = (options.only ?? []).filter((id) => !BROKEN_SETUPS.some((s) => s.id === id));
-  if (unknown.length) throw new UsageError(`--only: unknown broken setup(s) ${unknown.join(', ')} (known: ${BROKEN_SETUPS.map((s) => s.id).join(', ')})`);
+  if (unknown.length)
+    throw new UsageError(`--only: unknown broken setup(s) ${unknown.join(', ')} (known: ${BROKEN_SETUPS.map((s) => s.id).join(', ')})`);
   const inputs = resolveInputs(workflow.inputs, parseInputArgs(options.inputs));
   const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
   const count = options.only?.length ?? BROKEN_SETUPS.length;
@@ -37,7 +39,8 @@ export async function proveCommand(options: ProveCommandOptions, io: Io): Promis
   const results = await proveWorkflow({
     workflow,
     registry,
-    target: () => createTargetSession({ kind: TargetKind.EMBEDDED, ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}) }),
+    target: () =>
+      createTargetSession({ kind: TargetKind.EMBEDDED, ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}) }),
     stateDir,
     inputs,
     env: io.env,

@@ -40,14 +40,18 @@ export const NO_RETRY: RetryPolicy = {
  * Validates and fills a policy. Returns the problems instead of throwing so the loader can
  * report them with their location.
  */
-export function compileRetryPolicy(input: RetryPolicyInput | undefined): { policy: RetryPolicy; problems: Array<{ field: string; message: string }> } {
+export function compileRetryPolicy(input: RetryPolicyInput | undefined): {
+  policy: RetryPolicy;
+  problems: Array<{ field: string; message: string }>;
+} {
   if (!input) return { policy: NO_RETRY, problems: [] };
   const problems: Array<{ field: string; message: string }> = [];
   const initialInterval = parseDuration(input.initialInterval ?? 1000) ?? 1000;
   const maximumInterval = parseDuration(input.maximumInterval ?? initialInterval * 100) ?? initialInterval * 100;
   const backoffCoefficient = input.backoffCoefficient ?? 2;
   if (backoffCoefficient < 1) problems.push({ field: 'backoffCoefficient', message: 'backoffCoefficient must be at least 1' });
-  if (maximumInterval < initialInterval) problems.push({ field: 'maximumInterval', message: 'maximumInterval cannot be less than its initialInterval' });
+  if (maximumInterval < initialInterval)
+    problems.push({ field: 'maximumInterval', message: 'maximumInterval cannot be less than its initialInterval' });
   return {
     policy: {
       maximumAttempts: input.maximumAttempts ?? DEFAULT_MAXIMUM_ATTEMPTS,

@@ -61,12 +61,19 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
   const { records, skipped } = contents;
   const untrusted = untrustedReason(contents);
   if (untrusted) {
-    return result(runId, 'untrusted', `run ${runId}: the journal cannot be trusted: ${untrusted}; nothing was compensated (check what the run created by hand: ${path})`);
+    return result(
+      runId,
+      'untrusted',
+      `run ${runId}: the journal cannot be trusted: ${untrusted}; nothing was compensated (check what the run created by hand: ${path})`,
+    );
   }
   const summary = summarizeJournal(runId, records, skipped);
-  if (summary.status === SummaryStatus.RUNNING) throw new UsageError(`run ${runId} is still in progress (pid ${summary.pid}); interrupt it instead`);
+  if (summary.status === SummaryStatus.RUNNING)
+    throw new UsageError(`run ${runId} is still in progress (pid ${summary.pid}); interrupt it instead`);
   if (summary.status === SummaryStatus.PASSED && !options.destroy) {
-    const kept = summary.pending.length ? ` (it kept ${summary.pending.length} step(s)' resources: engine destroy ${runId} removes them)` : '';
+    const kept = summary.pending.length
+      ? ` (it kept ${summary.pending.length} step(s)' resources: engine destroy ${runId} removes them)`
+      : '';
     return result(runId, 'nothing', `run ${runId} passed; nothing to roll back${kept}`);
   }
   if (summary.pending.length === 0) return result(runId, 'nothing', `run ${runId}: nothing left to do (every started step is compensated)`);
@@ -83,7 +90,10 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
     journal.abandon();
     events.emit({ kind: 'notice', message: `${error.message}: compensating anyway; the journal will not show it` });
   };
-  const events: RunEvents = new RunEvents(clock, [journalWriter(journal), options.progress ?? silentProgress], { startSeq: journal.lastSeq, onHandlerError });
+  const events: RunEvents = new RunEvents(clock, [journalWriter(journal), options.progress ?? silentProgress], {
+    startSeq: journal.lastSeq,
+    onHandlerError,
+  });
   const start = records.find((r): r is JournalRecordOf<'run-start'> => r.kind === 'run-start');
   const workflowDir = start?.workflow.dir ?? process.cwd();
   const compensated: string[] = [];
@@ -125,12 +135,31 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
     return result(runId, 'incomplete', `run ${runId}: ${done}, but ${journalError}: the journal does not record it`, compensated, failed);
   }
   return failed.length
-    ? result(runId, 'incomplete', `run ${runId}: compensated ${compensated.length}, failed ${failed.length} (${failed.join(', ')})`, compensated, failed)
+    ? result(
+        runId,
+        'incomplete',
+        `run ${runId}: compensated ${compensated.length}, failed ${failed.length} (${failed.join(', ')})`,
+        compensated,
+        failed,
+      )
     : result(runId, 'completed', `run ${runId}: compensated ${compensated.length} step(s): ${compensated.join(', ')}`, compensated, failed);
 }
 
-function result(runId: string, status: RollbackResult['status'], message: string, compensated: string[] = [], failed: string[] = []): RollbackResult {
-  return { runId, status, exitCode: status === 'incomplete' || status === 'untrusted' ? ExitCode.COMPENSATION_INCOMPLETE : ExitCode.PASSED, message, compensated, failed };
+function result(
+  runId: string,
+  status: RollbackResult['status'],
+  message: string,
+  compensated: string[] = [],
+  failed: string[] = [],
+): RollbackResult {
+  return {
+    runId,
+    status,
+    exitCode: status === 'incomplete' || status === 'untrusted' ? ExitCode.COMPENSATION_INCOMPLETE : ExitCode.PASSED,
+    message,
+    compensated,
+    failed,
+  };
 }
 
 /** Outputs of every step that succeeded, as templates see them. */

@@ -118,7 +118,13 @@ function emitRunStart(run: RunState): void {
   run.emit({
     kind: 'run-start',
     runId: run.runId,
-    workflow: { file: workflow.file, name: workflow.name, digest: workflow.digest, dir: workflow.dir, ...(workflow.description ? { description: workflow.description } : {}) },
+    workflow: {
+      file: workflow.file,
+      name: workflow.name,
+      digest: workflow.digest,
+      dir: workflow.dir,
+      ...(workflow.description ? { description: workflow.description } : {}),
+    },
     inputs: maskSecrets(run.inputs),
     target: describe(target),
     cleanup: workflow.cleanup,
@@ -133,7 +139,9 @@ function emitRunStart(run: RunState): void {
 
 /** `{ inputDescriptions }` of the inputs that have a description, or nothing. */
 function inputDescriptions(workflow: Workflow): { inputDescriptions?: Record<string, string> } {
-  const described = Object.entries(workflow.inputs).flatMap(([name, spec]) => (spec.description ? [[name, spec.description] as const] : []));
+  const described = Object.entries(workflow.inputs).flatMap(([name, spec]) =>
+    spec.description ? [[name, spec.description] as const] : [],
+  );
   return described.length ? { inputDescriptions: Object.fromEntries(described) } : {};
 }
 
@@ -161,7 +169,10 @@ async function finishRun(run: RunState, journal: Journal, events: RunEvent[], [s
   try {
     if (run.options.writeReport !== false) writeReports(report, events, { env: run.options.env });
   } catch (error) {
-    run.emit({ kind: 'notice', message: `cannot write the report into ${run.dir}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}` });
+    run.emit({
+      kind: 'notice',
+      message: `cannot write the report into ${run.dir}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
+    });
   }
   return report;
 }
@@ -200,7 +211,9 @@ async function settleMachine(actor: Actor<WorkflowMachine>, run: RunState): Prom
   const compensationFailed = [...run.steps.values()].some((s) => s.compensation?.status === 'failed');
   const final = snapshot.value as string;
   if (run.journalError && final !== FinalState.SUCCEEDED) {
-    return compensationFailed ? [RunStatus.COMPENSATION_INCOMPLETE, ExitCode.COMPENSATION_INCOMPLETE, run.journalError] : [RunStatus.FAILED, ExitCode.STEP_FAILED, run.journalError];
+    return compensationFailed
+      ? [RunStatus.COMPENSATION_INCOMPLETE, ExitCode.COMPENSATION_INCOMPLETE, run.journalError]
+      : [RunStatus.FAILED, ExitCode.STEP_FAILED, run.journalError];
   }
   if (compensationFailed) return [RunStatus.COMPENSATION_INCOMPLETE, ExitCode.COMPENSATION_INCOMPLETE];
   if (final === FinalState.SUCCEEDED) return [RunStatus.PASSED, ExitCode.PASSED];

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 
 /** Creates a run id: sortable UTC time plus randomness. */
 export function createRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }

@@ -57,7 +57,12 @@ export async function takeRunLocks(options: TakeLocks): Promise<RunLocks | undef
   if (claims.length === 0) return undefined;
   const route53 = lockClient(target.kind === TargetKind.ENDPOINT ? options.targetOptions.endpoint : undefined);
   try {
-    const held = await acquireLocks(route53, claims, { runId, dir }, { wait: options.wait, clock: options.clock, onWait: options.onWait, ...(options.signal ? { signal: options.signal } : {}) });
+    const held = await acquireLocks(
+      route53,
+      claims,
+      { runId, dir },
+      { wait: options.wait, clock: options.clock, onWait: options.onWait, ...(options.signal ? { signal: options.signal } : {}) },
+    );
     if (held) return { held, route53 };
     route53.destroy();
     return undefined;
@@ -71,7 +76,12 @@ export async function takeRunLocks(options: TakeLocks): Promise<RunLocks | undef
  * Releases a run's locks if its journal says it holds nothing on the target any more; returns
  * what happened, for one line of output (undefined when the run took no locks).
  */
-export async function releaseIfSettled(stateDir: string, runId: string, targetOptions: TargetOptions, locks?: RunLocks): Promise<string | undefined> {
+export async function releaseIfSettled(
+  stateDir: string,
+  runId: string,
+  targetOptions: TargetOptions,
+  locks?: RunLocks,
+): Promise<string | undefined> {
   const records = readJournal(journalPath(stateDir, runId)).records;
   const start = records.find((r) => r.kind === 'run-start');
   const held = locks?.held ?? (start?.kind === 'run-start' ? start.locks : undefined);

@@ -90,7 +90,14 @@ export class RunState {
       emit: (body) => this.emit(body),
     });
     for (const node of flattenSteps(this.workflow.steps)) {
-      this.steps.set(node.id, { node, def: this.registry.get(node.type), status: StepStatus.NOT_RUN, started: false, attemptPromises: [], unsettledAttempts: 0 });
+      this.steps.set(node.id, {
+        node,
+        def: this.registry.get(node.type),
+        status: StepStatus.NOT_RUN,
+        started: false,
+        attemptPromises: [],
+        unsettledAttempts: 0,
+      });
     }
   }
 

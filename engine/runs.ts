@@ -72,8 +72,12 @@ export function summarizeJournal(runId: string, records: JournalRecord[], skippe
     ...(pid !== undefined ? { pid } : {}),
     stepsStarted: intents.size,
     pending,
-    held: (start?.target as { kind?: unknown } | undefined)?.kind === 'embedded' ? pending.filter((id) => !intents.get(id)?.needsTarget) : pending,
-    needsRollback: status !== SummaryStatus.PASSED && status !== SummaryStatus.RUNNING && status !== SummaryStatus.ROLLED_BACK && pending.length > 0,
+    held:
+      (start?.target as { kind?: unknown } | undefined)?.kind === 'embedded'
+        ? pending.filter((id) => !intents.get(id)?.needsTarget)
+        : pending,
+    needsRollback:
+      status !== SummaryStatus.PASSED && status !== SummaryStatus.RUNNING && status !== SummaryStatus.ROLLED_BACK && pending.length > 0,
     skippedLines,
     problems,
   };
@@ -94,7 +98,12 @@ export function listRuns(stateDir: string): RunSummary[] {
 function summarizeRun(stateDir: string, runId: string): RunSummary {
   try {
     const { records, skipped, problems } = readJournal(journalPath(stateDir, runId));
-    return summarizeJournal(runId, records, skipped, problems.map((p) => `line ${p.line}: ${p.message}`));
+    return summarizeJournal(
+      runId,
+      records,
+      skipped,
+      problems.map((p) => `line ${p.line}: ${p.message}`),
+    );
   } catch (error) {
     const message = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     return { ...summarizeJournal(runId, []), status: SummaryStatus.UNREADABLE, problems: [`cannot read the journal: ${message}`] };

@@ -20,7 +20,13 @@ export const RollbackStatus = { ROLLED_BACK: 'rolled-back', INCOMPLETE: 'rollbac
 export type RollbackStatus = (typeof RollbackStatus)[keyof typeof RollbackStatus];
 
 /** What `engine runs` says of a run: how it ended, how its rollback ended, or that it has not ended. */
-export const SummaryStatus = { ...RunStatus, ...RollbackStatus, RUNNING: 'running', UNFINISHED: 'unfinished', UNREADABLE: 'unreadable' } as const;
+export const SummaryStatus = {
+  ...RunStatus,
+  ...RollbackStatus,
+  RUNNING: 'running',
+  UNFINISHED: 'unfinished',
+  UNREADABLE: 'unreadable',
+} as const;
 export type SummaryStatus = (typeof SummaryStatus)[keyof typeof SummaryStatus];
 
 /** How a step ended (the `step-result` record). */

@@ -53,7 +53,10 @@ export function foldStatus(state: StatusState, e: RunEvent): void {
     case 'compensation-result': {
       const i = state.running.indexOf(e.kind === 'step-result' ? e.stepId : `undo ${e.stepId}`);
       if (i >= 0) state.running.splice(i, 1);
-      const answer = e.kind === 'step-result' && state.types.get(e.stepId) === 'awaitDnsTarget' ? (e.outputs as { answer?: unknown } | undefined)?.answer : undefined;
+      const answer =
+        e.kind === 'step-result' && state.types.get(e.stepId) === 'awaitDnsTarget'
+          ? (e.outputs as { answer?: unknown } | undefined)?.answer
+          : undefined;
       if (typeof answer === 'string' && !state.dnsEvents) state.dns = answer;
       break;
     }
@@ -88,11 +91,15 @@ export function foldStatus(state: StatusState, e: RunEvent): void {
 export function statusText(state: StatusState, wall: number, awsNow?: () => number): string | undefined {
   if (state.startWall === undefined || state.startAws === undefined || state.ended) return undefined;
   const aws = awsNow ? awsNow() : (state.lastAws ?? state.startAws) + (wall - (state.lastWall ?? wall)) * pace(state);
-  const parts = [`elapsed ${offset(wall - state.startWall)} wall, ${offset(aws - state.startAws)} AWS`, state.running.length ? state.running.join(', ') : 'between steps'];
+  const parts = [
+    `elapsed ${offset(wall - state.startWall)} wall, ${offset(aws - state.startAws)} AWS`,
+    state.running.length ? state.running.join(', ') : 'between steps',
+  ];
   if (state.faultOn) parts.push('fault ON');
   if (state.health) parts.push(`health check ${state.health}`);
   if (state.dns) parts.push(`DNS ${state.dns}`);
-  if (state.samples.length) parts.push(`client errors ${((100 * state.samples.filter((ok) => !ok).length) / state.samples.length).toFixed(0)}%`);
+  if (state.samples.length)
+    parts.push(`client errors ${((100 * state.samples.filter((ok) => !ok).length) / state.samples.length).toFixed(0)}%`);
   return parts.join(' · ');
 }
 
@@ -110,7 +117,10 @@ export interface StatusStream {
 }
 
 /** The progress sink for a terminal: plain progress lines plus the redrawn status line. */
-export function ttyProgress(stream: StatusStream, options: { color?: boolean; verbose?: boolean; intervalMs?: number; awsNow?: () => number } = {}): ProgressSink & { stop(): void } {
+export function ttyProgress(
+  stream: StatusStream,
+  options: { color?: boolean; verbose?: boolean; intervalMs?: number; awsNow?: () => number } = {},
+): ProgressSink & { stop(): void } {
   const state: StatusState = newStatusState();
   const CLEAR = '\r\u001b[2K';
   let shown = false;

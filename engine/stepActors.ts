@@ -48,9 +48,12 @@ export function checkVerdictsActor(run: RunState) {
     const failed = verdicts.filter((v) => !v.pass);
     if (failed.length === 0) return { status: 'succeeded' };
     run.breached = true;
-    const error = new ObjectiveBreachedError(failed.map(({ name, line, actual, limit }) => ({ name, line, actual, limit })), {
-      message: `${failed.length} of ${verdicts.length} objective(s) breached: ${failed.map((v) => v.line).join('; ')}`,
-    });
+    const error = new ObjectiveBreachedError(
+      failed.map(({ name, line, actual, limit }) => ({ name, line, actual, limit })),
+      {
+        message: `${failed.length} of ${verdicts.length} objective(s) breached: ${failed.map((v) => v.line).join('; ')}`,
+      },
+    );
     run.firstError ??= toErrorRecord(error);
     throw error;
   });
@@ -80,7 +83,14 @@ function isBreach(error: unknown): boolean {
 }
 
 /** Records a step's failure and throws (the machine's `onError` takes over). */
-function fail(run: RunState, state: StepState, error: unknown, durationMs: number, attempts: number, status: StepResultStatus = StepStatus.FAILED): never {
+function fail(
+  run: RunState,
+  state: StepState,
+  error: unknown,
+  durationMs: number,
+  attempts: number,
+  status: StepResultStatus = StepStatus.FAILED,
+): never {
   state.status = status;
   if (status === StepStatus.FAILED && isBreach(error)) run.breached = true;
   const record = toErrorRecord(error);
@@ -132,7 +142,14 @@ async function runStep(run: RunState, state: StepState, signal: AbortSignal): Pr
   state.started = true;
   const startedAt = run.clock.now();
   // The intent is durable before the step acts: a step that timed out may still have acted.
-  run.emit({ kind: 'step-intent', stepId: node.id, type: node.type, params: maskSecrets(params), rollback: node.rollback, needsTarget: run.registry.needsTarget(node.type) });
+  run.emit({
+    kind: 'step-intent',
+    stepId: node.id,
+    type: node.type,
+    params: maskSecrets(params),
+    rollback: node.rollback,
+    needsTarget: run.registry.needsTarget(node.type),
+  });
   // Not journaled (the journal failed): the step must not act, and has nothing to compensate.
   if (run.journalError) state.started = false;
   state.status = StepStatus.RUNNING;
@@ -145,7 +162,8 @@ async function runStep(run: RunState, state: StepState, signal: AbortSignal): Pr
     retry: node.retry,
     ...(node.timeoutMs !== undefined ? { timeoutMs: node.timeoutMs } : {}),
     hooks: {
-      onRetry: (attempt, delayMs, error) => run.emit({ kind: 'step-retry', stepId: node.id, attempt, delayMs, error: toErrorRecord(error) }),
+      onRetry: (attempt, delayMs, error) =>
+        run.emit({ kind: 'step-retry', stepId: node.id, attempt, delayMs, error: toErrorRecord(error) }),
       onAttempt: (promise) => {
         state.attemptPromises.push(promise);
         state.unsettledAttempts++;
@@ -155,12 +173,20 @@ async function runStep(run: RunState, state: StepState, signal: AbortSignal): Pr
     },
   });
   const durationMs = run.clock.now() - startedAt;
-  if (!result.ok) return fail(run, state, result.error, durationMs, result.attempts, result.aborted ? StepStatus.ABORTED : StepStatus.FAILED);
+  if (!result.ok)
+    return fail(run, state, result.error, durationMs, result.attempts, result.aborted ? StepStatus.ABORTED : StepStatus.FAILED);
   state.status = StepStatus.SUCCEEDED;
   run.masker.collect(result.outputs);
   state.outputs = result.outputs;
   run.stepOutputs[node.id] = { outputs: result.outputs };
-  run.emit({ kind: 'step-result', stepId: node.id, status: StepStatus.SUCCEEDED, attempts: result.attempts, durationMs, outputs: maskSecrets(result.outputs) });
+  run.emit({
+    kind: 'step-result',
+    stepId: node.id,
+    status: StepStatus.SUCCEEDED,
+    attempts: result.attempts,
+    durationMs,
+    outputs: maskSecrets(result.outputs),
+  });
   await run.probes.afterStep(node.id, node.type, result.outputs);
   return { status: 'succeeded' };
 }
@@ -172,7 +198,14 @@ async function compensateStep(run: RunState, state: StepState): Promise<StepActo
   if (!state.started || node.rollback.kind === 'none') return { status: 'skipped' };
   if (state.inflight && (!state.settled || state.unsettledAttempts > 0)) await settle(run, state.inflight);
   const result = await compensate(
-    { stepId: node.id, type: node.type, params: state.params, rollback: node.rollback, needsTarget: run.registry.needsTarget(node.type), outputs: state.outputs },
+    {
+      stepId: node.id,
+      type: node.type,
+      params: state.params,
+      rollback: node.rollback,
+      needsTarget: run.registry.needsTarget(node.type),
+      outputs: state.outputs,
+    },
     {
       registry: run.registry,
       target: run.target,

@@ -39,12 +39,15 @@ export function workflowNeeds(workflow: Workflow): StepNeed[] {
     const types = node.rollback.kind === 'override' ? [node.type, node.rollback.type] : [node.type];
     for (const type of types) for (const service of STEP_SERVICES[type] ?? []) needs.push({ stepId: node.id, type, service });
     // Replication streams the table into a function: DynamoDB Streams too.
-    if (node.type === 'provisionRegion' && node.params.replicateTo !== undefined) needs.push({ stepId: node.id, type: node.type, service: 'dynamodbstreams' });
+    if (node.type === 'provisionRegion' && node.params.replicateTo !== undefined)
+      needs.push({ stepId: node.id, type: node.type, service: 'dynamodbstreams' });
   }
   return needs;
 }
 
 /** Whether any step (or rollback override) of the workflow calls the target. */
 export function workflowNeedsTarget(workflow: Workflow, registry: StepRegistry): boolean {
-  return flattenSteps(workflow.steps).some((n) => registry.needsTarget(n.type) || (n.rollback.kind === 'override' && registry.needsTarget(n.rollback.type)));
+  return flattenSteps(workflow.steps).some(
+    (n) => registry.needsTarget(n.type) || (n.rollback.kind === 'override' && registry.needsTarget(n.rollback.type)),
+  );
 }

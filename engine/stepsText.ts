@@ -24,8 +24,12 @@ function describeFields(schema: JsonSchema, indent: string, lines: string[]): vo
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   for (const [name, value] of Object.entries(properties(schema))) {
     const s = value as JsonSchema;
-    const extra = [required.has(name) ? 'required' : '', s.default !== undefined ? `default ${JSON.stringify(s.default)}` : ''].filter(Boolean).join(', ');
-    lines.push(`${indent}${name}: ${typeName(s)}${extra ? ` (${extra})` : ''}${typeof s.description === 'string' ? `  ${s.description}` : ''}`);
+    const extra = [required.has(name) ? 'required' : '', s.default !== undefined ? `default ${JSON.stringify(s.default)}` : '']
+      .filter(Boolean)
+      .join(', ');
+    lines.push(
+      `${indent}${name}: ${typeName(s)}${extra ? ` (${extra})` : ''}${typeof s.description === 'string' ? `  ${s.description}` : ''}`,
+    );
     if (Object.keys(properties(s)).length) describeFields(s, `${indent}  `, lines);
   }
 }

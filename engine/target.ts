@@ -59,21 +59,29 @@ export function createTargetSession(options: TargetOptions = {}): TargetSession 
   if (!Object.values(TargetKind).includes(kind)) throw new UsageError(`--target must be embedded, endpoint or aws, got '${String(kind)}'`);
   if (options.endpoint && kind !== TargetKind.ENDPOINT) throw new UsageError(`--endpoint cannot be combined with --target ${kind}`);
   if (kind === TargetKind.ENDPOINT && !options.endpoint) throw new UsageError('--target endpoint needs --endpoint URL');
-  if (options.endpoint && !/^https?:\/\/[^/]+/.test(options.endpoint)) throw new UsageError(`--endpoint must be an http(s) URL, got '${options.endpoint}'`);
+  if (options.endpoint && !/^https?:\/\/[^/]+/.test(options.endpoint))
+    throw new UsageError(`--endpoint must be an http(s) URL, got '${options.endpoint}'`);
   const dns = options.dns === undefined ? undefined : parseHostPort(options.dns);
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0)) throw new UsageError('--time-scale must be a positive number');
   const seed = options.seed ?? Date.now() % 100_000;
-  const clock = kind === TargetKind.EMBEDDED
-    ? new IdleClock({ seed, ...(options.timeScale !== undefined ? { pace: options.timeScale } : {}) })
-    : new ForwardingClock(createScaledClock(1));
+  const clock =
+    kind === TargetKind.EMBEDDED
+      ? new IdleClock({ seed, ...(options.timeScale !== undefined ? { pace: options.timeScale } : {}) })
+      : new ForwardingClock(createScaledClock(1));
   if (kind !== TargetKind.EMBEDDED && options.timeScale !== undefined && options.timeScale !== 1) {
     throw new UsageError('--time-scale only applies to the embedded target');
   }
 
   let started: Promise<Target> | undefined;
   let stop: (() => Promise<void>) | undefined;
-  let description: Record<string, unknown> = { kind, timeScale, clock: clock.describe(), ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(dns ? { dns } : {}) };
+  let description: Record<string, unknown> = {
+    kind,
+    timeScale,
+    clock: clock.describe(),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(dns ? { dns } : {}),
+  };
 
   const start = async (): Promise<Target> => {
     if (kind === TargetKind.AWS) return makeTarget(kind, undefined, undefined, 1, false, clock);
@@ -87,17 +95,35 @@ export function createTargetSession(options: TargetOptions = {}): TargetSession 
     try {
       mod = await import('../emulator/index.ts');
     } catch (error) {
-      throw new TargetError('the embedded emulator is not available (emulator/index.ts failed to load); use --endpoint URL or --target aws', { cause: error });
+      throw new TargetError(
+        'the embedded emulator is not available (emulator/index.ts failed to load); use --endpoint URL or --target aws',
+        { cause: error },
+      );
     }
     if (typeof mod.startEmulator !== 'function') throw new TargetError('emulator/index.ts does not export startEmulator');
     let emulator;
     try {
-      emulator = await mod.startEmulator({ host: '127.0.0.1', port: 0, dnsPort: 0, clock, ...(options.model ? { model: options.model } : {}), ...(options.route53 ? { route53: options.route53 } : {}) });
+      emulator = await mod.startEmulator({
+        host: '127.0.0.1',
+        port: 0,
+        dnsPort: 0,
+        clock,
+        ...(options.model ? { model: options.model } : {}),
+        ...(options.route53 ? { route53: options.route53 } : {}),
+      });
     } catch (error) {
       throw new TargetError(`the embedded emulator failed to start: ${(error as Error).message}`, { cause: error });
     }
     stop = () => emulator.stop();
-    description = { kind, timeScale: emulator.timeScale, clock: clock.describe(), seed, model: emulator.model, endpoint: emulator.endpoint, dns: emulator.dns };
+    description = {
+      kind,
+      timeScale: emulator.timeScale,
+      clock: clock.describe(),
+      seed,
+      model: emulator.model,
+      endpoint: emulator.endpoint,
+      dns: emulator.dns,
+    };
     return makeTarget(kind, emulator.endpoint, emulator.dns, emulator.timeScale, true, clock);
   };
 
@@ -149,7 +175,11 @@ function makeTarget(
       let client = byRegion.get(region) as T | undefined;
       if (!client) {
         // A copy per client: the SDK marks the credentials object it is given (`$source`).
-        client = new ctor({ region, ...(endpoint ? { endpoint } : {}), ...(dummyCredentials ? { credentials: { ...DUMMY_CREDENTIALS } } : {}) });
+        client = new ctor({
+          region,
+          ...(endpoint ? { endpoint } : {}),
+          ...(dummyCredentials ? { credentials: { ...DUMMY_CREDENTIALS } } : {}),
+        });
         byRegion.set(region, client);
       }
       return client;

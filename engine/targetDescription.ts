@@ -23,7 +23,15 @@ export type TargetDescription = (
 /** Reads a recorded description; undefined when it is not one this engine understands. */
 export function parseTargetDescription(value: unknown): TargetDescription | undefined {
   if (!value || typeof value !== 'object') return undefined;
-  const v = value as { kind?: unknown; timeScale?: unknown; endpoint?: unknown; dns?: unknown; clock?: unknown; seed?: unknown; model?: unknown };
+  const v = value as {
+    kind?: unknown;
+    timeScale?: unknown;
+    endpoint?: unknown;
+    dns?: unknown;
+    clock?: unknown;
+    seed?: unknown;
+    model?: unknown;
+  };
   const clock = typeof v.clock === 'string' ? { clock: v.clock } : {};
   const timeScale = typeof v.timeScale === 'number' && v.timeScale > 0 ? v.timeScale : 1;
   const endpoint = typeof v.endpoint === 'string' ? v.endpoint : undefined;

@@ -106,7 +106,8 @@ function resolveString(value: string, ctx: TemplateContext): unknown {
   for (const part of parts) {
     const resolved = evaluate(part.expr, ctx);
     if (resolved === undefined) throw new TemplateError(`'\${{ ${part.source} }}' resolved to undefined in '${value}'`);
-    out += value.slice(from, part.start) + (typeof resolved === 'object' && resolved !== null ? JSON.stringify(resolved) : String(resolved));
+    out +=
+      value.slice(from, part.start) + (typeof resolved === 'object' && resolved !== null ? JSON.stringify(resolved) : String(resolved));
     from = part.end;
   }
   return out + value.slice(from);

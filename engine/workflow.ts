@@ -27,10 +27,7 @@ export interface InputSpec {
  * How a step is compensated: its type's own `rollback` (`default`), not at all (`rollback:
  * false`), or by running another step spec instead (`rollback: { type, params }`).
  */
-export type RollbackSpec =
-  | { kind: 'default' }
-  | { kind: 'none' }
-  | { kind: 'override'; type: string; params: Record<string, unknown> };
+export type RollbackSpec = { kind: 'default' } | { kind: 'none' } | { kind: 'override'; type: string; params: Record<string, unknown> };
 
 /** One step of a workflow. */
 export interface StepNode {

@@ -128,8 +128,13 @@ function cacheFile(name: LambdaName): string | undefined {
       const dir = fileURLToPath(new URL('.', import.meta.url));
       const hash = createHash('sha256');
       // The bundles import only each other and @aws-sdk (external): these files are all their code.
-      for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
-        hash.update(`${file}\0`).update(readFileSync(join(dir, file))).update('\0');
+      for (const file of readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .sort()) {
+        hash
+          .update(`${file}\0`)
+          .update(readFileSync(join(dir, file)))
+          .update('\0');
       }
       const esbuild = createRequire(import.meta.url)('esbuild/package.json') as { version: string };
       sourcesHash = hash.update(esbuild.version).digest('hex').slice(0, 16);

@@ -27,7 +27,8 @@ export interface AssertContext extends StepContext {
 export default defineStep({
   type: 'assert',
   effects: () => [],
-  description: 'Check an expression (comparisons, &&, ||, durations such as 2s, percentages such as 99%); fail with the evaluated operands when it does not hold.',
+  description:
+    'Check an expression (comparisons, &&, ||, durations such as 2s, percentages such as 99%); fail with the evaluated operands when it does not hold.',
   needsTarget: false,
   params: Type.Object(
     {
@@ -48,7 +49,8 @@ export default defineStep({
   }),
   async run(params, ctx) {
     const scope = (ctx as AssertContext).scope;
-    if (!scope) throw new NonRetryableError('assert: the runner passed no expression scope (ctx.scope); this engine cannot evaluate assertions');
+    if (!scope)
+      throw new NonRetryableError('assert: the runner passed no expression scope (ctx.scope); this engine cannot evaluate assertions');
     const expr = parseExpression(params.that, { roots: EVIDENCE_ROOTS });
     const label = params.message ?? params.that;
     let explained;
@@ -59,7 +61,10 @@ export default defineStep({
       const line = `${label}: ${error.path} not measured: FAIL`;
       throw new ObjectiveBreachedError([{ name: label, line, actual: null, limit: null }], { cause: error });
     }
-    const operands = { ...('left' in explained ? { actual: explained.left } : {}), ...('right' in explained ? { limit: explained.right } : {}) };
+    const operands = {
+      ...('left' in explained ? { actual: explained.left } : {}),
+      ...('right' in explained ? { limit: explained.right } : {}),
+    };
     if (!truthy(explained.value)) {
       const line = `${label} ${explained.text}: FAIL`;
       throw new ObjectiveBreachedError([{ name: label, line, actual: explained.left ?? explained.value, limit: explained.right ?? null }]);

@@ -20,7 +20,8 @@ import { describeAnswer, normalizeName, queryDns, targetDnsServer } from './supp
 export default defineStep({
   type: 'awaitDnsTarget',
   effects: () => [],
-  description: 'Poll the target\'s DNS until a name answers the expected value; measures time to DNS flip. Gives up after `maxWait` (AWS time, default 5m).',
+  description:
+    "Poll the target's DNS until a name answers the expected value; measures time to DNS flip. Gives up after `maxWait` (AWS time, default 5m).",
   params: Type.Object(
     {
       name: Type.String({ minLength: 1, description: 'Name queried, e.g. test.hello-localstack.com.' }),
@@ -58,7 +59,10 @@ export default defineStep({
     const maxWaitAwsMs = durationMs(params.maxWait, 'awaitDnsTarget maxWait');
     const startedAt = ctx.clock.now();
     const server = targetDnsServer(ctx.target) ?? 'system';
-    if (server === 'system') ctx.log.info(`awaitDnsTarget: the target has no DNS server; querying the system resolvers (cached answers delay the flip by up to the TTL)`);
+    if (server === 'system')
+      ctx.log.info(
+        `awaitDnsTarget: the target has no DNS server; querying the system resolvers (cached answers delay the flip by up to the TTL)`,
+      );
     const answersSeen: string[] = [];
     let last = '(no answer yet)';
     let queries = 0;
@@ -82,9 +86,14 @@ export default defineStep({
         const since = params.since === undefined ? {} : { sinceMs: matchedAt - params.since, sinceAwsMs: matchedAt - params.since };
         return { answer: expected, elapsedMs, awsEquivalentMs: elapsedMs, ...since, queries, matchedAt, answersSeen, server };
       }
-      const awsWaitedMs = (ctx.clock.now() - startedAt);
+      const awsWaitedMs = ctx.clock.now() - startedAt;
       if (awsWaitedMs >= maxWaitAwsMs) {
-        throw awaitExpired(`${params.name} ${type} still ${last}; expected ${expected} (answers seen: ${answersSeen.join(' → ')})`, queries, awsWaitedMs, { last, answersSeen, server });
+        throw awaitExpired(
+          `${params.name} ${type} still ${last}; expected ${expected} (answers seen: ${answersSeen.join(' → ')})`,
+          queries,
+          awsWaitedMs,
+          { last, answersSeen, server },
+        );
       }
       try {
         await ctx.clock.sleep(interval, ctx.signal);

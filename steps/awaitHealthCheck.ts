@@ -22,7 +22,8 @@ const HEALTHY_SHARE = 0.18;
 export default defineStep({
   type: 'awaitHealthCheck',
   effects: () => [],
-  description: 'Poll a Route 53 health check\'s status until it is healthy or unhealthy; outputs the checkers\' reasons. Gives up after `maxWait` (AWS time, default 5m).',
+  description:
+    "Poll a Route 53 health check's status until it is healthy or unhealthy; outputs the checkers' reasons. Gives up after `maxWait` (AWS time, default 5m).",
   params: Type.Object(
     {
       healthCheckId: Type.String({ minLength: 1, description: 'Health check, e.g. ${{ steps.healthCheck.outputs.healthCheckId }}.' }),
@@ -37,7 +38,9 @@ export default defineStep({
   ),
   outputs: Type.Object({
     status: Enum(['healthy', 'unhealthy'], { description: 'The status reached (the one asked for).' }),
-    reasons: Type.Array(Type.String(), { description: 'Each checker\'s report, e.g. "Failure: HTTP Status Code 500, Internal Server Error".' }),
+    reasons: Type.Array(Type.String(), {
+      description: 'Each checker\'s report, e.g. "Failure: HTTP Status Code 500, Internal Server Error".',
+    }),
     changedAt: Type.Integer({ description: 'Epoch ms (AWS time) of the newest checker report: when the status was seen.' }),
     polls: Type.Integer({ description: 'GetHealthCheckStatus calls made.' }),
     elapsedMs: Type.Integer({ description: 'Engine-clock time from the step start to the match.' }),
@@ -55,10 +58,17 @@ export default defineStep({
       let observations: HealthCheckObservation[];
       try {
         polls++;
-        const got = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: params.healthCheckId }), { abortSignal: ctx.signal });
+        const got = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: params.healthCheckId }), {
+          abortSignal: ctx.signal,
+        });
         observations = got.HealthCheckObservations ?? [];
       } catch (error) {
-        if (ctx.signal.aborted) throw abortedWhilePolling(ctx.signal, `health check ${params.healthCheckId} not ${params.status} after ${polls} polls (last: ${seen()})`, { last, polls });
+        if (ctx.signal.aborted)
+          throw abortedWhilePolling(
+            ctx.signal,
+            `health check ${params.healthCheckId} not ${params.status} after ${polls} polls (last: ${seen()})`,
+            { last, polls },
+          );
         if (isNotFound(error)) throw new NonRetryableError(`awaitHealthCheck: no health check ${params.healthCheckId}`, { cause: error });
         throw error;
       }
@@ -69,14 +79,24 @@ export default defineStep({
         const changedAt = Math.max(...observations.map((o) => o.StatusReport?.CheckedTime?.getTime() ?? 0));
         return { status, reasons: last, changedAt, polls, elapsedMs, awsEquivalentMs: elapsedMs };
       }
-      const awsWaitedMs = (ctx.clock.now() - startedAt);
+      const awsWaitedMs = ctx.clock.now() - startedAt;
       if (awsWaitedMs >= maxWaitAwsMs) {
-        throw awaitExpired(`health check ${params.healthCheckId} still ${status ?? 'unreported'} (${seen()}); expected ${params.status}`, polls, awsWaitedMs, { last });
+        throw awaitExpired(
+          `health check ${params.healthCheckId} still ${status ?? 'unreported'} (${seen()}); expected ${params.status}`,
+          polls,
+          awsWaitedMs,
+          { last },
+        );
       }
       try {
         await ctx.clock.sleep(interval, ctx.signal);
       } catch (error) {
-        if (ctx.signal.aborted) throw abortedWhilePolling(ctx.signal, `health check ${params.healthCheckId} not ${params.status} after ${polls} polls (last: ${seen()})`, { last, polls });
+        if (ctx.signal.aborted)
+          throw abortedWhilePolling(
+            ctx.signal,
+            `health check ${params.healthCheckId} not ${params.status} after ${polls} polls (last: ${seen()})`,
+            { last, polls },
+          );
         throw error;
       }
     }

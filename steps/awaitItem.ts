@@ -17,7 +17,8 @@ import { isNotFound } from './support/awsErrors.ts';
 export default defineStep({
   type: 'awaitItem',
   effects: () => [],
-  description: 'Poll a DynamoDB table until an item exists (optionally with given attribute values), or is gone (e.g. replication reached the standby region). Gives up after `maxWait` (AWS time, default 5m).',
+  description:
+    'Poll a DynamoDB table until an item exists (optionally with given attribute values), or is gone (e.g. replication reached the standby region). Gives up after `maxWait` (AWS time, default 5m).',
   params: Type.Object(
     {
       region: Type.String({ minLength: 1, description: 'Region of the table, e.g. eu-central-1.' }),
@@ -30,11 +31,15 @@ export default defineStep({
         description: 'Primary key: plain strings ({id: prod-1088}) or DynamoDB JSON ({id: {S: prod-1088}}).',
       }),
       match: Default(
-        Type.Record(Type.String(), Type.Unknown(), { description: 'Attribute values the item must have, as plain values, e.g. {price: "2.00"} (replication of an update).' }),
+        Type.Record(Type.String(), Type.Unknown(), {
+          description: 'Attribute values the item must have, as plain values, e.g. {price: "2.00"} (replication of an update).',
+        }),
         {},
       ),
       absent: Default(Type.Boolean({ description: 'Wait until the item is gone (or, with match, no longer matches) instead.' }), false),
-      since: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms the wait is measured from, e.g. the write\'s time; gives sinceMs.' })),
+      since: Type.Optional(
+        Type.Integer({ minimum: 0, description: "Epoch ms the wait is measured from, e.g. the write's time; gives sinceMs." }),
+      ),
       pollInterval: Default(Duration({ description: 'Pause between reads (engine clock).' }), '250ms'),
       maxWait: Default(
         Duration({ description: 'Longest wait in AWS time, e.g. "10m"; then the step fails naming what it saw.' }),
@@ -44,8 +49,12 @@ export default defineStep({
     { additionalProperties: false },
   ),
   outputs: Type.Object({
-    item: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'The item as plain values (absent when `absent: true` found it gone).' })),
-    dynamodbItem: Type.Optional(Type.Unsafe<Record<string, AttributeValue>>({ type: 'object', description: 'The same item in DynamoDB JSON.' })),
+    item: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { description: 'The item as plain values (absent when `absent: true` found it gone).' }),
+    ),
+    dynamodbItem: Type.Optional(
+      Type.Unsafe<Record<string, AttributeValue>>({ type: 'object', description: 'The same item in DynamoDB JSON.' }),
+    ),
     elapsedMs: Type.Integer({ description: 'Time until the condition held.' }),
     awsEquivalentMs: Type.Number({ description: 'elapsedMs (the engine clock is AWS time; kept for old workflows).' }),
     sinceMs: Type.Optional(Type.Integer({ description: 'Time from `since` to the match (when `since` is given).' })),
@@ -73,7 +82,9 @@ export default defineStep({
     for (;;) {
       try {
         polls++;
-        const got = await dynamo.send(new GetItemCommand({ TableName: params.table, Key: key, ConsistentRead: true }), { abortSignal: ctx.signal });
+        const got = await dynamo.send(new GetItemCommand({ TableName: params.table, Key: key, ConsistentRead: true }), {
+          abortSignal: ctx.signal,
+        });
         const item = got.Item ? plainItem(got.Item) : undefined;
         const found = item !== undefined && matches(item, params.match);
         if (found !== params.absent) {
@@ -87,9 +98,9 @@ export default defineStep({
         if (ctx.signal.aborted) throw fail();
         if (!isNotFound(error)) throw error;
         last = `table ${params.table} not found`;
-        if (params.absent) return { elapsedMs: ctx.clock.now() - startedAt, awsEquivalentMs: (ctx.clock.now() - startedAt), polls };
+        if (params.absent) return { elapsedMs: ctx.clock.now() - startedAt, awsEquivalentMs: ctx.clock.now() - startedAt, polls };
       }
-      const awsWaitedMs = (ctx.clock.now() - startedAt);
+      const awsWaitedMs = ctx.clock.now() - startedAt;
       if (awsWaitedMs >= maxWaitAwsMs) {
         throw awaitExpired(`${params.table} in ${params.region}: still ${last}; expected ${wanted}`, polls, awsWaitedMs, { last });
       }

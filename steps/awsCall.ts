@@ -6,8 +6,7 @@ import { loadService, operationName, plainResponse, SERVICE_NAMES, type ServiceN
 import { isNotFound } from './support/awsErrors.ts';
 import { Enum } from './support/schema.ts';
 
-const operationSchema = (description: string) =>
-  Type.String({ pattern: '^([A-Z][A-Za-z0-9]*|[a-z][a-z0-9]*(-[a-z0-9]+)*)$', description });
+const operationSchema = (description: string) => Type.String({ pattern: '^([A-Z][A-Za-z0-9]*|[a-z][a-z0-9]*(-[a-z0-9]+)*)$', description });
 const inputSchema = (description: string) => Default(Type.Record(Type.String(), Type.Unknown(), { description }), {});
 
 const callParams = Type.Object(
@@ -15,18 +14,23 @@ const callParams = Type.Object(
     service: Enum(SERVICE_NAMES, { description: 'Service, as the AWS CLI names it.' }),
     operation: operationSchema('Operation, as the SDK (CreateHostedZone) or the CLI (create-hosted-zone) names it.'),
     region: Default(Type.String({ minLength: 1, description: 'Region of the call (Route 53 is global: us-east-1).' }), 'us-east-1'),
-    input: inputSchema('The operation\'s input, with the SDK\'s (PascalCase or camelCase) member names.'),
+    input: inputSchema("The operation's input, with the SDK's (PascalCase or camelCase) member names."),
     undo: Type.Optional(
       Type.Object(
         {
           operation: operationSchema('Compensating operation of the same service and region, e.g. DeleteHostedZone.'),
           input: inputSchema('Its input.'),
           fromResponse: Default(
-            Type.Record(Type.String(), Type.String(), { description: 'Input members taken from the run\'s response by dotted path, e.g. {Id: HostedZone.Id}.' }),
+            Type.Record(Type.String(), Type.String(), {
+              description: "Input members taken from the run's response by dotted path, e.g. {Id: HostedZone.Id}.",
+            }),
             {},
           ),
         },
-        { additionalProperties: false, description: 'The call that undoes this one. "Not found" counts as undone, so a second rollback passes.' },
+        {
+          additionalProperties: false,
+          description: 'The call that undoes this one. "Not found" counts as undone, so a second rollback passes.',
+        },
       ),
     ),
   },
@@ -44,7 +48,8 @@ type CallParams = StepParams<typeof callParams>;
  */
 export default defineStep({
   type: 'awsCall',
-  description: 'Call any operation of an AWS service (route53, dynamodb, lambda, fis, apigateway, dynamodbstreams) by name; outputs the response. Rollback makes the `undo` call when given.',
+  description:
+    'Call any operation of an AWS service (route53, dynamodb, lambda, fis, apigateway, dynamodbstreams) by name; outputs the response. Rollback makes the `undo` call when given.',
   params: callParams,
   outputs: Type.Object({
     response: Type.Unknown({ description: 'The response without $metadata (dates as ISO strings, bytes as text).' }),
@@ -62,7 +67,9 @@ export default defineStep({
     for (const [member, path] of Object.entries(undo.fromResponse)) {
       const value = outputs === undefined ? undefined : pick(outputs.response, path);
       if (value === undefined) {
-        ctx.log.warn(`awsCall rollback: ${outputs === undefined ? 'the call never finished' : `the response has no ${path}`}, so ${undo.operation} has no ${member}; left as is`);
+        ctx.log.warn(
+          `awsCall rollback: ${outputs === undefined ? 'the call never finished' : `the response has no ${path}`}, so ${undo.operation} has no ${member}; left as is`,
+        );
         return;
       }
       input[member] = value;
@@ -76,7 +83,13 @@ export default defineStep({
   },
 });
 
-async function call(service: ServiceName, region: string, operation: string, input: CallParams['input'], ctx: StepContext): Promise<unknown> {
+async function call(
+  service: ServiceName,
+  region: string,
+  operation: string,
+  input: CallParams['input'],
+  ctx: StepContext,
+): Promise<unknown> {
   const module = await loadService(service);
   const name = operationName(operation);
   const Command = module.command(name);

@@ -18,8 +18,16 @@ const ROUTE53_REGION = 'us-east-1';
 
 const params = Type.Object(
   {
-    fqdn: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Host name probed, e.g. 12345.execute-api.localhost.localstack.cloud.' })),
-    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Port probed (the target port for LocalStack/the emulator: ${{ target.port }}); required except for CALCULATED.' })),
+    fqdn: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, description: 'Host name probed, e.g. 12345.execute-api.localhost.localstack.cloud.' }),
+    ),
+    port: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 65535,
+        description: 'Port probed (the target port for LocalStack/the emulator: ${{ target.port }}); required except for CALCULATED.',
+      }),
+    ),
     resourcePath: Type.Optional(Type.String({ maxLength: 255, description: 'Path requested, e.g. /dev/healthcheck (AWS default /).' })),
     type: Default(
       Enum(['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'TCP', 'CALCULATED'], {
@@ -30,27 +38,47 @@ const params = Type.Object(
     requestInterval: Default(Enum([10, 30], { description: 'Seconds between probes (10 "fast" or 30).' }), 30),
     failureThreshold: Default(Type.Integer({ minimum: 1, maximum: 10, description: 'Consecutive results needed to change status.' }), 3),
     searchString: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 255, description: 'Text the first 5,120 bytes of the body must contain (HTTP_STR_MATCH / HTTPS_STR_MATCH).' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 255,
+        description: 'Text the first 5,120 bytes of the body must contain (HTTP_STR_MATCH / HTTPS_STR_MATCH).',
+      }),
     ),
-    ipAddress: Type.Optional(Type.String({ minLength: 1, description: 'IP address probed instead of resolving fqdn (fqdn stays the Host header).' })),
+    ipAddress: Type.Optional(
+      Type.String({ minLength: 1, description: 'IP address probed instead of resolving fqdn (fqdn stays the Host header).' }),
+    ),
     inverted: Default(Type.Boolean({ description: 'Route by the opposite of what the probes say.' }), false),
-    disabled: Default(Type.Boolean({ description: 'Stop probing; the check then counts as healthy (unhealthy when also inverted).' }), false),
+    disabled: Default(
+      Type.Boolean({ description: 'Stop probing; the check then counts as healthy (unhealthy when also inverted).' }),
+      false,
+    ),
     measureLatency: Default(Type.Boolean({ description: 'Record latency graphs (AWS; immutable after creation).' }), false),
     regions: Type.Optional(
-      Type.Array(Enum(['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1']), {
-        minItems: 3,
-        uniqueItems: true,
-        description: 'Checker Regions (at least 3); default: all of them.',
-      }),
+      Type.Array(
+        Enum(['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1']),
+        {
+          minItems: 3,
+          uniqueItems: true,
+          description: 'Checker Regions (at least 3); default: all of them.',
+        },
+      ),
     ),
     childHealthChecks: Type.Optional(
       Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 256, description: 'CALCULATED: ids of the checks it combines.' }),
     ),
     healthThreshold: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 256, description: 'CALCULATED: how many children must be healthy (default all; 0 = always healthy).' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 256,
+        description: 'CALCULATED: how many children must be healthy (default all; 0 = always healthy).',
+      }),
     ),
     callerReference: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 64, description: 'Idempotency token (the tutorial used "foobar"). Default: derived from the run id and step id.' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'Idempotency token (the tutorial used "foobar"). Default: derived from the run id and step id.',
+      }),
     ),
   },
   {
@@ -121,7 +149,8 @@ type Params = StepParams<typeof params>;
 /** The config AWS receives: CALCULATED takes children and a threshold, endpoint types the probe's fields. */
 function healthCheckConfig(p: Params): HealthCheckConfig {
   const common = { Inverted: p.inverted, Disabled: p.disabled };
-  if (p.type === 'CALCULATED') return { Type: 'CALCULATED', ChildHealthChecks: p.childHealthChecks, HealthThreshold: p.healthThreshold, ...common };
+  if (p.type === 'CALCULATED')
+    return { Type: 'CALCULATED', ChildHealthChecks: p.childHealthChecks, HealthThreshold: p.healthThreshold, ...common };
   return {
     Type: p.type,
     FullyQualifiedDomainName: p.fqdn,

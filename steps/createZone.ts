@@ -26,13 +26,24 @@ const ROUTE53_REGION = 'us-east-1';
  */
 export default defineStep({
   type: 'createZone',
-  effects: (p) => [{ action: 'create', resource: `Route 53 hosted zone ${p.name}`, region: 'us-east-1', detail: 'a public zone with its NS and SOA (rollback deletes it and the records left in it)' }],
+  effects: (p) => [
+    {
+      action: 'create',
+      resource: `Route 53 hosted zone ${p.name}`,
+      region: 'us-east-1',
+      detail: 'a public zone with its NS and SOA (rollback deletes it and the records left in it)',
+    },
+  ],
   description: 'Create a Route 53 public hosted zone (e.g. hello-localstack.com). Rollback deletes its records, then the zone.',
   params: Type.Object(
     {
       name: Type.String({ minLength: 1, maxLength: 1024, description: 'Domain name of the zone, e.g. hello-localstack.com.' }),
       callerReference: Type.Optional(
-        Type.String({ minLength: 1, maxLength: 128, description: 'Idempotency token (the tutorial used "foo"). Default: derived from the run id and step id.' }),
+        Type.String({
+          minLength: 1,
+          maxLength: 128,
+          description: 'Idempotency token (the tutorial used "foo"). Default: derived from the run id and step id.',
+        }),
       ),
     },
     { additionalProperties: false },
@@ -47,10 +58,9 @@ export default defineStep({
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
     const callerReference = params.callerReference ?? idempotencyToken(ctx);
     try {
-      const created = await route53.send(
-        new CreateHostedZoneCommand({ Name: params.name, CallerReference: callerReference }),
-        { abortSignal: ctx.signal },
-      );
+      const created = await route53.send(new CreateHostedZoneCommand({ Name: params.name, CallerReference: callerReference }), {
+        abortSignal: ctx.signal,
+      });
       return {
         zoneId: bareZoneId(created.HostedZone?.Id ?? ''),
         name: created.HostedZone?.Name ?? params.name,
@@ -75,8 +85,7 @@ export default defineStep({
   claims: (params) => [{ kind: 'zone', name: normalizeName(params.name) }],
   async rollback(params, ctx, outputs) {
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
-    const zoneId =
-      outputs?.zoneId ?? (await findZone(route53, params.name, params.callerReference ?? idempotencyToken(ctx), ctx));
+    const zoneId = outputs?.zoneId ?? (await findZone(route53, params.name, params.callerReference ?? idempotencyToken(ctx), ctx));
     if (!zoneId) {
       ctx.log.info(`createZone rollback: no zone ${params.name} with this step's caller reference; nothing to delete`);
       return;
@@ -94,9 +103,12 @@ async function findZone(route53: Route53Client, name: string, callerReference: s
   let dnsName: string | undefined = name;
   let zoneId: string | undefined;
   for (;;) {
-    const page: ListHostedZonesByNameCommandOutput = await route53.send(new ListHostedZonesByNameCommand({ DNSName: dnsName, HostedZoneId: zoneId }), {
-      abortSignal: ctx.signal,
-    });
+    const page: ListHostedZonesByNameCommandOutput = await route53.send(
+      new ListHostedZonesByNameCommand({ DNSName: dnsName, HostedZoneId: zoneId }),
+      {
+        abortSignal: ctx.signal,
+      },
+    );
     for (const zone of page.HostedZones ?? []) {
       if (normalizeName(zone.Name ?? '') !== wanted) return undefined;
       if (zone.CallerReference === callerReference && zone.Id) return bareZoneId(zone.Id);

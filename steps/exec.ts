@@ -12,13 +12,26 @@ const argvSchema = (description: string) => Type.Array(Type.String(), { minItems
 const execParams = Type.Object(
   {
     argv: argvSchema('Command and arguments, e.g. [kubectl, scale, deploy/api, --replicas=0]. No shell unless `shell: true`.'),
-    shell: Default(Type.Boolean({ description: 'Run through /bin/sh -c (the argv items joined with spaces): pipes, globs, $VARS.' }), false),
-    env: Default(StringMap({ description: 'Environment variables added to the engine\'s own.' }), {}),
-    cwd: Default(Type.String({ minLength: 1, description: 'Working directory, relative to the workflow file\'s folder.' }), '.'),
+    shell: Default(
+      Type.Boolean({ description: 'Run through /bin/sh -c (the argv items joined with spaces): pipes, globs, $VARS.' }),
+      false,
+    ),
+    env: Default(StringMap({ description: "Environment variables added to the engine's own." }), {}),
+    cwd: Default(Type.String({ minLength: 1, description: "Working directory, relative to the workflow file's folder." }), '.'),
     timeout: Default(Duration({ description: 'Kill the command after this long (engine clock), e.g. "30s".' }), '1m'),
-    expectExitCodes: Default(Type.Array(Type.Integer({ minimum: 0, maximum: 255 }), { minItems: 1, description: 'Exit codes that pass.' }), [0]),
-    maxOutputBytes: Default(Type.Integer({ minimum: 0, maximum: 10_485_760, description: 'Bytes of stdout and of stderr kept in the outputs.' }), 65_536),
-    undo: Type.Optional(argvSchema('Compensation command (same shell, env and cwd), e.g. [kubectl, scale, deploy/api, --replicas=3]. It must be idempotent: it may run twice, or after a crash.')),
+    expectExitCodes: Default(
+      Type.Array(Type.Integer({ minimum: 0, maximum: 255 }), { minItems: 1, description: 'Exit codes that pass.' }),
+      [0],
+    ),
+    maxOutputBytes: Default(
+      Type.Integer({ minimum: 0, maximum: 10_485_760, description: 'Bytes of stdout and of stderr kept in the outputs.' }),
+      65_536,
+    ),
+    undo: Type.Optional(
+      argvSchema(
+        'Compensation command (same shell, env and cwd), e.g. [kubectl, scale, deploy/api, --replicas=3]. It must be idempotent: it may run twice, or after a crash.',
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -33,7 +46,8 @@ type ExecParams = StepParams<typeof execParams>;
  */
 export default defineStep({
   type: 'exec',
-  description: 'Run a local command (argv list, no shell unless `shell: true`); outputs exit code and bounded stdout/stderr. Rollback runs `undo` when given.',
+  description:
+    'Run a local command (argv list, no shell unless `shell: true`); outputs exit code and bounded stdout/stderr. Rollback runs `undo` when given.',
   needsTarget: false,
   params: execParams,
   outputs: Type.Object({
@@ -79,7 +93,11 @@ async function execute(params: ExecParams, argv: string[], ctx: StepContext): Pr
 }
 
 function failure(argv: string[], result: ProcessResult, expected: string): ExpectationFailedError {
-  const how = result.timedOut ? 'was killed by its timeout' : result.exitCode === null ? `was killed by ${result.signal}` : `exited ${result.exitCode} (${expected})`;
+  const how = result.timedOut
+    ? 'was killed by its timeout'
+    : result.exitCode === null
+      ? `was killed by ${result.signal}`
+      : `exited ${result.exitCode} (${expected})`;
   const tail = (result.stderr || result.stdout).trim().slice(-300);
   return new ExpectationFailedError(`${argv.join(' ')} ${how}${tail ? `: ${tail}` : ''}`, {
     observed: { exitCode: result.exitCode, signal: result.signal, stdout: result.stdout.slice(-2000), stderr: result.stderr.slice(-2000) },

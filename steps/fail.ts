@@ -16,7 +16,9 @@ export default defineStep({
     {
       message: Default(Type.String({ description: 'Error message.' }), 'failed on purpose'),
       errorType: Default(Type.String({ description: 'Error name (matched by retry.nonRetryableErrorTypes).' }), 'DrillError'),
-      times: Type.Optional(Type.Integer({ minimum: 0, description: 'Fail only the first N attempts, then succeed. Default: every attempt fails.' })),
+      times: Type.Optional(
+        Type.Integer({ minimum: 0, description: 'Fail only the first N attempts, then succeed. Default: every attempt fails.' }),
+      ),
       hang: Default(Type.Boolean({ description: 'Hang until aborted (by timeout or interrupt) instead of failing at once.' }), false),
       nonRetryable: Default(Type.Boolean({ description: 'Throw NonRetryableError (never retried).' }), false),
       rollbackError: Type.Optional(Type.String({ description: 'When set, the compensation fails with this message.' })),

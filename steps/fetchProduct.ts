@@ -32,16 +32,21 @@ const fetchOutputs = Type.Object({
 export default defineStep({
   type: 'fetchProduct',
   effects: () => [],
-  description: 'Resolve a name through the target\'s DNS (CNAME chain) and GET a path from the host it points at, like the tutorial\'s dns-resolver.py.',
+  description:
+    "Resolve a name through the target's DNS (CNAME chain) and GET a path from the host it points at, like the tutorial's dns-resolver.py.",
   params: Type.Object(
     {
       name: Type.String({ minLength: 1, description: 'Name to resolve, e.g. test.hello-localstack.com.' }),
       path: Type.String({ pattern: '^/', description: 'Path on the resolved host, e.g. /dev/productApi.' }),
       query: Default(StringMap({ description: 'Query parameters, e.g. {id: prod-1088}.' }), {}),
-      port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Port to connect to. Default: the target\'s port (443 on AWS).' })),
+      port: Type.Optional(
+        Type.Integer({ minimum: 1, maximum: 65535, description: "Port to connect to. Default: the target's port (443 on AWS)." }),
+      ),
       expectStatus: Default(Type.Integer({ minimum: 100, maximum: 599, description: 'Expected HTTP status.' }), 200),
       expectBody: Type.Optional(Type.String({ description: 'Expected body, byte for byte.' })),
-      expectServedRegion: Type.Optional(Type.String({ minLength: 1, description: 'Expected x-served-region header, e.g. eu-central-1 after failover.' })),
+      expectServedRegion: Type.Optional(
+        Type.String({ minLength: 1, description: 'Expected x-served-region header, e.g. eu-central-1 after failover.' }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -70,7 +75,9 @@ export default defineStep({
     };
     const problems = [
       response.status !== params.expectStatus ? `status ${response.status}, expected ${params.expectStatus}` : undefined,
-      params.expectBody !== undefined && response.body !== params.expectBody ? `body ${truncate(response.body)}, expected ${truncate(params.expectBody)}` : undefined,
+      params.expectBody !== undefined && response.body !== params.expectBody
+        ? `body ${truncate(response.body)}, expected ${truncate(params.expectBody)}`
+        : undefined,
       params.expectServedRegion !== undefined && outputs.servedRegion !== params.expectServedRegion
         ? `served by ${outputs.servedRegion ?? 'an unknown region'}, expected ${params.expectServedRegion}`
         : undefined,

@@ -13,14 +13,19 @@ import { AnyValue, Enum, StringMap } from './support/schema.ts';
  */
 export default defineStep({
   type: 'httpRequest',
-  effects: (p) => (['GET', 'HEAD', 'OPTIONS'].includes(String(p.method ?? 'GET').toUpperCase()) ? [] : [{ action: 'change', resource: `${p.method} ${p.url}`, detail: 'whatever the endpoint does with the request (no rollback)' }]),
-  description: 'Send an HTTP request (host resolved through the target\'s DNS) and check its status.',
+  effects: (p) =>
+    ['GET', 'HEAD', 'OPTIONS'].includes(String(p.method ?? 'GET').toUpperCase())
+      ? []
+      : [{ action: 'change', resource: `${p.method} ${p.url}`, detail: 'whatever the endpoint does with the request (no rollback)' }],
+  description: "Send an HTTP request (host resolved through the target's DNS) and check its status.",
   params: Type.Object(
     {
       url: Type.String({ pattern: '^https?://', description: 'URL, e.g. ${{ steps.primary.outputs.invokeUrl }}/productApi.' }),
       method: Default(Enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], { description: 'HTTP method.' }), 'GET'),
       headers: Default(StringMap({ description: 'Request headers.' }), {}),
-      body: Type.Optional(AnyValue({ description: 'Request body: a string as is, anything else as JSON (content-type application/json).' })),
+      body: Type.Optional(
+        AnyValue({ description: 'Request body: a string as is, anything else as JSON (content-type application/json).' }),
+      ),
       expectStatus: Type.Optional(
         Type.Unsafe<number | number[]>({
           oneOf: [
@@ -30,7 +35,10 @@ export default defineStep({
           description: 'Accepted status(es). Default: any 2xx.',
         }),
       ),
-      resolveVia: Default(Enum(['target', 'system'], { description: 'Resolve the host through the target\'s DNS server or the system resolver.' }), 'target'),
+      resolveVia: Default(
+        Enum(['target', 'system'], { description: "Resolve the host through the target's DNS server or the system resolver." }),
+        'target',
+      ),
     },
     { additionalProperties: false },
   ),
@@ -49,7 +57,14 @@ export default defineStep({
       if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
     }
     const { method } = params;
-    const response = await sendHttpRequest(ctx.target, { url: params.url, method, headers, body, via: params.resolveVia, signal: ctx.signal });
+    const response = await sendHttpRequest(ctx.target, {
+      url: params.url,
+      method,
+      headers,
+      body,
+      via: params.resolveVia,
+      signal: ctx.signal,
+    });
     const accepted = params.expectStatus === undefined ? undefined : [params.expectStatus].flat();
     const ok = accepted ? accepted.includes(response.status) : response.status >= 200 && response.status < 300;
     if (!ok) {

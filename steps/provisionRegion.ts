@@ -21,12 +21,16 @@ const provisionParams = Type.Object(
     region: Type.String({ minLength: 1, description: 'AWS region, e.g. us-east-1.' }),
     apiId: Type.String({
       pattern: '^[a-zA-Z0-9]+$',
-      description: 'REST API id requested through the `_custom_id_` tag (12345 / 67890 in the tutorial). Honoured by LocalStack and the emulator; real AWS assigns a random id (see outputs.apiId).',
+      description:
+        'REST API id requested through the `_custom_id_` tag (12345 / 67890 in the tutorial). Honoured by LocalStack and the emulator; real AWS assigns a random id (see outputs.apiId).',
     }),
     stage: Default(Type.String({ pattern: '^[a-zA-Z0-9_]+$', description: 'Stage name of the deployment.' }), 'dev'),
     tableName: Default(Type.String({ minLength: 3, maxLength: 255, description: 'DynamoDB table name.' }), 'Products'),
     replicateTo: Type.Optional(
-      Type.String({ minLength: 1, description: 'Region to replicate the table into: enables the stream and deploys dynamodb-streams-to-lambda with TARGET_REGION.' }),
+      Type.String({
+        minLength: 1,
+        description: 'Region to replicate the table into: enables the stream and deploys dynamodb-streams-to-lambda with TARGET_REGION.',
+      }),
     ),
     namePrefix: Default(Type.String({ pattern: '^[a-zA-Z0-9_-]*$', description: 'Prefix of every function name.' }), ''),
     roleArn: Default(
@@ -90,10 +94,11 @@ export default defineStep({
       detail: 'the product API of one Region (rollback deletes what this step created)',
     },
   ],
-  description: 'Deploy the tutorial\'s per-region stack: DynamoDB Products (+ stream and replication), Lambda functions, REST API with stage. Rollback deletes what it created (a reused stack is kept).',
+  description:
+    "Deploy the tutorial's per-region stack: DynamoDB Products (+ stream and replication), Lambda functions, REST API with stage. Rollback deletes what it created (a reused stack is kept).",
   params: provisionParams,
   outputs: Type.Object({
-    apiId: Type.String({ description: 'The REST API id (the requested one, or AWS\'s random one).' }),
+    apiId: Type.String({ description: "The REST API id (the requested one, or AWS's random one)." }),
     region: Type.String({ description: 'The region.' }),
     stage: Type.String({ description: 'The stage.' }),
     invokeHost: Type.String({
@@ -121,7 +126,9 @@ export default defineStep({
       { bundle: 'addProduct', name: names.addProduct },
       { bundle: 'healthcheck', name: names.healthcheck },
     ] as const;
-    const ensured = await Promise.all(apiFunctions.map(({ bundle, name }) => ensureFunction(lambda, { bundle, name, roleArn, environment }, ctx)));
+    const ensured = await Promise.all(
+      apiFunctions.map(({ bundle, name }) => ensureFunction(lambda, { bundle, name, roleArn, environment }, ctx)),
+    );
     const [getArn, addArn, healthArn] = ensured.map((fn) => fn.arn);
     const created: CreatedResources = {
       table: tableCreated,

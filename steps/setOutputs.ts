@@ -16,9 +16,13 @@ export default defineStep({
   effects: () => [],
   params: Type.Object(
     {
-      values: Type.Optional(Type.Record(Type.String(), AnyValue(), { description: 'Outputs by name, e.g. { url: "${{ steps.a.outputs.url }}" }.' })),
+      values: Type.Optional(
+        Type.Record(Type.String(), AnyValue(), { description: 'Outputs by name, e.g. { url: "${{ steps.a.outputs.url }}" }.' }),
+      ),
       aggregate: Type.Optional(
-        Type.Record(Type.String(), Type.Array(AnyValue()), { description: 'Outputs by name, one value per iteration; numbers get min, p50, p95, max.' }),
+        Type.Record(Type.String(), Type.Array(AnyValue()), {
+          description: 'Outputs by name, one value per iteration; numbers get min, p50, p95, max.',
+        }),
       ),
     },
     { additionalProperties: false },

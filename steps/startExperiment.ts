@@ -29,13 +29,15 @@ const startParams = Type.Object(
       Type.Unsafe<Record<string, unknown>>({
         type: 'object',
         required: ['actions'],
-        description: 'Inline experiment template: {actions, description, stopConditions, roleArn, targets?, tags?} as for CreateExperimentTemplate.',
+        description:
+          'Inline experiment template: {actions, description, stopConditions, roleArn, targets?, tags?} as for CreateExperimentTemplate.',
       }),
     ),
     templateFile: Type.Optional(
       Type.String({
         minLength: 1,
-        description: 'JSON template file, relative to the workflow file, e.g. experiments/experiment-lambda.json (the --cli-input-json file).',
+        description:
+          'JSON template file, relative to the workflow file, e.g. experiments/experiment-lambda.json (the --cli-input-json file).',
       }),
     ),
   },
@@ -61,7 +63,8 @@ export default defineStep({
       detail: `${describeFaults(p.template ?? readTemplate(where.workflowDir, p.templateFile))} (rollback stops the experiment and deletes its template)`,
     },
   ],
-  description: 'Create an FIS experiment template (inline or from a JSON file) and start it. Rollback stops the experiment and deletes the template.',
+  description:
+    'Create an FIS experiment template (inline or from a JSON file) and start it. Rollback stops the experiment and deletes the template.',
   params: startParams,
   outputs: Type.Object({
     experimentId: Type.String({ description: 'Id of the running experiment.' }),
@@ -82,7 +85,11 @@ export default defineStep({
     );
     const templateId = created.experimentTemplate?.id ?? '';
     const started = await fis.send(
-      new StartExperimentCommand({ experimentTemplateId: templateId, clientToken: idempotencyToken(ctx, 'experiment'), tags: runTags(ctx) }),
+      new StartExperimentCommand({
+        experimentTemplateId: templateId,
+        clientToken: idempotencyToken(ctx, 'experiment'),
+        tags: runTags(ctx),
+      }),
       { abortSignal: ctx.signal },
     );
     return {
@@ -137,7 +144,9 @@ async function findTemplates(fis: FisClient, ctx: StepContext): Promise<string[]
   const ids: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page: ListExperimentTemplatesCommandOutput = await fis.send(new ListExperimentTemplatesCommand({ nextToken }), { abortSignal: ctx.signal });
+    const page: ListExperimentTemplatesCommandOutput = await fis.send(new ListExperimentTemplatesCommand({ nextToken }), {
+      abortSignal: ctx.signal,
+    });
     for (const t of page.experimentTemplates ?? []) {
       if (t.id && Object.entries(tags).every(([k, v]) => t.tags?.[k] === v)) ids.push(t.id);
     }
@@ -179,7 +188,13 @@ function describeFaults(template: Record<string, unknown> | undefined): string {
     .map((a) => {
       const p = a.parameters ?? {};
       const what = [p['service'], p['operation']].filter(Boolean).join(' ');
-      const how = [p['percentage'] ? `${p['percentage']} %` : '', p['errorCode'] ?? '', p['latencyMilliseconds'] ? `+${p['latencyMilliseconds']} ms` : ''].filter(Boolean).join(', ');
+      const how = [
+        p['percentage'] ? `${p['percentage']} %` : '',
+        p['errorCode'] ?? '',
+        p['latencyMilliseconds'] ? `+${p['latencyMilliseconds']} ms` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
       return `${a.actionId ?? '?'}${what ? ` on ${what}` : ''}${how ? ` (${how})` : ''}`;
     })
     .join('; ');

@@ -14,13 +14,18 @@ import { stopAndWait } from './support/fis.ts';
  */
 export default defineStep({
   type: 'stopExperiment',
-  effects: (p) => [{ action: 'change', resource: `FIS experiment ${p.experimentId}`, region: p.region, detail: 'stops it: the faults it injects end' }],
+  effects: (p) => [
+    { action: 'change', resource: `FIS experiment ${p.experimentId}`, region: p.region, detail: 'stops it: the faults it injects end' },
+  ],
   description: 'Stop a running FIS experiment and wait until it is stopped (the failback trigger). No rollback.',
   params: Type.Object(
     {
       region: Type.String({ minLength: 1, description: 'Region of the experiment.' }),
       experimentId: Type.String({ minLength: 1, description: 'Experiment id, e.g. ${{ steps.breakPrimary.outputs.experimentId }}.' }),
-      maxWait: Default(Duration({ description: 'Longest wait for the experiment to stop, in AWS time; then the step fails naming its status.' }), DEFAULT_MAX_WAIT),
+      maxWait: Default(
+        Duration({ description: 'Longest wait for the experiment to stop, in AWS time; then the step fails naming its status.' }),
+        DEFAULT_MAX_WAIT,
+      ),
     },
     { additionalProperties: false },
   ),

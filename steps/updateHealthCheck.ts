@@ -14,7 +14,10 @@ interface HealthCheckEndpoint {
 
 const updateParams = Type.Object(
   {
-    healthCheckId: Type.String({ minLength: 1, description: 'Health check to change, e.g. ${{ steps.healthCheck.outputs.healthCheckId }}.' }),
+    healthCheckId: Type.String({
+      minLength: 1,
+      description: 'Health check to change, e.g. ${{ steps.healthCheck.outputs.healthCheckId }}.',
+    }),
     fqdn: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'New host name probed, e.g. bad-host-p45e8eG94rK.com.' })),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'New port probed.' })),
     resourcePath: Type.Optional(Type.String({ maxLength: 255, description: 'New path requested.' })),
@@ -45,7 +48,8 @@ const firstPrevious = new Map<string, HealthCheckEndpoint>();
  */
 export default defineStep({
   type: 'updateHealthCheck',
-  description: 'Change a Route 53 health check\'s endpoint (e.g. point it at a dead host to force failover). Rollback restores the previous endpoint.',
+  description:
+    "Change a Route 53 health check's endpoint (e.g. point it at a dead host to force failover). Rollback restores the previous endpoint.",
   params: updateParams,
   effects: (p) => [
     {
@@ -59,7 +63,8 @@ export default defineStep({
     previous: Type.Optional(
       Type.Unsafe<HealthCheckEndpoint>({
         type: 'object',
-        description: 'The endpoint before the change: {fqdn, port, resourcePath, ipAddress}; absent when a retry in a new process could not know it.',
+        description:
+          'The endpoint before the change: {fqdn, port, resourcePath, ipAddress}; absent when a retry in a new process could not know it.',
       }),
     ),
     healthCheckVersion: Type.Integer({ description: 'HealthCheckVersion after the change.' }),
@@ -87,14 +92,19 @@ export default defineStep({
       previous = current;
       firstPrevious.set(key, previous);
     }
-    if (!previous) ctx.log.warn(`updateHealthCheck: attempt ${ctx.attempt} found ${params.healthCheckId} already changed; its previous endpoint is unknown, the rollback will leave it as is`);
+    if (!previous)
+      ctx.log.warn(
+        `updateHealthCheck: attempt ${ctx.attempt} found ${params.healthCheckId} already changed; its previous endpoint is unknown, the rollback will leave it as is`,
+      );
     const version = await update(route53, params.healthCheckId, params, got.HealthCheck?.HealthCheckVersion, ctx);
     firstPrevious.delete(key);
     return { ...(previous ? { previous } : {}), healthCheckVersion: version, updatedAt: ctx.clock.now() };
   },
   async rollback(params, ctx, outputs) {
     if (!outputs?.previous) {
-      ctx.log.warn(`updateHealthCheck rollback: ${outputs ? 'the retry found the change already applied' : 'the step did not finish'}, the previous endpoint of ${params.healthCheckId} is unknown; left as is`);
+      ctx.log.warn(
+        `updateHealthCheck rollback: ${outputs ? 'the retry found the change already applied' : 'the step did not finish'}, the previous endpoint of ${params.healthCheckId} is unknown; left as is`,
+      );
       return;
     }
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);

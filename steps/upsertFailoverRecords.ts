@@ -12,11 +12,18 @@ const ROUTE53_REGION = 'us-east-1';
 const memberSchema = (role: string, example: { id: string; record: string; target: string }) =>
   Type.Object(
     {
-      setIdentifier: Type.String({ minLength: 1, maxLength: 128, description: `SetIdentifier of the ${role} alias, e.g. "${example.id}".` }),
+      setIdentifier: Type.String({
+        minLength: 1,
+        maxLength: 128,
+        description: `SetIdentifier of the ${role} alias, e.g. "${example.id}".`,
+      }),
       recordName: Type.String({ minLength: 1, description: `Plain record the alias points at, e.g. ${example.record}.` }),
       target: Type.String({ minLength: 1, description: `Value of that record, e.g. ${example.target}.` }),
       healthCheckId: Type.Optional(
-        Type.String({ minLength: 1, description: `Health check of the ${role} alias${role === 'primary' ? ' (what triggers failover)' : ' (optional)'}.` }),
+        Type.String({
+          minLength: 1,
+          description: `Health check of the ${role} alias${role === 'primary' ? ' (what triggers failover)' : ' (optional)'}.`,
+        }),
       ),
     },
     { additionalProperties: false, description: `The ${role} member of the failover pair.` },
@@ -24,12 +31,26 @@ const memberSchema = (role: string, example: { id: string; record: string; targe
 
 const upsertParams = Type.Object(
   {
-    zoneId: Type.String({ minLength: 1, description: 'Hosted zone id (with or without /hostedzone/), e.g. ${{ steps.zone.outputs.zoneId }}.' }),
+    zoneId: Type.String({
+      minLength: 1,
+      description: 'Hosted zone id (with or without /hostedzone/), e.g. ${{ steps.zone.outputs.zoneId }}.',
+    }),
     name: Type.String({ minLength: 1, description: 'Name clients resolve, e.g. test.hello-localstack.com.' }),
     type: Default(Enum(['CNAME', 'A', 'AAAA'], { description: 'Record type of all four record sets.' }), 'CNAME'),
-    ttl: Default(Type.Integer({ minimum: 0, maximum: 2147483647, description: 'TTL of the plain records (aliases take their target\'s).' }), 60),
-    primary: memberSchema('primary', { id: '12345', record: '12345.hello-localstack.com', target: '12345.execute-api.localhost.localstack.cloud' }),
-    secondary: memberSchema('secondary', { id: '67890', record: '67890.hello-localstack.com', target: '67890.execute-api.localhost.localstack.cloud' }),
+    ttl: Default(
+      Type.Integer({ minimum: 0, maximum: 2147483647, description: "TTL of the plain records (aliases take their target's)." }),
+      60,
+    ),
+    primary: memberSchema('primary', {
+      id: '12345',
+      record: '12345.hello-localstack.com',
+      target: '12345.execute-api.localhost.localstack.cloud',
+    }),
+    secondary: memberSchema('secondary', {
+      id: '67890',
+      record: '67890.hello-localstack.com',
+      target: '67890.execute-api.localhost.localstack.cloud',
+    }),
   },
   { additionalProperties: false },
 );
@@ -66,7 +87,8 @@ export default defineStep({
       detail: `PRIMARY ${p.primary.setIdentifier} → ${p.primary.recordName}${p.primary.healthCheckId ? ' (health-checked)' : ''}, SECONDARY ${p.secondary.setIdentifier} → ${p.secondary.recordName} (rollback restores what was there)`,
     },
   ],
-  description: 'Write a PRIMARY/SECONDARY failover alias pair (and the records they point at) in a Route 53 zone. Rollback restores what was there.',
+  description:
+    'Write a PRIMARY/SECONDARY failover alias pair (and the records they point at) in a Route 53 zone. Rollback restores what was there.',
   params: upsertParams,
   outputs: upsertOutputs,
   async run(params, ctx) {
@@ -83,7 +105,10 @@ export default defineStep({
       const result = await route53.send(
         new ChangeResourceRecordSetsCommand({
           HostedZoneId: zoneId,
-          ChangeBatch: { Comment: 'failover-engine upsertFailoverRecords', Changes: batch.map((set) => ({ Action: 'UPSERT', ResourceRecordSet: set })) },
+          ChangeBatch: {
+            Comment: 'failover-engine upsertFailoverRecords',
+            Changes: batch.map((set) => ({ Action: 'UPSERT', ResourceRecordSet: set })),
+          },
         }),
         { abortSignal: ctx.signal },
       );
@@ -113,7 +138,10 @@ export default defineStep({
       const changes = batch.flatMap((wanted) => undoChange(wanted, current, outputs, ctx));
       if (changes.length === 0) continue;
       await route53.send(
-        new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: 'failover-engine rollback', Changes: changes } }),
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: zoneId,
+          ChangeBatch: { Comment: 'failover-engine rollback', Changes: changes },
+        }),
         { abortSignal: ctx.signal },
       );
     }
@@ -151,14 +179,21 @@ function keyOf(set: ResourceRecordSet): RecordKey {
  * The change that undoes one written record set: UPSERT the previous value back, or DELETE the
  * current one (exactly as Route 53 lists it, since DELETE must match) when there was none.
  */
-function undoChange(wanted: ResourceRecordSet, current: ResourceRecordSet[], outputs: UpsertFailoverRecordsOutputs | undefined, ctx: StepContext): Change[] {
+function undoChange(
+  wanted: ResourceRecordSet,
+  current: ResourceRecordSet[],
+  outputs: UpsertFailoverRecordsOutputs | undefined,
+  ctx: StepContext,
+): Change[] {
   const key = keyOf(wanted);
   const now = current.find((set) => matchesKey(set, key));
   const before = outputs?.previous.find((set) => matchesKey(set, key));
   if (before) return [{ Action: 'UPSERT', ResourceRecordSet: before }];
   if (!now) return [];
   if (!outputs && !sameRecord(now, wanted)) {
-    ctx.log.warn(`upsertFailoverRecords rollback: ${key.name} ${key.type} ${key.setIdentifier ?? ''} is not what this step writes; left in place`);
+    ctx.log.warn(
+      `upsertFailoverRecords rollback: ${key.name} ${key.type} ${key.setIdentifier ?? ''} is not what this step writes; left in place`,
+    );
     return [];
   }
   return [{ Action: 'DELETE', ResourceRecordSet: now }];
@@ -174,6 +209,10 @@ function sameAsWritten(existing: ResourceRecordSet, wanted: ResourceRecordSet): 
 function sameRecord(a: ResourceRecordSet, b: ResourceRecordSet): boolean {
   const norm = (s: string | undefined) => (s ?? '').toLowerCase().replace(/\.$/, '');
   if (a.AliasTarget || b.AliasTarget) return norm(a.AliasTarget?.DNSName) === norm(b.AliasTarget?.DNSName);
-  const values = (s: ResourceRecordSet) => (s.ResourceRecords ?? []).map((r) => norm(r.Value)).sort().join(',');
+  const values = (s: ResourceRecordSet) =>
+    (s.ResourceRecords ?? [])
+      .map((r) => norm(r.Value))
+      .sort()
+      .join(',');
   return values(a) === values(b);
 }

@@ -14,19 +14,39 @@ type Policy = (typeof POLICIES)[number];
 
 const member = Type.Object(
   {
-    setIdentifier: Type.String({ minLength: 1, maxLength: 128, description: 'SetIdentifier, unique within the name and type, e.g. "blue".' }),
-    values: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Record values, e.g. ["10.0.0.1"] or ["blue.example.com"].' }),
-    healthCheckId: Type.Optional(Type.String({ minLength: 1, description: 'Health check of this member; an unhealthy member is skipped.' })),
-    weight: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'weighted: share = weight / sum of weights; 0 = only when every other member is unhealthy.' })),
+    setIdentifier: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      description: 'SetIdentifier, unique within the name and type, e.g. "blue".',
+    }),
+    values: Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      description: 'Record values, e.g. ["10.0.0.1"] or ["blue.example.com"].',
+    }),
+    healthCheckId: Type.Optional(
+      Type.String({ minLength: 1, description: 'Health check of this member; an unhealthy member is skipped.' }),
+    ),
+    weight: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 255,
+        description: 'weighted: share = weight / sum of weights; 0 = only when every other member is unhealthy.',
+      }),
+    ),
     region: Type.Optional(Type.String({ minLength: 1, description: 'latency: the AWS Region of this member, e.g. eu-central-1.' })),
     location: Type.Optional(
       Type.Object(
         {
           continent: Type.Optional(Enum(['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA'], { description: 'Continent code.' })),
-          country: Type.Optional(Type.String({ minLength: 1, maxLength: 2, description: 'ISO country code, or "*" for the default record.' })),
+          country: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 2, description: 'ISO country code, or "*" for the default record.' }),
+          ),
           subdivision: Type.Optional(Type.String({ minLength: 1, maxLength: 3, description: 'US state (with country US).' })),
         },
-        { additionalProperties: false, description: 'geolocation: where the clients of this member are; { country: "*" } is the default record.' },
+        {
+          additionalProperties: false,
+          description: 'geolocation: where the clients of this member are; { country: "*" } is the default record.',
+        },
       ),
     ),
   },
@@ -35,7 +55,10 @@ const member = Type.Object(
 
 const params = Type.Object(
   {
-    zoneId: Type.String({ minLength: 1, description: 'Hosted zone id (with or without /hostedzone/), e.g. ${{ steps.zone.outputs.zoneId }}.' }),
+    zoneId: Type.String({
+      minLength: 1,
+      description: 'Hosted zone id (with or without /hostedzone/), e.g. ${{ steps.zone.outputs.zoneId }}.',
+    }),
     name: Type.String({ minLength: 1, description: 'Name clients resolve, e.g. app.example.com.' }),
     type: Default(Enum(['A', 'AAAA', 'CNAME', 'TXT'], { description: 'Record type of every member.' }), 'A'),
     ttl: Default(Type.Integer({ minimum: 0, maximum: 2147483647, description: 'TTL of every member.' }), 60),
@@ -77,11 +100,19 @@ export default defineStep({
     const result = await route53.send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: zoneId,
-        ChangeBatch: { Comment: `failover-engine upsertRecords (${p.policy})`, Changes: wanted.map((set) => ({ Action: 'UPSERT', ResourceRecordSet: set })) },
+        ChangeBatch: {
+          Comment: `failover-engine upsertRecords (${p.policy})`,
+          Changes: wanted.map((set) => ({ Action: 'UPSERT', ResourceRecordSet: set })),
+        },
       }),
       { abortSignal: ctx.signal },
     );
-    return { changeId: bareChangeId(result.ChangeInfo?.Id ?? ''), name: p.name, setIdentifiers: p.records.map((r) => r.setIdentifier), previous };
+    return {
+      changeId: bareChangeId(result.ChangeInfo?.Id ?? ''),
+      name: p.name,
+      setIdentifiers: p.records.map((r) => r.setIdentifier),
+      previous,
+    };
   },
   async rollback(p, ctx, out) {
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
@@ -127,7 +158,8 @@ function desired(p: Params): ResourceRecordSet[] {
       ResourceRecords: r.values.map((Value) => ({ Value })),
       ...(r.healthCheckId ? { HealthCheckId: r.healthCheckId } : {}),
     };
-    const missing = (field: string) => new NonRetryableError(`upsertRecords: records[${i}] (${r.setIdentifier}) needs '${field}' for policy ${p.policy}`);
+    const missing = (field: string) =>
+      new NonRetryableError(`upsertRecords: records[${i}] (${r.setIdentifier}) needs '${field}' for policy ${p.policy}`);
     switch (p.policy) {
       case 'weighted':
         if (r.weight === undefined) throw missing('weight');
@@ -142,6 +174,8 @@ function desired(p: Params): ResourceRecordSet[] {
       }
       case 'multivalue':
         return { ...base, MultiValueAnswer: true };
+      default:
+        throw new NonRetryableError(`upsertRecords: unknown policy ${String(p.policy)}`);
     }
   });
 }
@@ -152,13 +186,30 @@ function key(set: ResourceRecordSet) {
 
 /** Same values, TTL, routing field and health check: the set is what this step writes. */
 function sameValues(a: ResourceRecordSet, b: ResourceRecordSet): boolean {
-  const norm = (s: ResourceRecordSet) => (s.ResourceRecords ?? []).map((r) => (r.Value ?? '').toLowerCase().replace(/\.$/, '')).sort().join(',');
-  const routing = (s: ResourceRecordSet) => JSON.stringify([s.Weight, s.Region, s.GeoLocation?.ContinentCode, s.GeoLocation?.CountryCode, s.GeoLocation?.SubdivisionCode, s.MultiValueAnswer ?? false]);
+  const norm = (s: ResourceRecordSet) =>
+    (s.ResourceRecords ?? [])
+      .map((r) => (r.Value ?? '').toLowerCase().replace(/\.$/, ''))
+      .sort()
+      .join(',');
+  const routing = (s: ResourceRecordSet) =>
+    JSON.stringify([
+      s.Weight,
+      s.Region,
+      s.GeoLocation?.ContinentCode,
+      s.GeoLocation?.CountryCode,
+      s.GeoLocation?.SubdivisionCode,
+      s.MultiValueAnswer ?? false,
+    ]);
   return norm(a) === norm(b) && a.TTL === b.TTL && routing(a) === routing(b) && (a.HealthCheckId ?? '') === (b.HealthCheckId ?? '');
 }
 
 /** UPSERT the previous member back, or DELETE the current one exactly as listed (DELETE must match). */
-function undo(wanted: ResourceRecordSet, current: ResourceRecordSet[], out: Static<typeof outputs> | undefined, ctx: StepContext): Change[] {
+function undo(
+  wanted: ResourceRecordSet,
+  current: ResourceRecordSet[],
+  out: Static<typeof outputs> | undefined,
+  ctx: StepContext,
+): Change[] {
   const k = key(wanted);
   const before = out?.previous.find((set) => matchesKey(set, k));
   if (before) return [{ Action: 'UPSERT', ResourceRecordSet: before }];

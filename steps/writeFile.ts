@@ -11,7 +11,9 @@ export default defineStep({
   type: 'writeFile',
   description: 'Write a file (path relative to the workflow file); rollback deletes it.',
   needsTarget: false,
-  effects: (p) => [{ action: 'create', resource: `local file ${p.path}`, detail: `${Buffer.byteLength(p.content)} bytes (rollback deletes it)` }],
+  effects: (p) => [
+    { action: 'create', resource: `local file ${p.path}`, detail: `${Buffer.byteLength(p.content)} bytes (rollback deletes it)` },
+  ],
   params: Type.Object(
     {
       path: Type.String({ minLength: 1, description: 'File to write; relative to the workflow file.' }),

@@ -23,9 +23,11 @@ function files(dir: string): string[] {
 /** Import specifiers of a file, resolved to repository paths where relative. */
 function imports(file: string): string[] {
   const source = readFileSync(join(ROOT, file), 'utf8');
-  const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g)].map(
-    (m) => m[1] ?? m[2] ?? m[3] ?? m[4]!,
-  );
+  const specifiers = [
+    ...source.matchAll(
+      /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g,
+    ),
+  ].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4]!);
   return specifiers.map((s) => (s.startsWith('.') ? relative(ROOT, join(ROOT, file, '..', s)) : s));
 }
 
@@ -41,7 +43,8 @@ test("steps/ import only the engine's public surface (with the expression gramma
   const publicEngine = new Set(['engine/types.ts', 'engine/errors.ts', 'engine/duration.ts']);
   for (const file of files('steps')) {
     for (const target of imports(file)) {
-      if (target.startsWith('node:') || target.startsWith('@aws-sdk/') || target.startsWith('steps/') || target === '@sinclair/typebox') continue;
+      if (target.startsWith('node:') || target.startsWith('@aws-sdk/') || target.startsWith('steps/') || target === '@sinclair/typebox')
+        continue;
       if (publicEngine.has(target) || target.startsWith('lambdas/') || target.startsWith('engine/expression/')) continue;
       assert.unreachable(`${file} imports ${target}`);
     }
@@ -59,7 +62,10 @@ test('engine/load.ts and engine/compile.ts are pure (load may read the workflow 
   for (const file of ['engine/load.ts', 'engine/compile.ts']) {
     for (const target of imports(file)) assert.not.ok(effects.test(target), `${file} imports ${target}`);
   }
-  assert.not.ok(imports('engine/compile.ts').some((t) => t.startsWith('node:fs')), 'compile does no I/O');
+  assert.not.ok(
+    imports('engine/compile.ts').some((t) => t.startsWith('node:fs')),
+    'compile does no I/O',
+  );
 });
 
 test('no source file passes ~400 lines', () => {
@@ -97,7 +103,8 @@ function isTable(node: ts.FunctionLikeDeclaration, lines: number, source: ts.Sou
   if (!last || !ts.isReturnStatement(last) || !last.expression) return false;
   const literal = last.expression;
   if (!ts.isArrayLiteralExpression(literal) && !ts.isObjectLiteralExpression(literal)) return false;
-  const span = source.getLineAndCharacterOfPosition(literal.getEnd()).line - source.getLineAndCharacterOfPosition(literal.getStart()).line + 1;
+  const span =
+    source.getLineAndCharacterOfPosition(literal.getEnd()).line - source.getLineAndCharacterOfPosition(literal.getStart()).line + 1;
   return span >= lines * 0.75;
 }
 
@@ -118,9 +125,17 @@ function longFunctions(file: string, max: number): Array<{ key: string; lines: n
 }
 
 test('no function passes 80 lines (operation tables aside; known offenders listed)', () => {
-  const offenders = ['engine', 'steps', 'emulator'].flatMap((dir) => files(dir).filter((f) => f.endsWith('.ts')).flatMap((f) => longFunctions(f, 80)));
+  const offenders = ['engine', 'steps', 'emulator'].flatMap((dir) =>
+    files(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => longFunctions(f, 80)),
+  );
   const unknown = offenders.filter((o) => !KNOWN_LONG_FUNCTIONS.has(o.key));
-  assert.equal(unknown.map((o) => `${o.key} (${o.lines} lines)`), [], 'split these functions');
+  assert.equal(
+    unknown.map((o) => `${o.key} (${o.lines} lines)`),
+    [],
+    'split these functions',
+  );
   const fixed = [...KNOWN_LONG_FUNCTIONS].filter((k) => !offenders.some((o) => o.key === k));
   assert.equal(fixed, [], 'these are short now: remove them from KNOWN_LONG_FUNCTIONS');
   if (offenders.length) console.log(`  known long functions: ${offenders.map((o) => `${o.key} (${o.lines})`).join(', ')}`);

@@ -110,7 +110,13 @@ export function authorizerOperations({ store }: ApiGatewayContext): Operation[] 
           if (op.path === '/authorizerResultTtlInSeconds') next.authorizerResultTtlInSeconds = checkTtl(op.value);
           else if (op.path === '/type') next.type = checkType(op.value, 'updateAuthorizerInput');
           else {
-            const member = op.path.slice(1) as 'name' | 'authorizerUri' | 'authorizerCredentials' | 'identitySource' | 'identityValidationExpression' | 'authType';
+            const member = op.path.slice(1) as
+              | 'name'
+              | 'authorizerUri'
+              | 'authorizerCredentials'
+              | 'identitySource'
+              | 'identityValidationExpression'
+              | 'authType';
             next[member] = (op.value || undefined) as string;
           }
         }

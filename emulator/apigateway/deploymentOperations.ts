@@ -43,8 +43,7 @@ export function deploymentOperations({ store, clock }: ApiGatewayContext): Opera
             description: optionalString(input.stageDescription) ?? existing?.description,
             variables: input.variables === undefined ? existing?.variables : readStringMap(input.variables),
             tracingEnabled: typeof input.tracingEnabled === 'boolean' ? input.tracingEnabled : existing?.tracingEnabled,
-            cacheClusterEnabled:
-              typeof input.cacheClusterEnabled === 'boolean' ? input.cacheClusterEnabled : existing?.cacheClusterEnabled,
+            cacheClusterEnabled: typeof input.cacheClusterEnabled === 'boolean' ? input.cacheClusterEnabled : existing?.cacheClusterEnabled,
           });
         }
         return toDeployment(deployment);

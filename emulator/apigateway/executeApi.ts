@@ -95,7 +95,11 @@ interface Invocation {
 }
 
 /** Authorizer, request validation, then the integration. */
-async function invoke(runtime: EmulatorRuntime, deps: LambdaProxyDeps, { api, deployment, route, inv, scope, req, signal }: Invocation): Promise<EmulatorResponse> {
+async function invoke(
+  runtime: EmulatorRuntime,
+  deps: LambdaProxyDeps,
+  { api, deployment, route, inv, scope, req, signal }: Invocation,
+): Promise<EmulatorResponse> {
   const { method } = route;
   const event = buildProxyEvent(req, inv);
   if (method.authorizationType === 'CUSTOM') {

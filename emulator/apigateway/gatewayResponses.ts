@@ -22,7 +22,10 @@ export const gatewayErrorOf = (response: EmulatorResponse): GatewayError | undef
 export function gatewayResponse(responseType: string, status: number, message: string | null, errorType?: string): EmulatorResponse {
   const response: EmulatorResponse = {
     status,
-    headers: { 'content-type': 'application/json', 'x-amzn-errortype': errorType ?? GATEWAY_RESPONSE_TYPES[responseType]?.errorType ?? 'InternalServerErrorException' },
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-errortype': errorType ?? GATEWAY_RESPONSE_TYPES[responseType]?.errorType ?? 'InternalServerErrorException',
+    },
     body: JSON.stringify({ message }),
   };
   errors.set(response, { responseType, message });

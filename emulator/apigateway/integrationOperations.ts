@@ -213,7 +213,12 @@ function applyIntegrationPatch(integration: IntegrationRecord, op: PatchOperatio
     return;
   }
   if (!(INTEGRATION_SCALARS as readonly string[]).includes(op.path)) {
-    throw unknownPath(op, [...INTEGRATION_SCALARS, '/requestParameters/{name}', '/requestTemplates/{contentType}', '/cacheKeyParameters/{name}']);
+    throw unknownPath(op, [
+      ...INTEGRATION_SCALARS,
+      '/requestParameters/{name}',
+      '/requestTemplates/{contentType}',
+      '/cacheKeyParameters/{name}',
+    ]);
   }
   checkOp(op, ['replace']);
   const value = op.value === '' ? undefined : op.value;

@@ -34,7 +34,11 @@ export interface AuthorizerRequest {
  *   event's `requestContext.authorizer`.
  * Results are not cached: every request invokes the function.
  */
-export async function runLambdaAuthorizer(deps: LambdaProxyDeps, authorizer: AuthorizerRecord, req: AuthorizerRequest): Promise<AuthorizerOutcome> {
+export async function runLambdaAuthorizer(
+  deps: LambdaProxyDeps,
+  authorizer: AuthorizerRecord,
+  req: AuthorizerRequest,
+): Promise<AuthorizerOutcome> {
   const payload = authorizerEvent(authorizer, req);
   if (!payload) return { ok: false, response: unauthorized() };
   const target = LAMBDA_URI.exec(authorizer.authorizerUri ?? '');
@@ -71,13 +75,17 @@ export async function runLambdaAuthorizer(deps: LambdaProxyDeps, authorizer: Aut
 }
 
 function authorizerEvent(authorizer: AuthorizerRecord, req: AuthorizerRequest): Record<string, unknown> | undefined {
-  const sources = (authorizer.identitySource ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const sources = (authorizer.identitySource ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const values = sources.map((s) => identityValue(s, req.event));
   if (values.some((v) => v === undefined || v === '')) return undefined;
   if (authorizer.type === 'TOKEN') {
     const token = values[0];
     if (token === undefined) return undefined;
-    if (authorizer.identityValidationExpression && !new RegExp(`^(?:${authorizer.identityValidationExpression})$`).test(token)) return undefined;
+    if (authorizer.identityValidationExpression && !new RegExp(`^(?:${authorizer.identityValidationExpression})$`).test(token))
+      return undefined;
     return { type: 'TOKEN', authorizationToken: token, methodArn: req.methodArn };
   }
   const { body: _body, isBase64Encoded: _b64, ...rest } = req.event;
@@ -118,7 +126,12 @@ function evaluatePolicy(statements: unknown, methodArn: string): 'Allow' | 'Deny
 }
 
 function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 }
 
 function safeParse(text: string): unknown {

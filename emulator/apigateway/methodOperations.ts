@@ -53,7 +53,10 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
           }
         }
         const authorizerId = optionalString(input.authorizerId);
-        if ((authorizationType === 'CUSTOM' || authorizationType === 'COGNITO_USER_POOLS') && !(authorizerId && api.authorizers.has(authorizerId))) {
+        if (
+          (authorizationType === 'CUSTOM' || authorizationType === 'COGNITO_USER_POOLS') &&
+          !(authorizerId && api.authorizers.has(authorizerId))
+        ) {
           throw invalidAuthorizer();
         }
         const requestValidatorId = optionalString(input.requestValidatorId);
@@ -91,10 +94,14 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
         const next = { ...method };
         for (const op of readPatchOperations(input, 'updateMethodInput')) applyMethodPatch(next, op);
         if (next.requestValidatorId && !api.requestValidators.has(next.requestValidatorId)) throw invalidValidator();
-        if ((next.authorizationType === 'CUSTOM' || next.authorizationType === 'COGNITO_USER_POOLS') && !(next.authorizerId && api.authorizers.has(next.authorizerId))) {
+        if (
+          (next.authorizationType === 'CUSTOM' || next.authorizationType === 'COGNITO_USER_POOLS') &&
+          !(next.authorizerId && api.authorizers.has(next.authorizerId))
+        ) {
           throw invalidAuthorizer();
         }
-        for (const model of Object.values(next.requestModels ?? {})) if (!api.models.has(model) && model !== 'Empty') throw invalidModel(model);
+        for (const model of Object.values(next.requestModels ?? {}))
+          if (!api.models.has(model) && model !== 'Empty') throw invalidModel(model);
         Object.assign(method, next);
         return toMethod(method);
       },

@@ -28,14 +28,18 @@ export function runMockIntegration(integration: IntegrationRecord, scope: Templa
     }
     const parsed = parseStatusCode(rendered);
     if (parsed === undefined) {
-      log('apigateway: Execution failed due to configuration error: Unable to parse statusCode. It should be an integer that is defined in the request template.');
+      log(
+        'apigateway: Execution failed due to configuration error: Unable to parse statusCode. It should be an integer that is defined in the request template.',
+      );
       return internalServerError(500);
     }
     statusCode = parsed;
   }
   const response = selectIntegrationResponse(Object.values(integration.integrationResponses), String(statusCode));
   if (!response) {
-    log(`apigateway: Execution failed due to configuration error: No match for output mapping and no default output mapping configured (status ${statusCode})`);
+    log(
+      `apigateway: Execution failed due to configuration error: No match for output mapping and no default output mapping configured (status ${statusCode})`,
+    );
     return internalServerError(500);
   }
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -81,10 +85,7 @@ function pickTemplate(templates: Record<string, string> | undefined, contentType
   return templates[type] ?? templates['application/json'] ?? Object.values(templates)[0];
 }
 
-function selectIntegrationResponse(
-  responses: IntegrationResponseRecord[],
-  statusCode: string,
-): IntegrationResponseRecord | undefined {
+function selectIntegrationResponse(responses: IntegrationResponseRecord[], statusCode: string): IntegrationResponseRecord | undefined {
   const byPattern = responses.find((r) => {
     if (!r.selectionPattern) return false;
     try {

@@ -15,16 +15,28 @@ export interface ExportOptions {
  * ImportRestApi reads back (paths, parameters, responses, and with extensions the
  * integrations and authorizers).
  */
-export function exportDefinition(api: RestApiRecord, resources: readonly ResourceRecord[], authorizers: readonly AuthorizerRecord[], o: ExportOptions): string {
+export function exportDefinition(
+  api: RestApiRecord,
+  resources: readonly ResourceRecord[],
+  authorizers: readonly AuthorizerRecord[],
+  o: ExportOptions,
+): string {
   const oas3 = o.exportType === 'oas30';
   const host = `${api.id}.execute-api.${api.region}.amazonaws.com`;
-  const info = { version: api.version ?? new Date(api.createdDate).toISOString().replace(/\.\d{3}Z$/, 'Z'), title: api.name, ...(api.description ? { description: api.description } : {}) };
+  const info = {
+    version: api.version ?? new Date(api.createdDate).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    title: api.name,
+    ...(api.description ? { description: api.description } : {}),
+  };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const resource of [...resources].sort((a, b) => a.path.localeCompare(b.path))) {
     const methods = Object.values(resource.methods);
     if (methods.length === 0) continue;
     paths[resource.path] = Object.fromEntries(
-      methods.map((m) => [m.httpMethod === 'ANY' ? 'x-amazon-apigateway-any-method' : m.httpMethod.toLowerCase(), exportMethod(m, authorizers, o.extensions, oas3)]),
+      methods.map((m) => [
+        m.httpMethod === 'ANY' ? 'x-amazon-apigateway-any-method' : m.httpMethod.toLowerCase(),
+        exportMethod(m, authorizers, o.extensions, oas3),
+      ]),
     );
   }
   const schemes = o.extensions ? securitySchemes(authorizers) : {};
@@ -35,7 +47,10 @@ export function exportDefinition(api: RestApiRecord, resources: readonly Resourc
         info,
         servers: [{ url: `https://${host}/{basePath}`, variables: { basePath: { default: o.stageName } } }],
         paths,
-        components: { ...(Object.keys(models).length > 0 ? { schemas: models } : {}), ...(Object.keys(schemes).length > 0 ? { securitySchemes: schemes } : {}) },
+        components: {
+          ...(Object.keys(models).length > 0 ? { schemas: models } : {}),
+          ...(Object.keys(schemes).length > 0 ? { securitySchemes: schemes } : {}),
+        },
       }
     : {
         swagger: '2.0',
@@ -51,17 +66,34 @@ export function exportDefinition(api: RestApiRecord, resources: readonly Resourc
   return o.yaml ? toYaml(doc) : JSON.stringify(doc, null, 2);
 }
 
-function exportMethod(m: MethodRecord, authorizers: readonly AuthorizerRecord[], extensions: boolean, oas3: boolean): Record<string, unknown> {
+function exportMethod(
+  m: MethodRecord,
+  authorizers: readonly AuthorizerRecord[],
+  extensions: boolean,
+  oas3: boolean,
+): Record<string, unknown> {
   const parameters = Object.entries(m.requestParameters ?? {}).map(([key, required]) => {
     const [, where, name] = /^method\.request\.(path|querystring|header)\.(.+)$/.exec(key) ?? [];
     const location = where === 'querystring' ? 'query' : where;
-    return { name, in: location, required: where === 'path' ? true : required, ...(oas3 ? { schema: { type: 'string' } } : { type: 'string' }) };
+    return {
+      name,
+      in: location,
+      required: where === 'path' ? true : required,
+      ...(oas3 ? { schema: { type: 'string' } } : { type: 'string' }),
+    };
   });
   const responses = Object.fromEntries(
     Object.values(m.methodResponses).map((r) => {
       const headers = Object.keys(r.responseParameters ?? {}).map((k) => k.replace(/^method\.response\.header\./, ''));
       const headerSpec = Object.fromEntries(headers.map((h) => [h, oas3 ? { schema: { type: 'string' } } : { type: 'string' }]));
-      return [r.statusCode, { description: `${r.statusCode} response`, ...(headers.length > 0 ? { headers: headerSpec } : {}), ...(oas3 ? { content: {} } : {}) }];
+      return [
+        r.statusCode,
+        {
+          description: `${r.statusCode} response`,
+          ...(headers.length > 0 ? { headers: headerSpec } : {}),
+          ...(oas3 ? { content: {} } : {}),
+        },
+      ];
     }),
   );
   const authorizer = m.authorizerId ? authorizers.find((a) => a.id === m.authorizerId) : undefined;
@@ -78,7 +110,11 @@ function exportIntegration(i: IntegrationRecord): Record<string, unknown> {
   const responses = Object.fromEntries(
     Object.values(i.integrationResponses).map((r) => [
       r.selectionPattern || 'default',
-      { statusCode: r.statusCode, ...(r.responseParameters ? { responseParameters: r.responseParameters } : {}), ...(r.responseTemplates ? { responseTemplates: r.responseTemplates } : {}) },
+      {
+        statusCode: r.statusCode,
+        ...(r.responseParameters ? { responseParameters: r.responseParameters } : {}),
+        ...(r.responseTemplates ? { responseTemplates: r.responseTemplates } : {}),
+      },
     ]),
   );
   return {

@@ -95,7 +95,13 @@ function ensureResource(api: RestApiRecord, path: string): ResourceRecord {
   for (const part of path.split('/').filter((p) => p !== '')) {
     let child = [...api.resources.values()].find((r) => r.parentId === current.id && r.pathPart === part);
     if (!child) {
-      child = { id: randomId(10), parentId: current.id, pathPart: part, path: current.path === '/' ? `/${part}` : `${current.path}/${part}`, methods: {} };
+      child = {
+        id: randomId(10),
+        parentId: current.id,
+        pathPart: part,
+        path: current.path === '/' ? `/${part}` : `${current.path}/${part}`,
+        methods: {},
+      };
       api.resources.set(child.id, child);
     }
     current = child;
@@ -173,7 +179,8 @@ function importIntegration(x: Doc, resourceId: string): IntegrationRecord {
     type: type as IntegrationType,
     httpMethod: typeof x.httpMethod === 'string' ? x.httpMethod.toUpperCase() : undefined,
     uri: type === 'MOCK' || typeof x.uri !== 'string' ? undefined : x.uri,
-    connectionType: typeof x.connectionType === 'string' ? x.connectionType : type === 'HTTP' || type === 'HTTP_PROXY' ? 'INTERNET' : undefined,
+    connectionType:
+      typeof x.connectionType === 'string' ? x.connectionType : type === 'HTTP' || type === 'HTTP_PROXY' ? 'INTERNET' : undefined,
     credentials: typeof x.credentials === 'string' ? x.credentials : undefined,
     requestParameters: isObject(x.requestParameters) ? stringMap(x.requestParameters) : undefined,
     requestTemplates: isObject(x.requestTemplates) ? stringMap(x.requestTemplates) : undefined,
@@ -200,7 +207,12 @@ function importValidators(api: RestApiRecord, doc: Doc): Map<string, string> {
   for (const [name, v] of Object.entries(isObject(validators) ? validators : {})) {
     const id = randomId(6);
     const spec = isObject(v) ? v : {};
-    api.requestValidators.set(id, { id, name, validateRequestBody: spec.validateRequestBody === true, validateRequestParameters: spec.validateRequestParameters === true });
+    api.requestValidators.set(id, {
+      id,
+      name,
+      validateRequestBody: spec.validateRequestBody === true,
+      validateRequestParameters: spec.validateRequestParameters === true,
+    });
     ids.set(name, id);
   }
   return ids;
@@ -209,7 +221,11 @@ function importValidators(api: RestApiRecord, doc: Doc): Map<string, string> {
 /** Security schemes: `x-amazon-apigateway-authorizer` ones become authorizers; a plain apiKey scheme means an API key. */
 function importAuthorizers(api: RestApiRecord, doc: Doc): Map<string, AuthorizerRecord | 'apiKey'> {
   const components = isObject(doc.components) ? doc.components : {};
-  const schemes = isObject(doc.securityDefinitions) ? doc.securityDefinitions : isObject(components.securitySchemes) ? components.securitySchemes : {};
+  const schemes = isObject(doc.securityDefinitions)
+    ? doc.securityDefinitions
+    : isObject(components.securitySchemes)
+      ? components.securitySchemes
+      : {};
   const out = new Map<string, AuthorizerRecord | 'apiKey'>();
   for (const [name, raw] of Object.entries(schemes)) {
     if (!isObject(raw)) continue;
@@ -218,7 +234,12 @@ function importAuthorizers(api: RestApiRecord, doc: Doc): Map<string, Authorizer
       if (raw.type === 'apiKey') out.set(name, 'apiKey');
       continue;
     }
-    const type = String(x.type ?? 'token').toUpperCase() === 'REQUEST' ? 'REQUEST' : String(x.type).toLowerCase() === 'cognito_user_pools' ? 'COGNITO_USER_POOLS' : 'TOKEN';
+    const type =
+      String(x.type ?? 'token').toUpperCase() === 'REQUEST'
+        ? 'REQUEST'
+        : String(x.type).toLowerCase() === 'cognito_user_pools'
+          ? 'COGNITO_USER_POOLS'
+          : 'TOKEN';
     const authorizer: AuthorizerRecord = {
       id: randomId(6),
       name,
@@ -226,7 +247,12 @@ function importAuthorizers(api: RestApiRecord, doc: Doc): Map<string, Authorizer
       authType: typeof raw['x-amazon-apigateway-authtype'] === 'string' ? raw['x-amazon-apigateway-authtype'] : 'custom',
       authorizerUri: typeof x.authorizerUri === 'string' ? x.authorizerUri : undefined,
       authorizerCredentials: typeof x.authorizerCredentials === 'string' ? x.authorizerCredentials : undefined,
-      identitySource: typeof x.identitySource === 'string' ? x.identitySource : type === 'TOKEN' && typeof raw.name === 'string' ? `method.request.header.${raw.name}` : undefined,
+      identitySource:
+        typeof x.identitySource === 'string'
+          ? x.identitySource
+          : type === 'TOKEN' && typeof raw.name === 'string'
+            ? `method.request.header.${raw.name}`
+            : undefined,
       identityValidationExpression: typeof x.identityValidationExpression === 'string' ? x.identityValidationExpression : undefined,
       providerARNs: Array.isArray(x.providerARNs) ? x.providerARNs.map(String) : undefined,
       authorizerResultTtlInSeconds: typeof x.authorizerResultTtlInSeconds === 'number' ? x.authorizerResultTtlInSeconds : 300,

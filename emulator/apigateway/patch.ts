@@ -67,12 +67,7 @@ export function patchBoolean(value: string | undefined): boolean {
  * (undefined when it became empty, so the member disappears from responses as on AWS).
  * Callers reject `move`, `copy` and `test` first (see {@link checkOp}).
  */
-export function patchMap<T>(
-  map: Record<string, T> | undefined,
-  op: PatchOperation,
-  key: string,
-  value: T,
-): Record<string, T> | undefined {
+export function patchMap<T>(map: Record<string, T> | undefined, op: PatchOperation, key: string, value: T): Record<string, T> | undefined {
   const next = { ...(map ?? {}) };
   if (op.op === 'remove') delete next[key];
   else next[key] = value;

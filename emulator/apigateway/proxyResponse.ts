@@ -38,8 +38,7 @@ export function mapProxyResponse(payload: Buffer): ProxyResponseMapping {
   let status = 200;
   if (out.statusCode !== undefined && out.statusCode !== null) {
     const raw = out.statusCode;
-    const parsed =
-      typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+    const parsed = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
     if (!Number.isInteger(parsed) || parsed < 100 || parsed > 599) {
       return { ok: false, reason: `statusCode ${JSON.stringify(raw)} is not an HTTP status` };
     }

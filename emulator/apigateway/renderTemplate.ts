@@ -72,7 +72,10 @@ function inputVariable(scope: TemplateScope) {
 }
 
 const UTIL = {
-  escapeJavaScript: (s: unknown) => JSON.stringify(String(s ?? '')).slice(1, -1).replace(/'/g, "\\'"),
+  escapeJavaScript: (s: unknown) =>
+    JSON.stringify(String(s ?? ''))
+      .slice(1, -1)
+      .replace(/'/g, "\\'"),
   parseJson: (s: unknown) => JSON.parse(String(s)) as unknown,
   urlEncode: (s: unknown) => encodeURIComponent(String(s ?? '')),
   urlDecode: (s: unknown) => decodeURIComponent(String(s ?? '')),

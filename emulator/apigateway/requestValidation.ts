@@ -40,7 +40,9 @@ export function validateRequest(
     if (missing.length > 0) return badRequestParameters(missing);
   }
   if (validator.validateRequestBody) {
-    const contentType = (Object.entries(event.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'application/json').split(';')[0]!.trim();
+    const contentType = (Object.entries(event.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'application/json')
+      .split(';')[0]!
+      .trim();
     const modelName = method.requestModels?.[contentType] ?? method.requestModels?.['application/json'];
     const model = modelName && modelName !== 'Empty' ? models.get(modelName) : undefined;
     const validate = model?.schema ? compile(model.schema) : undefined;

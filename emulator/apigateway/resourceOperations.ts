@@ -62,9 +62,7 @@ export function resourceOperations({ store }: ApiGatewayContext): Operation[] {
         if (isVariablePart(pathPart)) {
           const variable = siblings.find((s) => isVariablePart(s.pathPart));
           if (variable) {
-            throw badRequest(
-              `A sibling (${variable.pathPart}) of this resource already has a variable path part -- only one is allowed`,
-            );
+            throw badRequest(`A sibling (${variable.pathPart}) of this resource already has a variable path part -- only one is allowed`);
           }
         }
         if (!PATH_PART.test(pathPart)) throw badRequest(PATH_PART_MESSAGE);

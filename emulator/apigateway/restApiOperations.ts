@@ -7,7 +7,6 @@ import { ENDPOINT_TYPES, checkCompressionSize, createRestApiRecord } from './res
 import { toRestApi } from './shapes.ts';
 import type { ApiGatewayStore } from './store.ts';
 
-
 /** What every group of control-plane operations works on. */
 export interface ApiGatewayContext {
   store: ApiGatewayStore;

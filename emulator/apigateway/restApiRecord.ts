@@ -37,7 +37,8 @@ export interface RestApiFields {
  */
 export function checkEndpointConfiguration(value: unknown, operationInput: string): RestApiRecord['endpointConfiguration'] {
   const config = (value ?? {}) as { types?: unknown; ipAddressType?: unknown; vpcEndpointIds?: unknown };
-  const types = config.types === undefined || config.types === null ? ['EDGE'] : Array.isArray(config.types) ? config.types.map(String) : [];
+  const types =
+    config.types === undefined || config.types === null ? ['EDGE'] : Array.isArray(config.types) ? config.types.map(String) : [];
   if (types.length === 0) throw badRequest('REGIONAL Configuration and EDGE Configuration cannot be both DISABLED.');
   if (types.length > 1) throw badRequest('Cannot create an api with multiple Endpoint Types.');
   const type = types[0]!;
@@ -79,7 +80,16 @@ export function defaultModels(): Map<string, ModelRecord> {
   const schema = (title: string, body: string) =>
     `{\n  "$schema": "http://json-schema.org/draft-04/schema#",\n  "title" : "${title}",\n${body}}`;
   return new Map([
-    ['Empty', { id: randomId(6), name: 'Empty', description: 'This is a default empty schema model', contentType: 'application/json', schema: schema('Empty Schema', '  "type" : "object"\n') }],
+    [
+      'Empty',
+      {
+        id: randomId(6),
+        name: 'Empty',
+        description: 'This is a default empty schema model',
+        contentType: 'application/json',
+        schema: schema('Empty Schema', '  "type" : "object"\n'),
+      },
+    ],
     [
       'Error',
       {
@@ -94,7 +104,13 @@ export function defaultModels(): Map<string, ModelRecord> {
 }
 
 /** Checks the fields in AWS's order and adds the new API to the store. */
-export function createRestApiRecord(store: ApiIdRegistry, now: number, region: string, fields: RestApiFields, operationInput: string): RestApiRecord {
+export function createRestApiRecord(
+  store: ApiIdRegistry,
+  now: number,
+  region: string,
+  fields: RestApiFields,
+  operationInput: string,
+): RestApiRecord {
   const endpointConfiguration = checkEndpointConfiguration(fields.endpointConfiguration, operationInput);
   if (fields.description === '') throw badRequest('Description cannot be an empty string');
   const minimumCompressionSize = checkCompressionSize(fields.minimumCompressionSize);

@@ -45,9 +45,7 @@ export function toResource(resource: ResourceRecord, embedMethods: boolean): Rec
     pathPart: resource.pathPart,
     path: resource.path,
     resourceMethods:
-      methods.length === 0
-        ? undefined
-        : Object.fromEntries(methods.map((m) => [m.httpMethod, embedMethods ? toMethod(m) : {}])),
+      methods.length === 0 ? undefined : Object.fromEntries(methods.map((m) => [m.httpMethod, embedMethods ? toMethod(m) : {}])),
   });
 }
 
@@ -62,8 +60,7 @@ export function toMethod(method: MethodRecord): Record<string, unknown> {
     operationName: method.operationName,
     requestParameters: method.requestParameters,
     requestModels: method.requestModels,
-    methodResponses:
-      responses.length === 0 ? undefined : Object.fromEntries(responses.map((r) => [r.statusCode, toMethodResponse(r)])),
+    methodResponses: responses.length === 0 ? undefined : Object.fromEntries(responses.map((r) => [r.statusCode, toMethodResponse(r)])),
     methodIntegration: method.integration ? toIntegration(method.integration) : undefined,
     authorizationScopes: method.authorizationScopes,
   });
@@ -90,9 +87,7 @@ export function toIntegration(integration: IntegrationRecord): Record<string, un
     cacheNamespace: integration.cacheNamespace,
     cacheKeyParameters: integration.cacheKeyParameters,
     integrationResponses:
-      responses.length === 0
-        ? undefined
-        : Object.fromEntries(responses.map((r) => [r.statusCode, toIntegrationResponse(r)])),
+      responses.length === 0 ? undefined : Object.fromEntries(responses.map((r) => [r.statusCode, toIntegrationResponse(r)])),
   });
 }
 

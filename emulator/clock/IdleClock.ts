@@ -88,8 +88,16 @@ export class IdleClock implements Clock {
   }
 
   async activity<T>(name: string, fn: () => Promise<T>, parent?: string): Promise<T> {
-    const up = parent !== undefined ? this.find(parent) ?? this.current_() : this.current_();
-    const activity: Activity = { id: `${this.name}.${this.nextActivity++}`, name, owner: this, ...(up ? { parent: up } : {}), children: 0, parked: 0, ended: false };
+    const up = parent !== undefined ? (this.find(parent) ?? this.current_()) : this.current_();
+    const activity: Activity = {
+      id: `${this.name}.${this.nextActivity++}`,
+      name,
+      owner: this,
+      ...(up ? { parent: up } : {}),
+      children: 0,
+      parked: 0,
+      ended: false,
+    };
     if (up) up.children++;
     this.live.set(activity.id, activity);
     this.changed();
@@ -189,11 +197,14 @@ export class IdleClock implements Clock {
   private startPacing(due: number): void {
     const wall0 = performance.now();
     const aws0 = this.current;
-    const timer = setTimeout(() => {
-      this.paced = undefined;
-      this.current = Math.max(this.current, due);
-      this.jump();
-    }, (due - aws0) / this.pace!);
+    const timer = setTimeout(
+      () => {
+        this.paced = undefined;
+        this.current = Math.max(this.current, due);
+        this.jump();
+      },
+      (due - aws0) / this.pace!,
+    );
     this.paced = { wall0, aws0, due, timer };
   }
 

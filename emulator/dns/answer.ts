@@ -7,7 +7,23 @@ import type { DnsRecord } from './records.ts';
 
 /** The record types an answer can carry (those Route 53 can store). */
 export const RECORD_TYPES = [
-  'SOA', 'A', 'TXT', 'NS', 'CNAME', 'MX', 'NAPTR', 'PTR', 'SRV', 'SPF', 'AAAA', 'CAA', 'DS', 'TLSA', 'SSHFP', 'SVCB', 'HTTPS',
+  'SOA',
+  'A',
+  'TXT',
+  'NS',
+  'CNAME',
+  'MX',
+  'NAPTR',
+  'PTR',
+  'SRV',
+  'SPF',
+  'AAAA',
+  'CAA',
+  'DS',
+  'TLSA',
+  'SSHFP',
+  'SVCB',
+  'HTTPS',
 ] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 

@@ -62,7 +62,16 @@ export function parseRecordValue(type: RecordType, value: string): DnsRecordData
       const nums = fields.slice(2).map(int);
       if (fields.length !== 7 || nums.some((n) => n === undefined)) return undefined;
       const [serial, refresh, retry, expiration, minimum] = nums as number[];
-      return { type, primary: fqdn(fields[0]!), admin: fqdn(fields[1]!), serial: serial!, refresh: refresh!, retry: retry!, expiration: expiration!, minimum: minimum! };
+      return {
+        type,
+        primary: fqdn(fields[0]!),
+        admin: fqdn(fields[1]!),
+        serial: serial!,
+        refresh: refresh!,
+        retry: retry!,
+        expiration: expiration!,
+        minimum: minimum!,
+      };
     }
     default:
       return undefined;

@@ -31,8 +31,24 @@ const UDP_MAX = 4096;
 const OUR_EDNS_PAYLOAD = 1232;
 
 const TYPE_NAMES = new Map<number, QueryType>([
-  [1, 'A'], [2, 'NS'], [5, 'CNAME'], [6, 'SOA'], [12, 'PTR'], [15, 'MX'], [16, 'TXT'], [28, 'AAAA'], [33, 'SRV'],
-  [35, 'NAPTR'], [43, 'DS'], [44, 'SSHFP'], [52, 'TLSA'], [64, 'SVCB'], [65, 'HTTPS'], [99, 'SPF'], [255, 'ANY'], [257, 'CAA'],
+  [1, 'A'],
+  [2, 'NS'],
+  [5, 'CNAME'],
+  [6, 'SOA'],
+  [12, 'PTR'],
+  [15, 'MX'],
+  [16, 'TXT'],
+  [28, 'AAAA'],
+  [33, 'SRV'],
+  [35, 'NAPTR'],
+  [43, 'DS'],
+  [44, 'SSHFP'],
+  [52, 'TLSA'],
+  [64, 'SVCB'],
+  [65, 'HTTPS'],
+  [99, 'SPF'],
+  [255, 'ANY'],
+  [257, 'CAA'],
 ]);
 const TYPE_NUMBERS = new Map<string, number>([...TYPE_NAMES].map(([n, t]) => [t, n]));
 

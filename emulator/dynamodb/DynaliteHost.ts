@@ -166,7 +166,8 @@ export class DynaliteHost {
     entry.port = new Promise<number>((resolve, reject) => {
       worker.on('message', (message: { type: string; port?: number; message?: string }) => {
         if (message.type === 'listening' && message.port) resolve(message.port);
-        else if (message.type === 'fault') this.options.log?.(`dynamodb ${region}: dynalite fault contained in its worker: ${message.message}`);
+        else if (message.type === 'fault')
+          this.options.log?.(`dynamodb ${region}: dynalite fault contained in its worker: ${message.message}`);
       });
       worker.on('error', (err) => {
         this.options.log?.(`dynamodb ${region}: dynalite worker failed: ${err.stack ?? err}`);

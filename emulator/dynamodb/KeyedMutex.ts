@@ -13,7 +13,10 @@ export class KeyedMutex {
     const done = new Promise<void>((r) => (release = r));
     const waits = sorted.map((key) => {
       const previous = this.tails.get(key) ?? Promise.resolve();
-      this.tails.set(key, previous.then(() => done));
+      this.tails.set(
+        key,
+        previous.then(() => done),
+      );
       return previous;
     });
     await Promise.all(waits);

@@ -1,13 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ACCOUNT_ID } from '../types.ts';
-import {
-  eventNameOf,
-  recordBody,
-  type ItemChange,
-  type KeySchemaElement,
-  type StreamRecord,
-  type StreamViewType,
-} from './records.ts';
+import { eventNameOf, recordBody, type ItemChange, type KeySchemaElement, type StreamRecord, type StreamViewType } from './records.ts';
 
 /** Records kept per stream; older ones are trimmed (AWS keeps 24 hours). */
 export const MAX_RECORDS_PER_STREAM = 10_000;
@@ -49,9 +42,7 @@ interface RegionStreams {
   nextSequence: bigint;
 }
 
-export interface RecordsListener {
-  (event: { region: string; streamArn: string; count: number }): void;
-}
+export type RecordsListener = (event: { region: string; streamArn: string; count: number }) => void;
 
 /** 21-digit numeric strings: fixed width, so string order is numeric order too. */
 const SEQUENCE_BASE = 10n ** 20n;
@@ -148,7 +139,7 @@ export class StreamStore {
   list(region: string, tableName?: string): TableStream[] {
     const tables = this.regions.get(region)?.tables;
     if (!tables) return [];
-    const all = tableName ? tables.get(tableName)?.history ?? [] : [...tables.values()].flatMap((t) => t.history);
+    const all = tableName ? (tables.get(tableName)?.history ?? []) : [...tables.values()].flatMap((t) => t.history);
     return [...all].sort((a, b) => a.createdAt - b.createdAt || a.arn.localeCompare(b.arn));
   }
 

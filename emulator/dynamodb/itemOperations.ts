@@ -33,7 +33,12 @@ async function passThrough(b: DynamoDbBackend, operation: string, ctx: RequestCo
   return relay(await b.dynalite.call(ctx.region, operation, ctx.rawBody));
 }
 
-async function putOrDelete(b: DynamoDbBackend, operation: 'PutItem' | 'DeleteItem', input: OperationInput, ctx: RequestContext): Promise<RawReply> {
+async function putOrDelete(
+  b: DynamoDbBackend,
+  operation: 'PutItem' | 'DeleteItem',
+  input: OperationInput,
+  ctx: RequestContext,
+): Promise<RawReply> {
   if (!enabledStream(b, ctx.region, input.TableName)) return passThrough(b, operation, ctx);
   const tableName = input.TableName as string;
   return b.locks.run([tableLockKey(ctx.region, tableName)], async () => {

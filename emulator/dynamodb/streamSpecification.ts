@@ -37,7 +37,8 @@ export function parseStreamSpecification(value: unknown): StreamSpecificationInp
  */
 export function checkCreateStream(spec: StreamSpecificationInput): void {
   const prefix = 'One or more parameter values were invalid: ';
-  if (spec.enabled && !spec.viewType) throw validationError(`${prefix}Table is being created with a stream enabled, UpdateViewType is required`);
+  if (spec.enabled && !spec.viewType)
+    throw validationError(`${prefix}Table is being created with a stream enabled, UpdateViewType is required`);
   if (!spec.enabled && spec.viewType) {
     throw validationError(`${prefix}Table is being created with a stream disabled, UpdateViewType should not be specified`);
   }

@@ -146,7 +146,8 @@ function getRecords(streams: StreamStore, clock: EmulatorClock, input: Operation
 function findStream(streams: StreamStore, ctx: RequestContext, arn: string): TableStream {
   if (!STREAM_ARN_PATTERN.test(arn)) throw validationError('Invalid StreamArn');
   const stream = streams.find(ctx.region, arn);
-  if (!stream) throw new ServiceError('ResourceNotFoundException', `Requested resource not found: Stream: ${arn} not found`, { status: 400 });
+  if (!stream)
+    throw new ServiceError('ResourceNotFoundException', `Requested resource not found: Stream: ${arn} not found`, { status: 400 });
   return stream;
 }
 

@@ -58,8 +58,10 @@ async function updateTable(b: DynamoDbBackend, input: OperationInput, ctx: Reque
     return describeReply(b, ctx, reply.body, 'TableDescription');
   }
   const prefix = 'One or more parameter values were invalid: ';
-  if (spec && input.ProvisionedThroughput != null) throw validationError(`${prefix}You cannot modify stream status while updating table IOPS`);
-  if (spec && input.GlobalSecondaryIndexUpdates != null) throw validationError(`${prefix}You cannot create or delete index while changing stream status`);
+  if (spec && input.ProvisionedThroughput != null)
+    throw validationError(`${prefix}You cannot modify stream status while updating table IOPS`);
+  if (spec && input.GlobalSecondaryIndexUpdates != null)
+    throw validationError(`${prefix}You cannot create or delete index while changing stream status`);
 
   const tableName = typeof input.TableName === 'string' ? input.TableName : '';
   return b.locks.run([tableLockKey(ctx.region, tableName)], async () => {

@@ -17,7 +17,13 @@ export async function transactGetItems(b: DynamoDbBackend, input: OperationInput
       const responses: Record<string, unknown>[] = [];
       for (const action of actions) {
         const { Key, TableName, ProjectionExpression, ExpressionAttributeNames } = action.request;
-        const reply = await b.dynalite.call(ctx.region, 'GetItem', { Key, TableName, ProjectionExpression, ExpressionAttributeNames, ConsistentRead: true });
+        const reply = await b.dynalite.call(ctx.region, 'GetItem', {
+          Key,
+          TableName,
+          ProjectionExpression,
+          ExpressionAttributeNames,
+          ConsistentRead: true,
+        });
         if (!isOk(reply)) return relay(reply);
         const item = replyJson(reply).Item;
         responses.push(item ? { Item: item } : {});

@@ -72,7 +72,9 @@ function checkToken(raw: unknown): string | undefined {
   const token = wireString(raw);
   if (token !== undefined && (token.length < 1 || token.length > 36)) {
     const bound = token.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 36';
-    throw validationError(`1 validation error detected: Value '${token}' at 'clientRequestToken' failed to satisfy constraint: Member must have length ${bound}`);
+    throw validationError(
+      `1 validation error detected: Value '${token}' at 'clientRequestToken' failed to satisfy constraint: Member must have length ${bound}`,
+    );
   }
   return token;
 }
@@ -99,7 +101,10 @@ export function cancelled(reasons: CancellationReason[]): RawReply {
 /** The names (`#n`) and values (`:v`) an expression uses: DynamoDB refuses unused ones. */
 function usedBy(expression: string, request: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [member, sigil] of [['ExpressionAttributeNames', '#'], ['ExpressionAttributeValues', ':']] as const) {
+  for (const [member, sigil] of [
+    ['ExpressionAttributeNames', '#'],
+    ['ExpressionAttributeValues', ':'],
+  ] as const) {
     const given = request[member] as Record<string, unknown> | undefined;
     if (!given || typeof given !== 'object') continue;
     const used = Object.fromEntries(Object.entries(given).filter(([k]) => k.startsWith(sigil) && tokenIn(expression, k)));
@@ -113,10 +118,20 @@ function tokenIn(expression: string, token: string): boolean {
 }
 
 /** One action's condition against the item as it is, writing nothing; a ServiceError for a malformed condition. */
-async function checkCondition(b: DynamoDbBackend, ctx: RequestContext, action: TransactAction, before: Item | undefined): Promise<CancellationReason | ServiceError> {
+async function checkCondition(
+  b: DynamoDbBackend,
+  ctx: RequestContext,
+  action: TransactAction,
+  before: Item | undefined,
+): Promise<CancellationReason | ServiceError> {
   const expression = action.request.ConditionExpression;
   if (typeof expression !== 'string') return { Code: 'None' };
-  const probe = { TableName: action.tableName, Item: before ?? action.key, ConditionExpression: expression, ...usedBy(expression, action.request) };
+  const probe = {
+    TableName: action.tableName,
+    Item: before ?? action.key,
+    ConditionExpression: expression,
+    ...usedBy(expression, action.request),
+  };
   const reply = await b.dynalite.call(ctx.region, 'PutItem', probe);
   if (isOk(reply)) {
     if (!before) await b.dynalite.call(ctx.region, 'DeleteItem', { TableName: action.tableName, Key: action.key });
@@ -132,7 +147,12 @@ async function checkCondition(b: DynamoDbBackend, ctx: RequestContext, action: T
 const OPERATION: Record<string, string> = { Put: 'PutItem', Delete: 'DeleteItem', Update: 'UpdateItem' };
 
 /** Applies the writes in order; on a failure restores the earlier ones and answers for it. */
-async function applyAll(b: DynamoDbBackend, ctx: RequestContext, actions: TransactAction[], before: (Item | undefined)[]): Promise<RawReply | undefined> {
+async function applyAll(
+  b: DynamoDbBackend,
+  ctx: RequestContext,
+  actions: TransactAction[],
+  before: (Item | undefined)[],
+): Promise<RawReply | undefined> {
   for (const [i, action] of actions.entries()) {
     if (action.kind === 'ConditionCheck') continue;
     const { ReturnValuesOnConditionCheckFailure: _r, ...request } = action.request;
@@ -152,7 +172,8 @@ async function restore(b: DynamoDbBackend, ctx: RequestContext, applied: Transac
     const reply = image
       ? await b.dynalite.call(ctx.region, 'PutItem', { TableName: action.tableName, Item: image })
       : await b.dynalite.call(ctx.region, 'DeleteItem', { TableName: action.tableName, Key: action.key });
-    if (!isOk(reply)) b.log(`dynamodb ${ctx.region} TransactWriteItems: could not restore an item of ${action.tableName}: ${reply.body.toString('utf8')}`);
+    if (!isOk(reply))
+      b.log(`dynamodb ${ctx.region} TransactWriteItems: could not restore an item of ${action.tableName}: ${reply.body.toString('utf8')}`);
   }
 }
 
@@ -167,7 +188,10 @@ function failedWrite(actions: TransactAction[], index: number, reply: DynaliteRe
   const message = String(error.message ?? '');
   const type = String(error.__type);
   if (!type.endsWith('#ValidationException') && !type.endsWith('#ConditionalCheckFailedException')) return relay(reply);
-  if (type.endsWith('#ValidationException') && /^(Invalid |One or more parameter values|\d+ validation errors? detected|The provided key element)/.test(message)) {
+  if (
+    type.endsWith('#ValidationException') &&
+    /^(Invalid |One or more parameter values|\d+ validation errors? detected|The provided key element)/.test(message)
+  ) {
     return relay(reply);
   }
   const reason: CancellationReason = type.endsWith('#ConditionalCheckFailedException')
@@ -176,14 +200,26 @@ function failedWrite(actions: TransactAction[], index: number, reply: DynaliteRe
   return cancelled(actions.map((_a, i) => (i === index ? reason : { Code: 'None' })));
 }
 
-async function recordStreams(b: DynamoDbBackend, ctx: RequestContext, actions: TransactAction[], before: (Item | undefined)[]): Promise<void> {
+async function recordStreams(
+  b: DynamoDbBackend,
+  ctx: RequestContext,
+  actions: TransactAction[],
+  before: (Item | undefined)[],
+): Promise<void> {
   const streamed = actions
     .map((action, i) => ({ action, before: before[i], stream: b.streams.current(ctx.region, action.tableName) }))
-    .filter((w): w is { action: TransactAction; before: Item | undefined; stream: TableStream } => w.stream !== undefined && w.action.kind !== 'ConditionCheck');
+    .filter(
+      (w): w is { action: TransactAction; before: Item | undefined; stream: TableStream } =>
+        w.stream !== undefined && w.action.kind !== 'ConditionCheck',
+    );
   if (streamed.length === 0) return;
   let after: (Item | undefined)[];
   try {
-    after = await readItems(b, ctx, streamed.map((w) => w.action));
+    after = await readItems(
+      b,
+      ctx,
+      streamed.map((w) => w.action),
+    );
   } catch (err) {
     b.log(`dynamodb ${ctx.region} TransactWriteItems: no stream records: ${(err as Error).message}`);
     return;

@@ -46,7 +46,9 @@ export function parseActions(input: OperationInput, kinds: readonly ActionKind[]
   const lengthErrors = new ConstraintErrors();
   if (Array.isArray(items) && (list.length < 1 || list.length > MAX_TRANSACTION_ITEMS)) {
     const bound = list.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_TRANSACTION_ITEMS}`;
-    lengthErrors.custom(`Value '[${list.map((v) => JSON.stringify(v)).join(', ')}]' at 'transactItems' failed to satisfy constraint: Member must have length ${bound}`);
+    lengthErrors.custom(
+      `Value '[${list.map((v) => JSON.stringify(v)).join(', ')}]' at 'transactItems' failed to satisfy constraint: Member must have length ${bound}`,
+    );
   }
   const message = errors.message() ?? lengthErrors.message();
   if (message) throw validationError(message);
@@ -63,7 +65,8 @@ function parseAction(entry: unknown, i: number, kinds: readonly ActionKind[]): T
   const kind = present[0]!;
   const request = members[kind] as Record<string, unknown>;
   const errors = new ConstraintErrors();
-  for (const member of REQUIRED[kind]) errors.required(request[member], `transactItems.${i + 1}.member.${lowerFirst(kind)}.${lowerFirst(member)}`);
+  for (const member of REQUIRED[kind])
+    errors.required(request[member], `transactItems.${i + 1}.member.${lowerFirst(kind)}.${lowerFirst(member)}`);
   const message = errors.message();
   if (message) throw validationError(message);
   const tableName = wireString(request.TableName)!;
@@ -89,7 +92,7 @@ export async function resolveKeys(b: DynamoDbBackend, ctx: RequestContext, actio
       }
       throw validationError(String(error.message ?? 'Invalid table name'));
     }
-    schemas.set(tableName, ((replyJson(reply).Table as { KeySchema?: KeySchemaElement[] }).KeySchema ?? []));
+    schemas.set(tableName, (replyJson(reply).Table as { KeySchema?: KeySchemaElement[] }).KeySchema ?? []);
   }
   for (const action of actions) {
     action.keySchema = schemas.get(action.tableName)!;

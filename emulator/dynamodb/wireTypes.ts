@@ -52,7 +52,9 @@ export function wireInteger(v: unknown): number | undefined {
 }
 
 function structureError(v: unknown, javaClass: string) {
-  return serializationError(Array.isArray(v) ? `Unrecognized collection type class ${javaClass}` : 'Start of structure or map found where not expected');
+  return serializationError(
+    Array.isArray(v) ? `Unrecognized collection type class ${javaClass}` : 'Start of structure or map found where not expected',
+  );
 }
 
 /** Collects AWS's "N validation error(s) detected: Value … at '…' failed to satisfy constraint: …". */
@@ -60,7 +62,8 @@ export class ConstraintErrors {
   private readonly errors: string[] = [];
 
   required(value: unknown, path: string): this {
-    if (value === undefined || value === null) this.errors.push(`Value null at '${path}' failed to satisfy constraint: Member must not be null`);
+    if (value === undefined || value === null)
+      this.errors.push(`Value null at '${path}' failed to satisfy constraint: Member must not be null`);
     return this;
   }
 
@@ -79,7 +82,8 @@ export class ConstraintErrors {
   }
 
   oneOf(value: string | undefined, path: string, allowed: readonly string[]): this {
-    if (value !== undefined && !allowed.includes(value)) this.fail(value, path, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
+    if (value !== undefined && !allowed.includes(value))
+      this.fail(value, path, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
     return this;
   }
 

@@ -126,9 +126,7 @@ const definitions: ActionDefinition[] = [
       preventExecution: { description: 'Return the error without running the function.', kind: 'boolean' },
     },
     targets: functions,
-    rules: (input) => [
-      { ...lambdaScope(input), effect: { kind: 'functionError', preventExecution: bool(input.params.preventExecution) } },
-    ],
+    rules: (input) => [{ ...lambdaScope(input), effect: { kind: 'functionError', preventExecution: bool(input.params.preventExecution) } }],
   },
   {
     id: 'aws:lambda:invocation-add-delay',
@@ -139,9 +137,7 @@ const definitions: ActionDefinition[] = [
       startupDelayMilliseconds: { description: 'Delay before the function runs; default 1000.', kind: 'milliseconds' },
     },
     targets: functions,
-    rules: (input) => [
-      { ...lambdaScope(input), effect: { kind: 'latency', ms: num(input.params.startupDelayMilliseconds, 1000) } },
-    ],
+    rules: (input) => [{ ...lambdaScope(input), effect: { kind: 'latency', ms: num(input.params.startupDelayMilliseconds, 1000) } }],
   },
   {
     id: 'aws:lambda:invocation-http-integration-response',
@@ -177,5 +173,7 @@ const definitions: ActionDefinition[] = [
 
 export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map(definitions.map((d) => [d.id, d]));
 
-export const TARGET_RESOURCE_TYPES: ReadonlyMap<string, { description: string; parameters: Record<string, { description: string; required: boolean }> }> =
-  new Map([[LAMBDA_FUNCTION, { description: 'Lambda functions', parameters: {} }]]);
+export const TARGET_RESOURCE_TYPES: ReadonlyMap<
+  string,
+  { description: string; parameters: Record<string, { description: string; required: boolean }> }
+> = new Map([[LAMBDA_FUNCTION, { description: 'Lambda functions', parameters: {} }]]);

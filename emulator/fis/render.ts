@@ -51,7 +51,10 @@ export function renderExperiment(e: Experiment, store: FisRegionStore, options: 
         parameters: a.parameters,
         targets: a.targets,
         startAfter: a.startAfter,
-        state: { status: transient(a.state.status), reason: options.stopping && a.state.status === 'stopped' ? 'Action is stopping' : a.state.reason },
+        state: {
+          status: transient(a.state.status),
+          reason: options.stopping && a.state.status === 'stopped' ? 'Action is stopping' : a.state.reason,
+        },
         startTime: date(a.startTime),
         endTime: date(a.endTime),
       },

@@ -181,7 +181,10 @@ function parseStopConditions(value: unknown): StopCondition[] {
   if (!Array.isArray(value)) throw validationError('stopConditions must be a list.');
   return value.map((raw, i) => {
     const c = record(raw, `stopConditions.${i}`);
-    if (c.source == null) throw validationError(`1 validation error detected: Value null at 'stopConditions.${i + 1}.member.source' failed to satisfy constraint: Member must not be null`);
+    if (c.source == null)
+      throw validationError(
+        `1 validation error detected: Value null at 'stopConditions.${i + 1}.member.source' failed to satisfy constraint: Member must not be null`,
+      );
     const source = String(c.source);
     if (source !== 'none' && source !== 'aws:cloudwatch:alarm') {
       throw validationError(`Invalid stop condition source ${source}. Use none or aws:cloudwatch:alarm.`);

@@ -42,40 +42,48 @@ export class LambdaBackend {
 
   /** The pool of a new function; each sandbox it starts reads the record's current settings. */
   newPool(record: () => FunctionRecord): FunctionPool {
-    return new FunctionPool(() => {
-      const fn = record();
-      const address = this.runtime.address();
-      const stream = logStreamName(this.runtime.clock.now());
-      return {
-        functionName: fn.name,
-        functionVersion: fn.version,
-        taskRoot: fn.code.taskRoot,
-        handler: fn.handler,
-        memoryMb: fn.memorySize,
-        timeoutSec: fn.timeout,
-        logGroupName: `/aws/lambda/${fn.name}`,
-        logStreamName: stream,
-        env: withInvocationToken(fn.region, fn.name, sandboxEnvironment({
+    return new FunctionPool(
+      () => {
+        const fn = record();
+        const address = this.runtime.address();
+        const stream = logStreamName(this.runtime.clock.now());
+        return {
           functionName: fn.name,
-          version: fn.version,
-          region: fn.region,
-          runtime: fn.runtime,
+          functionVersion: fn.version,
+          taskRoot: fn.code.taskRoot,
           handler: fn.handler,
           memoryMb: fn.memorySize,
           timeoutSec: fn.timeout,
-          taskRoot: fn.code.taskRoot,
+          logGroupName: `/aws/lambda/${fn.name}`,
           logStreamName: stream,
-          endpoint: this.runtime.endpoint(),
-          host: address.host,
-          port: address.port,
-          variables: fn.variables,
-        })),
-      };
-    }, this.runtime.log, (queue) => {
-      // A published version counts against its function's reservation, as on AWS.
-      const fn = record();
-      return this.concurrency.admit(fn.version === '$LATEST' ? fn : (this.findFunction(fn.region, fn.name) ?? fn), queue);
-    });
+          env: withInvocationToken(
+            fn.region,
+            fn.name,
+            sandboxEnvironment({
+              functionName: fn.name,
+              version: fn.version,
+              region: fn.region,
+              runtime: fn.runtime,
+              handler: fn.handler,
+              memoryMb: fn.memorySize,
+              timeoutSec: fn.timeout,
+              taskRoot: fn.code.taskRoot,
+              logStreamName: stream,
+              endpoint: this.runtime.endpoint(),
+              host: address.host,
+              port: address.port,
+              variables: fn.variables,
+            }),
+          ),
+        };
+      },
+      this.runtime.log,
+      (queue) => {
+        // A published version counts against its function's reservation, as on AWS.
+        const fn = record();
+        return this.concurrency.admit(fn.version === '$LATEST' ? fn : (this.findFunction(fn.region, fn.name) ?? fn), queue);
+      },
+    );
   }
 
   /** Pending → Active after FUNCTION_PENDING_MS on the emulator clock. */

@@ -84,7 +84,10 @@ export interface FunctionRecord {
 }
 
 /** The per-function collections a new `$LATEST` record starts with. */
-export function emptyFunctionCollections(): Pick<FunctionRecord, 'versions' | 'lastVersion' | 'aliases' | 'urlConfigs' | 'eventInvokeConfigs'> {
+export function emptyFunctionCollections(): Pick<
+  FunctionRecord,
+  'versions' | 'lastVersion' | 'aliases' | 'urlConfigs' | 'eventInvokeConfigs'
+> {
   return { versions: new Map(), lastVersion: 0, aliases: new Map(), urlConfigs: new Map(), eventInvokeConfigs: new Map() };
 }
 

@@ -92,9 +92,11 @@ export class StreamPoller {
     this.timer = this.options.clock.setTimeout(() => {
       this.timer = undefined;
       // Each poll is an activity: it holds AWS time still while it reads and delivers.
-      void this.options.clock.activity(`stream poll ${this.options.streamArn}`, () => this.poll()).finally(() => {
-        if (this.running && !this.stopped) this.schedule();
-      });
+      void this.options.clock
+        .activity(`stream poll ${this.options.streamArn}`, () => this.poll())
+        .finally(() => {
+          if (this.running && !this.stopped) this.schedule();
+        });
     }, this.options.interval ?? POLL_INTERVAL_MS);
   }
 
@@ -137,7 +139,10 @@ export class StreamPoller {
     }
     const batch = shard.batch;
     if (batch.records.length > 0) {
-      const event = JSON.stringify({ Records: batch.records.map((r) => ({ ...r, eventSourceARN: this.options.streamArn })) }, eventReplacer);
+      const event = JSON.stringify(
+        { Records: batch.records.map((r) => ({ ...r, eventSourceARN: this.options.streamArn })) },
+        eventReplacer,
+      );
       const ok = await this.options.deliver(event);
       if (!ok) {
         this.options.onResult('PROBLEM: Function call failed');
@@ -179,7 +184,9 @@ export class StreamPoller {
     const shards: Shard[] = [];
     let exclusiveStartShardId: string | undefined;
     do {
-      const res = await this.client!.send(new DescribeStreamCommand({ StreamArn: this.options.streamArn, ExclusiveStartShardId: exclusiveStartShardId }));
+      const res = await this.client!.send(
+        new DescribeStreamCommand({ StreamArn: this.options.streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+      );
       shards.push(...(res.StreamDescription?.Shards ?? []));
       exclusiveStartShardId = res.StreamDescription?.LastEvaluatedShardId;
     } while (exclusiveStartShardId);
@@ -193,7 +200,9 @@ export class StreamPoller {
         continue;
       }
       const type = initial && !closed ? this.options.startingPosition : 'TRIM_HORIZON';
-      const res = await this.client!.send(new GetShardIteratorCommand({ StreamArn: this.options.streamArn, ShardId: id, ShardIteratorType: type }));
+      const res = await this.client!.send(
+        new GetShardIteratorCommand({ StreamArn: this.options.streamArn, ShardId: id, ShardIteratorType: type }),
+      );
       this.shards.set(id, { id, parentId: shard.ParentShardId, position: type, iterator: res.ShardIterator });
     }
   }

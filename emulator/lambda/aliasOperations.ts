@@ -30,7 +30,9 @@ export function aliasOperations(backend: LambdaBackend): Operation[] {
         const name = checkAliasName(input.Name);
         const version = checkVersion(fn, input.FunctionVersion);
         if (fn.aliases.has(name)) {
-          throw new ServiceError('ResourceConflictException', `Alias already exists: ${functionArn(fn.region, fn.name, name)}`, { status: 409 });
+          throw new ServiceError('ResourceConflictException', `Alias already exists: ${functionArn(fn.region, fn.name, name)}`, {
+            status: 409,
+          });
         }
         const alias: AliasRecord = {
           name,
@@ -68,7 +70,8 @@ export function aliasOperations(backend: LambdaBackend): Operation[] {
         }
         const version = input.FunctionVersion !== undefined ? checkVersion(fn, input.FunctionVersion) : alias.functionVersion;
         const weights = input.RoutingConfig !== undefined ? checkRouting(fn, version, input.RoutingConfig) : alias.additionalVersionWeights;
-        if (input.RoutingConfig === undefined && weights && Object.keys(weights).includes(version)) checkRouting(fn, version, { AdditionalVersionWeights: weights });
+        if (input.RoutingConfig === undefined && weights && Object.keys(weights).includes(version))
+          checkRouting(fn, version, { AdditionalVersionWeights: weights });
         alias.functionVersion = version;
         alias.additionalVersionWeights = weights;
         if (typeof input.Description === 'string') alias.description = input.Description;
@@ -149,18 +152,29 @@ function checkRouting(fn: FunctionRecord, primary: string, routing: unknown): Re
   if (!weights || Object.keys(weights).length === 0) return undefined;
   const entries = Object.entries(weights);
   if (entries.length > 1) {
-    throw validationError(`{${entries.map(([k, v]) => `${k}=${String(v)}`).join(', ')}}`, 'routingConfig.additionalVersionWeights', 'Member must have length less than or equal to 1');
+    throw validationError(
+      `{${entries.map(([k, v]) => `${k}=${String(v)}`).join(', ')}}`,
+      'routingConfig.additionalVersionWeights',
+      'Member must have length less than or equal to 1',
+    );
   }
   const [version, raw] = entries[0]!;
   const weight = Number(raw);
   if (!Number.isFinite(weight) || weight < 0 || weight > 1) {
-    throw validationError(raw, `routingConfig.additionalVersionWeights.${version}.member`, `Member must have value ${weight < 0 ? 'greater than or equal to 0.0' : 'less than or equal to 1.0'}`);
+    throw validationError(
+      raw,
+      `routingConfig.additionalVersionWeights.${version}.member`,
+      `Member must have value ${weight < 0 ? 'greater than or equal to 0.0' : 'less than or equal to 1.0'}`,
+    );
   }
   if (primary === '$LATEST') {
     throw new ServiceError('InvalidParameterValueException', '$LATEST is not supported for an alias pointing to more than 1 version');
   }
   if (version === primary) {
-    throw new ServiceError('InvalidParameterValueException', `Invalid function version ${version}. Function version ${version} is already included in routing configuration.`);
+    throw new ServiceError(
+      'InvalidParameterValueException',
+      `Invalid function version ${version}. Function version ${version} is already included in routing configuration.`,
+    );
   }
   if (!fn.versions.has(version)) throw functionNotFound(fn.region, fn.name, version);
   return { [version]: weight };

@@ -25,7 +25,9 @@ export function eventInvokeConfigOperations(backend: LambdaBackend): Operation[]
     const old = replace ? undefined : fn.eventInvokeConfigs.get(qualifier);
     const config: EventInvokeConfigRecord = {
       maximumRetryAttempts:
-        input.MaximumRetryAttempts !== undefined ? checkRange(input.MaximumRetryAttempts, 'maximumRetryAttempts', 0, 2, 2) : old?.maximumRetryAttempts,
+        input.MaximumRetryAttempts !== undefined
+          ? checkRange(input.MaximumRetryAttempts, 'maximumRetryAttempts', 0, 2, 2)
+          : old?.maximumRetryAttempts,
       maximumEventAgeInSeconds:
         input.MaximumEventAgeInSeconds !== undefined
           ? checkRange(input.MaximumEventAgeInSeconds, 'maximumEventAgeInSeconds', 60, 21_600, 21_600)
@@ -72,9 +74,13 @@ export function eventInvokeConfigOperations(backend: LambdaBackend): Operation[]
 function find(fn: FunctionRecord, qualifier: string): EventInvokeConfigRecord {
   const config = fn.eventInvokeConfigs.get(qualifier);
   if (!config) {
-    throw new ServiceError('ResourceNotFoundException', `The function ${functionArn(fn.region, fn.name, qualifier)} doesn't have an EventInvokeConfig`, {
-      status: 404,
-    });
+    throw new ServiceError(
+      'ResourceNotFoundException',
+      `The function ${functionArn(fn.region, fn.name, qualifier)} doesn't have an EventInvokeConfig`,
+      {
+        status: 404,
+      },
+    );
   }
   return config;
 }

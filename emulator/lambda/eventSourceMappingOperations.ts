@@ -56,7 +56,10 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
           );
         }
         if (position !== 'LATEST' && position !== 'TRIM_HORIZON') {
-          throw new ServiceError('InvalidParameterValueException', `Unsupported starting position for a DynamoDB stream: ${String(position)}`);
+          throw new ServiceError(
+            'InvalidParameterValueException',
+            `Unsupported starting position for a DynamoDB stream: ${String(position)}`,
+          );
         }
         const batchSize = checkRange(input.BatchSize, 'batchSize', 1, 10_000, 100);
         const loc = parseFunctionName(input.FunctionName);

@@ -12,8 +12,7 @@ import { ServiceError } from '../protocol/ServiceError.ts';
 const REGION_PART = '((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?';
 const QUALIFIER_PART = '(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?';
 export const FUNCTION_NAME_PATTERN = `(arn:(aws[a-zA-Z-]*)?:lambda:)?${REGION_PART}(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)${QUALIFIER_PART}`;
-export const NAMESPACED_FUNCTION_NAME_PATTERN =
-  `(arn:(aws[a-zA-Z-]*)?:lambda:)?${REGION_PART}(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)${QUALIFIER_PART}`;
+export const NAMESPACED_FUNCTION_NAME_PATTERN = `(arn:(aws[a-zA-Z-]*)?:lambda:)?${REGION_PART}(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)${QUALIFIER_PART}`;
 /** The `Qualifier` member (query string or body): a version, an alias or `$LATEST`. */
 export const QUALIFIER_PATTERN = '(|[a-zA-Z0-9$_-]+)';
 
@@ -78,7 +77,10 @@ export function locateQualified(functionName: unknown, qualifier: unknown, optio
   }
   if (text === '') return loc;
   if (loc.qualifier !== undefined && loc.qualifier !== text) {
-    throw new ServiceError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
+    throw new ServiceError(
+      'InvalidParameterValueException',
+      'The derived qualifier from the function name does not match the specified qualifier.',
+    );
   }
   return { ...loc, qualifier: text };
 }

@@ -134,7 +134,11 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
     },
     {
       name: 'ListFunctions',
-      http: { method: 'GET', path: '/2015-03-31/functions', query: { Marker: 'Marker', MaxItems: 'MaxItems', FunctionVersion: 'FunctionVersion' } },
+      http: {
+        method: 'GET',
+        path: '/2015-03-31/functions',
+        query: { Marker: 'Marker', MaxItems: 'MaxItems', FunctionVersion: 'FunctionVersion' },
+      },
       handler(input: { Marker?: string; MaxItems?: string; FunctionVersion?: string }, ctx) {
         if (input.FunctionVersion !== undefined && input.FunctionVersion !== 'ALL') {
           throw new ServiceError(
@@ -183,7 +187,10 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
         const fn = locate(input, ctx);
         checkRevision(fn, input.RevisionId);
         if (input.ImageUri) {
-          throw new ServiceError('InvalidParameterValueException', "Please don't provide ImageUri when updating a function with packageType Zip.");
+          throw new ServiceError(
+            'InvalidParameterValueException',
+            "Please don't provide ImageUri when updating a function with packageType Zip.",
+          );
         }
         const code = packageFrom(input);
         if (input.Architectures !== undefined) fn.architectures = checkArchitectures(input.Architectures);
@@ -210,8 +217,7 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
           runtime: input.Runtime !== undefined ? checkRuntime(input.Runtime) : fn.runtime,
           handler: input.Handler !== undefined ? checkHandler(input.Handler) : fn.handler,
           timeout: input.Timeout !== undefined ? checkRange(input.Timeout, 'timeout', 1, MAX_TIMEOUT, 3) : fn.timeout,
-          memorySize:
-            input.MemorySize !== undefined ? checkRange(input.MemorySize, 'memorySize', 128, MAX_MEMORY, 128) : fn.memorySize,
+          memorySize: input.MemorySize !== undefined ? checkRange(input.MemorySize, 'memorySize', 128, MAX_MEMORY, 128) : fn.memorySize,
           variables: input.Environment !== undefined ? (checkEnvironment(input.Environment) ?? {}) : fn.variables,
           description: typeof input.Description === 'string' ? input.Description : fn.description,
         };
@@ -233,7 +239,8 @@ function deleteVersion(backend: LambdaBackend, region: string, name: string, qua
   if (qualifier === '$LATEST') {
     throw new ServiceError('InvalidParameterValueException', '$LATEST version cannot be deleted without deleting the function.');
   }
-  if (!isVersionNumber(qualifier)) throw new ServiceError('InvalidParameterValueException', 'Deletion of aliases is not currently supported.');
+  if (!isVersionNumber(qualifier))
+    throw new ServiceError('InvalidParameterValueException', 'Deletion of aliases is not currently supported.');
   const fn = backend.findFunction(region, name);
   if (!fn) throw functionNotFound(region, name);
   const version = fn.versions.get(qualifier);

@@ -74,7 +74,13 @@ function urlEvent(req: EmulatorRequest, config: UrlConfigRecord, host: string, r
       apiId: config.urlId,
       domainName: host,
       domainPrefix: config.urlId,
-      http: { method: req.method, path: req.path, protocol: 'HTTP/1.1', sourceIp: req.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' },
+      http: {
+        method: req.method,
+        path: req.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.remoteAddress ?? '127.0.0.1',
+        userAgent: req.headers['user-agent'] ?? '',
+      },
       requestId,
       routeKey: '$default',
       stage: '$default',
@@ -98,7 +104,13 @@ function urlResponse(payload: Buffer, requestId: string): EmulatorResponse {
     return { status: 200, headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, body: payload };
   }
   if (typeof value === 'object' && value !== null && 'statusCode' in value) {
-    const r = value as { statusCode: unknown; headers?: Record<string, unknown>; body?: unknown; isBase64Encoded?: boolean; cookies?: unknown[] };
+    const r = value as {
+      statusCode: unknown;
+      headers?: Record<string, unknown>;
+      body?: unknown;
+      isBase64Encoded?: boolean;
+      cookies?: unknown[];
+    };
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-requestid': requestId };
     for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = String(v);
     // One Set-Cookie header only: the emulator's responses carry a single value per header name.
@@ -111,7 +123,11 @@ function urlResponse(payload: Buffer, requestId: string): EmulatorResponse {
 }
 
 function json(status: number, body: unknown, requestId = randomUUID()): EmulatorResponse {
-  return { status, headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, body: Buffer.from(JSON.stringify(body)) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
+    body: Buffer.from(JSON.stringify(body)),
+  };
 }
 
 /** `06/Dec/2026:12:00:00 +0000`, the request time format of function URL events. */

@@ -77,22 +77,25 @@ export async function invokeFunction(backend: LambdaBackend, call: InvokeCall): 
   // One invocation is one activity: busy while its handler runs, waiting while the handler's
   // own AWS calls (children, by session token) sleep. The modelled invoke overhead parks it.
   const run = () =>
-    clock.activity(invocationActivityName(fn.region, fn.name), async (): Promise<{ payload: Buffer; functionError?: 'Unhandled'; log: string }> => {
-      if (overhead > 0) await clock.sleep(overhead);
-      if (fault?.effect.preventExecution) return { ...faultAnswer(fault), log: '' };
-      const outcome = await withAwsTimeout(clock, fn.timeout, (signal) =>
-        fn.pool.invoke({
-          requestId,
-          payload: text,
-          invokedFunctionArn,
-          clientContext: call.clientContext,
-          queueWhenThrottled: call.invocationType === 'Event',
-          ...(signal ? { signal } : {}),
-        }),
-      );
-      for (const line of outcome.log.trimEnd().split('\n')) backend.runtime.log(`lambda ${fn.name} ${line}`);
-      return fault ? { ...faultAnswer(fault), log: outcome.log } : outcome;
-    });
+    clock.activity(
+      invocationActivityName(fn.region, fn.name),
+      async (): Promise<{ payload: Buffer; functionError?: 'Unhandled'; log: string }> => {
+        if (overhead > 0) await clock.sleep(overhead);
+        if (fault?.effect.preventExecution) return { ...faultAnswer(fault), log: '' };
+        const outcome = await withAwsTimeout(clock, fn.timeout, (signal) =>
+          fn.pool.invoke({
+            requestId,
+            payload: text,
+            invokedFunctionArn,
+            clientContext: call.clientContext,
+            queueWhenThrottled: call.invocationType === 'Event',
+            ...(signal ? { signal } : {}),
+          }),
+        );
+        for (const line of outcome.log.trimEnd().split('\n')) backend.runtime.log(`lambda ${fn.name} ${line}`);
+        return fault ? { ...faultAnswer(fault), log: outcome.log } : outcome;
+      },
+    );
 
   if (call.invocationType === 'Event') {
     void run().catch((err: unknown) => backend.runtime.log(`lambda ${fn.name} async invocation ${requestId} failed: ${String(err)}`));

@@ -34,7 +34,11 @@ export function invokeOperations(backend: LambdaBackend): Operation[] {
         payload: 'Payload',
         output: {
           status: 'StatusCode',
-          headers: { 'x-amz-executed-version': 'ExecutedVersion', 'x-amz-function-error': 'FunctionError', 'x-amz-log-result': 'LogResult' },
+          headers: {
+            'x-amz-executed-version': 'ExecutedVersion',
+            'x-amz-function-error': 'FunctionError',
+            'x-amz-log-result': 'LogResult',
+          },
           payload: 'Payload',
           contentType: 'application/json',
         },
@@ -89,7 +93,11 @@ export function createLambdaApi(backend: LambdaBackend): LambdaApi {
         { service: 'lambda', operation: 'Invoke', region, resource: functionArn(region, loc.name) },
         request.signal,
       );
-      const { logResult, requestId: _requestId, ...result } = await invokeFunction(backend, {
+      const {
+        logResult,
+        requestId: _requestId,
+        ...result
+      } = await invokeFunction(backend, {
         region,
         name: loc.name,
         qualifier: loc.qualifier,

@@ -107,9 +107,12 @@ function buildStatement(resource: string, sid: string, input: OperationInput): R
   else statement.Principal = { AWS: principal };
   const condition: Record<string, Record<string, unknown>> = {};
   if (typeof input.FunctionUrlAuthType === 'string') condition.StringEquals = { 'lambda:FunctionUrlAuthType': input.FunctionUrlAuthType };
-  if (typeof input.SourceAccount === 'string') condition.StringEquals = { ...condition.StringEquals, 'AWS:SourceAccount': input.SourceAccount };
-  if (typeof input.PrincipalOrgID === 'string') condition.StringEquals = { ...condition.StringEquals, 'aws:PrincipalOrgID': input.PrincipalOrgID };
-  if (typeof input.EventSourceToken === 'string') condition.StringEquals = { ...condition.StringEquals, 'lambda:EventSourceToken': input.EventSourceToken };
+  if (typeof input.SourceAccount === 'string')
+    condition.StringEquals = { ...condition.StringEquals, 'AWS:SourceAccount': input.SourceAccount };
+  if (typeof input.PrincipalOrgID === 'string')
+    condition.StringEquals = { ...condition.StringEquals, 'aws:PrincipalOrgID': input.PrincipalOrgID };
+  if (typeof input.EventSourceToken === 'string')
+    condition.StringEquals = { ...condition.StringEquals, 'lambda:EventSourceToken': input.EventSourceToken };
   if (typeof input.SourceArn === 'string') condition.ArnLike = { 'AWS:SourceArn': input.SourceArn };
   if (Object.keys(condition).length > 0) statement.Condition = condition;
   return statement;

@@ -17,10 +17,16 @@ export function tagOperations(backend: LambdaBackend): Operation[] {
     const arn = String(input.Resource ?? '');
     const m = FUNCTION_ARN_RE.exec(arn);
     if (!m) {
-      throw new ServiceError('ValidationException', `1 validation error detected: Value '${arn}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:(function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?|code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|capacity-provider:[a-zA-Z0-9-_]+)`);
+      throw new ServiceError(
+        'ValidationException',
+        `1 validation error detected: Value '${arn}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:(function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?|code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|capacity-provider:[a-zA-Z0-9-_]+)`,
+      );
     }
     if (m[6] !== undefined) {
-      throw new ServiceError('InvalidParameterValueException', 'Tags on function aliases and versions are not supported. Please specify a function ARN.');
+      throw new ServiceError(
+        'InvalidParameterValueException',
+        'Tags on function aliases and versions are not supported. Please specify a function ARN.',
+      );
     }
     const region = m[2]!;
     const fn = backend.findFunction(region, m[4]!);
@@ -35,7 +41,8 @@ export function tagOperations(backend: LambdaBackend): Operation[] {
       handler(input) {
         const fn = locate(input);
         const tags = input.Tags;
-        if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) throw validationError(tags, 'tags', 'Member must not be null');
+        if (typeof tags !== 'object' || tags === null || Array.isArray(tags))
+          throw validationError(tags, 'tags', 'Member must not be null');
         const next = { ...fn.tags, ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v ?? '')])) };
         if (Object.keys(next).length > MAX_TAGS) {
           throw new ServiceError('InvalidParameterValueException', `Number of tags exceeds resource tag limit.`);

@@ -30,9 +30,8 @@ export class ServiceError extends Error {
 
 /** 501 for an operation the emulator does not implement: gaps are explicit, never an empty 200. */
 export function notImplemented(service: string, operation: string): ServiceError {
-  return new ServiceError(
-    'InternalFailure',
-    `The operation '${operation}' of service '${service}' is not implemented by this emulator`,
-    { status: 501, senderFault: false },
-  );
+  return new ServiceError('InternalFailure', `The operation '${operation}' of service '${service}' is not implemented by this emulator`, {
+    status: 501,
+    senderFault: false,
+  });
 }

@@ -46,7 +46,7 @@ export function awsJson(settings: AwsJsonSettings, service: ProtocolService): Pr
   return {
     claims: (req) => req.headers['x-amz-target']?.split('.')[0] === settings.targetPrefix,
     route(req) {
-      const mediaType = req.headers['content-type']?.split(';')[0]!.trim().toLowerCase();
+      const mediaType = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
       if (settings.contentTypes && mediaType && !settings.contentTypes.includes(mediaType)) {
         throw new ServiceError(PAGE_NOT_FOUND_CODE, 'Page Not Found', { status: 404 });
       }

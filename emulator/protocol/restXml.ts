@@ -30,7 +30,11 @@ export function restXml(settings: RestXmlSettings, service: ProtocolService): Pr
       if (output === undefined) return { status: op?.http?.status ?? 200, headers: {}, body: '' };
       const { status, headers, payload, document } = bindOutput(output, op?.http);
       if (payload) return { status, headers, body: payload };
-      return { status, headers: { 'content-type': 'text/xml', ...headers }, body: renderXml(`${name}Response`, settings.xmlNamespace, document) };
+      return {
+        status,
+        headers: { 'content-type': 'text/xml', ...headers },
+        body: renderXml(`${name}Response`, settings.xmlNamespace, document),
+      };
     },
     serializeError: (err, requestId) => renderXmlError(err, settings.xmlNamespace, requestId),
   };

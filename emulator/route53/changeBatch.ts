@@ -24,7 +24,15 @@ export interface Change {
   raw: { name: string; hasTtl: boolean; hasRecords: boolean; hasAlias: boolean; hasTrafficPolicy: boolean };
 }
 
-const ROUTING_FIELDS = ['Weight', 'Region', 'GeoLocation', 'Failover', 'MultiValueAnswer', 'CidrRoutingConfig', 'GeoProximityLocation'] as const;
+const ROUTING_FIELDS = [
+  'Weight',
+  'Region',
+  'GeoLocation',
+  'Failover',
+  'MultiValueAnswer',
+  'CidrRoutingConfig',
+  'GeoProximityLocation',
+] as const;
 const MAX_RECORDS_PER_BATCH = 1000;
 
 /** Parses and schema-checks `ChangeBatch.Changes`; the first problem throws InvalidInput. */
@@ -49,7 +57,10 @@ function parseChange(item: unknown): Change {
   const type = str(rrs['Type']) ?? '';
   if (!(RECORD_TYPES as readonly string[]).includes(type)) throw enumError(type, RECORD_TYPES);
   if (!rawName || !isValidDnsName(rawName, true)) {
-    throw new ServiceError('InvalidInput', `Invalid request: Invalid DNS name '${rawName}' in Change with [Action=${action}, Type=${type}]`);
+    throw new ServiceError(
+      'InvalidInput',
+      `Invalid request: Invalid DNS name '${rawName}' in Change with [Action=${action}, Type=${type}]`,
+    );
   }
   const name = normalizeName(rawName);
   const setIdentifier = str(rrs['SetIdentifier']);
@@ -86,7 +97,10 @@ function parseChange(item: unknown): Change {
   if (failover !== undefined && failover !== 'PRIMARY' && failover !== 'SECONDARY') throw enumError(failover, ['PRIMARY', 'SECONDARY']);
   const ttl = int(rrs['TTL'], 'TTL');
   if (ttl !== undefined && (ttl < 0 || ttl > 2147483647)) {
-    throw new ServiceError('InvalidInput', `Invalid XML ; cvc-maxInclusive-valid: Value '${ttl}' is not facet-valid with respect to maxInclusive '2147483647' for type 'TTL'.`);
+    throw new ServiceError(
+      'InvalidInput',
+      `Invalid XML ; cvc-maxInclusive-valid: Value '${ttl}' is not facet-valid with respect to maxInclusive '2147483647' for type 'TTL'.`,
+    );
   }
   if (alias && (!str(alias['HostedZoneId']) || !str(alias['DNSName']))) {
     throw new ServiceError('InvalidInput', `Invalid request: AliasTarget needs HostedZoneId and DNSName in ${describe}`);
@@ -157,7 +171,8 @@ function validate(store: Route53Store, zone: HostedZone, working: RecordSet[], {
 
   if (action === 'DELETE') {
     if (!existing) return `Tried to delete resource record set ${key} but it was not found`;
-    if (!sameValues(existing, record)) return `Tried to delete resource record set ${key} but the values provided do not match the current values`;
+    if (!sameValues(existing, record))
+      return `Tried to delete resource record set ${key} but the values provided do not match the current values`;
     if (name === zone.name && type === 'SOA') return 'A HostedZone must contain exactly one SOA record.';
     if (name === zone.name && type === 'NS') return 'A HostedZone must contain at least one NS record for the zone itself.';
     return undefined;
@@ -168,7 +183,8 @@ function validate(store: Route53Store, zone: HostedZone, working: RecordSet[], {
     const bad = invalidValue(type, value);
     if (bad) return bad;
   }
-  if (type === 'CNAME' && name === zone.name) return `RRSet of type CNAME with DNS name ${name} is not permitted at apex in zone ${zone.name}`;
+  if (type === 'CNAME' && name === zone.name)
+    return `RRSet of type CNAME with DNS name ${name} is not permitted at apex in zone ${zone.name}`;
   if ((type === 'CNAME' || type === 'SOA') && (record.ResourceRecords?.length ?? 0) > 1) {
     return `RRSet of type ${type} with DNS name ${name} has more than one resource record`;
   }
@@ -204,7 +220,8 @@ function validate(store: Route53Store, zone: HostedZone, working: RecordSet[], {
 
 function invalidValue(type: RecordType, value: string): string | undefined {
   const v = value.trim();
-  const fatal = (code: string, description: string) => `Invalid Resource Record: 'FATAL problem: ${code} (${description}) encountered with '${value}''`;
+  const fatal = (code: string, description: string) =>
+    `Invalid Resource Record: 'FATAL problem: ${code} (${description}) encountered with '${value}''`;
   if (type === 'A' && !isIPv4(v)) return fatal('ARRDATAIllegalIPv4Address', 'Value is not a valid IPv4 address');
   if (type === 'AAAA' && !isIPv6(v)) return fatal('AAAARRDATAIllegalIPv6Address', 'Value is not a valid IPv6 address');
   if ((type === 'CNAME' || type === 'NS' || type === 'PTR') && (v === '' || /\.\./.test(v))) {

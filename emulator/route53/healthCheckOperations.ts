@@ -27,7 +27,16 @@ import { HEALTH_CHECK_TYPES, type HealthCheck, type HealthCheckConfig, type Heal
 const HTTP_TYPES = new Set<HealthCheckType>(['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH']);
 const ENDPOINT_TYPES = new Set<HealthCheckType>([...HTTP_TYPES, 'TCP']);
 const HTTPS_TYPES = new Set<HealthCheckType>(['HTTPS', 'HTTPS_STR_MATCH']);
-const HEALTH_CHECK_REGIONS = ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'] as const;
+const HEALTH_CHECK_REGIONS = [
+  'us-east-1',
+  'us-west-1',
+  'us-west-2',
+  'eu-west-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'sa-east-1',
+] as const;
 const RESETTABLE = ['FullyQualifiedDomainName', 'Regions', 'ResourcePath', 'ChildHealthChecks'] as const;
 
 function noSuchHealthCheck(id: string): ServiceError {
@@ -42,7 +51,8 @@ function invalid(message: string): ServiceError {
 function readMutable(src: Record<string, unknown>): Partial<HealthCheckConfig> {
   const alarm = obj(src['AlarmIdentifier']);
   const regions = src['Regions'] !== undefined ? list(src['Regions'], 'Region').map((r) => str(r) ?? '') : undefined;
-  const children = src['ChildHealthChecks'] !== undefined ? list(src['ChildHealthChecks'], 'ChildHealthCheck').map((c) => str(c) ?? '') : undefined;
+  const children =
+    src['ChildHealthChecks'] !== undefined ? list(src['ChildHealthChecks'], 'ChildHealthCheck').map((c) => str(c) ?? '') : undefined;
   const insufficient = str(src['InsufficientDataHealthStatus']);
   if (insufficient !== undefined && !['Healthy', 'Unhealthy', 'LastKnownStatus'].includes(insufficient)) {
     throw enumError(insufficient, ['Healthy', 'Unhealthy', 'LastKnownStatus']);
@@ -91,7 +101,8 @@ function finishConfig(config: HealthCheckConfig): HealthCheckConfig {
     if (type === 'TCP' && config.Port === undefined) throw invalid('A health check of type TCP requires a Port.');
     if (type.endsWith('_STR_MATCH') && !config.SearchString) throw invalid(`A health check of type ${type} requires a SearchString.`);
     if (config.Port !== undefined && (config.Port < 1 || config.Port > 65535)) throw invalid('Port must be between 1 and 65535.');
-    if (config.ResourcePath !== undefined && config.ResourcePath.length > 255) throw invalid('ResourcePath must be at most 255 characters.');
+    if (config.ResourcePath !== undefined && config.ResourcePath.length > 255)
+      throw invalid('ResourcePath must be at most 255 characters.');
   }
   if (type === 'CALCULATED' && config.HealthThreshold !== undefined && (config.HealthThreshold < 0 || config.HealthThreshold > 256)) {
     throw invalid('HealthThreshold must be between 0 and 256.');
@@ -180,7 +191,7 @@ export function healthCheckOperations(store: Route53Store, checker: HealthChecke
         if (version !== undefined && version !== check.version) {
           throw new ServiceError(
             'HealthCheckVersionMismatch',
-            'The value of HealthCheckVersion in the request doesn\'t match the value of HealthCheckVersion in the health check.',
+            "The value of HealthCheckVersion in the request doesn't match the value of HealthCheckVersion in the health check.",
             { status: 409 },
           );
         }

@@ -138,10 +138,12 @@ export class HealthChecker {
     state.probes++;
     const checkedAt = this.runtime.clock.now();
     const config = { ...check.config };
-    const outcome = this.runtime.clock.activity(`probe ${id}`, () => this.run(check, state.controller.signal)).catch((err: unknown) => ({
-      result: failure(`Internal health checker error: ${(err as Error)?.message ?? err}`),
-      ipAddress: undefined,
-    }));
+    const outcome = this.runtime.clock
+      .activity(`probe ${id}`, () => this.run(check, state.controller.signal))
+      .catch((err: unknown) => ({
+        result: failure(`Internal health checker error: ${(err as Error)?.message ?? err}`),
+        ipAddress: undefined,
+      }));
     const applied = (state.chain = state.chain
       .then(() => outcome)
       .then(({ result, ipAddress }) => {

@@ -25,7 +25,8 @@ export const createRoute53: ServiceFactory<Route53Api> = (runtime) => {
   let routing: RoutingSettings = { ...DEFAULT_ROUTING };
   let random = seededRandom(routing.seed);
   const api: Route53Api = {
-    resolve: (name, type) => resolve(store, healthy, name, type, { random, region: routing.clientRegion, location: clientLocation(routing) }),
+    resolve: (name, type) =>
+      resolve(store, healthy, name, type, { random, region: routing.clientRegion, location: clientLocation(routing) }),
     lookupAddress: (name) => lookupAddress(store, healthy, name),
     healthChecks: {
       settled: () => checker.settled(),

@@ -35,7 +35,10 @@ export function int(value: unknown, field: string): number | undefined {
   const s = str(value);
   if (s === undefined || s === '') return undefined;
   if (!/^-?\d+$/.test(s.trim())) {
-    throw new ServiceError('InvalidInput', `Invalid XML ; cvc-datatype-valid.1.2.1: '${s}' is not a valid value for 'integer'. (field ${field})`);
+    throw new ServiceError(
+      'InvalidInput',
+      `Invalid XML ; cvc-datatype-valid.1.2.1: '${s}' is not a valid value for 'integer'. (field ${field})`,
+    );
   }
   return Number(s);
 }
@@ -57,7 +60,10 @@ export function maxItems(raw: unknown, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) {
-    throw new ServiceError('InvalidInput', `1 validation error detected: Value '${raw}' at 'maxItems' failed to satisfy constraint: Member must be a positive integer`);
+    throw new ServiceError(
+      'InvalidInput',
+      `1 validation error detected: Value '${raw}' at 'maxItems' failed to satisfy constraint: Member must be a positive integer`,
+    );
   }
   return n;
 }

@@ -7,7 +7,10 @@
 
 /** Lower-case, trailing dot, `\052` (and any `\ddd` escape) decoded. `''` and `.` become `.`. */
 export function normalizeName(name: string): string {
-  let n = name.trim().replace(/\\(\d{3})/g, (_, d: string) => String.fromCharCode(Number(d))).toLowerCase();
+  let n = name
+    .trim()
+    .replace(/\\(\d{3})/g, (_, d: string) => String.fromCharCode(Number(d)))
+    .toLowerCase();
   if (!n.endsWith('.')) n += '.';
   return n === '..' ? '.' : n;
 }
@@ -49,8 +52,7 @@ export function isValidDnsName(name: string, allowWildcard: boolean): boolean {
   if (n === '.' || n.length > 255) return false;
   const labels = n.slice(0, -1).split('.');
   return labels.every(
-    (label, i) =>
-      label.length > 0 && label.length <= 63 && (label === '*' ? allowWildcard && i === 0 : /^[a-z0-9_-]+$/.test(label)),
+    (label, i) => label.length > 0 && label.length <= 63 && (label === '*' ? allowWildcard && i === 0 : /^[a-z0-9_-]+$/.test(label)),
   );
 }
 

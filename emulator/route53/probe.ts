@@ -66,7 +66,7 @@ function probeTcp(config: HealthCheckConfig, target: ProbeTarget, signal: AbortS
 
 function probeHttp(config: HealthCheckConfig, target: ProbeTarget, signal: AbortSignal, clock: Clock): Promise<ProbeResult> {
   const secure = config.Type === 'HTTPS' || config.Type === 'HTTPS_STR_MATCH';
-  const matchString = config.Type === 'HTTP_STR_MATCH' || config.Type === 'HTTPS_STR_MATCH' ? config.SearchString ?? '' : undefined;
+  const matchString = config.Type === 'HTTP_STR_MATCH' || config.Type === 'HTTPS_STR_MATCH' ? (config.SearchString ?? '') : undefined;
   const port = config.Port ?? (secure ? 443 : 80);
   const hostName = target.hostName ?? target.address;
   const defaultPort = secure ? 443 : 80;
@@ -108,7 +108,8 @@ function probeHttp(config: HealthCheckConfig, target: ProbeTarget, signal: Abort
       return;
     }
     req.once('socket', (socket) => {
-      const onConnect = () => arm(RESPONSE_TIMEOUT_MS, 'The endpoint did not return an HTTP status code within 2 seconds after connecting.');
+      const onConnect = () =>
+        arm(RESPONSE_TIMEOUT_MS, 'The endpoint did not return an HTTP status code within 2 seconds after connecting.');
       if (socket.connecting) socket.once(secure ? 'secureConnect' : 'connect', onConnect);
       else onConnect();
     });
@@ -126,7 +127,8 @@ function probeHttp(config: HealthCheckConfig, target: ProbeTarget, signal: Abort
       let body: Buffer = Buffer.alloc(0);
       const check = (final: boolean) => {
         const window = body.subarray(0, SEARCH_WINDOW_BYTES);
-        if (window.includes(matchString)) done({ passed: true, status: `Success: ${statusLine}. Search string found in the response body.` });
+        if (window.includes(matchString))
+          done({ passed: true, status: `Success: ${statusLine}. Search string found in the response body.` });
         else if (final || body.length >= SEARCH_WINDOW_BYTES) {
           done(failure(`${statusLine}. The search string was not found in the first ${SEARCH_WINDOW_BYTES} bytes of the response body.`));
         }

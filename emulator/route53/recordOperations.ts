@@ -41,7 +41,13 @@ export function recordOperations(
         path: '/2013-04-01/hostedzone/{Id}/rrset',
         query: { name: 'StartRecordName', type: 'StartRecordType', identifier: 'StartRecordIdentifier', maxitems: 'MaxItems' },
       },
-      handler(input: { Id: string; StartRecordName?: string; StartRecordType?: string; StartRecordIdentifier?: string; MaxItems?: string }) {
+      handler(input: {
+        Id: string;
+        StartRecordName?: string;
+        StartRecordType?: string;
+        StartRecordIdentifier?: string;
+        MaxItems?: string;
+      }) {
         const zone = getZone(store, input.Id);
         const limit = maxItems(input.MaxItems, 300);
         const name = input.StartRecordName;
@@ -55,7 +61,11 @@ export function recordOperations(
         const sorted = store.allRecords(zone).sort(compareRecords);
         let start = 0;
         if (name) {
-          const from: RecordSet = { Name: normalizeName(name), Type: (type ?? '') as RecordSet['Type'], SetIdentifier: identifier ?? undefined };
+          const from: RecordSet = {
+            Name: normalizeName(name),
+            Type: (type ?? '') as RecordSet['Type'],
+            SetIdentifier: identifier ?? undefined,
+          };
           start = sorted.findIndex((r) => compareRecords(r, from) >= 0);
           if (start < 0) start = sorted.length;
         }
@@ -82,7 +92,8 @@ export function recordOperations(
         const zone = getZone(store, input.HostedZoneId ?? '');
         const recordName = normalizeName(input.RecordName ?? '');
         const recordType = input.RecordType ?? '';
-        if (!(RECORD_TYPES as readonly string[]).includes(recordType)) throw new ServiceError('InvalidInput', `Invalid type: ${recordType}`);
+        if (!(RECORD_TYPES as readonly string[]).includes(recordType))
+          throw new ServiceError('InvalidInput', `Invalid type: ${recordType}`);
         if (recordName !== zone.name && !recordName.endsWith(`.${zone.name}`)) {
           throw new ServiceError('InvalidInput', `The record name ${recordName} is not in hosted zone ${zone.name}`);
         }
@@ -133,4 +144,3 @@ function presentation(r: DnsRecord): string {
       return `${r.primary} ${r.admin} ${r.serial} ${r.refresh} ${r.retry} ${r.expiration} ${r.minimum}`;
   }
 }
-

@@ -48,7 +48,11 @@ export function recordSetXml(r: RecordSet): Record<string, unknown> {
     TTL: r.TTL,
     ResourceRecords: r.ResourceRecords ? { ResourceRecord: r.ResourceRecords.map((Value) => ({ Value })) } : undefined,
     AliasTarget: r.AliasTarget
-      ? { HostedZoneId: r.AliasTarget.HostedZoneId, DNSName: displayName(r.AliasTarget.DNSName), EvaluateTargetHealth: r.AliasTarget.EvaluateTargetHealth }
+      ? {
+          HostedZoneId: r.AliasTarget.HostedZoneId,
+          DNSName: displayName(r.AliasTarget.DNSName),
+          EvaluateTargetHealth: r.AliasTarget.EvaluateTargetHealth,
+        }
       : undefined,
     HealthCheckId: r.HealthCheckId,
   };

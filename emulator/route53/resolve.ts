@@ -59,8 +59,18 @@ export function isLocalhostName(name: string): boolean {
 }
 
 /** Who asks: defaults are a client in us-east-1 at an unknown location, with Math.random. */
-export function resolve(source: ZoneSource, health: HealthLookup, qname: string, qtype: QueryType, client: Partial<RoutingClient> = {}): Resolution {
-  const full: RoutingClient = { random: client.random ?? Math.random, region: client.region ?? 'us-east-1', location: client.location ?? {} };
+export function resolve(
+  source: ZoneSource,
+  health: HealthLookup,
+  qname: string,
+  qtype: QueryType,
+  client: Partial<RoutingClient> = {},
+): Resolution {
+  const full: RoutingClient = {
+    random: client.random ?? Math.random,
+    region: client.region ?? 'us-east-1',
+    location: client.location ?? {},
+  };
   return new Resolver(source, health, full).run(normalizeName(qname), qtype);
 }
 
@@ -136,7 +146,9 @@ class Resolver {
       const own = sets.filter((s) => s.Type === qtype);
       if (own.length > 0) {
         answers.push(...this.answer(currentZone, sets, qtype as RecordType, current));
-        return answers.length > 0 ? this.positive(zone, answers) : { rcode: 'NOERROR', authoritative: true, answers, authorities: this.soa(currentZone) };
+        return answers.length > 0
+          ? this.positive(zone, answers)
+          : { rcode: 'NOERROR', authoritative: true, answers, authorities: this.soa(currentZone) };
       }
       if (!sets.some((s) => s.Type === 'CNAME')) {
         return { rcode: 'NOERROR', authoritative: true, answers, authorities: this.soa(currentZone) };

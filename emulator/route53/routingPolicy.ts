@@ -76,7 +76,9 @@ function nearest(pool: readonly RecordSet[], clientRegion: string): RecordSet {
 function geolocation(group: readonly RecordSet[], healthy: (set: RecordSet) => boolean, where: ClientLocation): RecordSet[] {
   const find = (test: (g: NonNullable<RecordSet['GeoLocation']>) => boolean) => group.find((s) => s.GeoLocation && test(s.GeoLocation));
   const candidates = [
-    where.country && where.subdivision ? find((g) => g.CountryCode === where.country && g.SubdivisionCode === where.subdivision) : undefined,
+    where.country && where.subdivision
+      ? find((g) => g.CountryCode === where.country && g.SubdivisionCode === where.subdivision)
+      : undefined,
     where.country ? find((g) => g.CountryCode === where.country && !g.SubdivisionCode) : undefined,
     where.continent ? find((g) => g.ContinentCode === where.continent) : undefined,
     find((g) => g.CountryCode === '*'),

@@ -53,7 +53,14 @@ export interface HostedZone {
 }
 
 export const HEALTH_CHECK_TYPES = [
-  'HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'TCP', 'CALCULATED', 'CLOUDWATCH_METRIC', 'RECOVERY_CONTROL',
+  'HTTP',
+  'HTTPS',
+  'HTTP_STR_MATCH',
+  'HTTPS_STR_MATCH',
+  'TCP',
+  'CALCULATED',
+  'CLOUDWATCH_METRIC',
+  'RECOVERY_CONTROL',
 ] as const;
 export type HealthCheckType = (typeof HEALTH_CHECK_TYPES)[number];
 

@@ -151,7 +151,11 @@ export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): O
     },
     {
       name: 'ListHostedZonesByName',
-      http: { method: 'GET', path: '/2013-04-01/hostedzonesbyname', query: { dnsname: 'DNSName', hostedzoneid: 'HostedZoneId', maxitems: 'MaxItems' } },
+      http: {
+        method: 'GET',
+        path: '/2013-04-01/hostedzonesbyname',
+        query: { dnsname: 'DNSName', hostedzoneid: 'HostedZoneId', maxitems: 'MaxItems' },
+      },
       handler(input: { DNSName?: string; HostedZoneId?: string; MaxItems?: string }) {
         const limit = maxItems(input.MaxItems, 100);
         const dnsName = input.DNSName;
@@ -159,7 +163,8 @@ export function zoneOperations(store: Route53Store, runtime: EmulatorRuntime): O
         if (zoneId && !dnsName) {
           throw new ServiceError('InvalidInput', 'The hosted zone ID can only be specified when the DNS name is specified.');
         }
-        if (dnsName && !isValidDnsName(dnsName, false)) throw new ServiceError('InvalidDomainName', `${dnsName} is not a valid domain name.`);
+        if (dnsName && !isValidDnsName(dnsName, false))
+          throw new ServiceError('InvalidDomainName', `${dnsName} is not a valid domain name.`);
         // Sorted by name with the labels reversed, then by id (ListHostedZonesByName docs).
         const key = (z: { name: string; id: string }) => `${reversedName(z.name)}\u0000${z.id}`;
         const zones = [...store.zones.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

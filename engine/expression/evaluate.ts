@@ -54,7 +54,10 @@ export function compare(expr: CompareExpr, left: unknown, right: unknown): boole
 }
 
 function checkOrdered(expr: CompareExpr, left: unknown, right: unknown): void {
-  for (const [side, value] of [[expr.left, left], [expr.right, right]] as const) {
+  for (const [side, value] of [
+    [expr.left, left],
+    [expr.right, right],
+  ] as const) {
     if (value === undefined || value === null) throw new MissingValueError(side.kind === 'path' ? side.text : sourceOf(side), side.start);
   }
   const ok = (typeof left === 'number' && typeof right === 'number') || (typeof left === 'string' && typeof right === 'string');
@@ -75,10 +78,10 @@ function sourceOf(expr: Expr): string {
  */
 function lookup(expr: PathExpr, scope: ExpressionScope): unknown {
   if (expr.root === 'secrets') return secret(expr, scope);
-  let current: unknown = Object.prototype.hasOwnProperty.call(scope, expr.root) ? scope[expr.root] : undefined;
+  let current: unknown = Object.hasOwn(scope, expr.root) ? scope[expr.root] : undefined;
   for (const seg of expr.segments) {
     if (current === null || typeof current !== 'object') return undefined;
-    if (!Object.prototype.hasOwnProperty.call(current, seg)) return undefined;
+    if (!Object.hasOwn(current, seg)) return undefined;
     current = (current as Record<string | number, unknown>)[seg];
   }
   return typeof current === 'function' ? undefined : current;
@@ -92,7 +95,8 @@ function secret(expr: PathExpr, scope: ExpressionScope): string {
   const [name, extra] = expr.segments;
   if (typeof name !== 'string' || extra !== undefined) throw new ExpressionError('expected secrets.<NAME>', expr.start);
   const secrets = scope.secrets as Record<string, string | undefined> | undefined;
-  const value = secrets && Object.prototype.hasOwnProperty.call(secrets, name) ? secrets[name] : undefined;
-  if (value === undefined) throw new ExpressionError(`secret '${name}' is not set: export ${name} in the environment that runs the engine`, expr.start);
+  const value = secrets && Object.hasOwn(secrets, name) ? secrets[name] : undefined;
+  if (value === undefined)
+    throw new ExpressionError(`secret '${name}' is not set: export ${name} in the environment that runs the engine`, expr.start);
   return value;
 }

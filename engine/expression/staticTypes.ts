@@ -10,7 +10,12 @@ const NUMERIC_TARGET_KEYS = new Set(['port', 'dnsPort', 'timeScale']);
  * the type of its default), a step output whose type the step type declares, a target or run
  * value, an environment variable (always a string). Anything else is `unknown`.
  */
-export function staticTypeOf(path: PathExpr, steps: Map<string, StepNode>, inputs: Record<string, InputSpec>, registry: StepRegistry): StaticType {
+export function staticTypeOf(
+  path: PathExpr,
+  steps: Map<string, StepNode>,
+  inputs: Record<string, InputSpec>,
+  registry: StepRegistry,
+): StaticType {
   const [first, second, third, ...rest] = path.segments;
   const name = first === undefined ? undefined : String(first);
   switch (path.root) {

@@ -39,7 +39,10 @@ export function typeCheck(expr: Expr, typeOfPath: (path: PathExpr) => StaticType
           : known && l !== r && l !== 'null' && r !== 'null';
         if (bad) {
           const why = ordering ? 'it needs two numbers (durations and percentages are numbers) or two strings' : 'they can never be equal';
-          problems.push({ offset: e.opStart, message: `cannot compare ${describeStatic(e.left, l)} with ${describeStatic(e.right, r)} using '${e.op}': ${why}` });
+          problems.push({
+            offset: e.opStart,
+            message: `cannot compare ${describeStatic(e.left, l)} with ${describeStatic(e.right, r)} using '${e.op}': ${why}`,
+          });
         }
         return 'boolean';
       }

@@ -26,7 +26,9 @@ export function rpo(events: readonly EvidenceSample[], direction: Direction): Rp
   const acks = samplesOf(events, 'write-ack').filter((a) => a.acknowledged);
   const primary = acks[0]?.region;
   const mine = acks.filter((a) => (direction === 'failover' ? a.region === primary : a.region !== primary));
-  const readbacks = samplesOf(events, 'write-readback').filter((r) => (direction === 'failover' ? r.region !== primary : r.region === primary));
+  const readbacks = samplesOf(events, 'write-readback').filter((r) =>
+    direction === 'failover' ? r.region !== primary : r.region === primary,
+  );
   const found = new Map<string, boolean>();
   for (const r of readbacks) {
     const key = `${r.probe}\u0000${r.record}`;

@@ -64,12 +64,17 @@ export function rtoSplit(events: readonly EvidenceSample[], window: TimeWindow, 
     detection: healthMark(events, window.start, direction === 'failback', options.healthCheckId),
     dns: dnsMark(events, window.start, options.dnsName),
     recovery: requests.find(
-      (r) => r.ok && r.aws >= window.start && r.region !== undefined && (direction === 'failover' ? r.region !== primary : r.region === primary),
+      (r) =>
+        r.ok && r.aws >= window.start && r.region !== undefined && (direction === 'failover' ? r.region !== primary : r.region === primary),
     )?.aws,
   };
   const marks: RtoMarks = { start: window.start };
   const phases: Record<'onset' | 'detection' | 'dns' | 'recovery' | 'stable', number | null> = {
-    onset: null, detection: null, dns: null, recovery: null, stable: null,
+    onset: null,
+    detection: null,
+    dns: null,
+    recovery: null,
+    stable: null,
   };
   let previous = window.start;
   let reached = true;
@@ -105,7 +110,9 @@ function primaryRegion(requests: readonly ClientRequestSample[], window: TimeWin
 }
 
 function healthMark(events: readonly EvidenceSample[], from: number, healthy: boolean, id: string | undefined): number | undefined {
-  return samplesOf(events, 'health-check-status').find((s) => s.aws >= from && s.healthy === healthy && (id === undefined || s.healthCheckId === id))?.aws;
+  return samplesOf(events, 'health-check-status').find(
+    (s) => s.aws >= from && s.healthy === healthy && (id === undefined || s.healthCheckId === id),
+  )?.aws;
 }
 
 function dnsMark(events: readonly EvidenceSample[], from: number, name: string | undefined): number | undefined {

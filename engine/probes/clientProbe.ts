@@ -58,7 +58,8 @@ export function startClientProbe(runtime: ProbeRuntime, config: ClientProbeConfi
       const resolvedHost = await resolveName(target, answer, signal);
       const response = await sendHttpRequest(target, { url, resolved: resolvedHost, signal });
       sample.status = response.status;
-      sample.ok = config.expectStatus === undefined ? response.status >= 200 && response.status < 300 : response.status === config.expectStatus;
+      sample.ok =
+        config.expectStatus === undefined ? response.status >= 200 && response.status < 300 : response.status === config.expectStatus;
       const region = response.headers['x-served-region'];
       if (region) sample.region = region;
     } catch (error) {

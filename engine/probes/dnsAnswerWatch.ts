@@ -22,6 +22,13 @@ export function startDnsAnswerWatch(runtime: ProbeRuntime, config: DnsAnswerWatc
     const answer = await resolveChain(target, config.dnsName);
     if (signal.aborted) return;
     const values = answer.status === 'NOERROR' ? [answer.host] : [];
-    emit({ kind: 'dns-answer', aws: at, name: config.dnsName, values, status: answer.status, ...(answer.ttl === undefined ? {} : { ttl: answer.ttl }) });
+    emit({
+      kind: 'dns-answer',
+      aws: at,
+      name: config.dnsName,
+      values,
+      status: answer.status,
+      ...(answer.ttl === undefined ? {} : { ttl: answer.ttl }),
+    });
   });
 }

@@ -35,7 +35,12 @@ export async function resolveChain(target: Target, name: string): Promise<ChainA
     try {
       packet = await query(host, 'CNAME');
     } catch (error) {
-      return { host, chain, ...(ttl === undefined ? {} : { ttl }), status: (error as { code?: string }).code === 'ETIMEDOUT' ? 'TIMEOUT' : 'ERROR' };
+      return {
+        host,
+        chain,
+        ...(ttl === undefined ? {} : { ttl }),
+        status: (error as { code?: string }).code === 'ETIMEDOUT' ? 'TIMEOUT' : 'ERROR',
+      };
     }
     const rcode = packet.header.rcode;
     if (rcode !== 0) return { host, chain, ...(ttl === undefined ? {} : { ttl }), status: RCODES[rcode] ?? `RCODE${rcode}` };

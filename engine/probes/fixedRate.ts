@@ -22,7 +22,12 @@ export interface RunningProbe {
  * missed slot. Ticks get an AbortSignal aborted by `stop()`; their own failures are theirs to
  * record, and are swallowed here.
  */
-export function runAtFixedRate(name: string, clock: Clock, intervalMs: number, tick: (n: number, signal: AbortSignal) => Promise<void>): RunningProbe {
+export function runAtFixedRate(
+  name: string,
+  clock: Clock,
+  intervalMs: number,
+  tick: (n: number, signal: AbortSignal) => Promise<void>,
+): RunningProbe {
   if (!(intervalMs > 0)) throw new RangeError(`probe '${name}': interval must be > 0 ms, got ${intervalMs}`);
   const controller = new AbortController();
   // Every request in flight listens to the probe's signal: more than ten is normal, not a leak.

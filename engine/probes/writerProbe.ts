@@ -43,11 +43,22 @@ export function startWriterProbe(runtime: ProbeRuntime, config: WriterProbeConfi
   const id = (record: number) => `${prefix}-${record}`;
   const running = runAtFixedRate(config.name, clock, config.intervalMs, async (record, signal) => {
     const sent = clock.now();
-    const body = JSON.stringify({ id: id(record), name: `${config.name} ledger record ${record}`, price: String(record), description: `written at ${new Date(sent).toISOString()}` });
+    const body = JSON.stringify({
+      id: id(record),
+      name: `${config.name} ledger record ${record}`,
+      price: String(record),
+      description: `written at ${new Date(sent).toISOString()}`,
+    });
     let status = 0;
     let error: string | undefined;
     try {
-      const response = await sendHttpRequest(target, { url: config.url, method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
+      const response = await sendHttpRequest(target, {
+        url: config.url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal,
+      });
       status = response.status;
     } catch (cause) {
       if (signal.aborted) return;
@@ -55,7 +66,16 @@ export function startWriterProbe(runtime: ProbeRuntime, config: WriterProbeConfi
     }
     const acknowledged = status >= 200 && status < 300;
     if (acknowledged) acked.push(record);
-    emit({ kind: 'write-ack', aws: clock.now(), probe: config.name, record, region: config.region, acknowledged, status, ...(error ? { error } : {}) });
+    emit({
+      kind: 'write-ack',
+      aws: clock.now(),
+      probe: config.name,
+      record,
+      region: config.region,
+      acknowledged,
+      status,
+      ...(error ? { error } : {}),
+    });
   });
   return {
     name: config.name,
@@ -65,7 +85,9 @@ export function startWriterProbe(runtime: ProbeRuntime, config: WriterProbeConfi
       const client = target.client(DynamoDBClient, region);
       const missing: number[] = [];
       for (const record of [...acked].sort((a, b) => a - b)) {
-        const out = await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: id(record) } }, ConsistentRead: true }), { abortSignal: signal });
+        const out = await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: id(record) } }, ConsistentRead: true }), {
+          abortSignal: signal,
+        });
         const found = out.Item !== undefined;
         if (!found) missing.push(record);
         emit({ kind: 'write-readback', aws: clock.now(), probe: config.name, record, region, found });

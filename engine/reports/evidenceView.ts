@@ -52,18 +52,43 @@ export function toModelEvents(events: readonly RunEvent[]): ModelEvent[] {
         break;
       }
       case 'client-request':
-        out.push({ kind: 'probe-sample', probe: e.probe, clientClass: e.cache, ok: e.ok, status: e.status, ...(e.region ? { region: e.region } : {}), latencyMs: e.latencyMs, ...stamp(e) });
+        out.push({
+          kind: 'probe-sample',
+          probe: e.probe,
+          clientClass: e.cache,
+          ok: e.ok,
+          status: e.status,
+          ...(e.region ? { region: e.region } : {}),
+          latencyMs: e.latencyMs,
+          ...stamp(e),
+        });
         break;
       case 'write-ack': {
         const found = readBack.get(`${e.probe}\u0000${e.record}`);
-        out.push({ kind: 'write', probe: e.probe, record: e.record, acked: e.acknowledged, ...(found === undefined ? {} : { readBack: found }), ...stamp(e) });
+        out.push({
+          kind: 'write',
+          probe: e.probe,
+          record: e.record,
+          acked: e.acknowledged,
+          ...(found === undefined ? {} : { readBack: found }),
+          ...stamp(e),
+        });
         break;
       }
       case 'write-readback':
       case 'measures':
         break;
       case 'verdict':
-        out.push({ kind: 'verdict', name: e.name, expression: e.expression, actual: scalar(e.actual), limit: scalar(e.limit), pass: e.pass, ...(e.pointer ? { pointer: e.pointer } : {}), ...stamp(e) });
+        out.push({
+          kind: 'verdict',
+          name: e.name,
+          expression: e.expression,
+          actual: scalar(e.actual),
+          limit: scalar(e.limit),
+          pass: e.pass,
+          ...(e.pointer ? { pointer: e.pointer } : {}),
+          ...stamp(e),
+        });
         break;
       default:
         out.push(e);

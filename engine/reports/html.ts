@@ -43,7 +43,9 @@ ${evidenceSection(model)}
 ${valuesSection('Inputs', report.inputs, report.inputDescriptions)}
 ${valuesSection('Outputs', report.outputs)}
 <section class="events"><h2>Events (AWS time)</h2>${eventTable(report)}</section>
-<section><h2>Run</h2><dl class="facts">${runFacts(report).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}${clockFacts(report)}</dl></section>
+<section><h2>Run</h2><dl class="facts">${runFacts(report)
+    .map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`)
+    .join('')}${clockFacts(report)}</dl></section>
 <footer>failover-engine ${esc(report.engineVersion ?? '')} · report version ${report.reportVersion}</footer>
 </body>
 </html>
@@ -71,12 +73,26 @@ function evidenceSection(model: ReportModel): string {
   const rows: string[] = [];
   for (const p of model.probes) {
     const total = p.ok + p.errors;
-    rows.push(`<tr><td>client ${esc(p.probe)}${p.clientClass ? ` · ${esc(p.clientClass)}` : ''}</td><td class="num">${p.ok} ok</td><td class="num">${p.errors} errors</td><td class="num">${total ? ((100 * p.errors) / total).toFixed(1) : '0.0'}% error rate</td></tr>`);
+    rows.push(
+      `<tr><td>client ${esc(p.probe)}${p.clientClass ? ` · ${esc(p.clientClass)}` : ''}</td><td class="num">${p.ok} ok</td><td class="num">${p.errors} errors</td><td class="num">${total ? ((100 * p.errors) / total).toFixed(1) : '0.0'}% error rate</td></tr>`,
+    );
   }
-  for (const w of model.writes) rows.push(`<tr><td>writer ${esc(w.probe)}</td><td class="num">${w.acked} acknowledged</td><td class="num">${w.lost} lost</td><td></td></tr>`);
-  for (const h of model.healthChecks) rows.push(`<tr><td>health check ${esc(h.id)}</td><td colspan="3">${h.segments.map((s) => `${esc(s.value)} at ${esc(clockTime(s.start))}`).join(' → ')}</td></tr>`);
-  for (const d of model.dns) rows.push(`<tr><td>DNS ${esc(d.name)}</td><td colspan="3">${d.segments.map((s) => `${esc(s.value)} at ${esc(clockTime(s.start))}`).join(' → ')}</td></tr>`);
-  for (const f of model.faults) rows.push(`<tr><td>fault window</td><td colspan="3">${esc(f.label)}: ${esc(clockTime(f.start))} – ${f.end === undefined ? 'still on when the run ended' : `${esc(clockTime(f.end))} (${esc(formatMs(f.end - f.start))})`}</td></tr>`);
+  for (const w of model.writes)
+    rows.push(
+      `<tr><td>writer ${esc(w.probe)}</td><td class="num">${w.acked} acknowledged</td><td class="num">${w.lost} lost</td><td></td></tr>`,
+    );
+  for (const h of model.healthChecks)
+    rows.push(
+      `<tr><td>health check ${esc(h.id)}</td><td colspan="3">${h.segments.map((s) => `${esc(s.value)} at ${esc(clockTime(s.start))}`).join(' → ')}</td></tr>`,
+    );
+  for (const d of model.dns)
+    rows.push(
+      `<tr><td>DNS ${esc(d.name)}</td><td colspan="3">${d.segments.map((s) => `${esc(s.value)} at ${esc(clockTime(s.start))}`).join(' → ')}</td></tr>`,
+    );
+  for (const f of model.faults)
+    rows.push(
+      `<tr><td>fault window</td><td colspan="3">${esc(f.label)}: ${esc(clockTime(f.start))} – ${f.end === undefined ? 'still on when the run ended' : `${esc(clockTime(f.end))} (${esc(formatMs(f.end - f.start))})`}</td></tr>`,
+    );
   if (!rows.length) return '';
   return `<section><h2>What the run observed</h2><table id="evidence"><tbody>\n${rows.join('\n')}\n</tbody></table></section>`;
 }
@@ -104,7 +120,10 @@ function legend(model: ReportModel): string {
     ['#805ad5', 'compensation'],
   ];
   const swatches = items.map(([color, text]) => `<span class="key"><i style="background:${color}"></i>${text}</span>`);
-  if (model.faults.length) swatches.push(`<span class="key"><i class="fault-key"></i>fault window${model.faults[0]!.source === 'experiment-steps' ? ' (from the experiment steps)' : ''}</span>`);
+  if (model.faults.length)
+    swatches.push(
+      `<span class="key"><i class="fault-key"></i>fault window${model.faults[0]!.source === 'experiment-steps' ? ' (from the experiment steps)' : ''}</span>`,
+    );
   return `<p class="legend">${swatches.join('')}<span class="dim">x axis: AWS time</span></p>`;
 }
 

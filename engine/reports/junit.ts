@@ -12,20 +12,33 @@ export function renderJunit(report: RunReport): string {
     name: v.name,
     classname: `${report.workflow.name}.objectives`,
     time: 0,
-    ...(v.pass ? {} : { failure: { message: `${v.name} breached: actual ${String(v.actual)}, limit ${String(v.limit)}`, text: `${v.expression}${v.pointer ? ` (workflow ${v.pointer})` : ''}` } }),
+    ...(v.pass
+      ? {}
+      : {
+          failure: {
+            message: `${v.name} breached: actual ${String(v.actual)}, limit ${String(v.limit)}`,
+            text: `${v.expression}${v.pointer ? ` (workflow ${v.pointer})` : ''}`,
+          },
+        }),
   }));
   const steps: Case[] = report.steps.map((s) => {
     const c: Case = { name: s.id, classname: `${report.workflow.name}.steps`, time: (s.durationMs ?? 0) / 1000 };
-    if (s.status === 'failed' || s.status === 'aborted') c.failure = { message: s.error?.message ?? s.status, text: `${s.type} ${s.status}${s.error?.code ? ` (${s.error.code})` : ''}` };
+    if (s.status === 'failed' || s.status === 'aborted')
+      c.failure = { message: s.error?.message ?? s.status, text: `${s.type} ${s.status}${s.error?.code ? ` (${s.error.code})` : ''}` };
     else if (s.status === 'skipped') c.skipped = 'its condition was false';
-    else if (s.status === 'running') c.failure = { message: 'the run ended before this step did (killed or stopped at once)', text: s.type };
+    else if (s.status === 'running')
+      c.failure = { message: 'the run ended before this step did (killed or stopped at once)', text: s.type };
     else if (s.status === 'not-run') c.skipped = 'not run';
-    if (s.compensation?.status === 'failed') c.failure ??= { message: `compensation failed: ${s.compensation.error?.message ?? ''}`, text: s.type };
+    if (s.compensation?.status === 'failed')
+      c.failure ??= { message: `compensation failed: ${s.compensation.error?.message ?? ''}`, text: s.type };
     return c;
   });
   const stamp = report.startedAtAws.slice(0, 19);
   // An empty suite says nothing: the objectives' suite is left out of a workflow without any.
-  const suites = [...(objectives.length ? [suite(`${report.workflow.name} objectives`, stamp, objectives)] : []), suite(`${report.workflow.name} steps`, stamp, steps)];
+  const suites = [
+    ...(objectives.length ? [suite(`${report.workflow.name} objectives`, stamp, objectives)] : []),
+    suite(`${report.workflow.name} steps`, stamp, steps),
+  ];
   const all = [...objectives, ...steps];
   const time = (report.durationMs / 1000).toFixed(3);
   return [
@@ -53,7 +66,8 @@ function suite(name: string, timestamp: string, cases: Case[]): string {
 
 function testCase(c: Case): string {
   const open = `    <testcase name="${attr(c.name)}" classname="${attr(c.classname)}" time="${c.time.toFixed(3)}"`;
-  if (c.failure) return `${open}>\n      <failure message="${attr(c.failure.message)}" type="failure">${text(c.failure.text)}</failure>\n    </testcase>`;
+  if (c.failure)
+    return `${open}>\n      <failure message="${attr(c.failure.message)}" type="failure">${text(c.failure.text)}</failure>\n    </testcase>`;
   if (c.skipped !== undefined) return `${open}>\n      <skipped message="${attr(c.skipped)}"/>\n    </testcase>`;
   return `${open}/>`;
 }

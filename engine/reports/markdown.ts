@@ -15,17 +15,30 @@ export function renderMarkdown(report: RunReport): string {
   lines.push(`**${verdictLine(report)}**`, '', ...verdictTable(report), '');
   // The drill's measures: RTO split, error window per client class, RPO and the writes lost.
   if (report.drill) lines.push('## Drill measures', '', fence(renderDrill(report.drill).join('\n')), '');
-  lines.push(`## Timeline (AWS time, ${dateTime(start).slice(0, 10)} UTC)`, '', '| time | since start | event | detail |', '|---|---|---|---|');
+  lines.push(
+    `## Timeline (AWS time, ${dateTime(start).slice(0, 10)} UTC)`,
+    '',
+    '| time | since start | event | detail |',
+    '|---|---|---|---|',
+  );
   for (const row of report.timeline) {
     const at = Date.parse(row.at);
     lines.push(`| ${clockTime(at)} | ${offset(at - start)} | ${cell(row.what)} | ${cell(row.detail)} |`);
   }
-  lines.push('', '## Steps', '', '| step | type | status | started | duration | compensation | description |', '|---|---|---|---|---|---|---|');
+  lines.push(
+    '',
+    '## Steps',
+    '',
+    '| step | type | status | started | duration | compensation | description |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const s of report.steps) {
     const status = `${s.status}${s.error ? `: ${s.error.message}` : ''}`;
     const comp = s.compensation ? `${s.compensation.status}${s.compensation.error ? `: ${s.compensation.error.message}` : ''}` : '';
     const started = s.startedAt ? clockTime(Date.parse(s.startedAt)) : '';
-    lines.push(`| ${s.id} | ${s.type} | ${cell(status)} | ${started} | ${s.durationMs === undefined ? '' : formatMs(s.durationMs)} | ${cell(comp)} | ${cell(s.description ?? '')} |`);
+    lines.push(
+      `| ${s.id} | ${s.type} | ${cell(status)} | ${started} | ${s.durationMs === undefined ? '' : formatMs(s.durationMs)} | ${cell(comp)} | ${cell(s.description ?? '')} |`,
+    );
   }
   lines.push(...valueList('Inputs', report.inputs, report.inputDescriptions), ...valueList('Outputs', report.outputs));
   if (report.error) lines.push('', '## Error', '', fence(report.error.message));
@@ -45,7 +58,10 @@ function verdictTable(report: RunReport): string[] {
   return [
     '| objective | verdict | actual | limit | expression |',
     '|---|---|---|---|---|',
-    ...report.verdicts.map((v) => `| ${cell(v.name)} | ${v.pass ? 'met' : '**BREACHED**'} | ${cell(String(v.actual))} | ${cell(String(v.limit))} | \`${cell(v.expression)}\`${v.pointer ? ` (${v.pointer})` : ''} |`),
+    ...report.verdicts.map(
+      (v) =>
+        `| ${cell(v.name)} | ${v.pass ? 'met' : '**BREACHED**'} | ${cell(String(v.actual))} | ${cell(String(v.limit))} | \`${cell(v.expression)}\`${v.pointer ? ` (${v.pointer})` : ''} |`,
+    ),
   ];
 }
 

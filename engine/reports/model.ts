@@ -103,11 +103,27 @@ export function reportModel(runEvents: readonly RunEvent[]): ReportModel {
     end,
     lanes: [...lanes.values()],
     faults: faultWindows(events),
-    healthChecks: segmentsBy(events, end, (e) => (e.kind === 'health-check' ? [e.healthCheckId, e.status] : undefined)).map(([id, segments]) => ({ id, segments })),
+    healthChecks: segmentsBy(events, end, (e) => (e.kind === 'health-check' ? [e.healthCheckId, e.status] : undefined)).map(
+      ([id, segments]) => ({ id, segments }),
+    ),
     dns: dnsAnswers(events, end),
     probes: probeSeries(events),
     writes: writeSeries(events),
-    verdicts: events.flatMap((e) => (e.kind === 'verdict' ? [{ name: e.name, expression: e.expression, actual: e.actual, limit: e.limit, pass: e.pass, ...(e.pointer ? { pointer: e.pointer } : {}), at: new Date(e.aws).toISOString() }] : [])),
+    verdicts: events.flatMap((e) =>
+      e.kind === 'verdict'
+        ? [
+            {
+              name: e.name,
+              expression: e.expression,
+              actual: e.actual,
+              limit: e.limit,
+              pass: e.pass,
+              ...(e.pointer ? { pointer: e.pointer } : {}),
+              at: new Date(e.aws).toISOString(),
+            },
+          ]
+        : [],
+    ),
     rows: events.flatMap((e) => {
       const row = timelineRow(e);
       return row ? [{ at: e.aws, wall: e.wall, ...row }] : [];
@@ -125,7 +141,8 @@ function laneMap(events: readonly ModelEvent[]): Map<string, Lane> {
     return l;
   };
   for (const e of events) {
-    if (e.kind === 'run-start') for (const s of e.steps ?? []) Object.assign(lane(s.id, s.type), s.description ? { description: s.description } : {});
+    if (e.kind === 'run-start')
+      for (const s of e.steps ?? []) Object.assign(lane(s.id, s.type), s.description ? { description: s.description } : {});
     else if (e.kind === 'step-intent') Object.assign(lane(e.stepId, e.type), { status: 'running', run: { start: e.aws } });
     else if (e.kind === 'step-skipped') lane(e.stepId, e.type).status = 'skipped';
     else if (e.kind === 'step-retry') lane(e.stepId).retries.push(e.aws);
@@ -189,7 +206,11 @@ function experimentIdOf(outputs: unknown): string | undefined {
 }
 
 /** Groups value changes by key into segments that last until the next change (or `end`). */
-function segmentsBy(events: readonly ModelEvent[], end: number, pick: (e: ModelEvent) => [string, string] | undefined): Array<[string, Array<Segment<string>>]> {
+function segmentsBy(
+  events: readonly ModelEvent[],
+  end: number,
+  pick: (e: ModelEvent) => [string, string] | undefined,
+): Array<[string, Array<Segment<string>>]> {
   const byKey = new Map<string, Array<Segment<string>>>();
   for (const e of events) {
     const picked = pick(e);
@@ -211,11 +232,16 @@ function segmentsBy(events: readonly ModelEvent[], end: number, pick: (e: ModelE
  */
 function dnsAnswers(events: readonly ModelEvent[], end: number): ReportModel['dns'] {
   if (events.some((e) => e.kind === 'dns-answer')) {
-    return segmentsBy(events, end, (e) => (e.kind === 'dns-answer' ? [e.name, e.answer] : undefined)).map(([name, segments]) => ({ name, source: 'dns-answer-events', segments }));
+    return segmentsBy(events, end, (e) => (e.kind === 'dns-answer' ? [e.name, e.answer] : undefined)).map(([name, segments]) => ({
+      name,
+      source: 'dns-answer-events',
+      segments,
+    }));
   }
   const names = new Map<string, string>();
   const awaits = events.filter((e) => e.kind === 'step-intent' && e.type === 'awaitDnsTarget');
-  for (const e of awaits) if (e.kind === 'step-intent') names.set(e.stepId, String((e.params as { name?: unknown } | undefined)?.name ?? '?'));
+  for (const e of awaits)
+    if (e.kind === 'step-intent') names.set(e.stepId, String((e.params as { name?: unknown } | undefined)?.name ?? '?'));
   return segmentsBy(events, end, (e) => {
     if (e.kind !== 'step-result' || e.status !== 'succeeded' || !names.has(e.stepId)) return undefined;
     const answer = (e.outputs as { answer?: unknown } | undefined)?.answer;
@@ -229,10 +255,17 @@ function probeSeries(events: readonly ModelEvent[]): ProbeSeries[] {
     if (e.kind !== 'probe-sample') continue;
     const key = `${e.probe}\u0000${e.clientClass ?? ''}`;
     let s = series.get(key);
-    if (!s) series.set(key, (s = { probe: e.probe, ...(e.clientClass ? { clientClass: e.clientClass } : {}), ok: 0, errors: 0, samples: [] }));
+    if (!s)
+      series.set(key, (s = { probe: e.probe, ...(e.clientClass ? { clientClass: e.clientClass } : {}), ok: 0, errors: 0, samples: [] }));
     if (e.ok) s.ok++;
     else s.errors++;
-    s.samples.push({ at: e.aws, ok: e.ok, ...(e.status !== undefined ? { status: e.status } : {}), ...(e.region ? { region: e.region } : {}), ...(e.latencyMs !== undefined ? { latencyMs: e.latencyMs } : {}) });
+    s.samples.push({
+      at: e.aws,
+      ok: e.ok,
+      ...(e.status !== undefined ? { status: e.status } : {}),
+      ...(e.region ? { region: e.region } : {}),
+      ...(e.latencyMs !== undefined ? { latencyMs: e.latencyMs } : {}),
+    });
   }
   return [...series.values()];
 }
@@ -274,7 +307,10 @@ function timelineRow(e: ModelEvent): { what: string; detail: string } | undefine
     case 'dns-answer':
       return { what: 'DNS answer', detail: `${e.name} → ${e.answer}` };
     case 'verdict':
-      return { what: `objective ${e.pass ? 'met' : 'BREACHED'}`, detail: `${e.name}: ${e.expression} (actual ${String(e.actual)}, limit ${String(e.limit)})` };
+      return {
+        what: `objective ${e.pass ? 'met' : 'BREACHED'}`,
+        detail: `${e.name}: ${e.expression} (actual ${String(e.actual)}, limit ${String(e.limit)})`,
+      };
     case 'run-dirty':
       return { what: 'run stopped at once', detail: e.reason };
     case 'run-end':

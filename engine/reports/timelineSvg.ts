@@ -14,7 +14,14 @@ const LABEL = 200;
 const RIGHT = 16;
 const ROW = 22;
 const AXIS = 34;
-const STATUS_COLOR: Record<string, string> = { succeeded: '#2f855a', failed: '#c53030', aborted: '#dd6b20', running: '#3182ce', skipped: '#a0aec0', 'not-run': '#cbd5e0' };
+const STATUS_COLOR: Record<string, string> = {
+  succeeded: '#2f855a',
+  failed: '#c53030',
+  aborted: '#dd6b20',
+  running: '#3182ce',
+  skipped: '#a0aec0',
+  'not-run': '#cbd5e0',
+};
 const SVG_STYLE = [
   'text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:11px;fill:#2d3748}',
   '.group{font-weight:600;font-size:11.5px;fill:#1a202c}',
@@ -45,7 +52,13 @@ export function renderTimelineSvg(model: ReportModel): string {
     y += ROW;
   }
   const lanesBottom = y;
-  const evidence = evidenceRows(model, x, () => y, (dy) => (y += dy), heading);
+  const evidence = evidenceRows(
+    model,
+    x,
+    () => y,
+    (dy) => (y += dy),
+    heading,
+  );
   const height = y + 8;
   const faults = model.faults
     .map((f) => {
@@ -69,34 +82,53 @@ export function renderTimelineSvg(model: ReportModel): string {
 
 /** One step's lane: label, run bar (status colour), retry ticks, compensation bar beneath. */
 function laneRow(lane: ReportModel['lanes'][number], y: number, x: (t: number) => number, end: number): string {
-  const parts = [`<g class="lane" data-lane="${esc(lane.id)}" data-status="${esc(lane.status)}">`, `<text class="label" x="16" y="${y + 15}">${esc(truncate(lane.id, 26))}<title>${esc(`${lane.id} (${lane.type})${lane.description ? `: ${lane.description}` : ''}`)}</title></text>`];
+  const parts = [
+    `<g class="lane" data-lane="${esc(lane.id)}" data-status="${esc(lane.status)}">`,
+    `<text class="label" x="16" y="${y + 15}">${esc(truncate(lane.id, 26))}<title>${esc(`${lane.id} (${lane.type})${lane.description ? `: ${lane.description}` : ''}`)}</title></text>`,
+  ];
   if (lane.run) {
     const x0 = x(lane.run.start);
     const w = Math.max(3, x(lane.run.end ?? end) - x0);
     const open = lane.run.end === undefined ? ' open' : '';
-    parts.push(`<rect class="run${open}" x="${x0}" y="${y + 4}" width="${w}" height="11" rx="2" fill="${STATUS_COLOR[lane.status] ?? '#718096'}"><title>${esc(`${lane.id}: ${lane.status}, ${interval(lane.run)}`)}</title></rect>`);
+    parts.push(
+      `<rect class="run${open}" x="${x0}" y="${y + 4}" width="${w}" height="11" rx="2" fill="${STATUS_COLOR[lane.status] ?? '#718096'}"><title>${esc(`${lane.id}: ${lane.status}, ${interval(lane.run)}`)}</title></rect>`,
+    );
   } else if (lane.status === 'skipped') {
     parts.push(`<text class="note" x="${LABEL + 4}" y="${y + 14}">skipped</text>`);
   }
-  for (const at of lane.retries) parts.push(`<line class="retry" x1="${x(at)}" x2="${x(at)}" y1="${y + 2}" y2="${y + 17}"><title>retry at ${clockTime(at)}</title></line>`);
+  for (const at of lane.retries)
+    parts.push(
+      `<line class="retry" x1="${x(at)}" x2="${x(at)}" y1="${y + 2}" y2="${y + 17}"><title>retry at ${clockTime(at)}</title></line>`,
+    );
   if (lane.compensation) {
     const x0 = x(lane.compensation.start);
     const w = Math.max(4, x(lane.compensation.end ?? end) - x0);
     const failed = lane.compensation.status === 'failed' ? ' failed' : '';
-    parts.push(`<rect class="undo${failed}" x="${x0}" y="${y + 15}" width="${w}" height="5" rx="1"><title>${esc(`compensation ${lane.compensation.status ?? 'running'}, ${interval(lane.compensation)}`)}</title></rect>`);
+    parts.push(
+      `<rect class="undo${failed}" x="${x0}" y="${y + 15}" width="${w}" height="5" rx="1"><title>${esc(`compensation ${lane.compensation.status ?? 'running'}, ${interval(lane.compensation)}`)}</title></rect>`,
+    );
   }
   parts.push('</g>');
   return parts.join('');
 }
 
 /** The rows below the steps: health checks, DNS answers, probes, writes (only those present). */
-function evidenceRows(model: ReportModel, x: (t: number) => number, y: () => number, advance: (dy: number) => void, heading: (t: string) => void): string[] {
+function evidenceRows(
+  model: ReportModel,
+  x: (t: number) => number,
+  y: () => number,
+  advance: (dy: number) => void,
+  heading: (t: string) => void,
+): string[] {
   const out: string[] = [];
-  const label = (text: string, title: string) => `<text class="label" x="16" y="${y() + 15}">${esc(truncate(text, 26))}<title>${esc(title)}</title></text>`;
+  const label = (text: string, title: string) =>
+    `<text class="label" x="16" y="${y() + 15}">${esc(truncate(text, 26))}<title>${esc(title)}</title></text>`;
   if (model.healthChecks.length) {
     heading('Health check');
     for (const h of model.healthChecks) {
-      out.push(`<g class="health" data-health-check="${esc(h.id)}">${label(h.id, `health check ${h.id}`)}${segments(h.segments, x, y(), (v) => (v === 'healthy' ? '#38a169' : '#e53e3e'), false)}</g>`);
+      out.push(
+        `<g class="health" data-health-check="${esc(h.id)}">${label(h.id, `health check ${h.id}`)}${segments(h.segments, x, y(), (v) => (v === 'healthy' ? '#38a169' : '#e53e3e'), false)}</g>`,
+      );
       advance(ROW);
     }
   }
@@ -104,7 +136,9 @@ function evidenceRows(model: ReportModel, x: (t: number) => number, y: () => num
     heading(model.dns[0]!.source === 'await-steps' ? 'DNS answer (seen by the await steps)' : 'DNS answer');
     for (const d of model.dns) {
       const answers = [...new Set(d.segments.map((s) => s.value))];
-      out.push(`<g class="dns" data-dns="${esc(d.name)}">${label(d.name, `DNS answer for ${d.name}`)}${segments(d.segments, x, y(), (v) => ANSWER_COLORS[answers.indexOf(v) % ANSWER_COLORS.length]!, true)}</g>`);
+      out.push(
+        `<g class="dns" data-dns="${esc(d.name)}">${label(d.name, `DNS answer for ${d.name}`)}${segments(d.segments, x, y(), (v) => ANSWER_COLORS[answers.indexOf(v) % ANSWER_COLORS.length]!, true)}</g>`,
+      );
       advance(ROW);
     }
   }
@@ -112,7 +146,12 @@ function evidenceRows(model: ReportModel, x: (t: number) => number, y: () => num
     heading('Clients (ok / error)');
     for (const p of model.probes) {
       const name = p.clientClass ? `${p.probe} · ${p.clientClass}` : p.probe;
-      const ticks = p.samples.map((s) => `<line class="${s.ok ? 'ok' : 'err'}" x1="${x(s.at)}" x2="${x(s.at)}" y1="${y() + (s.ok ? 3 : 10)}" y2="${y() + (s.ok ? 10 : 18)}"/>`).join('');
+      const ticks = p.samples
+        .map(
+          (s) =>
+            `<line class="${s.ok ? 'ok' : 'err'}" x1="${x(s.at)}" x2="${x(s.at)}" y1="${y() + (s.ok ? 3 : 10)}" y2="${y() + (s.ok ? 10 : 18)}"/>`,
+        )
+        .join('');
       out.push(`<g class="probe" data-probe="${esc(p.probe)}">${label(name, `${name}: ${p.ok} ok, ${p.errors} errors`)}${ticks}</g>`);
       advance(ROW);
     }
@@ -120,8 +159,15 @@ function evidenceRows(model: ReportModel, x: (t: number) => number, y: () => num
   if (model.writes.length) {
     heading('Writes (acknowledged / lost)');
     for (const w of model.writes) {
-      const ticks = w.points.map((p) => `<line class="${p.acked && p.readBack === false ? 'err' : p.acked ? 'ok' : 'unacked'}" x1="${x(p.at)}" x2="${x(p.at)}" y1="${y() + 4}" y2="${y() + 17}"/>`).join('');
-      out.push(`<g class="writes" data-writes="${esc(w.probe)}">${label(w.probe, `${w.probe}: ${w.acked} acknowledged, ${w.lost} lost`)}${ticks}</g>`);
+      const ticks = w.points
+        .map(
+          (p) =>
+            `<line class="${p.acked && p.readBack === false ? 'err' : p.acked ? 'ok' : 'unacked'}" x1="${x(p.at)}" x2="${x(p.at)}" y1="${y() + 4}" y2="${y() + 17}"/>`,
+        )
+        .join('');
+      out.push(
+        `<g class="writes" data-writes="${esc(w.probe)}">${label(w.probe, `${w.probe}: ${w.acked} acknowledged, ${w.lost} lost`)}${ticks}</g>`,
+      );
       advance(ROW);
     }
   }
@@ -129,7 +175,13 @@ function evidenceRows(model: ReportModel, x: (t: number) => number, y: () => num
 }
 
 /** Value segments as bars, labelled inside when `labelled` and there is room. */
-function segments(list: Array<Segment<string>>, x: (t: number) => number, y: number, color: (v: string) => string, labelled: boolean): string {
+function segments(
+  list: Array<Segment<string>>,
+  x: (t: number) => number,
+  y: number,
+  color: (v: string) => string,
+  labelled: boolean,
+): string {
   return list
     .map((s) => {
       const x0 = x(s.start);
@@ -153,9 +205,13 @@ function axis(model: ReportModel, x: (t: number) => number, height: number): str
     // A tick near the right edge is anchored at its end so that its label stays inside.
     const anchor = at > WIDTH - RIGHT - 30 ? 'end' : 'middle';
     parts.push(`<text class="tick" x="${at}" y="${AXIS - 20}" text-anchor="${anchor}">${offset(t).replace(/\.0$/, '')}</text>`);
-    parts.push(`<text class="tick abs" x="${at}" y="${AXIS - 10}" text-anchor="${anchor}">${clockTime(model.start + t).slice(0, 8)}</text>`);
+    parts.push(
+      `<text class="tick abs" x="${at}" y="${AXIS - 10}" text-anchor="${anchor}">${clockTime(model.start + t).slice(0, 8)}</text>`,
+    );
   }
-  parts.push(`<text class="tick" x="8" y="${AXIS - 20}">since start</text><text class="tick abs" x="8" y="${AXIS - 10}">AWS time (UTC)</text>`);
+  parts.push(
+    `<text class="tick" x="8" y="${AXIS - 20}">since start</text><text class="tick abs" x="8" y="${AXIS - 10}">AWS time (UTC)</text>`,
+  );
   return parts.join('');
 }
 

@@ -33,7 +33,11 @@ export function renderReport(format: ReportFormat, report: RunReport, events: re
  * Writes every format into the run's folder and returns the paths. When `GITHUB_STEP_SUMMARY`
  * names a file (GitHub Actions), the Markdown report is appended to it.
  */
-export function writeReports(report: RunReport, events: readonly RunEvent[], options: { env?: Record<string, string | undefined> } = {}): string[] {
+export function writeReports(
+  report: RunReport,
+  events: readonly RunEvent[],
+  options: { env?: Record<string, string | undefined> } = {},
+): string[] {
   mkdirSync(report.runDir, { recursive: true });
   const written = Object.values(ReportFormat).map((format) => {
     const path = join(report.runDir, REPORT_FILES[format]);

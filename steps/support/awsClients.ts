@@ -59,7 +59,11 @@ export function plainResponse(value: unknown): unknown {
   if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
   if (Array.isArray(value)) return value.map(plainResponse);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([key, v]) => key !== '$metadata' && v !== undefined).map(([key, v]) => [key, plainResponse(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key, v]) => key !== '$metadata' && v !== undefined)
+        .map(([key, v]) => [key, plainResponse(v)]),
+    );
   }
   return value;
 }

@@ -1,9 +1,4 @@
-import {
-  FisClient,
-  GetExperimentCommand,
-  StopExperimentCommand,
-  type ExperimentStatus,
-} from '@aws-sdk/client-fis';
+import { type FisClient, GetExperimentCommand, StopExperimentCommand, type ExperimentStatus } from '@aws-sdk/client-fis';
 import type { StepContext } from '../../engine/types.ts';
 import { isAwsError, isNotFound } from './awsErrors.ts';
 import { awaitExpired } from './errors.ts';
@@ -48,9 +43,14 @@ export async function stopAndWait(
       throw error;
     }
     if (status && FINISHED_STATUSES.includes(status)) return status;
-    const awsWaitedMs = (ctx.clock.now() - startedAt);
+    const awsWaitedMs = ctx.clock.now() - startedAt;
     if (awsWaitedMs >= maxWaitAwsMs) {
-      throw awaitExpired(`experiment ${experimentId} still ${status ?? 'without a status'}; expected ${FINISHED_STATUSES.join(', ')}`, polls, awsWaitedMs, { status });
+      throw awaitExpired(
+        `experiment ${experimentId} still ${status ?? 'without a status'}; expected ${FINISHED_STATUSES.join(', ')}`,
+        polls,
+        awsWaitedMs,
+        { status },
+      );
     }
     await ctx.clock.sleep(STOP_POLL_MS, ctx.signal);
   }

@@ -35,7 +35,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export async function sendHttpRequest(target: Target, options: HttpRequestOptions): Promise<HttpResponse> {
   const url = new URL(options.url);
-  const resolved = options.resolved ?? await resolveName(target, url.hostname.replace(/^\[|\]$/g, ''), options.signal, options.via);
+  const resolved = options.resolved ?? (await resolveName(target, url.hostname.replace(/^\[|\]$/g, ''), options.signal, options.via));
   const lookup: LookupFunction = (_hostname, lookupOptions, callback) => {
     if (lookupOptions.all) callback(null, [{ address: resolved.address, family: resolved.family }]);
     else callback(null, resolved.address, resolved.family);

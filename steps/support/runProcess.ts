@@ -38,7 +38,12 @@ const KILL_GRACE_MS = 2000;
 export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const [command, ...args] = spec.shell ? [spec.argv.join(' ')] : spec.argv;
-    const child = spawn(command!, args, { shell: spec.shell, cwd: spec.cwd, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command!, args, {
+      shell: spec.shell,
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out = collector(spec.maxOutputBytes);
     const err = collector(spec.maxOutputBytes);
     child.stdout.on('data', out.push);
@@ -50,7 +55,10 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
       setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
     };
     spec.clock.sleep(spec.timeoutMs, stopTimer.signal).then(
-      () => ((timedOut = true), kill()),
+      () => {
+        timedOut = true;
+        kill();
+      },
       () => undefined,
     );
     const onAbort = () => kill();
@@ -59,7 +67,10 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
       stopTimer.abort();
       spec.signal.removeEventListener('abort', onAbort);
     };
-    child.once('error', (error) => (done(), reject(error)));
+    child.once('error', (error) => {
+      done();
+      reject(error);
+    });
     child.once('close', (exitCode, signal) => {
       done();
       resolve({ exitCode, signal, stdout: out.text(), stderr: err.text(), truncated: out.truncated() || err.truncated(), timedOut });

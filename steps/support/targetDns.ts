@@ -58,7 +58,13 @@ export function targetDnsServer(target: Target, via: ResolveVia = 'target'): str
  * Queries `name` for `type`. Never throws for a DNS-level failure (it becomes `status`); throws
  * the signal's reason when `signal` aborts.
  */
-export async function queryDns(target: Target, name: string, type: DnsRecordType, signal?: AbortSignal, via: ResolveVia = 'target'): Promise<DnsAnswer> {
+export async function queryDns(
+  target: Target,
+  name: string,
+  type: DnsRecordType,
+  signal?: AbortSignal,
+  via: ResolveVia = 'target',
+): Promise<DnsAnswer> {
   signal?.throwIfAborted();
   const server = targetDnsServer(target, via);
   const resolver = new dns.Resolver({ timeout: QUERY_TIMEOUT_MS, tries: 1 });
@@ -129,7 +135,8 @@ export async function resolveName(target: Target, name: string, signal?: AbortSi
     const answer = await queryDns(target, host, 'CNAME', signal, via);
     const next = answer.values[0];
     if (!next) break;
-    if (next === host || chain.includes(next)) throw new DnsResolutionError(`CNAME loop resolving ${start}: ${[start, ...chain, next].join(' → ')}`);
+    if (next === host || chain.includes(next))
+      throw new DnsResolutionError(`CNAME loop resolving ${start}: ${[start, ...chain, next].join(' → ')}`);
     chain.push(next);
     host = next;
   }

@@ -96,15 +96,30 @@ test.after(async () => {
 });
 
 /** Runs a workflow file with `engine run --endpoint --dns --json` against the test's emulator. */
-async function runAgainstEmulator(file: string, stateDir: string): Promise<{ code: number | null; result: RunResult; journal: JournalEntry[]; stderr: string }> {
-  const run = children.engine(['run', file, '--endpoint', emu!.endpoint, '--dns', `${emu!.dns.host}:${emu!.dns.port}`, '--state-dir', stateDir, '--json']);
+async function runAgainstEmulator(
+  file: string,
+  stateDir: string,
+): Promise<{ code: number | null; result: RunResult; journal: JournalEntry[]; stderr: string }> {
+  const run = children.engine([
+    'run',
+    file,
+    '--endpoint',
+    emu!.endpoint,
+    '--dns',
+    `${emu!.dns.host}:${emu!.dns.port}`,
+    '--state-dir',
+    stateDir,
+    '--json',
+  ]);
   const { code, signal } = await exitOf(run, RUN_TIMEOUT_MS);
   assert.is(signal, null, `engine run was killed by ${signal}`);
   let result: RunResult;
   try {
     result = JSON.parse(run.output.stdout) as RunResult;
   } catch {
-    throw new Error(`engine run (exit ${code}) printed no JSON report:\n${run.output.stdout}\n--- stderr ---\n${run.output.stderr.slice(-3000)}`);
+    throw new Error(
+      `engine run (exit ${code}) printed no JSON report:\n${run.output.stdout}\n--- stderr ---\n${run.output.stderr.slice(-3000)}`,
+    );
   }
   return { code, result, journal: readJournal(stateDir, result.runId), stderr: run.output.stderr };
 }
@@ -127,7 +142,8 @@ function assertCreated(succeeded: string[]): void {
     breakPrimary: ['CreateExperimentTemplate', 'StartExperiment'],
   };
   for (const id of succeeded) {
-    for (const operation of expectations[id] ?? []) assert.ok(called(operation), `step ${id} succeeded but the emulator saw no successful ${operation}`);
+    for (const operation of expectations[id] ?? [])
+      assert.ok(called(operation), `step ${id} succeeded but the emulator saw no successful ${operation}`);
   }
 }
 
@@ -147,7 +163,11 @@ function assertCompensatedInReverse(journal: JournalEntry[], order: string[]): s
     expected.flatMap((id) => [`start:${id}`, `result:${id}`]),
   );
   const failed = journal.filter((e) => e.kind === 'compensation-result' && e.status !== 'succeeded');
-  assert.equal(failed.map((e) => e.stepId), [], 'every compensation succeeded');
+  assert.equal(
+    failed.map((e) => e.stepId),
+    [],
+    'every compensation succeeded',
+  );
   // All compensations come after the forced failure's result.
   const failure = journal.find((e) => e.kind === 'step-result' && e.stepId === FORCED);
   if (failure && compensations[0]) assert.ok(compensations[0].seq > failure.seq, 'compensation starts after the failure');
@@ -188,7 +208,11 @@ async function forcedFailureCase(doc: WorkflowDoc, after: string, topLevel: bool
   const compensated = assertCompensatedInReverse(journal, order);
   // Top level, the failed step is the newest one; in a branch, the steps of later branches come first.
   if (topLevel) assert.is(compensated[0], FORCED, 'the failed step is compensated first');
-  else assert.ok(compensated.includes(FORCED) && compensated.includes('standby') && compensated.includes('primary'), 'both regions are compensated');
+  else
+    assert.ok(
+      compensated.includes(FORCED) && compensated.includes('standby') && compensated.includes('primary'),
+      'both regions are compensated',
+    );
   const runEnd = journal.find((e) => e.kind === 'run-end') as (JournalEntry & { exitCode?: number }) | undefined;
   assert.is(runEnd?.status, 'failed');
   assert.is(runEnd?.exitCode, 1);
@@ -223,7 +247,14 @@ test('the drill passes (cleanup: always) and leaves nothing', async () => {
   const order = docOrder(drill().steps);
   assert.equal(stepIdsOf(journal, 'step-result').sort(), [...order].sort(), 'every step ran');
   assertCreated(order);
-  assert.equal(assertCompensatedInReverse(journal, order), ['breakPrimary', 'failoverRecords', 'healthCheck', 'zone', 'primary', 'standby']);
+  assert.equal(assertCompensatedInReverse(journal, order), [
+    'breakPrimary',
+    'failoverRecords',
+    'healthCheck',
+    'zone',
+    'primary',
+    'standby',
+  ]);
   await assertNothingLeft('passing drill');
 });
 

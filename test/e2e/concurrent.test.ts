@@ -64,8 +64,22 @@ test('two drills on one engine serve: the second is refused naming the holder, a
     assert.not.ok(existsSync(join(stateB, 'runs')), 'the refused drill created nothing and has no run to roll back');
 
     const stateC = stateDir('c');
-    const waiting = children.engine(['run', 'workflows/route53-failover.yaml', '--endpoint', endpoint, '--state-dir', stateC, '--json', '--wait-lock']);
-    await poll(() => (waiting.output.stderr.includes('waiting: ') ? true : undefined), RUN_TIMEOUT_MS, 'the third drill waiting', () => waiting.output.stderr);
+    const waiting = children.engine([
+      'run',
+      'workflows/route53-failover.yaml',
+      '--endpoint',
+      endpoint,
+      '--state-dir',
+      stateC,
+      '--json',
+      '--wait-lock',
+    ]);
+    await poll(
+      () => (waiting.output.stderr.includes('waiting: ') ? true : undefined),
+      RUN_TIMEOUT_MS,
+      'the third drill waiting',
+      () => waiting.output.stderr,
+    );
     assert.match(waiting.output.stderr, `is held by run ${runA}`);
     assert.not.ok(existsSync(join(stateC, 'runs')), 'a waiting drill has started nothing');
     // Settling the first drill releases its names: the waiting drill goes on and passes.
@@ -85,11 +99,16 @@ test('two drills on one engine serve: the second is refused naming the holder, a
 });
 
 test('four embedded drills at once all pass: each run has its own emulator', async () => {
-  const runs = [0, 1, 2, 3].map((i) => children.engine(['run', 'workflows/dns-failover.yaml', '--time-scale', '10', '--state-dir', stateDir(`embedded${i}`), '--json']));
+  const runs = [0, 1, 2, 3].map((i) =>
+    children.engine(['run', 'workflows/dns-failover.yaml', '--time-scale', '10', '--state-dir', stateDir(`embedded${i}`), '--json']),
+  );
   const exits = await Promise.all(runs.map((run) => exitOf(run, RUN_TIMEOUT_MS * 2)));
-  exits.forEach((exit, i) => assert.is(exit.code, 0, runs[i]!.output.stderr.slice(-3000)));
+  for (const [i, exit] of exits.entries()) assert.is(exit.code, 0, runs[i]!.output.stderr.slice(-3000));
   const results = runs.map(report);
-  assert.equal(results.map((r) => r.status), ['passed', 'passed', 'passed', 'passed']);
+  assert.equal(
+    results.map((r) => r.status),
+    ['passed', 'passed', 'passed', 'passed'],
+  );
   assert.is(new Set(results.map((r) => r.runId)).size, 4);
   assert.is(new Set(results.map((r) => (r.target as { endpoint?: string }).endpoint)).size, 4, 'four emulators');
 });

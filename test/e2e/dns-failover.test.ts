@@ -26,7 +26,10 @@ test('breaking the health check flips DNS to target2, repairing it flips back; e
   assert.ok(failoverAwsMs >= 20_000, `failover took ${failoverAwsMs} ms of AWS time: not before the third failed probe`);
   const compensations = journal.filter((e) => e.kind === 'compensation-result');
   assert.ok(compensations.length >= 5 && compensations.every((e) => e.status === 'succeeded'));
-  assert.not.ok(compensations.some((e) => e.stepId === 'repairHealthCheck'), 'the repair is not undone (rollback: false)');
+  assert.not.ok(
+    compensations.some((e) => e.stepId === 'repairHealthCheck'),
+    'the repair is not undone (rollback: false)',
+  );
 });
 
 test.run();

@@ -38,7 +38,10 @@ const EXPECTED: Record<string, Expectation> = {
     check(_result, journal) {
       assert.is(outputsOf(journal, 'awaitStandby').answer, 'standby.example.net');
       assert.is(outputsOf(journal, 'backToBrokenPrimary').answer, 'primary.example.net', 'both unhealthy → Route 53 answers the primary');
-      assert.ok(journal.some((e) => e.stepId === 'breakPrimary_break') && journal.some((e) => e.stepId === 'breakStandby_break'), 'the block ran twice');
+      assert.ok(
+        journal.some((e) => e.stepId === 'breakPrimary_break') && journal.some((e) => e.stepId === 'breakStandby_break'),
+        'the block ran twice',
+      );
     },
   },
   'replication-lag.yaml': {
@@ -53,7 +56,11 @@ const EXPECTED: Record<string, Expectation> = {
 const examples = readdirSync(join(ROOT, 'workflows/examples')).filter((f) => f.endsWith('.yaml'));
 
 test('every example has an expectation', () => {
-  assert.equal(examples.filter((f) => !EXPECTED[f]), [], 'add the new example to EXPECTED');
+  assert.equal(
+    examples.filter((f) => !EXPECTED[f]),
+    [],
+    'add the new example to EXPECTED',
+  );
 });
 
 for (const file of examples) {
@@ -65,7 +72,10 @@ for (const file of examples) {
     const result = JSON.parse(spawned.stdout) as RunResult;
     const journal = readJournal(stateDir, result.runId);
     const compensations = journal.filter((e) => e.kind === 'compensation-result');
-    assert.ok(compensations.every((e) => e.status === 'succeeded'), JSON.stringify(compensations));
+    assert.ok(
+      compensations.every((e) => e.status === 'succeeded'),
+      JSON.stringify(compensations),
+    );
     expected.check?.(result, journal);
   });
 }

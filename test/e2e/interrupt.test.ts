@@ -46,7 +46,17 @@ async function startDrillUntilOutage(): Promise<{ run: EngineChild; stateDir: st
   const dir = tmp('drill-interrupt-');
   dirs.push(dir);
   const stateDir = join(dir, 'state');
-  const run = children.engine(['run', 'workflows/route53-failover.yaml', '--endpoint', target!.endpoint, '--dns', target!.dns, '--state-dir', stateDir, '--json']);
+  const run = children.engine([
+    'run',
+    'workflows/route53-failover.yaml',
+    '--endpoint',
+    target!.endpoint,
+    '--dns',
+    target!.dns,
+    '--state-dir',
+    stateDir,
+    '--json',
+  ]);
   let exited = false;
   void run.exited.then(() => (exited = true));
   const outputs = await poll(
@@ -77,7 +87,10 @@ async function startDrillUntilOutage(): Promise<{ run: EngineChild; stateDir: st
 function assertCompensated(journal: JournalEntry[]): void {
   assert.equal(stepIdsOf(journal, 'compensation-start'), COMPENSATED);
   const results = journal.filter((e) => e.kind === 'compensation-result');
-  assert.equal(results.map((e) => `${e.stepId}:${e.status}`), COMPENSATED.map((id) => `${id}:succeeded`));
+  assert.equal(
+    results.map((e) => `${e.stepId}:${e.status}`),
+    COMPENSATED.map((id) => `${id}:succeeded`),
+  );
 }
 
 async function assertNothingLeft(context: string): Promise<void> {
@@ -116,7 +129,10 @@ test('kill -9 during the outage leaves the experiment running; `engine rollback 
   assert.is(await clients!.experimentStatus(experimentId), 'running');
   const left = await leftovers(clients!);
   for (const kind of ['hosted zone', 'health check', 'experiment template', 'function', 'event source mapping', 'REST API', 'table']) {
-    assert.ok(left.some((line) => line.startsWith(kind)), `before the rollback, a ${kind} should still exist:\n  ${left.join('\n  ')}`);
+    assert.ok(
+      left.some((line) => line.startsWith(kind)),
+      `before the rollback, a ${kind} should still exist:\n  ${left.join('\n  ')}`,
+    );
   }
   const runs = children.engine(['runs', '--state-dir', stateDir]);
   assert.is((await exitOf(runs, EXIT_TIMEOUT_MS)).code, 0);

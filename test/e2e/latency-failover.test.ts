@@ -15,7 +15,16 @@ const PRIMARY = '12345.execute-api.localhost.localstack.cloud';
 const STANDBY = '67890.execute-api.localhost.localstack.cloud';
 
 async function drill(args: string[]): Promise<RunResult> {
-  const spawned = await spawnEngine(['run', 'workflows/latency-failover.yaml', '--json', '--seed', '3', '--state-dir', tmp('latency-'), ...args]);
+  const spawned = await spawnEngine([
+    'run',
+    'workflows/latency-failover.yaml',
+    '--json',
+    '--seed',
+    '3',
+    '--state-dir',
+    tmp('latency-'),
+    ...args,
+  ]);
   assert.is(spawned.code, 0, `engine run ${args.join(' ')} failed:\n${spawned.stderr.slice(-3000)}`);
   return JSON.parse(spawned.stdout) as RunResult;
 }

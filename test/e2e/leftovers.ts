@@ -96,12 +96,15 @@ export async function leftovers(clients: Clients): Promise<string[]> {
   }
   for (const region of REGIONS) {
     const lambda = clients.lambda(region);
-    for (const fn of (await lambda.send(new ListFunctionsCommand({}))).Functions ?? []) left.push(`function ${fn.FunctionName} (${region})`);
+    for (const fn of (await lambda.send(new ListFunctionsCommand({}))).Functions ?? [])
+      left.push(`function ${fn.FunctionName} (${region})`);
     for (const m of (await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? []) {
       left.push(`event source mapping ${m.UUID} ${m.State} → ${m.FunctionArn} (${region})`);
     }
-    for (const api of (await clients.apigw(region).send(new GetRestApisCommand({}))).items ?? []) left.push(`REST API ${api.id} ${api.name} (${region})`);
-    for (const table of (await clients.dynamo(region).send(new ListTablesCommand({}))).TableNames ?? []) left.push(`table ${table} (${region})`);
+    for (const api of (await clients.apigw(region).send(new GetRestApisCommand({}))).items ?? [])
+      left.push(`REST API ${api.id} ${api.name} (${region})`);
+    for (const table of (await clients.dynamo(region).send(new ListTablesCommand({}))).TableNames ?? [])
+      left.push(`table ${table} (${region})`);
   }
   return left;
 }
@@ -158,7 +161,12 @@ export async function exitOf(run: EngineChild, timeoutMs: number): Promise<{ cod
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`engine ${run.args.join(' ')} did not exit within ${timeoutMs / 1000} s\n--- stderr (tail) ---\n${run.output.stderr.slice(-3000)}`)),
+      () =>
+        reject(
+          new Error(
+            `engine ${run.args.join(' ')} did not exit within ${timeoutMs / 1000} s\n--- stderr (tail) ---\n${run.output.stderr.slice(-3000)}`,
+          ),
+        ),
       timeoutMs,
     );
   });
@@ -172,7 +180,10 @@ export async function exitOf(run: EngineChild, timeoutMs: number): Promise<{ cod
 /** Waits for `emulator ready: <endpoint> dns <host:port>` on `engine serve`'s stderr. */
 export function serveReady(run: EngineChild, timeoutMs = 30_000): Promise<{ endpoint: string; dns: string }> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`engine serve did not print its ready line within ${timeoutMs / 1000} s:\n${run.output.stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`engine serve did not print its ready line within ${timeoutMs / 1000} s:\n${run.output.stderr}`)),
+      timeoutMs,
+    );
     const check = () => {
       const match = /emulator ready: (http:\/\/\S+) dns (\S+)/.exec(run.output.stderr);
       if (match) {

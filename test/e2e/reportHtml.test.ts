@@ -44,8 +44,13 @@ test('the drill report opens offline, cleanly, and agrees with report.json', asy
   assert.equal(requests, [url], 'the only request is the file itself');
 
   // One lane per step, in the report's order.
-  const lanes = await page.$$eval('svg.timeline g.lane', (gs) => gs.map((g) => [g.getAttribute('data-lane'), g.getAttribute('data-status')]));
-  assert.equal(lanes, report.steps.map((s) => [s.id, s.status]));
+  const lanes = await page.$$eval('svg.timeline g.lane', (gs) =>
+    gs.map((g) => [g.getAttribute('data-lane'), g.getAttribute('data-status')]),
+  );
+  assert.equal(
+    lanes,
+    report.steps.map((s) => [s.id, s.status]),
+  );
   // The fault window is shaded: a visible, filled rectangle from breakPrimary to restorePrimary.
   const fault = await page.$eval('svg.timeline [data-fault] rect.fault', (r) => {
     const box = r.getBoundingClientRect();
@@ -56,7 +61,10 @@ test('the drill report opens offline, cleanly, and agrees with report.json', asy
   assert.not.equal(fault.fill, 'none');
   assert.ok(fault.opacity > 0);
   // The drill journals its fault's start and stop, so the window comes from those events.
-  assert.equal(report.evidence.faultWindows.map((f) => f.source), ['fault-events']);
+  assert.equal(
+    report.evidence.faultWindows.map((f) => f.source),
+    ['fault-events'],
+  );
   // The window runs from breakPrimary's end to restorePrimary's end (report.json), and the picture
   // agrees: its edges fall within those steps' bars (a bar is at least 3 px wide, so may reach further).
   const window = report.evidence.faultWindows[0]!;
@@ -74,13 +82,28 @@ test('the drill report opens offline, cleanly, and agrees with report.json', asy
   assert.ok(await page.$('svg.timeline [data-dns="test.hello-localstack.com"]'));
 
   // The verdict table and the steps table say what report.json says.
-  const verdictRows = await page.$$eval('#verdicts tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-objective'), tr.getAttribute('data-pass'), tr.textContent ?? '']));
-  if (report.verdicts.length) assert.equal(verdictRows.map((r) => [r[0], r[1]]), report.verdicts.map((v) => [v.name, String(v.pass)]));
-  else assert.equal(verdictRows.map((r) => r[2]), ['No objectives declared in this workflow.']);
+  const verdictRows = await page.$$eval('#verdicts tbody tr', (trs) =>
+    trs.map((tr) => [tr.getAttribute('data-objective'), tr.getAttribute('data-pass'), tr.textContent ?? '']),
+  );
+  if (report.verdicts.length)
+    assert.equal(
+      verdictRows.map((r) => [r[0], r[1]]),
+      report.verdicts.map((v) => [v.name, String(v.pass)]),
+    );
+  else
+    assert.equal(
+      verdictRows.map((r) => r[2]),
+      ['No objectives declared in this workflow.'],
+    );
   assert.is(await page.$eval('.badge', (b) => b.getAttribute('data-status')), report.status);
   assert.is(await page.$eval('.verdict-line', (p) => p.textContent), 'Passed: exit 0, no objectives declared');
-  const stepRows = await page.$$eval('#steps tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-step'), tr.querySelector('.pill')?.textContent]));
-  assert.equal(stepRows, report.steps.map((s) => [s.id, s.status]));
+  const stepRows = await page.$$eval('#steps tbody tr', (trs) =>
+    trs.map((tr) => [tr.getAttribute('data-step'), tr.querySelector('.pill')?.textContent]),
+  );
+  assert.equal(
+    stepRows,
+    report.steps.map((s) => [s.id, s.status]),
+  );
   // What identifies the run.
   const facts = await page.$eval('dl.facts', (dl) => dl.textContent ?? '');
   for (const fact of [report.runId, report.workflow.digest, report.engineVersion ?? '?', 'embedded']) assert.ok(facts.includes(fact), fact);

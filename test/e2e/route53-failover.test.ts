@@ -15,7 +15,8 @@ const test = suite('e2e/route53-failover');
 
 const PRIMARY = '12345.execute-api.localhost.localstack.cloud';
 const STANDBY = '67890.execute-api.localhost.localstack.cloud';
-const PRODUCT = '{"price":"29.99","name":"Super Widget","description":"A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.","id":"prod-1088"}';
+const PRODUCT =
+  '{"price":"29.99","name":"Super Widget","description":"A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.","id":"prod-1088"}';
 const COMPENSATED = ['standby', 'primary', 'zone', 'healthCheck', 'failoverRecords', 'breakPrimary'];
 
 /**
@@ -23,7 +24,10 @@ const COMPENSATED = ['standby', 'primary', 'zone', 'healthCheck', 'failoverRecor
  * stretches every AWS-time measure tenfold, so the drill's objectives may be breached (exit 4)
  * there while its story holds. The objectives are judged on the embedded target (e2e/verdicts).
  */
-async function runDrill(extraArgs: string[], options: { objectivesMayBreach?: boolean } = {}): Promise<{ result: RunResult; journal: JournalEntry[]; stderr: string }> {
+async function runDrill(
+  extraArgs: string[],
+  options: { objectivesMayBreach?: boolean } = {},
+): Promise<{ result: RunResult; journal: JournalEntry[]; stderr: string }> {
   const stateDir = tmp('drill-');
   const spawned = await spawnEngine(['run', 'workflows/route53-failover.yaml', '--json', '--state-dir', stateDir, ...extraArgs]);
   const breached = options.objectivesMayBreach === true && spawned.code === 4;
@@ -34,7 +38,10 @@ async function runDrill(extraArgs: string[], options: { objectivesMayBreach?: bo
 
 /** The tutorial's story, read back from the journal and the run's outputs. */
 function assertStory(result: RunResult, journal: JournalEntry[], clock: 'idle-skipping' | 'real time' = 'idle-skipping'): void {
-  assert.ok(result.status === 'passed' || (result.status === 'breached' && result.steps.every((s) => s.status === 'succeeded')), result.status);
+  assert.ok(
+    result.status === 'passed' || (result.status === 'breached' && result.steps.every((s) => s.status === 'succeeded')),
+    result.status,
+  );
   // Before the outage: Route 53 answers the primary.
   assert.is(outputsOf(journal, 'awaitPrimary').answer, PRIMARY);
   // The experiment starts; DNS was still on the primary, then flips to the standby. On a real-time
@@ -42,7 +49,13 @@ function assertStory(result: RunResult, journal: JournalEntry[], clock: 'idle-sk
   // when awaitFailover asks first (the failover time below still holds).
   const failover = outputsOf(journal, 'awaitFailover');
   if (clock === 'idle-skipping') assert.equal(failover.answersSeen, [PRIMARY, STANDBY]);
-  else assert.ok(['[PRIMARY,STANDBY]', '[STANDBY]'].includes(JSON.stringify(failover.answersSeen).replaceAll(PRIMARY, 'PRIMARY').replaceAll(STANDBY, 'STANDBY').replaceAll('"', '')), JSON.stringify(failover.answersSeen));
+  else
+    assert.ok(
+      ['[PRIMARY,STANDBY]', '[STANDBY]'].includes(
+        JSON.stringify(failover.answersSeen).replaceAll(PRIMARY, 'PRIMARY').replaceAll(STANDBY, 'STANDBY').replaceAll('"', ''),
+      ),
+      JSON.stringify(failover.answersSeen),
+    );
   assert.ok(seqOf(journal, 'step-result', 'breakPrimary') < seqOf(journal, 'step-intent', 'awaitFailover'));
   // RequestInterval 10 s × FailureThreshold 3: not before the third failed probe, i.e. at least
   // 2 intervals of AWS time. (How fast in wall time is for the benchmarks to say.)
@@ -75,7 +88,7 @@ function assertStory(result: RunResult, journal: JournalEntry[], clock: 'idle-sk
   assert.equal(starts.slice(0, 4), ['breakPrimary', 'failoverRecords', 'healthCheck', 'zone']);
 }
 
-test('embedded target: the drill passes and its journal tells the tutorial\'s story', async () => {
+test("embedded target: the drill passes and its journal tells the tutorial's story", async () => {
   const { result, journal } = await runDrill(['--seed', '7']);
   assert.is(result.target.kind, 'embedded');
   assert.is(result.target.clock, 'idle-skipping (seed 7)');

@@ -19,10 +19,16 @@ const CLEAR = '\r\u001b[2K';
 function inTerminal(args: string[], env: Record<string, string> = {}): Promise<string> {
   const dir = tmp('status-');
   writeFileSync(join(dir, 'wait.yaml'), 'name: wait-a-bit\nsteps:\n  - { id: pause, type: wait, params: { duration: 2s } }\n');
-  const command = [process.execPath, join(ROOT, 'bin/engine.js'), 'run', join(dir, 'wait.yaml'), '--state-dir', join(dir, 'state'), ...args].map((a) => `'${a}'`).join(' ');
+  const command = [process.execPath, join(ROOT, 'bin/engine.js'), 'run', join(dir, 'wait.yaml'), '--state-dir', join(dir, 'state'), ...args]
+    .map((a) => `'${a}'`)
+    .join(' ');
   const { NO_COLOR: _n, ...base } = process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: { ...base, TERM: 'xterm-256color', COLUMNS: '120', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd: ROOT,
+      env: { ...base, TERM: 'xterm-256color', COLUMNS: '120', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -34,7 +40,11 @@ function inTerminal(args: string[], env: Record<string, string> = {}): Promise<s
 test('on a terminal, one status line is redrawn during the wait and cleared at the end', async () => {
   // At 1× the 2 s wait really takes 2 s of wall time (idle-skipping, nothing else at work, it would end at once).
   const out = await inTerminal(['--time-scale', '1']);
-  const draws = out.split(CLEAR).slice(1).map((chunk) => chunk.split(/[\r\n]/)[0]!).filter((line) => line.startsWith('elapsed '));
+  const draws = out
+    .split(CLEAR)
+    .slice(1)
+    .map((chunk) => chunk.split(/[\r\n]/)[0]!)
+    .filter((line) => line.startsWith('elapsed '));
   const duringWait = draws.filter((line) => line.endsWith(' · pause'));
   const distinct = new Set(duringWait);
   assert.ok(distinct.size >= 2, `the status line was redrawn during the wait:\n${JSON.stringify(draws, null, 1)}`);
@@ -49,7 +59,10 @@ test('on a terminal, one status line is redrawn during the wait and cleared at t
 });
 
 test('NO_COLOR and --json turn it off: plain lines only', async () => {
-  for (const [args, env] of [[[], { NO_COLOR: '1' }], [['--json'], {}]] as const) {
+  for (const [args, env] of [
+    [[], { NO_COLOR: '1' }],
+    [['--json'], {}],
+  ] as const) {
     const out = await inTerminal([...args], env);
     assert.not.ok(out.includes('\u001b[2K'), `no redraw with ${JSON.stringify({ args, env })}`);
     assert.not.ok(out.includes('elapsed '), 'no status line');

@@ -33,12 +33,25 @@ test('the default drill passes its objectives and reports the RTO split, error w
   assert.is(report.status, 'passed');
   const drill = report.drill!;
   const names = drill.verdicts.map((v) => `${v.name}:${v.pass}`);
-  assert.equal(names, ['failover RTO:true', 'failback RTO:true', 'failover RPO (lost writes):true', 'error window (ttl):true', 'error window (forever):true', 'detection:true']);
+  assert.equal(names, [
+    'failover RTO:true',
+    'failback RTO:true',
+    'failover RPO (lost writes):true',
+    'error window (ttl):true',
+    'error window (forever):true',
+    'detection:true',
+  ]);
   const m = drill.measures!;
   // The split adds up to the RTO, and each phase was reached.
   const phases = [m.failover.onset, m.failover.detection, m.failover.dns, m.failover.recovery, m.failover.stable];
-  assert.ok(phases.every((p) => typeof p === 'number'), JSON.stringify(phases));
-  assert.is(phases.reduce((a, b) => a! + b!, 0), m.failover.rto);
+  assert.ok(
+    phases.every((p) => typeof p === 'number'),
+    JSON.stringify(phases),
+  );
+  assert.is(
+    phases.reduce((a, b) => a! + b!, 0),
+    m.failover.rto,
+  );
   // Route 53 needs FailureThreshold 3 observations 10 s apart: never under 20 s of AWS time.
   assert.ok(m.failover.detection! + m.failover.onset! >= 20_000, `detection ${m.failover.detection}`);
   assert.type(m.failback.rto, 'number');
@@ -49,7 +62,8 @@ test('the default drill passes its objectives and reports the RTO split, error w
   // The lost-write ledger was read back from the standby.
   assert.ok(m.failover.rpo.checked > 0 && m.failover.rpo.checked === m.failover.rpo.acknowledged, JSON.stringify(m.failover.rpo));
   const md = readFileSync(join(report.runDir, 'report.md'), 'utf8');
-  for (const line of ['failover: RTO ', 'error window: ttl ', 'RPO: ', 'objectives:', 'failover RTO ']) assert.ok(md.includes(line), `report.md lacks '${line}'`);
+  for (const line of ['failover: RTO ', 'error window: ttl ', 'RPO: ', 'objectives:', 'failover RTO '])
+    assert.ok(md.includes(line), `report.md lacks '${line}'`);
   // Today's outputs are still there.
   assert.is(report.outputs.servedRegion, 'eu-central-1');
 });
@@ -97,7 +111,10 @@ test('engine prove: every broken setup turns the verdict red, and compensates', 
   const spawned = await spawnEngine(['prove', DRILL, '--json', '--state-dir', stateDir]);
   assert.is(spawned.code, 0, spawned.stdout + spawned.stderr.slice(-3000));
   const results = JSON.parse(spawned.stdout) as ProveResult[];
-  assert.equal(results.map((r) => r.setup), ['health-check-missing', 'no-secondary', 'replication-paused', 'ttl-one-day', 'standby-broken', 'fault-not-applied']);
+  assert.equal(
+    results.map((r) => r.setup),
+    ['health-check-missing', 'no-secondary', 'replication-paused', 'ttl-one-day', 'standby-broken', 'fault-not-applied'],
+  );
   for (const r of results) {
     assert.ok(r.caught, `${r.setup} not caught: ${JSON.stringify(r)}`);
     assert.ok(r.failedObjectives.length > 0);

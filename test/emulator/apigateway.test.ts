@@ -48,7 +48,9 @@ test('_custom_id_ chooses the id at creation; a taken custom id is a ConflictExc
   assert.equal(created.tags, { _custom_id_: '12345' });
   assert.is((await client.send(new GetRestApiCommand({ restApiId: '12345' }))).name, 'quote-api-gateway');
   // Ids are global: the data plane finds an API by id alone, whatever the region.
-  const err = await rejects(apigatewayClient(ctx.emu, 'eu-central-1').send(new CreateRestApiCommand({ name: 'x', tags: { _custom_id_: '12345' } })));
+  const err = await rejects(
+    apigatewayClient(ctx.emu, 'eu-central-1').send(new CreateRestApiCommand({ name: 'x', tags: { _custom_id_: '12345' } })),
+  );
   assertError(err, 'ConflictException', 409, 'A REST API with the id 12345 already exists');
   // Only at creation: renaming does not move the id.
   await client.send(
@@ -61,9 +63,15 @@ test('GetRestApis lists the region’s APIs only; GetRestApi elsewhere is NotFou
   await apigatewayClient(ctx.emu).send(new CreateRestApiCommand({ name: 'east', tags: { _custom_id_: '12345' } }));
   await apigatewayClient(ctx.emu, 'eu-central-1').send(new CreateRestApiCommand({ name: 'central', tags: { _custom_id_: '67890' } }));
   const east = await apigatewayClient(ctx.emu).send(new GetRestApisCommand({}));
-  assert.equal(east.items?.map((a) => a.id), ['12345']);
+  assert.equal(
+    east.items?.map((a) => a.id),
+    ['12345'],
+  );
   const central = await apigatewayClient(ctx.emu, 'eu-central-1').send(new GetRestApisCommand({}));
-  assert.equal(central.items?.map((a) => [a.id, a.name]), [['67890', 'central']]);
+  assert.equal(
+    central.items?.map((a) => [a.id, a.name]),
+    [['67890', 'central']],
+  );
   const err = await rejects(apigatewayClient(ctx.emu, 'eu-central-1').send(new GetRestApiCommand({ restApiId: '12345' })));
   assertError(err, 'NotFoundException', 404, 'Invalid API identifier specified 000000000000:12345');
   assert.is(err.$response?.headers['x-amzn-errortype'], 'NotFoundException');
@@ -102,7 +110,10 @@ test('CreateResource builds paths; GetResource/GetResources show methods, embedd
   const { client, apiId, rootId, resourceId } = await apiWithMethod(ctx.emu.endpoint);
   const child = await client.send(new CreateResourceCommand({ restApiId: apiId, parentId: resourceId, pathPart: '{id}' }));
   assert.is(child.$metadata.httpStatusCode, 201);
-  assert.equal({ ...child, $metadata: undefined }, { $metadata: undefined, id: child.id, parentId: resourceId, pathPart: '{id}', path: '/productApi/{id}' });
+  assert.equal(
+    { ...child, $metadata: undefined },
+    { $metadata: undefined, id: child.id, parentId: resourceId, pathPart: '{id}', path: '/productApi/{id}' },
+  );
   const greedy = await client.send(new CreateResourceCommand({ restApiId: apiId, parentId: rootId, pathPart: '{proxy+}' }));
   assert.is(greedy.path, '/{proxy+}');
 
@@ -161,7 +172,10 @@ test('DeleteResource answers 202 and removes the subtree', async (ctx) => {
   const deleted = await client.send(new DeleteResourceCommand({ restApiId: apiId, resourceId }));
   assert.is(deleted.$metadata.httpStatusCode, 202);
   const left = await client.send(new GetResourcesCommand({ restApiId: apiId }));
-  assert.equal(left.items?.map((r) => r.path), ['/']);
+  assert.equal(
+    left.items?.map((r) => r.path),
+    ['/'],
+  );
   assert.ok(left.items?.[0]?.id === rootId);
   assertError(
     await rejects(client.send(new DeleteResourceCommand({ restApiId: apiId, resourceId }))),
@@ -186,7 +200,12 @@ test('PutMethod answers 201 with requestParameters; GetMethod; UpdateMethod appl
   );
   assert.is(put.$metadata.httpStatusCode, 201);
   assert.equal(
-    { httpMethod: put.httpMethod, authorizationType: put.authorizationType, apiKeyRequired: put.apiKeyRequired, requestParameters: put.requestParameters },
+    {
+      httpMethod: put.httpMethod,
+      authorizationType: put.authorizationType,
+      apiKeyRequired: put.apiKeyRequired,
+      requestParameters: put.requestParameters,
+    },
     { httpMethod: 'GET', authorizationType: 'NONE', apiKeyRequired: false, requestParameters: { 'method.request.path.productApi': true } },
   );
   // The drill's tutorial: update-method --patch-operations op=replace,path=/requestParameters/method.request.querystring.param,value=true
@@ -224,7 +243,9 @@ test('PutMethod answers 201 with requestParameters; GetMethod; UpdateMethod appl
 test('method errors: unknown resource, unknown method, invalid verb, DeleteMethod', async (ctx) => {
   const { client, apiId, resourceId } = await apiWithMethod(ctx.emu.endpoint);
   assertError(
-    await rejects(client.send(new PutMethodCommand({ restApiId: apiId, resourceId: 'nope', httpMethod: 'GET', authorizationType: 'NONE' }))),
+    await rejects(
+      client.send(new PutMethodCommand({ restApiId: apiId, resourceId: 'nope', httpMethod: 'GET', authorizationType: 'NONE' })),
+    ),
     'NotFoundException',
     404,
     'Invalid Resource identifier specified',
@@ -256,7 +277,10 @@ test('an operation the emulator lacks answers 501 naming it, not an empty 200', 
     headers: { authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/apigateway/aws4_request, Signature=x' },
   });
   assert.is(res.status, 501);
-  assert.is(((await res.json()) as { message: string }).message, "The operation 'GetUsagePlans' of service 'apigateway' is not implemented by this emulator");
+  assert.is(
+    ((await res.json()) as { message: string }).message,
+    "The operation 'GetUsagePlans' of service 'apigateway' is not implemented by this emulator",
+  );
 });
 
 test('a path no operation has answers 501 naming the method and path', async (ctx) => {

@@ -31,7 +31,11 @@ import { httpRequest } from './apigatewayHelpers.ts';
 
 const clock = new ManualClock();
 type Ctx = EmulatorContext & { clock: ManualClock };
-const test = emulatorSuite<{ clock: ManualClock }>('emulator/apigateway authorizers', { emulator: { clock }, context: { clock }, reset: false });
+const test = emulatorSuite<{ clock: ManualClock }>('emulator/apigateway authorizers', {
+  emulator: { clock },
+  context: { clock },
+  reset: false,
+});
 
 /** Decides by the token (TOKEN) or the `x-who` header (REQUEST). */
 const AUTHORIZER = `
@@ -83,12 +87,20 @@ async function setup(ctx: Ctx): Promise<void> {
       identitySource: 'method.request.header.x-who, method.request.querystring.q',
     }),
   );
-  for (const [pathPart, authorizerId] of [['token', token.id], ['request', request.id]] as const) {
+  for (const [pathPart, authorizerId] of [
+    ['token', token.id],
+    ['request', request.id],
+  ] as const) {
     const resource = await client.send(new CreateResourceCommand({ restApiId: API, parentId: api.rootResourceId, pathPart }));
     const method = { restApiId: API, resourceId: resource.id, httpMethod: 'GET' };
     await client.send(new PutMethodCommand({ ...method, authorizationType: 'CUSTOM', authorizerId }));
     await client.send(
-      new PutIntegrationCommand({ ...method, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: lambdaInvocationUri('us-east-1', backend.FunctionArn!) }),
+      new PutIntegrationCommand({
+        ...method,
+        type: 'AWS_PROXY',
+        integrationHttpMethod: 'POST',
+        uri: lambdaInvocationUri('us-east-1', backend.FunctionArn!),
+      }),
     );
   }
   await client.send(new CreateDeploymentCommand({ restApiId: API, stageName: 'dev' }));
@@ -165,7 +177,10 @@ test('PutGatewayResponse with an unknown type is a ValidationException listing t
   const client = apigatewayClient(ctx.emu);
   const err = await rejects(client.send(new PutGatewayResponseCommand({ restApiId: API, responseType: 'NOPE' as never })));
   assert.is(err.name, 'ValidationException');
-  assert.match(err.message, /^1 validation error detected: Value 'NOPE' at 'responseType' failed to satisfy constraint: Member must satisfy enum value set: \[ACCESS_DENIED, /);
+  assert.match(
+    err.message,
+    /^1 validation error detected: Value 'NOPE' at 'responseType' failed to satisfy constraint: Member must satisfy enum value set: \[ACCESS_DENIED, /,
+  );
 });
 
 test('PutMethod/UpdateMethod: CUSTOM without a real authorizer, or a dangling validator, is a BadRequestException', async (ctx) => {
@@ -174,7 +189,12 @@ test('PutMethod/UpdateMethod: CUSTOM without a real authorizer, or a dangling va
   const method = { restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET' };
   const invalidAuthorizer =
     'Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.';
-  assertError(await rejects(client.send(new PutMethodCommand({ ...method, authorizationType: 'CUSTOM', authorizerId: 'nope00' }))), 'BadRequestException', 400, invalidAuthorizer);
+  assertError(
+    await rejects(client.send(new PutMethodCommand({ ...method, authorizationType: 'CUSTOM', authorizerId: 'nope00' }))),
+    'BadRequestException',
+    400,
+    invalidAuthorizer,
+  );
   assertError(
     await rejects(client.send(new PutMethodCommand({ ...method, authorizationType: 'NONE', requestValidatorId: 'nope00' }))),
     'BadRequestException',
@@ -182,20 +202,30 @@ test('PutMethod/UpdateMethod: CUSTOM without a real authorizer, or a dangling va
     'Invalid Request Validator identifier specified',
   );
   assertError(
-    await rejects(client.send(new PutMethodCommand({ ...method, authorizationType: 'NONE', requestModels: { 'application/json': 'Nope' } }))),
+    await rejects(
+      client.send(new PutMethodCommand({ ...method, authorizationType: 'NONE', requestModels: { 'application/json': 'Nope' } })),
+    ),
     'BadRequestException',
     400,
     'Invalid model identifier specified: Nope',
   );
   await client.send(new PutMethodCommand({ ...method, authorizationType: 'NONE', requestModels: { 'application/json': 'Empty' } }));
   assertError(
-    await rejects(client.send(new UpdateMethodCommand({ ...method, patchOperations: [{ op: 'replace', path: '/authorizationType', value: 'CUSTOM' }] }))),
+    await rejects(
+      client.send(
+        new UpdateMethodCommand({ ...method, patchOperations: [{ op: 'replace', path: '/authorizationType', value: 'CUSTOM' }] }),
+      ),
+    ),
     'BadRequestException',
     400,
     invalidAuthorizer,
   );
   assertError(
-    await rejects(client.send(new UpdateMethodCommand({ ...method, patchOperations: [{ op: 'replace', path: '/requestValidatorId', value: 'nope00' }] }))),
+    await rejects(
+      client.send(
+        new UpdateMethodCommand({ ...method, patchOperations: [{ op: 'replace', path: '/requestValidatorId', value: 'nope00' }] }),
+      ),
+    ),
     'BadRequestException',
     400,
     'Invalid Request Validator identifier specified',
@@ -206,7 +236,9 @@ test('PutMethod/UpdateMethod: CUSTOM without a real authorizer, or a dangling va
 test('a request validator rejects missing required parameters with 400 BAD_REQUEST_PARAMETERS', async (ctx) => {
   const client = apigatewayClient(ctx.emu);
   const api = await client.send(new CreateRestApiCommand({ name: 'validated', tags: { _custom_id_: 'valid1' } }));
-  const validator = await client.send(new CreateRequestValidatorCommand({ restApiId: 'valid1', name: 'params', validateRequestParameters: true }));
+  const validator = await client.send(
+    new CreateRequestValidatorCommand({ restApiId: 'valid1', name: 'params', validateRequestParameters: true }),
+  );
   assert.equal([validator.name, validator.validateRequestParameters, validator.validateRequestBody], ['params', true, false]);
   const method = { restApiId: 'valid1', resourceId: api.rootResourceId, httpMethod: 'GET' };
   await putMock(client, method, '{"ok": true}');
@@ -231,7 +263,12 @@ test('a request validator rejects missing required parameters with 400 BAD_REQUE
 test('a body validator checks the request model’s JSON schema: 400 "Invalid request body"', async (ctx) => {
   const client = apigatewayClient(ctx.emu);
   const api = await client.send(new CreateRestApiCommand({ name: 'bodies', tags: { _custom_id_: 'valid2' } }));
-  const schema = JSON.stringify({ $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', required: ['id'], properties: { id: { type: 'string' } } });
+  const schema = JSON.stringify({
+    $schema: 'http://json-schema.org/draft-04/schema#',
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'string' } },
+  });
   const model = await client.send(new CreateModelCommand({ restApiId: 'valid2', name: 'Order', contentType: 'application/json', schema }));
   assert.is(model.$metadata.httpStatusCode, 201);
   assertError(
@@ -254,13 +291,22 @@ test('a body validator checks the request model’s JSON schema: 400 "Invalid re
   );
   await client.send(new CreateDeploymentCommand({ restApiId: 'valid2', stageName: 'dev' }));
   const post = (body: string) =>
-    httpRequest(ctx.emu.endpoint, { method: 'POST', path: '/_aws/execute-api/valid2/dev/', headers: { 'content-type': 'application/json' }, body });
+    httpRequest(ctx.emu.endpoint, {
+      method: 'POST',
+      path: '/_aws/execute-api/valid2/dev/',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
   const bad = await post('{"id": 7}');
   assert.is(bad.status, 400);
   assert.equal(JSON.parse(bad.text), { message: 'Invalid request body' });
   assert.is((await post('{"statusCode": 200, "id": "a"}')).status, 200);
   const updated = await client.send(
-    new UpdateModelCommand({ restApiId: 'valid2', modelName: 'Order', patchOperations: [{ op: 'replace', path: '/description', value: 'orders' }] }),
+    new UpdateModelCommand({
+      restApiId: 'valid2',
+      modelName: 'Order',
+      patchOperations: [{ op: 'replace', path: '/description', value: 'orders' }],
+    }),
   );
   assert.is(updated.description, 'orders');
 });

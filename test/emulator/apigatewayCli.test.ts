@@ -46,20 +46,29 @@ test('the seed’s provisioning commands, then the execute-api URL', async (ctx)
   const method = await ok(
     ctx,
     'put-method',
-    '--rest-api-id', '12345',
-    '--resource-id', productId,
-    '--http-method', 'POST',
-    '--authorization-type', 'NONE',
-    '--request-parameters', 'method.request.path.productApi=true',
+    '--rest-api-id',
+    '12345',
+    '--resource-id',
+    productId,
+    '--http-method',
+    'POST',
+    '--authorization-type',
+    'NONE',
+    '--request-parameters',
+    'method.request.path.productApi=true',
   );
   assert.equal(method.requestParameters, { 'method.request.path.productApi': true });
   const updated = await ok(
     ctx,
     'update-method',
-    '--rest-api-id', '12345',
-    '--resource-id', productId,
-    '--http-method', 'POST',
-    '--patch-operations', 'op=replace,path=/requestParameters/method.request.querystring.param,value=true',
+    '--rest-api-id',
+    '12345',
+    '--resource-id',
+    productId,
+    '--http-method',
+    'POST',
+    '--patch-operations',
+    'op=replace,path=/requestParameters/method.request.querystring.param,value=true',
   );
   assert.equal(updated.requestParameters, {
     'method.request.path.productApi': true,
@@ -70,37 +79,56 @@ test('the seed’s provisioning commands, then the execute-api URL', async (ctx)
   const integration = await ok(
     ctx,
     'put-integration',
-    '--rest-api-id', '12345',
-    '--resource-id', productId,
-    '--http-method', 'POST',
-    '--type', 'AWS_PROXY',
-    '--integration-http-method', 'POST',
-    '--uri', uri,
-    '--passthrough-behavior', 'WHEN_NO_MATCH',
+    '--rest-api-id',
+    '12345',
+    '--resource-id',
+    productId,
+    '--http-method',
+    'POST',
+    '--type',
+    'AWS_PROXY',
+    '--integration-http-method',
+    'POST',
+    '--uri',
+    uri,
+    '--passthrough-behavior',
+    'WHEN_NO_MATCH',
   );
   assert.equal([integration.type, integration.httpMethod, integration.uri], ['AWS_PROXY', 'POST', uri]);
 
   // A MOCK health check beside it, so the data plane has something to answer 200 from.
-  const health = String((await ok(ctx, 'create-resource', '--rest-api-id', '12345', '--parent-id', rootId, '--path-part', 'healthcheck')).id);
+  const health = String(
+    (await ok(ctx, 'create-resource', '--rest-api-id', '12345', '--parent-id', rootId, '--path-part', 'healthcheck')).id,
+  );
   await ok(ctx, 'put-method', '--rest-api-id', '12345', '--resource-id', health, '--http-method', 'GET', '--authorization-type', 'NONE');
   await ok(
     ctx,
     'put-integration',
-    '--rest-api-id', '12345',
-    '--resource-id', health,
-    '--http-method', 'GET',
-    '--type', 'MOCK',
-    '--request-templates', '{"application/json": "{\\"statusCode\\": 200}"}',
+    '--rest-api-id',
+    '12345',
+    '--resource-id',
+    health,
+    '--http-method',
+    'GET',
+    '--type',
+    'MOCK',
+    '--request-templates',
+    '{"application/json": "{\\"statusCode\\": 200}"}',
   );
   await ok(ctx, 'put-method-response', '--rest-api-id', '12345', '--resource-id', health, '--http-method', 'GET', '--status-code', '200');
   await ok(
     ctx,
     'put-integration-response',
-    '--rest-api-id', '12345',
-    '--resource-id', health,
-    '--http-method', 'GET',
-    '--status-code', '200',
-    '--response-templates', '{"application/json": "{\\"message\\": \\"Success\\"}"}',
+    '--rest-api-id',
+    '12345',
+    '--resource-id',
+    health,
+    '--http-method',
+    'GET',
+    '--status-code',
+    '200',
+    '--response-templates',
+    '{"application/json": "{\\"message\\": \\"Success\\"}"}',
   );
 
   const deployment = await ok(ctx, 'create-deployment', '--rest-api-id', '12345', '--stage-name', 'dev');
@@ -119,16 +147,36 @@ test('the seed’s provisioning commands, then the execute-api URL', async (ctx)
 test('CLI errors exit 254 with AWS’s message', async (ctx) => {
   const r = await aws(ctx, 'get-rest-api', '--rest-api-id', 'nope');
   assert.is(r.code, 254);
-  assert.match(r.stderr, 'An error occurred (NotFoundException) when calling the GetRestApi operation: Invalid API identifier specified 000000000000:nope');
+  assert.match(
+    r.stderr,
+    'An error occurred (NotFoundException) when calling the GetRestApi operation: Invalid API identifier specified 000000000000:nope',
+  );
 });
 
 test('import-rest-api --body fileb:// (YAML), update-rest-api on binaryMediaTypes, get-export to a file', async (ctx) => {
   const definition = join(ctx.dir, 'api.yaml');
   await writeFile(
     definition,
-    ['openapi: 3.0.1', 'info:', '  title: cli-import', '  version: "3"', 'paths:', '  /ping:', '    get:', '      responses:', "        '200':", '          description: ok',
-      '      x-amazon-apigateway-integration:', '        type: mock', '        requestTemplates:', '          application/json: "{statusCode: 200}"',
-      '        responses:', '          default:', "            statusCode: '200'", ''].join('\n'),
+    [
+      'openapi: 3.0.1',
+      'info:',
+      '  title: cli-import',
+      '  version: "3"',
+      'paths:',
+      '  /ping:',
+      '    get:',
+      '      responses:',
+      "        '200':",
+      '          description: ok',
+      '      x-amazon-apigateway-integration:',
+      '        type: mock',
+      '        requestTemplates:',
+      '          application/json: "{statusCode: 200}"',
+      '        responses:',
+      '          default:',
+      "            statusCode: '200'",
+      '',
+    ].join('\n'),
   );
   const api = await ok(ctx, 'import-rest-api', '--body', `fileb://${definition}`);
   assert.is(api.name, 'cli-import');
@@ -137,9 +185,24 @@ test('import-rest-api --body fileb:// (YAML), update-rest-api on binaryMediaType
   assert.equal(patched.binaryMediaTypes, ['image/png']);
   await ok(ctx, 'create-deployment', '--rest-api-id', id, '--stage-name', 'v1');
   const out = join(ctx.dir, 'export.json');
-  const exported = await ok(ctx, 'get-export', '--rest-api-id', id, '--stage-name', 'v1', '--export-type', 'oas30', '--parameters', 'extensions=apigateway', out);
+  const exported = await ok(
+    ctx,
+    'get-export',
+    '--rest-api-id',
+    id,
+    '--stage-name',
+    'v1',
+    '--export-type',
+    'oas30',
+    '--parameters',
+    'extensions=apigateway',
+    out,
+  );
   assert.match(String(exported.contentDisposition), /oas30_3\.json/);
-  const doc = JSON.parse(await readFile(out, 'utf8')) as { paths: Record<string, unknown>; 'x-amazon-apigateway-binary-media-types': string[] };
+  const doc = JSON.parse(await readFile(out, 'utf8')) as {
+    paths: Record<string, unknown>;
+    'x-amazon-apigateway-binary-media-types': string[];
+  };
   assert.equal(Object.keys(doc.paths), ['/ping']);
   assert.equal(doc['x-amazon-apigateway-binary-media-types'], ['image/png']);
   const ping = await httpRequest(ctx.emu.endpoint, { path: `/_aws/execute-api/${id}/v1/ping` });

@@ -78,7 +78,12 @@ test('PutIntegration errors: invalid type, missing method, bad uri, non-Lambda A
   assertError(
     await rejects(
       client.send(
-        new PutIntegrationCommand({ ...base, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: 'arn:aws:apigateway:us-east-1:s3:path/bucket/key' }),
+        new PutIntegrationCommand({
+          ...base,
+          type: 'AWS_PROXY',
+          integrationHttpMethod: 'POST',
+          uri: 'arn:aws:apigateway:us-east-1:s3:path/bucket/key',
+        }),
       ),
     ),
     'BadRequestException',
@@ -108,7 +113,9 @@ test('MOCK integration: no uri kept; PutMethodResponse/PutIntegrationResponse 20
   assert.is(mock.type, 'MOCK');
   assert.is(mock.uri, undefined);
   // AWS accepts an integration response before its method response exists (201).
-  const early = await client.send(new PutIntegrationResponseCommand({ restApiId: apiId, resourceId, httpMethod: 'GET', statusCode: '200' }));
+  const early = await client.send(
+    new PutIntegrationResponseCommand({ restApiId: apiId, resourceId, httpMethod: 'GET', statusCode: '200' }),
+  );
   assert.is(early.$metadata.httpStatusCode, 201);
   assert.is(early.statusCode, '200');
   const mr = await client.send(new PutMethodResponseCommand({ restApiId: apiId, resourceId, httpMethod: 'GET', statusCode: '200' }));
@@ -124,7 +131,10 @@ test('MOCK integration: no uri kept; PutMethodResponse/PutIntegrationResponse 20
     }),
   );
   assert.is(ir.$metadata.httpStatusCode, 201);
-  assert.equal({ statusCode: ir.statusCode, responseTemplates: ir.responseTemplates }, { statusCode: '200', responseTemplates: { 'application/json': '{"ok": true}' } });
+  assert.equal(
+    { statusCode: ir.statusCode, responseTemplates: ir.responseTemplates },
+    { statusCode: '200', responseTemplates: { 'application/json': '{"ok": true}' } },
+  );
   const integration = await client.send(new GetIntegrationCommand({ restApiId: apiId, resourceId, httpMethod: 'GET' }));
   assert.equal(integration.integrationResponses?.['200']?.responseTemplates, { 'application/json': '{"ok": true}' });
 });
@@ -140,7 +150,10 @@ test('CreateDeployment: 201 {id, createdDate}, creates the stage; errors for an 
   assert.is(stage.cacheClusterStatus, 'NOT_AVAILABLE');
   assert.is(stage.tracingEnabled, false);
   const list = await client.send(new GetDeploymentsCommand({ restApiId: apiId }));
-  assert.equal(list.items?.map((d) => [d.id, d.description]), [[deployment.id, 'first']]);
+  assert.equal(
+    list.items?.map((d) => [d.id, d.description]),
+    [[deployment.id, 'first']],
+  );
 
   // A second deployment with the same stage name moves the stage.
   const second = await client.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'dev' }));
@@ -153,7 +166,9 @@ test('CreateDeployment: 201 {id, createdDate}, creates the stage; errors for an 
     400,
     "The REST API doesn't contain any methods",
   );
-  await client.send(new PutMethodCommand({ restApiId: empty.id, resourceId: empty.rootResourceId, httpMethod: 'GET', authorizationType: 'NONE' }));
+  await client.send(
+    new PutMethodCommand({ restApiId: empty.id, resourceId: empty.rootResourceId, httpMethod: 'GET', authorizationType: 'NONE' }),
+  );
   assertError(
     await rejects(client.send(new CreateDeploymentCommand({ restApiId: empty.id, stageName: 'dev' }))),
     'BadRequestException',
@@ -169,7 +184,10 @@ test('stages: CreateStage 201, duplicate 409, GetStages, UpdateStage, DeleteStag
     new CreateStageCommand({ restApiId: apiId, stageName: 'prod', deploymentId: deployment.id, variables: { fn: 'a' } }),
   );
   assert.is(stage.$metadata.httpStatusCode, 201);
-  assert.equal({ stageName: stage.stageName, deploymentId: stage.deploymentId, variables: stage.variables }, { stageName: 'prod', deploymentId: deployment.id, variables: { fn: 'a' } });
+  assert.equal(
+    { stageName: stage.stageName, deploymentId: stage.deploymentId, variables: stage.variables },
+    { stageName: 'prod', deploymentId: deployment.id, variables: { fn: 'a' } },
+  );
   assertError(
     await rejects(client.send(new CreateStageCommand({ restApiId: apiId, stageName: 'prod', deploymentId: deployment.id }))),
     'ConflictException',
@@ -194,7 +212,10 @@ test('stages: CreateStage 201, duplicate 409, GetStages, UpdateStage, DeleteStag
   );
   assert.equal({ variables: updated.variables, description: updated.description }, { variables: { fn: 'b' }, description: 'live' });
   const stages = await client.send(new GetStagesCommand({ restApiId: apiId }));
-  assert.equal(stages.item?.map((s) => s.stageName), ['prod']);
+  assert.equal(
+    stages.item?.map((s) => s.stageName),
+    ['prod'],
+  );
   assertError(
     await rejects(client.send(new DeleteDeploymentCommand({ restApiId: apiId, deploymentId: deployment.id }))),
     'BadRequestException',

@@ -1,6 +1,6 @@
 import * as assert from 'uvu/assert';
 import {
-  APIGatewayClient,
+  type APIGatewayClient,
   CreateDeploymentCommand,
   CreateResourceCommand,
   CreateRestApiCommand,
@@ -30,8 +30,14 @@ const ECHO_TEMPLATE =
   '{"resource": "$context.resourcePath", "id": "$input.params(\'id\')", "proxy": "$input.params(\'proxy\')", ' +
   '"method": "$context.httpMethod", "stage": "$context.stage", "requestId": "$context.requestId"}';
 
-const addMock = (client: APIGatewayClient, apiId: string, resourceId: string, httpMethod: string, template = ECHO_TEMPLATE, statusCode = '200') =>
-  putMock(client, { restApiId: apiId, resourceId, httpMethod }, template, statusCode);
+const addMock = (
+  client: APIGatewayClient,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+  template = ECHO_TEMPLATE,
+  statusCode = '200',
+) => putMock(client, { restApiId: apiId, resourceId, httpMethod }, template, statusCode);
 
 async function createResource(client: APIGatewayClient, apiId: string, parentId: string, pathPart: string): Promise<string> {
   return (await client.send(new CreateResourceCommand({ restApiId: apiId, parentId, pathPart }))).id!;
@@ -77,7 +83,10 @@ test('the three URL forms reach the same stage; Host tolerates any port, a trail
 test('the legacy _user_request_ form does not shadow the control plane under /restapis', async (ctx) => {
   const { client } = await deployEchoApi(ctx);
   const stages = await client.send(new GetStagesCommand({ restApiId: '12345' }));
-  assert.equal(stages.item?.map((s) => s.stageName), ['dev']);
+  assert.equal(
+    stages.item?.map((s) => s.stageName),
+    ['dev'],
+  );
 });
 
 test('routing: literal beats {param} beats {proxy+}; path parameters; ANY; trailing slash ignored', async (ctx) => {
@@ -101,13 +110,7 @@ test('403 Missing Authentication Token: unknown path, method, stage; unknown API
   await addMock(client, 'abc', await createResource(client, 'abc', api.rootResourceId!, 'only'), 'GET');
   await client.send(new CreateDeploymentCommand({ restApiId: 'abc', stageName: 'dev' }));
   const host = 'abc.execute-api.localhost.localstack.cloud:4566';
-  const cases = [
-    { path: '/dev/other' },
-    { path: '/dev/only', method: 'DELETE' },
-    { path: '/prod/only' },
-    { path: '/' },
-    { path: '/dev' },
-  ];
+  const cases = [{ path: '/dev/other' }, { path: '/dev/only', method: 'DELETE' }, { path: '/prod/only' }, { path: '/' }, { path: '/dev' }];
   for (const c of cases) {
     const res = await httpRequest(ctx.emu.endpoint, { ...c, host });
     assert.is(res.status, 403, JSON.stringify(c));
@@ -119,7 +122,11 @@ test('403 Missing Authentication Token: unknown path, method, stage; unknown API
   assert.equal(json(unknown), { message: 'Forbidden' });
   assert.is(unknown.headers['x-amzn-errortype'], 'ForbiddenException');
   // An encoded `..` in the path is answered in API Gateway's JSON too, whatever it resolves to.
-  for (const path of ['/_aws/execute-api/12345/dev/%2e%2e/%2e%2e/x', '/_aws/execute-api/12345/dev/%2E%2E/only', '/_aws/execute-api/12345/dev/..%2fonly']) {
+  for (const path of [
+    '/_aws/execute-api/12345/dev/%2e%2e/%2e%2e/x',
+    '/_aws/execute-api/12345/dev/%2E%2E/only',
+    '/_aws/execute-api/12345/dev/..%2fonly',
+  ]) {
     const res = await httpRequest(ctx.emu.endpoint, { path });
     assert.is(res.status, 403, path);
     assert.match(res.headers['content-type'] ?? '', /^application\/json/, path);
@@ -143,9 +150,7 @@ test('MOCK: the request template’s statusCode selects the integration response
   const api = await client.send(new CreateRestApiCommand({ name: 'm', tags: { _custom_id_: 'mock1' } }));
   const teapot = await createResource(client, 'mock1', api.rootResourceId!, 'teapot');
   await addMock(client, 'mock1', teapot, 'GET', '{"short": "and stout"}', '418');
-  await client.send(
-    new PutMethodResponseCommand({ restApiId: 'mock1', resourceId: teapot, httpMethod: 'GET', statusCode: '200' }),
-  );
+  await client.send(new PutMethodResponseCommand({ restApiId: 'mock1', resourceId: teapot, httpMethod: 'GET', statusCode: '200' }));
   await client.send(
     new PutIntegrationResponseCommand({
       restApiId: 'mock1',

@@ -82,7 +82,10 @@ test('ImportRestApi (Swagger 2.0, JSON) builds resources, methods, integrations 
   assert.equal(method.requestParameters, { 'method.request.path.id': true, 'method.request.querystring.verbose': false });
   assert.is(method.operationName, 'getPet');
   const validators = await client.send(new GetRequestValidatorsCommand({ restApiId: api.id }));
-  assert.equal(validators.items?.map((v) => [v.name, v.validateRequestBody, v.validateRequestParameters]), [['all', true, true]]);
+  assert.equal(
+    validators.items?.map((v) => [v.name, v.validateRequestBody, v.validateRequestParameters]),
+    [['all', true, true]],
+  );
   assert.is(method.requestValidatorId, validators.items![0]!.id);
   const integration = await client.send(new GetIntegrationCommand({ restApiId: api.id, resourceId: petId, httpMethod: 'GET' }));
   assert.equal([integration.type, integration.passthroughBehavior], ['MOCK', 'WHEN_NO_MATCH']);
@@ -113,7 +116,12 @@ test('ImportRestApi (OpenAPI 3, YAML) with endpointConfigurationTypes=REGIONAL',
 test('an invalid definition is BadRequestException "Invalid OpenAPI input." and creates nothing', async (ctx) => {
   const client = apigatewayClient(ctx.emu);
   for (const body of ['{"not": "a definition"}', 'paths: [', '{"swagger": "2.0", "info": {"title": "x"}}']) {
-    assertError(await rejects(client.send(new ImportRestApiCommand({ body: encode(body) }))), 'BadRequestException', 400, 'Invalid OpenAPI input.');
+    assertError(
+      await rejects(client.send(new ImportRestApiCommand({ body: encode(body) }))),
+      'BadRequestException',
+      400,
+      'Invalid OpenAPI input.',
+    );
   }
   assert.equal((await client.send(new GetRestApisCommand({}))).items, []);
 });
@@ -140,10 +148,19 @@ test('GetExport gives the stage’s deployment as OpenAPI 3 or Swagger, JSON or 
   );
   await client.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'v1' }));
   const oas = await client.send(
-    new GetExportCommand({ restApiId: api.id, stageName: 'v1', exportType: 'oas30', parameters: { extensions: 'apigateway' }, accepts: 'application/json' }),
+    new GetExportCommand({
+      restApiId: api.id,
+      stageName: 'v1',
+      exportType: 'oas30',
+      parameters: { extensions: 'apigateway' },
+      accepts: 'application/json',
+    }),
   );
   assert.match(oas.contentDisposition ?? '', /^attachment; filename="oas30_1\.0\.json"$/);
-  const doc = JSON.parse(new TextDecoder().decode(oas.body)) as { openapi: string; paths: Record<string, Record<string, Record<string, unknown>>> };
+  const doc = JSON.parse(new TextDecoder().decode(oas.body)) as {
+    openapi: string;
+    paths: Record<string, Record<string, Record<string, unknown>>>;
+  };
   assert.is(doc.openapi, '3.0.1');
   assert.equal(Object.keys(doc.paths), ['/pets/{id}']);
   assert.is((doc.paths['/pets/{id}']!.get!['x-amazon-apigateway-integration'] as { type: string }).type, 'mock');
@@ -151,7 +168,9 @@ test('GetExport gives the stage’s deployment as OpenAPI 3 or Swagger, JSON or 
   const resources = await client.send(new GetResourcesCommand({ restApiId: again.id }));
   assert.equal(resources.items?.map((r) => r.path).sort(), ['/', '/pets', '/pets/{id}']);
 
-  const swagger = await client.send(new GetExportCommand({ restApiId: api.id, stageName: 'v1', exportType: 'swagger', accepts: 'application/yaml' }));
+  const swagger = await client.send(
+    new GetExportCommand({ restApiId: api.id, stageName: 'v1', exportType: 'swagger', accepts: 'application/yaml' }),
+  );
   const text = new TextDecoder().decode(swagger.body);
   assert.match(text, /^swagger: "?2\.0"?$/m);
   assert.match(text, /basePath: \/v1/);

@@ -68,8 +68,17 @@ async function deploy(ctx: EmulatorContext, region: Region): Promise<void> {
   await client.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'dev' }));
 }
 
-const call = (ctx: EmulatorContext, region: Region, path: string, options: { method?: string; body?: string; headers?: Record<string, string> } = {}) =>
-  httpRequest(ctx.emu.endpoint, { ...options, path: `/dev${path}`, host: `${REGIONS[region]}.execute-api.localhost.localstack.cloud:4566` });
+const call = (
+  ctx: EmulatorContext,
+  region: Region,
+  path: string,
+  options: { method?: string; body?: string; headers?: Record<string, string> } = {},
+) =>
+  httpRequest(ctx.emu.endpoint, {
+    ...options,
+    path: `/dev${path}`,
+    host: `${REGIONS[region]}.execute-api.localhost.localstack.cloud:4566`,
+  });
 
 function assertInternalServerError(res: RawResponse): void {
   assert.is(res.status, 502);
@@ -111,7 +120,17 @@ test('the proxy event a handler receives', async (ctx) => {
   const rc = event.requestContext;
   assert.equal(
     [rc.accountId, rc.apiId, rc.stage, rc.resourcePath, rc.path, rc.httpMethod, rc.protocol, rc.domainName, rc.domainPrefix],
-    ['000000000000', '12345', 'dev', '/{proxy+}', '/dev/echo/a%2Bb/', 'POST', 'HTTP/1.1', '12345.execute-api.localhost.localstack.cloud', '12345'],
+    [
+      '000000000000',
+      '12345',
+      'dev',
+      '/{proxy+}',
+      '/dev/echo/a%2Bb/',
+      'POST',
+      'HTTP/1.1',
+      '12345.execute-api.localhost.localstack.cloud',
+      '12345',
+    ],
   );
   assert.is(rc.requestId, res.headers['x-amzn-requestid']);
   assert.is(rc.extendedRequestId, res.headers['x-amz-apigw-id']);
@@ -129,7 +148,10 @@ test('response contract: string statusCode, multiValueHeaders win, base64 body, 
   assert.equal([created.status, created.text], [201, 'created']);
 
   const multi = await call(ctx, 'us-east-1', '/multi');
-  assert.equal([multi.status, multi.headers['x-a'], multi.headers['x-b'], multi.headers['content-type']], [200, 'm1, m2', 'b', 'text/plain']);
+  assert.equal(
+    [multi.status, multi.headers['x-a'], multi.headers['x-b'], multi.headers['content-type']],
+    [200, 'm1, m2', 'b', 'text/plain'],
+  );
 
   const binary = await call(ctx, 'us-east-1', '/binary');
   assert.equal([...binary.body], [0, 1, 2, 253, 254, 255]);

@@ -135,7 +135,10 @@ test('proxy event: the fields a handler receives, null when empty, raw path, dec
   assert.equal([rc.identity.sourceIp, rc.identity.userAgent, rc.identity.caller], ['127.0.0.1', 'python-requests/2.31.0', null]);
 
   const empty = buildProxyEvent(request(), { ...invocation, pathParameters: {}, stageVariables: { fn: 'a' } });
-  assert.equal([empty.queryStringParameters, empty.multiValueQueryStringParameters, empty.pathParameters, empty.body], [null, null, null, null]);
+  assert.equal(
+    [empty.queryStringParameters, empty.multiValueQueryStringParameters, empty.pathParameters, empty.body],
+    [null, null, null, null],
+  );
   assert.equal(empty.stageVariables, { fn: 'a' });
 });
 

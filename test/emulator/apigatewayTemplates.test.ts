@@ -33,7 +33,9 @@ interface MockSpec {
 
 /** A MOCK method under the root (or `parent`), its 200 (or `statusCode`) response, deployed to `v1`. */
 async function mockMethod(client: APIGatewayClient, apiId: string, rootId: string, spec: MockSpec): Promise<string> {
-  const resourceId = (await client.send(new CreateResourceCommand({ restApiId: apiId, parentId: spec.parent ?? rootId, pathPart: spec.pathPart }))).id!;
+  const resourceId = (
+    await client.send(new CreateResourceCommand({ restApiId: apiId, parentId: spec.parent ?? rootId, pathPart: spec.pathPart }))
+  ).id!;
   const method = { restApiId: apiId, resourceId, httpMethod: spec.httpMethod ?? 'GET' };
   const statusCode = spec.statusCode ?? '200';
   await client.send(new PutMethodCommand({ ...method, authorizationType: 'NONE' }));

@@ -33,7 +33,9 @@ async function mockMethod(client: APIGatewayClient) {
   const api = await client.send(new CreateRestApiCommand({ name: 'u' }));
   const method = { restApiId: api.id!, resourceId: api.rootResourceId!, httpMethod: 'GET' };
   await client.send(new PutMethodCommand({ ...method, authorizationType: 'NONE' }));
-  await client.send(new PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+  await client.send(
+    new PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }),
+  );
   return { api, method };
 }
 
@@ -71,26 +73,54 @@ test('UpdateResource renames and moves a resource, its children follow; AWS’s 
   const a = await client.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'a' }));
   const b = await client.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'b' }));
   const child = await client.send(new CreateResourceCommand({ restApiId: api.id, parentId: a.id, pathPart: 'child' }));
-  const renamed = await client.send(new UpdateResourceCommand({ restApiId: api.id, resourceId: a.id, patchOperations: [{ op: 'replace', path: '/pathPart', value: 'aa' }] }));
+  const renamed = await client.send(
+    new UpdateResourceCommand({
+      restApiId: api.id,
+      resourceId: a.id,
+      patchOperations: [{ op: 'replace', path: '/pathPart', value: 'aa' }],
+    }),
+  );
   assert.equal([renamed.$metadata.httpStatusCode, renamed.path], [200, '/aa']);
   assert.is((await client.send(new GetResourceCommand({ restApiId: api.id, resourceId: child.id }))).path, '/aa/child');
-  await client.send(new UpdateResourceCommand({ restApiId: api.id, resourceId: a.id, patchOperations: [{ op: 'replace', path: '/parentId', value: b.id }] }));
+  await client.send(
+    new UpdateResourceCommand({
+      restApiId: api.id,
+      resourceId: a.id,
+      patchOperations: [{ op: 'replace', path: '/parentId', value: b.id }],
+    }),
+  );
   const paths = (await client.send(new GetResourcesCommand({ restApiId: api.id }))).items!.map((r) => r.path).sort();
   assert.equal(paths, ['/', '/b', '/b/aa', '/b/aa/child']);
   assertError(
-    await rejects(client.send(new UpdateResourceCommand({ restApiId: api.id, resourceId: b.id, patchOperations: [{ op: 'replace', path: '/parentId', value: child.id }] }))),
+    await rejects(
+      client.send(
+        new UpdateResourceCommand({
+          restApiId: api.id,
+          resourceId: b.id,
+          patchOperations: [{ op: 'replace', path: '/parentId', value: child.id }],
+        }),
+      ),
+    ),
     'BadRequestException',
     400,
     'Resources cannot be cyclical.',
   );
   assertError(
-    await rejects(client.send(new UpdateResourceCommand({ restApiId: api.id, resourceId: b.id, patchOperations: [{ op: 'add', path: '/pathPart', value: 'x' }] }))),
+    await rejects(
+      client.send(
+        new UpdateResourceCommand({ restApiId: api.id, resourceId: b.id, patchOperations: [{ op: 'add', path: '/pathPart', value: 'x' }] }),
+      ),
+    ),
     'BadRequestException',
     400,
     "Invalid patch path  '/pathPart' specified for op 'add'. Please choose supported operations",
   );
   assertError(
-    await rejects(client.send(new UpdateResourceCommand({ restApiId: api.id, resourceId: b.id, patchOperations: [{ op: 'replace', path: '/name', value: 'x' }] }))),
+    await rejects(
+      client.send(
+        new UpdateResourceCommand({ restApiId: api.id, resourceId: b.id, patchOperations: [{ op: 'replace', path: '/name', value: 'x' }] }),
+      ),
+    ),
     'BadRequestException',
     400,
     "Invalid patch path  '/name' specified for op 'replace'. Must be one of: [/parentId, /pathPart]",
@@ -114,7 +144,15 @@ test('UpdateMethodResponse, UpdateIntegration and UpdateIntegrationResponse appl
   assert.is(mr.$metadata.httpStatusCode, 201);
   assert.equal([mr.responseParameters, mr.responseModels], [{ 'method.response.header.X-A': true }, { 'application/json': 'Empty' }]);
   assertError(
-    await rejects(client.send(new UpdateMethodResponseCommand({ ...method, statusCode: '200', patchOperations: [{ op: 'remove', path: '/responseParameters/method.response.header.X-Nope' }] }))),
+    await rejects(
+      client.send(
+        new UpdateMethodResponseCommand({
+          ...method,
+          statusCode: '200',
+          patchOperations: [{ op: 'remove', path: '/responseParameters/method.response.header.X-Nope' }],
+        }),
+      ),
+    ),
     'NotFoundException',
     404,
     'Invalid parameter name specified',
@@ -132,7 +170,9 @@ test('UpdateMethodResponse, UpdateIntegration and UpdateIntegrationResponse appl
   );
   assert.equal([integration.timeoutInMillis, integration.requestTemplates], [1000, { 'text/plain': '{"statusCode": 201}' }]);
   assertError(
-    await rejects(client.send(new UpdateIntegrationCommand({ ...method, patchOperations: [{ op: 'replace', path: '/timeoutInMillis', value: '10' }] }))),
+    await rejects(
+      client.send(new UpdateIntegrationCommand({ ...method, patchOperations: [{ op: 'replace', path: '/timeoutInMillis', value: '10' }] })),
+    ),
     'BadRequestException',
     400,
     'Timeout should be between 50 ms and 29000 ms',
@@ -196,9 +236,20 @@ test('UpdateRestApi: binaryMediaTypes take add/remove/replace; move and unknown 
 
 test('CreateRestApi checks endpointConfiguration as AWS does', async (ctx) => {
   const client = apigatewayClient(ctx.emu);
-  const create = (endpointConfiguration: object) => client.send(new CreateRestApiCommand({ name: 'e', endpointConfiguration: endpointConfiguration as never }));
-  assertError(await rejects(create({ types: [] })), 'BadRequestException', 400, 'REGIONAL Configuration and EDGE Configuration cannot be both DISABLED.');
-  assertError(await rejects(create({ types: ['EDGE', 'REGIONAL'] })), 'BadRequestException', 400, 'Cannot create an api with multiple Endpoint Types.');
+  const create = (endpointConfiguration: object) =>
+    client.send(new CreateRestApiCommand({ name: 'e', endpointConfiguration: endpointConfiguration as never }));
+  assertError(
+    await rejects(create({ types: [] })),
+    'BadRequestException',
+    400,
+    'REGIONAL Configuration and EDGE Configuration cannot be both DISABLED.',
+  );
+  assertError(
+    await rejects(create({ types: ['EDGE', 'REGIONAL'] })),
+    'BadRequestException',
+    400,
+    'Cannot create an api with multiple Endpoint Types.',
+  );
   assertError(
     await rejects(create({ types: ['PRIVATE'], ipAddressType: 'ipv4' })),
     'BadRequestException',

@@ -41,8 +41,17 @@ test('the fast writer produces the same bytes as dns2 for every record type we s
   p.authorities = [
     { name: 'example.com', type: Packet.TYPE.NS, class: 1, ttl: 172800, ns: 'ns-2048.awsdns-64.com' },
     {
-      name: 'example.com', type: Packet.TYPE.SOA, class: 1, ttl: 900, primary: 'ns-2048.awsdns-64.net', admin: 'awsdns-hostmaster.amazon.com',
-      serial: 1, refresh: 7200, retry: 900, expiration: 1209600, minimum: 86400,
+      name: 'example.com',
+      type: Packet.TYPE.SOA,
+      class: 1,
+      ttl: 900,
+      primary: 'ns-2048.awsdns-64.net',
+      admin: 'awsdns-hostmaster.amazon.com',
+      serial: 1,
+      refresh: 7200,
+      retry: 900,
+      expiration: 1209600,
+      minimum: 86400,
     },
   ] as dns2.Packet.Resource[];
   p.additionals.push({ ...Packet.Resource.EDNS([]), class: 1232 } as unknown as dns2.Packet.Resource);
@@ -97,7 +106,14 @@ test('malformed shapes are refused with a reason', () => {
     ['reserved label type', Buffer.concat([q.subarray(0, 12), Buffer.from([0x80, 0, 0, 1, 0, 1])])],
     ['trailing bytes after the last record', Buffer.concat([q, Buffer.from([0])])],
     ['QR=1: a response, not a query', Buffer.concat([q.subarray(0, 2), Buffer.from([0x81, 0]), q.subarray(4)])],
-    ['name longer than 255 octets', Buffer.concat([q.subarray(0, 12), ...Array.from({ length: 5 }, () => Buffer.concat([Buffer.from([63]), Buffer.alloc(63, 0x61)])), Buffer.from([0, 0, 1, 0, 1])])],
+    [
+      'name longer than 255 octets',
+      Buffer.concat([
+        q.subarray(0, 12),
+        ...Array.from({ length: 5 }, () => Buffer.concat([Buffer.from([63]), Buffer.alloc(63, 0x61)])),
+        Buffer.from([0, 0, 1, 0, 1]),
+      ]),
+    ],
   ];
   for (const [reason, buf] of cases) assert.equal(inspectQuery(buf), { invalid: reason }, reason);
 });
@@ -106,7 +122,12 @@ test('respond: UDP answers over the limit are truncated to the question with TC=
   const big: Resolution = {
     rcode: 'NOERROR',
     authoritative: true,
-    answers: Array.from({ length: 40 }, (_, i) => ({ type: 'TXT' as const, strings: ['x'.repeat(30) + i], name: 'big.example.com.', ttl: 60 })),
+    answers: Array.from({ length: 40 }, (_, i) => ({
+      type: 'TXT' as const,
+      strings: ['x'.repeat(30) + i],
+      name: 'big.example.com.',
+      ttl: 60,
+    })),
     authorities: [],
   };
   const udp = respond(query('big.example.com', 16), 'udp', () => big);

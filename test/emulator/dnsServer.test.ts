@@ -44,13 +44,21 @@ let webPort: number;
 let zoneId: string;
 const statuses = new Map<string, number>();
 
-const change = (...changes: Change[]) => r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: changes } }));
+const change = (...changes: Change[]) =>
+  r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: changes } }));
 
 async function check(path: string): Promise<string> {
   const out = await r53.send(
     new CreateHealthCheckCommand({
       CallerReference: `${path}-${Math.random()}`,
-      HealthCheckConfig: { Type: 'HTTP', IPAddress: '127.0.0.1', Port: webPort, ResourcePath: path, RequestInterval: 10, FailureThreshold: 1 },
+      HealthCheckConfig: {
+        Type: 'HTTP',
+        IPAddress: '127.0.0.1',
+        Port: webPort,
+        ResourcePath: path,
+        RequestInterval: 10,
+        FailureThreshold: 1,
+      },
     }),
   );
   return out.HealthCheck!.Id!;
@@ -163,10 +171,16 @@ test.before.each(async () => {
 
 test('UDP and TCP listen on the same loopback port', async () => {
   assert.is(emu.dns.host, '127.0.0.1');
-  await change({ Action: 'CREATE', ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 123, ResourceRecords: [{ Value: '10.1.2.3' }] } });
+  await change({
+    Action: 'CREATE',
+    ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 123, ResourceRecords: [{ Value: '10.1.2.3' }] },
+  });
   assert.equal(await a4('www.example.com'), ['10.1.2.3/123'], 'record TTLs are honoured');
   const overTcp = await dns2.TCPClient({ dns: '127.0.0.1', port: emu.dns.port })('www.example.com', 'A');
-  assert.equal(overTcp.answers.map((r) => [r.name, r.address, r.ttl]), [['www.example.com', '10.1.2.3', 123]]);
+  assert.equal(
+    overTcp.answers.map((r) => [r.name, r.address, r.ttl]),
+    [['www.example.com', '10.1.2.3', 123]],
+  );
   assert.is(overTcp.header.aa, 1);
   assert.is(overTcp.header.ra, 0);
 });
@@ -175,8 +189,30 @@ test('failover with real health checks: PRIMARY healthy, PRIMARY failing, both f
   const hcP = await check('/p');
   const hcS = await check('/s');
   await change(
-    { Action: 'CREATE', ResourceRecordSet: { Name: 'api.example.com', Type: 'A', TTL: 60, SetIdentifier: 'p', Failover: 'PRIMARY', HealthCheckId: hcP, ResourceRecords: [{ Value: '10.0.0.1' }] } },
-    { Action: 'CREATE', ResourceRecordSet: { Name: 'api.example.com', Type: 'A', TTL: 60, SetIdentifier: 's', Failover: 'SECONDARY', HealthCheckId: hcS, ResourceRecords: [{ Value: '10.0.0.2' }] } },
+    {
+      Action: 'CREATE',
+      ResourceRecordSet: {
+        Name: 'api.example.com',
+        Type: 'A',
+        TTL: 60,
+        SetIdentifier: 'p',
+        Failover: 'PRIMARY',
+        HealthCheckId: hcP,
+        ResourceRecords: [{ Value: '10.0.0.1' }],
+      },
+    },
+    {
+      Action: 'CREATE',
+      ResourceRecordSet: {
+        Name: 'api.example.com',
+        Type: 'A',
+        TTL: 60,
+        SetIdentifier: 's',
+        Failover: 'SECONDARY',
+        HealthCheckId: hcS,
+        ResourceRecords: [{ Value: '10.0.0.2' }],
+      },
+    },
   );
   await tick();
   assert.equal(await a4('api.example.com'), ['10.0.0.1/60'], 'PRIMARY healthy');
@@ -194,8 +230,28 @@ test('failover with real health checks: PRIMARY healthy, PRIMARY failing, both f
 
 test('failover records without health checks are healthy', async () => {
   await change(
-    { Action: 'CREATE', ResourceRecordSet: { Name: 'n.example.com', Type: 'A', TTL: 60, SetIdentifier: 'p', Failover: 'PRIMARY', ResourceRecords: [{ Value: '10.0.0.1' }] } },
-    { Action: 'CREATE', ResourceRecordSet: { Name: 'n.example.com', Type: 'A', TTL: 60, SetIdentifier: 's', Failover: 'SECONDARY', ResourceRecords: [{ Value: '10.0.0.2' }] } },
+    {
+      Action: 'CREATE',
+      ResourceRecordSet: {
+        Name: 'n.example.com',
+        Type: 'A',
+        TTL: 60,
+        SetIdentifier: 'p',
+        Failover: 'PRIMARY',
+        ResourceRecords: [{ Value: '10.0.0.1' }],
+      },
+    },
+    {
+      Action: 'CREATE',
+      ResourceRecordSet: {
+        Name: 'n.example.com',
+        Type: 'A',
+        TTL: 60,
+        SetIdentifier: 's',
+        Failover: 'SECONDARY',
+        ResourceRecords: [{ Value: '10.0.0.2' }],
+      },
+    },
   );
   assert.equal(await a4('n.example.com'), ['10.0.0.1/60']);
 });
@@ -204,15 +260,39 @@ test('alias with EvaluateTargetHealth follows the target health; the answer has 
   const hc = await check('/use1');
   const bare = zoneId.replace('/hostedzone/', '');
   await change(
-    { Action: 'CREATE', ResourceRecordSet: { Name: 'use1.example.com', Type: 'A', TTL: 30, HealthCheckId: hc, ResourceRecords: [{ Value: '10.0.1.1' }] } },
+    {
+      Action: 'CREATE',
+      ResourceRecordSet: { Name: 'use1.example.com', Type: 'A', TTL: 30, HealthCheckId: hc, ResourceRecords: [{ Value: '10.0.1.1' }] },
+    },
     { Action: 'CREATE', ResourceRecordSet: { Name: 'euc1.example.com', Type: 'A', TTL: 40, ResourceRecords: [{ Value: '10.0.2.1' }] } },
   );
   await change(
-    { Action: 'CREATE', ResourceRecordSet: { Name: 'app.example.com', Type: 'A', SetIdentifier: 'p', Failover: 'PRIMARY', AliasTarget: { HostedZoneId: bare, DNSName: 'use1.example.com', EvaluateTargetHealth: true } } },
-    { Action: 'CREATE', ResourceRecordSet: { Name: 'app.example.com', Type: 'A', SetIdentifier: 's', Failover: 'SECONDARY', AliasTarget: { HostedZoneId: bare, DNSName: 'euc1.example.com', EvaluateTargetHealth: true } } },
+    {
+      Action: 'CREATE',
+      ResourceRecordSet: {
+        Name: 'app.example.com',
+        Type: 'A',
+        SetIdentifier: 'p',
+        Failover: 'PRIMARY',
+        AliasTarget: { HostedZoneId: bare, DNSName: 'use1.example.com', EvaluateTargetHealth: true },
+      },
+    },
+    {
+      Action: 'CREATE',
+      ResourceRecordSet: {
+        Name: 'app.example.com',
+        Type: 'A',
+        SetIdentifier: 's',
+        Failover: 'SECONDARY',
+        AliasTarget: { HostedZoneId: bare, DNSName: 'euc1.example.com', EvaluateTargetHealth: true },
+      },
+    },
   );
   const packet = await dns2.UDPClient({ dns: '127.0.0.1', port: emu.dns.port })('app.example.com', 'A');
-  assert.equal(packet.answers.map((r) => [r.name, r.address, r.ttl]), [['app.example.com', '10.0.1.1', 30]]);
+  assert.equal(
+    packet.answers.map((r) => [r.name, r.address, r.ttl]),
+    [['app.example.com', '10.0.1.1', 30]],
+  );
   statuses.set('/use1', 503);
   await tick();
   assert.equal(await a4('app.example.com'), ['10.0.2.1/40']);
@@ -222,12 +302,47 @@ test('alias with EvaluateTargetHealth follows the target health; the answer has 
 test('the tutorial shape via the SDK: alias Type CNAME → CNAME, answered as the target value; A chases to 127.0.0.1', async () => {
   const hc = await check('/dev/healthcheck');
   await change(
-    { Action: 'CREATE', ResourceRecordSet: { Name: '12345.example.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: '12345.execute-api.localhost.localstack.cloud' }] } },
-    { Action: 'CREATE', ResourceRecordSet: { Name: '67890.example.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: '67890.execute-api.localhost.localstack.cloud' }] } },
+    {
+      Action: 'CREATE',
+      ResourceRecordSet: {
+        Name: '12345.example.com',
+        Type: 'CNAME',
+        TTL: 60,
+        ResourceRecords: [{ Value: '12345.execute-api.localhost.localstack.cloud' }],
+      },
+    },
+    {
+      Action: 'CREATE',
+      ResourceRecordSet: {
+        Name: '67890.example.com',
+        Type: 'CNAME',
+        TTL: 60,
+        ResourceRecords: [{ Value: '67890.execute-api.localhost.localstack.cloud' }],
+      },
+    },
   );
   await change(
-    { Action: 'CREATE', ResourceRecordSet: { Name: 'test.example.com', Type: 'CNAME', SetIdentifier: '12345', Failover: 'PRIMARY', HealthCheckId: hc, AliasTarget: { HostedZoneId: zoneId, DNSName: '12345.example.com', EvaluateTargetHealth: true } } },
-    { Action: 'CREATE', ResourceRecordSet: { Name: 'test.example.com', Type: 'CNAME', SetIdentifier: '67890', Failover: 'SECONDARY', AliasTarget: { HostedZoneId: zoneId, DNSName: '67890.example.com', EvaluateTargetHealth: true } } },
+    {
+      Action: 'CREATE',
+      ResourceRecordSet: {
+        Name: 'test.example.com',
+        Type: 'CNAME',
+        SetIdentifier: '12345',
+        Failover: 'PRIMARY',
+        HealthCheckId: hc,
+        AliasTarget: { HostedZoneId: zoneId, DNSName: '12345.example.com', EvaluateTargetHealth: true },
+      },
+    },
+    {
+      Action: 'CREATE',
+      ResourceRecordSet: {
+        Name: 'test.example.com',
+        Type: 'CNAME',
+        SetIdentifier: '67890',
+        Failover: 'SECONDARY',
+        AliasTarget: { HostedZoneId: zoneId, DNSName: '67890.example.com', EvaluateTargetHealth: true },
+      },
+    },
   );
   assert.equal(await resolver.resolveCname('test.example.com'), ['12345.execute-api.localhost.localstack.cloud']);
   // c-ares reports the smallest TTL along the chain: the CNAME's 60, not the A's 300.
@@ -238,7 +353,10 @@ test('the tutorial shape via the SDK: alias Type CNAME → CNAME, answered as th
 });
 
 test('REFUSED outside every zone, NXDOMAIN and NODATA with the SOA in authority, aa=1', async () => {
-  await change({ Action: 'CREATE', ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] } });
+  await change({
+    Action: 'CREATE',
+    ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] },
+  });
   assert.is(await errorCode(resolver.resolve4('example.org')), 'EREFUSED');
   assert.is(await errorCode(resolver.resolve4('nope.example.com')), 'ENOTFOUND');
   assert.is(await errorCode(resolver.resolve6('www.example.com')), 'ENODATA');
@@ -246,12 +364,19 @@ test('REFUSED outside every zone, NXDOMAIN and NODATA with the SOA in authority,
   const nx = await client('nope.example.com', 'A');
   assert.is(nx.header.rcode, 3);
   assert.is(nx.header.aa, 1);
-  assert.equal(nx.authorities.map((r) => [r.name, r.type, r.ttl, r.primary, r.minimum]), [['example.com', Packet.TYPE.SOA, 900, 'ns-2048.awsdns-64.net', 86400]]);
+  assert.equal(
+    nx.authorities.map((r) => [r.name, r.type, r.ttl, r.primary, r.minimum]),
+    [['example.com', Packet.TYPE.SOA, 900, 'ns-2048.awsdns-64.net', 86400]],
+  );
   const refused = await client('example.org', 'A');
   assert.is(refused.header.rcode, 5);
   assert.is(refused.header.aa, 0);
   const ok = await client('www.example.com', 'A');
-  assert.equal(ok.authorities.map((r) => [r.type, r.ns]).slice(0, 1), [[Packet.TYPE.NS, 'ns-2048.awsdns-64.com']], 'positive answers carry the zone NS');
+  assert.equal(
+    ok.authorities.map((r) => [r.type, r.ns]).slice(0, 1),
+    [[Packet.TYPE.NS, 'ns-2048.awsdns-64.com']],
+    'positive answers carry the zone NS',
+  );
   assert.equal((await resolver.resolveNs('example.com')).length, 4);
   assert.equal(await resolver.resolve4('anything.localhost.localstack.cloud'), ['127.0.0.1']);
 });
@@ -282,7 +407,10 @@ test('FORMERR for a query without a question, NOTIMP for other opcodes, REFUSED 
 });
 
 test('garbage is dropped by the shape check before dns2 decodes any of it; a good query right after is answered', async () => {
-  await change({ Action: 'CREATE', ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] } });
+  await change({
+    Action: 'CREATE',
+    ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] },
+  });
   const good = query('www.example.com', 'A');
   // The packet that makes dns2 3.0.0's decoder spin: a header claiming 65,535 of everything.
   const pathological = Buffer.from([0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 3, 0x61, 0x62]);
@@ -292,11 +420,21 @@ test('garbage is dropped by the shape check before dns2 decodes any of it; a goo
   const reply = Buffer.from(good);
   reply[2]! |= 0x80;
   const badLabel = Buffer.concat([good.subarray(0, 12), Buffer.from([0x40, 0x61, 0, 0, 1, 0, 1])]);
-  const crafted = [pathological, good.subarray(0, good.length - 3), loop, forward, reply, badLabel, Buffer.concat([good, Buffer.from([0])])];
+  const crafted = [
+    pathological,
+    good.subarray(0, good.length - 3),
+    loop,
+    forward,
+    reply,
+    badLabel,
+    Buffer.concat([good, Buffer.from([0])]),
+  ];
   for (const g of crafted) assert.ok('invalid' in inspectQuery(g), `shape check rejects ${g.toString('hex')}`);
   assert.ok(!('invalid' in inspectQuery(good)), 'and passes the good query');
   // Random bytes: almost always malformed; the rare one that happens to be a query is left out.
-  const random = Array.from({ length: 30 }, () => Buffer.from(Array.from({ length: 1 + Math.floor(Math.random() * 300) }, () => Math.floor(Math.random() * 256))));
+  const random = Array.from({ length: 30 }, () =>
+    Buffer.from(Array.from({ length: 1 + Math.floor(Math.random() * 300) }, () => Math.floor(Math.random() * 256))),
+  );
   const garbage = [...crafted, ...random.filter((g) => 'invalid' in inspectQuery(g))];
   const FLOOD = 200;
 
@@ -327,7 +465,10 @@ test('garbage is dropped by the shape check before dns2 decodes any of it; a goo
     for (const socket of sockets) socket.close();
   }
   assert.ok(answer.reply, 'the good query is answered');
-  assert.equal(Packet.parse(answer.reply!).answers.map((r) => r.address), ['10.0.0.1']);
+  assert.equal(
+    Packet.parse(answer.reply!).answers.map((r) => r.address),
+    ['10.0.0.1'],
+  );
   assert.is(after.dropped - before.dropped, garbage.length + FLOOD, 'every garbage packet is counted as dropped');
   // Every query answered was decoded once (the spy sees the server's decoder), and nothing else was.
   const answered = after.answered - before.answered;
@@ -337,7 +478,10 @@ test('garbage is dropped by the shape check before dns2 decodes any of it; a goo
 });
 
 test('a peer that keeps sending garbage is ignored for the rest of the window; other peers are not', async () => {
-  await change({ Action: 'CREATE', ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] } });
+  await change({
+    Action: 'CREATE',
+    ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] },
+  });
   const noisy = await openSocket();
   const replies: Buffer[] = [];
   noisy.on('message', (m) => replies.push(m));
@@ -375,7 +519,10 @@ test('a peer that keeps sending garbage is ignored for the rest of the window; o
     time.advance(PENALTY_WINDOW_MS);
     const back = await exchange(query('www.example.com', 'A', 3), { from: noisy });
     assert.ok(back.reply, 'the noisy peer is answered once the window has passed');
-    assert.equal(Packet.parse(back.reply!).answers.map((r) => r.address), ['10.0.0.1']);
+    assert.equal(
+      Packet.parse(back.reply!).answers.map((r) => r.address),
+      ['10.0.0.1'],
+    );
     assert.equal([...new Set(replies.map((r) => r.readUInt16BE(0)))], [3], 'and only for the query sent after the window');
   } finally {
     time.restore();
@@ -385,7 +532,10 @@ test('a peer that keeps sending garbage is ignored for the rest of the window; o
 });
 
 test('TCP: garbage closes that connection only; pipelined queries on one connection are all answered', async () => {
-  await change({ Action: 'CREATE', ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] } });
+  await change({
+    Action: 'CREATE',
+    ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] },
+  });
   assert.is(await tcp(Buffer.from([0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 3, 0x61, 0x62])), 'closed');
   const answers = await new Promise<number[]>((resolve) => {
     const socket = connect({ host: '127.0.0.1', port: emu.dns.port });
@@ -407,7 +557,10 @@ test('TCP: garbage closes that connection only; pipelined queries on one connect
     });
     socket.end(Buffer.concat(frames));
   });
-  assert.equal(answers, Array.from({ length: 50 }, (_, i) => 1000 + i));
+  assert.equal(
+    answers,
+    Array.from({ length: 50 }, (_, i) => 1000 + i),
+  );
 });
 
 test('dig over UDP and TCP (when dig is installed)', async () => {
@@ -415,9 +568,22 @@ test('dig over UDP and TCP (when dig is installed)', async () => {
     console.log('  (skipped: dig is not installed)');
     return;
   }
-  await change({ Action: 'CREATE', ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 77, ResourceRecords: [{ Value: '10.9.8.7' }] } });
+  await change({
+    Action: 'CREATE',
+    ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 77, ResourceRecords: [{ Value: '10.9.8.7' }] },
+  });
   for (const transport of ['+notcp', '+tcp']) {
-    const { stdout } = await run(DIG, ['@127.0.0.1', '-p', String(emu.dns.port), transport, '+noall', '+answer', '+comments', 'www.example.com', 'A']);
+    const { stdout } = await run(DIG, [
+      '@127.0.0.1',
+      '-p',
+      String(emu.dns.port),
+      transport,
+      '+noall',
+      '+answer',
+      '+comments',
+      'www.example.com',
+      'A',
+    ]);
     assert.match(stdout, /www\.example\.com\.\s+77\s+IN\s+A\s+10\.9\.8\.7/);
     assert.match(stdout, /flags: qr aa rd;/);
   }

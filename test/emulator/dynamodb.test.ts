@@ -44,7 +44,12 @@ async function raw(ctx: EmulatorContext, target: string, body: string | Buffer, 
     body,
   });
   const bytes = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, headers: res.headers, bytes, json: bytes.length ? (JSON.parse(bytes.toString()) as Record<string, unknown>) : {} };
+  return {
+    status: res.status,
+    headers: res.headers,
+    bytes,
+    json: bytes.length ? (JSON.parse(bytes.toString()) as Record<string, unknown>) : {},
+  };
 }
 
 test('table lifecycle: create, describe, list, update, delete, then ResourceNotFoundException', async (ctx) => {
@@ -61,14 +66,24 @@ test('table lifecycle: create, describe, list, update, delete, then ResourceNotF
   assert.is(updated.TableDescription?.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
   const deleted = await client.send(new DeleteTableCommand({ TableName: 'Products' }));
   assert.is(deleted.TableDescription?.TableName, 'Products');
-  assertError(await rejects(client.send(new DescribeTableCommand({ TableName: 'Products' }))), 'ResourceNotFoundException', 400, 'Requested resource not found: Table: Products not found');
+  assertError(
+    await rejects(client.send(new DescribeTableCommand({ TableName: 'Products' }))),
+    'ResourceNotFoundException',
+    400,
+    'Requested resource not found: Table: Products not found',
+  );
   assert.equal((await client.send(new ListTablesCommand({}))).TableNames, []);
 });
 
-test('table errors pass through in dynalite\'s words: ResourceInUseException, ValidationException, ResourceNotFoundException', async (ctx) => {
+test("table errors pass through in dynalite's words: ResourceInUseException, ValidationException, ResourceNotFoundException", async (ctx) => {
   const client = dynamodbClient(ctx.emu);
   await client.send(new CreateTableCommand(productsTable()));
-  assertError(await rejects(client.send(new CreateTableCommand(productsTable()))), 'ResourceInUseException', 400, 'Table already exists: Products');
+  assertError(
+    await rejects(client.send(new CreateTableCommand(productsTable()))),
+    'ResourceInUseException',
+    400,
+    'Table already exists: Products',
+  );
   assertError(
     await rejects(client.send(new CreateTableCommand(productsTable('ab')))),
     'ValidationException',
@@ -92,7 +107,9 @@ test('table errors pass through in dynalite\'s words: ResourceInUseException, Va
 test('item operations: put, get, update, query, scan, batch write and get, delete', async (ctx) => {
   const client = dynamodbClient(ctx.emu);
   await client.send(new CreateTableCommand(productsTable()));
-  await client.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'prod-1088' }, name: { S: 'Super Widget' }, price: { N: '29.99' } } }));
+  await client.send(
+    new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'prod-1088' }, name: { S: 'Super Widget' }, price: { N: '29.99' } } }),
+  );
   const got = await client.send(new GetItemCommand({ TableName: 'Products', Key: { id: { S: 'prod-1088' } } }));
   assert.equal(got.Item, { id: { S: 'prod-1088' }, name: { S: 'Super Widget' }, price: { N: '29.99' } });
 
@@ -108,19 +125,29 @@ test('item operations: put, get, update, query, scan, batch write and get, delet
   assert.equal(updated.Attributes, { price: { N: '19.99' } });
 
   const query = await client.send(
-    new QueryCommand({ TableName: 'Products', KeyConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': { S: 'prod-1088' } } }),
+    new QueryCommand({
+      TableName: 'Products',
+      KeyConditionExpression: 'id = :id',
+      ExpressionAttributeValues: { ':id': { S: 'prod-1088' } },
+    }),
   );
   assert.is(query.Count, 1);
 
   const batch = await client.send(
     new BatchWriteItemCommand({
       RequestItems: {
-        Products: [{ PutRequest: { Item: { id: { S: 'a' } } } }, { PutRequest: { Item: { id: { S: 'b' } } } }, { DeleteRequest: { Key: { id: { S: 'prod-1088' } } } }],
+        Products: [
+          { PutRequest: { Item: { id: { S: 'a' } } } },
+          { PutRequest: { Item: { id: { S: 'b' } } } },
+          { DeleteRequest: { Key: { id: { S: 'prod-1088' } } } },
+        ],
       },
     }),
   );
   assert.equal(batch.UnprocessedItems, {});
-  const batchGet = await client.send(new BatchGetItemCommand({ RequestItems: { Products: { Keys: [{ id: { S: 'a' } }, { id: { S: 'b' } }] } } }));
+  const batchGet = await client.send(
+    new BatchGetItemCommand({ RequestItems: { Products: { Keys: [{ id: { S: 'a' } }, { id: { S: 'b' } }] } } }),
+  );
   assert.equal(batchGet.Responses?.Products?.map((i) => i.id?.S).sort(), ['a', 'b']);
 
   const deleted = await client.send(new DeleteItemCommand({ TableName: 'Products', Key: { id: { S: 'a' } }, ReturnValues: 'ALL_OLD' }));
@@ -134,7 +161,9 @@ test('item errors: ConditionalCheckFailedException, ValidationException, Resourc
   await client.send(new CreateTableCommand(productsTable()));
   await client.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'p' } } }));
   assertError(
-    await rejects(client.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'p' } }, ConditionExpression: 'attribute_not_exists(id)' }))),
+    await rejects(
+      client.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'p' } }, ConditionExpression: 'attribute_not_exists(id)' })),
+    ),
     'ConditionalCheckFailedException',
     400,
     'The conditional request failed',
@@ -159,7 +188,12 @@ test('regions are isolated: a table in us-east-1 is not in eu-central-1', async 
   await east.send(new CreateTableCommand(productsTable()));
   await east.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'only-east' } } }));
   assert.equal((await central.send(new ListTablesCommand({}))).TableNames, []);
-  assertError(await rejects(central.send(new GetItemCommand({ TableName: 'Products', Key: { id: { S: 'only-east' } } }))), 'ResourceNotFoundException', 400, 'Requested resource not found');
+  assertError(
+    await rejects(central.send(new GetItemCommand({ TableName: 'Products', Key: { id: { S: 'only-east' } } }))),
+    'ResourceNotFoundException',
+    400,
+    'Requested resource not found',
+  );
 
   await central.send(new CreateTableCommand(productsTable()));
   const c = await central.send(new DescribeTableCommand({ TableName: 'Products' }));
@@ -228,17 +262,27 @@ test('the AWS CLI v2 runs the tutorial: create-table, update-table --stream-spec
     return;
   }
   const created = await cli(ctx, [
-    'dynamodb', 'create-table', '--table-name', 'Products',
-    '--attribute-definitions', 'AttributeName=id,AttributeType=S',
-    '--key-schema', 'AttributeName=id,KeyType=HASH',
-    '--provisioned-throughput', 'ReadCapacityUnits=5,WriteCapacityUnits=5',
+    'dynamodb',
+    'create-table',
+    '--table-name',
+    'Products',
+    '--attribute-definitions',
+    'AttributeName=id,AttributeType=S',
+    '--key-schema',
+    'AttributeName=id,KeyType=HASH',
+    '--provisioned-throughput',
+    'ReadCapacityUnits=5,WriteCapacityUnits=5',
   ]);
   assert.is(created.code, 0, created.stderr);
   assert.is(JSON.parse(created.stdout).TableDescription.TableName, 'Products');
 
   const updated = await cli(ctx, [
-    'dynamodb', 'update-table', '--table-name', 'Products',
-    '--stream-specification', 'StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES',
+    'dynamodb',
+    'update-table',
+    '--table-name',
+    'Products',
+    '--stream-specification',
+    'StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES',
   ]);
   assert.is(updated.code, 0, updated.stderr);
   const description = JSON.parse(updated.stdout).TableDescription;
@@ -249,15 +293,28 @@ test('the AWS CLI v2 runs the tutorial: create-table, update-table --stream-spec
   const described = await cli(ctx, ['dynamodb', 'describe-table', '--table-name', 'Products', '--query', 'Table.LatestStreamArn']);
   assert.is(JSON.parse(described.stdout), description.LatestStreamArn);
 
-  const put = await cli(ctx, ['dynamodb', 'put-item', '--table-name', 'Products', '--item', '{"id":{"S":"prod-1088"},"price":{"N":"29.99"}}']);
+  const put = await cli(ctx, [
+    'dynamodb',
+    'put-item',
+    '--table-name',
+    'Products',
+    '--item',
+    '{"id":{"S":"prod-1088"},"price":{"N":"29.99"}}',
+  ]);
   assert.is(put.code, 0, put.stderr);
   const stream = await cli(ctx, ['dynamodbstreams', 'describe-stream', '--stream-arn', description.LatestStreamArn]);
   assert.is(stream.code, 0, stream.stderr);
   const streamDescription = JSON.parse(stream.stdout).StreamDescription;
   assert.is(streamDescription.StreamStatus, 'ENABLED');
   const iterator = await cli(ctx, [
-    'dynamodbstreams', 'get-shard-iterator', '--stream-arn', description.LatestStreamArn,
-    '--shard-id', streamDescription.Shards[0].ShardId, '--shard-iterator-type', 'TRIM_HORIZON',
+    'dynamodbstreams',
+    'get-shard-iterator',
+    '--stream-arn',
+    description.LatestStreamArn,
+    '--shard-id',
+    streamDescription.Shards[0].ShardId,
+    '--shard-iterator-type',
+    'TRIM_HORIZON',
   ]);
   assert.is(iterator.code, 0, iterator.stderr);
   const records = await cli(ctx, ['dynamodbstreams', 'get-records', '--shard-iterator', JSON.parse(iterator.stdout).ShardIterator]);
@@ -267,11 +324,18 @@ test('the AWS CLI v2 runs the tutorial: create-table, update-table --stream-spec
   assert.equal(record.dynamodb.NewImage, { id: { S: 'prod-1088' }, price: { N: '29.99' } });
 
   const again = await cli(ctx, [
-    'dynamodb', 'update-table', '--table-name', 'Products',
-    '--stream-specification', 'StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES',
+    'dynamodb',
+    'update-table',
+    '--table-name',
+    'Products',
+    '--stream-specification',
+    'StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES',
   ]);
   assert.is(again.code, 254);
-  assert.match(again.stderr, 'An error occurred (ValidationException) when calling the UpdateTable operation: Table already has an enabled stream: TableName: Products');
+  assert.match(
+    again.stderr,
+    'An error occurred (ValidationException) when calling the UpdateTable operation: Table already has an enabled stream: TableName: Products',
+  );
 });
 
 test.run();

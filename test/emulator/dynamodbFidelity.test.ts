@@ -50,8 +50,13 @@ test('each global secondary index has its WarmThroughput too', async () => {
   await ddb.send(
     new CreateTableCommand({
       ...productsTable('Products', { onDemand: true }),
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }, { AttributeName: 'sku', AttributeType: 'S' }],
-      GlobalSecondaryIndexes: [{ IndexName: 'bySku', KeySchema: [{ AttributeName: 'sku', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+      AttributeDefinitions: [
+        { AttributeName: 'id', AttributeType: 'S' },
+        { AttributeName: 'sku', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        { IndexName: 'bySku', KeySchema: [{ AttributeName: 'sku', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
+      ],
     }),
   );
   const index = (await ddb.send(new DescribeTableCommand({ TableName: 'Products' }))).Table!.GlobalSecondaryIndexes![0]!;
@@ -66,7 +71,12 @@ test('SSESpecification Enabled: SSEDescription with the KMS key, in CreateTable 
   assert.match(sse.KMSMasterKeyArn!, /^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/);
   const described = (await ddb.send(new DescribeTableCommand({ TableName: 'Secret' }))).Table!;
   assert.equal(described.SSEDescription, sse);
-  const named = await ddb.send(new CreateTableCommand({ ...productsTable('Named'), SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: 'arn:aws:kms:us-east-1:000000000000:key/abc' } }));
+  const named = await ddb.send(
+    new CreateTableCommand({
+      ...productsTable('Named'),
+      SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: 'arn:aws:kms:us-east-1:000000000000:key/abc' },
+    }),
+  );
   assert.is(named.TableDescription!.SSEDescription!.KMSMasterKeyArn, 'arn:aws:kms:us-east-1:000000000000:key/abc');
 });
 
@@ -102,7 +112,14 @@ test('ReturnValuesOnConditionCheckFailure ALL_OLD: the failed condition carries 
     const item = { id: { S: 'p1' }, price: { N: '3' } };
     await ddb.send(new PutItemCommand({ TableName: table, Item: item }));
     const put = await rejects(
-      ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: 'p1' } }, ConditionExpression: 'attribute_not_exists(id)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })),
+      ddb.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: { id: { S: 'p1' } },
+          ConditionExpression: 'attribute_not_exists(id)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
     );
     assert.instance(put, ConditionalCheckFailedException);
     assert.is(put.message, 'The conditional request failed');
@@ -120,11 +137,15 @@ test('ReturnValuesOnConditionCheckFailure ALL_OLD: the failed condition carries 
       ),
     );
     assert.equal((update as ConditionalCheckFailedException).Item, item);
-    const none = await rejects(ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: 'p1' } }, ConditionExpression: 'attribute_not_exists(id)' })));
+    const none = await rejects(
+      ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: 'p1' } }, ConditionExpression: 'attribute_not_exists(id)' })),
+    );
     assert.is((none as ConditionalCheckFailedException).Item, undefined);
   }
   await rejectsWith(
-    ddb.send(new PutItemCommand({ TableName: 'Plain', Item: { id: { S: 'p2' } }, ReturnValuesOnConditionCheckFailure: 'ALL_NEW' as 'ALL_OLD' })),
+    ddb.send(
+      new PutItemCommand({ TableName: 'Plain', Item: { id: { S: 'p2' } }, ReturnValuesOnConditionCheckFailure: 'ALL_NEW' as 'ALL_OLD' }),
+    ),
     'ValidationException',
     "1 validation error detected: Value 'ALL_NEW' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]",
     400,
@@ -162,7 +183,13 @@ test('DescribeLimits: the default account and table quotas', async () => {
   const out = await ddb.send(new DescribeLimitsCommand({}));
   assert.equal(
     { ...out, $metadata: undefined },
-    { $metadata: undefined, AccountMaxReadCapacityUnits: 80000, AccountMaxWriteCapacityUnits: 80000, TableMaxReadCapacityUnits: 40000, TableMaxWriteCapacityUnits: 40000 },
+    {
+      $metadata: undefined,
+      AccountMaxReadCapacityUnits: 80000,
+      AccountMaxWriteCapacityUnits: 80000,
+      TableMaxReadCapacityUnits: 40000,
+      TableMaxWriteCapacityUnits: 40000,
+    },
   );
 });
 

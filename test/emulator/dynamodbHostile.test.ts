@@ -19,7 +19,12 @@ const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_
 async function post(url: string, target: string, body: string | Buffer, auth = AUTH) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target, authorization: auth, 'x-amz-date': '20260101T000000Z' },
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': target,
+      authorization: auth,
+      'x-amz-date': '20260101T000000Z',
+    },
     body,
   });
   const text = await res.text();
@@ -62,7 +67,11 @@ test.before.each(async (ctx) => {
 });
 
 test('10,000 levels of nesting: SerializationException from the gateway, dynalite never sees it', async (ctx) => {
-  const r = await post(ctx.emu.endpoint, 'DynamoDB_20120810.PutItem', `{"TableName":"Products","Item":{"id":{"S":"deep"},"v":${nested(10_000)}}}`);
+  const r = await post(
+    ctx.emu.endpoint,
+    'DynamoDB_20120810.PutItem',
+    `{"TableName":"Products","Item":{"id":{"S":"deep"},"v":${nested(10_000)}}}`,
+  );
   assert.is(r.status, 400);
   assert.equal(r.json, { __type: 'com.amazon.coral.service#SerializationException', message: 'Request body nesting exceeds 64 levels' });
   await stillServing(ctx);
@@ -86,10 +95,17 @@ test('garbage JSON and a non-object body: SerializationException', async (ctx) =
   await stillServing(ctx);
 });
 
-test('oversized: a 17 MB request is refused with 413, an item over 400 KB with dynalite\'s ValidationException', async (ctx) => {
-  const big = await post(ctx.emu.endpoint, 'DynamoDB_20120810.PutItem', JSON.stringify({ TableName: 'Products', Item: { id: { S: 'big' }, v: { S: 'x'.repeat(17 * 1024 * 1024) } } }));
+test("oversized: a 17 MB request is refused with 413, an item over 400 KB with dynalite's ValidationException", async (ctx) => {
+  const big = await post(
+    ctx.emu.endpoint,
+    'DynamoDB_20120810.PutItem',
+    JSON.stringify({ TableName: 'Products', Item: { id: { S: 'big' }, v: { S: 'x'.repeat(17 * 1024 * 1024) } } }),
+  );
   assert.is(big.status, 413);
-  assert.equal(big.json, { __type: 'com.amazonaws.dynamodb.v20120810#RequestEntityTooLargeException', message: 'Request body exceeds 16777216 bytes' });
+  assert.equal(big.json, {
+    __type: 'com.amazonaws.dynamodb.v20120810#RequestEntityTooLargeException',
+    message: 'Request body exceeds 16777216 bytes',
+  });
   const err = await dynamodbClient(ctx.emu)
     .send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'big' }, v: { S: 'x'.repeat(500 * 1024) } } }))
     .catch((e: Error) => e);
@@ -106,13 +122,20 @@ test('a client aborting mid-body is dropped and the emulator keeps serving', asy
 test('a region that is not one gets InvalidSignatureException and no dynalite', async (ctx) => {
   const r = await post(ctx.emu.endpoint, 'DynamoDB_20120810.ListTables', '{}', AUTH.replace('us-east-1', 'mars-north-99x'));
   assert.is(r.status, 400);
-  assert.equal(r.json, { __type: 'com.amazon.coral.service#InvalidSignatureException', message: "Credential should be scoped to a valid region, not 'mars-north-99x'. " });
+  assert.equal(r.json, {
+    __type: 'com.amazon.coral.service#InvalidSignatureException',
+    message: "Credential should be scoped to a valid region, not 'mars-north-99x'. ",
+  });
 });
 
 test('straight at dynalite: a stack overflow and a mid-body abort stay inside its worker; tables survive', async (ctx) => {
   const dynalite = await ctx.emu.api('dynamodb').dynaliteEndpoint('us-east-1');
   // In-process, this overflows dynalite's stack in an event handler and ends the process.
-  const deep = await post(dynalite, 'DynamoDB_20120810.PutItem', `{"TableName":"Products","Item":{"id":{"S":"deep"},"v":${nested(20_000)}}}`);
+  const deep = await post(
+    dynalite,
+    'DynamoDB_20120810.PutItem',
+    `{"TableName":"Products","Item":{"id":{"S":"deep"},"v":${nested(20_000)}}}`,
+  );
   assert.is(deep.status, 500);
   assert.equal(deep.json, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' });
   // In-process, dynalite's `req.on('error', err => { throw err })` ends the process here.

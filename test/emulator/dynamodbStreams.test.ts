@@ -62,7 +62,7 @@ test('CreateTable with a StreamSpecification: the stream fields in CreateTable a
   assert.match(s.Shards![0]!.SequenceNumberRange!.StartingSequenceNumber!, /^\d{21}$/);
 });
 
-test('StreamSpecification validation on CreateTable, with AWS\'s messages', async (ctx) => {
+test("StreamSpecification validation on CreateTable, with AWS's messages", async (ctx) => {
   const client = dynamodbClient(ctx.emu);
   assertError(
     await rejects(client.send(new CreateTableCommand({ ...productsTable(), StreamSpecification: { StreamEnabled: true } }))),
@@ -71,21 +71,33 @@ test('StreamSpecification validation on CreateTable, with AWS\'s messages', asyn
     'One or more parameter values were invalid: Table is being created with a stream enabled, UpdateViewType is required',
   );
   assertError(
-    await rejects(client.send(new CreateTableCommand({ ...productsTable(), StreamSpecification: { StreamEnabled: false, StreamViewType: 'KEYS_ONLY' } }))),
+    await rejects(
+      client.send(
+        new CreateTableCommand({ ...productsTable(), StreamSpecification: { StreamEnabled: false, StreamViewType: 'KEYS_ONLY' } }),
+      ),
+    ),
     'ValidationException',
     400,
     'One or more parameter values were invalid: Table is being created with a stream disabled, UpdateViewType should not be specified',
   );
   assertError(
     await rejects(
-      client.send(new CreateTableCommand({ ...productsTable(), StreamSpecification: { StreamEnabled: true, StreamViewType: 'EVERYTHING' as StreamViewType } })),
+      client.send(
+        new CreateTableCommand({
+          ...productsTable(),
+          StreamSpecification: { StreamEnabled: true, StreamViewType: 'EVERYTHING' as StreamViewType },
+        }),
+      ),
     ),
     'ValidationException',
     400,
     "1 validation error detected: Value 'EVERYTHING' at 'streamSpecification.streamViewType' failed to satisfy constraint: " +
       'Member must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]',
   );
-  assert.equal((await client.send(new DescribeTableCommand({ TableName: 'Products' })).catch((e: Error) => e.name)), 'ResourceNotFoundException');
+  assert.equal(
+    await client.send(new DescribeTableCommand({ TableName: 'Products' })).catch((e: Error) => e.name),
+    'ResourceNotFoundException',
+  );
   // A disabled stream on creation is no stream at all.
   const created = await client.send(new CreateTableCommand({ ...productsTable(), StreamSpecification: { StreamEnabled: false } }));
   assert.is(created.TableDescription?.LatestStreamArn, undefined);
@@ -115,13 +127,21 @@ test('UpdateTable enables and disables a stream; a disabled stream leaves Latest
   assert.equal(enabled.TableDescription?.StreamSpecification, { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
   assert.is(enabled.TableDescription?.LatestStreamArn, ARN);
   assertError(
-    await rejects(client.send(new UpdateTableCommand({ TableName: 'Products', StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }))),
+    await rejects(
+      client.send(
+        new UpdateTableCommand({ TableName: 'Products', StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }),
+      ),
+    ),
     'ValidationException',
     400,
     'Table already has an enabled stream: TableName: Products',
   );
   assertError(
-    await rejects(client.send(new UpdateTableCommand({ TableName: 'Products', StreamSpecification: { StreamEnabled: false, StreamViewType: 'KEYS_ONLY' } }))),
+    await rejects(
+      client.send(
+        new UpdateTableCommand({ TableName: 'Products', StreamSpecification: { StreamEnabled: false, StreamViewType: 'KEYS_ONLY' } }),
+      ),
+    ),
     'ValidationException',
     400,
     'One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified',
@@ -134,31 +154,49 @@ test('UpdateTable enables and disables a stream; a disabled stream leaves Latest
   await client.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'after-disable' } } }));
   const d = (await dynamodbStreamsClient(ctx.emu).send(new DescribeStreamCommand({ StreamArn: ARN }))).StreamDescription!;
   assert.is(d.StreamStatus, 'DISABLED');
-  assert.is(d.Shards![0]!.SequenceNumberRange!.EndingSequenceNumber, (await allRecords(ctx.emu, await latestStreamArn(ctx.emu)))[0]!.dynamodb!.SequenceNumber);
+  assert.is(
+    d.Shards![0]!.SequenceNumberRange!.EndingSequenceNumber,
+    (await allRecords(ctx.emu, await latestStreamArn(ctx.emu)))[0]!.dynamodb!.SequenceNumber,
+  );
   // Disabling stops capture; the records made before stay readable, and the closed shard ends.
-  const read = await dynamodbStreamsClient(ctx.emu).send(new GetRecordsCommand({ ShardIterator: await shardIterator(ctx.emu, ARN, 'TRIM_HORIZON') }));
-  assert.equal(summary(read.Records!), [{ event: 'INSERT', keys: { id: { S: 'before-disable' } }, old: undefined, new: { id: { S: 'before-disable' } } }]);
+  const read = await dynamodbStreamsClient(ctx.emu).send(
+    new GetRecordsCommand({ ShardIterator: await shardIterator(ctx.emu, ARN, 'TRIM_HORIZON') }),
+  );
+  assert.equal(summary(read.Records!), [
+    { event: 'INSERT', keys: { id: { S: 'before-disable' } }, old: undefined, new: { id: { S: 'before-disable' } } },
+  ]);
   assert.is(read.NextShardIterator, undefined);
 
   // Re-enabling makes a new stream with a new ARN.
   await ctx.clock.advance(1500);
-  const again = await client.send(new UpdateTableCommand({ TableName: 'Products', StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }));
+  const again = await client.send(
+    new UpdateTableCommand({ TableName: 'Products', StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }),
+  );
   assert.is(again.TableDescription?.LatestStreamArn, arnAt(now + 1500));
   const listed = await dynamodbStreamsClient(ctx.emu).send(new ListStreamsCommand({ TableName: 'Products' }));
-  assert.equal(listed.Streams?.map((s) => s.StreamLabel), [labelAt(now), labelAt(now + 1500)]);
+  assert.equal(
+    listed.Streams?.map((s) => s.StreamLabel),
+    [labelAt(now), labelAt(now + 1500)],
+  );
 });
 
 test('UpdateTable with a stream on a missing table, and with other changes at once', async (ctx) => {
   const client = dynamodbClient(ctx.emu);
   assertError(
-    await rejects(client.send(new UpdateTableCommand({ TableName: 'Nope', StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }))),
+    await rejects(
+      client.send(new UpdateTableCommand({ TableName: 'Nope', StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } })),
+    ),
     'ResourceNotFoundException',
     400,
     'Requested resource not found: Table: Nope not found',
   );
   await client.send(new CreateTableCommand(productsTable()));
   const both = await client.send(
-    new UpdateTableCommand({ TableName: 'Products', BillingMode: 'PAY_PER_REQUEST', StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }),
+    new UpdateTableCommand({
+      TableName: 'Products',
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+    }),
   );
   assert.is(both.TableDescription?.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
   assert.equal(both.TableDescription?.StreamSpecification, { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' });
@@ -213,9 +251,13 @@ test('record fields: increasing numeric SequenceNumbers, ApproximateCreationDate
 test('no record for an unchanged put, a delete of a missing item, a no-op update or a failed condition', async (ctx) => {
   const client = dynamodbClient(ctx.emu);
   await client.send(new CreateTableCommand(productsTable('Products', { stream: 'NEW_AND_OLD_IMAGES' })));
-  await client.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'p' }, price: { N: '29.990' }, tags: { SS: ['a', 'b'] } } }));
+  await client.send(
+    new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'p' }, price: { N: '29.990' }, tags: { SS: ['a', 'b'] } } }),
+  );
   // Same item: numbers compare as stored (29.990 is 29.99) and sets in any order.
-  await client.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'p' }, price: { N: '29.99' }, tags: { SS: ['b', 'a'] } } }));
+  await client.send(
+    new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'p' }, price: { N: '29.99' }, tags: { SS: ['b', 'a'] } } }),
+  );
   await client.send(new DeleteItemCommand({ TableName: 'Products', Key: { id: { S: 'missing' } } }));
   await client.send(
     new UpdateItemCommand({
@@ -225,9 +267,14 @@ test('no record for an unchanged put, a delete of a missing item, a no-op update
       ExpressionAttributeValues: { ':p': { N: '29.99' } },
     }),
   );
-  await rejects(client.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'p' } }, ConditionExpression: 'attribute_not_exists(id)' })));
+  await rejects(
+    client.send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'p' } }, ConditionExpression: 'attribute_not_exists(id)' })),
+  );
   const records = await allRecords(ctx.emu, await latestStreamArn(ctx.emu));
-  assert.equal(records.map((r) => r.eventName), ['INSERT']);
+  assert.equal(
+    records.map((r) => r.eventName),
+    ['INSERT'],
+  );
   assert.equal(records[0]!.dynamodb!.NewImage, { id: { S: 'p' }, price: { N: '29.99' }, tags: { SS: ['a', 'b'] } });
 });
 
@@ -283,7 +330,10 @@ test('BatchWriteItem records each put and delete on streamed tables only', async
     { event: 'MODIFY', keys: { id: { S: 'old' } }, old: { id: { S: 'old' }, v: { N: '1' } }, new: { id: { S: 'old' }, v: { N: '2' } } },
     { event: 'REMOVE', keys: { id: { S: 'new' } }, old: { id: { S: 'new' } }, new: undefined },
   ]);
-  assert.equal((await dynamodbStreamsClient(ctx.emu).send(new ListStreamsCommand({}))).Streams?.map((s) => s.TableName), ['Products']);
+  assert.equal(
+    (await dynamodbStreamsClient(ctx.emu).send(new ListStreamsCommand({}))).Streams?.map((s) => s.TableName),
+    ['Products'],
+  );
 });
 
 test("the caller's ReturnValues are honoured exactly on a streamed table", async (ctx) => {
@@ -295,13 +345,23 @@ test("the caller's ReturnValues are honoured exactly on a streamed table", async
     const out: unknown[] = [];
     const strip = (r: { Attributes?: Record<string, AttributeValue> }) => ('Attributes' in r ? { Attributes: r.Attributes } : {});
     out.push(strip(await client.send(new PutItemCommand({ TableName: name, Item: { id: { S: 'p' }, v: { N: '1' } } }))));
-    out.push(strip(await client.send(new PutItemCommand({ TableName: name, Item: { id: { S: 'p' }, v: { N: '2' } }, ReturnValues: 'NONE' }))));
-    out.push(strip(await client.send(new PutItemCommand({ TableName: name, Item: { id: { S: 'p' }, v: { N: '3' } }, ReturnValues: 'ALL_OLD' }))));
+    out.push(
+      strip(await client.send(new PutItemCommand({ TableName: name, Item: { id: { S: 'p' }, v: { N: '2' } }, ReturnValues: 'NONE' }))),
+    );
+    out.push(
+      strip(await client.send(new PutItemCommand({ TableName: name, Item: { id: { S: 'p' }, v: { N: '3' } }, ReturnValues: 'ALL_OLD' }))),
+    );
     for (const rv of ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] as const) {
       out.push(
         strip(
           await client.send(
-            new UpdateItemCommand({ TableName: name, Key: { id: { S: 'p' } }, UpdateExpression: 'ADD v :one', ExpressionAttributeValues: { ':one': { N: '1' } }, ReturnValues: rv }),
+            new UpdateItemCommand({
+              TableName: name,
+              Key: { id: { S: 'p' } },
+              UpdateExpression: 'ADD v :one',
+              ExpressionAttributeValues: { ':one': { N: '1' } },
+              ReturnValues: rv,
+            }),
           ),
         ),
       );
@@ -309,7 +369,9 @@ test("the caller's ReturnValues are honoured exactly on a streamed table", async
     out.push(strip(await client.send(new DeleteItemCommand({ TableName: name, Key: { id: { S: 'p' } } }))));
     await client.send(new PutItemCommand({ TableName: name, Item: { id: { S: 'p' } } }));
     out.push(strip(await client.send(new DeleteItemCommand({ TableName: name, Key: { id: { S: 'p' } }, ReturnValues: 'ALL_OLD' }))));
-    out.push((await rejects(client.send(new PutItemCommand({ TableName: name, Item: { id: { S: 'p' } }, ReturnValues: 'ALL_NEW' })))).message);
+    out.push(
+      (await rejects(client.send(new PutItemCommand({ TableName: name, Item: { id: { S: 'p' } }, ReturnValues: 'ALL_NEW' })))).message,
+    );
     // dynalite takes ALL_NEW on DeleteItem (AWS would not); either way the REMOVE is recorded.
     await client.send(new PutItemCommand({ TableName: name, Item: { id: { S: 'q' } } }));
     out.push(strip(await client.send(new DeleteItemCommand({ TableName: name, Key: { id: { S: 'q' } }, ReturnValues: 'ALL_NEW' }))));
@@ -333,16 +395,27 @@ test("the caller's ReturnValues are honoured exactly on a streamed table", async
   ]);
   const records = await allRecords(ctx.emu, await latestStreamArn(ctx.emu));
   assert.is(records.length, 13);
-  assert.equal(records.slice(-2).map((r) => [r.eventName, r.dynamodb?.Keys?.id?.S]), [['INSERT', 'q'], ['REMOVE', 'q']]);
+  assert.equal(
+    records.slice(-2).map((r) => [r.eventName, r.dynamodb?.Keys?.id?.S]),
+    [
+      ['INSERT', 'q'],
+      ['REMOVE', 'q'],
+    ],
+  );
 });
 
-test('concurrent writes to one item are serialised: each record\'s old image is the previous new image', async (ctx) => {
+test("concurrent writes to one item are serialised: each record's old image is the previous new image", async (ctx) => {
   const client = dynamodbClient(ctx.emu);
   await client.send(new CreateTableCommand(productsTable('Products', { stream: 'NEW_AND_OLD_IMAGES' })));
   await Promise.all(
     Array.from({ length: 30 }, () =>
       client.send(
-        new UpdateItemCommand({ TableName: 'Products', Key: { id: { S: 'counter' } }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': { N: '1' } } }),
+        new UpdateItemCommand({
+          TableName: 'Products',
+          Key: { id: { S: 'counter' } },
+          UpdateExpression: 'ADD n :one',
+          ExpressionAttributeValues: { ':one': { N: '1' } },
+        }),
       ),
     ),
   );

@@ -1,6 +1,12 @@
 import * as assert from 'uvu/assert';
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListStreamsCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import { ManualClock } from '../../emulator/clock.ts';
 import { assertError, rejects } from '../helpers/awsErrors.ts';
 import { dynamodbClient, dynamodbStreamsClient } from '../helpers/clients.ts';
@@ -29,8 +35,14 @@ test('shard iterators: TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_
   const ids = (records: _Record[] | undefined) => (records ?? []).map((r) => r.dynamodb?.Keys?.id?.S);
   assert.equal(ids(all), ['a', 'b', 'c']);
   const seqB = all[1]!.dynamodb!.SequenceNumber!;
-  assert.equal(ids((await s.send(new GetRecordsCommand({ ShardIterator: await shardIterator(ctx.emu, ARN, 'AT_SEQUENCE_NUMBER', seqB) }))).Records), ['b', 'c']);
-  assert.equal(ids((await s.send(new GetRecordsCommand({ ShardIterator: await shardIterator(ctx.emu, ARN, 'AFTER_SEQUENCE_NUMBER', seqB) }))).Records), ['c']);
+  assert.equal(
+    ids((await s.send(new GetRecordsCommand({ ShardIterator: await shardIterator(ctx.emu, ARN, 'AT_SEQUENCE_NUMBER', seqB) }))).Records),
+    ['b', 'c'],
+  );
+  assert.equal(
+    ids((await s.send(new GetRecordsCommand({ ShardIterator: await shardIterator(ctx.emu, ARN, 'AFTER_SEQUENCE_NUMBER', seqB) }))).Records),
+    ['c'],
+  );
 
   // An empty poll still hands back an iterator, and LATEST misses nothing written after it.
   const empty = await s.send(new GetRecordsCommand({ ShardIterator: latest }));
@@ -70,7 +82,10 @@ test('a poller loop (DescribeStream → GetShardIterator LATEST → GetRecords) 
     if (writesDone && (page.Records ?? []).length === 0) break;
   }
   unsubscribe();
-  assert.equal(seen, Array.from({ length: 40 }, (_, i) => `item-${i}`));
+  assert.equal(
+    seen,
+    Array.from({ length: 40 }, (_, i) => `item-${i}`),
+  );
   assert.is(wakeups, 40);
 });
 
@@ -92,7 +107,12 @@ test('Streams API errors: unknown or malformed stream, wrong shard, bad iterator
   await dynamodbClient(ctx.emu).send(new CreateTableCommand(productsTable('Products', { stream: 'KEYS_ONLY' })));
   const ARN = await latestStreamArn(ctx.emu);
   const missing = 'arn:aws:dynamodb:us-east-1:000000000000:table/Other/stream/2026-01-01T00:00:00.000';
-  assertError(await rejects(s.send(new DescribeStreamCommand({ StreamArn: missing }))), 'ResourceNotFoundException', 400, `Requested resource not found: Stream: ${missing} not found`);
+  assertError(
+    await rejects(s.send(new DescribeStreamCommand({ StreamArn: missing }))),
+    'ResourceNotFoundException',
+    400,
+    `Requested resource not found: Stream: ${missing} not found`,
+  );
   assertError(
     await rejects(s.send(new DescribeStreamCommand({ StreamArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/Products' }))),
     'ValidationException',
@@ -106,18 +126,31 @@ test('Streams API errors: unknown or malformed stream, wrong shard, bad iterator
     "1 validation error detected: Value 'fake-stream' at 'streamArn' failed to satisfy constraint: Member must have length greater than or equal to 37",
   );
   assertError(
-    await rejects(s.send(new GetShardIteratorCommand({ StreamArn: ARN, ShardId: 'shardId-00000000000000000000-00000000', ShardIteratorType: 'LATEST' }))),
+    await rejects(
+      s.send(
+        new GetShardIteratorCommand({ StreamArn: ARN, ShardId: 'shardId-00000000000000000000-00000000', ShardIteratorType: 'LATEST' }),
+      ),
+    ),
     'ResourceNotFoundException',
     400,
     'Requested resource not found: Shard does not exist',
   );
   assertError(
-    await rejects(s.send(new GetShardIteratorCommand({ StreamArn: ARN, ShardId: await firstShardId(ctx.emu, ARN), ShardIteratorType: 'AT_SEQUENCE_NUMBER' }))),
+    await rejects(
+      s.send(
+        new GetShardIteratorCommand({ StreamArn: ARN, ShardId: await firstShardId(ctx.emu, ARN), ShardIteratorType: 'AT_SEQUENCE_NUMBER' }),
+      ),
+    ),
     'ValidationException',
     400,
     'SequenceNumber is required for ShardIteratorType AT_SEQUENCE_NUMBER',
   );
-  assertError(await rejects(s.send(new GetRecordsCommand({ ShardIterator: 'not-an-iterator' }))), 'ValidationException', 400, 'Invalid ShardIterator');
+  assertError(
+    await rejects(s.send(new GetRecordsCommand({ ShardIterator: 'not-an-iterator' }))),
+    'ValidationException',
+    400,
+    'Invalid ShardIterator',
+  );
   const it = await shardIterator(ctx.emu, ARN, 'TRIM_HORIZON');
   assertError(
     await rejects(s.send(new GetRecordsCommand({ ShardIterator: it, Limit: 0 }))),
@@ -128,7 +161,12 @@ test('Streams API errors: unknown or malformed stream, wrong shard, bad iterator
   await ctx.clock.advance(14 * 60_000);
   await s.send(new GetRecordsCommand({ ShardIterator: it }));
   await ctx.clock.advance(2 * 60_000);
-  assertError(await rejects(s.send(new GetRecordsCommand({ ShardIterator: it }))), 'ExpiredIteratorException', 400, 'The provided iterator exceeds the maximum age allowed.');
+  assertError(
+    await rejects(s.send(new GetRecordsCommand({ ShardIterator: it }))),
+    'ExpiredIteratorException',
+    400,
+    'The provided iterator exceeds the maximum age allowed.',
+  );
 });
 
 test('ListStreams: all, by table, paginated; streams stay in their region; DeleteTable drops them', async (ctx) => {
@@ -139,13 +177,25 @@ test('ListStreams: all, by table, paginated; streams stay in their region; Delet
   }
   const s = dynamodbStreamsClient(ctx.emu);
   const all = await s.send(new ListStreamsCommand({}));
-  assert.equal(all.Streams?.map((x) => x.TableName), ['Alpha', 'Beta', 'Gamma']);
+  assert.equal(
+    all.Streams?.map((x) => x.TableName),
+    ['Alpha', 'Beta', 'Gamma'],
+  );
   assert.is(all.LastEvaluatedStreamArn, undefined);
   const page1 = await s.send(new ListStreamsCommand({ Limit: 2 }));
-  assert.equal(page1.Streams?.map((x) => x.TableName), ['Alpha', 'Beta']);
+  assert.equal(
+    page1.Streams?.map((x) => x.TableName),
+    ['Alpha', 'Beta'],
+  );
   const page2 = await s.send(new ListStreamsCommand({ Limit: 2, ExclusiveStartStreamArn: page1.LastEvaluatedStreamArn }));
-  assert.equal(page2.Streams?.map((x) => x.TableName), ['Gamma']);
-  assert.equal((await s.send(new ListStreamsCommand({ TableName: 'Beta' }))).Streams?.map((x) => x.TableName), ['Beta']);
+  assert.equal(
+    page2.Streams?.map((x) => x.TableName),
+    ['Gamma'],
+  );
+  assert.equal(
+    (await s.send(new ListStreamsCommand({ TableName: 'Beta' }))).Streams?.map((x) => x.TableName),
+    ['Beta'],
+  );
   assert.equal((await dynamodbStreamsClient(ctx.emu, 'eu-central-1').send(new ListStreamsCommand({}))).Streams, []);
   const betaArn = all.Streams![1]!.StreamArn!;
   assertError(
@@ -156,8 +206,16 @@ test('ListStreams: all, by table, paginated; streams stay in their region; Delet
   );
 
   await east.send(new DeleteTableCommand({ TableName: 'Beta' }));
-  assert.equal((await s.send(new ListStreamsCommand({}))).Streams?.map((x) => x.TableName), ['Alpha', 'Gamma']);
-  assertError(await rejects(s.send(new DescribeStreamCommand({ StreamArn: betaArn }))), 'ResourceNotFoundException', 400, `Requested resource not found: Stream: ${betaArn} not found`);
+  assert.equal(
+    (await s.send(new ListStreamsCommand({}))).Streams?.map((x) => x.TableName),
+    ['Alpha', 'Gamma'],
+  );
+  assertError(
+    await rejects(s.send(new DescribeStreamCommand({ StreamArn: betaArn }))),
+    'ResourceNotFoundException',
+    400,
+    `Requested resource not found: Stream: ${betaArn} not found`,
+  );
   await east.send(new CreateTableCommand(productsTable('Beta')));
   assert.is((await east.send(new DescribeTableCommand({ TableName: 'Beta' }))).Table?.LatestStreamArn, undefined);
 });

@@ -73,7 +73,10 @@ test('one failed condition cancels everything: reasons in request order, ALL_OLD
   const err = await rejects(ddb.send(new TransactWriteItemsCommand({ TransactItems: [decrement, withOld, order('o2')] })));
   assert.instance(err, TransactionCanceledException);
   assert.is(err.$metadata.httpStatusCode, 400);
-  assert.is(err.message, 'Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed, None]');
+  assert.is(
+    err.message,
+    'Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed, None]',
+  );
   assert.equal((err as TransactionCanceledException).CancellationReasons, [
     { Code: 'None' },
     { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', Item: { id: s('o1'), product: s('old') } },
@@ -89,9 +92,14 @@ test('a ConditionCheck on a missing item leaves no trace; ConditionCheck alone w
   };
   await ddb.send(new TransactWriteItemsCommand({ TransactItems: [check, decrement] }));
   assert.is(await getItem('Orders', 'ghost'), undefined);
-  const failing: TransactWriteItem = { ConditionCheck: { TableName: 'Orders', Key: { id: s('ghost') }, ConditionExpression: 'attribute_exists(id)' } };
+  const failing: TransactWriteItem = {
+    ConditionCheck: { TableName: 'Orders', Key: { id: s('ghost') }, ConditionExpression: 'attribute_exists(id)' },
+  };
   const err = await rejects(ddb.send(new TransactWriteItemsCommand({ TransactItems: [decrement, failing] })));
-  assert.equal((err as TransactionCanceledException).CancellationReasons, [{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' }]);
+  assert.equal((err as TransactionCanceledException).CancellationReasons, [
+    { Code: 'None' },
+    { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' },
+  ]);
   assert.is(await getItem('Orders', 'ghost'), undefined);
   assert.equal(await getItem('Products', 'p1'), { id: s('p1'), stock: n(4) });
 });
@@ -99,18 +107,29 @@ test('a ConditionCheck on a missing item leaves no trace; ConditionCheck alone w
 test('a write that fails on the data undoes the earlier ones (ValidationError reason)', async () => {
   await ddb.send(new PutItemCommand({ TableName: 'Orders', Item: { id: s('o9'), count: s('not a number') } }));
   const bad: TransactWriteItem = {
-    Update: { TableName: 'Orders', Key: { id: s('o9') }, UpdateExpression: 'SET #c = #c + :one', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':one': n(1) } },
+    Update: {
+      TableName: 'Orders',
+      Key: { id: s('o9') },
+      UpdateExpression: 'SET #c = #c + :one',
+      ExpressionAttributeNames: { '#c': 'count' },
+      ExpressionAttributeValues: { ':one': n(1) },
+    },
   };
   const err = await rejects(ddb.send(new TransactWriteItemsCommand({ TransactItems: [decrement, order('o3'), bad] })));
   assert.instance(err, TransactionCanceledException);
   const reasons = (err as TransactionCanceledException).CancellationReasons!;
-  assert.equal(reasons.map((r) => r.Code), ['None', 'None', 'ValidationError']);
+  assert.equal(
+    reasons.map((r) => r.Code),
+    ['None', 'None', 'ValidationError'],
+  );
   assert.equal(await getItem('Products', 'p1'), { id: s('p1'), stock: n(5) });
   assert.is(await getItem('Orders', 'o3'), undefined);
 });
 
 test('validation as AWS words it: two actions on one item, more than one action per entry, over 100 actions', async () => {
-  const twice = ddb.send(new TransactWriteItemsCommand({ TransactItems: [decrement, { Delete: { TableName: 'Products', Key: { id: s('p1') } } }] }));
+  const twice = ddb.send(
+    new TransactWriteItemsCommand({ TransactItems: [decrement, { Delete: { TableName: 'Products', Key: { id: s('p1') } } }] }),
+  );
   await rejectsWith(twice, 'ValidationException', 'Transaction request cannot include multiple operations on one item', 400);
   const both = ddb.send(new TransactWriteItemsCommand({ TransactItems: [{ ...decrement, Put: order('o1').Put }] }));
   await rejectsWith(both, 'ValidationException', 'TransactItems can only contain one of Check, Put, Update or Delete', 400);
@@ -158,7 +177,11 @@ test('TransactGetItems: items in request order, {} for a missing one, projection
     }),
   );
   assert.equal(out.Responses, [{ Item: { note: s('hi') } }, {}, { Item: { id: s('p1'), stock: n(5) } }]);
-  const twice = ddb.send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: 'Orders', Key: { id: s('o1') } } }, { Get: { TableName: 'Orders', Key: { id: s('o1') } } }] }));
+  const twice = ddb.send(
+    new TransactGetItemsCommand({
+      TransactItems: [{ Get: { TableName: 'Orders', Key: { id: s('o1') } } }, { Get: { TableName: 'Orders', Key: { id: s('o1') } } }],
+    }),
+  );
   await rejectsWith(twice, 'ValidationException', 'Transaction request cannot include multiple operations on one item', 400);
 });
 

@@ -41,7 +41,6 @@ const TUTORIAL: CreateExperimentTemplateCommandInput = {
   roleArn: 'arn:aws:iam:000000000000:role/ExperimentRole',
 };
 
-
 test('CreateExperimentTemplate accepts the tutorial template and echoes it with epoch timestamps', async (ctx) => {
   const { experimentTemplate: t } = await fisClient(ctx.emu).send(new CreateExperimentTemplateCommand(TUTORIAL));
   assert.match(t!.id!, /^EXT[A-Za-z0-9]{14}$/);
@@ -82,7 +81,10 @@ test('Get/List/Update/Delete a template; unknown ids are ResourceNotFoundExcepti
   assert.is(updated.experimentTemplate!.lastUpdateTime!.getTime() - updated.experimentTemplate!.creationTime!.getTime(), 5_000);
 
   const listed = await client.send(new ListExperimentTemplatesCommand({}));
-  assert.equal(listed.experimentTemplates!.map((s) => [s.id, s.description]), [[t!.id, 'changed']]);
+  assert.equal(
+    listed.experimentTemplates!.map((s) => [s.id, s.description]),
+    [[t!.id, 'changed']],
+  );
 
   const deleted = await client.send(new DeleteExperimentTemplateCommand({ id: t!.id }));
   assert.is(deleted.experimentTemplate!.id, t!.id);
@@ -112,7 +114,10 @@ test('missing required members: ValidationException with the Coral message', asy
   const noActionId = await rejects(
     fisClient(ctx.emu).send(new CreateExperimentTemplateCommand({ ...TUTORIAL, actions: { a: {} as { actionId: string } } })),
   );
-  assert.is(noActionId.message, "1 validation error detected: Value null at 'actions.a.member.actionId' failed to satisfy constraint: Member must not be null");
+  assert.is(
+    noActionId.message,
+    "1 validation error detected: Value null at 'actions.a.member.actionId' failed to satisfy constraint: Member must not be null",
+  );
 });
 
 test('invalid actions and targets are ValidationException 400', async (ctx) => {
@@ -197,7 +202,10 @@ test('templates and experiments are regional', async (ctx) => {
   const err = await rejects(eu.send(new GetExperimentTemplateCommand({ id: t!.id })));
   assert.is(err.name, 'ResourceNotFoundException');
   const { experiment } = await fisClient(ctx.emu, 'us-east-1').send(new StartExperimentCommand({ experimentTemplateId: t!.id }));
-  assert.is((await rejects(eu.send(new GetExperimentCommand({ id: experiment!.id })))).message, `Experiment ${experiment!.id} does not exist`);
+  assert.is(
+    (await rejects(eu.send(new GetExperimentCommand({ id: experiment!.id })))).message,
+    `Experiment ${experiment!.id} does not exist`,
+  );
   assert.ok(experiment!.id!.startsWith('EXP'));
   assert.is(ctx.emu.faults.list()[0]!.region, 'us-east-1', "api-error's region defaults to the experiment's");
 });
@@ -218,7 +226,10 @@ test('StartExperiment: running with the actions echoed; Stop answers stopping, t
   assert.is(e!.startTime!.getTime(), ctx.clock.now());
 
   const listed = await client.send(new ListExperimentsCommand({}));
-  assert.equal(listed.experiments!.map((x) => [x.id, x.experimentTemplateId, x.state!.status]), [[e!.id, t!.id, 'running']]);
+  assert.equal(
+    listed.experiments!.map((x) => [x.id, x.experimentTemplateId, x.state!.status]),
+    [[e!.id, t!.id, 'running']],
+  );
 
   await ctx.clock.advance(60_000);
   const stopped = await client.send(new StopExperimentCommand({ id: e!.id }));
@@ -276,7 +287,10 @@ test('ListActions/GetAction and target resource types describe the supported cat
   assert.is(action!.parameters!.duration!.required, true);
   assert.is((await rejects(client.send(new GetActionCommand({ id: 'aws:nope' })))).name, 'ResourceNotFoundException');
   const types = await client.send(new ListTargetResourceTypesCommand({}));
-  assert.equal(types.targetResourceTypes!.map((t) => t.resourceType), ['aws:lambda:function']);
+  assert.equal(
+    types.targetResourceTypes!.map((t) => t.resourceType),
+    ['aws:lambda:function'],
+  );
   const one = await client.send(new GetTargetResourceTypeCommand({ resourceType: 'aws:lambda:function' }));
   assert.is(one.targetResourceType!.resourceType, 'aws:lambda:function');
 });

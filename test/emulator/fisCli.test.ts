@@ -37,7 +37,8 @@ const EXPERIMENT_LAMBDA_JSON = `{
 }
 `;
 
-const aws = (ctx: EmulatorContext & { dir: string }, ...args: string[]): Promise<AwsCliResult> => awsCli(ctx.emu.endpoint, args, { home: ctx.dir });
+const aws = (ctx: EmulatorContext & { dir: string }, ...args: string[]): Promise<AwsCliResult> =>
+  awsCli(ctx.emu.endpoint, args, { home: ctx.dir });
 
 test.before(async (ctx) => {
   ctx.dir = await mkdtemp(join(tmpdir(), 'fis-cli-'));
@@ -62,13 +63,21 @@ test('create-experiment-template, start-experiment and stop-experiment as in the
   const started = await aws(ctx, 'fis', 'start-experiment', '--experiment-template-id', String(t.id));
   assert.is(started.code, 0, started.stderr);
   const { experiment: e } = JSON.parse(started.stdout) as {
-    experiment: { id: string; experimentTemplateId: string; state: { status: string }; actions: Record<string, { actionId: string; parameters: unknown }> };
+    experiment: {
+      id: string;
+      experimentTemplateId: string;
+      state: { status: string };
+      actions: Record<string, { actionId: string; parameters: unknown }>;
+    };
   };
   assert.is(e.state.status, 'running');
   assert.is(e.experimentTemplateId, t.id);
   assert.equal(Object.keys(e.actions), ['Some test action']);
   assert.is(e.actions['Some test action']!.actionId, 'localstack:generic:api-error');
-  assert.equal(e.actions['Some test action']!.parameters, (tutorial.actions as Record<string, { parameters: unknown }>)['Some test action']!.parameters);
+  assert.equal(
+    e.actions['Some test action']!.parameters,
+    (tutorial.actions as Record<string, { parameters: unknown }>)['Some test action']!.parameters,
+  );
   assert.is(ctx.emu.faults.list().length, 1);
 
   const stopped = await aws(ctx, 'fis', 'stop-experiment', '--id', e.id);
@@ -80,7 +89,10 @@ test('create-experiment-template, start-experiment and stop-experiment as in the
 test('a service error exits 254 with AWS wording', async (ctx) => {
   const r = await aws(ctx, 'fis', 'get-experiment', '--id', 'EXPnope');
   assert.is(r.code, 254);
-  assert.match(r.stderr, 'An error occurred (ResourceNotFoundException) when calling the GetExperiment operation: Experiment EXPnope does not exist');
+  assert.match(
+    r.stderr,
+    'An error occurred (ResourceNotFoundException) when calling the GetExperiment operation: Experiment EXPnope does not exist',
+  );
 });
 
 if (awsCliInstalled) test.run();

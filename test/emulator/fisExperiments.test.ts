@@ -94,11 +94,7 @@ test("the tutorial's experiment fails Lambda Invoke in us-east-1 only, with Loca
     }),
   );
   const invoke = (region: string) =>
-    rejects(
-      lambdaClient(ctx.emu, region).send(
-        new InvokeCommand({ FunctionName: 'get-product', Payload: Buffer.from('{}') }),
-      ),
-    );
+    rejects(lambdaClient(ctx.emu, region).send(new InvokeCommand({ FunctionName: 'get-product', Payload: Buffer.from('{}') })));
   const us = await invoke('us-east-1');
   assert.is(us.name, 'Internal Server Error');
   assert.is(us.message, FIS_FAULT_MESSAGE);
@@ -122,15 +118,26 @@ test("the tutorial's exception with spaces becomes the error code, as LocalStack
 });
 
 test('defaults: exception InternalError, errorCode 500, percentage 100', async (ctx) => {
-  await start(ctx, template({ a: { actionId: 'localstack:generic:api-error', parameters: { service: 'fis', operation: 'ListExperiments' } } }));
+  await start(
+    ctx,
+    template({ a: { actionId: 'localstack:generic:api-error', parameters: { service: 'fis', operation: 'ListExperiments' } } }),
+  );
   const err = await rejects(fisClient(ctx.emu).send(new ListExperimentsCommand({})));
   assert.is(err.name, 'InternalError');
   assert.is(err.$metadata.httpStatusCode, 500);
-  assert.equal(ctx.emu.faults.list().map((r) => [r.service, r.operation, r.region, r.percentage]), [['fis', 'ListExperiments', 'us-east-1', 100]]);
+  assert.equal(
+    ctx.emu.faults.list().map((r) => [r.service, r.operation, r.region, r.percentage]),
+    [['fis', 'ListExperiments', 'us-east-1', 100]],
+  );
 });
 
 test('an api-error for all services spares FIS itself, so the experiment can be stopped', async (ctx) => {
-  const e = await start(ctx, template({ everything: { actionId: 'localstack:generic:api-error', parameters: { errorCode: '503', exception: 'ServiceUnavailable' } } }));
+  const e = await start(
+    ctx,
+    template({
+      everything: { actionId: 'localstack:generic:api-error', parameters: { errorCode: '503', exception: 'ServiceUnavailable' } },
+    }),
+  );
   const ddb = dynamodbClient(ctx.emu);
   assert.is((await rejects(ddb.send(new ListTablesCommand({})))).$metadata.httpStatusCode, 503);
   assert.is((await get(ctx, e.id!)).state!.status, 'running');
@@ -209,7 +216,12 @@ test('stopping cancels pending actions and stops running ones', async (ctx) => {
 test('latency holds matching calls for latencyMilliseconds of emulator time', async (ctx) => {
   await start(
     ctx,
-    template({ slow: { actionId: 'localstack:generic:latency', parameters: { service: 'fis', operation: 'ListExperiments', latencyMilliseconds: '2000' } } }),
+    template({
+      slow: {
+        actionId: 'localstack:generic:latency',
+        parameters: { service: 'fis', operation: 'ListExperiments', latencyMilliseconds: '2000' },
+      },
+    }),
   );
   let settled = false;
   const call = fisClient(ctx.emu)
@@ -231,8 +243,16 @@ test('Lambda actions install rules on the target ARNs with their effects', async
     ctx,
     template(
       {
-        err: { actionId: 'aws:lambda:invocation-error', parameters: { duration: 'PT1M', preventExecution: 'true', invocationPercentage: '50' }, targets: { Functions: 'fns' } },
-        delay: { actionId: 'aws:lambda:invocation-add-delay', parameters: { duration: 'PT1M', startupDelayMilliseconds: '750' }, targets: { Functions: 'fns' } },
+        err: {
+          actionId: 'aws:lambda:invocation-error',
+          parameters: { duration: 'PT1M', preventExecution: 'true', invocationPercentage: '50' },
+          targets: { Functions: 'fns' },
+        },
+        delay: {
+          actionId: 'aws:lambda:invocation-add-delay',
+          parameters: { duration: 'PT1M', startupDelayMilliseconds: '750' },
+          targets: { Functions: 'fns' },
+        },
         http: {
           actionId: 'aws:lambda:invocation-http-integration-response',
           parameters: { duration: 'PT2M', statusCode: '418', contentTypeHeader: 'text/plain', preventExecution: 'false' },
@@ -259,7 +279,11 @@ test('Lambda actions install rules on the target ARNs with their effects', async
   ]);
   assert.equal(e.targets, targets);
   await ctx.clock.advance(60_000);
-  assert.equal(ctx.emu.faults.list().map((r) => r.effect.kind), ['httpResponse'], 'each action heals on its own');
+  assert.equal(
+    ctx.emu.faults.list().map((r) => r.effect.kind),
+    ['httpResponse'],
+    'each action heals on its own',
+  );
   await ctx.clock.advance(60_000);
   assert.is((await get(ctx, e.id!)).state!.status, 'completed');
 });

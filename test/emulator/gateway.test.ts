@@ -32,7 +32,13 @@ const testServices: ServiceDescriptor[] = [
     signingNames: ['xmltest'],
     protocol: { name: 'restXml', xmlNamespace: XML_NS },
     pathPrefixes: ['/2020-01-01/'],
-    operations: [{ name: 'CreateThing', http: { method: 'POST', path: '/2020-01-01/thing', status: 201 }, handler: (input) => ({ Thing: { Name: input.Name } }) }],
+    operations: [
+      {
+        name: 'CreateThing',
+        http: { method: 'POST', path: '/2020-01-01/thing', status: 201 },
+        handler: (input) => ({ Thing: { Name: input.Name } }),
+      },
+    ],
   },
   {
     name: 'resttest',
@@ -103,7 +109,11 @@ function send(
 
 const nested = (depth: number) => `{"Item":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
 const echo = (base: string, body = '{"x":1}') =>
-  send(base, { path: '/', headers: { ...signed('jsontest'), 'x-amz-target': 'JsonTest_20200101.Echo', 'content-type': 'application/x-amz-json-1.0' }, body });
+  send(base, {
+    path: '/',
+    headers: { ...signed('jsontest'), 'x-amz-target': 'JsonTest_20200101.Echo', 'content-type': 'application/x-amz-json-1.0' },
+    body,
+  });
 
 test.before(async (ctx) => {
   ctx.logs = [];
@@ -126,20 +136,30 @@ test('restXml: malformed XML is 400 InvalidInput in an <ErrorResponse>; the next
   assert.is(bad.headers['content-type'], 'text/xml');
   assert.match(bad.body, `<ErrorResponse xmlns="${XML_NS}"><Error><Type>Sender</Type><Code>InvalidInput</Code><Message>Invalid XML: `);
   assert.match(bad.body, /<RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>/);
-  const good = await send(ctx.base, { path: '/2020-01-01/thing', headers: signed('xmltest'), body: '<CreateThingRequest><Name>x</Name></CreateThingRequest>' });
+  const good = await send(ctx.base, {
+    path: '/2020-01-01/thing',
+    headers: signed('xmltest'),
+    body: '<CreateThingRequest><Name>x</Name></CreateThingRequest>',
+  });
   assert.is(good.status, 201);
   assert.match(good.body, `<CreateThingResponse xmlns="${XML_NS}"><Thing><Name>x</Name></Thing></CreateThingResponse>`);
 });
 
 test('restJson: malformed JSON is 400 SerializationException; an unknown path 501 naming it; a wrong method 405', async (ctx) => {
-  const bad = await send(ctx.base, { path: '/things/crash', headers: { ...signed('resttest'), 'content-type': 'application/json' }, body: '{"a":' });
+  const bad = await send(ctx.base, {
+    path: '/things/crash',
+    headers: { ...signed('resttest'), 'content-type': 'application/json' },
+    body: '{"a":',
+  });
   assert.is(bad.status, 400);
   assert.is(bad.headers['x-amzn-errortype'], 'SerializationException');
   assert.match(JSON.parse(bad.body).message, /^Could not parse request body into json: /);
 
   const unknown = await send(ctx.base, { method: 'GET', path: '/things/a/b/c', headers: signed('resttest') });
   assert.is(unknown.status, 501);
-  assert.equal(JSON.parse(unknown.body), { message: "The operation 'GET /things/a/b/c' of service 'resttest' is not implemented by this emulator" });
+  assert.equal(JSON.parse(unknown.body), {
+    message: "The operation 'GET /things/a/b/c' of service 'resttest' is not implemented by this emulator",
+  });
 
   const wrongMethod = await send(ctx.base, { method: 'DELETE', path: '/things/1', headers: signed('resttest') });
   assert.is(wrongMethod.status, 405);
@@ -206,13 +226,23 @@ test('no service matches: 404 naming the request', async (ctx) => {
 
 test('a Content-Length above the limit is 413 at once, in the envelope of the service it was meant for', async (ctx) => {
   const message = `Request body exceeds ${MAX_BODY_BYTES} bytes`;
-  const json = await send(ctx.base, { path: '/', headers: { ...signed('jsontest'), 'x-amz-target': 'JsonTest_20200101.Echo' }, body: '{}', contentLength: MAX_BODY_BYTES + 1 });
+  const json = await send(ctx.base, {
+    path: '/',
+    headers: { ...signed('jsontest'), 'x-amz-target': 'JsonTest_20200101.Echo' },
+    body: '{}',
+    contentLength: MAX_BODY_BYTES + 1,
+  });
   assert.is(json.status, 413);
   assert.is(json.headers.connection, 'close');
   assert.equal(JSON.parse(json.body), { __type: 'com.amazonaws.jsontest#RequestEntityTooLargeException', message });
   assert.is((await echo(ctx.base)).status, 200);
 
-  const xml = await send(ctx.base, { path: '/2020-01-01/thing', headers: signed('xmltest'), body: '<a/>', contentLength: MAX_BODY_BYTES + 1 });
+  const xml = await send(ctx.base, {
+    path: '/2020-01-01/thing',
+    headers: signed('xmltest'),
+    body: '<a/>',
+    contentLength: MAX_BODY_BYTES + 1,
+  });
   assert.is(xml.status, 413);
   assert.match(xml.body, `<Error><Type>Sender</Type><Code>RequestEntityTooLargeException</Code><Message>${message}</Message></Error>`);
 
@@ -251,16 +281,31 @@ test('garbage that is not HTTP gets 400; a client that aborts mid-body is droppe
 
 test('the same cases against the real emulator: Route 53, FIS and DynamoDB answer in their envelopes and keep working', async (ctx) => {
   const base = ctx.emu.endpoint;
-  const r53 = await send(base, { path: '/2013-04-01/hostedzone', headers: signed('route53'), body: '<CreateHostedZoneRequest><Name>a.com' });
+  const r53 = await send(base, {
+    path: '/2013-04-01/hostedzone',
+    headers: signed('route53'),
+    body: '<CreateHostedZoneRequest><Name>a.com',
+  });
   assert.is(r53.status, 400);
-  assert.match(r53.body, /<ErrorResponse xmlns="https:\/\/route53\.amazonaws\.com\/doc\/2013-04-01\/"><Error><Type>Sender<\/Type><Code>InvalidInput<\/Code>/);
+  assert.match(
+    r53.body,
+    /<ErrorResponse xmlns="https:\/\/route53\.amazonaws\.com\/doc\/2013-04-01\/"><Error><Type>Sender<\/Type><Code>InvalidInput<\/Code>/,
+  );
   const route53 = route53Client(base);
   assert.ok(Array.isArray((await route53.send(new ListHostedZonesCommand({}))).HostedZones));
 
-  const fisBad = await send(base, { path: '/experimentTemplates', headers: { ...signed('fis'), 'content-type': 'application/json' }, body: '{"description": ' });
+  const fisBad = await send(base, {
+    path: '/experimentTemplates',
+    headers: { ...signed('fis'), 'content-type': 'application/json' },
+    body: '{"description": ',
+  });
   assert.is(fisBad.status, 400);
   assert.is(fisBad.headers['x-amzn-errortype'], 'SerializationException');
-  const fisDeep = await send(base, { path: '/experimentTemplates', headers: { ...signed('fis'), 'content-type': 'application/json' }, body: nested(5_000) });
+  const fisDeep = await send(base, {
+    path: '/experimentTemplates',
+    headers: { ...signed('fis'), 'content-type': 'application/json' },
+    body: nested(5_000),
+  });
   assert.is(fisDeep.status, 400);
   const fis = fisClient(base);
   assert.ok(Array.isArray((await fis.send(new ListExperimentTemplatesCommand({}))).experimentTemplates));
@@ -269,10 +314,19 @@ test('the same cases against the real emulator: Route 53, FIS and DynamoDB answe
   const target = await send(base, { path: '/', headers: { ...ddbHeaders, 'x-amz-target': 'Bogus_20200101.PutItem' }, body: '{}' });
   assert.is(target.status, 400);
   assert.is(JSON.parse(target.body).__type, 'com.amazon.coral.service#UnknownOperationException');
-  const deep = await send(base, { path: '/', headers: { ...ddbHeaders, 'x-amz-target': 'DynamoDB_20120810.PutItem' }, body: nested(10_000) });
+  const deep = await send(base, {
+    path: '/',
+    headers: { ...ddbHeaders, 'x-amz-target': 'DynamoDB_20120810.PutItem' },
+    body: nested(10_000),
+  });
   assert.is(deep.status, 400);
   assert.is(JSON.parse(deep.body).__type, 'com.amazon.coral.service#SerializationException');
-  const big = await send(base, { path: '/', headers: { ...ddbHeaders, 'x-amz-target': 'DynamoDB_20120810.PutItem' }, body: '{}', contentLength: MAX_BODY_BYTES + 1 });
+  const big = await send(base, {
+    path: '/',
+    headers: { ...ddbHeaders, 'x-amz-target': 'DynamoDB_20120810.PutItem' },
+    body: '{}',
+    contentLength: MAX_BODY_BYTES + 1,
+  });
   assert.is(big.status, 413);
   assert.is(JSON.parse(big.body).__type, 'com.amazonaws.dynamodb.v20120810#RequestEntityTooLargeException');
   const ddb = dynamodbClient(base);

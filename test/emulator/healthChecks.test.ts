@@ -116,7 +116,9 @@ test('CreateHealthCheck: 201, Location, AWS defaults, version 1', async () => {
     },
     HealthCheckVersion: 1,
   });
-  const https = await r53.send(new CreateHealthCheckCommand({ CallerReference: 'c2', HealthCheckConfig: { Type: 'HTTPS', IPAddress: '10.0.0.1' } }));
+  const https = await r53.send(
+    new CreateHealthCheckCommand({ CallerReference: 'c2', HealthCheckConfig: { Type: 'HTTPS', IPAddress: '10.0.0.1' } }),
+  );
   assert.is(https.HealthCheck!.HealthCheckConfig!.Port, 443);
   assert.is(https.HealthCheck!.HealthCheckConfig!.EnableSNI, true);
   assert.is((await r53.send(new GetHealthCheckCountCommand({}))).HealthCheckCount, 2);
@@ -143,11 +145,28 @@ test('caller reference: same config returns the existing check; different config
 });
 
 test('validation: RequestInterval 10 or 30, FailureThreshold 1–10, an endpoint, STR_MATCH needs SearchString', async () => {
-  const bad = (HealthCheckConfig: HealthCheckConfig) => r53.send(new CreateHealthCheckCommand({ CallerReference: `${Math.random()}`, HealthCheckConfig }));
-  await rejects(bad({ Type: 'HTTP', IPAddress: '127.0.0.1', RequestInterval: 15 }), 'InvalidInput', 'Invalid parameter : RequestInterval must be 10 or 30.');
-  await rejects(bad({ Type: 'HTTP', IPAddress: '127.0.0.1', FailureThreshold: 11 }), 'InvalidInput', 'Invalid parameter : FailureThreshold must be between 1 and 10.');
-  await rejects(bad({ Type: 'HTTP' }), 'InvalidInput', 'Invalid parameter : A health check of type HTTP requires an IPAddress or a FullyQualifiedDomainName.');
-  await rejects(bad({ Type: 'HTTP_STR_MATCH', IPAddress: '127.0.0.1' }), 'InvalidInput', 'Invalid parameter : A health check of type HTTP_STR_MATCH requires a SearchString.');
+  const bad = (HealthCheckConfig: HealthCheckConfig) =>
+    r53.send(new CreateHealthCheckCommand({ CallerReference: `${Math.random()}`, HealthCheckConfig }));
+  await rejects(
+    bad({ Type: 'HTTP', IPAddress: '127.0.0.1', RequestInterval: 15 }),
+    'InvalidInput',
+    'Invalid parameter : RequestInterval must be 10 or 30.',
+  );
+  await rejects(
+    bad({ Type: 'HTTP', IPAddress: '127.0.0.1', FailureThreshold: 11 }),
+    'InvalidInput',
+    'Invalid parameter : FailureThreshold must be between 1 and 10.',
+  );
+  await rejects(
+    bad({ Type: 'HTTP' }),
+    'InvalidInput',
+    'Invalid parameter : A health check of type HTTP requires an IPAddress or a FullyQualifiedDomainName.',
+  );
+  await rejects(
+    bad({ Type: 'HTTP_STR_MATCH', IPAddress: '127.0.0.1' }),
+    'InvalidInput',
+    'Invalid parameter : A health check of type HTTP_STR_MATCH requires a SearchString.',
+  );
   await rejects(
     bad({ Type: 'PING' as 'HTTP', IPAddress: '127.0.0.1' }),
     'InvalidInput',
@@ -160,15 +179,27 @@ test('Get, List (paged), Update (version increments, mismatch 409, ResetElements
   const got = await r53.send(new GetHealthCheckCommand({ HealthCheckId: ids[0] }));
   assert.is(got.HealthCheck!.HealthCheckConfig!.Port, webPort);
   const page = await r53.send(new ListHealthChecksCommand({ MaxItems: 2 }));
-  assert.equal(page.HealthChecks!.map((h) => h.Id), ids.slice(0, 2));
+  assert.equal(
+    page.HealthChecks!.map((h) => h.Id),
+    ids.slice(0, 2),
+  );
   assert.is(page.IsTruncated, true);
   assert.is(page.NextMarker, ids[2]);
   const rest = await r53.send(new ListHealthChecksCommand({ Marker: page.NextMarker }));
-  assert.equal(rest.HealthChecks!.map((h) => h.Id), ids.slice(2));
+  assert.equal(
+    rest.HealthChecks!.map((h) => h.Id),
+    ids.slice(2),
+  );
   assert.is(rest.IsTruncated, false);
 
   const updated = await r53.send(
-    new UpdateHealthCheckCommand({ HealthCheckId: ids[0], HealthCheckVersion: 1, FullyQualifiedDomainName: 'svc.example.com', ResourcePath: '/health', FailureThreshold: 5 }),
+    new UpdateHealthCheckCommand({
+      HealthCheckId: ids[0],
+      HealthCheckVersion: 1,
+      FullyQualifiedDomainName: 'svc.example.com',
+      ResourcePath: '/health',
+      FailureThreshold: 5,
+    }),
   );
   assert.is(updated.HealthCheck!.HealthCheckVersion, 2);
   assert.is(updated.HealthCheck!.HealthCheckConfig!.FullyQualifiedDomainName, 'svc.example.com');
@@ -181,7 +212,9 @@ test('Get, List (paged), Update (version increments, mismatch 409, ResetElements
     "The value of HealthCheckVersion in the request doesn't match the value of HealthCheckVersion in the health check.",
     409,
   );
-  const reset = await r53.send(new UpdateHealthCheckCommand({ HealthCheckId: ids[0], ResetElements: ['ResourcePath', 'FullyQualifiedDomainName'] }));
+  const reset = await r53.send(
+    new UpdateHealthCheckCommand({ HealthCheckId: ids[0], ResetElements: ['ResourcePath', 'FullyQualifiedDomainName'] }),
+  );
   assert.is(reset.HealthCheck!.HealthCheckVersion, 3);
   assert.is(reset.HealthCheck!.HealthCheckConfig!.ResourcePath, '/');
   assert.is(reset.HealthCheck!.HealthCheckConfig!.FullyQualifiedDomainName, undefined);
@@ -203,7 +236,13 @@ test('a check flips after FailureThreshold consecutive results: 200 → 500 → 
   assert.equal(seen[0], { host: `api.example.com:${webPort}`, path: '/dev/healthcheck', agent: seen[0]!.agent });
   assert.match(seen[0]!.agent!, /^Amazon-Route53-Health-Check-Service/);
   const ok = (await r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }))).HealthCheckObservations!;
-  assert.equal(ok, [{ Region: 'us-east-1', IPAddress: '127.0.0.1', StatusReport: { Status: 'Success: HTTP Status Code 200, OK', CheckedTime: new Date(clock.now()) } }]);
+  assert.equal(ok, [
+    {
+      Region: 'us-east-1',
+      IPAddress: '127.0.0.1',
+      StatusReport: { Status: 'Success: HTTP Status Code 200, OK', CheckedTime: new Date(clock.now()) },
+    },
+  ]);
 
   reply.status = 500;
   await ticks(2);
@@ -240,18 +279,29 @@ test('FQDN resolves through our own zones, then LocalStack names; UpdateHealthCh
       HostedZoneId: zone.HostedZone!.Id,
       ChangeBatch: {
         Changes: [
-          { Action: 'CREATE', ResourceRecordSet: { Name: 'ip.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '127.0.0.1' }] } },
-          { Action: 'CREATE', ResourceRecordSet: { Name: 'svc.example.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'ip.example.com' }] } },
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: { Name: 'ip.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '127.0.0.1' }] },
+          },
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: { Name: 'svc.example.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'ip.example.com' }] },
+          },
         ],
       },
     }),
   );
   const id = await create({ IPAddress: undefined, FullyQualifiedDomainName: 'svc.example.com', FailureThreshold: 1 });
   await ticks(1);
-  assert.equal(seen.map((s) => s.host), [`svc.example.com:${webPort}`]);
+  assert.equal(
+    seen.map((s) => s.host),
+    [`svc.example.com:${webPort}`],
+  );
   assert.is(api.healthChecks.status(id), 'healthy');
 
-  await r53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, FullyQualifiedDomainName: '12345.execute-api.localhost.localstack.cloud' }));
+  await r53.send(
+    new UpdateHealthCheckCommand({ HealthCheckId: id, FullyQualifiedDomainName: '12345.execute-api.localhost.localstack.cloud' }),
+  );
   await ticks(1);
   assert.is(seen[1]!.host, `12345.execute-api.localhost.localstack.cloud:${webPort}`);
 
@@ -259,7 +309,8 @@ test('FQDN resolves through our own zones, then LocalStack names; UpdateHealthCh
   await ticks(1);
   assert.is(seen.length, 2, 'a name our zone does not have is never sent anywhere');
   assert.is(api.healthChecks.status(id), 'unhealthy');
-  const status = (await r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }))).HealthCheckObservations![0]!.StatusReport!.Status!;
+  const status = (await r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }))).HealthCheckObservations![0]!.StatusReport!
+    .Status!;
   assert.is(status, 'Failure: DNS resolution failed: NXDOMAIN for bad-host-p45e8eg94rk.example.com.');
 });
 
@@ -283,7 +334,10 @@ test('HTTP_STR_MATCH looks for SearchString in the body', async () => {
   const id = await create({ Type: 'HTTP_STR_MATCH', SearchString: 'good', FailureThreshold: 1 });
   await ticks(1);
   assert.is(api.healthChecks.status(id), 'healthy');
-  assert.is(api.healthChecks.describe(id).observations[0]!.status, 'Success: HTTP Status Code 200, OK. Search string found in the response body.');
+  assert.is(
+    api.healthChecks.describe(id).observations[0]!.status,
+    'Success: HTTP Status Code 200, OK. Search string found in the response body.',
+  );
   reply.body = 'all bad';
   await ticks(1);
   assert.is(api.healthChecks.status(id), 'unhealthy');
@@ -324,7 +378,20 @@ test('a check used by a record can be deleted (AWS allows it); reset stops every
     new ChangeResourceRecordSetsCommand({
       HostedZoneId: zone.HostedZone!.Id,
       ChangeBatch: {
-        Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'a.example.com', Type: 'A', TTL: 60, SetIdentifier: 'p', Failover: 'PRIMARY', HealthCheckId: id, ResourceRecords: [{ Value: '10.0.0.1' }] } }],
+        Changes: [
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'a.example.com',
+              Type: 'A',
+              TTL: 60,
+              SetIdentifier: 'p',
+              Failover: 'PRIMARY',
+              HealthCheckId: id,
+              ResourceRecords: [{ Value: '10.0.0.1' }],
+            },
+          },
+        ],
       },
     }),
   );

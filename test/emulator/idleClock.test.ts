@@ -20,7 +20,10 @@ test('a parked activity lets time jump to the next due timer, in due order', asy
   clock.setTimeout(() => fired.push(['b', clock.now()]), 2000);
   clock.setTimeout(() => fired.push(['a', clock.now()]), 500);
   await clock.activity('sleeper', () => clock.sleep(3000));
-  assert.equal(fired, [['a', 500], ['b', 2000]]);
+  assert.equal(fired, [
+    ['a', 500],
+    ['b', 2000],
+  ]);
   assert.is(clock.now(), 3000);
 });
 
@@ -64,26 +67,32 @@ test('a request in flight holds time still; its gateway activity, a child by soc
   const clock = new IdleClock({ start: 0 });
   const { callerOf } = await import('../../emulator/clock/outbound.ts');
   const server = createServer((req, res) => {
-    void clock.activity('gateway', async () => {
-      await clock.sleep(5000);
-      res.end(String(clock.now()));
-    }, callerOf(req.socket.remotePort));
+    void clock.activity(
+      'gateway',
+      async () => {
+        await clock.sleep(5000);
+        res.end(String(clock.now()));
+      },
+      callerOf(req.socket.remotePort),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   let timeout = false;
   clock.setTimeout(() => (timeout = true), 2000);
   const { request } = await import('node:http');
-  const body = await clock.activity('probe', () =>
-    new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c));
-        res.on('end', () => resolve(text));
-      });
-      req.on('error', reject);
-      req.end();
-    }),
+  const body = await clock.activity(
+    'probe',
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c));
+          res.on('end', () => resolve(text));
+        });
+        req.on('error', reject);
+        req.end();
+      }),
   );
   server.close();
   assert.is(body, '5000', 'the gateway slept 5 s of AWS time while the probe waited');

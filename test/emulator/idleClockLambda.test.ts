@@ -16,11 +16,16 @@ test.before((ctx) => {
   ctx.lambda = lambdaClient(ctx.emu, 'us-east-1');
 });
 
-async function activeFunction(ctx: { emu: { clock: import('../../emulator/clock.ts').Clock }; lambda: LambdaClient }, name: string, source: string): Promise<void> {
+async function activeFunction(
+  ctx: { emu: { clock: import('../../emulator/clock.ts').Clock }; lambda: LambdaClient },
+  name: string,
+  source: string,
+): Promise<void> {
   await createNodeFunction(ctx.lambda, { FunctionName: name, Code: { ZipFile: lambdaZip({ 'index.js': source }) }, Timeout: 1 });
   // Waiting on AWS time from inside an activity is what lets the clock move (Pending → Active).
   await ctx.emu.clock.activity('test', async () => {
-    while ((await ctx.lambda.send(new GetFunctionCommand({ FunctionName: name }))).Configuration?.State !== 'Active') await ctx.emu.clock.sleep(50);
+    while ((await ctx.lambda.send(new GetFunctionCommand({ FunctionName: name }))).Configuration?.State !== 'Active')
+      await ctx.emu.clock.sleep(50);
   });
 }
 

@@ -6,7 +6,7 @@ import {
   GetFunctionConfigurationCommand,
   GetPolicyCommand,
   InvokeCommand,
-  LambdaClient,
+  type LambdaClient,
   ListFunctionsCommand,
   RemovePermissionCommand,
   UpdateFunctionCodeCommand,
@@ -28,7 +28,10 @@ import { lambdaZip } from '../helpers/lambdaZip.ts';
 
 /** Lambda control plane and Invoke through the real SDK client; time runs on a ManualClock. */
 const clock = new ManualClock();
-const test = emulatorSuite<{ clock: ManualClock; lambda: LambdaClient }>('lambda control plane', { emulator: { clock }, context: { clock } });
+const test = emulatorSuite<{ clock: ManualClock; lambda: LambdaClient }>('lambda control plane', {
+  emulator: { clock },
+  context: { clock },
+});
 
 const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 
@@ -99,7 +102,12 @@ test('CreateFunction answers 201 Pending with AWS fields, then the function turn
 
 test('CreateFunction errors: duplicate, runtimes, role, zip', async (ctx) => {
   await create(ctx, 'dup');
-  await rejectsWith(ctx.lambda.send(new CreateFunctionCommand(fnInput('dup'))), 'ResourceConflictException', 'Function already exist: dup', 409);
+  await rejectsWith(
+    ctx.lambda.send(new CreateFunctionCommand(fnInput('dup'))),
+    'ResourceConflictException',
+    'Function already exist: dup',
+    409,
+  );
   await rejectsWith(
     ctx.lambda.send(new CreateFunctionCommand(fnInput('java', { Runtime: 'java17', Handler: 'lambda.AddProduct::handleRequest' }))),
     'InvalidParameterValueException',
@@ -137,7 +145,9 @@ test('CreateFunction errors: duplicate, runtimes, role, zip', async (ctx) => {
 test('a zip-slip entry is rejected and nothing is created', async (ctx) => {
   for (const evil of ['../evil.js', '/etc/evil.js', 'a/../../evil.js']) {
     await rejectsWith(
-      ctx.lambda.send(new CreateFunctionCommand(fnInput('slip', { Code: { ZipFile: lambdaZip({ 'index.js': 'exports.handler=()=>1', [evil]: 'x' }) } }))),
+      ctx.lambda.send(
+        new CreateFunctionCommand(fnInput('slip', { Code: { ZipFile: lambdaZip({ 'index.js': 'exports.handler=()=>1', [evil]: 'x' }) } })),
+      ),
       'InvalidParameterValueException',
       `Could not unzip uploaded file. Please check your file, then try to upload again. Entry '${evil}' would be extracted outside the function's folder.`,
       400,
@@ -149,15 +159,26 @@ test('a zip-slip entry is rejected and nothing is created', async (ctx) => {
 test('Get, GetConfiguration, List and Delete; unknown functions are 404 with the ARN', async (ctx) => {
   await create(ctx, 'b-fn');
   await create(ctx, 'a-fn', { MemorySize: 256, Timeout: 10 });
-  const cfg = await ctx.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:a-fn' }));
+  const cfg = await ctx.lambda.send(
+    new GetFunctionConfigurationCommand({ FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:a-fn' }),
+  );
   assert.is(cfg.MemorySize, 256);
   assert.is(cfg.Timeout, 10);
   const list = await ctx.lambda.send(new ListFunctionsCommand({}));
-  assert.equal(list.Functions?.map((f) => f.FunctionName), ['a-fn', 'b-fn']);
+  assert.equal(
+    list.Functions?.map((f) => f.FunctionName),
+    ['a-fn', 'b-fn'],
+  );
   const paged = await ctx.lambda.send(new ListFunctionsCommand({ MaxItems: 1 }));
-  assert.equal(paged.Functions?.map((f) => f.FunctionName), ['a-fn']);
+  assert.equal(
+    paged.Functions?.map((f) => f.FunctionName),
+    ['a-fn'],
+  );
   const rest = await ctx.lambda.send(new ListFunctionsCommand({ Marker: paged.NextMarker }));
-  assert.equal(rest.Functions?.map((f) => f.FunctionName), ['b-fn']);
+  assert.equal(
+    rest.Functions?.map((f) => f.FunctionName),
+    ['b-fn'],
+  );
   // Other regions see nothing.
   const eu = lambdaClient(ctx.emu, 'eu-central-1');
   assert.equal((await eu.send(new ListFunctionsCommand({}))).Functions, []);
@@ -182,7 +203,10 @@ test('Invoke: RequestResponse, Event, DryRun, Tail logs, function errors', async
   const log = Buffer.from(out.LogResult ?? '', 'base64').toString('utf8');
   assert.match(log, /^START RequestId: [0-9a-f-]{36} Version: \$LATEST\n/);
   assert.match(log, /\tINFO\tevent {"n":1}\n/);
-  assert.match(log, /END RequestId: [0-9a-f-]{36}\nREPORT RequestId: [0-9a-f-]{36}\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB/);
+  assert.match(
+    log,
+    /END RequestId: [0-9a-f-]{36}\nREPORT RequestId: [0-9a-f-]{36}\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB/,
+  );
 
   const noTail = await ctx.lambda.send(new InvokeCommand({ FunctionName: 'echo' }));
   assert.is(noTail.LogResult, undefined);
@@ -215,7 +239,9 @@ test('Invoke: RequestResponse, Event, DryRun, Tail logs, function errors', async
     assert.is(await readFile(eventMarker, 'utf8'), 'ran');
 
     const dryMarker = join(dir, 'dry');
-    const dry = await ctx.lambda.send(new InvokeCommand({ FunctionName: 'writer', InvocationType: 'DryRun', Payload: JSON.stringify({ path: dryMarker }) }));
+    const dry = await ctx.lambda.send(
+      new InvokeCommand({ FunctionName: 'writer', InvocationType: 'DryRun', Payload: JSON.stringify({ path: dryMarker }) }),
+    );
     assert.is(dry.StatusCode, 204);
     await new Promise((r) => setTimeout(r, 150));
     assert.not.ok(existsSync(dryMarker), 'DryRun never runs the handler');
@@ -235,7 +261,9 @@ test('Invoke: RequestResponse, Event, DryRun, Tail logs, function errors', async
     'Function not found: arn:aws:lambda:us-east-1:000000000000:function:echo:7',
   );
 
-  await create(ctx, 'boom', { Code: { ZipFile: lambdaZip({ 'index.js': "exports.handler = async () => { throw new TypeError('boom'); };" }) } });
+  await create(ctx, 'boom', {
+    Code: { ZipFile: lambdaZip({ 'index.js': "exports.handler = async () => { throw new TypeError('boom'); };" }) },
+  });
   const failed = await ctx.lambda.send(new InvokeCommand({ FunctionName: 'boom' }));
   assert.is(failed.StatusCode, 200);
   assert.is(failed.FunctionError, 'Unhandled');
@@ -251,7 +279,12 @@ test('UpdateFunctionCode and UpdateFunctionConfiguration take effect on the warm
   assert.is(decode((await ctx.lambda.send(new InvokeCommand({ FunctionName: 'echo' }))).Payload).env, 'hello');
 
   const updated = await ctx.lambda.send(
-    new UpdateFunctionConfigurationCommand({ FunctionName: 'echo', Environment: { Variables: { GREETING: 'bonjour' } }, Timeout: 5, MemorySize: 256 }),
+    new UpdateFunctionConfigurationCommand({
+      FunctionName: 'echo',
+      Environment: { Variables: { GREETING: 'bonjour' } },
+      Timeout: 5,
+      MemorySize: 256,
+    }),
   );
   assert.is(updated.LastUpdateStatus, 'InProgress');
   assert.is(updated.Timeout, 5);
@@ -295,7 +328,9 @@ test('AddPermission stores and returns the statement; GetPolicy and RemovePermis
     Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:execute-api:us-east-1:000000000000:12345/*/*/productApi' } },
   });
   await rejectsWith(
-    ctx.lambda.send(new AddPermissionCommand({ FunctionName: 'echo', StatementId: 'apigw', Action: 'lambda:InvokeFunction', Principal: '*' })),
+    ctx.lambda.send(
+      new AddPermissionCommand({ FunctionName: 'echo', StatementId: 'apigw', Action: 'lambda:InvokeFunction', Principal: '*' }),
+    ),
     'ResourceConflictException',
     'The statement id (apigw) provided already exists. Please provide a new statement id, or remove the existing statement.',
     409,
@@ -303,7 +338,11 @@ test('AddPermission stores and returns the statement; GetPolicy and RemovePermis
   const policy = JSON.parse((await ctx.lambda.send(new GetPolicyCommand({ FunctionName: 'echo' }))).Policy ?? '');
   assert.is(policy.Statement.length, 1);
   await ctx.lambda.send(new RemovePermissionCommand({ FunctionName: 'echo', StatementId: 'apigw' }));
-  await rejectsWith(ctx.lambda.send(new GetPolicyCommand({ FunctionName: 'echo' })), 'ResourceNotFoundException', 'The resource you requested does not exist.');
+  await rejectsWith(
+    ctx.lambda.send(new GetPolicyCommand({ FunctionName: 'echo' })),
+    'ResourceNotFoundException',
+    'The resource you requested does not exist.',
+  );
   await rejectsWith(
     ctx.lambda.send(new AddPermissionCommand({ FunctionName: 'nope', StatementId: 's', Action: 'lambda:InvokeFunction', Principal: '*' })),
     'ResourceNotFoundException',
@@ -311,13 +350,18 @@ test('AddPermission stores and returns the statement; GetPolicy and RemovePermis
   );
 });
 
-test('errors come in Lambda\'s {Type, Message} body with x-amzn-ErrorType', async (ctx) => {
+test("errors come in Lambda's {Type, Message} body with x-amzn-ErrorType", async (ctx) => {
   const res = await fetch(`${ctx.emu.endpoint}/2015-03-31/functions/missing`, {
-    headers: { authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/eu-central-1/lambda/aws4_request, SignedHeaders=host, Signature=x' },
+    headers: {
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/eu-central-1/lambda/aws4_request, SignedHeaders=host, Signature=x',
+    },
   });
   assert.is(res.status, 404);
   assert.is(res.headers.get('x-amzn-errortype'), 'ResourceNotFoundException');
-  assert.equal(await res.json(), { Type: 'User', Message: 'Function not found: arn:aws:lambda:eu-central-1:000000000000:function:missing' });
+  assert.equal(await res.json(), {
+    Type: 'User',
+    Message: 'Function not found: arn:aws:lambda:eu-central-1:000000000000:function:missing',
+  });
 });
 
 test.run();

@@ -1,5 +1,5 @@
 import * as lambdaSdk from '@aws-sdk/client-lambda';
-import { CreateAliasCommand, CreateFunctionCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import { CreateAliasCommand, CreateFunctionCommand, type LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
 import { lambdaClient } from '../helpers/clients.ts';
@@ -13,7 +13,10 @@ import { lambdaZip } from '../helpers/lambdaZip.ts';
  * operation. Never a 405, a 500, or a 501 naming a path or another operation.
  */
 const clock = new ManualClock();
-const test = emulatorSuite<{ clock: ManualClock; lambda: LambdaClient }>('lambda API coverage', { emulator: { clock }, context: { clock } });
+const test = emulatorSuite<{ clock: ManualClock; lambda: LambdaClient }>('lambda API coverage', {
+  emulator: { clock },
+  context: { clock },
+});
 
 const FN_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:walk';
 /** Every HTTP label any Lambda operation has, so that the client can build each request. */
@@ -35,17 +38,54 @@ const LABELS = {
 
 /** Operations this emulator answers with 501 (the README's list): what the walk must find, no more, no less. */
 const EXPECTED_501 = new Set([
-  'AddLayerVersionPermission', 'CheckpointDurableExecution', 'CreateCapacityProvider', 'CreateCodeSigningConfig', 'DeleteCapacityProvider',
-  'DeleteCodeSigningConfig', 'DeleteFunctionCodeSigningConfig', 'DeleteLayerVersion', 'DeleteProvisionedConcurrencyConfig', 'DeleteResourcePolicy',
-  'GetCapacityProvider', 'GetCodeSigningConfig', 'GetDurableExecution', 'GetDurableExecutionHistory', 'GetDurableExecutionState',
-  'GetFunctionCodeSigningConfig', 'GetFunctionRecursionConfig', 'GetFunctionScalingConfig', 'GetLayerVersion', 'GetLayerVersionByArn',
-  'GetLayerVersionPolicy', 'GetProvisionedConcurrencyConfig', 'GetResourcePolicy', 'GetRuntimeManagementConfig', 'InvokeAsync',
-  'InvokeWithResponseStream', 'ListCapacityProviders', 'ListCodeSigningConfigs', 'ListDurableExecutionsByFunction',
-  'ListFunctionsByCodeSigningConfig', 'ListFunctionVersionsByCapacityProvider', 'ListLayers', 'ListLayerVersions',
-  'ListProvisionedConcurrencyConfigs', 'PublishLayerVersion', 'PutFunctionCodeSigningConfig', 'PutFunctionRecursionConfig',
-  'PutFunctionScalingConfig', 'PutProvisionedConcurrencyConfig', 'PutResourcePolicy', 'PutRuntimeManagementConfig',
-  'RemoveLayerVersionPermission', 'SendDurableExecutionCallbackFailure', 'SendDurableExecutionCallbackHeartbeat',
-  'SendDurableExecutionCallbackSuccess', 'StopDurableExecution', 'UpdateCapacityProvider', 'UpdateCodeSigningConfig',
+  'AddLayerVersionPermission',
+  'CheckpointDurableExecution',
+  'CreateCapacityProvider',
+  'CreateCodeSigningConfig',
+  'DeleteCapacityProvider',
+  'DeleteCodeSigningConfig',
+  'DeleteFunctionCodeSigningConfig',
+  'DeleteLayerVersion',
+  'DeleteProvisionedConcurrencyConfig',
+  'DeleteResourcePolicy',
+  'GetCapacityProvider',
+  'GetCodeSigningConfig',
+  'GetDurableExecution',
+  'GetDurableExecutionHistory',
+  'GetDurableExecutionState',
+  'GetFunctionCodeSigningConfig',
+  'GetFunctionRecursionConfig',
+  'GetFunctionScalingConfig',
+  'GetLayerVersion',
+  'GetLayerVersionByArn',
+  'GetLayerVersionPolicy',
+  'GetProvisionedConcurrencyConfig',
+  'GetResourcePolicy',
+  'GetRuntimeManagementConfig',
+  'InvokeAsync',
+  'InvokeWithResponseStream',
+  'ListCapacityProviders',
+  'ListCodeSigningConfigs',
+  'ListDurableExecutionsByFunction',
+  'ListFunctionsByCodeSigningConfig',
+  'ListFunctionVersionsByCapacityProvider',
+  'ListLayers',
+  'ListLayerVersions',
+  'ListProvisionedConcurrencyConfigs',
+  'PublishLayerVersion',
+  'PutFunctionCodeSigningConfig',
+  'PutFunctionRecursionConfig',
+  'PutFunctionScalingConfig',
+  'PutProvisionedConcurrencyConfig',
+  'PutResourcePolicy',
+  'PutRuntimeManagementConfig',
+  'RemoveLayerVersionPermission',
+  'SendDurableExecutionCallbackFailure',
+  'SendDurableExecutionCallbackHeartbeat',
+  'SendDurableExecutionCallbackSuccess',
+  'StopDurableExecution',
+  'UpdateCapacityProvider',
+  'UpdateCodeSigningConfig',
 ]);
 
 type AnyCommand = new (input: Record<string, unknown>) => lambdaSdk.$Command<never, never, never>;
@@ -54,7 +94,10 @@ test('every Lambda operation in the SDK either works or answers 501 naming it', 
   const lambda = lambdaClient(ctx.emu);
   await lambda.send(
     new CreateFunctionCommand({
-      FunctionName: 'walk', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/r',
+      FunctionName: 'walk',
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: 'arn:aws:iam::000000000000:role/r',
       Code: { ZipFile: lambdaZip('exports.handler = async () => ({ ok: true });') },
     }),
   );
@@ -62,7 +105,10 @@ test('every Lambda operation in the SDK either works or answers 501 naming it', 
   await lambda.send(new PublishVersionCommand({ FunctionName: 'walk' }));
   await lambda.send(new CreateAliasCommand({ FunctionName: 'walk', Name: 'live', FunctionVersion: '1' }));
 
-  const commands = Object.entries(lambdaSdk).filter(([name]) => name.endsWith('Command') && name !== '$Command') as unknown as [string, AnyCommand][];
+  const commands = Object.entries(lambdaSdk).filter(([name]) => name.endsWith('Command') && name !== '$Command') as unknown as [
+    string,
+    AnyCommand,
+  ][];
   assert.ok(commands.length >= 80, `the SDK lists ${commands.length} commands`);
   const answered501: string[] = [];
   const problems: string[] = [];
@@ -75,7 +121,8 @@ test('every Lambda operation in the SDK either works or answers 501 naming it', 
       const status = e.$metadata?.httpStatusCode;
       if (status === 501) {
         answered501.push(operation);
-        if (e.message !== `The operation '${operation}' of service 'lambda' is not implemented by this emulator`) problems.push(`${operation}: 501 "${e.message}"`);
+        if (e.message !== `The operation '${operation}' of service 'lambda' is not implemented by this emulator`)
+          problems.push(`${operation}: 501 "${e.message}"`);
       } else if (status === undefined || status >= 500 || status === 405 || (status === 404 && e.name !== 'ResourceNotFoundException')) {
         problems.push(`${operation}: ${status} ${e.name} ${e.message}`);
       }

@@ -31,15 +31,23 @@ test('create-function --zip-file fileb:// and invoke --cli-binary-format raw-in-
   const zipPath = join(ctx.dir, 'function.zip');
   await writeFile(
     zipPath,
-    lambdaZip("exports.handler = async (event) => { if (event.fail) throw new Error('asked to fail'); return { hello: event.name, region: process.env.AWS_REGION }; };"),
+    lambdaZip(
+      "exports.handler = async (event) => { if (event.fail) throw new Error('asked to fail'); return { hello: event.name, region: process.env.AWS_REGION }; };",
+    ),
   );
   const created = await aws(ctx, [
-    'lambda', 'create-function',
-    '--function-name', 'cli-fn',
-    '--runtime', 'nodejs20.x',
-    '--handler', 'index.handler',
-    '--role', 'arn:aws:iam::000000000000:role/lambda-role',
-    '--zip-file', `fileb://${zipPath}`,
+    'lambda',
+    'create-function',
+    '--function-name',
+    'cli-fn',
+    '--runtime',
+    'nodejs20.x',
+    '--handler',
+    'index.handler',
+    '--role',
+    'arn:aws:iam::000000000000:role/lambda-role',
+    '--zip-file',
+    `fileb://${zipPath}`,
   ]);
   assert.is(created.code, 0, created.stderr);
   const config = JSON.parse(created.stdout);
@@ -52,10 +60,14 @@ test('create-function --zip-file fileb:// and invoke --cli-binary-format raw-in-
 
   const outFile = join(ctx.dir, 'out.json');
   const invoked = await aws(ctx, [
-    'lambda', 'invoke',
-    '--function-name', 'cli-fn',
-    '--cli-binary-format', 'raw-in-base64-out',
-    '--payload', '{"name":"cli"}',
+    'lambda',
+    'invoke',
+    '--function-name',
+    'cli-fn',
+    '--cli-binary-format',
+    'raw-in-base64-out',
+    '--payload',
+    '{"name":"cli"}',
     outFile,
   ]);
   assert.is(invoked.code, 0, invoked.stderr);
@@ -63,7 +75,15 @@ test('create-function --zip-file fileb:// and invoke --cli-binary-format raw-in-
   assert.equal(JSON.parse(await readFile(outFile, 'utf8')), { hello: 'cli', region: 'us-east-1' });
 
   const failed = await aws(ctx, [
-    'lambda', 'invoke', '--function-name', 'cli-fn', '--cli-binary-format', 'raw-in-base64-out', '--payload', '{"fail":true}', outFile,
+    'lambda',
+    'invoke',
+    '--function-name',
+    'cli-fn',
+    '--cli-binary-format',
+    'raw-in-base64-out',
+    '--payload',
+    '{"fail":true}',
+    outFile,
   ]);
   assert.is(failed.code, 0, failed.stderr);
   assert.equal(JSON.parse(failed.stdout), { StatusCode: 200, FunctionError: 'Unhandled', ExecutedVersion: '$LATEST' });
@@ -71,14 +91,25 @@ test('create-function --zip-file fileb:// and invoke --cli-binary-format raw-in-
 
   // The seed tutorial's mapping: no --region beyond the default, LATEST.
   const ddb = dynamodbClient(ctx.emu);
-  const table = await ddb.send(new CreateTableCommand(productsTable('Products', { onDemand: true, stream: 'NEW_AND_OLD_IMAGES' }))).catch((err: Error) => err);
+  const table = await ddb
+    .send(new CreateTableCommand(productsTable('Products', { onDemand: true, stream: 'NEW_AND_OLD_IMAGES' })))
+    .catch((err: Error) => err);
   ddb.destroy();
   if (table instanceof Error || !table.TableDescription?.LatestStreamArn) {
-    console.log(`  (skipped create-event-source-mapping: no DynamoDB stream: ${table instanceof Error ? table.message : 'no LatestStreamArn'})`);
+    console.log(
+      `  (skipped create-event-source-mapping: no DynamoDB stream: ${table instanceof Error ? table.message : 'no LatestStreamArn'})`,
+    );
   } else {
     const streamArn = table.TableDescription.LatestStreamArn;
     const mapped = await aws(ctx, [
-      'lambda', 'create-event-source-mapping', '--function-name', 'cli-fn', '--event-source-arn', streamArn, '--starting-position', 'LATEST',
+      'lambda',
+      'create-event-source-mapping',
+      '--function-name',
+      'cli-fn',
+      '--event-source-arn',
+      streamArn,
+      '--starting-position',
+      'LATEST',
     ]);
     assert.is(mapped.code, 0, mapped.stderr);
     const mapping = JSON.parse(mapped.stdout);
@@ -104,8 +135,18 @@ test('traffic shifting from the CLI: publish-version, create-alias --routing-con
   const zipPath = join(ctx.dir, 'shift.zip');
   await writeFile(zipPath, lambdaZip('exports.handler = async () => process.env.AWS_LAMBDA_FUNCTION_VERSION;'));
   const created = await aws(ctx, [
-    'lambda', 'create-function', '--function-name', 'shift', '--runtime', 'nodejs20.x', '--handler', 'index.handler',
-    '--role', 'arn:aws:iam::000000000000:role/lambda-role', '--zip-file', `fileb://${zipPath}`,
+    'lambda',
+    'create-function',
+    '--function-name',
+    'shift',
+    '--runtime',
+    'nodejs20.x',
+    '--handler',
+    'index.handler',
+    '--role',
+    'arn:aws:iam::000000000000:role/lambda-role',
+    '--zip-file',
+    `fileb://${zipPath}`,
   ]);
   assert.is(created.code, 0, created.stderr);
   const lambda = lambdaClient(ctx.emu);
@@ -122,7 +163,16 @@ test('traffic shifting from the CLI: publish-version, create-alias --routing-con
 
   // The CLI's shorthand for the routing map.
   const alias = await aws(ctx, [
-    'lambda', 'create-alias', '--function-name', 'shift', '--name', 'live', '--function-version', '1', '--routing-config', 'AdditionalVersionWeights={2=1.0}',
+    'lambda',
+    'create-alias',
+    '--function-name',
+    'shift',
+    '--name',
+    'live',
+    '--function-version',
+    '1',
+    '--routing-config',
+    'AdditionalVersionWeights={2=1.0}',
   ]);
   assert.is(alias.code, 0, alias.stderr);
   assert.equal(JSON.parse(alias.stdout).RoutingConfig, { AdditionalVersionWeights: { '2': 1 } });

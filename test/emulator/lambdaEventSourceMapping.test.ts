@@ -67,7 +67,9 @@ test.before(async (ctx) => {
   ctx.lambda = lambdaClient(ctx.emu);
   ctx.ddb = perRegion(dynamodbClient, ctx.emu, ['us-east-1', 'eu-central-1']);
   try {
-    const created = await ctx.ddb['us-east-1']!.send(new CreateTableCommand(productsTable('Products', { onDemand: true, stream: 'NEW_AND_OLD_IMAGES' })));
+    const created = await ctx.ddb['us-east-1']!.send(
+      new CreateTableCommand(productsTable('Products', { onDemand: true, stream: 'NEW_AND_OLD_IMAGES' })),
+    );
     ctx.streamArn = created.TableDescription?.LatestStreamArn;
     await ctx.ddb['eu-central-1']!.send(new CreateTableCommand(productsTable('Products', { onDemand: true })));
     if (!ctx.streamArn) ctx.skip = 'the emulated DynamoDB returned no LatestStreamArn';
@@ -101,26 +103,43 @@ test('CreateEventSourceMapping validates like AWS', async (ctx) => {
   }
   await rejectsWith(
     ctx.lambda.send(
-      new CreateEventSourceMappingCommand({ FunctionName: 'dynamodb-streams-to-lambda', EventSourceArn: FAKE_STREAM, StartingPosition: 'LATEST' }),
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'dynamodb-streams-to-lambda',
+        EventSourceArn: FAKE_STREAM,
+        StartingPosition: 'LATEST',
+      }),
     ),
     'InvalidParameterValueException',
     `Stream not found: ${FAKE_STREAM}`,
   );
   await rejectsWith(
-    ctx.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'nope', EventSourceArn: ctx.streamArn, StartingPosition: 'LATEST' })),
+    ctx.lambda.send(
+      new CreateEventSourceMappingCommand({ FunctionName: 'nope', EventSourceArn: ctx.streamArn, StartingPosition: 'LATEST' }),
+    ),
     'ResourceNotFoundException',
     'Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope',
   );
   // A mapping on an alias keeps the alias: batches follow its version (and routing).
   await rejectsWith(
-    ctx.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'dynamodb-streams-to-lambda:live', EventSourceArn: ctx.streamArn, StartingPosition: 'LATEST' })),
+    ctx.lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'dynamodb-streams-to-lambda:live',
+        EventSourceArn: ctx.streamArn,
+        StartingPosition: 'LATEST',
+      }),
+    ),
     'ResourceNotFoundException',
     'Cannot find alias arn: arn:aws:lambda:us-east-1:000000000000:function:dynamodb-streams-to-lambda:live',
   );
   await ctx.lambda.send(new PublishVersionCommand({ FunctionName: 'dynamodb-streams-to-lambda' }));
   await ctx.lambda.send(new CreateAliasCommand({ FunctionName: 'dynamodb-streams-to-lambda', Name: 'live', FunctionVersion: '1' }));
   const onAlias = await ctx.lambda.send(
-    new CreateEventSourceMappingCommand({ FunctionName: 'dynamodb-streams-to-lambda:live', EventSourceArn: ctx.streamArn, StartingPosition: 'LATEST', Enabled: false }),
+    new CreateEventSourceMappingCommand({
+      FunctionName: 'dynamodb-streams-to-lambda:live',
+      EventSourceArn: ctx.streamArn,
+      StartingPosition: 'LATEST',
+      Enabled: false,
+    }),
   );
   assert.is(onAlias.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:dynamodb-streams-to-lambda:live');
   await ctx.lambda.send(new DeleteEventSourceMappingCommand({ UUID: onAlias.UUID }));
@@ -158,7 +177,11 @@ test('the poller replicates INSERT and MODIFY from us-east-1 to eu-central-1, re
   assert.instance(created.LastModified, Date);
   await rejectsWith(
     ctx.lambda.send(
-      new CreateEventSourceMappingCommand({ FunctionName: 'dynamodb-streams-to-lambda', EventSourceArn: ctx.streamArn, StartingPosition: 'LATEST' }),
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'dynamodb-streams-to-lambda',
+        EventSourceArn: ctx.streamArn,
+        StartingPosition: 'LATEST',
+      }),
     ),
     'ResourceConflictException',
     `The event source arn (" ${ctx.streamArn} ") and function (" dynamodb-streams-to-lambda ") provided mapping already exists. ` +
@@ -170,13 +193,15 @@ test('the poller replicates INSERT and MODIFY from us-east-1 to eu-central-1, re
   await eventually('Enabled', async () =>
     (await ctx.lambda.send(new GetEventSourceMappingCommand({ UUID: created.UUID }))).State === 'Enabled' ? true : undefined,
   );
-  await us.send(new UpdateItemCommand({
-    TableName: 'Products',
-    Key: { id: { S: '1' } },
-    UpdateExpression: 'SET #n = :n',
-    ExpressionAttributeNames: { '#n': 'name' },
-    ExpressionAttributeValues: { ':n': { S: 'renamed' } },
-  }));
+  await us.send(
+    new UpdateItemCommand({
+      TableName: 'Products',
+      Key: { id: { S: '1' } },
+      UpdateExpression: 'SET #n = :n',
+      ExpressionAttributeNames: { '#n': 'name' },
+      ExpressionAttributeValues: { ':n': { S: 'renamed' } },
+    }),
+  );
   await us.send(new PutItemCommand({ TableName: 'Products', Item: item('2', 'second') }));
   await eventually('replicated items', async () => {
     const one = (await eu.send(new GetItemCommand({ TableName: 'Products', Key: { id: { S: '1' } } }))).Item;
@@ -204,7 +229,8 @@ test('the poller replicates INSERT and MODIFY from us-east-1 to eu-central-1, re
   });
   await us.send(new PutItemCommand({ TableName: 'Products', Item: item('3', 'during-fault') }));
   await eventually('a failed delivery', async () =>
-    (await ctx.lambda.send(new GetEventSourceMappingCommand({ UUID: created.UUID }))).LastProcessingResult === 'PROBLEM: Function call failed'
+    (await ctx.lambda.send(new GetEventSourceMappingCommand({ UUID: created.UUID }))).LastProcessingResult ===
+    'PROBLEM: Function call failed'
       ? true
       : undefined,
   );
@@ -216,7 +242,10 @@ test('the poller replicates INSERT and MODIFY from us-east-1 to eu-central-1, re
   );
 
   const listed = await ctx.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'dynamodb-streams-to-lambda' }));
-  assert.equal(listed.EventSourceMappings?.map((m) => m.UUID), [created.UUID]);
+  assert.equal(
+    listed.EventSourceMappings?.map((m) => m.UUID),
+    [created.UUID],
+  );
   const byArn = await ctx.lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: FAKE_STREAM }));
   assert.equal(byArn.EventSourceMappings, []);
 

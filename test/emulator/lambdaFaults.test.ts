@@ -96,7 +96,11 @@ test('aws:lambda:invocation-error scoped to one function ARN, with and without p
   ctx.emu.faults.add(rule({ resources: [target], effect: { kind: 'functionError', preventExecution: true } }));
   for (const call of [() => httpInvoke(ctx, 'us-east-1', 'product'), () => internalInvoke(ctx, 'us-east-1', 'product')]) {
     const { body } = await call();
-    assert.equal(body, { errorType: 'FIS.InjectedError', errorMessage: 'Failing as per Fault Injection Simulator configuration', trace: [] });
+    assert.equal(body, {
+      errorType: 'FIS.InjectedError',
+      errorMessage: 'Failing as per Fault Injection Simulator configuration',
+      trace: [],
+    });
   }
   assert.is((await httpInvoke(ctx, 'us-east-1', 'product')).out.FunctionError, 'Unhandled');
   assert.is((await internalInvoke(ctx, 'us-east-1', 'product')).result.functionError, 'Unhandled');
@@ -115,7 +119,10 @@ test('aws:lambda:invocation-error scoped to one function ARN, with and without p
 
 test('aws:lambda:invocation-http-integration-response answers a proxy response with the status', async (ctx) => {
   ctx.emu.faults.add(
-    rule({ resources: [arn('us-east-1', 'product')], effect: { kind: 'httpResponse', statusCode: 503, contentType: 'text/plain', preventExecution: true } }),
+    rule({
+      resources: [arn('us-east-1', 'product')],
+      effect: { kind: 'httpResponse', statusCode: 503, contentType: 'text/plain', preventExecution: true },
+    }),
   );
   const { result, body } = await internalInvoke(ctx, 'us-east-1', 'product');
   assert.is(result.statusCode, 200);

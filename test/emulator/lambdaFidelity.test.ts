@@ -4,7 +4,7 @@ import {
   GetFunctionCommand,
   GetFunctionEventInvokeConfigCommand,
   InvokeCommand,
-  LambdaClient,
+  type LambdaClient,
   ListFunctionEventInvokeConfigsCommand,
   ListTagsCommand,
   PublishVersionCommand,
@@ -40,7 +40,16 @@ test.after((ctx) => {
 });
 
 async function createFn(ctx: { lambda: LambdaClient; clock: ManualClock }, name: string, tags?: Record<string, string>) {
-  await ctx.lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/r', Code: { ZipFile: ZIP }, Tags: tags }));
+  await ctx.lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: 'arn:aws:iam::000000000000:role/r',
+      Code: { ZipFile: ZIP },
+      Tags: tags,
+    }),
+  );
   await ctx.clock.advance(1000);
 }
 
@@ -58,12 +67,19 @@ test('TagResource, UntagResource, ListTags on a function ARN', async (ctx) => {
     'Tags on function aliases and versions are not supported. Please specify a function ARN.',
     400,
   );
-  await rejectsWith(ctx.lambda.send(new ListTagsCommand({ Resource: `${ARN}:ghost` })), 'ResourceNotFoundException', `Function not found: ${ARN}:ghost`, 404);
+  await rejectsWith(
+    ctx.lambda.send(new ListTagsCommand({ Resource: `${ARN}:ghost` })),
+    'ResourceNotFoundException',
+    `Function not found: ${ARN}:ghost`,
+    404,
+  );
 });
 
 test('event invoke configs: put, update merges, get, list, delete', async (ctx) => {
   await createFn(ctx, 'async');
-  const put = await ctx.lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'async', MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 600 }));
+  const put = await ctx.lambda.send(
+    new PutFunctionEventInvokeConfigCommand({ FunctionName: 'async', MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 600 }),
+  );
   assert.is(put.FunctionArn, `${ARN}:async:$LATEST`);
   assert.is(put.MaximumRetryAttempts, 1);
   assert.instance(put.LastModified, Date);
@@ -73,7 +89,10 @@ test('event invoke configs: put, update merges, get, list, delete', async (ctx) 
   const got = await ctx.lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'async' }));
   assert.is(got.MaximumEventAgeInSeconds, 600);
   const listed = await ctx.lambda.send(new ListFunctionEventInvokeConfigsCommand({ FunctionName: 'async' }));
-  assert.equal(listed.FunctionEventInvokeConfigs?.map((c) => c.FunctionArn), [`${ARN}:async:$LATEST`]);
+  assert.equal(
+    listed.FunctionEventInvokeConfigs?.map((c) => c.FunctionArn),
+    [`${ARN}:async:$LATEST`],
+  );
   await rejectsWith(
     ctx.lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'async', MaximumRetryAttempts: 3 })),
     'ValidationException',
@@ -97,13 +116,26 @@ test("name patterns are AWS's current ones: '.' in names where AWS allows it, $L
     400,
   );
   await rejectsWith(
-    ctx.lambda.send(new CreateFunctionCommand({ FunctionName: 'a.b', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/r', Code: { ZipFile: ZIP } })),
+    ctx.lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'a.b',
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Role: 'arn:aws:iam::000000000000:role/r',
+        Code: { ZipFile: ZIP },
+      }),
+    ),
     'ValidationException',
     `1 validation error detected: Value 'a.b' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${PLAIN}`,
     400,
   );
   // Readers take dotted names and `$LATEST.PUBLISHED`: the answer is a plain 404, not a validation error.
-  await rejectsWith(ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'a.b' })), 'ResourceNotFoundException', `Function not found: ${ARN}:a.b`, 404);
+  await rejectsWith(
+    ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'a.b' })),
+    'ResourceNotFoundException',
+    `Function not found: ${ARN}:a.b`,
+    404,
+  );
   await rejectsWith(
     ctx.lambda.send(new InvokeCommand({ FunctionName: 'nope:$LATEST.PUBLISHED' })),
     'ResourceNotFoundException',
@@ -115,7 +147,15 @@ test("name patterns are AWS's current ones: '.' in names where AWS allows it, $L
 test('code uploads over 70,167,211 bytes answer 413 RequestEntityTooLargeException', async (ctx) => {
   const huge = new Uint8Array(52_700_000); // 70,266,668 bytes once base64-encoded in the JSON body
   await rejectsWith(
-    ctx.lambda.send(new CreateFunctionCommand({ FunctionName: 'huge', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/r', Code: { ZipFile: huge } })),
+    ctx.lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'huge',
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Role: 'arn:aws:iam::000000000000:role/r',
+        Code: { ZipFile: huge },
+      }),
+    ),
     'RequestEntityTooLargeException',
     'Request must be smaller than 70167211 bytes for the CreateFunction operation',
     413,

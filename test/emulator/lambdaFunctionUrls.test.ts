@@ -4,7 +4,7 @@ import {
   CreateFunctionUrlConfigCommand,
   DeleteFunctionUrlConfigCommand,
   GetFunctionUrlConfigCommand,
-  LambdaClient,
+  type LambdaClient,
   ListFunctionUrlConfigsCommand,
   PublishVersionCommand,
   UpdateFunctionUrlConfigCommand,
@@ -19,7 +19,10 @@ import { lambdaZip } from '../helpers/lambdaZip.ts';
 
 /** Function URLs: the control plane through the real SDK client, the data plane over HTTP with the URL's host name. */
 const clock = new ManualClock();
-const test = emulatorSuite<{ clock: ManualClock; lambda: LambdaClient }>('lambda function URLs', { emulator: { clock }, context: { clock } });
+const test = emulatorSuite<{ clock: ManualClock; lambda: LambdaClient }>('lambda function URLs', {
+  emulator: { clock },
+  context: { clock },
+});
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 const HANDLER = `exports.handler = async (event) => {
@@ -36,7 +39,14 @@ test.after((ctx) => {
 });
 
 /** An HTTP request to `url` (the host from the URL travels in the Host header; the socket goes to the emulator). */
-function call(ctx: { emu: { endpoint: string } }, url: string, method: string, path: string, body?: string, headers: Record<string, string> = {}) {
+function call(
+  ctx: { emu: { endpoint: string } },
+  url: string,
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+) {
   const target = new URL(url);
   const emu = new URL(ctx.emu.endpoint);
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
@@ -51,7 +61,15 @@ function call(ctx: { emu: { endpoint: string } }, url: string, method: string, p
 }
 
 async function createFn(ctx: { lambda: LambdaClient; clock: ManualClock }, name: string) {
-  await ctx.lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/r', Code: { ZipFile: lambdaZip(HANDLER) } }));
+  await ctx.lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: 'arn:aws:iam::000000000000:role/r',
+      Code: { ZipFile: lambdaZip(HANDLER) },
+    }),
+  );
   await ctx.clock.advance(1000);
 }
 
@@ -106,7 +124,10 @@ test('a URL on an alias runs the alias version; version numbers and unknown func
   const res = await call(ctx, url.FunctionUrl!, 'GET', '/x');
   assert.is(JSON.parse(res.body).version, '1');
   const listed = await ctx.lambda.send(new ListFunctionUrlConfigsCommand({ FunctionName: 'aliased' }));
-  assert.equal(listed.FunctionUrlConfigs?.map((c) => c.FunctionArn), [`${ARN}:aliased:live`]);
+  assert.equal(
+    listed.FunctionUrlConfigs?.map((c) => c.FunctionArn),
+    [`${ARN}:aliased:live`],
+  );
 
   await rejectsWith(
     ctx.lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'aliased', Qualifier: '1', AuthType: 'NONE' })),

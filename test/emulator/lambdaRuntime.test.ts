@@ -72,7 +72,11 @@ const MOODY = lambdaZip({
   };`,
 });
 
-async function create(ctx: { clients: Record<string, LambdaClient> }, region: string, input: Partial<CreateFunctionCommandInput> & { FunctionName: string }) {
+async function create(
+  ctx: { clients: Record<string, LambdaClient> },
+  region: string,
+  input: Partial<CreateFunctionCommandInput> & { FunctionName: string },
+) {
   const client = ctx.clients[region]!;
   await createNodeFunction(client, { Role: ROLE, Code: { ZipFile: INSPECT }, ...input });
   await waitUntilActive(client, input.FunctionName);
@@ -170,10 +174,16 @@ test('throwing, hanging, exiting, crashing and out-of-memory handlers; each foll
 
   const expectations: [string, (id: string) => Record<string, unknown>][] = [
     ['hang', (id) => ({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${id} Error: Task timed out after 1.00 seconds` })],
-    ['exit', (id) => ({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${id} Error: Runtime exited with error: exit status 1` })],
+    [
+      'exit',
+      (id) => ({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${id} Error: Runtime exited with error: exit status 1` }),
+    ],
     ['crash', () => ({ errorType: 'RangeError', errorMessage: 'crashed in a timer' })],
     ['reject', () => ({ errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: 'Error: nobody listens' })],
-    ['oom', (id) => ({ errorType: 'Runtime.OutOfMemory', errorMessage: `RequestId: ${id} Error: Runtime exited with error: signal: killed` })],
+    [
+      'oom',
+      (id) => ({ errorType: 'Runtime.OutOfMemory', errorMessage: `RequestId: ${id} Error: Runtime exited with error: signal: killed` }),
+    ],
   ];
   for (const [mode, expected] of expectations) {
     const started = Date.now();
@@ -241,8 +251,10 @@ test('a package bundled in the zip wins over the one the runtime provides', asyn
   assert.is((await invoke(ctx, 'us-east-1', 'bundled')).body, true);
 });
 
-test('callback handlers, handler paths in folders, and the runtime\'s init errors', async (ctx) => {
-  const callback = lambdaZip({ 'src/app.js': 'exports.nested = { run: (event, context, cb) => setTimeout(() => cb(null, { got: event.x }), 5) };' });
+test("callback handlers, handler paths in folders, and the runtime's init errors", async (ctx) => {
+  const callback = lambdaZip({
+    'src/app.js': 'exports.nested = { run: (event, context, cb) => setTimeout(() => cb(null, { got: event.x }), 5) };',
+  });
   await create(ctx, 'us-east-1', { FunctionName: 'cb', Code: { ZipFile: callback }, Handler: 'src/app.nested.run' });
   assert.equal((await invoke(ctx, 'us-east-1', 'cb', { x: 42 })).body, { got: 42 });
 
@@ -285,7 +297,9 @@ test('concurrent invocations of one function run in parallel sandboxes', async (
   await chmod(dir, 0o777);
   try {
     await create(ctx, 'us-east-1', { FunctionName: 'rendezvous', Code: { ZipFile: RENDEZVOUS }, Timeout: RENDEZVOUS_LIMIT_S + 5 });
-    const results = await Promise.all([0, 1, 2, 3].map(() => invoke(ctx, 'us-east-1', 'rendezvous', { dir, parties: 4, limitMs: RENDEZVOUS_LIMIT_S * 1000 })));
+    const results = await Promise.all(
+      [0, 1, 2, 3].map(() => invoke(ctx, 'us-east-1', 'rendezvous', { dir, parties: 4, limitMs: RENDEZVOUS_LIMIT_S * 1000 })),
+    );
     for (const { out, body } of results) assert.is(out.FunctionError, undefined, JSON.stringify(body));
     assert.equal(
       results.map((r) => r.body.arrived),

@@ -55,7 +55,9 @@ const BREAKER = lambdaZip(`let count = 0;
   };`);
 
 /** Fetches `event.hold` (a HoldServer) and answers what it said, so a test decides when it ends. */
-const HOLDER = lambdaZip(`exports.handler = async (event) => ({ said: await (await fetch(event.hold)).text(), taskRoot: process.env.LAMBDA_TASK_ROOT });`);
+const HOLDER = lambdaZip(
+  `exports.handler = async (event) => ({ said: await (await fetch(event.hold)).text(), taskRoot: process.env.LAMBDA_TASK_ROOT });`,
+);
 
 async function create(ctx: { lambda: LambdaClient }, name: string, zip: Uint8Array, extra: { Timeout?: number; MemorySize?: number } = {}) {
   await createNodeFunction(ctx.lambda, { FunctionName: name, Code: { ZipFile: zip }, ...extra });
@@ -91,13 +93,28 @@ test('/proc/self/environ holds only the Lambda variables; as root, handlers run 
     assert.is(out.FunctionError, undefined, JSON.stringify(body));
     const environ: string = body.environ;
     assert.not.ok(environ.includes(CANARY), 'the canary in the emulator environment is not visible');
-    const names = environ.split('\0').filter(Boolean).map((entry) => entry.slice(0, entry.indexOf('=')));
+    const names = environ
+      .split('\0')
+      .filter(Boolean)
+      .map((entry) => entry.slice(0, entry.indexOf('=')));
     // AWS_SESSION_TOKEN: the execution role's session, as on AWS (the emulator puts the invocation's
     // activity in it, so the handler's own AWS calls are linked to it on the idle-skipping clock).
     const expected = [
       'AWS_SESSION_TOKEN',
       ...Object.keys(
-        sandboxEnvironment({ functionName: 'probe', region: 'us-east-1', runtime: 'nodejs20.x', handler: 'index.handler', memoryMb: 128, timeoutSec: 3, taskRoot: '/', logStreamName: 's', endpoint: ctx.emu.endpoint, host: 'h', port: 1 }),
+        sandboxEnvironment({
+          functionName: 'probe',
+          region: 'us-east-1',
+          runtime: 'nodejs20.x',
+          handler: 'index.handler',
+          memoryMb: 128,
+          timeoutSec: 3,
+          taskRoot: '/',
+          logStreamName: 's',
+          endpoint: ctx.emu.endpoint,
+          host: 'h',
+          port: 1,
+        }),
       ),
     ];
     assert.equal(names.sort(), expected.sort());
@@ -133,7 +150,11 @@ test('a handler that kills itself, loops forever or allocates past its memory fa
     // A fresh sandbox answers next (its count starts over), and the emulator serves on.
     assert.equal((await invoke(ctx, 'breaker')).body, { count: 1 }, `${mode}: fresh sandbox`);
     const listed = await ctx.lambda.send(new ListFunctionsCommand({}));
-    assert.equal(listed.Functions?.map((f) => f.FunctionName), ['breaker'], `${mode}: the emulator still answers`);
+    assert.equal(
+      listed.Functions?.map((f) => f.FunctionName),
+      ['breaker'],
+      `${mode}: the emulator still answers`,
+    );
   }
   // The 512 MB went to (and died with) the sandbox process, not the emulator's.
   assert.ok(process.memoryUsage.rss() - rssBefore < 256 * 1048576, 'emulator RSS did not take the allocation');
@@ -178,7 +199,14 @@ test('past the account limit, a function without reservation gets 429 Concurrent
     await create(ctx, 'shared', HOLDER, { Timeout: 30 });
     assert.equal(await settings(ctx), { ConcurrentExecutions: 3, UnreservedConcurrentExecutions: 3, FunctionCount: 1 });
     const calls = Array.from({ length: 4 }, () => invoke(ctx, 'shared', { hold: ctx.hold.url }));
-    const refused = await Promise.race(calls.map((call) => call.then(() => undefined, (err: unknown) => err)));
+    const refused = await Promise.race(
+      calls.map((call) =>
+        call.then(
+          () => undefined,
+          (err: unknown) => err,
+        ),
+      ),
+    );
     assert.instance(refused, TooManyRequestsException);
     assert.is((refused as TooManyRequestsException).Reason, 'ConcurrentInvocationLimitExceeded');
     ctx.hold.releaseAll('done');
@@ -194,7 +222,10 @@ test('past the account limit, a function without reservation gets 429 Concurrent
 test('PutFunctionConcurrency, GetFunctionConcurrency, DeleteFunctionConcurrency and GetAccountSettings', async (ctx) => {
   await create(ctx, 'reserved', HOLDER);
   assert.equal(await settings(ctx), { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000, FunctionCount: 1 });
-  assert.is((await ctx.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'reserved' }))).ReservedConcurrentExecutions, undefined);
+  assert.is(
+    (await ctx.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'reserved' }))).ReservedConcurrentExecutions,
+    undefined,
+  );
 
   await ctx.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'reserved', ReservedConcurrentExecutions: 0 }));
   assert.is((await ctx.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'reserved' }))).ReservedConcurrentExecutions, 0);
@@ -204,7 +235,9 @@ test('PutFunctionConcurrency, GetFunctionConcurrency, DeleteFunctionConcurrency 
   assert.is((off as TooManyRequestsException).Reason, 'ReservedFunctionConcurrentInvocationLimitExceeded');
 
   await ctx.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'reserved', ReservedConcurrentExecutions: 900 }));
-  assert.equal((await ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'reserved' }))).Concurrency, { ReservedConcurrentExecutions: 900 });
+  assert.equal((await ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'reserved' }))).Concurrency, {
+    ReservedConcurrentExecutions: 900,
+  });
   assert.equal(await settings(ctx), { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 100, FunctionCount: 1 });
   const tooMuch = await ctx.lambda
     .send(new PutFunctionConcurrencyCommand({ FunctionName: 'reserved', ReservedConcurrentExecutions: 901 }))
@@ -217,7 +250,10 @@ test('PutFunctionConcurrency, GetFunctionConcurrency, DeleteFunctionConcurrency 
 
   await ctx.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'reserved' }));
   assert.is((await ctx.lambda.send(new GetFunctionCommand({ FunctionName: 'reserved' }))).Concurrency, undefined);
-  assert.is((await ctx.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'reserved' }))).ReservedConcurrentExecutions, undefined);
+  assert.is(
+    (await ctx.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'reserved' }))).ReservedConcurrentExecutions,
+    undefined,
+  );
   ctx.hold.releaseAll('free again');
   assert.is((await invoke(ctx, 'reserved', { hold: ctx.hold.url })).body.said, 'free again');
   const missing = await ctx.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'nope' })).catch((err: Error) => err);
@@ -263,23 +299,56 @@ test('the sandbox tags requests to the emulator with the activity id, and an abo
     };`;
   const taskRoot = await roots.create('activity', new Map([['index.js', new TextEncoder().encode(source)]]));
   const spec = {
-    functionName: 'activity', functionVersion: '$LATEST', taskRoot, handler: 'index.handler', memoryMb: 128, timeoutSec: 30,
-    logGroupName: '/aws/lambda/activity', logStreamName: 's',
-    env: sandboxEnvironment({ functionName: 'activity', region: 'us-east-1', runtime: 'nodejs20.x', handler: 'index.handler', memoryMb: 128, timeoutSec: 30, taskRoot, logStreamName: 's', endpoint: ctx.hold.url, host: '127.0.0.1', port: 1 }),
+    functionName: 'activity',
+    functionVersion: '$LATEST',
+    taskRoot,
+    handler: 'index.handler',
+    memoryMb: 128,
+    timeoutSec: 30,
+    logGroupName: '/aws/lambda/activity',
+    logStreamName: 's',
+    env: sandboxEnvironment({
+      functionName: 'activity',
+      region: 'us-east-1',
+      runtime: 'nodejs20.x',
+      handler: 'index.handler',
+      memoryMb: 128,
+      timeoutSec: 30,
+      taskRoot,
+      logStreamName: 's',
+      endpoint: ctx.hold.url,
+      host: '127.0.0.1',
+      port: 1,
+    }),
   };
   const sandbox = new Sandbox(spec, 0, () => undefined);
   try {
     ctx.hold.releaseAll();
     other.releaseAll();
     const request = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:activity' };
-    const tagged = await sandbox.invoke({ ...request, requestId: 'r1', payload: JSON.stringify({ other: other.url }), activityId: 'act-42' });
+    const tagged = await sandbox.invoke({
+      ...request,
+      requestId: 'r1',
+      payload: JSON.stringify({ other: other.url }),
+      activityId: 'act-42',
+    });
     assert.is(tagged.payload.toString(), '"tagged"');
-    assert.equal(ctx.hold.held.map((r) => [r.url, r.headers['x-fe-activity']]), [['/by-http', 'act-42'], ['/by-fetch', 'act-42']]);
+    assert.equal(
+      ctx.hold.held.map((r) => [r.url, r.headers['x-fe-activity']]),
+      [
+        ['/by-http', 'act-42'],
+        ['/by-fetch', 'act-42'],
+      ],
+    );
     assert.is(other.held[0]?.headers['x-fe-activity'], undefined, 'other hosts see no activity header');
 
     const untagged = await sandbox.invoke({ ...request, requestId: 'r2', payload: '{}' });
     assert.is(untagged.payload.toString(), '"tagged"', 'the same warm sandbox');
-    assert.equal(ctx.hold.held.slice(2).map((r) => r.headers['x-fe-activity']), [undefined, undefined], 'no id, no header');
+    assert.equal(
+      ctx.hold.held.slice(2).map((r) => r.headers['x-fe-activity']),
+      [undefined, undefined],
+      'no id, no header',
+    );
 
     const stuck = await startHoldServer();
     const abort = new AbortController();
@@ -289,7 +358,10 @@ test('the sandbox tags requests to the emulator with the activity id, and an abo
     const aborted = await running;
     await stuck.close();
     assert.is(aborted.functionError, 'Unhandled');
-    assert.equal(JSON.parse(aborted.payload.toString()), { errorType: 'Sandbox.Timedout', errorMessage: 'RequestId: r3 Error: Task timed out after 30.00 seconds' });
+    assert.equal(JSON.parse(aborted.payload.toString()), {
+      errorType: 'Sandbox.Timedout',
+      errorMessage: 'RequestId: r3 Error: Task timed out after 30.00 seconds',
+    });
     assert.not.ok(sandbox.usable, 'the aborted sandbox is gone');
   } finally {
     await sandbox.terminate();

@@ -29,7 +29,9 @@ function check(service: string, results: WalkResult[], minimum: number): void {
   assert.equal(wrong, [], `${service}: operations answered neither as AWS nor 501`);
   assert.ok(results.length >= minimum, `${service}: only ${results.length} operations walked`);
   const count = (o: string) => results.filter((r) => r.outcome === o).length;
-  console.log(`  ${service}: ${results.length} operations, ${count('ok')} ok, ${count('modelled')} modelled 4xx, ${count('notImplemented')} 501`);
+  console.log(
+    `  ${service}: ${results.length} operations, ${count('ok')} ok, ${count('modelled')} modelled 4xx, ${count('notImplemented')} 501`,
+  );
 }
 
 test('DynamoDB: every operation works, answers a modelled error, or 501 naming it', async ({ emu }) => {

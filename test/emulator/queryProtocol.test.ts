@@ -148,7 +148,10 @@ test('the wire: form in, XML envelope out; errors in <ErrorResponse> with <Type>
 
   const bad = await post(base, 'Action=AssumeRole&Version=2011-06-15&RoleArn=x&RoleSessionName=s');
   assert.is(bad.status, 400);
-  assert.match(bad.body, `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>x is invalid</Message></Error><RequestId>`);
+  assert.match(
+    bad.body,
+    `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>x is invalid</Message></Error><RequestId>`,
+  );
 
   const noAction = await post(base, 'Version=2011-06-15');
   assert.is(noAction.status, 400);

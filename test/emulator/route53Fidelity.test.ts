@@ -34,13 +34,20 @@ test('CreateHostedZone with a VPC the emulator does not know: 400 InvalidVPCId, 
   const create = r53.send(
     new CreateHostedZoneCommand({ Name: 'internal.example', CallerReference: 'vpc-1', VPC: { VPCId: 'vpc-0abc', VPCRegion: 'us-east-1' } }),
   );
-  await rejectsWith(create, 'InvalidVPCId', 'The VPC vpc-0abc in region us-east-1 that you provided is not authorized to make the association.', 400);
+  await rejectsWith(
+    create,
+    'InvalidVPCId',
+    'The VPC vpc-0abc in region us-east-1 that you provided is not authorized to make the association.',
+    400,
+  );
   const zones = await r53.send(new ListHostedZonesCommand({}));
   assert.equal(zones.HostedZones, []);
 });
 
 test('HostedZoneConfig.PrivateZone without a VPC does not make a zone private: only a VPC does', async () => {
-  const out = await r53.send(new CreateHostedZoneCommand({ Name: 'example.org', CallerReference: 'p1', HostedZoneConfig: { PrivateZone: true } }));
+  const out = await r53.send(
+    new CreateHostedZoneCommand({ Name: 'example.org', CallerReference: 'p1', HostedZoneConfig: { PrivateZone: true } }),
+  );
   assert.equal(out.HostedZone!.Config, { PrivateZone: false });
   assert.is(out.DelegationSet!.NameServers!.length, 4);
 });
@@ -52,7 +59,12 @@ test('ListReusableDelegationSets: an empty list with every required member; an u
   assert.is(out.IsTruncated, false);
   assert.is(out.MaxItems, 5);
   assert.is(out.Marker, '');
-  await rejectsWith(r53.send(new ListReusableDelegationSetsCommand({ Marker: 'N1234' })), 'InvalidInput', 'Invalid value for marker: N1234', 400);
+  await rejectsWith(
+    r53.send(new ListReusableDelegationSetsCommand({ Marker: 'N1234' })),
+    'InvalidInput',
+    'Invalid value for marker: N1234',
+    400,
+  );
 });
 
 test('CreateReusableDelegationSet answers 501 naming the operation', async () => {
@@ -65,7 +77,9 @@ test('CreateReusableDelegationSet answers 501 naming the operation', async () =>
 });
 
 test('UpdateHostedZoneComment sets and (without Comment) deletes the comment; unknown zone is NoSuchHostedZone', async () => {
-  const { HostedZone } = await r53.send(new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: 'c1', HostedZoneConfig: { Comment: 'old' } }));
+  const { HostedZone } = await r53.send(
+    new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: 'c1', HostedZoneConfig: { Comment: 'old' } }),
+  );
   const updated = await r53.send(new UpdateHostedZoneCommentCommand({ Id: HostedZone!.Id, Comment: 'new' }));
   assert.equal(updated.HostedZone!.Config, { Comment: 'new', PrivateZone: false });
   assert.is(updated.HostedZone!.Id, HostedZone!.Id);
@@ -73,7 +87,12 @@ test('UpdateHostedZoneComment sets and (without Comment) deletes the comment; un
   assert.equal(cleared.HostedZone!.Config, { PrivateZone: false });
   const got = await r53.send(new GetHostedZoneCommand({ Id: HostedZone!.Id }));
   assert.equal(got.HostedZone!.Config, { PrivateZone: false });
-  await rejectsWith(r53.send(new UpdateHostedZoneCommentCommand({ Id: 'ZNOPE', Comment: 'x' })), 'NoSuchHostedZone', 'No hosted zone found with ID: ZNOPE', 404);
+  await rejectsWith(
+    r53.send(new UpdateHostedZoneCommentCommand({ Id: 'ZNOPE', Comment: 'x' })),
+    'NoSuchHostedZone',
+    'No hosted zone found with ID: ZNOPE',
+    404,
+  );
 });
 
 test('a 50 MB CreateHostedZone body: InvalidInput for the caller reference, in a small well-formed error', async () => {
@@ -107,7 +126,10 @@ test('the AWS CLI (a strict XML parser) reads the error for a name holding a con
   const out = await awsCli(emu.endpoint, ['route53', 'create-hosted-zone', '--name', 'a\u0001b.example', '--caller-reference', 'cli-1']);
   assert.is(out.code, 254, out.stderr);
   // Before, the raw U+0001 went back inside <Message> and expat refused the whole answer.
-  assert.is(out.stderr.trim(), 'An error occurred (InvalidDomainName) when calling the CreateHostedZone operation: a\uFFFDb.example is not a valid domain name.');
+  assert.is(
+    out.stderr.trim(),
+    'An error occurred (InvalidDomainName) when calling the CreateHostedZone operation: a\uFFFDb.example is not a valid domain name.',
+  );
 });
 
 test.run();

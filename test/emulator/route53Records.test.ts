@@ -31,10 +31,13 @@ const A = (Name: string, ip = '10.0.0.1', extra: Partial<ResourceRecordSet> = {}
   ...extra,
 });
 
-const change = (...changes: Change[]) => r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: changes } }));
-const list = async (input: { StartRecordName?: string; StartRecordType?: ResourceRecordSet['Type']; StartRecordIdentifier?: string; MaxItems?: number } = {}) =>
-  r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, ...input }));
-const names = async () => (await list()).ResourceRecordSets!.map((r) => `${r.Name} ${r.Type}${r.SetIdentifier ? ` ${r.SetIdentifier}` : ''}`);
+const change = (...changes: Change[]) =>
+  r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: changes } }));
+const list = async (
+  input: { StartRecordName?: string; StartRecordType?: ResourceRecordSet['Type']; StartRecordIdentifier?: string; MaxItems?: number } = {},
+) => r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, ...input }));
+const names = async () =>
+  (await list()).ResourceRecordSets!.map((r) => `${r.Name} ${r.Type}${r.SetIdentifier ? ` ${r.SetIdentifier}` : ''}`);
 
 /** Route 53 answers a client error with 400 unless a test names another status. */
 const rejects = (promise: Promise<unknown>, code: string, message: string, status = 400) => rejectsWith(promise, code, message, status);
@@ -60,7 +63,7 @@ test('CREATE, UPSERT and DELETE; names stored lower-case with a trailing dot', a
   const out = await change({ Action: 'CREATE', ResourceRecordSet: A('WWW.Example.com', '10.0.0.1') });
   assert.is(out.ChangeInfo!.Status, 'PENDING');
   await change({ Action: 'UPSERT', ResourceRecordSet: A('www.example.com.', '10.0.0.2', { TTL: 120 }) });
-  let www = (await list({ StartRecordName: 'www.example.com', StartRecordType: 'A', MaxItems: 1 })).ResourceRecordSets![0]!;
+  const www = (await list({ StartRecordName: 'www.example.com', StartRecordType: 'A', MaxItems: 1 })).ResourceRecordSets![0]!;
   assert.equal(www, { Name: 'www.example.com.', Type: 'A', TTL: 120, ResourceRecords: [{ Value: '10.0.0.2' }] });
   await change({ Action: 'UPSERT', ResourceRecordSet: A('new.example.com') });
   await change({ Action: 'DELETE', ResourceRecordSet: A('www.example.com', '10.0.0.2', { TTL: 120 }) });
@@ -82,15 +85,23 @@ test('a batch is atomic: one bad change rejects all, and every problem is report
 
 test('changes in a batch see the earlier ones: DELETE then CREATE replaces; a double CREATE fails', async () => {
   await change({ Action: 'CREATE', ResourceRecordSet: A('a.example.com', '10.0.0.1') });
-  await change({ Action: 'DELETE', ResourceRecordSet: A('a.example.com', '10.0.0.1') }, { Action: 'CREATE', ResourceRecordSet: A('a.example.com', '10.0.0.9') });
-  assert.equal((await list({ StartRecordName: 'a.example.com', MaxItems: 1 })).ResourceRecordSets![0]!.ResourceRecords, [{ Value: '10.0.0.9' }]);
+  await change(
+    { Action: 'DELETE', ResourceRecordSet: A('a.example.com', '10.0.0.1') },
+    { Action: 'CREATE', ResourceRecordSet: A('a.example.com', '10.0.0.9') },
+  );
+  assert.equal((await list({ StartRecordName: 'a.example.com', MaxItems: 1 })).ResourceRecordSets![0]!.ResourceRecords, [
+    { Value: '10.0.0.9' },
+  ]);
   await rejects(
     change({ Action: 'CREATE', ResourceRecordSet: A('b.example.com') }, { Action: 'CREATE', ResourceRecordSet: A('b.example.com') }),
     'InvalidChangeBatch',
     "[Tried to create resource record set [name='b.example.com.', type='A'] but it already exists]",
   );
   await rejects(
-    change({ Action: 'DELETE', ResourceRecordSet: A('a.example.com', '10.0.0.9') }, { Action: 'DELETE', ResourceRecordSet: A('a.example.com', '10.0.0.9') }),
+    change(
+      { Action: 'DELETE', ResourceRecordSet: A('a.example.com', '10.0.0.9') },
+      { Action: 'DELETE', ResourceRecordSet: A('a.example.com', '10.0.0.9') },
+    ),
     'InvalidChangeBatch',
     "[Tried to delete resource record set [name='a.example.com.', type='A'] but it was not found]",
   );
@@ -123,11 +134,17 @@ test('CNAME at the apex and CNAME conflicts, both ways (with AWS double space)',
   );
   await change({ Action: 'CREATE', ResourceRecordSet: A('x.example.com') });
   await rejects(
-    change({ Action: 'CREATE', ResourceRecordSet: { Name: 'x.example.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'y.org' }] } }),
+    change({
+      Action: 'CREATE',
+      ResourceRecordSet: { Name: 'x.example.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'y.org' }] },
+    }),
     'InvalidChangeBatch',
     '[RRSet of type CNAME with DNS name x.example.com. is not permitted as it conflicts with other records with the same DNS name in zone example.com.]',
   );
-  await change({ Action: 'CREATE', ResourceRecordSet: { Name: 'c.example.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'y.org' }] } });
+  await change({
+    Action: 'CREATE',
+    ResourceRecordSet: { Name: 'c.example.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'y.org' }] },
+  });
   await rejects(
     change({ Action: 'CREATE', ResourceRecordSet: { Name: 'c.example.com', Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"t"' }] } }),
     'InvalidChangeBatch',
@@ -166,13 +183,21 @@ test('InvalidInput: alias with TTL, neither shape, routing without SetIdentifier
 
 test('unknown HealthCheckId → NoSuchHealthCheck 404; unknown zone → NoSuchHostedZone 404', async () => {
   await rejects(
-    change({ Action: 'CREATE', ResourceRecordSet: A('h.example.com', '10.0.0.1', { SetIdentifier: 'p', Failover: 'PRIMARY', HealthCheckId: 'no-such-check' }) }),
+    change({
+      Action: 'CREATE',
+      ResourceRecordSet: A('h.example.com', '10.0.0.1', { SetIdentifier: 'p', Failover: 'PRIMARY', HealthCheckId: 'no-such-check' }),
+    }),
     'NoSuchHealthCheck',
     'No health check exists with the specified ID no-such-check',
     404,
   );
   await rejects(
-    r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: 'ZNOPE', ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: A('a.example.com') }] } })),
+    r53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: 'ZNOPE',
+        ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: A('a.example.com') }] },
+      }),
+    ),
     'NoSuchHostedZone',
     'No hosted zone found with ID: ZNOPE',
     404,
@@ -183,7 +208,11 @@ test('alias target must exist in our zone; invalid A values; mixing routed and s
   await rejects(
     change({
       Action: 'CREATE',
-      ResourceRecordSet: { Name: 'al.example.com', Type: 'A', AliasTarget: { HostedZoneId: bareZoneId, DNSName: 'gone.example.com', EvaluateTargetHealth: true } },
+      ResourceRecordSet: {
+        Name: 'al.example.com',
+        Type: 'A',
+        AliasTarget: { HostedZoneId: bareZoneId, DNSName: 'gone.example.com', EvaluateTargetHealth: true },
+      },
     }),
     'InvalidChangeBatch',
     `[Tried to create an alias that targets gone.example.com., type A in zone ${bareZoneId}, but that target was not found]`,
@@ -202,13 +231,21 @@ test('alias target must exist in our zone; invalid A values; mixing routed and s
   // An alias to an AWS resource zone cannot be checked and is accepted.
   await change({
     Action: 'CREATE',
-    ResourceRecordSet: { Name: 'elb.example.com', Type: 'A', AliasTarget: { HostedZoneId: 'Z35SXDOTRQ7X7K', DNSName: 'my-elb.us-east-1.elb.amazonaws.com', EvaluateTargetHealth: false } },
+    ResourceRecordSet: {
+      Name: 'elb.example.com',
+      Type: 'A',
+      AliasTarget: { HostedZoneId: 'Z35SXDOTRQ7X7K', DNSName: 'my-elb.us-east-1.elb.amazonaws.com', EvaluateTargetHealth: false },
+    },
   });
 });
 
 test('the apex SOA and NS cannot be deleted', async () => {
   const soa = (await list()).ResourceRecordSets!.find((r) => r.Type === 'SOA')!;
-  await rejects(change({ Action: 'DELETE', ResourceRecordSet: soa }), 'InvalidChangeBatch', '[A HostedZone must contain exactly one SOA record.]');
+  await rejects(
+    change({ Action: 'DELETE', ResourceRecordSet: soa }),
+    'InvalidChangeBatch',
+    '[A HostedZone must contain exactly one SOA record.]',
+  );
 });
 
 test('ListResourceRecordSets: reversed-label order, then type and set identifier; paging with Next* fields', async () => {
@@ -233,21 +270,29 @@ test('ListResourceRecordSets: reversed-label order, then type and set identifier
     'z.example.com. A s2',
   ]);
   const page = await list({ StartRecordName: 'b.example.com', MaxItems: 2 });
-  assert.equal(page.ResourceRecordSets!.map((r) => r.Name), ['b.example.com.', 'a.b.example.com.']);
+  assert.equal(
+    page.ResourceRecordSets!.map((r) => r.Name),
+    ['b.example.com.', 'a.b.example.com.'],
+  );
   assert.is(page.IsTruncated, true);
   assert.is(page.MaxItems, 2);
   assert.is(page.NextRecordName, 'z.example.com.');
   assert.is(page.NextRecordType, 'A');
   assert.is(page.NextRecordIdentifier, 's1');
   const next = await list({ StartRecordName: page.NextRecordName, StartRecordType: 'A', StartRecordIdentifier: 's2', MaxItems: 2 });
-  assert.equal(next.ResourceRecordSets!.map((r) => r.SetIdentifier), ['s2']);
+  assert.equal(
+    next.ResourceRecordSets!.map((r) => r.SetIdentifier),
+    ['s2'],
+  );
   assert.is(next.IsTruncated, false);
   assert.is(next.NextRecordName, undefined);
   await rejects(list({ StartRecordType: 'A' }), 'InvalidInput', 'The input is not valid: type requires name');
 });
 
 test('alias and failover records come back with their routing fields and no TTL', async () => {
-  const hc = await r53.send(new CreateHealthCheckCommand({ CallerReference: 'hc', HealthCheckConfig: { Type: 'HTTP', IPAddress: '127.0.0.1', Port: 9 } }));
+  const hc = await r53.send(
+    new CreateHealthCheckCommand({ CallerReference: 'hc', HealthCheckConfig: { Type: 'HTTP', IPAddress: '127.0.0.1', Port: 9 } }),
+  );
   await change({ Action: 'CREATE', ResourceRecordSet: A('use1.example.com') });
   const alias: ResourceRecordSet = {
     Name: 'api.example.com.',
@@ -263,7 +308,15 @@ test('alias and failover records come back with their routing fields and no TTL'
 });
 
 test('raw clients: `/rrset/` with a trailing slash (botocore) and prefixed ids, AliasTarget included', async () => {
-  await change({ Action: 'CREATE', ResourceRecordSet: { Name: '12345.example.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: '12345.execute-api.localhost.localstack.cloud' }] } });
+  await change({
+    Action: 'CREATE',
+    ResourceRecordSet: {
+      Name: '12345.example.com',
+      Type: 'CNAME',
+      TTL: 60,
+      ResourceRecords: [{ Value: '12345.execute-api.localhost.localstack.cloud' }],
+    },
+  });
   const body =
     '<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Changes>' +
     '<Change><Action>CREATE</Action><ResourceRecordSet><Name>test.example.com</Name><Type>CNAME</Type><SetIdentifier>12345</SetIdentifier><Failover>PRIMARY</Failover>' +
@@ -286,7 +339,7 @@ test('an empty change batch is InvalidInput', async () => {
   );
   assert.is(res.status, 400);
   assert.match(res.text, '<Code>InvalidInput</Code>');
-  assert.match(res.text, "The content of element &apos;Changes&apos; is not complete");
+  assert.match(res.text, 'The content of element &apos;Changes&apos; is not complete');
 });
 
 test.run();

@@ -35,7 +35,13 @@ const ask = (name: string, type: QueryType) => resolve(store, (id) => !unhealthy
 const values = (name: string, type: QueryType) =>
   ask(name, type).answers.map((a) => ('address' in a ? a.address : 'target' in a ? a.target : a.type));
 
-const a = (Name: string, ip: string, extra: Partial<RecordSet> = {}): RecordSet => ({ Name, Type: 'A', TTL: 60, ResourceRecords: [ip], ...extra });
+const a = (Name: string, ip: string, extra: Partial<RecordSet> = {}): RecordSet => ({
+  Name,
+  Type: 'A',
+  TTL: 60,
+  ResourceRecords: [ip],
+  ...extra,
+});
 
 test.before.each(() => {
   store = new Route53Store();
@@ -69,8 +75,20 @@ test('alias with EvaluateTargetHealth inherits the target health; answers carry 
   zone('Z1', 'example.com.', [
     a('use1.example.com.', '10.0.0.1', { TTL: 42, HealthCheckId: 'hc-use1' }),
     a('euc1.example.com.', '10.0.0.2', { TTL: 43 }),
-    { Name: 'api.example.com.', Type: 'A', SetIdentifier: 'p', Failover: 'PRIMARY', AliasTarget: { HostedZoneId: 'Z1', DNSName: 'use1.example.com.', EvaluateTargetHealth: true } },
-    { Name: 'api.example.com.', Type: 'A', SetIdentifier: 's', Failover: 'SECONDARY', AliasTarget: { HostedZoneId: 'Z1', DNSName: 'euc1.example.com.', EvaluateTargetHealth: true } },
+    {
+      Name: 'api.example.com.',
+      Type: 'A',
+      SetIdentifier: 'p',
+      Failover: 'PRIMARY',
+      AliasTarget: { HostedZoneId: 'Z1', DNSName: 'use1.example.com.', EvaluateTargetHealth: true },
+    },
+    {
+      Name: 'api.example.com.',
+      Type: 'A',
+      SetIdentifier: 's',
+      Failover: 'SECONDARY',
+      AliasTarget: { HostedZoneId: 'Z1', DNSName: 'euc1.example.com.', EvaluateTargetHealth: true },
+    },
   ]);
   let r = ask('API.example.com.', 'A');
   assert.equal(r.answers, [{ type: 'A', address: '10.0.0.1', name: 'api.example.com.', ttl: 42 }]);
@@ -84,8 +102,20 @@ test('alias without EvaluateTargetHealth ignores the target health', () => {
   zone('Z1', 'example.com.', [
     a('use1.example.com.', '10.0.0.1', { HealthCheckId: 'hc-use1' }),
     a('euc1.example.com.', '10.0.0.2'),
-    { Name: 'api.example.com.', Type: 'A', SetIdentifier: 'p', Failover: 'PRIMARY', AliasTarget: { HostedZoneId: 'Z1', DNSName: 'use1.example.com.', EvaluateTargetHealth: false } },
-    { Name: 'api.example.com.', Type: 'A', SetIdentifier: 's', Failover: 'SECONDARY', AliasTarget: { HostedZoneId: 'Z1', DNSName: 'euc1.example.com.', EvaluateTargetHealth: false } },
+    {
+      Name: 'api.example.com.',
+      Type: 'A',
+      SetIdentifier: 'p',
+      Failover: 'PRIMARY',
+      AliasTarget: { HostedZoneId: 'Z1', DNSName: 'use1.example.com.', EvaluateTargetHealth: false },
+    },
+    {
+      Name: 'api.example.com.',
+      Type: 'A',
+      SetIdentifier: 's',
+      Failover: 'SECONDARY',
+      AliasTarget: { HostedZoneId: 'Z1', DNSName: 'euc1.example.com.', EvaluateTargetHealth: false },
+    },
   ]);
   unhealthy.add('hc-use1');
   assert.equal(values('api.example.com', 'A'), ['10.0.0.1']);
@@ -96,11 +126,18 @@ test('the tutorial: alias of Type CNAME to a CNAME answers the target value unde
     { Name: '12345.hello-localstack.com.', Type: 'CNAME', TTL: 60, ResourceRecords: ['12345.execute-api.localhost.localstack.cloud'] },
     { Name: '67890.hello-localstack.com.', Type: 'CNAME', TTL: 60, ResourceRecords: ['67890.execute-api.localhost.localstack.cloud'] },
     {
-      Name: 'test.hello-localstack.com.', Type: 'CNAME', SetIdentifier: '12345', Failover: 'PRIMARY', HealthCheckId: 'hc',
+      Name: 'test.hello-localstack.com.',
+      Type: 'CNAME',
+      SetIdentifier: '12345',
+      Failover: 'PRIMARY',
+      HealthCheckId: 'hc',
       AliasTarget: { HostedZoneId: 'Z1', DNSName: '12345.hello-localstack.com.', EvaluateTargetHealth: true },
     },
     {
-      Name: 'test.hello-localstack.com.', Type: 'CNAME', SetIdentifier: '67890', Failover: 'SECONDARY',
+      Name: 'test.hello-localstack.com.',
+      Type: 'CNAME',
+      SetIdentifier: '67890',
+      Failover: 'SECONDARY',
       AliasTarget: { HostedZoneId: 'Z1', DNSName: '67890.hello-localstack.com.', EvaluateTargetHealth: true },
     },
   ]);
@@ -111,7 +148,10 @@ test('the tutorial: alias of Type CNAME to a CNAME answers the target value unde
   assert.equal(values('test.hello-localstack.com', 'A'), ['12345.execute-api.localhost.localstack.cloud.', '127.0.0.1']);
   unhealthy.add('hc');
   assert.equal(values('test.hello-localstack.com', 'CNAME'), ['67890.execute-api.localhost.localstack.cloud.']);
-  assert.equal(lookupAddress(store, (id) => !unhealthy.has(id), 'test.hello-localstack.com'), { status: 'found', address: '127.0.0.1' });
+  assert.equal(
+    lookupAddress(store, (id) => !unhealthy.has(id), 'test.hello-localstack.com'),
+    { status: 'found', address: '127.0.0.1' },
+  );
 });
 
 test('NXDOMAIN and NODATA carry the SOA at the negative TTL; an empty non-terminal is NODATA', () => {
@@ -154,18 +194,27 @@ test('CNAME chasing: in-zone and across our zones; out-of-zone targets stop the 
   ]);
   zone('Z2', 'example.net.', [a('host.example.net.', '10.0.0.10')]);
   const r = ask('www.example.com', 'A');
-  assert.equal(r.answers.map((x) => [x.name, x.type, x.ttl]), [
-    ['www.example.com.', 'CNAME', 30],
-    ['web.example.com.', 'A', 20],
-  ]);
+  assert.equal(
+    r.answers.map((x) => [x.name, x.type, x.ttl]),
+    [
+      ['www.example.com.', 'CNAME', 30],
+      ['web.example.com.', 'A', 20],
+    ],
+  );
   assert.equal(values('other.example.com', 'A'), ['host.example.net.', '10.0.0.10']);
   assert.equal(values('ext.example.com', 'A'), ['elsewhere.org.']);
   assert.equal(values('loop1.example.com', 'A'), ['loop2.example.com.', 'loop1.example.com.']);
   const dangling = ask('dangling.example.com', 'A');
   assert.is(dangling.rcode, 'NXDOMAIN');
   assert.is(dangling.answers.length, 1);
-  assert.equal(lookupAddress(store, () => true, 'ext.example.com'), { status: 'external', name: 'elsewhere.org.' });
-  assert.equal(lookupAddress(store, () => true, 'nowhere.org'), { status: 'external', name: 'nowhere.org.' });
+  assert.equal(
+    lookupAddress(store, () => true, 'ext.example.com'),
+    { status: 'external', name: 'elsewhere.org.' },
+  );
+  assert.equal(
+    lookupAddress(store, () => true, 'nowhere.org'),
+    { status: 'external', name: 'nowhere.org.' },
+  );
   assert.is(lookupAddress(store, () => true, 'nope.example.com').status, 'not-found');
 });
 
@@ -178,16 +227,31 @@ test('wildcards match below their closest encloser only; ANY returns every type;
   ]);
   assert.equal(ask('anything.example.com', 'A').answers, [{ type: 'A', address: '10.0.0.7', name: 'anything.example.com.', ttl: 60 }]);
   assert.is(ask('deep.host.example.com', 'A').rcode, 'NXDOMAIN', 'host.example.com exists, so *.example.com does not cover names below it');
-  assert.equal(ask('host.example.com', 'ANY').answers.map((x) => x.type), ['A', 'TXT']);
-  assert.equal(ask('host.example.com', 'TXT').answers[0], { type: 'TXT', strings: ['hello world', 'two'], name: 'host.example.com.', ttl: 60 });
+  assert.equal(
+    ask('host.example.com', 'ANY').answers.map((x) => x.type),
+    ['A', 'TXT'],
+  );
+  assert.equal(ask('host.example.com', 'TXT').answers[0], {
+    type: 'TXT',
+    strings: ['hello world', 'two'],
+    name: 'host.example.com.',
+    ttl: 60,
+  });
   const referral = ask('www.sub.example.com', 'A');
   assert.is(referral.authoritative, false);
-  assert.equal(referral.authorities.map((x) => [x.name, x.type]), [['sub.example.com.', 'NS']]);
+  assert.equal(
+    referral.authorities.map((x) => [x.name, x.type]),
+    [['sub.example.com.', 'NS']],
+  );
 });
 
 test('an alias whose target is missing is REFUSED; weighted picks by weight among healthy members', () => {
   zone('Z1', 'example.com.', [
-    { Name: 'broken.example.com.', Type: 'A', AliasTarget: { HostedZoneId: 'Z1', DNSName: 'gone.example.com.', EvaluateTargetHealth: false } },
+    {
+      Name: 'broken.example.com.',
+      Type: 'A',
+      AliasTarget: { HostedZoneId: 'Z1', DNSName: 'gone.example.com.', EvaluateTargetHealth: false },
+    },
     a('w.example.com.', '10.0.0.1', { SetIdentifier: 'one', Weight: 1, HealthCheckId: 'hc-1' }),
     a('w.example.com.', '10.0.0.2', { SetIdentifier: 'two', Weight: 3 }),
   ]);

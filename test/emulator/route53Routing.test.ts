@@ -55,7 +55,12 @@ test.after(async () => {
 });
 
 const put = (...sets: ResourceRecordSet[]) =>
-  r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: sets.map((s) => ({ Action: 'UPSERT', ResourceRecordSet: s })) } }));
+  r53.send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: zoneId,
+      ChangeBatch: { Changes: sets.map((s) => ({ Action: 'UPSERT', ResourceRecordSet: s })) },
+    }),
+  );
 const a = (id: string, ip: string, extra: Partial<ResourceRecordSet>): ResourceRecordSet => ({
   Name: 'app.example.com',
   Type: 'A',
@@ -76,7 +81,14 @@ async function check(config: Partial<HealthCheckConfig>): Promise<string> {
   const out = await r53.send(
     new CreateHealthCheckCommand({
       CallerReference: `hc-${Math.random()}`,
-      HealthCheckConfig: { Type: 'HTTP', IPAddress: '127.0.0.1', Port: web.port, RequestInterval: 10, FailureThreshold: 1, ...config } as HealthCheckConfig,
+      HealthCheckConfig: {
+        Type: 'HTTP',
+        IPAddress: '127.0.0.1',
+        Port: web.port,
+        RequestInterval: 10,
+        FailureThreshold: 1,
+        ...config,
+      } as HealthCheckConfig,
     }),
   );
   return out.HealthCheck!.Id!;
@@ -89,7 +101,11 @@ async function tick(): Promise<void> {
 
 test('latency: the member in the nearest Region to the configured client Region; an unhealthy one gives way', async () => {
   const eu = await check({ ResourcePath: '/eu' });
-  await put(a('us', '10.0.0.1', { Region: 'us-east-1' }), a('eu', '10.0.0.2', { Region: 'eu-central-1', HealthCheckId: eu }), a('ap', '10.0.0.3', { Region: 'ap-northeast-1' }));
+  await put(
+    a('us', '10.0.0.1', { Region: 'us-east-1' }),
+    a('eu', '10.0.0.2', { Region: 'eu-central-1', HealthCheckId: eu }),
+    a('ap', '10.0.0.3', { Region: 'ap-northeast-1' }),
+  );
   assert.equal(await answer(), ['10.0.0.1'], 'default client Region us-east-1');
   api.routing.configure({ clientRegion: 'eu-west-1' });
   assert.equal(await answer(), ['10.0.0.2'], 'Ireland → Frankfurt is nearest');
@@ -132,7 +148,16 @@ test('CALCULATED: healthy while HealthThreshold children are; 0 → always healt
   const one = await check({ ResourcePath: '/one' });
   const two = await check({ ResourcePath: '/two' });
   const calc = async (threshold: number, extra: Partial<HealthCheckConfig> = {}) =>
-    check({ Type: 'CALCULATED', ChildHealthChecks: [one, two], HealthThreshold: threshold, IPAddress: undefined, Port: undefined, RequestInterval: undefined, FailureThreshold: undefined, ...extra });
+    check({
+      Type: 'CALCULATED',
+      ChildHealthChecks: [one, two],
+      HealthThreshold: threshold,
+      IPAddress: undefined,
+      Port: undefined,
+      RequestInterval: undefined,
+      FailureThreshold: undefined,
+      ...extra,
+    });
   const atLeastOne = await calc(1);
   const both = await calc(2);
   const zero = await calc(0);
@@ -160,7 +185,15 @@ test('Disabled counts as healthy (a disabled failing child too); disabled and in
   const down = await check({ ResourcePath: '/down' });
   await tick();
   assert.is(api.healthChecks.status(down), 'unhealthy');
-  const both = await check({ Type: 'CALCULATED', ChildHealthChecks: [down], HealthThreshold: 1, IPAddress: undefined, Port: undefined, RequestInterval: undefined, FailureThreshold: undefined });
+  const both = await check({
+    Type: 'CALCULATED',
+    ChildHealthChecks: [down],
+    HealthThreshold: 1,
+    IPAddress: undefined,
+    Port: undefined,
+    RequestInterval: undefined,
+    FailureThreshold: undefined,
+  });
   assert.is(api.healthChecks.status(both), 'unhealthy');
   await r53.send(new UpdateHealthCheckCommand({ HealthCheckId: down, Disabled: true }));
   assert.is(api.healthChecks.status(down), 'healthy');
@@ -172,7 +205,12 @@ test('Disabled counts as healthy (a disabled failing child too); disabled and in
 });
 
 test('Regions: at least three of the checker Regions', async () => {
-  await rejectsWith(check({ Regions: ['us-east-1', 'eu-west-1'] }), 'InvalidInput', 'Invalid parameter : Regions must name at least 3 Regions.', 400);
+  await rejectsWith(
+    check({ Regions: ['us-east-1', 'eu-west-1'] }),
+    'InvalidInput',
+    'Invalid parameter : Regions must name at least 3 Regions.',
+    400,
+  );
   await rejectsWith(
     check({ Regions: ['us-east-1', 'eu-west-1', 'mars-1'] as HealthCheckConfig['Regions'] }),
     'InvalidInput',

@@ -30,10 +30,18 @@ const aws = (...args: string[]): Promise<Record<string, unknown>> => awsCliJson(
 /** The CNAME answer for test.hello-localstack.com, as `dig +noall +answer` prints it. */
 async function digCname(): Promise<string> {
   if (DIG) {
-    const { stdout } = await run(DIG, ['@127.0.0.1', '-p', String(emu.dns.port), '+noall', '+answer', 'test.hello-localstack.com', 'CNAME']);
+    const { stdout } = await run(DIG, [
+      '@127.0.0.1',
+      '-p',
+      String(emu.dns.port),
+      '+noall',
+      '+answer',
+      'test.hello-localstack.com',
+      'CNAME',
+    ]);
     return stdout.trim().replace(/\s+/g, ' ');
   }
-  console.log('  (dig is not installed: checking with Node\'s resolver instead)');
+  console.log("  (dig is not installed: checking with Node's resolver instead)");
   const resolver = new Resolver({ timeout: 2_000, tries: 1 });
   resolver.setServers([`127.0.0.1:${emu.dns.port}`]);
   const [target] = await resolver.resolveCname('test.hello-localstack.com');
@@ -67,7 +75,13 @@ test('the tutorial CLI sequence, then dig, then failover when the primary health
   const HEALTH_CHECK_ID = (check['HealthCheck'] as { Id: string }).Id;
 
   // Step 4 uses the abbreviated flag `--hosted-zone` and the prefixed id, as the tutorial does.
-  await aws('route53', 'change-resource-record-sets', '--hosted-zone', HOSTED_ZONE_ID, '--change-batch', `{
+  await aws(
+    'route53',
+    'change-resource-record-sets',
+    '--hosted-zone',
+    HOSTED_ZONE_ID,
+    '--change-batch',
+    `{
                                              "Changes": [
                                                  {
                                                      "Action": "CREATE",
@@ -87,8 +101,15 @@ test('the tutorial CLI sequence, then dig, then failover when the primary health
                                                          "ResourceRecords": [{"Value": "67890.execute-api.localhost.localstack.cloud"}]
                                                      }
                                                  }
-                                             ]}`);
-  await aws('route53', 'change-resource-record-sets', '--hosted-zone-id', HOSTED_ZONE_ID, '--change-batch', `{
+                                             ]}`,
+  );
+  await aws(
+    'route53',
+    'change-resource-record-sets',
+    '--hosted-zone-id',
+    HOSTED_ZONE_ID,
+    '--change-batch',
+    `{
                                              "Changes": [
                                                  {
                                                      "Action": "CREATE",
@@ -119,7 +140,8 @@ test('the tutorial CLI sequence, then dig, then failover when the primary health
                                                          "Failover": "SECONDARY"
                                                      }
                                                  }
-                                             ]}`);
+                                             ]}`,
+  );
 
   // The tutorial prints TTL 300 because LocalStack ignores record TTLs; like AWS, the alias
   // answer carries its target record's TTL, 60.
@@ -139,7 +161,7 @@ test('the tutorial CLI sequence, then dig, then failover when the primary health
   assert.match(observation.StatusReport.Status, /^Failure: HTTP Status Code 4\d\d/);
 });
 
-test('CLI errors: a reused caller reference exits 254 with AWS\'s message', async () => {
+test("CLI errors: a reused caller reference exits 254 with AWS's message", async () => {
   if (!awsCliInstalled) {
     console.log(`  (skipped: ${AWS_CLI} is not installed)`);
     return;

@@ -91,7 +91,10 @@ test('port 0: prints the actual ports and services, logs each request, stops on 
     assert.is(served.stdout(), DRAINED, 'exit 0 because nothing was left running, not by the forced exit');
     assert.match(served.stderr(), 'emulator stopping (SIGINT)\n');
     assert.match(served.stderr(), /emulator stopped\n$/);
-    const closed = await fetch(`${endpoint}/_localstack/health`).then(() => false, () => true);
+    const closed = await fetch(`${endpoint}/_localstack/health`).then(
+      () => false,
+      () => true,
+    );
     assert.ok(closed, 'the port is closed');
   } finally {
     served.child.kill('SIGKILL');
@@ -135,7 +138,10 @@ test('a DNS port in use: one line naming --dns-port, exit 2, and the HTTP port i
     const served = spawnServe({ port: 0, dnsPort });
     assert.is(await withTimeout(served.exit, 20_000, 'failing'), 2);
     const lines = served.stderr().trimEnd().split('\n');
-    assert.is(lines.at(-1), `engine serve: cannot bind DNS port ${dnsPort} on 127.0.0.1: it is already in use; choose another with --dns-port, e.g. --dns-port 5353`);
+    assert.is(
+      lines.at(-1),
+      `engine serve: cannot bind DNS port ${dnsPort} on 127.0.0.1: it is already in use; choose another with --dns-port, e.g. --dns-port 5353`,
+    );
     assert.not.match(served.stderr(), /\n\s+at /, 'no stack trace');
   } finally {
     blocker.close();
@@ -150,7 +156,8 @@ test('bad flags are reported before anything binds', async () => {
 
 test('bindErrorMessage tells HTTP from DNS and explains EACCES on port 53', () => {
   const target = { host: '127.0.0.1', port: 4566, dnsPort: 53 };
-  const errno = (code: string, syscall: string, port: number) => Object.assign(new Error(`${syscall} ${code} 127.0.0.1:${port}`), { code, syscall, port });
+  const errno = (code: string, syscall: string, port: number) =>
+    Object.assign(new Error(`${syscall} ${code} 127.0.0.1:${port}`), { code, syscall, port });
   assert.is(
     bindErrorMessage(errno('EACCES', 'bind', 53), target),
     'cannot bind DNS port 53 on 127.0.0.1: permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE); choose another with --dns-port, e.g. --dns-port 5353',

@@ -68,11 +68,16 @@ steps:
         got: \${{ steps.first.outputs.waited }}
 `);
   const all = flattenSteps(loadWorkflowFile(file, registry).steps);
-  assert.equal(all.map((s) => `${s.id}:${s.type}`), ['first_nap:wait', 'first_note:setOutputs', 'first:setOutputs', 'after:setOutputs']);
+  assert.equal(
+    all.map((s) => `${s.id}:${s.type}`),
+    ['first_nap:wait', 'first_note:setOutputs', 'first:setOutputs', 'after:setOutputs'],
+  );
   const byId = (id: string) => all.find((s) => s.id === id) as StepNode;
   assert.equal(byId('first_nap').params, { ms: 5 });
   assert.equal(byId('first_note').params, { values: { text: 'pause of 5 ms', ok: '${{ steps.first_nap.outputs.waitedMs >= 5 }}' } });
-  assert.equal(byId('first').params, { values: { waited: '${{ steps.first_nap.outputs.waitedMs }}', text: '${{ steps.first_note.outputs.text }}' } });
+  assert.equal(byId('first').params, {
+    values: { waited: '${{ steps.first_nap.outputs.waitedMs }}', text: '${{ steps.first_note.outputs.text }}' },
+  });
 });
 
 test('a with: value that is a template of the using workflow is spliced in', () => {
@@ -100,7 +105,9 @@ test('errors: in the block file at their line; a missing or unknown input, a mis
     "main.yaml:3:5 block './blocks/pause.yaml' needs input 'ms': add it under with:",
     "main.yaml:6:7 block './blocks/pause.yaml' has no input 'secs' (inputs: ms, label)",
   ]);
-  assert.equal(issues(files(`name: main\nsteps:\n  - id: b\n    uses: ./blocks/nope.yaml\n`)), ["main.yaml:4:11 cannot read block './blocks/nope.yaml': no such file"]);
+  assert.equal(issues(files(`name: main\nsteps:\n  - id: b\n    uses: ./blocks/nope.yaml\n`)), [
+    "main.yaml:4:11 cannot read block './blocks/nope.yaml': no such file",
+  ]);
   const self = `name: loop\nsteps:\n  - id: again\n    uses: ./pause.yaml\n`;
   assert.equal(issues(files(`name: main\nsteps:\n  - id: b\n    uses: ./blocks/pause.yaml\n`, self)), [
     "blocks/pause.yaml:4:11 './pause.yaml' is already being expanded (a block cannot use itself, directly or not)",
@@ -125,10 +132,19 @@ steps:
   const ids = all.map((s) => s.id);
   assert.equal(ids.slice(0, 7), ['r_1_nap', 'r_1_note', 'r_1', 'r_2_nap', 'r_2_note', 'r_2', 'r']);
   assert.equal(all.find((s) => s.id === 'r')!.params, {
-    aggregate: { waited: ['${{ steps.r_1.outputs.waited }}', '${{ steps.r_2.outputs.waited }}'], text: ['${{ steps.r_1.outputs.text }}', '${{ steps.r_2.outputs.text }}'] },
+    aggregate: {
+      waited: ['${{ steps.r_1.outputs.waited }}', '${{ steps.r_2.outputs.waited }}'],
+      text: ['${{ steps.r_1.outputs.text }}', '${{ steps.r_2.outputs.text }}'],
+    },
   });
-  assert.equal(all.filter((s) => s.id.startsWith('m_') && s.type === 'wait').map((s) => s.params['ms']), [1, 1, 2, 2]);
-  assert.equal(all.filter((s) => /^m_\d_note$/.test(s.id)).map((s) => (s.params['values'] as { text: string }).text), ['a of 1 ms', 'b of 1 ms', 'a of 2 ms', 'b of 2 ms']);
+  assert.equal(
+    all.filter((s) => s.id.startsWith('m_') && s.type === 'wait').map((s) => s.params['ms']),
+    [1, 1, 2, 2],
+  );
+  assert.equal(
+    all.filter((s) => /^m_\d_note$/.test(s.id)).map((s) => (s.params['values'] as { text: string }).text),
+    ['a of 1 ms', 'b of 1 ms', 'a of 2 ms', 'b of 2 ms'],
+  );
 });
 
 test('a run: per-iteration outputs and min/p50/p95/max of a matrix', async () => {

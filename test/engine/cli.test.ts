@@ -33,7 +33,14 @@ cli('validate: a valid example passes', async () => {
 });
 
 cli('usage errors: one line, exit 2', async () => {
-  for (const args of [[], ['frobnicate'], ['run'], ['graph', 'a', 'b'], ['run', 'x.yaml', '--bogus'], ['graph', 'workflows/examples/generic-saga.yaml', '--format', 'png']]) {
+  for (const args of [
+    [],
+    ['frobnicate'],
+    ['run'],
+    ['graph', 'a', 'b'],
+    ['run', 'x.yaml', '--bogus'],
+    ['graph', 'workflows/examples/generic-saga.yaml', '--format', 'png'],
+  ]) {
     const r = await runCli(args);
     assert.is(r.code, 2, `engine ${args.join(' ')}`);
     if (args.length) assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
@@ -118,7 +125,13 @@ cli('validate takes several files and --json', async () => {
   const json = await runCli(['validate', '--json', ...files]);
   assert.is(json.code, 2);
   const results = JSON.parse(json.stdout) as Array<{ file: string; valid: boolean; problems: Array<{ line: number; path: string }> }>;
-  assert.equal(results.map((r) => [r.file, r.valid, r.problems.length]), [[files[0], true, 0], [files[1], false, 5]]);
+  assert.equal(
+    results.map((r) => [r.file, r.valid, r.problems.length]),
+    [
+      [files[0], true, 0],
+      [files[1], false, 5],
+    ],
+  );
   assert.is(json.stderr, '');
 });
 
@@ -138,10 +151,19 @@ cli('runs shows a header, start, duration, exit code and what is held; destroy r
   const table = await runCli(['runs', '--state-dir', state]);
   const [header, row] = table.stdout.trimEnd().split('\n');
   assert.match(header!, /^RUN\s+STATUS\s+WORKFLOW\s+STARTED\s+DURATION\s+EXIT\s+HELD$/);
-  assert.match(row!, new RegExp(`^${runId}\\s+passed\\s+generic-saga\\s+\\d{4}-\\d\\d-\\d\\dT\\S+Z\\s+\\d\\S*s\\s+0\\s+2 kept \\(engine destroy ${runId}\\)$`));
+  assert.match(
+    row!,
+    new RegExp(
+      `^${runId}\\s+passed\\s+generic-saga\\s+\\d{4}-\\d\\d-\\d\\dT\\S+Z\\s+\\d\\S*s\\s+0\\s+2 kept \\(engine destroy ${runId}\\)$`,
+    ),
+  );
   const rollback = await runCli(['rollback', runId, '--state-dir', state]);
   assert.match(rollback.stdout, /passed; nothing to roll back \(it kept 2 step\(s\)' resources: engine destroy/);
-  assert.is((await runCli(['runs', '--prune', '--state-dir', state])).stdout, 'nothing to prune\n', 'a run holding resources is not settled');
+  assert.is(
+    (await runCli(['runs', '--prune', '--state-dir', state])).stdout,
+    'nothing to prune\n',
+    'a run holding resources is not settled',
+  );
   const destroy = await runCli(['destroy', runId, '--state-dir', state]);
   assert.is(destroy.code, 0, destroy.stderr);
   assert.match(destroy.stdout, /compensated 2 step\(s\): writeLeft, writeFirst/);

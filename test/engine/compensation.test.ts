@@ -25,7 +25,9 @@ async function until(check: () => boolean): Promise<void> {
 
 const five = (failAt: number, extra: Record<number, string> = {}) =>
   `name: saga\nsteps:\n` +
-  [1, 2, 3, 4, 5].map((i) => `  - { id: s${i}, type: record, params: { fail: ${i === failAt}${extra[i] ? `, ${extra[i]}` : ''} } }`).join('\n') +
+  [1, 2, 3, 4, 5]
+    .map((i) => `  - { id: s${i}, type: record, params: { fail: ${i === failAt}${extra[i] ? `, ${extra[i]}` : ''} } }`)
+    .join('\n') +
   '\n';
 
 compensation('a failure at step k compensates k..1 in reverse order, and nothing after k runs', async () => {
@@ -34,7 +36,10 @@ compensation('a failure at step k compensates k..1 in reverse order, and nothing
   assert.is(report.exitCode, 1);
   assert.is(report.status, 'failed');
   assert.equal(events, ['run:s1', 'end:s1', 'run:s2', 'end:s2', 'run:s3', 'undo:s3', 'undo:s2', 'undo:s1']);
-  assert.equal(report.steps.map((s) => s.status), ['succeeded', 'succeeded', 'failed', 'not-run', 'not-run']);
+  assert.equal(
+    report.steps.map((s) => s.status),
+    ['succeeded', 'succeeded', 'failed', 'not-run', 'not-run'],
+  );
 });
 
 compensation('a failing compensation does not stop the others; exit 3', async () => {
@@ -42,8 +47,14 @@ compensation('a failing compensation does not stop the others; exit 3', async ()
   const report = await handle.done;
   assert.is(report.exitCode, 3);
   assert.is(report.status, 'compensation-incomplete');
-  assert.equal(events.filter((e) => e.startsWith('undo:')), ['undo:s4', 'undo:s3', 'undo:s2', 'undo:s1']);
-  assert.equal(report.steps.map((s) => s.compensation?.status), ['succeeded', 'failed', 'failed', 'succeeded', undefined]);
+  assert.equal(
+    events.filter((e) => e.startsWith('undo:')),
+    ['undo:s4', 'undo:s3', 'undo:s2', 'undo:s1'],
+  );
+  assert.equal(
+    report.steps.map((s) => s.compensation?.status),
+    ['succeeded', 'failed', 'failed', 'succeeded', undefined],
+  );
 });
 
 compensation('rollback: false skips; a rollback override runs another step with the outputs', async () => {
@@ -71,17 +82,22 @@ steps:
 });
 
 compensation('cleanup: always tears down after success; cleanup: never leaves everything', async () => {
-  const always = await startYaml(`name: a\ncleanup: always\nsteps:\n  - { id: a, type: record }\n  - { id: b, type: record }\n`).handle.done;
+  const always = await startYaml(`name: a\ncleanup: always\nsteps:\n  - { id: a, type: record }\n  - { id: b, type: record }\n`).handle
+    .done;
   assert.is(always.exitCode, 0);
   assert.equal(events, ['run:a', 'end:a', 'run:b', 'end:b', 'undo:b', 'undo:a']);
   events.length = 0;
-  const never = await startYaml(`name: n\ncleanup: never\nsteps:\n  - { id: a, type: record }\n  - { id: b, type: record, params: { fail: true } }\n`).handle.done;
+  const never = await startYaml(
+    `name: n\ncleanup: never\nsteps:\n  - { id: a, type: record }\n  - { id: b, type: record, params: { fail: true } }\n`,
+  ).handle.done;
   assert.is(never.exitCode, 1);
   assert.equal(events, ['run:a', 'end:a', 'run:b']);
 });
 
 compensation('interrupt aborts the running step, compensates, exit 130', async () => {
-  const { handle } = startYaml(`name: i\nsteps:\n  - { id: a, type: record }\n  - { id: b, type: fail, params: { hang: true } }\n  - { id: c, type: record }\n`);
+  const { handle } = startYaml(
+    `name: i\nsteps:\n  - { id: a, type: record }\n  - { id: b, type: fail, params: { hang: true } }\n  - { id: c, type: record }\n`,
+  );
   while (!events.includes('end:a')) await new Promise((r) => setImmediate(r));
   await new Promise((r) => setImmediate(r));
   assert.ok(handle.interrupt());
@@ -89,7 +105,10 @@ compensation('interrupt aborts the running step, compensates, exit 130', async (
   const report = await handle.done;
   assert.is(report.exitCode, 130);
   assert.is(report.status, 'interrupted');
-  assert.equal(report.steps.map((s) => s.status), ['succeeded', 'aborted', 'not-run']);
+  assert.equal(
+    report.steps.map((s) => s.status),
+    ['succeeded', 'aborted', 'not-run'],
+  );
   assert.equal(events, ['run:a', 'end:a', 'undo:a']);
 });
 
@@ -184,11 +203,20 @@ steps:
 `);
   assert.is((await handle.done).exitCode, 1);
   events.length = 0;
-  const result = await rollbackRun({ stateDir, runId: handle.runId, registry: testRegistry(), target: createTargetSession(), fsync: false });
+  const result = await rollbackRun({
+    stateDir,
+    runId: handle.runId,
+    registry: testRegistry(),
+    target: createTargetSession(),
+    fsync: false,
+  });
   assert.is(result.status, 'incomplete');
   assert.equal(result.failed, ['a']);
   assert.equal(events, [], 'the override did not run');
-  const journal = readFileSync(handle.journalPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; stepId?: string; error?: { message?: string } });
+  const journal = readFileSync(handle.journalPath, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { kind: string; stepId?: string; error?: { message?: string } });
   const failed = journal.find((r) => r.kind === 'compensation-result' && r.stepId === 'a');
   assert.match(failed?.error?.message ?? '', /invalid rollback params: \/fail must be boolean/);
 });

@@ -92,7 +92,10 @@ steps:
 `);
   const report = await handle.done;
   assert.is(report.exitCode, 1);
-  assert.equal(report.steps.map((s) => s.status), ['skipped', 'succeeded', 'failed']);
+  assert.equal(
+    report.steps.map((s) => s.status),
+    ['skipped', 'succeeded', 'failed'],
+  );
   assert.equal(events, ['run:ran', 'end:ran', 'run:boom', 'undo:boom', 'undo:ran']);
 });
 

@@ -20,13 +20,19 @@ conditions('`!` uses the same truthiness as if: (DRY_RUN=false or 0 is not dry)'
 });
 
 conditions('an error evaluating if: fails the step with a journaled result and a report error', async () => {
-  const { handle } = startYaml(`name: e\nsteps:\n  - { id: first, type: record }\n  - { id: check, type: record, if: "x-\${{ env.NOT_SET_ANYWHERE }}" }\n`, { env: {} });
+  const { handle } = startYaml(
+    `name: e\nsteps:\n  - { id: first, type: record }\n  - { id: check, type: record, if: "x-\${{ env.NOT_SET_ANYWHERE }}" }\n`,
+    { env: {} },
+  );
   const report = await handle.done;
   assert.is(report.exitCode, 1);
   assert.is(report.steps[1]!.status, 'failed');
   assert.match(report.steps[1]!.error?.message ?? '', /resolved to undefined/);
   assert.match(report.error?.message ?? '', /check/);
-  const journal = readFileSync(handle.journalPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; stepId?: string; status?: string });
+  const journal = readFileSync(handle.journalPath, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { kind: string; stepId?: string; status?: string });
   assert.ok(journal.some((r) => r.kind === 'step-result' && r.stepId === 'check' && r.status === 'failed'));
   assert.equal(events, ['run:first', 'end:first', 'undo:first']);
 });

@@ -52,7 +52,16 @@ async function run(expected: string | [string, string], ...emulate: string[]) {
   const dir = tmp('routing-');
   const file = join(dir, 'wf.yaml');
   writeFileSync(file, WORKFLOW);
-  return spawnEngine(['run', file, '--state-dir', join(dir, 's'), '--input', `expected=${lat}`, ...(geo ? ['--input', `geoExpected=${geo}`] : []), ...emulate.flatMap((e) => ['--emulate', e])]);
+  return spawnEngine([
+    'run',
+    file,
+    '--state-dir',
+    join(dir, 's'),
+    '--input',
+    `expected=${lat}`,
+    ...(geo ? ['--input', `geoExpected=${geo}`] : []),
+    ...emulate.flatMap((e) => ['--emulate', e]),
+  ]);
 }
 
 test('latency answers by --emulate clientRegion (default us-east-1)', async () => {

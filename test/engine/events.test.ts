@@ -33,7 +33,10 @@ stream('every event carries seq, wall time and AWS time from the run clock, in o
   const before = Date.now();
   const { handle } = startYaml(SAGA, { clock, progress: (e) => seen.push(e) });
   await handle.done;
-  assert.equal(seen.map((e) => e.seq), seen.map((_, i) => i + 1));
+  assert.equal(
+    seen.map((e) => e.seq),
+    seen.map((_, i) => i + 1),
+  );
   for (const e of seen) {
     assert.is(e.aws, AWS_EPOCH, `${e.kind}: AWS time comes from the run's clock`);
     assert.ok(e.wall >= before && e.wall <= Date.now(), `${e.kind}: wall time is the machine's`);
@@ -41,7 +44,8 @@ stream('every event carries seq, wall time and AWS time from the run clock, in o
   const kinds = seen.map((e) => e.kind);
   assert.is(kinds[0], 'run-start');
   assert.is(kinds.at(-1), 'run-end');
-  for (const k of ['transition', 'step-intent', 'step-result', 'step-skipped', 'compensation-start', 'compensation-result']) assert.ok(kinds.includes(k as RunEvent['kind']), k);
+  for (const k of ['transition', 'step-intent', 'step-result', 'step-skipped', 'compensation-start', 'compensation-result'])
+    assert.ok(kinds.includes(k as RunEvent['kind']), k);
 });
 
 stream('the journal holds the same events, and folding it gives the live report', async () => {
@@ -50,7 +54,15 @@ stream('the journal holds the same events, and folding it gives the live report'
   const { records } = readJournal(handle.journalPath);
   const folded = foldEvents(records, { runDir: handle.runDir });
   assert.equal(folded, live);
-  assert.equal(live.steps.map((s) => [s.id, s.status]), [['a', 'succeeded'], ['skipped', 'skipped'], ['b', 'failed'], ['never', 'not-run']]);
+  assert.equal(
+    live.steps.map((s) => [s.id, s.status]),
+    [
+      ['a', 'succeeded'],
+      ['skipped', 'skipped'],
+      ['b', 'failed'],
+      ['never', 'not-run'],
+    ],
+  );
   assert.equal(live.outputs, { first: 1 });
   assert.equal(live.inputs, { token: '***' });
 });
@@ -77,18 +89,31 @@ stream('the progress printer is a handler: one line per event', async () => {
 stream('the bus closes with run-end, and a failing handler goes to onHandlerError', () => {
   const failures: string[] = [];
   const got: string[] = [];
-  const bus = new RunEvents(new ManualClock(5), [() => {
-    throw new Error('disk full');
-  }, (e) => got.push(e.kind)], { onHandlerError: (error, e) => failures.push(`${e.kind}: ${(error as Error).message}`) });
+  const bus = new RunEvents(
+    new ManualClock(5),
+    [
+      () => {
+        throw new Error('disk full');
+      },
+      (e) => got.push(e.kind),
+    ],
+    { onHandlerError: (error, e) => failures.push(`${e.kind}: ${(error as Error).message}`) },
+  );
   assert.is(bus.emit({ kind: 'notice', message: 'x' })?.seq, 1);
   bus.emit({ kind: 'run-end', status: 'passed', exitCode: 0 });
   assert.is(bus.emit({ kind: 'run-dirty', reason: 'late' }), undefined, 'no record after the outcome');
   assert.is(bus.emit({ kind: 'notice', message: 'late' })?.seq, 3, 'notices (never journaled) still pass');
   assert.equal(got, ['notice', 'run-end', 'notice']);
   assert.equal(failures, ['notice: disk full', 'run-end: disk full', 'notice: disk full']);
-  assert.throws(() => new RunEvents(new ManualClock(), [() => {
-    throw new Error('boom');
-  }]).emit({ kind: 'notice', message: 'x' }), /boom/);
+  assert.throws(
+    () =>
+      new RunEvents(new ManualClock(), [
+        () => {
+          throw new Error('boom');
+        },
+      ]).emit({ kind: 'notice', message: 'x' }),
+    /boom/,
+  );
 });
 
 stream.run();

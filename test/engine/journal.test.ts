@@ -22,8 +22,14 @@ steps:
   await handle.done;
   const text = readFileSync(handle.journalPath, 'utf8');
   assert.ok(text.endsWith('\n'));
-  const records = text.trimEnd().split('\n').map((line) => JSON.parse(line) as JournalRecord);
-  assert.equal(records.map((r) => r.seq), records.map((_, i) => i + 1));
+  const records = text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as JournalRecord);
+  assert.equal(
+    records.map((r) => r.seq),
+    records.map((_, i) => i + 1),
+  );
   const first = records[0]!;
   assert.is(first.kind, 'run-start');
   if (first.kind === 'run-start') {
@@ -36,7 +42,10 @@ steps:
   assert.equal(kinds('a'), ['step-intent', 'step-result', 'compensation-start', 'compensation-result']);
   assert.equal(kinds('b'), ['step-intent', 'step-result', 'compensation-start', 'compensation-result']);
   const intent = records.find((r) => r.kind === 'step-intent' && r.stepId === 'a');
-  assert.equal(intent && intent.kind === 'step-intent' ? [intent.type, intent.params] : [], ['record', { value: { password: '***', user: 'bob' } }]);
+  assert.equal(intent && intent.kind === 'step-intent' ? [intent.type, intent.params] : [], [
+    'record',
+    { value: { password: '***', user: 'bob' } },
+  ]);
   assert.not.ok(text.includes('hunter2') || text.includes('s3cr3t'), 'secrets never reach the journal');
   const report = readFileSync(join(handle.runDir, 'report.json'), 'utf8');
   assert.not.ok(report.includes('hunter2') || report.includes('s3cr3t'), 'nor the report');
@@ -63,7 +72,14 @@ journal('a torn last line is ignored when reading, and the next append starts on
   again.append({ kind: 'run-end', status: 'failed', exitCode: 1 });
   again.close();
   const after = readJournal(path);
-  assert.equal(after.records.map((r) => [r.kind, r.seq]), [['run-dirty', 1], ['step-skipped', 2], ['run-end', 3]]);
+  assert.equal(
+    after.records.map((r) => [r.kind, r.seq]),
+    [
+      ['run-dirty', 1],
+      ['step-skipped', 2],
+      ['run-end', 3],
+    ],
+  );
   assert.is(after.skipped, 1);
 });
 
@@ -74,7 +90,13 @@ journal('engine runs summarises runs with their status', async () => {
   const bad = startYaml(`name: bad\nsteps:\n  - { id: a, type: record, params: { fail: true } }\n`, { dir, runId: 'zz-last' });
   await bad.handle.done;
   const runs = listRuns(ok.stateDir);
-  assert.equal(runs.map((r) => [r.workflow, r.status, r.needsRollback]), [['ok', 'passed', false], ['bad', 'failed', false]]);
+  assert.equal(
+    runs.map((r) => [r.workflow, r.status, r.needsRollback]),
+    [
+      ['ok', 'passed', false],
+      ['bad', 'failed', false],
+    ],
+  );
 });
 
 journal('the state dir comes from the option, then ENGINE_STATE_DIR, then .engine', () => {

@@ -80,7 +80,11 @@ damage('rollback refuses an empty journal, one without run-start and a forged ru
   const killed = lines.slice(0, lines.findIndex((l) => l.includes('"step-intent"') && l.includes('"w2"')) + 1);
   const forged = JSON.stringify({ ts: new Date().toISOString(), kind: 'run-end', status: 'passed', exitCode: 0, seq: 999 });
   await refuse('forged', [...killed, forged], /run-end says passed, but step\(s\) w2, w3, boom never finished/);
-  await refuse('garbled', [lines[0]!, '{"kind":"step-intent","stepId":"w1","seq":2}', ...lines.slice(2)], /line 2: step-intent without string type/);
+  await refuse(
+    'garbled',
+    [lines[0]!, '{"kind":"step-intent","stepId":"w1","seq":2}', ...lines.slice(2)],
+    /line 2: step-intent without string type/,
+  );
   assert.ok(existsSync(join(out, '1.txt')), 'nothing was compensated');
 });
 
@@ -135,7 +139,10 @@ if (!canMount) console.log('  skipped "a full disk mid-run": needs Linux and roo
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', stateDir]);
   try {
     const content = 'x'.repeat(8 * 1024);
-    const steps = Array.from({ length: 12 }, (_, i) => `  - { id: w${i}, type: writeFile, params: { path: ${out}/${i}.txt, content: "${content}" } }`);
+    const steps = Array.from(
+      { length: 12 },
+      (_, i) => `  - { id: w${i}, type: writeFile, params: { path: ${out}/${i}.txt, content: "${content}" } }`,
+    );
     const file = join(dir, 'big.yaml');
     writeFileSync(file, `name: big\nsteps:\n${steps.join('\n')}\n`);
     const r = await runCli(['run', file, '--state-dir', stateDir]);
@@ -149,28 +156,31 @@ if (!canMount) console.log('  skipped "a full disk mid-run": needs Linux and roo
   }
 });
 
-(canMount ? damage : damage.skip)('a full disk during engine rollback: it compensates anyway and exits 3, saying the journal does not show it', async () => {
-  const { lines, runId, out, dir } = await realJournal();
-  const stateDir = join(dir, 'full');
-  mkdirSync(stateDir);
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', stateDir]);
-  try {
-    mkdirSync(join(stateDir, 'runs', runId), { recursive: true });
-    writeFileSync(journalPath(stateDir, runId), lines.map((l) => l + '\n').join(''));
-    for (const f of ['1', '2', '3']) writeFileSync(join(out, `${f}.txt`), f);
+(canMount ? damage : damage.skip)(
+  'a full disk during engine rollback: it compensates anyway and exits 3, saying the journal does not show it',
+  async () => {
+    const { lines, runId, out, dir } = await realJournal();
+    const stateDir = join(dir, 'full');
+    mkdirSync(stateDir);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', stateDir]);
     try {
-      writeFileSync(join(stateDir, 'filler'), Buffer.alloc(128 * 1024));
-    } catch {
-      // the filler stops where the disk is full: that is the point
+      mkdirSync(join(stateDir, 'runs', runId), { recursive: true });
+      writeFileSync(journalPath(stateDir, runId), lines.map((l) => l + '\n').join(''));
+      for (const f of ['1', '2', '3']) writeFileSync(join(out, `${f}.txt`), f);
+      try {
+        writeFileSync(join(stateDir, 'filler'), Buffer.alloc(128 * 1024));
+      } catch {
+        // the filler stops where the disk is full: that is the point
+      }
+      const r = await runCli(['rollback', runId, '--state-dir', stateDir]);
+      assert.is(r.code, 3, r.stdout + r.stderr);
+      assert.match(r.stdout, /compensated 3, but cannot write the journal .*ENOSPC: the journal does not record it/);
+      assert.not.match(r.stderr, /\n\s+at /);
+      assert.equal(readdirSync(out), []);
+    } finally {
+      execFileSync('umount', [stateDir]);
     }
-    const r = await runCli(['rollback', runId, '--state-dir', stateDir]);
-    assert.is(r.code, 3, r.stdout + r.stderr);
-    assert.match(r.stdout, /compensated 3, but cannot write the journal .*ENOSPC: the journal does not record it/);
-    assert.not.match(r.stderr, /\n\s+at /);
-    assert.equal(readdirSync(out), []);
-  } finally {
-    execFileSync('umount', [stateDir]);
-  }
-});
+  },
+);
 
 damage.run();

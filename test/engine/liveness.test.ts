@@ -44,8 +44,22 @@ function fabricate(pid: number, pidStart: string | undefined): { dir: string; st
     pid,
     ...(pidStart !== undefined ? { pidStart } : {}),
   });
-  journal.append({ kind: 'step-intent', stepId: 'made', type: 'writeFile', params: { path: made, content: 'x' }, rollback: { kind: 'default' }, needsTarget: false });
-  journal.append({ kind: 'step-result', stepId: 'made', status: 'succeeded', attempts: 1, durationMs: 1, outputs: { path: made, bytes: 1 } });
+  journal.append({
+    kind: 'step-intent',
+    stepId: 'made',
+    type: 'writeFile',
+    params: { path: made, content: 'x' },
+    rollback: { kind: 'default' },
+    needsTarget: false,
+  });
+  journal.append({
+    kind: 'step-result',
+    stepId: 'made',
+    status: 'succeeded',
+    attempts: 1,
+    durationMs: 1,
+    outputs: { path: made, bytes: 1 },
+  });
   journal.close();
   return { dir, stateDir, runId, made };
 }
@@ -95,7 +109,10 @@ liveness('a live pid that belongs to another process: engine runs says unfinishe
   assert.is.not(recorded, processStart(child.pid));
   const { stateDir, runId, made } = fabricate(child.pid, recorded);
   const [summary] = await runsOf(stateDir);
-  assert.equal([summary!.runId, summary!.pid, summary!.status, summary!.needsRollback, summary!.pending], [runId, child.pid, 'unfinished', true, ['made']]);
+  assert.equal(
+    [summary!.runId, summary!.pid, summary!.status, summary!.needsRollback, summary!.pending],
+    [runId, child.pid, 'unfinished', true, ['made']],
+  );
   const table = await runCli(['runs', '--state-dir', stateDir]);
   assert.match(table.stdout, new RegExp(`^${runId}\\s+unfinished\\s+fabricated .*1 to compensate`, 'm'));
   const rollback = await runCli(['rollback', runId, '--state-dir', stateDir]);

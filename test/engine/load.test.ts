@@ -34,21 +34,29 @@ load('a valid workflow becomes a model with defaults filled in', () => {
   assert.equal(wf.inputs.n, { default: 3, required: false });
   const [a] = flattenSteps(wf.steps);
   assert.is(a!.timeoutMs, 2000);
-  assert.equal(a!.retry, { maximumAttempts: 4, initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 100000, nonRetryableErrorTypes: [] });
+  assert.equal(a!.retry, {
+    maximumAttempts: 4,
+    initialInterval: 1000,
+    backoffCoefficient: 2,
+    maximumInterval: 100000,
+    nonRetryableErrorTypes: [],
+  });
   assert.is(a!.rollback.kind, 'none', 'wait has no rollback of its own');
-  assert.equal(flattenSteps(wf.steps).map((s) => s.id), ['a', 'c', 'd']);
+  assert.equal(
+    flattenSteps(wf.steps).map((s) => s.id),
+    ['a', 'c', 'd'],
+  );
   assert.is(wf.digest.length, 64);
 });
 
 load('a timeout without a unit is an error naming both readings', () => {
-  const out = issues(`${header}steps:\n  - id: a\n    type: record\n    timeout: 30\n  - id: b\n    type: record\n    timeout: "45"\n  - { id: c, type: record, timeout: 30s }\n`);
-  assert.equal(
-    out,
-    [
-      "5:14: /steps/0/timeout: timeout 30 has no unit: write '30s' for seconds or '30ms' for milliseconds",
-      "8:14: /steps/1/timeout: timeout 45 has no unit: write '45s' for seconds or '45ms' for milliseconds",
-    ],
+  const out = issues(
+    `${header}steps:\n  - id: a\n    type: record\n    timeout: 30\n  - id: b\n    type: record\n    timeout: "45"\n  - { id: c, type: record, timeout: 30s }\n`,
   );
+  assert.equal(out, [
+    "5:14: /steps/0/timeout: timeout 30 has no unit: write '30s' for seconds or '30ms' for milliseconds",
+    "8:14: /steps/1/timeout: timeout 45 has no unit: write '45s' for seconds or '45ms' for milliseconds",
+  ]);
 });
 
 load('YAML syntax errors are located', () => {
@@ -58,7 +66,9 @@ load('YAML syntax errors are located', () => {
 });
 
 load('duplicate YAML keys are located', () => {
-  assert.equal(issues(`${header}steps:\n  - id: a\n    type: wait\n    type: wait\n    params: { ms: 1 }\n`), ['5:5: /: Map keys must be unique']);
+  assert.equal(issues(`${header}steps:\n  - id: a\n    type: wait\n    type: wait\n    params: { ms: 1 }\n`), [
+    '5:5: /: Map keys must be unique',
+  ]);
 });
 
 load('unknown envelope property, with a suggestion, points at the key', () => {
@@ -76,14 +86,21 @@ load('missing required properties and bad enums', () => {
 });
 
 load('bad durations and retry policies', () => {
-  assert.equal(issues(`${header}steps:\n  - id: a\n    type: wait\n    params: { ms: 1 }\n    timeout: soon\n    retry: { initialInterval: 10s, maximumInterval: 1s }\n`), [
-    "6:14: /steps/0/timeout: invalid duration 'soon': use milliseconds or a number with ms, s, m or h",
-    '7:53: /steps/0/retry/maximumInterval: maximumInterval cannot be less than its initialInterval',
-  ]);
+  assert.equal(
+    issues(
+      `${header}steps:\n  - id: a\n    type: wait\n    params: { ms: 1 }\n    timeout: soon\n    retry: { initialInterval: 10s, maximumInterval: 1s }\n`,
+    ),
+    [
+      "6:14: /steps/0/timeout: invalid duration 'soon': use milliseconds or a number with ms, s, m or h",
+      '7:53: /steps/0/retry/maximumInterval: maximumInterval cannot be less than its initialInterval',
+    ],
+  );
 });
 
 load('unknown step type with a did-you-mean', () => {
-  assert.equal(issues(`${header}steps:\n  - id: a\n    type: writefile\n`), ["4:11: /steps/0/type: unknown step type 'writefile' (did you mean 'writeFile'?)"]);
+  assert.equal(issues(`${header}steps:\n  - id: a\n    type: writefile\n`), [
+    "4:11: /steps/0/type: unknown step type 'writefile' (did you mean 'writeFile'?)",
+  ]);
   assert.equal(issues(`${header}steps:\n  - id: a\n    type: launchRockets\n`), ["4:11: /steps/0/type: unknown step type 'launchRockets'"]);
 });
 
@@ -96,7 +113,11 @@ load('step params are validated against the type schema, all errors at once', ()
 });
 
 load('a template value is not checked against the param type statically', () => {
-  parseWorkflow(`${header}inputs: { n: 5 }\nsteps:\n  - id: a\n    type: wait\n    params: { ms: "\${{ inputs.n }}" }\n`, 'wf.yaml', registry);
+  parseWorkflow(
+    `${header}inputs: { n: 5 }\nsteps:\n  - id: a\n    type: wait\n    params: { ms: "\${{ inputs.n }}" }\n`,
+    'wf.yaml',
+    registry,
+  );
 });
 
 load('rollback overrides are validated like steps', () => {
@@ -106,17 +127,23 @@ load('rollback overrides are validated like steps', () => {
 });
 
 load('malformed and duplicate ids', () => {
-  assert.equal(issues(`${header}steps:\n  - { id: a.b, type: record }\n  - { id: 9x, type: record }\n  - { id: c, type: record }\n  - { id: c, type: record }\n`), [
-    "3:11: /steps/0/id: invalid id 'a.b': must start with a letter and contain only letters, digits, '_' or '-' (no dots)",
-    "4:11: /steps/1/id: invalid id '9x': must start with a letter and contain only letters, digits, '_' or '-' (no dots)",
-    "6:11: /steps/3/id: duplicate id 'c' (first used at line 5)",
-  ]);
+  assert.equal(
+    issues(
+      `${header}steps:\n  - { id: a.b, type: record }\n  - { id: 9x, type: record }\n  - { id: c, type: record }\n  - { id: c, type: record }\n`,
+    ),
+    [
+      "3:11: /steps/0/id: invalid id 'a.b': must start with a letter and contain only letters, digits, '_' or '-' (no dots)",
+      "4:11: /steps/1/id: invalid id '9x': must start with a letter and contain only letters, digits, '_' or '-' (no dots)",
+      "6:11: /steps/3/id: duplicate id 'c' (first used at line 5)",
+    ],
+  );
 });
 
 load('a generated parallel block id is registered: a later step with that id is a located duplicate', () => {
-  assert.equal(issues(`${header}steps:\n  - parallel:\n      x:\n        - { id: a, type: record }\n  - { id: parallel-1, type: record }\n`), [
-    "6:11: /steps/1/id: duplicate id 'parallel-1' (first used at line 3)",
-  ]);
+  assert.equal(
+    issues(`${header}steps:\n  - parallel:\n      x:\n        - { id: a, type: record }\n  - { id: parallel-1, type: record }\n`),
+    ["6:11: /steps/1/id: duplicate id 'parallel-1' (first used at line 3)"],
+  );
 });
 
 load('invalid parallel branch names point at the key', () => {
@@ -170,10 +197,10 @@ load('references: unknown inputs, outputs, target and run keys, bad syntax', () 
 });
 
 load('if: and workflow outputs are checked too', () => {
-  assert.equal(issues(`${header}outputs:\n  x: "\${{ steps.zz.outputs.value }}"\nsteps:\n  - { id: a, type: record, if: "\${{ inputs.go }}" }\n`), [
-    "3:7: /outputs/x: unknown step 'zz'",
-    "5:33: /steps/0/if: unknown input 'go' (the workflow declares no inputs)",
-  ]);
+  assert.equal(
+    issues(`${header}outputs:\n  x: "\${{ steps.zz.outputs.value }}"\nsteps:\n  - { id: a, type: record, if: "\${{ inputs.go }}" }\n`),
+    ["3:7: /outputs/x: unknown step 'zz'", "5:33: /steps/0/if: unknown input 'go' (the workflow declares no inputs)"],
+  );
 });
 
 load('expressions: type errors and syntax errors are located at the operator or character', () => {

@@ -40,7 +40,10 @@ test('an alias to no anchor: located at the alias, exit 2', async () => {
 test('an alias bomb: located at the first alias, exit 2', async () => {
   const r = await validate('bomb.yaml', BOMB);
   assert.is(r.code, 2, r.stderr);
-  assert.is(r.stderr.trim(), 'wf:3:8: /: aliases expand to more than 100 nodes (an alias bomb?): write the values out, or use fewer aliases');
+  assert.is(
+    r.stderr.trim(),
+    'wf:3:8: /: aliases expand to more than 100 nodes (an alias bomb?): write the values out, or use fewer aliases',
+  );
 });
 
 test('bytes that are not UTF-8: located at the first one, exit 2', async () => {
@@ -55,7 +58,11 @@ test('bytes that are not UTF-8: located at the first one, exit 2', async () => {
 });
 
 test('UTF-8 with multi-byte characters and a few aliases still loads', () => {
-  const wf = parseWorkflow('name: café-drill\nsteps:\n  - { id: a, type: wait, params: &p { ms: 1 } }\n  - { id: b, type: wait, params: *p }\n', 'wf.yaml', testRegistry());
+  const wf = parseWorkflow(
+    'name: café-drill\nsteps:\n  - { id: a, type: wait, params: &p { ms: 1 } }\n  - { id: b, type: wait, params: *p }\n',
+    'wf.yaml',
+    testRegistry(),
+  );
   assert.is(wf.name, 'café-drill');
 });
 

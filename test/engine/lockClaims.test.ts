@@ -12,7 +12,14 @@ import { ROOT, testRegistry, workflowFrom } from '../helpers/engine.ts';
  */
 const test = suite('engine/lockClaims');
 const registry = testRegistry();
-const context = (inputs: Record<string, unknown> = {}) => ({ inputs, steps: {}, env: {}, secrets: {}, target: { kind: 'endpoint' }, run: { id: 'r' } });
+const context = (inputs: Record<string, unknown> = {}) => ({
+  inputs,
+  steps: {},
+  env: {},
+  secrets: {},
+  target: { kind: 'endpoint' },
+  run: { id: 'r' },
+});
 
 test('the tutorial drill claims the zone, both APIs, both tables and every function, per region', () => {
   const workflow = loadWorkflowFile(join(ROOT, 'workflows/route53-failover.yaml'), registry);
@@ -37,11 +44,17 @@ test('the tutorial drill claims the zone, both APIs, both tables and every funct
 });
 
 test('the DNS drill and the tutorial drill overlap: same zone, same API id and table in us-east-1', () => {
-  const keys = (file: string) => new Set(workflowClaims(loadWorkflowFile(join(ROOT, file), registry), registry, context()).map((c) => c.key));
+  const keys = (file: string) =>
+    new Set(workflowClaims(loadWorkflowFile(join(ROOT, file), registry), registry, context()).map((c) => c.key));
   const dns = keys('workflows/dns-failover.yaml');
   const tutorial = keys('workflows/route53-failover.yaml');
   const shared = [...dns].filter((k) => tutorial.has(k));
-  assert.ok(shared.includes('zone:hello-localstack.com') && shared.includes('restApiId:us-east-1:12345') && shared.includes('table:us-east-1:Products'), shared.join(', '));
+  assert.ok(
+    shared.includes('zone:hello-localstack.com') &&
+      shared.includes('restApiId:us-east-1:12345') &&
+      shared.includes('table:us-east-1:Products'),
+    shared.join(', '),
+  );
 });
 
 test('inputs are resolved; names from other steps’ outputs are left out; names are compared without case', () => {
@@ -55,7 +68,10 @@ steps:
   - { id: d, type: createZone, params: { name: example.test } }
 `);
   const claims = workflowClaims(workflow, registry, context({ zoneName: 'Example.TEST' }));
-  assert.equal(claims.map((c) => `${c.stepId} ${c.key}`), ['a zone:example.test']);
+  assert.equal(
+    claims.map((c) => `${c.stepId} ${c.key}`),
+    ['a zone:example.test'],
+  );
 });
 
 test.run();

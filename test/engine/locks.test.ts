@@ -22,7 +22,11 @@ let emu: Emulator;
 let route53: Route53Client;
 test.before(async () => {
   emu = await startEmulator();
-  route53 = new Route53Client({ region: 'us-east-1', endpoint: emu.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  route53 = new Route53Client({
+    region: 'us-east-1',
+    endpoint: emu.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 });
 test.before.each(async () => emu.reset());
 test.after(async () => {
@@ -62,7 +66,10 @@ test('a second run claiming a held name is refused naming the holder, and takes 
   const refused = await refusal(acquireLocks(route53, [table('Products')], owner('run-two'), now));
   assert.is(refused.holder.runId, 'run-one');
   assert.is(refused.code, 'E_LOCKED');
-  assert.match(refused.message, `table Products in us-east-1 (step 'provision') is held by run run-one (pid ${process.pid} on host ${hostname()})`);
+  assert.match(
+    refused.message,
+    `table Products in us-east-1 (step 'provision') is held by run run-one (pid ${process.pid} on host ${hostname()})`,
+  );
   assert.match(refused.message, 'settle it with engine rollback run-one');
   // Other names, another region: no conflict.
   const other = (await acquireLocks(route53, [table('Products', 'eu-central-1'), zone('other.test.')], owner('run-three'), now))!;
@@ -85,7 +92,10 @@ test('all or nothing: a refused run holds none of its names', async () => {
 
 test('a run only releases its own records: another run’s lock on the same name survives', async () => {
   const held = (await acquireLocks(route53, [zone('mine.test.')], owner('run-a'), now))!;
-  const forged: HeldLocks = { zoneId: held.zoneId, records: held.records.map((r) => ({ name: r.name, value: r.value.replace('run-a', 'run-b') })) };
+  const forged: HeldLocks = {
+    zoneId: held.zoneId,
+    records: held.records.map((r) => ({ name: r.name, value: r.value.replace('run-a', 'run-b') })),
+  };
   await releaseLocks(route53, forged, 'run-b');
   assert.equal((await lockRecords(held.zoneId)).length, 1);
   await releaseLocks(route53, held, 'run-a');
@@ -112,7 +122,14 @@ test('--wait-lock: the waiting run says whom it waits for, and takes the lock on
 /** Writes a lock record by hand, as a run on `host` with `pid` would have. */
 async function foreignLock(zoneId: string, name: string, host: string, pid: number): Promise<void> {
   const value = `"run=ghost" "host=${host}" "pid=${pid}" "claim=zone:gone.test."`;
-  await route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: name, Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: value }] } }] } }));
+  await route53.send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: zoneId,
+      ChangeBatch: {
+        Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: name, Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: value }] } }],
+      },
+    }),
+  );
 }
 
 test('a holder whose process ended on this host is broken; a holder on another host is not', async () => {
@@ -131,7 +148,9 @@ test('a holder whose process ended on this host is broken; a holder on another h
 });
 
 test('two runs racing for the same names: exactly one wins', async () => {
-  const results = await Promise.allSettled(['r1', 'r2', 'r3', 'r4'].map((id) => acquireLocks(route53, [zone('race.test.'), table('Race')], owner(id), now)));
+  const results = await Promise.allSettled(
+    ['r1', 'r2', 'r3', 'r4'].map((id) => acquireLocks(route53, [zone('race.test.'), table('Race')], owner(id), now)),
+  );
   const won = results.filter((r) => r.status === 'fulfilled');
   assert.is(won.length, 1, JSON.stringify(results.map((r) => r.status)));
   assert.ok(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof LockedError));

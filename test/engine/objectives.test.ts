@@ -37,17 +37,29 @@ test('the shorthand vocabulary, one verdict line each', () => {
 test('a measure never reached fails as not measured', () => {
   const { specs } = compileObjectives({ failbackRto: '90s', failbackRpo: 0 });
   const verdicts = checkObjectives(specs, { measures });
-  assert.equal(verdicts.map((v) => v.line), ['failback RTO not measured ≤ 90 s  FAIL', 'failback RPO (lost writes) 3 ≤ 0  FAIL']);
+  assert.equal(
+    verdicts.map((v) => v.line),
+    ['failback RTO not measured ≤ 90 s  FAIL', 'failback RPO (lost writes) 3 ≤ 0  FAIL'],
+  );
   assert.equal(verdicts[0], {
-    name: 'failback RTO', expression: 'measures.failback.rto <= 90s', actual: null, limit: 90_000, pass: false,
-    line: 'failback RTO not measured ≤ 90 s  FAIL', pointer: '/objectives/failbackRto', error: 'not measured: measures.failback.rto has no value',
+    name: 'failback RTO',
+    expression: 'measures.failback.rto <= 90s',
+    actual: null,
+    limit: 90_000,
+    pass: false,
+    line: 'failback RTO not measured ≤ 90 s  FAIL',
+    pointer: '/objectives/failbackRto',
+    error: 'not measured: measures.failback.rto has no value',
   });
   assert.not.ok(allPassed(verdicts));
 });
 
 test('error window: one limit for every client probe, or one per probe', () => {
   assert.equal(lines({ errorWindow: '45s' }), ['error window (ttl) 40 s ≤ 45 s  PASS', 'error window (forever) 88 s ≤ 45 s  FAIL']);
-  assert.equal(lines({ errorWindow: { ttl: '45s', forever: '2m' } }), ['error window (ttl) 40 s ≤ 45 s  PASS', 'error window (forever) 1.467 min ≤ 2 min  PASS']);
+  assert.equal(lines({ errorWindow: { ttl: '45s', forever: '2m' } }), [
+    'error window (ttl) 40 s ≤ 45 s  PASS',
+    'error window (forever) 1.467 min ≤ 2 min  PASS',
+  ]);
   assert.equal(lines({ errorWindow: '45s' }, {}), ['error window (no client probe) not measured ≤ 45 s  FAIL']);
 });
 
@@ -67,14 +79,20 @@ test('free expressions, with or without ${{ }}, named or not', () => {
         { that: 'measures.errorWindow.ttl < measures.errorWindow.forever && measures.failover.rto <= inputs.budget' },
       ],
     }),
-    ['detection 28 s ≤ 40 s  PASS', 'measures.errorWindow.ttl < measures.errorWindow.forever && measures.failover.rto <= inputs.budget 40000 < 88000 && 31200 ≤ 30000 (measures.errorWindow.ttl < measures.errorWindow.forever && measures.failover.rto <= inputs.budget)  FAIL'],
+    [
+      'detection 28 s ≤ 40 s  PASS',
+      'measures.errorWindow.ttl < measures.errorWindow.forever && measures.failover.rto <= inputs.budget 40000 < 88000 && 31200 ≤ 30000 (measures.errorWindow.ttl < measures.errorWindow.forever && measures.failover.rto <= inputs.budget)  FAIL',
+    ],
   );
 });
 
 test('verdicts on measures derived from an evidence stream', () => {
   const { specs } = compileObjectives({ rto: '60s', errorWindow: { ttl: '60s', forever: '60s' } });
   const verdicts = checkObjectives(specs, { measures: deriveMeasures(goodDrill()) });
-  assert.equal(verdicts.map((v) => v.line), ['failover RTO 52 s ≤ 60 s  PASS', 'error window (ttl) 50 s ≤ 60 s  PASS', 'error window (forever) 88 s ≤ 60 s  FAIL']);
+  assert.equal(
+    verdicts.map((v) => v.line),
+    ['failover RTO 52 s ≤ 60 s  PASS', 'error window (ttl) 50 s ≤ 60 s  PASS', 'error window (forever) 88 s ≤ 60 s  FAIL'],
+  );
   assert.equal([verdicts[0]!.actual, verdicts[0]!.limit], [52_000, 60_000]);
 });
 
@@ -89,7 +107,11 @@ function loadIssues(yaml: string): string[] {
 }
 
 test('the loader compiles the block into the workflow', () => {
-  const wf = parseWorkflow('name: t\nobjectives:\n  rto: 60s\n  expect:\n    - that: measures.failover.dns < 10s\nsteps:\n  - { id: a, type: record }\n', 'wf.yaml', registry);
+  const wf = parseWorkflow(
+    'name: t\nobjectives:\n  rto: 60s\n  expect:\n    - that: measures.failover.dns < 10s\nsteps:\n  - { id: a, type: record }\n',
+    'wf.yaml',
+    registry,
+  );
   assert.equal(wf.objectives, [
     { name: 'failover RTO', source: 'measures.failover.rto <= 60s', pointer: '/objectives/rto' },
     { name: 'measures.failover.dns < 10s', source: 'measures.failover.dns < 10s', pointer: '/objectives/expect/0/that' },

@@ -45,7 +45,10 @@ async function closedUdpPort(): Promise<number> {
 /** No run was started: the state dir has no run folder at all. */
 function assertNoRun(stateDir: string): void {
   const runs = join(stateDir, 'runs');
-  assert.ok(!existsSync(runs) || readdirSync(runs).length === 0, `a run folder was left: ${existsSync(runs) ? readdirSync(runs).join(', ') : ''}`);
+  assert.ok(
+    !existsSync(runs) || readdirSync(runs).length === 0,
+    `a run folder was left: ${existsSync(runs) ? readdirSync(runs).join(', ') : ''}`,
+  );
 }
 
 function oneLine(stderr: string): string {
@@ -89,7 +92,16 @@ test('--target aws without credentials: exit 2, one line, no run', async () => {
 test('a DNS server that does not answer: exit 2, one line, no run', async () => {
   const stateDir = join(tmp('preflight-'), 'state');
   const dnsPort = await closedUdpPort();
-  const result = await runCli(['run', 'workflows/dns-failover.yaml', '--endpoint', emu.endpoint, '--dns', `127.0.0.1:${dnsPort}`, '--state-dir', stateDir]);
+  const result = await runCli([
+    'run',
+    'workflows/dns-failover.yaml',
+    '--endpoint',
+    emu.endpoint,
+    '--dns',
+    `127.0.0.1:${dnsPort}`,
+    '--state-dir',
+    stateDir,
+  ]);
   assert.is(result.code, 2, result.stderr);
   assert.match(oneLine(result.stderr), `engine: preflight: the DNS server 127.0.0.1:${dnsPort} (--dns) does not answer`);
   assertNoRun(stateDir);
@@ -100,7 +112,15 @@ async function communityLike(): Promise<{ endpoint: string; close(): Promise<voi
   const server = await startLocalHttpServer((req, res) => {
     if (req.url !== '/_localstack/health') return void res.writeHead(404).end();
     res.setHeader('content-type', 'application/json');
-    const services = { route53: 'available', dynamodb: 'available', dynamodbstreams: 'available', lambda: 'available', apigateway: 'available', sts: 'available', fis: 'disabled' };
+    const services = {
+      route53: 'available',
+      dynamodb: 'available',
+      dynamodbstreams: 'available',
+      lambda: 'available',
+      apigateway: 'available',
+      sts: 'available',
+      fis: 'disabled',
+    };
     res.end(JSON.stringify({ services, edition: 'community' }));
   });
   return { endpoint: `http://127.0.0.1:${server.port}`, close: () => server.close() };
@@ -110,15 +130,30 @@ test('LocalStack Community: the step needing Route 53 zones on DNS, or FIS, is n
   const fake = await communityLike();
   try {
     const stateDir = join(tmp('preflight-'), 'state');
-    const dns = await runCli(['run', 'workflows/route53-failover.yaml', '--endpoint', fake.endpoint, '--dns', `${emu.dns.host}:${emu.dns.port}`, '--state-dir', stateDir]);
+    const dns = await runCli([
+      'run',
+      'workflows/route53-failover.yaml',
+      '--endpoint',
+      fake.endpoint,
+      '--dns',
+      `${emu.dns.host}:${emu.dns.port}`,
+      '--state-dir',
+      stateDir,
+    ]);
     assert.is(dns.code, 2, dns.stderr);
     assert.match(oneLine(dns.stderr), /step 'awaitPrimary' \(awaitDnsTarget\) needs Route 53 zones answered on DNS, .*edition 'community'/);
     const dir = tmp('preflight-');
     const file = join(dir, 'fis.yaml');
-    writeFileSync(file, 'name: fis\nsteps:\n  - id: zone\n    type: createZone\n    params: { name: a.test }\n  - id: breakIt\n    type: startExperiment\n    params: { region: us-east-1, templateFile: x.json }\n');
+    writeFileSync(
+      file,
+      'name: fis\nsteps:\n  - id: zone\n    type: createZone\n    params: { name: a.test }\n  - id: breakIt\n    type: startExperiment\n    params: { region: us-east-1, templateFile: x.json }\n',
+    );
     const fis = await runCli(['run', file, '--endpoint', fake.endpoint, '--state-dir', stateDir]);
     assert.is(fis.code, 2, fis.stderr);
-    assert.match(oneLine(fis.stderr), /step 'breakIt' \(startExperiment\) needs fis, which http:\/\/127\.0\.0\.1:\d+ does not offer \(its services: route53, dynamodb/);
+    assert.match(
+      oneLine(fis.stderr),
+      /step 'breakIt' \(startExperiment\) needs fis, which http:\/\/127\.0\.0\.1:\d+ does not offer \(its services: route53, dynamodb/,
+    );
     assertNoRun(stateDir);
   } finally {
     await fake.close();
@@ -129,9 +164,19 @@ test('an endpoint without DNS and a step that reads DNS: exit 2 asking for --dns
   const fake = await startLocalHttpServer((_req, res) => void res.writeHead(404).end());
   try {
     const stateDir = join(tmp('preflight-'), 'state');
-    const result = await runCli(['run', 'workflows/dns-failover.yaml', '--endpoint', `http://127.0.0.1:${fake.port}`, '--state-dir', stateDir]);
+    const result = await runCli([
+      'run',
+      'workflows/dns-failover.yaml',
+      '--endpoint',
+      `http://127.0.0.1:${fake.port}`,
+      '--state-dir',
+      stateDir,
+    ]);
     assert.is(result.code, 2, result.stderr);
-    assert.match(oneLine(result.stderr), /step 'awaitPrimary' \(awaitDnsTarget\) queries the target's DNS server, but .* advertises none: pass --dns HOST:PORT/);
+    assert.match(
+      oneLine(result.stderr),
+      /step 'awaitPrimary' \(awaitDnsTarget\) queries the target's DNS server, but .* advertises none: pass --dns HOST:PORT/,
+    );
     assertNoRun(stateDir);
   } finally {
     await fake.close();
@@ -139,7 +184,9 @@ test('an endpoint without DNS and a step that reads DNS: exit 2 asking for --dns
 });
 
 test('an endpoint that does not speak AWS: exit 2', async () => {
-  const fake = await startLocalHttpServer((_req, res) => void res.writeHead(404, { 'content-type': 'text/html' }).end('<html>not here</html>'));
+  const fake = await startLocalHttpServer(
+    (_req, res) => void res.writeHead(404, { 'content-type': 'text/html' }).end('<html>not here</html>'),
+  );
   try {
     const dir = tmp('preflight-');
     const file = join(dir, 'zone.yaml');
@@ -158,7 +205,10 @@ test('the endpoint advertises its DNS server in /_localstack/health and the run 
   assert.equal(health.dns, emu.dns);
   const dir = tmp('preflight-');
   const file = join(dir, 'dns.yaml');
-  writeFileSync(file, 'name: dns\nsteps:\n  - { id: zone, type: createZone, params: { name: preflight-dns.test } }\noutputs:\n  dnsPort: ${{ target.dnsPort }}\n');
+  writeFileSync(
+    file,
+    'name: dns\nsteps:\n  - { id: zone, type: createZone, params: { name: preflight-dns.test } }\noutputs:\n  dnsPort: ${{ target.dnsPort }}\n',
+  );
   const result = await runCli(['run', file, '--endpoint', emu.endpoint, '--json', '--state-dir', join(dir, 'state')]);
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stderr, `dns ${emu.dns.host}:${emu.dns.port} (advertised by ${emu.endpoint})`);
@@ -175,22 +225,41 @@ test('a step whose service is missing created nothing: its compensation succeeds
   const fake = await startLocalHttpServer((req, res) => {
     if (req.method === 'GET' && req.url?.startsWith('/2013-04-01/hostedzone')) {
       res.setHeader('content-type', 'text/xml');
-      return void res.end('<?xml version="1.0"?><ListHostedZonesResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HostedZones/><IsTruncated>false</IsTruncated><MaxItems>1</MaxItems></ListHostedZonesResponse>');
+      return void res.end(
+        '<?xml version="1.0"?><ListHostedZonesResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HostedZones/><IsTruncated>false</IsTruncated><MaxItems>1</MaxItems></ListHostedZonesResponse>',
+      );
     }
     if (req.url === '/_localstack/health') return void res.writeHead(404).end();
     res.writeHead(501, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' });
-    res.end(JSON.stringify({ __type: 'InternalFailure', message: 'The API for service fis is either not included in your current license plan or has not yet been emulated by LocalStack. Please refer to https://docs.localstack.cloud/references/coverage for more details.' }));
+    res.end(
+      JSON.stringify({
+        __type: 'InternalFailure',
+        message:
+          'The API for service fis is either not included in your current license plan or has not yet been emulated by LocalStack. Please refer to https://docs.localstack.cloud/references/coverage for more details.',
+      }),
+    );
   });
   try {
     const dir = tmp('preflight-');
     const file = join(dir, 'fis.yaml');
-    const template = { description: 'x', roleArn: 'arn:aws:iam::000000000000:role/r', stopConditions: [{ source: 'none' }], actions: { a: { actionId: 'localstack:generic:api-error', parameters: {} } } };
-    writeFileSync(file, `name: fis\nsteps:\n  - id: breakIt\n    type: startExperiment\n    params: { region: us-east-1, template: ${JSON.stringify(template)} }\n`);
+    const template = {
+      description: 'x',
+      roleArn: 'arn:aws:iam::000000000000:role/r',
+      stopConditions: [{ source: 'none' }],
+      actions: { a: { actionId: 'localstack:generic:api-error', parameters: {} } },
+    };
+    writeFileSync(
+      file,
+      `name: fis\nsteps:\n  - id: breakIt\n    type: startExperiment\n    params: { region: us-east-1, template: ${JSON.stringify(template)} }\n`,
+    );
     const stateDir = join(dir, 'state');
     const result = await runCli(['run', file, '--endpoint', `http://127.0.0.1:${fake.port}`, '--state-dir', stateDir, '--verbose']);
     assert.is(result.code, 1, result.stderr);
     assert.match(result.stderr, 'nothing to undo: the target does not offer this service');
-    const runs = JSON.parse((await runCli(['runs', '--json', '--state-dir', stateDir])).stdout) as Array<{ needsRollback: boolean; pending: string[] }>;
+    const runs = JSON.parse((await runCli(['runs', '--json', '--state-dir', stateDir])).stdout) as Array<{
+      needsRollback: boolean;
+      pending: string[];
+    }>;
     assert.equal([runs[0]!.needsRollback, runs[0]!.pending], [false, []]);
   } finally {
     await fake.close();

@@ -21,10 +21,14 @@ async function killedRun(): Promise<{ dir: string; stateDir: string; runId: stri
   // At 1× the wait is really long (on the idle-skipping default it would end at once: nothing else is at work).
   const spawned = await spawnEngine(['run', join(dir, 'long.yaml'), '--state-dir', stateDir, '--time-scale', '1'], {
     onStart: (child) => {
-      void waitUntil(() => {
-        const run = onlyRun(stateDir);
-        return Boolean(run && readJournal(run.path).records.some((r) => r.kind === 'step-intent' && r.stepId === 'long'));
-      }, 30_000, 'the wait step to start').then(() => child.kill('SIGKILL'));
+      void waitUntil(
+        () => {
+          const run = onlyRun(stateDir);
+          return Boolean(run && readJournal(run.path).records.some((r) => r.kind === 'step-intent' && r.stepId === 'long'));
+        },
+        30_000,
+        'the wait step to start',
+      ).then(() => child.kill('SIGKILL'));
     },
   });
   assert.is(spawned.signal, 'SIGKILL');
@@ -45,11 +49,19 @@ test('renders every format of a killed run into its folder, as far as the journa
   const folder = join(stateDir, 'runs', runId);
   const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as RunReport;
   assert.is(report.status, 'unfinished');
-  assert.equal(report.steps.map((s) => `${s.id}:${s.status}`), ['first:succeeded', 'second:succeeded', 'long:running', 'after:not-run']);
+  assert.equal(
+    report.steps.map((s) => `${s.id}:${s.status}`),
+    ['first:succeeded', 'second:succeeded', 'long:running', 'after:not-run'],
+  );
   const html = readFileSync(join(folder, 'report.html'), 'utf8');
-  assert.equal([...html.matchAll(/data-lane="([^"]+)"/g)].map((m) => m[1]), ['first', 'second', 'long', 'after']);
+  assert.equal(
+    [...html.matchAll(/data-lane="([^"]+)"/g)].map((m) => m[1]),
+    ['first', 'second', 'long', 'after'],
+  );
   assert.match(html, /data-lane="long" data-status="running"/);
-  const xml = new XMLParser({ ignoreAttributes: false, isArray: (n) => n === 'testcase' || n === 'testsuite' }).parse(readFileSync(join(folder, 'junit.xml'), 'utf8')) as {
+  const xml = new XMLParser({ ignoreAttributes: false, isArray: (n) => n === 'testcase' || n === 'testsuite' }).parse(
+    readFileSync(join(folder, 'junit.xml'), 'utf8'),
+  ) as {
     testsuites: { testsuite: Array<{ testcase: Array<{ '@_name': string; failure?: { '@_message': string }; skipped?: unknown }> }> };
   };
   const cases = xml.testsuites.testsuite[0]!.testcase;

@@ -52,7 +52,9 @@ async function runFormats(): Promise<Ran> {
   writeFileSync(join(dir, 'wf.yaml'), WORKFLOW);
   const summaryFile = join(dir, 'step-summary.md');
   writeFileSync(summaryFile, '# earlier step\n');
-  const res = await runCli(['run', join(dir, 'wf.yaml'), '--json', '--state-dir', join(dir, 'state')], { env: { GITHUB_STEP_SUMMARY: summaryFile } });
+  const res = await runCli(['run', join(dir, 'wf.yaml'), '--json', '--state-dir', join(dir, 'state')], {
+    env: { GITHUB_STEP_SUMMARY: summaryFile },
+  });
   assert.is(res.code, 1, res.stderr);
   const printed = JSON.parse(res.stdout) as RunReport;
   const report = JSON.parse(readFileSync(join(printed.runDir, 'report.json'), 'utf8')) as RunReport;
@@ -70,7 +72,10 @@ test('report.json of a failed run validates against schemas/report.schema.json',
   assert.ok(validate(report), JSON.stringify(validate.errors, null, 2));
   assert.is(report.reportVersion, 1);
   assert.is(report.status, 'failed');
-  assert.equal(report.steps.map((s) => s.status), ['succeeded', 'succeeded', 'failed', 'not-run']);
+  assert.equal(
+    report.steps.map((s) => s.status),
+    ['succeeded', 'succeeded', 'failed', 'not-run'],
+  );
   assert.is(report.steps[0]!.description, 'Writes a small JSON document.');
   assert.equal(report.inputDescriptions, { label: 'The label of this run.' });
   assert.is(report.workflow.description, 'Writes a JSON file, then fails on purpose.');
@@ -108,7 +113,10 @@ test('junit.xml: one test case per step, failures carry the reason, counts agree
   const suites = doc.testsuites.testsuite;
   assert.is(suites.length, 1, 'no objectives, so only the steps suite');
   const cases = suites[0]!.testcase ?? [];
-  assert.equal(cases.map((c) => c['@_name']), ['write', 'pause', 'boom', 'never']);
+  assert.equal(
+    cases.map((c) => c['@_name']),
+    ['write', 'pause', 'boom', 'never'],
+  );
   assert.is(cases[2]!.failure?.['@_message'], `step 'boom' failed after 1 attempt(s): deliberate <failure> & "quotes"`);
   assert.ok(cases[3]!.skipped !== undefined);
   checkCounts(doc);
@@ -117,17 +125,47 @@ test('junit.xml: one test case per step, failures carry the reason, counts agree
 });
 
 test('junit.xml maps each objective verdict to a test case; a breach is a failure naming actual and limit', () => {
-  const start = { kind: 'run-start', runId: 'r', workflow: { file: 'w', name: 'w', digest: 'd', dir: '/' }, inputs: {}, target: { kind: 'aws', timeScale: 1 }, cleanup: 'always', pid: 1, steps: [] };
+  const start = {
+    kind: 'run-start',
+    runId: 'r',
+    workflow: { file: 'w', name: 'w', digest: 'd', dir: '/' },
+    inputs: {},
+    target: { kind: 'aws', timeScale: 1 },
+    cleanup: 'always',
+    pid: 1,
+    steps: [],
+  };
   const events = [
     start,
-    { kind: 'verdict', name: 'failover time', expression: 'dns.failoverSeconds <= 60', actual: 35, limit: 60, pass: true, line: 'failover time 35 ≤ 60  PASS', pointer: '/objectives/rto' },
-    { kind: 'verdict', name: 'error rate', expression: 'clients.errorRate <= 0.01', actual: 0.2, limit: 0.01, pass: false, line: 'error rate 0.2 ≤ 0.01  FAIL', pointer: '/objectives/expect/0' },
+    {
+      kind: 'verdict',
+      name: 'failover time',
+      expression: 'dns.failoverSeconds <= 60',
+      actual: 35,
+      limit: 60,
+      pass: true,
+      line: 'failover time 35 ≤ 60  PASS',
+      pointer: '/objectives/rto',
+    },
+    {
+      kind: 'verdict',
+      name: 'error rate',
+      expression: 'clients.errorRate <= 0.01',
+      actual: 0.2,
+      limit: 0.01,
+      pass: false,
+      line: 'error rate 0.2 ≤ 0.01  FAIL',
+      pointer: '/objectives/expect/0',
+    },
   ].map((e, i) => ({ ...e, seq: i + 1, wall: 1000 * i, aws: 1000 * i })) as RunEvent[];
   const report = foldEvents(events, { runDir: '/tmp' });
   const doc = junit(renderJunit(report));
   const objectives = doc.testsuites.testsuite[0]!;
   const cases = objectives.testcase ?? [];
-  assert.equal(cases.map((c) => c['@_name']), ['failover time', 'error rate']);
+  assert.equal(
+    cases.map((c) => c['@_name']),
+    ['failover time', 'error rate'],
+  );
   assert.is(cases[1]!.failure?.['@_message'], 'error rate breached: actual 0.2, limit 0.01');
   assert.match(cases[1]!.failure?.['#text'] ?? '', /clients\.errorRate <= 0\.01 \(workflow \/objectives\/expect\/0\)/);
   checkCounts(doc);
@@ -175,7 +213,8 @@ function junit(xml: string): JunitDoc {
 function checkCounts(doc: JunitDoc): void {
   let tests = 0;
   for (const s of doc.testsuites.testsuite) {
-    for (const attr of ['@_name', '@_tests', '@_failures', '@_errors', '@_skipped', '@_time'] as const) assert.type(s[attr], 'string', `testsuite ${attr}`);
+    for (const attr of ['@_name', '@_tests', '@_failures', '@_errors', '@_skipped', '@_time'] as const)
+      assert.type(s[attr], 'string', `testsuite ${attr}`);
     const cases = s.testcase ?? [];
     assert.is(Number(s['@_tests']), cases.length);
     assert.is(Number(s['@_failures']), cases.filter((c) => c.failure).length);

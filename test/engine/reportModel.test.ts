@@ -34,8 +34,22 @@ const START: RunEventBody = {
   engineVersion: '9.9.9',
 };
 
-const intent = (stepId: string, type: string, params: unknown = {}): RunEventBody => ({ kind: 'step-intent', stepId, type, params, rollback: { kind: 'default' }, needsTarget: true });
-const result = (stepId: string, outputs: unknown, durationMs = 1000): RunEventBody => ({ kind: 'step-result', stepId, status: 'succeeded', attempts: 1, durationMs, outputs });
+const intent = (stepId: string, type: string, params: unknown = {}): RunEventBody => ({
+  kind: 'step-intent',
+  stepId,
+  type,
+  params,
+  rollback: { kind: 'default' },
+  needsTarget: true,
+});
+const result = (stepId: string, outputs: unknown, durationMs = 1000): RunEventBody => ({
+  kind: 'step-result',
+  stepId,
+  status: 'succeeded',
+  attempts: 1,
+  durationMs,
+  outputs,
+});
 
 const DRILL = stamped([
   [0, START],
@@ -43,9 +57,35 @@ const DRILL = stamped([
   [2, result('break', { experimentId: 'EXP1' })],
   [2, intent('watch', 'awaitDnsTarget', { name: 'app.example.com' })],
   [3, { kind: 'health-check-status', aws: 0, healthCheckId: 'hc-1', healthy: true }],
-  [4, { kind: 'client-request', aws: 0, probe: 'reader', cache: 'ttl', answer: 'primary', cached: false, ok: true, status: 200, latencyMs: 5 }],
+  [
+    4,
+    {
+      kind: 'client-request',
+      aws: 0,
+      probe: 'reader',
+      cache: 'ttl',
+      answer: 'primary',
+      cached: false,
+      ok: true,
+      status: 200,
+      latencyMs: 5,
+    },
+  ],
   [5, { kind: 'health-check-status', aws: 0, healthCheckId: 'hc-1', healthy: false, detail: 'Failure: HTTP 500' }],
-  [5, { kind: 'client-request', aws: 0, probe: 'reader', cache: 'ttl', answer: 'primary', cached: true, ok: false, status: 502, latencyMs: 5 }],
+  [
+    5,
+    {
+      kind: 'client-request',
+      aws: 0,
+      probe: 'reader',
+      cache: 'ttl',
+      answer: 'primary',
+      cached: true,
+      ok: false,
+      status: 502,
+      latencyMs: 5,
+    },
+  ],
   [6, { kind: 'write-ack', aws: 0, probe: 'writer', record: 1, region: 'us-east-1', acknowledged: true, status: 200 }],
   [6, { kind: 'write-readback', aws: 0, probe: 'writer', record: 1, region: 'eu-central-1', found: true }],
   [6, { kind: 'write-ack', aws: 0, probe: 'writer', record: 2, region: 'us-east-1', acknowledged: true, status: 200 }],
@@ -53,14 +93,41 @@ const DRILL = stamped([
   [7, result('watch', { answer: 'standby.example.com' }, 5000)],
   [8, intent('restore', 'stopExperiment')],
   [9, result('restore', { experimentId: 'EXP1', status: 'stopped' })],
-  [10, { kind: 'verdict', name: 'failover', expression: 'dns.failoverSeconds <= 60', actual: 35, limit: 60, pass: true, line: 'failover 35 ≤ 60  PASS', pointer: '/objectives/rto' }],
-  [10, { kind: 'verdict', name: 'no lost writes', expression: 'writes.lost == 0', actual: 1, limit: 0, pass: false, line: 'no lost writes 1 = 0  FAIL', pointer: '/objectives/rpo' }],
+  [
+    10,
+    {
+      kind: 'verdict',
+      name: 'failover',
+      expression: 'dns.failoverSeconds <= 60',
+      actual: 35,
+      limit: 60,
+      pass: true,
+      line: 'failover 35 ≤ 60  PASS',
+      pointer: '/objectives/rto',
+    },
+  ],
+  [
+    10,
+    {
+      kind: 'verdict',
+      name: 'no lost writes',
+      expression: 'writes.lost == 0',
+      actual: 1,
+      limit: 0,
+      pass: false,
+      line: 'no lost writes 1 = 0  FAIL',
+      pointer: '/objectives/rpo',
+    },
+  ],
   [11, { kind: 'run-end', status: 'passed', exitCode: 0, durationMs: 11_000, outputs: {} }],
 ]);
 
 test('lanes follow run-start order, with run intervals and descriptions', () => {
   const model = reportModel(DRILL);
-  assert.equal(model.lanes.map((l) => l.id), ['break', 'watch', 'restore']);
+  assert.equal(
+    model.lanes.map((l) => l.id),
+    ['break', 'watch', 'restore'],
+  );
   assert.is(model.lanes[0]!.description, 'Break the primary.');
   assert.equal(model.lanes[1]!.run, { start: T0 + 2000, end: T0 + 7000 });
   assert.is(model.start, T0);
@@ -87,24 +154,61 @@ test('fault events, when there are any, decide the window', () => {
 });
 
 test('a fault still on when the events stop stays open', () => {
-  const events = stamped([[0, START], [1, intent('break', 'startExperiment')], [2, result('break', { experimentId: 'EXP1' })]]);
+  const events = stamped([
+    [0, START],
+    [1, intent('break', 'startExperiment')],
+    [2, result('break', { experimentId: 'EXP1' })],
+  ]);
   assert.is(reportModel(events).faults[0]!.end, undefined);
 });
 
 test('health-check and DNS segments, client and writer counts, verdicts', () => {
   const model = reportModel(DRILL);
-  assert.equal(model.healthChecks, [{ id: 'hc-1', segments: [{ start: T0 + 3000, end: T0 + 5000, value: 'healthy' }, { start: T0 + 5000, end: T0 + 11_000, value: 'unhealthy' }] }]);
-  assert.equal(model.dns, [{ name: 'app.example.com', source: 'await-steps', segments: [{ start: T0 + 7000, end: T0 + 11_000, value: 'standby.example.com' }] }]);
-  assert.equal(model.probes.map((p) => [p.probe, p.ok, p.errors]), [['reader', 1, 1]]);
-  assert.equal(model.writes.map((w) => [w.probe, w.acked, w.lost]), [['writer', 2, 1]]);
-  assert.equal(model.verdicts.map((v) => [v.name, v.pass, v.actual, v.limit]), [['failover', true, 35, 60], ['no lost writes', false, 1, 0]]);
+  assert.equal(model.healthChecks, [
+    {
+      id: 'hc-1',
+      segments: [
+        { start: T0 + 3000, end: T0 + 5000, value: 'healthy' },
+        { start: T0 + 5000, end: T0 + 11_000, value: 'unhealthy' },
+      ],
+    },
+  ]);
+  assert.equal(model.dns, [
+    { name: 'app.example.com', source: 'await-steps', segments: [{ start: T0 + 7000, end: T0 + 11_000, value: 'standby.example.com' }] },
+  ]);
+  assert.equal(
+    model.probes.map((p) => [p.probe, p.ok, p.errors]),
+    [['reader', 1, 1]],
+  );
+  assert.equal(
+    model.writes.map((w) => [w.probe, w.acked, w.lost]),
+    [['writer', 2, 1]],
+  );
+  assert.equal(
+    model.verdicts.map((v) => [v.name, v.pass, v.actual, v.limit]),
+    [
+      ['failover', true, 35, 60],
+      ['no lost writes', false, 1, 0],
+    ],
+  );
 });
 
 test('dns-answer events replace the await steps as the DNS source', () => {
-  const events = stamped([[0, START], [1, { kind: 'dns-answer', aws: 0, name: 'app.example.com', values: ['primary'], status: 'NOERROR' }], [4, { kind: 'dns-answer', aws: 0, name: 'app.example.com', values: ['primary'], status: 'NOERROR' }], [5, { kind: 'dns-answer', aws: 0, name: 'app.example.com', values: ['standby'], status: 'NOERROR' }]]);
+  const events = stamped([
+    [0, START],
+    [1, { kind: 'dns-answer', aws: 0, name: 'app.example.com', values: ['primary'], status: 'NOERROR' }],
+    [4, { kind: 'dns-answer', aws: 0, name: 'app.example.com', values: ['primary'], status: 'NOERROR' }],
+    [5, { kind: 'dns-answer', aws: 0, name: 'app.example.com', values: ['standby'], status: 'NOERROR' }],
+  ]);
   const [dns] = reportModel(events).dns;
   assert.is(dns!.source, 'dns-answer-events');
-  assert.equal(dns!.segments.map((s) => [s.value, s.start - T0]), [['primary', 1000], ['standby', 5000]]);
+  assert.equal(
+    dns!.segments.map((s) => [s.value, s.start - T0]),
+    [
+      ['primary', 1000],
+      ['standby', 5000],
+    ],
+  );
 });
 
 test('the folded report carries verdicts, evidence, AWS timestamps and the timeline', () => {
@@ -118,16 +222,22 @@ test('the folded report carries verdicts, evidence, AWS timestamps and the timel
   assert.equal(report.steps[0]!.outputs, { experimentId: 'EXP1' });
   assert.is(report.verdicts.length, 2);
   assert.equal(report.evidence.writes, [{ probe: 'writer', acked: 2, lost: 1 }]);
-  assert.equal(report.evidence.faultWindows, [{ label: 'fault: break', source: 'experiment-steps', start: new Date(T0 + 2000).toISOString(), end: new Date(T0 + 9000).toISOString() }]);
+  assert.equal(report.evidence.faultWindows, [
+    { label: 'fault: break', source: 'experiment-steps', start: new Date(T0 + 2000).toISOString(), end: new Date(T0 + 9000).toISOString() },
+  ]);
   assert.ok(report.timeline.some((r) => r.what === 'health check unhealthy' && r.detail === 'hc-1: Failure: HTTP 500'));
   assert.ok(report.timeline.some((r) => r.what === 'objective BREACHED'));
 });
 
 test('the SVG has a lane per step, the fault window, and rows for each kind of evidence', () => {
   const svg = renderTimelineSvg(reportModel(DRILL));
-  assert.equal([...svg.matchAll(/data-lane="([^"]+)"/g)].map((m) => m[1]), ['break', 'watch', 'restore']);
+  assert.equal(
+    [...svg.matchAll(/data-lane="([^"]+)"/g)].map((m) => m[1]),
+    ['break', 'watch', 'restore'],
+  );
   assert.is([...svg.matchAll(/data-fault=/g)].length, 1);
-  for (const attr of ['data-health-check="hc-1"', 'data-dns="app.example.com"', 'data-probe="reader"', 'data-writes="writer"']) assert.ok(svg.includes(attr), attr);
+  for (const attr of ['data-health-check="hc-1"', 'data-dns="app.example.com"', 'data-probe="reader"', 'data-writes="writer"'])
+    assert.ok(svg.includes(attr), attr);
   assert.not.match(svg, /undefined|NaN/);
 });
 

@@ -10,10 +10,22 @@ const retry = suite('retry');
 
 retry('Temporal defaults: 1s initial, coefficient 2, cap 100x initial', () => {
   const { policy } = compileRetryPolicy({});
-  assert.equal(policy, { maximumAttempts: 3, initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 100_000, nonRetryableErrorTypes: [] });
-  assert.equal([1, 2, 3, 4].map((a) => retryDelay(policy, a)), [1000, 2000, 4000, 8000]);
+  assert.equal(policy, {
+    maximumAttempts: 3,
+    initialInterval: 1000,
+    backoffCoefficient: 2,
+    maximumInterval: 100_000,
+    nonRetryableErrorTypes: [],
+  });
+  assert.equal(
+    [1, 2, 3, 4].map((a) => retryDelay(policy, a)),
+    [1000, 2000, 4000, 8000],
+  );
   const capped = compileRetryPolicy({ initialInterval: '1s', maximumInterval: '5s', backoffCoefficient: 3 }).policy;
-  assert.equal([1, 2, 3].map((a) => retryDelay(capped, a)), [1000, 3000, 5000]);
+  assert.equal(
+    [1, 2, 3].map((a) => retryDelay(capped, a)),
+    [1000, 3000, 5000],
+  );
   assert.is(compileRetryPolicy({ initialInterval: 10 }).policy.maximumInterval, 1000);
 });
 
@@ -52,16 +64,22 @@ steps:
   assert.is(report.steps[0]!.attempts, 4);
   assert.is(report.steps[0]!.durationMs, 7000, 'durations come from the injected clock');
   const retries = readJournal(handle.journalPath).records.filter((r) => r.kind === 'step-retry');
-  assert.equal(retries.map((r) => (r.kind === 'step-retry' ? [r.attempt, r.delayMs, r.error.name] : [])), [
-    [1, 1000, 'Throttling'],
-    [2, 2000, 'Throttling'],
-    [3, 4000, 'Throttling'],
-  ]);
+  assert.equal(
+    retries.map((r) => (r.kind === 'step-retry' ? [r.attempt, r.delayMs, r.error.name] : [])),
+    [
+      [1, 1000, 'Throttling'],
+      [2, 2000, 'Throttling'],
+      [3, 4000, 'Throttling'],
+    ],
+  );
 });
 
 retry('retries stop at maximumAttempts and the step fails', async () => {
   const clock = new ManualClock();
-  const { handle } = startYaml(`name: r\nsteps:\n  - { id: f, type: fail, retry: { maximumAttempts: 3, initialInterval: 500ms, backoffCoefficient: 3 } }\n`, { clock });
+  const { handle } = startYaml(
+    `name: r\nsteps:\n  - { id: f, type: fail, retry: { maximumAttempts: 3, initialInterval: 500ms, backoffCoefficient: 3 } }\n`,
+    { clock },
+  );
   await clock.nextSleep();
   await clock.advance(500);
   await clock.nextSleep();
@@ -85,7 +103,9 @@ steps:
   const report = await handle.done;
   assert.is(report.steps[0]!.attempts, 1);
   assert.equal(clock.requested, []);
-  const second = startYaml(`name: r\nsteps:\n  - { id: nr, type: fail, params: { nonRetryable: true }, retry: { maximumAttempts: 9 } }\n`, { clock });
+  const second = startYaml(`name: r\nsteps:\n  - { id: nr, type: fail, params: { nonRetryable: true }, retry: { maximumAttempts: 9 } }\n`, {
+    clock,
+  });
   assert.is((await second.handle.done).steps[0]!.attempts, 1);
   assert.equal(clock.requested, []);
 });
@@ -124,7 +144,10 @@ steps:
 
 retry('the wait step sleeps on the injected clock', async () => {
   const clock = new ManualClock();
-  const { handle } = startYaml(`name: w\nsteps:\n  - { id: w1, type: wait, params: { duration: 2s } }\n  - { id: w2, type: wait, params: { ms: 250 } }\n`, { clock });
+  const { handle } = startYaml(
+    `name: w\nsteps:\n  - { id: w1, type: wait, params: { duration: 2s } }\n  - { id: w2, type: wait, params: { ms: 250 } }\n`,
+    { clock },
+  );
   await clock.nextSleep();
   await clock.advance(2000);
   await clock.nextSleep();

@@ -69,7 +69,10 @@ test('a run that kept its zone keeps its lock: the next run is refused naming it
 test('a failed, compensated run releases its locks at once', async () => {
   const dir = tmp('runlocks-');
   const file = join(dir, 'fails.yaml');
-  writeFileSync(file, 'name: fails\nsteps:\n  - { id: zone, type: createZone, params: { name: fails.test } }\n  - { id: boom, type: fail }\n');
+  writeFileSync(
+    file,
+    'name: fails\nsteps:\n  - { id: zone, type: createZone, params: { name: fails.test } }\n  - { id: boom, type: fail }\n',
+  );
   for (let i = 0; i < 2; i++) {
     const run = await runCli(['run', file, '--endpoint', emu.endpoint, '--state-dir', join(dir, 'state')]);
     assert.is(run.code, 1, run.stderr);
@@ -82,11 +85,21 @@ test('a rollback deletes only what its run created: a same-named stack and zone 
   const dir = tmp('runlocks-');
   const stateDir = join(dir, 'state');
   const file = join(dir, 'stack.yaml');
-  writeFileSync(file, 'name: stack\ncleanup: never\nsteps:\n  - { id: stack, type: provisionRegion, timeout: 2m, params: { region: us-east-1, apiId: "12345" } }\n  - { id: zone, type: createZone, params: { name: owned.test } }\n');
+  writeFileSync(
+    file,
+    'name: stack\ncleanup: never\nsteps:\n  - { id: stack, type: provisionRegion, timeout: 2m, params: { region: us-east-1, apiId: "12345" } }\n  - { id: zone, type: createZone, params: { name: owned.test } }\n',
+  );
   // Out of band, before the run: the stack's table and API (the tutorial's init script would make them).
   const dynamo = dynamodbClient(emu);
   const apigw = apigatewayClient(emu);
-  await dynamo.send(new CreateTableCommand({ TableName: 'Products', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: 'Products',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
   await apigw.send(new CreateRestApiCommand({ name: 'quote-api-gateway', tags: { _custom_id_: '12345' } }));
   const run = await runCli(['run', file, '--endpoint', emu.endpoint, '--state-dir', stateDir, '--json']);
   assert.is(run.code, 0, run.stderr);
@@ -97,9 +110,17 @@ test('a rollback deletes only what its run created: a same-named stack and zone 
   const destroy = await runCli(['destroy', runId!, '--state-dir', stateDir]);
   assert.is(destroy.code, 0, destroy.stderr + destroy.stdout);
   const zones = await r53.send(new ListHostedZonesByNameCommand({ DNSName: 'owned.test' }));
-  assert.equal(zones.HostedZones?.filter((z) => z.Name === 'owned.test.').map((z) => z.Id), [theirs.HostedZone!.Id], 'only the run’s own zone is gone');
+  assert.equal(
+    zones.HostedZones?.filter((z) => z.Name === 'owned.test.').map((z) => z.Id),
+    [theirs.HostedZone!.Id],
+    'only the run’s own zone is gone',
+  );
   assert.equal((await dynamo.send(new ListTablesCommand({}))).TableNames, ['Products'], 'the table made out of band stays');
-  assert.equal((await apigw.send(new GetRestApisCommand({}))).items?.map((a) => a.tags?._custom_id_), ['12345'], 'the API made out of band stays');
+  assert.equal(
+    (await apigw.send(new GetRestApisCommand({}))).items?.map((a) => a.tags?._custom_id_),
+    ['12345'],
+    'the API made out of band stays',
+  );
   assert.equal((await lambdaClient(emu).send(new ListFunctionsCommand({}))).Functions, [], 'the functions the run created are gone');
   assert.is(await lockRecordCount(), 0);
 });

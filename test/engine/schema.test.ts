@@ -39,7 +39,11 @@ function rejected(validate: ValidateFunction, doc: unknown): string[] {
 
 schema('the committed schemas/workflow.schema.json is the generated one', () => {
   const committed: unknown = JSON.parse(readFileSync(join(ROOT, 'schemas/workflow.schema.json'), 'utf8'));
-  assert.equal(committed, generated, 'schemas/workflow.schema.json is out of date: run `npm run schema` (after adding or changing a step type) and commit the result');
+  assert.equal(
+    committed,
+    generated,
+    'schemas/workflow.schema.json is out of date: run `npm run schema` (after adding or changing a step type) and commit the result',
+  );
 });
 
 schema('it is a valid draft-07 schema, with every step type and its params', () => {
@@ -48,19 +52,29 @@ schema('it is a valid draft-07 schema, with every step type and its params', () 
   const definitions = generated.definitions as Record<string, any>;
   const types = registry.list().map((d) => d.type);
   assert.equal(definitions.stepType.enum, types);
-  assert.equal(definitions.stepType.markdownEnumDescriptions, registry.list().map((d) => d.description));
+  assert.equal(
+    definitions.stepType.markdownEnumDescriptions,
+    registry.list().map((d) => d.description),
+  );
   assert.equal(
     definitions.paramsByType.allOf.map((rule: any) => rule.if.properties.type.const),
     types,
   );
   for (const type of types) assert.ok(definitions[`${type}Params`]?.properties, `definitions/${type}Params`);
   const own = registry.get('provisionRegion')!.params.properties as Record<string, { description: string }>;
-  assert.is(definitions.provisionRegionParams.properties.replicateTo.description, own.replicateTo!.description, 'params keep their descriptions');
+  assert.is(
+    definitions.provisionRegionParams.properties.replicateTo.description,
+    own.replicateTo!.description,
+    'params keep their descriptions',
+  );
 });
 
 schema('the workflows validate against it, templates included', () => {
   const validate = compileStrict();
-  const files = [...readdirSync(join(ROOT, 'workflows')).map((f) => `workflows/${f}`), ...readdirSync(join(ROOT, 'workflows/examples')).map((f) => `workflows/examples/${f}`)];
+  const files = [
+    ...readdirSync(join(ROOT, 'workflows')).map((f) => `workflows/${f}`),
+    ...readdirSync(join(ROOT, 'workflows/examples')).map((f) => `workflows/examples/${f}`),
+  ];
   const yamls = files.filter((f) => f.endsWith('.yaml'));
   assert.ok(yamls.includes('workflows/route53-failover.yaml'));
   for (const file of yamls) assert.ok(validate(workflow(file)), `${file}: ${JSON.stringify(validate.errors, null, 2)}`);
@@ -113,7 +127,8 @@ schema('inside parallel branches and rollback overrides too; unknown types are r
 });
 
 schema('the loader keeps its own messages: one per problem, located, no enum or if/then noise', () => {
-  const yaml = 'name: t\nsteps:\n  - id: a\n    type: createHealthChek\n    params: { fqdn: x }\n  - id: b\n    type: createHealthCheck\n    params: { fqdn: x, port: 80, resourcePath: /, requestInterval: 15 }\n';
+  const yaml =
+    'name: t\nsteps:\n  - id: a\n    type: createHealthChek\n    params: { fqdn: x }\n  - id: b\n    type: createHealthCheck\n    params: { fqdn: x, port: 80, resourcePath: /, requestInterval: 15 }\n';
   try {
     parseWorkflow(yaml, 'wf.yaml', registry);
     assert.unreachable('expected a WorkflowLoadError');

@@ -65,15 +65,21 @@ for (const json of [false, true]) {
     const file = join(dir, 'secrets.yaml');
     writeFileSync(file, workflow(server.port, dir));
     const stateDir = join(dir, 'state');
-    const result = await runCli(['run', file, '--input', `apiToken=${token}`, '--state-dir', stateDir, '--verbose', ...(json ? ['--json'] : [])], {
-      env: { DRILL_BEARER: bearer },
-    });
+    const result = await runCli(
+      ['run', file, '--input', `apiToken=${token}`, '--state-dir', stateDir, '--verbose', ...(json ? ['--json'] : [])],
+      {
+        env: { DRILL_BEARER: bearer },
+      },
+    );
     assert.is(result.code, 1, result.stderr);
     // The step itself sent the real values.
     assert.equal(received.at(-1), { authorization: `Bearer ${bearer}`, note: `used ${token}` });
     const runFiles = files(join(stateDir, 'runs'));
     assert.ok(runFiles.some((f) => f.endsWith('journal.jsonl')));
-    assert.ok(runFiles.some((f) => f.endsWith('report.json')), runFiles.join(', '));
+    assert.ok(
+      runFiles.some((f) => f.endsWith('report.json')),
+      runFiles.join(', '),
+    );
     const places: Array<[string, string]> = [
       ['stdout', result.stdout],
       ['stderr', result.stderr],
@@ -92,7 +98,10 @@ for (const json of [false, true]) {
 test('an unset ${{ secrets.X }} fails the step naming the variable', async () => {
   const dir = tmp('secrets-');
   const file = join(dir, 'unset.yaml');
-  writeFileSync(file, `name: unset\nsteps:\n  - { id: a, type: writeFile, params: { path: ${dir}/a.txt, content: "\${{ secrets.NOT_SET_ANYWHERE_42 }}" } }\n`);
+  writeFileSync(
+    file,
+    `name: unset\nsteps:\n  - { id: a, type: writeFile, params: { path: ${dir}/a.txt, content: "\${{ secrets.NOT_SET_ANYWHERE_42 }}" } }\n`,
+  );
   const result = await runCli(['run', file, '--state-dir', join(dir, 'state')], { env: { NOT_SET_ANYWHERE_42: undefined } });
   assert.is(result.code, 1);
   assert.match(result.stdout + result.stderr, /secret 'NOT_SET_ANYWHERE_42' is not set/);

@@ -35,8 +35,6 @@ steps:
   - { id: long, type: wait, params: { duration: 60s } }
 `;
 
-
-
 function records(stateDir: string): JournalRecord[] {
   const run = onlyRun(stateDir);
   return run ? readJournal(run.path).records : [];
@@ -91,15 +89,16 @@ async function secondSignalMakesItDirty(first: NodeJS.Signals, second: NodeJS.Si
   // The journal: third was compensated, slowUndo was started but stopped, second and first were never reached.
   const recs = records(state);
   const dirty = recs.filter((x) => x.kind === 'run-dirty');
-  assert.equal(dirty.map((x) => x.kind === 'run-dirty' && x.reason), [`second ${second}`]);
+  assert.equal(
+    dirty.map((x) => x.kind === 'run-dirty' && x.reason),
+    [`second ${second}`],
+  );
   const end = recs.at(-1)!;
   assert.equal(end.kind === 'run-end' ? [end.status, end.exitCode] : end, ['dirty', 130]);
-  const compensations = recs.filter((x) => x.kind === 'compensation-start' || x.kind === 'compensation-result').map((x) => `${x.kind}:${'stepId' in x ? x.stepId : ''}`);
-  assert.equal(compensations, [
-    'compensation-start:third',
-    'compensation-result:third',
-    'compensation-start:slowUndo',
-  ]);
+  const compensations = recs
+    .filter((x) => x.kind === 'compensation-start' || x.kind === 'compensation-result')
+    .map((x) => `${x.kind}:${'stepId' in x ? x.stepId : ''}`);
+  assert.equal(compensations, ['compensation-start:third', 'compensation-result:third', 'compensation-start:slowUndo']);
   assert.ok(recs.indexOf(dirty[0]!) > recs.findIndex((x) => x.kind === 'compensation-start' && x.stepId === 'slowUndo'));
   const report = JSON.parse(readFileSync(join(state, 'runs', runId, 'report.json'), 'utf8')) as { status: string; exitCode: number };
   assert.equal([report.status, report.exitCode], ['dirty', 130]);
@@ -109,7 +108,10 @@ async function secondSignalMakesItDirty(first: NodeJS.Signals, second: NodeJS.Si
 
   // engine runs: dirty, with what is left to compensate.
   const [summary] = await runs(state);
-  assert.equal([summary!.runId, summary!.status, summary!.needsRollback, summary!.pending], [runId, 'dirty', true, ['slowUndo', 'second', 'first']]);
+  assert.equal(
+    [summary!.runId, summary!.status, summary!.needsRollback, summary!.pending],
+    [runId, 'dirty', true, ['slowUndo', 'second', 'first']],
+  );
   const table = await runCli(['runs', '--state-dir', state]);
   assert.match(table.stdout, new RegExp(`^${runId}\\s+dirty\\s+slow-undo .* 3 to compensate \\(engine rollback ${runId}\\)$`, 'm'));
 
@@ -125,7 +127,9 @@ async function secondSignalMakesItDirty(first: NodeJS.Signals, second: NodeJS.Si
   assert.equal([after!.status, after!.needsRollback, after!.pending], ['rolled-back', false, []]);
 }
 
-signals('second SIGINT during compensation: exit 130, run dirty, engine rollback finishes it', () => secondSignalMakesItDirty('SIGINT', 'SIGINT'));
+signals('second SIGINT during compensation: exit 130, run dirty, engine rollback finishes it', () =>
+  secondSignalMakesItDirty('SIGINT', 'SIGINT'),
+);
 
 signals('second SIGTERM during compensation: the same', () => secondSignalMakesItDirty('SIGTERM', 'SIGTERM'));
 

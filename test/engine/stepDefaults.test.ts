@@ -27,7 +27,11 @@ const defaulted = defineStep({
   outputs: Type.Object({}),
   run: async (params, ctx) => {
     seen.push(`run:${params.mode}`);
-    if (params.hold) await new Promise<void>((resolve, reject) => ((release = resolve), ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))));
+    if (params.hold)
+      await new Promise<void>((resolve, reject) => {
+        release = resolve;
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
+      });
     return {};
   },
   rollback: async (params) => void seen.push(`rollback:${params.mode}`),
@@ -40,7 +44,18 @@ function start(yaml: string) {
   const dir = tmp();
   const workflow = parseWorkflow(yaml, join(dir, 'wf.yaml'), registry);
   const stateDir = join(dir, 'state');
-  return { stateDir, handle: startRun({ workflow, compiled: compileWorkflow(workflow), registry, target: createTargetSession(), stateDir, inputs: {}, fsync: false }) };
+  return {
+    stateDir,
+    handle: startRun({
+      workflow,
+      compiled: compileWorkflow(workflow),
+      registry,
+      target: createTargetSession(),
+      stateDir,
+      inputs: {},
+      fsync: false,
+    }),
+  };
 }
 
 test.before.each(() => void (seen.length = 0));

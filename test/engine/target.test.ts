@@ -21,10 +21,22 @@ target('endpoint target builds clients with the endpoint and dummy credentials, 
   const session = createTargetSession({ endpoint: 'http://127.0.0.1:4566', dns: '127.0.0.1:5353' });
   const t = await session.acquire();
   const a = t.client(FakeClient, 'us-east-1');
-  assert.equal(a.config, { region: 'us-east-1', endpoint: 'http://127.0.0.1:4566', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  assert.equal(a.config, {
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:4566',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   assert.is(t.client(FakeClient, 'us-east-1'), a);
   assert.is.not(t.client(FakeClient, 'eu-central-1'), a);
-  assert.equal(t.values, { kind: 'endpoint', endpoint: 'http://127.0.0.1:4566', host: '127.0.0.1', port: 4566, dnsHost: '127.0.0.1', dnsPort: 5353, timeScale: 1 });
+  assert.equal(t.values, {
+    kind: 'endpoint',
+    endpoint: 'http://127.0.0.1:4566',
+    host: '127.0.0.1',
+    port: 4566,
+    dnsHost: '127.0.0.1',
+    dnsPort: 5353,
+    timeScale: 1,
+  });
 });
 
 target('aws target uses the default credential chain', async () => {
@@ -33,10 +45,25 @@ target('aws target uses the default credential chain', async () => {
 });
 
 target('bad target options are usage errors', () => {
-  const bad = [{ kind: 'mars' as never }, { kind: 'aws' as const, endpoint: 'http://x:1' }, { kind: 'endpoint' as const }, { endpoint: 'localhost:4566' }, { timeScale: 0 }, { kind: 'aws' as const, timeScale: 5 }];
-  for (const options of bad) assert.throws(() => createTargetSession(options), (e: unknown) => e instanceof UsageError, JSON.stringify(options));
+  const bad = [
+    { kind: 'mars' as never },
+    { kind: 'aws' as const, endpoint: 'http://x:1' },
+    { kind: 'endpoint' as const },
+    { endpoint: 'localhost:4566' },
+    { timeScale: 0 },
+    { kind: 'aws' as const, timeScale: 5 },
+  ];
+  for (const options of bad)
+    assert.throws(
+      () => createTargetSession(options),
+      (e: unknown) => e instanceof UsageError,
+      JSON.stringify(options),
+    );
   assert.equal(parseHostPort('[::1]:53'), { host: '::1', port: 53 });
-  assert.throws(() => parseHostPort('nope'), (e: unknown) => e instanceof UsageError);
+  assert.throws(
+    () => parseHostPort('nope'),
+    (e: unknown) => e instanceof UsageError,
+  );
 });
 
 function spySession(): TargetSession & { acquired: number } {
@@ -66,7 +93,11 @@ target('a workflow of generic steps never acquires the target; a step that needs
   assert.is((await runWorkflow({ workflow: wf1, registry, target: generic, stateDir: tmp(), fsync: false })).exitCode, 0);
   assert.is(generic.acquired, 0);
   const needs = spySession();
-  const wf2 = parseWorkflow('name: a\nsteps:\n  - { id: x, type: awsThing }\noutputs: { e: "${{ steps.x.outputs.endpoint }}" }\n', 'a.yaml', registry);
+  const wf2 = parseWorkflow(
+    'name: a\nsteps:\n  - { id: x, type: awsThing }\noutputs: { e: "${{ steps.x.outputs.endpoint }}" }\n',
+    'a.yaml',
+    registry,
+  );
   const report = await runWorkflow({ workflow: wf2, registry, target: needs, stateDir: tmp(), fsync: false });
   assert.is(needs.acquired, 1);
   assert.equal(report.outputs, { e: 'http://127.0.0.1:9' });
@@ -79,7 +110,11 @@ target('only parsed ${{ target.* }} references start the target, not text like t
   assert.is((await runWorkflow({ workflow: wf1, registry, target: text, stateDir: tmp(), fsync: false })).exitCode, 0);
   assert.is(text.acquired, 0);
   const ref = spySession();
-  const wf2 = parseWorkflow('name: t\nsteps:\n  - { id: a, type: record, params: { value: "${{ target.endpoint }}" } }\n', 't.yaml', registry);
+  const wf2 = parseWorkflow(
+    'name: t\nsteps:\n  - { id: a, type: record, params: { value: "${{ target.endpoint }}" } }\n',
+    't.yaml',
+    registry,
+  );
   const report = await runWorkflow({ workflow: wf2, registry, target: ref, stateDir: tmp(), fsync: false });
   assert.is(report.exitCode, 0);
   assert.is(ref.acquired, 1);
@@ -101,12 +136,15 @@ target('close() during a pending embedded start stops the emulator once it is up
   }
 });
 
-target('a run\'s journaled target maps back to target options (engine rollback without flags)', () => {
+target("a run's journaled target maps back to target options (engine rollback without flags)", () => {
   const endpoint = createTargetSession({ endpoint: 'http://127.0.0.1:4566', dns: '127.0.0.1:5353' });
   assert.equal(targetOptionsFromRun(endpoint.describe()), { kind: 'endpoint', endpoint: 'http://127.0.0.1:4566', dns: '127.0.0.1:5353' });
   const ipv6 = createTargetSession({ endpoint: 'http://[::1]:4566', dns: '[::1]:53' });
   assert.equal(targetOptionsFromRun(ipv6.describe()), { kind: 'endpoint', endpoint: 'http://[::1]:4566', dns: '[::1]:53' });
-  assert.equal(targetOptionsFromRun(createTargetSession({ endpoint: 'http://localhost:4566' }).describe()), { kind: 'endpoint', endpoint: 'http://localhost:4566' });
+  assert.equal(targetOptionsFromRun(createTargetSession({ endpoint: 'http://localhost:4566' }).describe()), {
+    kind: 'endpoint',
+    endpoint: 'http://localhost:4566',
+  });
   assert.equal(targetOptionsFromRun(createTargetSession({ kind: 'aws' }).describe()), { kind: 'aws' });
   // An embedded run's emulator is gone with its process: nothing to reconnect to.
   assert.is(targetOptionsFromRun(createTargetSession({}).describe()), undefined);

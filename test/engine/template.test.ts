@@ -42,7 +42,10 @@ template('nested structures resolve recursively; undefined whole values drop the
 });
 
 template('interpolating undefined is an error', () => {
-  assert.throws(() => resolveTemplates('x-${{ steps.zz.outputs.n }}', ctx), (e: unknown) => e instanceof TemplateError && /resolved to undefined/.test((e as Error).message));
+  assert.throws(
+    () => resolveTemplates('x-${{ steps.zz.outputs.n }}', ctx),
+    (e: unknown) => e instanceof TemplateError && /resolved to undefined/.test((e as Error).message),
+  );
 });
 
 template('negation and comparisons with literals', () => {
@@ -53,9 +56,18 @@ template('negation and comparisons with literals', () => {
 });
 
 template('no code execution: unknown roots, calls and prototype walks are rejected or undefined', () => {
-  assert.throws(() => parseExpression('process.exit(1)'), (e: unknown) => e instanceof TemplateError);
-  assert.throws(() => parseExpression('globalThis'), (e: unknown) => e instanceof TemplateError);
-  assert.throws(() => parseExpression('inputs.a + 1'), (e: unknown) => e instanceof TemplateError);
+  assert.throws(
+    () => parseExpression('process.exit(1)'),
+    (e: unknown) => e instanceof TemplateError,
+  );
+  assert.throws(
+    () => parseExpression('globalThis'),
+    (e: unknown) => e instanceof TemplateError,
+  );
+  assert.throws(
+    () => parseExpression('inputs.a + 1'),
+    (e: unknown) => e instanceof TemplateError,
+  );
   assert.is(resolveTemplates('${{ inputs.constructor }}', ctx), undefined);
   assert.is(resolveTemplates('${{ inputs.__proto__ }}', ctx), undefined);
   assert.is(resolveTemplates('${{ steps.a.outputs.list.length }}', ctx), 2, 'own properties only');

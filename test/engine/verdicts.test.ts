@@ -37,7 +37,10 @@ test('objectives that hold: exit 0, a verdict line per objective in the report',
   const report = await handle.done;
   assert.is(report.exitCode, 0);
   assert.is(report.status, 'passed');
-  assert.equal(report.drill?.verdicts.map((v) => [v.name, v.pass, v.line]), [['lag', true, 'lag 5 ≤ 10  PASS']]);
+  assert.equal(
+    report.drill?.verdicts.map((v) => [v.name, v.pass, v.line]),
+    [['lag', true, 'lag 5 ≤ 10  PASS']],
+  );
 });
 
 test('a breached objective: compensated, status breached, exit 4, the journal is trusted', async () => {
@@ -46,7 +49,10 @@ test('a breached objective: compensated, status breached, exit 4, the journal is
   assert.is(report.exitCode, 4);
   assert.is(report.status, 'breached');
   assert.equal(events, ['run:a', 'end:a', 'undo:a']);
-  assert.equal(report.drill?.verdicts.map((v) => v.line), ['lag 5 ≤ 3  FAIL']);
+  assert.equal(
+    report.drill?.verdicts.map((v) => v.line),
+    ['lag 5 ≤ 3  FAIL'],
+  );
   assert.is(report.error?.code, 'E_OBJECTIVE_BREACHED');
   assert.match(report.error!.message, /lag 5 ≤ 3 {2}FAIL/);
   const journal = readJournal(join(stateDir, 'runs', report.runId, 'journal.jsonl'));
@@ -87,7 +93,10 @@ objectives:
   const report = await handle.done;
   assert.is(report.exitCode, 1);
   assert.is(report.status, 'failed');
-  assert.equal(report.drill?.verdicts.map((v) => v.line), ['failover RTO not measured ≤ 60 s  FAIL']);
+  assert.equal(
+    report.drill?.verdicts.map((v) => v.line),
+    ['failover RTO not measured ≤ 60 s  FAIL'],
+  );
 });
 
 test('a drill compiles a verdicts state between the steps and compensation', () => {
@@ -110,7 +119,12 @@ function loadProblems(yaml: string): string[] {
   try {
     workflowFrom(yaml);
   } catch (error) {
-    if (error instanceof WorkflowLoadError) return error.issues.map((i) => formatIssue(i).replace(/^.*workflow\.yaml:/, '').trim());
+    if (error instanceof WorkflowLoadError)
+      return error.issues.map((i) =>
+        formatIssue(i)
+          .replace(/^.*workflow\.yaml:/, '')
+          .trim(),
+      );
     throw error;
   }
   return [];
@@ -160,10 +174,22 @@ test('probes: block: problems name file:line:col and what to change', () => {
     type: healthCheck
     interval: 1s`),
   );
-  assert.ok(problems.some((p) => /^11:17: .*startAfter: no step 'nope'/.test(p)), problems.join('\n'));
-  assert.ok(problems.some((p) => /^12:46: .*readBack.after: no step 'missing'/.test(p)), problems.join('\n'));
-  assert.ok(problems.some((p) => /cache/.test(p) && /must be one of: "ttl", "minTtl", "forever"/.test(p)), problems.join('\n'));
-  assert.ok(problems.some((p) => /healthCheckId/.test(p)), problems.join('\n'));
+  assert.ok(
+    problems.some((p) => /^11:17: .*startAfter: no step 'nope'/.test(p)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => /^12:46: .*readBack.after: no step 'missing'/.test(p)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => /cache/.test(p) && /must be one of: "ttl", "minTtl", "forever"/.test(p)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => /healthCheckId/.test(p)),
+    problems.join('\n'),
+  );
 });
 
 test.run();

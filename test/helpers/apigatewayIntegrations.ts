@@ -19,7 +19,12 @@ export const lambdaInvocationUri = (region: string, functionArn: string): string
  * PutMethod (no authorization), then an AWS_PROXY PutIntegration to `uri`, called with POST as
  * AWS requires; `extra` overrides or adds integration fields (a timeout, another method).
  */
-export async function putLambdaProxy(client: APIGatewayClient, method: MethodRef, uri: string, extra: Partial<PutIntegrationCommandInput> = {}): Promise<void> {
+export async function putLambdaProxy(
+  client: APIGatewayClient,
+  method: MethodRef,
+  uri: string,
+  extra: Partial<PutIntegrationCommandInput> = {},
+): Promise<void> {
   await client.send(new PutMethodCommand({ ...method, authorizationType: 'NONE' }));
   await client.send(new PutIntegrationCommand({ ...method, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri, ...extra }));
 }
@@ -31,7 +36,11 @@ export async function putLambdaProxy(client: APIGatewayClient, method: MethodRef
  */
 export async function putMock(client: APIGatewayClient, method: MethodRef, responseTemplate: string, statusCode = '200'): Promise<void> {
   await client.send(new PutMethodCommand({ ...method, authorizationType: 'NONE' }));
-  await client.send(new PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': `{"statusCode": ${statusCode}}` } }));
+  await client.send(
+    new PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': `{"statusCode": ${statusCode}}` } }),
+  );
   await client.send(new PutMethodResponseCommand({ ...method, statusCode }));
-  await client.send(new PutIntegrationResponseCommand({ ...method, statusCode, responseTemplates: { 'application/json': responseTemplate } }));
+  await client.send(
+    new PutIntegrationResponseCommand({ ...method, statusCode, responseTemplates: { 'application/json': responseTemplate } }),
+  );
 }

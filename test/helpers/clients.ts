@@ -22,7 +22,8 @@ export function testClient<T>(ctor: ClientConstructor<T>, at: Endpoint, region =
 
 export const apigatewayClient = (at: Endpoint, region?: string): APIGatewayClient => testClient(APIGatewayClient, at, region);
 export const dynamodbClient = (at: Endpoint, region?: string): DynamoDBClient => testClient(DynamoDBClient, at, region);
-export const dynamodbStreamsClient = (at: Endpoint, region?: string): DynamoDBStreamsClient => testClient(DynamoDBStreamsClient, at, region);
+export const dynamodbStreamsClient = (at: Endpoint, region?: string): DynamoDBStreamsClient =>
+  testClient(DynamoDBStreamsClient, at, region);
 export const fisClient = (at: Endpoint, region?: string): FisClient => testClient(FisClient, at, region);
 export const lambdaClient = (at: Endpoint, region?: string): LambdaClient => testClient(LambdaClient, at, region);
 export const route53Client = (at: Endpoint, region?: string): Route53Client => testClient(Route53Client, at, region);

@@ -9,7 +9,10 @@ import { testClient } from './clients.ts';
  * credentials, one client per constructor and region), plus step contexts to call a step's
  * `run` / `rollback` directly in tests.
  */
-export function emulatorTarget(emu: Pick<Emulator, 'endpoint' | 'dns' | 'timeScale' | 'port' | 'host'>, kind: Target['kind'] = 'embedded'): Target {
+export function emulatorTarget(
+  emu: Pick<Emulator, 'endpoint' | 'dns' | 'timeScale' | 'port' | 'host'>,
+  kind: Target['kind'] = 'embedded',
+): Target {
   const cache = new Map<unknown, Map<string, unknown>>();
   return {
     kind,
@@ -26,7 +29,15 @@ export function emulatorTarget(emu: Pick<Emulator, 'endpoint' | 'dns' | 'timeSca
       }
       return client;
     },
-    values: { kind, endpoint: emu.endpoint, host: emu.host, port: emu.port, dnsHost: emu.dns.host, dnsPort: emu.dns.port, timeScale: emu.timeScale },
+    values: {
+      kind,
+      endpoint: emu.endpoint,
+      host: emu.host,
+      port: emu.port,
+      dnsHost: emu.dns.host,
+      dnsPort: emu.dns.port,
+      timeScale: emu.timeScale,
+    },
   };
 }
 

@@ -50,7 +50,12 @@ export const recordStep = defineStep({
   description: 'test step',
   needsTarget: false,
   params: Type.Object(
-    { fail: Type.Optional(Type.Boolean()), rollbackFail: Type.Optional(Type.Boolean()), value: Type.Optional(Type.Unknown()), gate: Type.Optional(Type.String()) },
+    {
+      fail: Type.Optional(Type.Boolean()),
+      rollbackFail: Type.Optional(Type.Boolean()),
+      value: Type.Optional(Type.Unknown()),
+      gate: Type.Optional(Type.String()),
+    },
     { additionalProperties: false },
   ),
   outputs: Type.Object({ value: Type.Unknown(), stepId: Type.String() }),
@@ -145,7 +150,10 @@ class Capture extends Writable {
  * nothing listens to signals. Spawn ({@link spawnEngine}) only to test the process itself: its
  * exit code and its signals.
  */
-export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = new Capture();
   const err = new Capture();
   const code = await main(args, { out, err, env: { ...process.env, NO_COLOR: '1', ...options.env }, cwd: options.cwd ?? ROOT });

@@ -1,4 +1,10 @@
-import { CreateFunctionCommand, GetFunctionCommand, type CreateFunctionCommandInput, type CreateFunctionCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  type CreateFunctionCommandInput,
+  type CreateFunctionCommandOutput,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
 
 /** The role tests give their functions (the emulator, like LocalStack, does not check it). */
 export const TEST_ROLE = 'arn:aws:iam::000000000000:role/r';

@@ -12,9 +12,16 @@
 
 /** Errors every AWS service may answer besides its modelled ones (AWS common errors). */
 const COMMON_ERRORS = new Set([
-  'ValidationException', 'SerializationException', 'InvalidParameterValue', 'InvalidParameterCombination',
-  'MissingParameter', 'InvalidQueryParameter', 'AccessDeniedException', 'UnrecognizedClientException',
-  'ThrottlingException', 'RequestEntityTooLargeException',
+  'ValidationException',
+  'SerializationException',
+  'InvalidParameterValue',
+  'InvalidParameterCombination',
+  'MissingParameter',
+  'InvalidQueryParameter',
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'ThrottlingException',
+  'RequestEntityTooLargeException',
 ]);
 
 export type WalkOutcome = 'ok' | 'modelled' | 'notImplemented' | 'wrong';

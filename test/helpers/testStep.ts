@@ -16,12 +16,19 @@ import { paramErrors } from './validateParams.ts';
 export function engineParams<P extends TObject, O extends TObject>(def: DefinedStep<P, O>, input: StepInput<P>): StepParams<P> {
   const params = structuredClone(input);
   const problems = new StepRegistry([def]).validate(def.type, params);
-  if (problems.length) throw new Error(`${def.type}: invalid params ${JSON.stringify(input)}: ${problems.map((p) => `${p.instancePath || '/'} ${p.message}`).join('; ')}`);
+  if (problems.length)
+    throw new Error(
+      `${def.type}: invalid params ${JSON.stringify(input)}: ${problems.map((p) => `${p.instancePath || '/'} ${p.message}`).join('; ')}`,
+    );
   return params as StepParams<P>;
 }
 
 /** `def.run` with params prepared as the engine prepares them. */
-export function runStep<P extends TObject, O extends TObject>(def: DefinedStep<P, O>, input: StepInput<P>, ctx: StepContext): Promise<Static<O>> {
+export function runStep<P extends TObject, O extends TObject>(
+  def: DefinedStep<P, O>,
+  input: StepInput<P>,
+  ctx: StepContext,
+): Promise<Static<O>> {
   // `as never`: the generic StepParams<P> is the same type on both sides, too deep for tsc to compare.
   return def.run(engineParams(def, input) as never, ctx);
 }

@@ -37,9 +37,7 @@ test('add then get: the seeded product reads back exactly as in the tutorial', a
   assert.is(read.statusCode, 200);
   assert.is(read.body, SUPER_WIDGET_JSON);
 
-  const raw = await testClient(ctx.db!, 'us-east-1').send(
-    new GetItemCommand({ TableName: 'Products', Key: { id: { S: 'prod-1088' } } }),
-  );
+  const raw = await testClient(ctx.db!, 'us-east-1').send(new GetItemCommand({ TableName: 'Products', Key: { id: { S: 'prod-1088' } } }));
   assert.equal(raw.Item?.price, { N: '29.99' }, 'price is stored as a DynamoDB number');
   assert.equal(Object.keys(raw.Item ?? {}).sort(), ['description', 'id', 'name', 'price']);
 });
@@ -64,7 +62,10 @@ test('malformed bodies: 400 with the reason, nothing written', async () => {
     [JSON.stringify({ name: 'x', price: '1', description: 'd' }), 'Field "id" is required and must be a string'],
     [JSON.stringify({ id: '', name: 'x', price: '1', description: 'd' }), 'Field "id" must not be empty'],
     [JSON.stringify({ id: 'prod-9', price: '1', description: 'd' }), 'Field "name" is required and must be a string'],
-    [JSON.stringify({ id: 'prod-9', name: 'x', price: 'cheap', description: 'd' }), 'Field "price" is required and must be a number or a numeric string'],
+    [
+      JSON.stringify({ id: 'prod-9', name: 'x', price: 'cheap', description: 'd' }),
+      'Field "price" is required and must be a number or a numeric string',
+    ],
   ];
   for (const [body, message] of cases) {
     const result = await post(body);

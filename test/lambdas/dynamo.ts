@@ -33,7 +33,9 @@ export async function startRegionRouter(backends: Record<string, Endpoint>): Pro
     const backend = region ? backends[region] : undefined;
     if (!backend) {
       res.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ __type: 'com.amazon.coral.service#UnrecognizedClientException', message: `no backend for region ${region}` }));
+      res.end(
+        JSON.stringify({ __type: 'com.amazon.coral.service#UnrecognizedClientException', message: `no backend for region ${region}` }),
+      );
       return;
     }
     const upstream = request(backend.url + (req.url ?? '/'), { method: req.method, headers: req.headers }, (reply) => {

@@ -5,15 +5,7 @@ import { handler as addProduct } from '../../lambdas/addProduct.ts';
 import { LambdaError } from '../../lambdas/errors.ts';
 import { handler as replicate } from '../../lambdas/replicate.ts';
 import type { DynamoItem } from '../../lambdas/types.ts';
-import {
-  createProductsTable,
-  handlerEnv,
-  setEnv,
-  startDynalite,
-  startRegionRouter,
-  testClient,
-  type Endpoint,
-} from './dynamo.ts';
+import { createProductsTable, handlerEnv, setEnv, startDynalite, startRegionRouter, testClient, type Endpoint } from './dynamo.ts';
 import { proxyEvent, streamRecord, SUPER_WIDGET } from './fixtures.ts';
 
 // Two regions, each its own dynalite, behind one endpoint that routes by SigV4 region,

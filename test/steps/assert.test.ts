@@ -29,8 +29,14 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 }
 
 test('holds: returns the expression with its operands', async () => {
-  assert.equal(await assertStep.run({ that: 'measures.failover.rto <= 60s' }, ctx()), { explained: '31.2 s ≤ 60 s', actual: 31_200, limit: 60_000 });
-  assert.equal(await assertStep.run({ that: "steps.lag.outputs.region == 'eu-central-1' && true" }, ctx()), { explained: "'eu-central-1' = 'eu-central-1' && true" });
+  assert.equal(await assertStep.run({ that: 'measures.failover.rto <= 60s' }, ctx()), {
+    explained: '31.2 s ≤ 60 s',
+    actual: 31_200,
+    limit: 60_000,
+  });
+  assert.equal(await assertStep.run({ that: "steps.lag.outputs.region == 'eu-central-1' && true" }, ctx()), {
+    explained: "'eu-central-1' = 'eu-central-1' && true",
+  });
 });
 
 test('breached: an ObjectiveBreachedError with the evaluated operands', async () => {
@@ -38,7 +44,9 @@ test('breached: an ObjectiveBreachedError with the evaluated operands', async ()
   assert.instance(e, ObjectiveBreachedError);
   assert.is(e.message, 'replication 2.4 s ≤ 2 s: FAIL');
   assert.is((e as ObjectiveBreachedError).code, 'E_OBJECTIVE_BREACHED');
-  assert.equal((e as ObjectiveBreachedError).verdicts, [{ name: 'replication', line: 'replication 2.4 s ≤ 2 s: FAIL', actual: 2400, limit: 2000 }]);
+  assert.equal((e as ObjectiveBreachedError).verdicts, [
+    { name: 'replication', line: 'replication 2.4 s ≤ 2 s: FAIL', actual: 2400, limit: 2000 },
+  ]);
   const noMessage = await failure(assertStep.run({ that: 'steps.lag.outputs.ms <= inputs.maxLag' }, ctx()));
   assert.is(noMessage.message, 'steps.lag.outputs.ms <= inputs.maxLag 2400 ≤ 2000: FAIL');
 });
@@ -50,7 +58,7 @@ test('a measure that was never reached fails the assertion as not measured', asy
 });
 
 test('type errors at run time and a runner without an expression scope are errors, not breaches', async () => {
-  const e = await failure(assertStep.run({ that: "steps.lag.outputs.region < 2s" }, ctx()));
+  const e = await failure(assertStep.run({ that: 'steps.lag.outputs.region < 2s' }, ctx()));
   assert.not.instance(e, ObjectiveBreachedError);
   assert.match(e.message, /cannot compare steps.lag.outputs.region \(string 'eu-central-1'\) with duration 2s/);
   assert.instance(await failure(assertStep.run({ that: 'true' }, stepContext(noTarget))), NonRetryableError);
@@ -80,11 +88,14 @@ steps:
     assert.unreachable('expected errors');
   } catch (error) {
     assert.instance(error, WorkflowLoadError);
-    assert.equal((error as WorkflowLoadError).issues.map((i) => formatIssue(i).replace(/^wf\.yaml:/, '')), [
-      "4:72: /steps/1/params/that: cannot compare steps.lag.outputs.waitedMs (number) with string 'x' using '<=': it needs two numbers (durations and percentages are numbers) or two strings",
-      "5:45: /steps/2/params/that: unknown step 'nope'",
-      "6:74: /steps/3/params/that: comparisons do not chain in expression 'measures.failover.rto <= 60s <= 1': write 'measures.failover.rto <= 60s && ...' instead of another '<='",
-    ]);
+    assert.equal(
+      (error as WorkflowLoadError).issues.map((i) => formatIssue(i).replace(/^wf\.yaml:/, '')),
+      [
+        "4:72: /steps/1/params/that: cannot compare steps.lag.outputs.waitedMs (number) with string 'x' using '<=': it needs two numbers (durations and percentages are numbers) or two strings",
+        "5:45: /steps/2/params/that: unknown step 'nope'",
+        "6:74: /steps/3/params/that: comparisons do not chain in expression 'measures.failover.rto <= 60s <= 1': write 'measures.failover.rto <= 60s && ...' instead of another '<='",
+      ],
+    );
   }
 });
 

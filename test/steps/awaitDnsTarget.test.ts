@@ -11,9 +11,9 @@ import { runStep, testStep } from '../helpers/testStep.ts';
 
 const test = emulatorSuite<{ zoneId: string }>('steps/awaitDnsTarget', { emulator: { timeScale: 10 } });
 test.before.each(async (ctx) => {
-  const zone = await ctx.target.client(Route53Client, 'us-east-1').send(
-    new CreateHostedZoneCommand({ Name: 'hello-localstack.com', CallerReference: `z-${Math.random()}` }),
-  );
+  const zone = await ctx.target
+    .client(Route53Client, 'us-east-1')
+    .send(new CreateHostedZoneCommand({ Name: 'hello-localstack.com', CallerReference: `z-${Math.random()}` }));
   ctx.zoneId = zone.HostedZone!.Id!;
   await point(ctx.target, ctx.zoneId, '12345.execute-api.localhost.localstack.cloud');
 });
@@ -22,13 +22,21 @@ function point(target: Target, zoneId: string, value: string) {
   return target.client(Route53Client, 'us-east-1').send(
     new ChangeResourceRecordSetsCommand({
       HostedZoneId: zoneId,
-      ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'test.hello-localstack.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: value }] } }] },
+      ChangeBatch: {
+        Changes: [
+          {
+            Action: 'UPSERT',
+            ResourceRecordSet: { Name: 'test.hello-localstack.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: value }] },
+          },
+        ],
+      },
     }),
   );
 }
 
 test('answers at once when DNS already says so (trailing dot and case ignored)', async ({ target }) => {
-  const out = await runStep(awaitDnsTarget, 
+  const out = await runStep(
+    awaitDnsTarget,
     { name: 'test.hello-localstack.com', expected: '12345.EXECUTE-API.localhost.localstack.cloud.' },
     stepContext(target),
   );
@@ -42,7 +50,8 @@ test('answers at once when DNS already says so (trailing dot and case ignored)',
 test('polls on the engine clock until the answer flips; measures elapsed, AWS-equivalent and since times', async ({ target, zoneId }) => {
   const clock = new ManualClock(1_000_000);
   const ctx = stepContext(target, { clock });
-  const pending = runStep(awaitDnsTarget, 
+  const pending = runStep(
+    awaitDnsTarget,
     { name: 'test.hello-localstack.com', expected: '67890.execute-api.localhost.localstack.cloud', pollInterval: '500ms', since: 999_000 },
     ctx,
   );
@@ -66,7 +75,11 @@ test('on timeout: an error naming the last answer and the number of queries, wit
   const clock = new ManualClock();
   const controller = new AbortController();
   const ctx = stepContext(target, { clock, signal: controller.signal });
-  const pending = runStep(awaitDnsTarget, { name: 'test.hello-localstack.com', expected: '67890.execute-api.localhost.localstack.cloud' }, ctx);
+  const pending = runStep(
+    awaitDnsTarget,
+    { name: 'test.hello-localstack.com', expected: '67890.execute-api.localhost.localstack.cloud' },
+    ctx,
+  );
   for (let i = 0; i < 3; i++) {
     await clock.nextSleep();
     if (i < 2) await clock.advance(250);
@@ -105,15 +118,24 @@ test('NXDOMAIN is an answer too: polling goes on until maxWait, and the message 
     await pending;
     assert.unreachable('should give up');
   } catch (error) {
-    assert.is((error as Error).message, 'nothing.hello-localstack.com CNAME still NXDOMAIN; expected x.example.com (answers seen: NXDOMAIN) after 11 polls in 1s of AWS time');
+    assert.is(
+      (error as Error).message,
+      'nothing.hello-localstack.com CNAME still NXDOMAIN; expected x.example.com (answers seen: NXDOMAIN) after 11 polls in 1s of AWS time',
+    );
   }
 });
 
-test('a typo in expected fails by itself after 5 minutes of AWS time, naming the expected value, the last answer and the polls', async ({ target }) => {
+test('a typo in expected fails by itself after 5 minutes of AWS time, naming the expected value, the last answer and the polls', async ({
+  target,
+}) => {
   const clock = new ManualClock(0);
   const ctx = stepContext(target, { clock });
   let settled = false;
-  const pending = runStep(awaitDnsTarget, { name: 'test.hello-localstack.com', expected: '67890.execute-api.localhost.localstak.cloud', pollInterval: '1s' }, ctx);
+  const pending = runStep(
+    awaitDnsTarget,
+    { name: 'test.hello-localstack.com', expected: '67890.execute-api.localhost.localstak.cloud', pollInterval: '1s' },
+    ctx,
+  );
   void pending.catch(() => undefined).finally(() => (settled = true));
   while (!settled) {
     await Promise.race([clock.nextSleep(), pending.catch(() => undefined)]);
@@ -136,11 +158,17 @@ test('a typo in expected fails by itself after 5 minutes of AWS time, naming the
 });
 
 testStep(test, awaitDnsTarget, {
-  valid: [{ name: 'a', expected: 'b', pollInterval: '250ms', since: 5 }, { name: 'a', expected: 'b', type: 'TXT', pollInterval: 100 }],
+  valid: [
+    { name: 'a', expected: 'b', pollInterval: '250ms', since: 5 },
+    { name: 'a', expected: 'b', type: 'TXT', pollInterval: 100 },
+  ],
   invalid: [
     { params: { name: 'a' }, errors: ["/: must have required property 'expected'"] },
     { params: { name: 'a', expected: 'b', type: 'MX' }, errors: ['/type: must be equal to one of the allowed values'] },
-    { params: { name: 'a', expected: 'b', pollInterval: 'soon' }, errors: ['/pollInterval: must match pattern "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$"'] },
+    {
+      params: { name: 'a', expected: 'b', pollInterval: 'soon' },
+      errors: ['/pollInterval: must match pattern "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$"'],
+    },
   ],
   runThenRollback: { noRollback: 'it only reads DNS' },
 });

@@ -33,7 +33,14 @@ async function createCheck(target: Target, port: number): Promise<string> {
   const out = await target.client(Route53Client, 'us-east-1').send(
     new CreateHealthCheckCommand({
       CallerReference: `hc-${Math.random()}`,
-      HealthCheckConfig: { Type: 'HTTP', IPAddress: '127.0.0.1', Port: port, ResourcePath: '/health', RequestInterval: 10, FailureThreshold: 1 },
+      HealthCheckConfig: {
+        Type: 'HTTP',
+        IPAddress: '127.0.0.1',
+        Port: port,
+        ResourcePath: '/health',
+        RequestInterval: 10,
+        FailureThreshold: 1,
+      },
     }),
   );
   return out.HealthCheck!.Id!;
@@ -57,7 +64,11 @@ async function drive<T>(ctx: { emu: Pick<Emulator, 'api'> }, clock: ManualClock,
 test('waits through "no report yet" until the checkers report healthy; outputs their reasons and the AWS time', async (ctx) => {
   const id = await createCheck(ctx.target, ctx.web.port);
   const clock = new ManualClock(0);
-  const out = await drive(ctx, clock, runStep(awaitHealthCheck, { healthCheckId: id, status: 'healthy' }, stepContext(ctx.target, { clock })));
+  const out = await drive(
+    ctx,
+    clock,
+    runStep(awaitHealthCheck, { healthCheckId: id, status: 'healthy' }, stepContext(ctx.target, { clock })),
+  );
   assert.is(out.status, 'healthy');
   assert.equal(out.reasons, ['Success: HTTP Status Code 200, OK']);
   assert.is(out.changedAt, aws.now(), 'the newest report, in AWS time');
@@ -68,7 +79,11 @@ test('an endpoint that starts failing: unhealthy, with the failure as the reason
   const id = await createCheck(ctx.target, ctx.web.port);
   reply = 503;
   const clock = new ManualClock(0);
-  const out = await drive(ctx, clock, runStep(awaitHealthCheck, { healthCheckId: id, status: 'unhealthy' }, stepContext(ctx.target, { clock })));
+  const out = await drive(
+    ctx,
+    clock,
+    runStep(awaitHealthCheck, { healthCheckId: id, status: 'unhealthy' }, stepContext(ctx.target, { clock })),
+  );
   assert.is(out.status, 'unhealthy');
   assert.equal(out.reasons, ['Failure: HTTP Status Code 503, Service Unavailable']);
 });
@@ -83,7 +98,10 @@ test('waiting for the wrong status gives up after maxWait of AWS time, naming th
   } catch (error) {
     assert.instance(error, ExpectationFailedError);
     assert.is((error as ExpectationFailedError).code, 'E_AWAIT_EXPIRED');
-    assert.match((error as Error).message, `health check ${id} still healthy (Success: HTTP Status Code 200, OK); expected unhealthy after `);
+    assert.match(
+      (error as Error).message,
+      `health check ${id} still healthy (Success: HTTP Status Code 200, OK); expected unhealthy after `,
+    );
   }
 });
 
@@ -97,7 +115,10 @@ test('an unknown health check fails for good', async ({ target }) => {
 });
 
 testStep(test, awaitHealthCheck, {
-  valid: [{ healthCheckId: 'a', status: 'healthy' }, { healthCheckId: 'a', status: 'unhealthy', pollInterval: '5s', maxWait: '10m' }],
+  valid: [
+    { healthCheckId: 'a', status: 'healthy' },
+    { healthCheckId: 'a', status: 'unhealthy', pollInterval: '5s', maxWait: '10m' },
+  ],
   invalid: [
     { params: { healthCheckId: 'a' }, errors: ["/: must have required property 'status'"] },
     { params: { healthCheckId: 'a', status: 'down' }, errors: ['/status: must be equal to one of the allowed values'] },

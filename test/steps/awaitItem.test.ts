@@ -16,7 +16,9 @@ test.before.each(async (ctx) => {
 });
 
 const put = (target: Target, id: string) =>
-  target.client(DynamoDBClient, 'eu-central-1').send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: id }, price: { N: '29.99' } } }));
+  target
+    .client(DynamoDBClient, 'eu-central-1')
+    .send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: id }, price: { N: '29.99' } } }));
 
 test('returns the item at once when it is there (plain-string key)', async ({ target }) => {
   await put(target, 'prod-1088');
@@ -35,7 +37,9 @@ test('match: waits until the item has the given attribute values (an update repl
     stepContext(target, { clock }),
   );
   await clock.nextSleep();
-  await target.client(DynamoDBClient, 'eu-central-1').send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'prod-1088' }, price: { N: '30.5' } } }));
+  await target
+    .client(DynamoDBClient, 'eu-central-1')
+    .send(new PutItemCommand({ TableName: 'Products', Item: { id: { S: 'prod-1088' }, price: { N: '30.5' } } }));
   await clock.advance(1000);
   const out = await pending;
   assert.equal(out.item, { id: 'prod-1088', price: 30.5 });
@@ -46,7 +50,11 @@ test('match: waits until the item has the given attribute values (an update repl
 test('absent: waits until the item is gone; the expiry message names what was still there', async ({ target }) => {
   await put(target, 'prod-1088');
   const clock = new ManualClock(0);
-  const pending = runStep(awaitItem, { region: 'eu-central-1', table: 'Products', key: { id: 'prod-1088' }, absent: true, maxWait: '2s', pollInterval: '1s' }, stepContext(target, { clock }));
+  const pending = runStep(
+    awaitItem,
+    { region: 'eu-central-1', table: 'Products', key: { id: 'prod-1088' }, absent: true, maxWait: '2s', pollInterval: '1s' },
+    stepContext(target, { clock }),
+  );
   void pending.catch(() => undefined); // it rejects during the last advance
   for (let i = 0; i < 2; i++) {
     await clock.nextSleep();
@@ -61,14 +69,19 @@ test('absent: waits until the item is gone; the expiry message names what was st
       'Products in eu-central-1: still item {"id":"prod-1088","price":29.99}; expected no item {"id":"prod-1088"} after 3 polls in 2s of AWS time',
     );
   }
-  const gone = await runStep(awaitItem, { region: 'eu-central-1', table: 'Products', key: { id: 'other' }, absent: true }, stepContext(target));
+  const gone = await runStep(
+    awaitItem,
+    { region: 'eu-central-1', table: 'Products', key: { id: 'other' }, absent: true },
+    stepContext(target),
+  );
   assert.is(gone.item, undefined);
   assert.is(gone.polls, 1);
 });
 
 test('polls on the engine clock until the item appears (DynamoDB JSON key)', async ({ target }) => {
   const clock = new ManualClock();
-  const pending = runStep(awaitItem, 
+  const pending = runStep(
+    awaitItem,
     { region: 'eu-central-1', table: 'Products', key: { id: { S: 'prod-1088' } }, pollInterval: '1s' },
     stepContext(target, { clock }),
   );
@@ -85,7 +98,11 @@ test('polls on the engine clock until the item appears (DynamoDB JSON key)', asy
 test('a missing table counts as "not yet"; the timeout names what was seen', async ({ target }) => {
   const clock = new ManualClock();
   const controller = new AbortController();
-  const pending = runStep(awaitItem, { region: 'eu-central-1', table: 'Nope', key: { id: 'x' } }, stepContext(target, { clock, signal: controller.signal }));
+  const pending = runStep(
+    awaitItem,
+    { region: 'eu-central-1', table: 'Nope', key: { id: 'x' } },
+    stepContext(target, { clock, signal: controller.signal }),
+  );
   await clock.nextSleep();
   controller.abort(new StepTimeoutError('awaitReplica', 100));
   try {
@@ -94,14 +111,21 @@ test('a missing table counts as "not yet"; the timeout names what was seen', asy
   } catch (error) {
     assert.instance(error, ExpectationFailedError);
     assert.is((error as ExpectationFailedError).code, 'E_TIMEOUT');
-    assert.is((error as Error).message, 'Nope in eu-central-1 still had no item {"id":"x"} after 1 reads in 0ms (last: table Nope not found)');
+    assert.is(
+      (error as Error).message,
+      'Nope in eu-central-1 still had no item {"id":"x"} after 1 reads in 0ms (last: table Nope not found)',
+    );
   }
 });
 
 test('without a timeout the step gives up after maxWait of AWS time, naming the key and what it saw', async ({ target }) => {
   const clock = new ManualClock(0);
   let settled = false;
-  const pending = runStep(awaitItem, { region: 'eu-central-1', table: 'Nope', key: { id: 'x' }, pollInterval: '1m' }, stepContext(target, { clock }));
+  const pending = runStep(
+    awaitItem,
+    { region: 'eu-central-1', table: 'Nope', key: { id: 'x' }, pollInterval: '1m' },
+    stepContext(target, { clock }),
+  );
   void pending.catch(() => undefined).finally(() => (settled = true));
   while (!settled) {
     await Promise.race([clock.nextSleep(), pending.catch(() => undefined)]);
@@ -113,7 +137,10 @@ test('without a timeout the step gives up after maxWait of AWS time, naming the 
   } catch (error) {
     assert.instance(error, ExpectationFailedError);
     assert.is((error as ExpectationFailedError).code, 'E_AWAIT_EXPIRED');
-    assert.is((error as Error).message, 'Nope in eu-central-1: still table Nope not found; expected an item {"id":"x"} after 6 polls in 300s of AWS time');
+    assert.is(
+      (error as Error).message,
+      'Nope in eu-central-1: still table Nope not found; expected an item {"id":"x"} after 6 polls in 300s of AWS time',
+    );
   }
 });
 

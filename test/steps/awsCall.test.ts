@@ -36,7 +36,17 @@ test('calls an operation by name through the target; the response is plain JSON 
 test("the CLI's operation spelling works too, in any region and service", async ({ target }) => {
   const out = await runStep(
     awsCall,
-    { service: 'dynamodb', operation: 'create-table', region: 'eu-central-1', input: { TableName: 'Things', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' } },
+    {
+      service: 'dynamodb',
+      operation: 'create-table',
+      region: 'eu-central-1',
+      input: {
+        TableName: 'Things',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      },
+    },
     stepContext(target),
   );
   assert.is((out.response as { TableDescription: { TableName: string } }).TableDescription.TableName, 'Things');
@@ -73,7 +83,10 @@ testStep(test, awsCall, {
   invalid: [
     { params: { service: 'ec2', operation: 'RunInstances' }, errors: ['/service: must be equal to one of the allowed values'] },
     { params: { service: 'route53' }, errors: ["/: must have required property 'operation'"] },
-    { params: { service: 'route53', operation: 'create_hosted_zone' }, errors: ['/operation: must match pattern "^([A-Z][A-Za-z0-9]*|[a-z][a-z0-9]*(-[a-z0-9]+)*)$"'] },
+    {
+      params: { service: 'route53', operation: 'create_hosted_zone' },
+      errors: ['/operation: must match pattern "^([A-Z][A-Za-z0-9]*|[a-z][a-z0-9]*(-[a-z0-9]+)*)$"'],
+    },
     { params: { ...CREATE_ZONE, undo: { input: {} } }, errors: ["/undo: must have required property 'operation'"] },
   ],
   runThenRollback: {

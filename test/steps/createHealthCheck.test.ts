@@ -9,7 +9,12 @@ import { rollbackStep, runStep, testStep } from '../helpers/testStep.ts';
 const test = emulatorSuite('steps/createHealthCheck');
 
 const r53 = (target: Target) => target.client(Route53Client, 'us-east-1');
-const TUTORIAL = { fqdn: '12345.execute-api.localhost.localstack.cloud', port: 4566, resourcePath: '/dev/healthcheck', requestInterval: 10 as const };
+const TUTORIAL = {
+  fqdn: '12345.execute-api.localhost.localstack.cloud',
+  port: 4566,
+  resourcePath: '/dev/healthcheck',
+  requestInterval: 10 as const,
+};
 
 async function checkIds(target: Target): Promise<string[]> {
   const listed = await r53(target).send(new ListHealthChecksCommand({}));
@@ -76,9 +81,20 @@ test('CALCULATED: children and threshold, no probe fields; effects describe it',
   assert.equal(config?.ChildHealthChecks, [a.healthCheckId, b.healthCheckId]);
   assert.is(config?.HealthThreshold, 1);
   assert.is(config?.Port, undefined);
-  assert.equal(createHealthCheck.effects!({ ...params, type: 'CALCULATED', requestInterval: 30, failureThreshold: 3, inverted: true, disabled: false, measureLatency: false }, { workflowDir: '.' }), [
-    { action: 'create', resource: 'Route 53 health check CALCULATED of 2 checks (threshold 1)', region: 'us-east-1', detail: 'combines its children, inverted (rollback deletes it)' },
-  ]);
+  assert.equal(
+    createHealthCheck.effects!(
+      { ...params, type: 'CALCULATED', requestInterval: 30, failureThreshold: 3, inverted: true, disabled: false, measureLatency: false },
+      { workflowDir: '.' },
+    ),
+    [
+      {
+        action: 'create',
+        resource: 'Route 53 health check CALCULATED of 2 checks (threshold 1)',
+        region: 'us-east-1',
+        detail: 'combines its children, inverted (rollback deletes it)',
+      },
+    ],
+  );
 });
 
 testStep(test, createHealthCheck, {

@@ -59,8 +59,14 @@ test('rollback deletes every record, then the zone; a second rollback is a no-op
       HostedZoneId: out.zoneId,
       ChangeBatch: {
         Changes: [
-          { Action: 'CREATE', ResourceRecordSet: { Name: 'a.hello-localstack.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'b.example.com' }] } },
-          { Action: 'CREATE', ResourceRecordSet: { Name: 'txt.hello-localstack.com', Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"x"' }] } },
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: { Name: 'a.hello-localstack.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'b.example.com' }] },
+          },
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: { Name: 'txt.hello-localstack.com', Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"x"' }] },
+          },
         ],
       },
     }),

@@ -25,7 +25,11 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 }
 
 test('runs an argv list without a shell: nothing is expanded; cwd is relative to the workflow folder', async ({ dir }) => {
-  const out = await runStep(exec, { argv: ['sh', '-c', 'echo "$0 $GREETING"; pwd', '$HOME'], env: { GREETING: 'hello' }, cwd: '.' }, stepContext(noTarget, { workflowDir: dir }));
+  const out = await runStep(
+    exec,
+    { argv: ['sh', '-c', 'echo "$0 $GREETING"; pwd', '$HOME'], env: { GREETING: 'hello' }, cwd: '.' },
+    stepContext(noTarget, { workflowDir: dir }),
+  );
   assert.equal(out, { exitCode: 0, stdout: `$HOME hello\n${dir}\n`, stderr: '', truncated: false });
 });
 
@@ -43,7 +47,11 @@ test('an unexpected exit code fails with a retryable error holding the output; e
 });
 
 test('output is bounded by maxOutputBytes', async ({ dir }) => {
-  const out = await runStep(exec, { argv: ['sh', '-c', 'printf 0123456789'], maxOutputBytes: 4 }, stepContext(noTarget, { workflowDir: dir }));
+  const out = await runStep(
+    exec,
+    { argv: ['sh', '-c', 'printf 0123456789'], maxOutputBytes: 4 },
+    stepContext(noTarget, { workflowDir: dir }),
+  );
   assert.is(out.stdout, '0123');
   assert.ok(out.truncated);
 });
@@ -75,7 +83,19 @@ test('a failing undo fails the rollback; without undo the rollback does nothing'
 });
 
 testStep(test, exec, {
-  valid: [{ argv: ['kubectl', 'get', 'pods'] }, { argv: ['echo $HOME'], shell: true, env: { A: 'b' }, cwd: 'scripts', timeout: '30s', expectExitCodes: [0, 1], maxOutputBytes: 10, undo: ['true'] }],
+  valid: [
+    { argv: ['kubectl', 'get', 'pods'] },
+    {
+      argv: ['echo $HOME'],
+      shell: true,
+      env: { A: 'b' },
+      cwd: 'scripts',
+      timeout: '30s',
+      expectExitCodes: [0, 1],
+      maxOutputBytes: 10,
+      undo: ['true'],
+    },
+  ],
   invalid: [
     { params: {}, errors: ["/: must have required property 'argv'"] },
     { params: { argv: [] }, errors: ['/argv: must NOT have fewer than 1 items'] },

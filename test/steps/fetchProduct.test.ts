@@ -7,9 +7,13 @@ import { stepContext } from '../helpers/emulatorTarget.ts';
 import { startLocalHttpServer, type LocalHttpServer } from '../helpers/localHttpServer.ts';
 import { runStep, testStep } from '../helpers/testStep.ts';
 
-const PRODUCT = '{"price":"29.99","name":"Super Widget","description":"A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.","id":"prod-1088"}';
+const PRODUCT =
+  '{"price":"29.99","name":"Super Widget","description":"A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.","id":"prod-1088"}';
 
-const test = emulatorSuite<{ server: LocalHttpServer; port: number; hosts: string[] }>('steps/fetchProduct', { reset: false, context: { hosts: [] } });
+const test = emulatorSuite<{ server: LocalHttpServer; port: number; hosts: string[] }>('steps/fetchProduct', {
+  reset: false,
+  context: { hosts: [] },
+});
 
 test.before(async (ctx) => {
   // Stands in for API Gateway: answers like get-product, by Host header.
@@ -33,8 +37,24 @@ test.before(async (ctx) => {
       HostedZoneId: zone.HostedZone!.Id!,
       ChangeBatch: {
         Changes: [
-          { Action: 'CREATE', ResourceRecordSet: { Name: '67890.hello-localstack.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: '67890.execute-api.localhost.localstack.cloud' }] } },
-          { Action: 'CREATE', ResourceRecordSet: { Name: 'test.hello-localstack.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: '67890.hello-localstack.com' }] } },
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: '67890.hello-localstack.com',
+              Type: 'CNAME',
+              TTL: 60,
+              ResourceRecords: [{ Value: '67890.execute-api.localhost.localstack.cloud' }],
+            },
+          },
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'test.hello-localstack.com',
+              Type: 'CNAME',
+              TTL: 60,
+              ResourceRecords: [{ Value: '67890.hello-localstack.com' }],
+            },
+          },
         ],
       },
     }),
@@ -46,8 +66,16 @@ test.after(async (ctx) => {
 
 test('follows the CNAME chain through the target DNS and GETs from the final host, by its name', async (ctx) => {
   ctx.hosts.length = 0;
-  const out = await runStep(fetchProduct, 
-    { name: 'test.hello-localstack.com', path: '/dev/productApi', query: { id: 'prod-1088' }, port: ctx.port, expectBody: PRODUCT, expectServedRegion: 'eu-central-1' },
+  const out = await runStep(
+    fetchProduct,
+    {
+      name: 'test.hello-localstack.com',
+      path: '/dev/productApi',
+      query: { id: 'prod-1088' },
+      port: ctx.port,
+      expectBody: PRODUCT,
+      expectServedRegion: 'eu-central-1',
+    },
     stepContext(ctx.target),
   );
   assert.is(out.status, 200);
@@ -63,8 +91,16 @@ test('follows the CNAME chain through the target DNS and GETs from the final hos
 
 test('status, body or region other than expected: a retryable error listing every difference', async (ctx) => {
   try {
-    await runStep(fetchProduct, 
-      { name: 'test.hello-localstack.com', path: '/dev/productApi', query: { id: 'nope' }, port: ctx.port, expectBody: PRODUCT, expectServedRegion: 'us-east-1' },
+    await runStep(
+      fetchProduct,
+      {
+        name: 'test.hello-localstack.com',
+        path: '/dev/productApi',
+        query: { id: 'nope' },
+        port: ctx.port,
+        expectBody: PRODUCT,
+        expectServedRegion: 'us-east-1',
+      },
       stepContext(ctx.target),
     );
     assert.unreachable('should fail');
@@ -86,12 +122,18 @@ test('the port defaults to the target port (the emulator: no such API there, so 
     assert.unreachable('should fail');
   } catch (error) {
     assert.instance(error, ExpectationFailedError);
-    assert.is((error as ExpectationFailedError).observed.url, `http://67890.execute-api.localhost.localstack.cloud:${ctx.emu.port}/nothing`);
+    assert.is(
+      (error as ExpectationFailedError).observed.url,
+      `http://67890.execute-api.localhost.localstack.cloud:${ctx.emu.port}/nothing`,
+    );
   }
 });
 
 testStep(test, fetchProduct, {
-  valid: [{ name: 'a', path: '/dev/productApi', query: { id: 'prod-1088' } }, { name: 'a', path: '/', port: 4566, expectStatus: 404, expectBody: '', expectServedRegion: 'eu-central-1' }],
+  valid: [
+    { name: 'a', path: '/dev/productApi', query: { id: 'prod-1088' } },
+    { name: 'a', path: '/', port: 4566, expectStatus: 404, expectBody: '', expectServedRegion: 'eu-central-1' },
+  ],
   invalid: [
     { params: { name: 'a' }, errors: ["/: must have required property 'path'"] },
     { params: { name: 'a', path: 'dev' }, errors: ['/path: must match pattern "^/"'] },

@@ -15,7 +15,10 @@ interface Seen {
   body?: string;
 }
 
-const test = emulatorSuite<{ server: LocalHttpServer; port: number; seen: Seen }>('steps/httpRequest', { reset: false, context: { seen: {} } });
+const test = emulatorSuite<{ server: LocalHttpServer; port: number; seen: Seen }>('steps/httpRequest', {
+  reset: false,
+  context: { seen: {} },
+});
 
 test.before(async (ctx) => {
   ctx.server = await startLocalHttpServer((req, res) => {
@@ -57,7 +60,11 @@ test('an unexpected status fails with a retryable error naming it', async (ctx) 
     assert.instance(error, ExpectationFailedError);
     assert.is((error as Error).message, `GET http://127.0.0.1:${ctx.port}/missing answered 404 (expected 2xx): Product not found`);
   }
-  const out = await runStep(httpRequest, { url: `http://127.0.0.1:${ctx.port}/missing`, expectStatus: [404, 410] }, stepContext(ctx.target));
+  const out = await runStep(
+    httpRequest,
+    { url: `http://127.0.0.1:${ctx.port}/missing`, expectStatus: [404, 410] },
+    stepContext(ctx.target),
+  );
   assert.is(out.status, 404);
 });
 
@@ -67,12 +74,18 @@ test('a name the target DNS does not know fails with the DNS status', async (ctx
     assert.unreachable('should fail');
   } catch (error) {
     assert.instance(error, DnsResolutionError);
-    assert.match((error as Error).message, /^cannot resolve nowhere\.hello-localstack\.com to an address through 127\.0\.0\.1:\d+: A (REFUSED|NXDOMAIN)/);
+    assert.match(
+      (error as Error).message,
+      /^cannot resolve nowhere\.hello-localstack\.com to an address through 127\.0\.0\.1:\d+: A (REFUSED|NXDOMAIN)/,
+    );
   }
 });
 
 testStep(test, httpRequest, {
-  valid: [{ url: 'http://x/', method: 'POST', body: { a: 1 }, resolveVia: 'system' }, { url: 'https://x/', headers: { a: 'b' }, expectStatus: [200, 404] }],
+  valid: [
+    { url: 'http://x/', method: 'POST', body: { a: 1 }, resolveVia: 'system' },
+    { url: 'https://x/', headers: { a: 'b' }, expectStatus: [200, 404] },
+  ],
   invalid: [
     { params: {}, errors: ["/: must have required property 'url'"] },
     { params: { url: 'ftp://x' }, errors: ['/url: must match pattern "^https?://"'] },

@@ -19,8 +19,14 @@ import { rollbackStep, runStep, testStep } from '../helpers/testStep.ts';
 
 const test = emulatorSuite('steps/provisionRegion', { emulator: { timeScale: 10 } });
 
-const PRODUCT = { id: 'prod-1088', name: 'Super Widget', price: '29.99', description: 'A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.' };
-const PRODUCT_JSON = '{"price":"29.99","name":"Super Widget","description":"A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.","id":"prod-1088"}';
+const PRODUCT = {
+  id: 'prod-1088',
+  name: 'Super Widget',
+  price: '29.99',
+  description: 'A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.',
+};
+const PRODUCT_JSON =
+  '{"price":"29.99","name":"Super Widget","description":"A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.","id":"prod-1088"}';
 
 /** Everything provisionRegion may leave in a region. */
 async function leftovers(target: Target, region: string): Promise<string[]> {
@@ -51,7 +57,9 @@ test('deploys the standby stack: API 67890 answers /dev/healthcheck and /dev/pro
   const missing = await runStep(httpRequest, { url: `${out.invokeUrl}/productApi?id=prod-1088`, expectStatus: 404 }, stepContext(target));
   assert.is(missing.body, 'Product not found');
   assert.is(missing.headers['x-served-region'], 'eu-central-1');
-  const config = await target.client(LambdaClient, 'eu-central-1').send(new GetFunctionConfigurationCommand({ FunctionName: 'get-product' }));
+  const config = await target
+    .client(LambdaClient, 'eu-central-1')
+    .send(new GetFunctionConfigurationCommand({ FunctionName: 'get-product' }));
   assert.is(config.Runtime, 'nodejs20.x');
   assert.is(config.Handler, 'index.handler');
   assert.equal(config.Environment?.Variables, { TABLE_NAME: 'Products' });
@@ -68,7 +76,11 @@ test('the primary replicates into the standby: a POST in us-east-1 is readable i
   const posted = await runStep(httpRequest, { url: `${primary.invokeUrl}/productApi`, method: 'POST', body: PRODUCT }, stepContext(target));
   assert.is(posted.body, 'Product added/updated successfully.');
   await runStep(awaitItem, { region: 'eu-central-1', table: 'Products', key: { id: 'prod-1088' }, pollInterval: 20 }, stepContext(target));
-  const read = await runStep(httpRequest, { url: `http://67890.execute-api.localhost.localstack.cloud:${target.values.port}/dev/productApi?id=prod-1088` }, stepContext(target));
+  const read = await runStep(
+    httpRequest,
+    { url: `http://67890.execute-api.localhost.localstack.cloud:${target.values.port}/dev/productApi?id=prod-1088` },
+    stepContext(target),
+  );
   assert.is(read.body, PRODUCT_JSON);
   assert.is(read.headers['x-served-region'], 'eu-central-1');
 });
@@ -100,7 +112,10 @@ test('rollback deletes mapping, functions, API and table; twice is fine', async 
   assert.equal(await leftovers(target, 'us-east-1'), []);
 });
 
-test('rollback without outputs (crash mid-way) finds everything by name and custom id; other regions untouched', async ({ target, emu }) => {
+test('rollback without outputs (crash mid-way) finds everything by name and custom id; other regions untouched', async ({
+  target,
+  emu,
+}) => {
   const params = { region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' };
   await runStep(provisionRegion, { region: 'eu-central-1', apiId: '67890' }, stepContext(target));
   // A crash after the table and one function: only part of the stack exists.
@@ -143,7 +158,11 @@ test('rollback deletes only what the run created: a pre-existing table and funct
       Code: { ZipFile: await buildLambdaZip('getProduct') },
     }),
   );
-  await waitFor(async () => (await target.client(DynamoDBClient, region).send(new DescribeTableCommand({ TableName: 'Products' }))).Table?.TableStatus === 'ACTIVE');
+  await waitFor(
+    async () =>
+      (await target.client(DynamoDBClient, region).send(new DescribeTableCommand({ TableName: 'Products' }))).Table?.TableStatus ===
+      'ACTIVE',
+  );
   const ctx = stepContext(target);
   const out = await runStep(provisionRegion, params, ctx);
   assert.equal(out.created, { table: false, functions: ['add-product', 'healthcheck'], restApi: true, eventSourceMapping: false });
@@ -157,7 +176,10 @@ test('rollback deletes only what the run created: a pre-existing table and funct
 });
 
 testStep(test, provisionRegion, {
-  valid: [{ region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' }, { region: 'eu-central-1', apiId: '67890', stage: 'prod', tableName: 'Items', namePrefix: 'x-' }],
+  valid: [
+    { region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' },
+    { region: 'eu-central-1', apiId: '67890', stage: 'prod', tableName: 'Items', namePrefix: 'x-' },
+  ],
   invalid: [
     { params: { region: 'us-east-1' }, errors: ["/: must have required property 'apiId'"] },
     { params: { region: 'us-east-1', apiId: '12 345' }, errors: ['/apiId: must match pattern "^[a-zA-Z0-9]+$"'] },

@@ -30,7 +30,11 @@ test('every step test runs the conformance suite: testStep(test, <its step>, ...
   for (const name of Object.keys(registered)) {
     const source = readFileSync(new URL(`./${name}.test.ts`, import.meta.url), 'utf8');
     // The step is its file's default import, under its type's name (or `<name>Step` where the name is taken, as `assert` is).
-    assert.match(source, new RegExp(`\\btestStep\\(test, ${name}(Step)?,`), `test/steps/${name}.test.ts calls testStep(test, ${name}, { valid, invalid, runThenRollback })`);
+    assert.match(
+      source,
+      new RegExp(`\\btestStep\\(test, ${name}(Step)?,`),
+      `test/steps/${name}.test.ts calls testStep(test, ${name}, { valid, invalid, runThenRollback })`,
+    );
   }
 });
 
@@ -40,7 +44,11 @@ test('every step declares its outputs, and every schema default fits its own sch
     const properties = (def.params as { properties?: Record<string, { default?: unknown }> }).properties ?? {};
     for (const [key, schema] of Object.entries(properties)) {
       if (schema.default === undefined) continue;
-      assert.equal(paramErrors({ params: { type: 'object', properties: { [key]: schema } } }, { [key]: schema.default }), [], `${name}.${key} default`);
+      assert.equal(
+        paramErrors({ params: { type: 'object', properties: { [key]: schema } } }, { [key]: schema.default }),
+        [],
+        `${name}.${key} default`,
+      );
     }
   }
 });

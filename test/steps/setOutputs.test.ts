@@ -18,7 +18,11 @@ testStep(test, setOutputs, {
 });
 
 test('values are copied; numeric aggregates get min, p50, p95 and max (nearest rank); others only values', async () => {
-  const out = await runStep(setOutputs, { values: { a: 'x' }, aggregate: { ms: [40, 10, 30, 20], names: ['a', 'b'] } }, stepContext(noTarget));
+  const out = await runStep(
+    setOutputs,
+    { values: { a: 'x' }, aggregate: { ms: [40, 10, 30, 20], names: ['a', 'b'] } },
+    stepContext(noTarget),
+  );
   assert.equal(out, { a: 'x', ms: { values: [40, 10, 30, 20], min: 10, p50: 20, p95: 40, max: 40 }, names: { values: ['a', 'b'] } });
 });
 

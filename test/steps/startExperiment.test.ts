@@ -26,7 +26,10 @@ async function templateCount(target: Target): Promise<number> {
   return (await fis(target).send(new ListExperimentTemplatesCommand({}))).experimentTemplates?.length ?? 0;
 }
 
-test("starts the tutorial's experiment from its file (malformed roleArn and all): Lambda Invoke fails in us-east-1 only", async ({ emu, target }) => {
+test("starts the tutorial's experiment from its file (malformed roleArn and all): Lambda Invoke fails in us-east-1 only", async ({
+  emu,
+  target,
+}) => {
   const before = Date.now();
   const out = await runStep(startExperiment, { ...TUTORIAL_FILE }, stepContext(target));
   assert.ok(out.experimentId && out.templateId);
@@ -64,7 +67,11 @@ test("rollback without outputs finds this step's template by tag, and leaves oth
     roleArn: 'arn:aws:iam::000000000000:role/fis',
   };
   const mine = await runStep(startExperiment, { region: 'us-east-1', template }, crashed);
-  const other = await runStep(startExperiment, { region: 'us-east-1', template }, stepContext(target, { runId: 'other', stepId: 'breakPrimary' }));
+  const other = await runStep(
+    startExperiment,
+    { region: 'us-east-1', template },
+    stepContext(target, { runId: 'other', stepId: 'breakPrimary' }),
+  );
   await rollbackStep(startExperiment, { region: 'us-east-1', template }, crashed, undefined);
   assert.is(await status(target, mine.experimentId), 'stopped');
   assert.is(await status(target, other.experimentId), 'running');
@@ -95,7 +102,14 @@ test('bad template input is not retryable: missing file, invalid JSON, both or n
 testStep(test, startExperiment, {
   valid: [TUTORIAL_FILE, { region: 'us-east-1', template: { actions: {} } }],
   invalid: [
-    { params: { region: 'us-east-1' }, errors: ["/: must have required property 'template'", "/: must have required property 'templateFile'", '/: must match exactly one schema in oneOf'] },
+    {
+      params: { region: 'us-east-1' },
+      errors: [
+        "/: must have required property 'template'",
+        "/: must have required property 'templateFile'",
+        '/: must match exactly one schema in oneOf',
+      ],
+    },
     { params: { ...TUTORIAL_FILE, template: { actions: {} } }, errors: ['/: must match exactly one schema in oneOf'] },
     {
       params: { templateFile: 'x.json' },

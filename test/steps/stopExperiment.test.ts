@@ -19,7 +19,10 @@ test('stopExperiment stops it and the fault is gone; stopping again still report
   assert.is(stopped.status, 'stopped');
   assert.ok(stopped.stoppedAt >= started.startedAt);
   assert.is(lambdaInvokeFaults(emu), 0);
-  assert.is((await runStep(stopExperiment, { region: 'us-east-1', experimentId: started.experimentId }, stepContext(target))).status, 'stopped');
+  assert.is(
+    (await runStep(stopExperiment, { region: 'us-east-1', experimentId: started.experimentId }, stepContext(target))).status,
+    'stopped',
+  );
   assert.is(stopExperiment.rollback, undefined, 'nothing to undo');
 });
 
@@ -41,7 +44,10 @@ test('the fault stays while the experiment runs, until stopExperiment', async ({
 });
 
 testStep(test, stopExperiment, {
-  valid: [{ region: 'us-east-1', experimentId: 'EXP1' }, { region: 'us-east-1', experimentId: 'EXP1', maxWait: '10m' }],
+  valid: [
+    { region: 'us-east-1', experimentId: 'EXP1' },
+    { region: 'us-east-1', experimentId: 'EXP1', maxWait: '10m' },
+  ],
   invalid: [
     { params: { region: 'us-east-1' }, errors: ["/: must have required property 'experimentId'"] },
     { params: { region: 'us-east-1', experimentId: 'EXP1', force: true }, errors: ['/: must NOT have additional properties'] },

@@ -25,7 +25,7 @@ async function config(target: Target, id: string) {
   return (await r53(target).send(new GetHealthCheckCommand({ HealthCheckId: id }))).HealthCheck?.HealthCheckConfig;
 }
 
-test("breaks the check like the sample (fqdn → bad host) and the rollback restores it", async ({ target }) => {
+test('breaks the check like the sample (fqdn → bad host) and the rollback restores it', async ({ target }) => {
   const id = await createCheck(target);
   const ctx = stepContext(target);
   const params = { healthCheckId: id, fqdn: 'bad-host-p45e8eG94rK.com', port: 8080 };
@@ -49,7 +49,11 @@ test('unknown health check: NonRetryableError; rollback after the check is gone 
     assert.instance(error, NonRetryableError);
     assert.match((error as Error).message, 'no health check 00000000-0000-0000-0000-000000000000');
   }
-  await rollbackStep(updateHealthCheck, { healthCheckId: '00000000-0000-0000-0000-000000000000', fqdn: 'x' }, ctx, { previous: { fqdn: 'a' }, healthCheckVersion: 2, updatedAt: 0 });
+  await rollbackStep(updateHealthCheck, { healthCheckId: '00000000-0000-0000-0000-000000000000', fqdn: 'x' }, ctx, {
+    previous: { fqdn: 'a' },
+    healthCheckVersion: 2,
+    updatedAt: 0,
+  });
 });
 
 test('rollback without outputs leaves the check as it is (previous endpoint unknown)', async ({ target }) => {
@@ -58,7 +62,7 @@ test('rollback without outputs leaves the check as it is (previous endpoint unkn
   assert.is((await config(target, id))?.FullyQualifiedDomainName, 'http_echo');
 });
 
-test('a retry after attempt 1 applied the change keeps attempt 1\'s previous; the rollback restores the original', async ({ target }) => {
+test("a retry after attempt 1 applied the change keeps attempt 1's previous; the rollback restores the original", async ({ target }) => {
   const id = await createCheck(target);
   const params = { healthCheckId: id, fqdn: 'bad-host-p45e8eG94rK.com' };
   const runId = `retry-${Math.random()}`;
@@ -86,7 +90,9 @@ test('a retry after attempt 1 applied the change keeps attempt 1\'s previous; th
   assert.is((await config(target, id))?.FullyQualifiedDomainName, 'http_echo');
 });
 
-test('a retry in a new process that finds the change applied leaves previous unset; the rollback does not restore the dead host', async ({ target }) => {
+test('a retry in a new process that finds the change applied leaves previous unset; the rollback does not restore the dead host', async ({
+  target,
+}) => {
   const id = await createCheck(target);
   const params = { healthCheckId: id, fqdn: 'bad-host-p45e8eG94rK.com' };
   await runStep(updateHealthCheck, params, stepContext(target)); // stands for attempt 1 of a run whose process has since died
@@ -99,7 +105,10 @@ test('a retry in a new process that finds the change applied leaves previous uns
 
 let conformanceCheck = '';
 testStep(test, updateHealthCheck, {
-  valid: [{ healthCheckId: 'a', fqdn: 'b' }, { healthCheckId: 'a', port: 8080, resourcePath: '/x', ipAddress: '127.0.0.1' }],
+  valid: [
+    { healthCheckId: 'a', fqdn: 'b' },
+    { healthCheckId: 'a', port: 8080, resourcePath: '/x', ipAddress: '127.0.0.1' },
+  ],
   invalid: [
     { params: { healthCheckId: 'a' }, errors: ['/: must NOT have fewer than 2 properties'] },
     { params: { fqdn: 'b', port: 1 }, errors: ["/: must have required property 'healthCheckId'"] },

@@ -23,7 +23,13 @@ async function setup(target: Target): Promise<{ zoneId: string; healthCheckId: s
   const check = await r53(target).send(
     new CreateHealthCheckCommand({
       CallerReference: `h-${Math.random()}`,
-      HealthCheckConfig: { FullyQualifiedDomainName: '12345.execute-api.localhost.localstack.cloud', Port: 4566, ResourcePath: '/dev/healthcheck', Type: 'HTTP', RequestInterval: 10 },
+      HealthCheckConfig: {
+        FullyQualifiedDomainName: '12345.execute-api.localhost.localstack.cloud',
+        Port: 4566,
+        ResourcePath: '/dev/healthcheck',
+        Type: 'HTTP',
+        RequestInterval: 10,
+      },
     }),
   );
   return { zoneId: zone.HostedZone!.Id!, healthCheckId: check.HealthCheck!.Id! };
@@ -33,7 +39,12 @@ function tutorialParams(zoneId: string, healthCheckId: string) {
   return {
     zoneId,
     name: 'test.hello-localstack.com',
-    primary: { setIdentifier: '12345', recordName: '12345.hello-localstack.com', target: '12345.execute-api.localhost.localstack.cloud', healthCheckId },
+    primary: {
+      setIdentifier: '12345',
+      recordName: '12345.hello-localstack.com',
+      target: '12345.execute-api.localhost.localstack.cloud',
+      healthCheckId,
+    },
     secondary: { setIdentifier: '67890', recordName: '67890.hello-localstack.com', target: '67890.execute-api.localhost.localstack.cloud' },
   };
 }
@@ -74,12 +85,27 @@ test('running twice (a retry) is harmless: same four records', async ({ target }
 
 test('rollback deletes what did not exist and restores what did', async ({ target }) => {
   const { zoneId, healthCheckId } = await setup(target);
-  const before: ResourceRecordSet = { Name: '12345.hello-localstack.com', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'old.example.com' }] };
-  const unrelated: ResourceRecordSet = { Name: 'keep.hello-localstack.com', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'keep.example.com' }] };
+  const before: ResourceRecordSet = {
+    Name: '12345.hello-localstack.com',
+    Type: 'CNAME',
+    TTL: 300,
+    ResourceRecords: [{ Value: 'old.example.com' }],
+  };
+  const unrelated: ResourceRecordSet = {
+    Name: 'keep.hello-localstack.com',
+    Type: 'CNAME',
+    TTL: 300,
+    ResourceRecords: [{ Value: 'keep.example.com' }],
+  };
   await r53(target).send(
     new ChangeResourceRecordSetsCommand({
       HostedZoneId: zoneId,
-      ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: before }, { Action: 'CREATE', ResourceRecordSet: unrelated }] },
+      ChangeBatch: {
+        Changes: [
+          { Action: 'CREATE', ResourceRecordSet: before },
+          { Action: 'CREATE', ResourceRecordSet: unrelated },
+        ],
+      },
     }),
   );
   const params = tutorialParams(zoneId, healthCheckId);
@@ -89,13 +115,13 @@ test('rollback deletes what did not exist and restores what did', async ({ targe
   await rollbackStep(upsertFailoverRecords, params, ctx, out);
   await rollbackStep(upsertFailoverRecords, params, ctx, out);
   const sets = await records(target, zoneId);
-  assert.equal(
-    sets.map((s) => `${s.Name} ${s.TTL} ${s.ResourceRecords?.[0]?.Value}`).sort(),
-    ['12345.hello-localstack.com. 300 old.example.com', 'keep.hello-localstack.com. 300 keep.example.com'],
-  );
+  assert.equal(sets.map((s) => `${s.Name} ${s.TTL} ${s.ResourceRecords?.[0]?.Value}`).sort(), [
+    '12345.hello-localstack.com. 300 old.example.com',
+    'keep.hello-localstack.com. 300 keep.example.com',
+  ]);
 });
 
-test('a retry after attempt 1 wrote the plain batch: previous skips the step\'s own records, rollback deletes them', async ({ target }) => {
+test("a retry after attempt 1 wrote the plain batch: previous skips the step's own records, rollback deletes them", async ({ target }) => {
   const { zoneId, healthCheckId } = await setup(target);
   const params = tutorialParams(zoneId, healthCheckId);
   // Attempt 1 applied the plain CNAME batch, then failed before the alias pair.
@@ -131,7 +157,10 @@ testStep(test, upsertFailoverRecords, {
   valid: [tutorialParams('Z1', 'hc'), { ...tutorialParams('/hostedzone/Z1', 'hc'), type: 'A', ttl: 300 }],
   invalid: [
     { params: { ...tutorialParams('Z1', 'hc'), secondary: undefined }, errors: ["/: must have required property 'secondary'"] },
-    { params: { ...tutorialParams('Z1', 'hc'), primary: { setIdentifier: 'a', recordName: 'b' } }, errors: ["/primary: must have required property 'target'"] },
+    {
+      params: { ...tutorialParams('Z1', 'hc'), primary: { setIdentifier: 'a', recordName: 'b' } },
+      errors: ["/primary: must have required property 'target'"],
+    },
     { params: { ...tutorialParams('Z1', 'hc'), type: 'MX' }, errors: ['/type: must be equal to one of the allowed values'] },
   ],
   runThenRollback: {
@@ -140,7 +169,8 @@ testStep(test, upsertFailoverRecords, {
       conformanceZone = zoneId;
       return tutorialParams(zoneId, healthCheckId);
     },
-    leftovers: async ({ target }) => (await records(target, conformanceZone)).map((set) => `${set.Name} ${set.Type} ${set.SetIdentifier ?? ''}`),
+    leftovers: async ({ target }) =>
+      (await records(target, conformanceZone)).map((set) => `${set.Name} ${set.Type} ${set.SetIdentifier ?? ''}`),
   },
 });
 

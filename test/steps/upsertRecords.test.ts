@@ -1,5 +1,11 @@
 import * as assert from 'uvu/assert';
-import { CreateHealthCheckCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client, type ResourceRecordSet } from '@aws-sdk/client-route-53';
+import {
+  CreateHealthCheckCommand,
+  CreateHostedZoneCommand,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+  type ResourceRecordSet,
+} from '@aws-sdk/client-route-53';
 import { Resolver } from 'node:dns/promises';
 import type { Target } from '../../engine/types.ts';
 import upsertRecords from '../../steps/upsertRecords.ts';
@@ -107,7 +113,12 @@ test('multivalue: every healthy member up to eight, a random eight of ten', asyn
 
 test('invalid for its policy: a weighted member without weight is refused before any request', async ({ target }) => {
   const zoneId = await newZone(target);
-  const params = { zoneId, name: 'app.example.com', policy: 'weighted' as const, records: [{ setIdentifier: 'blue', values: ['10.0.0.1'] }] };
+  const params = {
+    zoneId,
+    name: 'app.example.com',
+    policy: 'weighted' as const,
+    records: [{ setIdentifier: 'blue', values: ['10.0.0.1'] }],
+  };
   try {
     await runStep(upsertRecords, params, stepContext(target));
     assert.unreachable('should throw');
@@ -119,7 +130,7 @@ test('invalid for its policy: a weighted member without weight is refused before
 });
 
 test('effects: one change naming the set and each member', () => {
-  const effects = upsertRecords.effects!({ ...weighted("Z1", 90, 10), type: "A", ttl: 60 }, { workflowDir: "." });
+  const effects = upsertRecords.effects!({ ...weighted('Z1', 90, 10), type: 'A', ttl: 60 }, { workflowDir: '.' });
   assert.equal(effects, [
     {
       action: 'change',
@@ -133,26 +144,55 @@ let conformanceZone = '';
 testStep(test, upsertRecords, {
   valid: [
     weighted('Z1', 1, 255),
-    { zoneId: 'Z1', name: 'a.example.com', policy: 'latency', records: [{ setIdentifier: 'eu', values: ['10.0.0.1'], region: 'eu-central-1' }] },
-    { zoneId: 'Z1', name: 'a.example.com', policy: 'geolocation', type: 'CNAME', ttl: 30, records: [{ setIdentifier: 'def', values: ['x.example.com'], location: { country: '*' } }] },
-    { zoneId: 'Z1', name: 'a.example.com', policy: 'multivalue', records: [{ setIdentifier: 'a', values: ['10.0.0.1'], healthCheckId: 'hc' }] },
+    {
+      zoneId: 'Z1',
+      name: 'a.example.com',
+      policy: 'latency',
+      records: [{ setIdentifier: 'eu', values: ['10.0.0.1'], region: 'eu-central-1' }],
+    },
+    {
+      zoneId: 'Z1',
+      name: 'a.example.com',
+      policy: 'geolocation',
+      type: 'CNAME',
+      ttl: 30,
+      records: [{ setIdentifier: 'def', values: ['x.example.com'], location: { country: '*' } }],
+    },
+    {
+      zoneId: 'Z1',
+      name: 'a.example.com',
+      policy: 'multivalue',
+      records: [{ setIdentifier: 'a', values: ['10.0.0.1'], healthCheckId: 'hc' }],
+    },
   ],
   invalid: [
     { params: { ...weighted('Z1', 1, 1), policy: 'failover' }, errors: ['/policy: must be equal to one of the allowed values'] },
     { params: { ...weighted('Z1', 1, 1), records: [] }, errors: ['/records: must NOT have fewer than 1 items'] },
     { params: weighted('Z1', 256, 1), errors: ['/records/0/weight: must be <= 255'] },
-    { params: { zoneId: 'Z1', name: 'a', policy: 'geolocation', records: [{ setIdentifier: 'a', values: ['1.1.1.1'], location: { continent: 'XX' } }] }, errors: ['/records/0/location/continent: must be equal to one of the allowed values'] },
+    {
+      params: {
+        zoneId: 'Z1',
+        name: 'a',
+        policy: 'geolocation',
+        records: [{ setIdentifier: 'a', values: ['1.1.1.1'], location: { continent: 'XX' } }],
+      },
+      errors: ['/records/0/location/continent: must be equal to one of the allowed values'],
+    },
   ],
   runThenRollback: {
     params: async ({ target }) => {
       conformanceZone = await newZone(target);
       const check = await r53(target).send(
-        new CreateHealthCheckCommand({ CallerReference: `h-${Math.random()}`, HealthCheckConfig: { Type: 'TCP', IPAddress: '127.0.0.1', Port: 9 } }),
+        new CreateHealthCheckCommand({
+          CallerReference: `h-${Math.random()}`,
+          HealthCheckConfig: { Type: 'TCP', IPAddress: '127.0.0.1', Port: 9 },
+        }),
       );
       const p = weighted(conformanceZone, 50, 50);
       return { ...p, records: [{ ...p.records[0]!, healthCheckId: check.HealthCheck!.Id! }, p.records[1]!] };
     },
-    leftovers: async ({ target }) => (await records(target, conformanceZone)).map((set) => `${set.Name} ${set.Type} ${set.SetIdentifier ?? ''}`),
+    leftovers: async ({ target }) =>
+      (await records(target, conformanceZone)).map((set) => `${set.Name} ${set.Type} ${set.SetIdentifier ?? ''}`),
   },
 });
 

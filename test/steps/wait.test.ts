@@ -11,7 +11,14 @@ const test = suite('steps/wait');
 testStep(test, wait, {
   valid: [{ ms: 10 }, { duration: '1.5m' }, { duration: 250 }],
   invalid: [
-    { params: {}, errors: ["/: must have required property 'ms'", "/: must have required property 'duration'", '/: must match exactly one schema in oneOf'] },
+    {
+      params: {},
+      errors: [
+        "/: must have required property 'ms'",
+        "/: must have required property 'duration'",
+        '/: must match exactly one schema in oneOf',
+      ],
+    },
     { params: { ms: 1, duration: '1s' }, errors: ['/: must match exactly one schema in oneOf'] },
     { params: { ms: -1 }, errors: ['/ms: must be >= 0'] },
     { params: { duration: 'soon' }, errors: ['/duration: must match pattern "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$"'] },

@@ -275,8 +275,22 @@ export class Sandbox {
     });
   }
 
-  private answer(requestId: string, lines: string[], started: number, error: RuntimeErrorBody, prefix: string, status: 'timeout' | 'error' = 'error') {
-    const log = frameLog({ requestId, functionVersion: this.spec.functionVersion, memorySizeMb: this.spec.memoryMb, lines, durationMs: performance.now() - started, status });
+  private answer(
+    requestId: string,
+    lines: string[],
+    started: number,
+    error: RuntimeErrorBody,
+    prefix: string,
+    status: 'timeout' | 'error' = 'error',
+  ) {
+    const log = frameLog({
+      requestId,
+      functionVersion: this.spec.functionVersion,
+      memorySizeMb: this.spec.memoryMb,
+      lines,
+      durationMs: performance.now() - started,
+      status,
+    });
     this.process.setRef(false);
     return { requestId, payload: Buffer.from(JSON.stringify(error)), functionError: 'Unhandled' as const, log: prefix + log };
   }

@@ -184,7 +184,9 @@ function runInvocation(handler, message) {
     currentId = undefined;
     if (error !== undefined && error !== null) {
       const body = toRapidResponse(error);
-      logLine('ERROR', ['Invoke Error \t' + JSON.stringify({ errorType: body.errorType, errorMessage: body.errorMessage, stack: body.trace })]);
+      logLine('ERROR', [
+        'Invoke Error \t' + JSON.stringify({ errorType: body.errorType, errorMessage: body.errorMessage, stack: body.trace }),
+      ]);
       send({ type: 'error', id, error: body, memMb: memMb() });
       return;
     }
@@ -243,7 +245,8 @@ process.on('uncaughtException', (err) => {
 });
 process.on('unhandledRejection', (reason) => {
   const error = runtimeError('Runtime.UnhandledPromiseRejection', reason && reason.toString ? reason.toString() : String(reason));
-  if (reason && typeof reason === 'object' && typeof reason.stack === 'string') error.stack = `${error.name}: ${error.message}\n${reason.stack.split('\n').slice(1).join('\n')}`;
+  if (reason && typeof reason === 'object' && typeof reason.stack === 'string')
+    error.stack = `${error.name}: ${error.message}\n${reason.stack.split('\n').slice(1).join('\n')}`;
   logLine('ERROR', ['Unhandled Promise Rejection \t' + JSON.stringify(toRapidResponse(error))]);
   send({ type: 'crash', id: currentId, error: toRapidResponse(error) });
 });

@@ -7,7 +7,7 @@ import {
   GetFunctionCommand,
   GetEventSourceMappingCommand,
   GetFunctionConfigurationCommand,
-  LambdaClient,
+  type LambdaClient,
   ListEventSourceMappingsCommand,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
@@ -43,7 +43,11 @@ export interface FunctionSpec {
  * {@link RUN_ID_TAG} = the run id at creation; `created` is true when it was created now or by an
  * earlier attempt of this run (it carries that tag), false when a pre-existing one was reused.
  */
-export async function ensureFunction(lambda: LambdaClient, spec: FunctionSpec, ctx: StepContext): Promise<{ arn: string; created: boolean }> {
+export async function ensureFunction(
+  lambda: LambdaClient,
+  spec: FunctionSpec,
+  ctx: StepContext,
+): Promise<{ arn: string; created: boolean }> {
   let created = false;
   try {
     await lambda.send(
@@ -85,16 +89,25 @@ async function waitFunctionActive(lambda: LambdaClient, name: string, ctx: StepC
     const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }), { abortSignal: ctx.signal });
     if (config.State === 'Active' || config.State === undefined) return config;
     if (config.State === 'Failed') {
-      throw new ExpectationFailedError(`function ${name} failed to become active: ${config.StateReason ?? config.StateReasonCode ?? 'no reason given'}`, {
-        code: StepErrorCode.NOT_READY,
-      });
+      throw new ExpectationFailedError(
+        `function ${name} failed to become active: ${config.StateReason ?? config.StateReasonCode ?? 'no reason given'}`,
+        {
+          code: StepErrorCode.NOT_READY,
+        },
+      );
     }
     await ctx.clock.sleep(POLL_MS, ctx.signal);
   }
 }
 
 /** Lets API Gateway invoke the function for this API (AddPermission; an existing statement is fine). */
-export async function allowApiGateway(lambda: LambdaClient, functionName: string, sourceArn: string, statementId: string, ctx: StepContext): Promise<void> {
+export async function allowApiGateway(
+  lambda: LambdaClient,
+  functionName: string,
+  sourceArn: string,
+  statementId: string,
+  ctx: StepContext,
+): Promise<void> {
   try {
     await lambda.send(
       new AddPermissionCommand({
@@ -131,7 +144,12 @@ export async function ensureStreamMapping(
   const created = !uuid;
   if (!uuid) {
     const created = await lambda.send(
-      new CreateEventSourceMappingCommand({ FunctionName: functionName, EventSourceArn: streamArn, StartingPosition: 'LATEST', BatchSize: 100 }),
+      new CreateEventSourceMappingCommand({
+        FunctionName: functionName,
+        EventSourceArn: streamArn,
+        StartingPosition: 'LATEST',
+        BatchSize: 100,
+      }),
       { abortSignal: ctx.signal },
     );
     uuid = created.UUID ?? '';

@@ -1,5 +1,5 @@
 import {
-  APIGatewayClient,
+  type APIGatewayClient,
   CreateDeploymentCommand,
   CreateResourceCommand,
   CreateRestApiCommand,
@@ -73,9 +73,12 @@ export async function ensureRestApi(
   let id = found?.id;
   let created = found ? restApiCreatedByRun(found, ctx) : false;
   if (!id) {
-    const made = await apigw.send(new CreateRestApiCommand({ name: REST_API_NAME, tags: { [CUSTOM_ID_TAG]: apiId, [RUN_ID_TAG]: ctx.runId } }), {
-      abortSignal: ctx.signal,
-    });
+    const made = await apigw.send(
+      new CreateRestApiCommand({ name: REST_API_NAME, tags: { [CUSTOM_ID_TAG]: apiId, [RUN_ID_TAG]: ctx.runId } }),
+      {
+        abortSignal: ctx.signal,
+      },
+    );
     id = made.id ?? '';
     created = true;
   }
@@ -85,7 +88,9 @@ export async function ensureRestApi(
   for (const route of routes) {
     let resource = resources.find((r) => r.path === `/${route.pathPart}`);
     if (!resource) {
-      resource = await apigw.send(new CreateResourceCommand({ restApiId: id, parentId: root.id, pathPart: route.pathPart }), { abortSignal: ctx.signal });
+      resource = await apigw.send(new CreateResourceCommand({ restApiId: id, parentId: root.id, pathPart: route.pathPart }), {
+        abortSignal: ctx.signal,
+      });
       resources.push(resource);
     }
     try {

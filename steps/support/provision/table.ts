@@ -2,7 +2,7 @@ import {
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   ListTagsOfResourceCommand,
   TagResourceCommand,
   UpdateTableCommand,

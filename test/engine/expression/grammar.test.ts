@@ -70,7 +70,7 @@ test('&& and || return an operand, with the template truthiness (the string fals
 });
 
 test('type errors are located at the operator, naming both operands', () => {
-  const e = error(() => run("inputs.region < 60s"));
+  const e = error(() => run('inputs.region < 60s'));
   assert.instance(e, ExpressionError);
   assert.is(
     e.message,
@@ -86,7 +86,10 @@ test('a missing operand of an ordering comparison is a MissingValueError naming 
   assert.instance(e, MissingValueError);
   assert.is((e as MissingValueError).path, 'measures.failover.detection');
   assert.is((e as MissingValueError).offset, 0);
-  assert.instance(error(() => run('measures.nothing.here < 1')), MissingValueError);
+  assert.instance(
+    error(() => run('measures.nothing.here < 1')),
+    MissingValueError,
+  );
 });
 
 test('syntax errors: located, and the old messages kept', () => {
@@ -112,7 +115,10 @@ test('no code execution: calls, unknown roots, prototype walks and functions are
   assert.match(error(() => parseExpression('inputs.toString()')).message, /unexpected '\(' in expression/);
   assert.match(error(() => parseExpression('process.exit(1)')).message, /unknown root 'process'/);
   assert.match(error(() => parseExpression('globalThis')).message, /unknown root 'globalThis'/);
-  assert.match(error(() => parseExpression('measures.x')).message, /unknown root 'measures'.*expected one of inputs, steps, env, target, run, secrets\)/);
+  assert.match(
+    error(() => parseExpression('measures.x')).message,
+    /unknown root 'measures'.*expected one of inputs, steps, env, target, run, secrets\)/,
+  );
   assert.match(error(() => parseExpression('constructor')).message, /unknown root 'constructor'/);
   assert.match(error(() => parseExpression('inputs[`x`]')).message, /invalid path/);
   assert.match(error(() => parseExpression('inputs.a; inputs.b')).message, /cannot parse/);
@@ -123,7 +129,11 @@ test('no code execution: calls, unknown roots, prototype walks and functions are
   assert.is(run('inputs.arr.length'), 2, "an array's length is its own data");
   assert.is(run('inputs.region.length'), undefined, 'strings are not walked');
   const hostile = JSON.parse('{"__proto__": {"polluted": 1}}') as Record<string, unknown>;
-  assert.equal(evaluate(parseExpression('inputs.__proto__'), { inputs: hostile }), { polluted: 1 }, 'an own data key named __proto__ is plain data');
+  assert.equal(
+    evaluate(parseExpression('inputs.__proto__'), { inputs: hostile }),
+    { polluted: 1 },
+    'an own data key named __proto__ is plain data',
+  );
   assert.is(({} as Record<string, unknown>).polluted, undefined, 'nothing was polluted');
 });
 

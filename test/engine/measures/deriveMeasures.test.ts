@@ -19,7 +19,16 @@ test('one record with every measure, as objectives read it', () => {
   assert.equal([m.faultStart, m.faultStop], [s(60), s(150)]);
   assert.equal(
     { ...m.failover, rpo: undefined },
-    { onset: 2000, detection: 28_000, dns: 5000, recovery: 17_000, stable: 0, rto: 52_000, rpo: undefined, errorWindow: { ttl: 50_000, forever: 88_000 } },
+    {
+      onset: 2000,
+      detection: 28_000,
+      dns: 5000,
+      recovery: 17_000,
+      stable: 0,
+      rto: 52_000,
+      rpo: undefined,
+      errorWindow: { ttl: 50_000, forever: 88_000 },
+    },
   );
   assert.equal(m.failover.rpo, { lostWrites: 1, spanMs: 0, acknowledged: 2, checked: 2 });
   assert.equal(m.details.lostWrites.failover, [{ probe: 'ledger', record: 2, aws: s(55) }]);

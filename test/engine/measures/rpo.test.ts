@@ -11,10 +11,25 @@ function ledger(region: string, from: number, n: number, readFrom: string, missi
   const out: EvidenceSample[] = [];
   for (let record = 1; record <= n; record++) {
     const acknowledged = !unacked.includes(record);
-    out.push({ kind: 'write-ack', aws: s(from + record), probe: 'ledger', record: record + (region === PRIMARY ? 0 : 1000), region, acknowledged, status: acknowledged ? 200 : 502 });
+    out.push({
+      kind: 'write-ack',
+      aws: s(from + record),
+      probe: 'ledger',
+      record: record + (region === PRIMARY ? 0 : 1000),
+      region,
+      acknowledged,
+      status: acknowledged ? 200 : 502,
+    });
   }
   for (let record = 1; record <= n; record++) {
-    out.push({ kind: 'write-readback', aws: s(from + 500), probe: 'ledger', record: record + (region === PRIMARY ? 0 : 1000), region: readFrom, found: !missing.includes(record) });
+    out.push({
+      kind: 'write-readback',
+      aws: s(from + 500),
+      probe: 'ledger',
+      record: record + (region === PRIMARY ? 0 : 1000),
+      region: readFrom,
+      found: !missing.includes(record),
+    });
   }
   return out;
 }
@@ -27,7 +42,10 @@ test('replication paused: every acknowledged write missing from the standby is l
   const result = rpo(ledger(PRIMARY, 0, 10, STANDBY, [6, 7, 8, 10]), 'failover');
   assert.is(result.lostWrites, 4);
   assert.is(result.spanMs, 4000, 'first lost acknowledged at 6 s, last at 10 s');
-  assert.equal(result.lost.map((l) => l.record), [6, 7, 8, 10]);
+  assert.equal(
+    result.lost.map((l) => l.record),
+    [6, 7, 8, 10],
+  );
   assert.equal(result.lost[0], { probe: 'ledger', record: 6, aws: s(6) });
 });
 

@@ -26,7 +26,9 @@ test('failover split: onset, detection, DNS, recovery, stable, summing to the RT
 });
 
 test('stable comes after the last error, even when a success came in between', () => {
-  const events = goodDrill().map((e) => (e.kind === 'client-request' && e.probe === 'ttl' && e.aws === s(116) ? { ...e, ok: false, status: 502 } : e));
+  const events = goodDrill().map((e) =>
+    e.kind === 'client-request' && e.probe === 'ttl' && e.aws === s(116) ? { ...e, ok: false, status: 502 } : e,
+  );
   const split = failover(events);
   assert.is(split.marks.recovery, s(112));
   assert.is(split.marks.stable, s(118));
@@ -48,14 +50,16 @@ test('no RTO when the failover did not happen: check never unhealthy, DNS never 
   assert.equal([split.onset, split.detection, split.dns, split.recovery, split.stable, split.rto], [2000, null, null, null, null, null]);
   const noDns = goodDrill().filter((e) => e.kind !== 'dns-answer');
   assert.equal([failover(noDns).detection, failover(noDns).dns, failover(noDns).rto], [28_000, null, null]);
-  const standbyBroken = goodDrill().map((e) => (e.kind === 'client-request' && e.region === 'eu-central-1' ? { ...e, ok: false, status: 502, region: undefined } : e));
+  const standbyBroken = goodDrill().map((e) =>
+    e.kind === 'client-request' && e.region === 'eu-central-1' ? { ...e, ok: false, status: 502, region: undefined } : e,
+  );
   assert.equal([failover(standbyBroken).dns, failover(standbyBroken).recovery, failover(standbyBroken).rto], [5000, null, null]);
 });
 
 test('a fault that changed nothing for clients: onset 0, and still no RTO without a failover', () => {
-  const quiet = goodDrill().filter((e) => e.kind === 'client-request' || e.kind === 'fault-start' || e.kind === 'fault-stop').map((e) =>
-    e.kind === 'client-request' ? { ...e, ok: true, status: 200, region: 'us-east-1' } : e,
-  );
+  const quiet = goodDrill()
+    .filter((e) => e.kind === 'client-request' || e.kind === 'fault-start' || e.kind === 'fault-stop')
+    .map((e) => (e.kind === 'client-request' ? { ...e, ok: true, status: 200, region: 'us-east-1' } : e));
   const split = failover(quiet);
   assert.is(split.onset, 0);
   assert.not.ok(split.clientErrors);

@@ -17,8 +17,16 @@ export function client(
   for (let sec = from; sec < to; sec += every) {
     const r = at(sec);
     out.push({
-      kind: 'client-request', aws: s(sec), probe, cache, answer: r.answer ?? 'api', cached: false,
-      status: r.ok ? 200 : 502, ok: r.ok, ...(r.region ? { region: r.region } : {}), latencyMs: 10,
+      kind: 'client-request',
+      aws: s(sec),
+      probe,
+      cache,
+      answer: r.answer ?? 'api',
+      cached: false,
+      status: r.ok ? 200 : 502,
+      ok: r.ok,
+      ...(r.region ? { region: r.region } : {}),
+      latencyMs: 10,
     });
   }
   return out;
@@ -35,19 +43,35 @@ export const STANDBY = 'eu-central-1';
  */
 export function goodDrill(): EvidenceSample[] {
   const ttl = (sec: number) =>
-    sec < 62 ? { ok: true, region: PRIMARY } : sec < 112 ? { ok: false } : sec < 180 ? { ok: true, region: STANDBY } : { ok: true, region: PRIMARY };
+    sec < 62
+      ? { ok: true, region: PRIMARY }
+      : sec < 112
+        ? { ok: false }
+        : sec < 180
+          ? { ok: true, region: STANDBY }
+          : { ok: true, region: PRIMARY };
   const forever = (sec: number) => (sec >= 62 && sec < 150 ? { ok: false } : { ok: true, region: PRIMARY });
   return [
     ...client('ttl', 'ttl', 0, 240, 2, ttl),
     ...client('forever', 'forever', 1, 240, 2, forever),
     { kind: 'fault-start', aws: s(60) },
     { kind: 'fault-stop', aws: s(150) },
-    ...[0, 30, 60, 90, 120, 150, 170, 200].map((sec): EvidenceSample => ({
-      kind: 'health-check-status', aws: s(sec), healthCheckId: 'hc-1', healthy: sec < 90 || sec >= 170,
-    })),
-    ...[0, 45, 95, 130, 175, 220].map((sec): EvidenceSample => ({
-      kind: 'dns-answer', aws: s(sec), name: 'test.hello-localstack.com', status: 'NOERROR',
-      values: [sec >= 95 && sec < 175 ? '67890.hello-localstack.com' : '12345.hello-localstack.com'],
-    })),
+    ...[0, 30, 60, 90, 120, 150, 170, 200].map(
+      (sec): EvidenceSample => ({
+        kind: 'health-check-status',
+        aws: s(sec),
+        healthCheckId: 'hc-1',
+        healthy: sec < 90 || sec >= 170,
+      }),
+    ),
+    ...[0, 45, 95, 130, 175, 220].map(
+      (sec): EvidenceSample => ({
+        kind: 'dns-answer',
+        aws: s(sec),
+        name: 'test.hello-localstack.com',
+        status: 'NOERROR',
+        values: [sec >= 95 && sec < 175 ? '67890.hello-localstack.com' : '12345.hello-localstack.com'],
+      }),
+    ),
   ];
 }

@@ -9,7 +9,10 @@ import { emulatorSuite } from '../../helpers/emulatorSuite.ts';
 import { startLocalHttpServer, type LocalHttpServer } from '../../helpers/localHttpServer.ts';
 import { settle } from './settle.ts';
 
-const test = emulatorSuite<{ server: LocalHttpServer; zoneId: string; broken: Set<string> }>('probes/clientProbe', { reset: false, context: { broken: new Set() } });
+const test = emulatorSuite<{ server: LocalHttpServer; zoneId: string; broken: Set<string> }>('probes/clientProbe', {
+  reset: false,
+  context: { broken: new Set() },
+});
 
 const NAME = 'test.hello-localstack.com';
 
@@ -17,7 +20,14 @@ async function pointAt(r53: Route53Client, zoneId: string, apiId: string, ttl = 
   await r53.send(
     new ChangeResourceRecordSetsCommand({
       HostedZoneId: zoneId,
-      ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: NAME, Type: 'CNAME', TTL: ttl, ResourceRecords: [{ Value: `${apiId}.hello-localstack.com` }] } }] },
+      ChangeBatch: {
+        Changes: [
+          {
+            Action: 'UPSERT',
+            ResourceRecordSet: { Name: NAME, Type: 'CNAME', TTL: ttl, ResourceRecords: [{ Value: `${apiId}.hello-localstack.com` }] },
+          },
+        ],
+      },
     }),
   );
 }
@@ -39,7 +49,12 @@ test.before(async (ctx) => {
       ChangeBatch: {
         Changes: ['12345', '67890'].map((api) => ({
           Action: 'CREATE' as const,
-          ResourceRecordSet: { Name: `${api}.hello-localstack.com`, Type: 'CNAME' as const, TTL: 300, ResourceRecords: [{ Value: `${api}.execute-api.localhost.localstack.cloud` }] },
+          ResourceRecordSet: {
+            Name: `${api}.hello-localstack.com`,
+            Type: 'CNAME' as const,
+            TTL: 300,
+            ResourceRecords: [{ Value: `${api}.execute-api.localhost.localstack.cloud` }],
+          },
         })),
       },
     }),
@@ -57,10 +72,19 @@ test('resolveChain follows the CNAME chain through the target DNS with the small
     ttl: 60,
     status: 'NOERROR',
   });
-  assert.equal(await resolveChain(target, 'nothing.hello-localstack.com'), { host: 'nothing.hello-localstack.com', chain: [], status: 'NXDOMAIN' });
+  assert.equal(await resolveChain(target, 'nothing.hello-localstack.com'), {
+    host: 'nothing.hello-localstack.com',
+    chain: [],
+    status: 'NXDOMAIN',
+  });
 });
 
-test('three cache classes after the answer changes: TTL switches at 60 s, min-TTL at 120 s, forever never', async ({ target, zoneId, server, broken }) => {
+test('three cache classes after the answer changes: TTL switches at 60 s, min-TTL at 120 s, forever never', async ({
+  target,
+  zoneId,
+  server,
+  broken,
+}) => {
   const r53 = target.client(Route53Client, 'us-east-1');
   await pointAt(r53, zoneId, '12345', 60);
   const clock = new ManualClock(Date.UTC(2026, 11, 6, 12));
@@ -88,7 +112,11 @@ test('three cache classes after the answer changes: TTL switches at 60 s, min-TT
   const of = (probe: string) => samples.filter((s): s is ClientRequestSample => s.kind === 'client-request' && s.probe === probe);
   const firstStandby = (probe: string) => of(probe).find((s) => s.region === 'eu-central-1')?.aws;
   assert.is(of('ttl').length, 14);
-  assert.equal(of('ttl').map((s) => s.aws - t0), Array.from({ length: 14 }, (_, i) => i * 10_000), 'fixed rate in AWS time');
+  assert.equal(
+    of('ttl').map((s) => s.aws - t0),
+    Array.from({ length: 14 }, (_, i) => i * 10_000),
+    'fixed rate in AWS time',
+  );
   assert.is(firstStandby('ttl'), t0 + 60_000);
   assert.is(firstStandby('minTtl'), t0 + 120_000);
   assert.is(firstStandby('forever'), undefined);
@@ -97,9 +125,18 @@ test('three cache classes after the answer changes: TTL switches at 60 s, min-TT
     { answer: first.answer, cached: first.cached, status: first.status, ok: first.ok, region: first.region, latencyMs: first.latencyMs },
     { answer: '12345.execute-api.localhost.localstack.cloud', cached: false, status: 200, ok: true, region: 'us-east-1', latencyMs: 0 },
   );
-  assert.equal(of('ttl').slice(1, 6).map((s) => [s.cached, s.status, s.answer.split('.')[0]]), Array(5).fill([true, 502, '12345']));
+  assert.equal(
+    of('ttl')
+      .slice(1, 6)
+      .map((s) => [s.cached, s.status, s.answer.split('.')[0]]),
+    Array(5).fill([true, 502, '12345']),
+  );
   assert.equal([of('ttl')[6]!.cached, of('ttl')[6]!.answer.split('.')[0], of('ttl')[6]!.ok], [false, '67890', true]);
-  assert.ok(of('forever').slice(1).every((s) => s.cached && s.status === 502));
+  assert.ok(
+    of('forever')
+      .slice(1)
+      .every((s) => s.cached && s.status === 502),
+  );
   const window = { start: t0 + 1, end: Infinity };
   assert.is(errorWindow(of('ttl'), window), 50_000);
   assert.is(errorWindow(of('minTtl'), window), 110_000);
@@ -109,10 +146,26 @@ test('three cache classes after the answer changes: TTL switches at 60 s, min-TT
 test('a name that does not resolve is a failed request with status 0, not an exception', async ({ target, server }) => {
   const clock = new ManualClock(0);
   const samples: EvidenceSample[] = [];
-  const probe = startClientProbe({ target, clock, emit: (s) => samples.push(s) }, { name: 'c', cache: 'ttl', dnsName: 'gone.hello-localstack.com', path: '/', port: server.port, intervalMs: 1000 });
+  const probe = startClientProbe(
+    { target, clock, emit: (s) => samples.push(s) },
+    { name: 'c', cache: 'ttl', dnsName: 'gone.hello-localstack.com', path: '/', port: server.port, intervalMs: 1000 },
+  );
   await settle(() => samples.length === 1, 'one request');
   await probe.stop();
-  assert.equal(samples, [{ kind: 'client-request', aws: 0, probe: 'c', cache: 'ttl', answer: '', cached: false, status: 0, ok: false, latencyMs: 0, error: 'DNS NXDOMAIN' }]);
+  assert.equal(samples, [
+    {
+      kind: 'client-request',
+      aws: 0,
+      probe: 'c',
+      cache: 'ttl',
+      answer: '',
+      cached: false,
+      status: 0,
+      ok: false,
+      latencyMs: 0,
+      error: 'DNS NXDOMAIN',
+    },
+  ]);
 });
 
 test.run();

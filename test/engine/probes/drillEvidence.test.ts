@@ -1,5 +1,10 @@
 import * as assert from 'uvu/assert';
-import { ChangeResourceRecordSetsCommand, CreateHealthCheckCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import {
+  ChangeResourceRecordSetsCommand,
+  CreateHealthCheckCommand,
+  CreateHostedZoneCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import { ManualClock } from '../../../emulator/clock.ts';
 import type { EvidenceSample } from '../../../engine/evidence.ts';
 import { deriveMeasures } from '../../../engine/measures/deriveMeasures.ts';
@@ -18,7 +23,10 @@ import { settle } from './settle.ts';
  * measures and verdicts come out of the recorded samples alone.
  */
 const clock = new ManualClock(Date.UTC(2026, 11, 6, 12));
-const test = emulatorSuite<{ web: LocalHttpServer; primary: { status: number } }>('probes/drill evidence', { emulator: { clock }, context: { primary: { status: 200 } } });
+const test = emulatorSuite<{ web: LocalHttpServer; primary: { status: number } }>('probes/drill evidence', {
+  emulator: { clock },
+  context: { primary: { status: 200 } },
+});
 const NAME = 'test.hello-localstack.com';
 const PRIMARY_HOST = '12345.execute-api.localhost.localstack.cloud';
 
@@ -33,32 +41,57 @@ test.after(async (ctx) => {
   await ctx.web?.close();
 });
 
-test('a failover drill measured from probes: RTO split, error window per cache class, failback, verdicts', async ({ target, emu, web, primary }) => {
+test('a failover drill measured from probes: RTO split, error window per cache class, failback, verdicts', async ({
+  target,
+  emu,
+  web,
+  primary,
+}) => {
   const r53 = target.client(Route53Client, 'us-east-1');
   const zone = await r53.send(new CreateHostedZoneCommand({ Name: 'hello-localstack.com', CallerReference: 'drill-evidence' }));
   const check = await r53.send(
     new CreateHealthCheckCommand({
       CallerReference: 'drill-evidence',
-      HealthCheckConfig: { Type: 'HTTP', IPAddress: '127.0.0.1', Port: web.port, FullyQualifiedDomainName: PRIMARY_HOST, ResourcePath: '/dev/healthcheck', RequestInterval: 10, FailureThreshold: 3 },
+      HealthCheckConfig: {
+        Type: 'HTTP',
+        IPAddress: '127.0.0.1',
+        Port: web.port,
+        FullyQualifiedDomainName: PRIMARY_HOST,
+        ResourcePath: '/dev/healthcheck',
+        RequestInterval: 10,
+        FailureThreshold: 3,
+      },
     }),
   );
   const healthCheckId = check.HealthCheck!.Id!;
   const record = (api: string, role: 'PRIMARY' | 'SECONDARY') => ({
     Action: 'CREATE' as const,
     ResourceRecordSet: {
-      Name: NAME, Type: 'CNAME' as const, TTL: 60, SetIdentifier: api, Failover: role,
+      Name: NAME,
+      Type: 'CNAME' as const,
+      TTL: 60,
+      SetIdentifier: api,
+      Failover: role,
       ...(role === 'PRIMARY' ? { HealthCheckId: healthCheckId } : {}),
       ResourceRecords: [{ Value: `${api}.execute-api.localhost.localstack.cloud` }],
     },
   });
-  await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone.HostedZone!.Id!, ChangeBatch: { Changes: [record('12345', 'PRIMARY'), record('67890', 'SECONDARY')] } }));
+  await r53.send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: zone.HostedZone!.Id!,
+      ChangeBatch: { Changes: [record('12345', 'PRIMARY'), record('67890', 'SECONDARY')] },
+    }),
+  );
   /** Route 53 calls answered from here on: the watch's GetHealthCheck, then one GetHealthCheckStatus per read. */
   let statusReads = 0;
-  r53.middlewareStack.add((next) => async (args) => {
-    const out = await next(args);
-    statusReads++;
-    return out;
-  }, { step: 'initialize', name: 'countStatusReads' });
+  r53.middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      statusReads++;
+      return out;
+    },
+    { step: 'initialize', name: 'countStatusReads' },
+  );
 
   const t0 = clock.now();
   const samples: EvidenceSample[] = [];
@@ -85,12 +118,16 @@ test('a failover drill measured from probes: RTO split, error window per cache c
     }
     if (t > 0) await clock.advance(2500);
     // Reads at 2.5 s, 12.5 s, ...: between the checker's probes (10 s, 20 s, ...), never racing them.
-    if (t === 2500) probes.push(startProbe(runtime, { type: 'healthCheck', name: 'hc', healthCheckId, intervalMs: 10_000, mode: 'continuous' }));
+    if (t === 2500)
+      probes.push(startProbe(runtime, { type: 'healthCheck', name: 'hc', healthCheckId, intervalMs: 10_000, mode: 'continuous' }));
     await checker.settled();
     const ticks = Math.floor(t / 5000) + 1;
     await settle(
-      () => count((s) => s.kind === 'client-request') === 3 * ticks && count((s) => s.kind === 'dns-answer') === ticks && statusReads === (t >= 2500 ? Math.floor((t - 2500) / 10_000) + 2 : 0),
-      `samples at +${t / 1000} s: ${count((s) => s.kind === "client-request")} requests, ${count((s) => s.kind === "dns-answer")} answers, ${statusReads} status reads`,
+      () =>
+        count((s) => s.kind === 'client-request') === 3 * ticks &&
+        count((s) => s.kind === 'dns-answer') === ticks &&
+        statusReads === (t >= 2500 ? Math.floor((t - 2500) / 10_000) + 2 : 0),
+      `samples at +${t / 1000} s: ${count((s) => s.kind === 'client-request')} requests, ${count((s) => s.kind === 'dns-answer')} answers, ${statusReads} status reads`,
     );
   }
   await Promise.all(probes.map((p) => p.stop()));
@@ -98,25 +135,46 @@ test('a failover drill measured from probes: RTO split, error window per cache c
   const m = deriveMeasures(samples);
   // Checker failures at 60, 70, 80 s flip the check (and DNS) at 80 s; the watch reads it at 82.5 s,
   // so the DNS mark, which never precedes detection, is 82.5 s too.
-  assert.equal(m.details.failover?.marks, { start: t0 + 60_000, onset: t0 + 60_000, detection: t0 + 82_500, dns: t0 + 82_500, recovery: t0 + 120_000, stable: t0 + 120_000 });
+  assert.equal(m.details.failover?.marks, {
+    start: t0 + 60_000,
+    onset: t0 + 60_000,
+    detection: t0 + 82_500,
+    dns: t0 + 82_500,
+    recovery: t0 + 120_000,
+    stable: t0 + 120_000,
+  });
   assert.equal(
     [m.failover.onset, m.failover.detection, m.failover.dns, m.failover.recovery, m.failover.stable, m.failover.rto],
     [0, 22_500, 0, 37_500, 0, 60_000],
     'the TTL client re-resolves at 120 s, when the answer it took at 60 s expires',
   );
   assert.equal(m.errorWindow, { ttl: 60_000, minTtl: 90_000, forever: 120_000 }, 'the longer a client caches, the longer it fails');
-  assert.equal(m.details.failback?.marks, { start: t0 + 180_000, onset: t0 + 180_000, detection: t0 + 202_500, dns: t0 + 202_500, recovery: t0 + 240_000, stable: t0 + 240_000 });
+  assert.equal(m.details.failback?.marks, {
+    start: t0 + 180_000,
+    onset: t0 + 180_000,
+    detection: t0 + 202_500,
+    dns: t0 + 202_500,
+    recovery: t0 + 240_000,
+    stable: t0 + 240_000,
+  });
   assert.is(m.failback.rto, 60_000);
   assert.equal(m.failback.errorWindow, { ttl: 0, minTtl: 0, forever: 0 }, 'the standby kept serving whoever still used it');
 
-  const { specs: objectives } = compileObjectives({ rto: '90s', failbackRto: '90s', errorWindow: { ttl: '90s', minTtl: '90s', forever: '90s' } });
-  assert.equal(checkObjectives(objectives, { measures: m }).map((v) => v.line), [
-    'failover RTO 60 s ≤ 90 s  PASS',
-    'failback RTO 60 s ≤ 90 s  PASS',
-    'error window (ttl) 60 s ≤ 90 s  PASS',
-    'error window (minTtl) 90 s ≤ 90 s  PASS',
-    'error window (forever) 120 s ≤ 90 s  FAIL',
-  ]);
+  const { specs: objectives } = compileObjectives({
+    rto: '90s',
+    failbackRto: '90s',
+    errorWindow: { ttl: '90s', minTtl: '90s', forever: '90s' },
+  });
+  assert.equal(
+    checkObjectives(objectives, { measures: m }).map((v) => v.line),
+    [
+      'failover RTO 60 s ≤ 90 s  PASS',
+      'failback RTO 60 s ≤ 90 s  PASS',
+      'error window (ttl) 60 s ≤ 90 s  PASS',
+      'error window (minTtl) 90 s ≤ 90 s  PASS',
+      'error window (forever) 120 s ≤ 90 s  FAIL',
+    ],
+  );
 });
 
 test.run();

@@ -20,7 +20,16 @@ test('ticks at start, start + interval, ... in AWS time, without waiting for slo
     await clock.nextSleep();
     await clock.advance(500);
   }
-  assert.equal(ticks, [[1, 1000], [2, 1500], [3, 2000], [4, 2500]], 'an open loop: unanswered ticks do not hold the next');
+  assert.equal(
+    ticks,
+    [
+      [1, 1000],
+      [2, 1500],
+      [3, 2000],
+      [4, 2500],
+    ],
+    'an open loop: unanswered ticks do not hold the next',
+  );
   let stopped = false;
   const stopping = probe.stop().then(() => (stopped = true));
   await settle(() => hold.length === 4, 'ticks');

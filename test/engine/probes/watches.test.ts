@@ -1,5 +1,10 @@
 import * as assert from 'uvu/assert';
-import { ChangeResourceRecordSetsCommand, CreateHealthCheckCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import {
+  ChangeResourceRecordSetsCommand,
+  CreateHealthCheckCommand,
+  CreateHostedZoneCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import { ManualClock } from '../../../emulator/clock.ts';
 import type { EvidenceSample } from '../../../engine/evidence.ts';
 import { startProbe } from '../../../engine/probes/startProbe.ts';
@@ -10,7 +15,10 @@ import { settle } from './settle.ts';
 
 /** One ManualClock drives the emulator (health checker) and the watches: AWS time is shared. */
 const clock = new ManualClock(Date.UTC(2026, 11, 6, 12));
-const test = emulatorSuite<{ web: LocalHttpServer; status: { code: number } }>('probes/watches', { emulator: { clock }, context: { status: { code: 200 } } });
+const test = emulatorSuite<{ web: LocalHttpServer; status: { code: number } }>('probes/watches', {
+  emulator: { clock },
+  context: { status: { code: 200 } },
+});
 
 test.before(async (ctx) => {
   ctx.web = await startLocalHttpServer((_req, res) => {
@@ -22,10 +30,18 @@ test.after(async (ctx) => {
   await ctx.web?.close();
 });
 
-test('health check watch: GetHealthCheckStatus read at a fixed AWS rate, unhealthy after FailureThreshold failed observations', async ({ target, emu, web, status }) => {
+test('health check watch: GetHealthCheckStatus read at a fixed AWS rate, unhealthy after FailureThreshold failed observations', async ({
+  target,
+  emu,
+  web,
+  status,
+}) => {
   const r53 = target.client(Route53Client, 'us-east-1');
   const created = await r53.send(
-    new CreateHealthCheckCommand({ CallerReference: 'watch', HealthCheckConfig: { Type: 'HTTP', IPAddress: '127.0.0.1', Port: web.port, RequestInterval: 10, FailureThreshold: 3 } }),
+    new CreateHealthCheckCommand({
+      CallerReference: 'watch',
+      HealthCheckConfig: { Type: 'HTTP', IPAddress: '127.0.0.1', Port: web.port, RequestInterval: 10, FailureThreshold: 3 },
+    }),
   );
   const id = created.HealthCheck!.Id!;
   const checker = emu.api('route53').healthChecks;
@@ -33,13 +49,19 @@ test('health check watch: GetHealthCheckStatus read at a fixed AWS rate, unhealt
   await clock.advance(5000);
   // Counts answered calls on the client the watch shares (target.client caches it per region).
   let answered = 0;
-  r53.middlewareStack.add((next) => async (args) => {
-    const out = await next(args);
-    answered++;
-    return out;
-  }, { step: 'initialize', name: 'countAnswers' });
+  r53.middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      answered++;
+      return out;
+    },
+    { step: 'initialize', name: 'countAnswers' },
+  );
   const samples: EvidenceSample[] = [];
-  const watch = startHealthCheckWatch({ target, clock, emit: (s) => samples.push(s) }, { name: 'hc', healthCheckId: id, intervalMs: 10_000 });
+  const watch = startHealthCheckWatch(
+    { target, clock, emit: (s) => samples.push(s) },
+    { name: 'hc', healthCheckId: id, intervalMs: 10_000 },
+  );
   await settle(() => answered === 2, 'the first read (GetHealthCheck for the threshold, then the status)');
   assert.equal(samples, [], 'no observation yet: nothing to say');
   for (let i = 1; i <= 6; i++) {
@@ -71,21 +93,50 @@ test('DNS answer watch (started through startProbe): the end of the CNAME chain,
     r53.send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: zone.HostedZone!.Id!,
-        ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'test.hello-localstack.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: `${api}.execute-api.localhost.localstack.cloud` }] } }] },
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: {
+                Name: 'test.hello-localstack.com',
+                Type: 'CNAME',
+                TTL: 60,
+                ResourceRecords: [{ Value: `${api}.execute-api.localhost.localstack.cloud` }],
+              },
+            },
+          ],
+        },
       }),
     );
   await point('12345');
   const samples: EvidenceSample[] = [];
   const t0 = clock.now();
-  const watch = startProbe({ target, clock, emit: (s) => samples.push(s) }, { type: 'dnsAnswer', mode: 'continuous', name: 'dns', dnsName: 'test.hello-localstack.com', intervalMs: 5000 });
+  const watch = startProbe(
+    { target, clock, emit: (s) => samples.push(s) },
+    { type: 'dnsAnswer', mode: 'continuous', name: 'dns', dnsName: 'test.hello-localstack.com', intervalMs: 5000 },
+  );
   await settle(() => samples.length === 1, 'the first answer');
   await point('67890');
   await clock.advance(5000);
   await settle(() => samples.length === 2, 'the second answer');
   await watch.stop();
   assert.equal(samples, [
-    { kind: 'dns-answer', aws: t0, name: 'test.hello-localstack.com', values: ['12345.execute-api.localhost.localstack.cloud'], status: 'NOERROR', ttl: 60 },
-    { kind: 'dns-answer', aws: t0 + 5000, name: 'test.hello-localstack.com', values: ['67890.execute-api.localhost.localstack.cloud'], status: 'NOERROR', ttl: 60 },
+    {
+      kind: 'dns-answer',
+      aws: t0,
+      name: 'test.hello-localstack.com',
+      values: ['12345.execute-api.localhost.localstack.cloud'],
+      status: 'NOERROR',
+      ttl: 60,
+    },
+    {
+      kind: 'dns-answer',
+      aws: t0 + 5000,
+      name: 'test.hello-localstack.com',
+      values: ['67890.execute-api.localhost.localstack.cloud'],
+      status: 'NOERROR',
+      ttl: 60,
+    },
   ]);
 });
 

@@ -21,7 +21,10 @@ test('lost-write ledger on the tutorial app: replicated writes are found, writes
   const clock = new ManualClock(Date.UTC(2026, 11, 6, 12));
   const samples: EvidenceSample[] = [];
   const acks = () => samples.filter((s): s is WriteAckSample => s.kind === 'write-ack');
-  const writer = startWriterProbe({ target, clock, emit: (s) => samples.push(s) }, { name: 'ledger', url: `${primary.invokeUrl}/productApi`, region: 'us-east-1', intervalMs: 1000 });
+  const writer = startWriterProbe(
+    { target, clock, emit: (s) => samples.push(s) },
+    { name: 'ledger', url: `${primary.invokeUrl}/productApi`, region: 'us-east-1', intervalMs: 1000 },
+  );
   const writeUntil = async (count: number) => {
     await settle(() => acks().length >= 1, 'the first write', 5_000_000);
     while (acks().length < count) {
@@ -33,19 +36,31 @@ test('lost-write ledger on the tutorial app: replicated writes are found, writes
   };
 
   await writeUntil(3);
-  await runStep(awaitItem, { region: 'eu-central-1', table: 'Products', key: { id: 'ledger-ledger-3' }, pollInterval: 20 }, stepContext(target));
+  await runStep(
+    awaitItem,
+    { region: 'eu-central-1', table: 'Products', key: { id: 'ledger-ledger-3' }, pollInterval: 20 },
+    stepContext(target),
+  );
   // Replication paused, as FIS's cross-Region scenario does: the primary still acknowledges writes.
-  await target.client(LambdaClient, 'us-east-1').send(new UpdateEventSourceMappingCommand({ UUID: primary.eventSourceMappingId!, Enabled: false }));
+  await target
+    .client(LambdaClient, 'us-east-1')
+    .send(new UpdateEventSourceMappingCommand({ UUID: primary.eventSourceMappingId!, Enabled: false }));
   await writeUntil(6);
   await writer.stop();
 
-  assert.equal(acks().map((a) => [a.record, a.acknowledged, a.status, a.region]), [1, 2, 3, 4, 5, 6].map((n) => [n, true, 200, 'us-east-1']));
+  assert.equal(
+    acks().map((a) => [a.record, a.acknowledged, a.status, a.region]),
+    [1, 2, 3, 4, 5, 6].map((n) => [n, true, 200, 'us-east-1']),
+  );
   assert.equal(writer.acknowledged(), [1, 2, 3, 4, 5, 6]);
   assert.equal(await writer.readBack('us-east-1'), [], 'the primary has every acknowledged write');
   assert.equal(await writer.readBack('eu-central-1'), [4, 5, 6]);
   const measure = rpo(samples, 'failover');
   assert.equal([measure.lostWrites, measure.acknowledged, measure.checked], [3, 6, 6]);
-  assert.equal(measure.lost.map((l) => l.record), [4, 5, 6]);
+  assert.equal(
+    measure.lost.map((l) => l.record),
+    [4, 5, 6],
+  );
   assert.is(measure.spanMs, 2000, 'acknowledged one AWS second apart');
 });
 
