@@ -2,9 +2,8 @@ import { ChangeResourceRecordSetsCommand, Route53Client, type Change, type Resou
 import { Type, type Static } from '@sinclair/typebox';
 import { Default, defineStep, type StepParams } from './define.ts';
 import type { StepContext } from '../engine/types.ts';
-import { isNotFound } from './support/awsErrors.ts';
 import { bareChangeId, bareZoneId } from './support/hostedZoneId.ts';
-import { listRecordSets, matchesKey, type RecordKey } from './support/recordSets.ts';
+import { listRecordSets, matchesKey, recordSetsIfZone, type RecordKey } from './support/recordSets.ts';
 import { Enum } from './support/schema.ts';
 
 const ROUTE53_REGION = 'us-east-1';
@@ -125,13 +124,8 @@ export default defineStep({
   async rollback(params, ctx, outputs) {
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
     const zoneId = bareZoneId(params.zoneId);
-    let current: ResourceRecordSet[];
-    try {
-      current = await listRecordSets(route53, zoneId, ctx.signal);
-    } catch (error) {
-      if (isNotFound(error)) return; // the zone is gone, and its records with it
-      throw error;
-    }
+    const current = await recordSetsIfZone(route53, zoneId, ctx.signal);
+    if (!current) return;
     const desired = desiredBatches(params, zoneId);
     // Undo in reverse: the alias pair first, then the records it points at.
     for (const batch of [...desired].reverse()) {

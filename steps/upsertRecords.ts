@@ -3,9 +3,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { NonRetryableError } from '../engine/errors.ts';
 import type { StepContext } from '../engine/types.ts';
 import { Default, defineStep, type StepParams } from './define.ts';
-import { isNotFound } from './support/awsErrors.ts';
 import { bareChangeId, bareZoneId } from './support/hostedZoneId.ts';
-import { listRecordSets, matchesKey } from './support/recordSets.ts';
+import { listRecordSets, matchesKey, recordSetsIfZone } from './support/recordSets.ts';
 import { Enum } from './support/schema.ts';
 
 const ROUTE53_REGION = 'us-east-1';
@@ -117,13 +116,8 @@ export default defineStep({
   async rollback(p, ctx, out) {
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
     const zoneId = bareZoneId(p.zoneId);
-    let current: ResourceRecordSet[];
-    try {
-      current = await listRecordSets(route53, zoneId, ctx.signal);
-    } catch (error) {
-      if (isNotFound(error)) return; // the zone is gone, and its records with it
-      throw error;
-    }
+    const current = await recordSetsIfZone(route53, zoneId, ctx.signal);
+    if (!current) return;
     const changes = desired(p).flatMap((w) => undo(w, current, out, ctx));
     if (changes.length === 0) return;
     await route53.send(

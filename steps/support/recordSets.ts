@@ -5,6 +5,7 @@ import {
   type Route53Client,
   type RRType,
 } from '@aws-sdk/client-route-53';
+import { isNotFound } from './awsErrors.ts';
 import { normalizeName } from './targetDns.ts';
 
 /** Every record set of a zone, following ListResourceRecordSets' pagination. */
@@ -24,6 +25,23 @@ export async function listRecordSets(route53: Route53Client, zoneId: string, sig
     sets.push(...(page.ResourceRecordSets ?? []));
     if (!page.IsTruncated) return sets;
     start = { name: page.NextRecordName, type: page.NextRecordType, id: page.NextRecordIdentifier };
+  }
+}
+
+/**
+ * What a record step's rollback restores against: the zone's record sets now, or undefined when
+ * the zone itself is gone (its records went with it: nothing to restore).
+ */
+export async function recordSetsIfZone(
+  route53: Route53Client,
+  zoneId: string,
+  signal: AbortSignal,
+): Promise<ResourceRecordSet[] | undefined> {
+  try {
+    return await listRecordSets(route53, zoneId, signal);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
 }
 
