@@ -1,5 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { steps as registered } from '../steps/all.ts';
 import { StepRegistry } from './registry.ts';
 import { envelopeSchema, loadWorkflowFile } from './load.ts';
@@ -10,16 +9,12 @@ import { toDot, toMermaid, GraphFormat } from './graph.ts';
 import { parseInputArgs, resolveInputs } from './inputs.ts';
 import { createTargetSession, targetOptionsFromRun, type TargetOptions } from './target.ts';
 import { parseTargetDescription } from './targetDescription.ts';
-import { journalPath, readJournal, resolveStateDir, runDir as runDirOf } from './journal.ts';
-import { foldEvents } from './foldEvents.ts';
-import { ReportFormat, renderReport, writeReports } from './reports/write.ts';
+import { journalPath, readJournal, resolveStateDir } from './journal.ts';
 import { startRun } from './run.ts';
 import { runMasker } from './secrets.ts';
 import { lineProgress, useColor } from './progress.ts';
 import { ttyProgress, type StatusStream } from './statusLine.ts';
-import { formatMs, renderSummary } from './report.ts';
-import { listRuns, pruneRuns, type RunSummary } from './runs.ts';
-import { parseDuration } from './duration.ts';
+import { renderSummary } from './report.ts';
 import { rollbackRun } from './rollback.ts';
 import { type EngineError, InterruptedError, UsageError, WorkflowLoadError, errorMessage, formatIssue, type LoadIssue } from './errors.ts';
 import { createRunId } from './runId.ts';
@@ -31,10 +26,12 @@ import type { TargetSession } from './target.ts';
 import { fetchHealth, preflight, PreflightError } from './preflight.ts';
 import { flattenSteps } from './workflow.ts';
 import type { Io } from './io.ts';
-import { ExitCode, RunStatus, StepStatus, SummaryStatus } from './status.ts';
+import { ExitCode, RunStatus, StepStatus } from './status.ts';
 import { ErrorCode } from './errors.ts';
 
 export type { Io } from './io.ts';
+export { runsCommand, type RunsCommandOptions } from './runsCommand.ts';
+export { reportCommand } from './reportCommand.ts';
 
 /** The registry of `steps/index.ts`. */
 export function defaultRegistry(): StepRegistry {
@@ -299,67 +296,6 @@ function formatHostPort(hp: { host: string; port: number }): string {
   return `${hp.host.includes(':') ? `[${hp.host}]` : hp.host}:${hp.port}`;
 }
 
-/** Options of `engine runs`. */
-export interface RunsCommandOptions {
-  stateDir?: string;
-  json: boolean;
-  prune: boolean;
-  /** With `prune`: only runs that ended longer ago than this (`7d`, `12h`, `30m`). */
-  olderThan?: string;
-}
-
-/** `engine runs [--json] [--prune [--older-than 7d]]`. */
-export function runsCommand(options: RunsCommandOptions, io: Io): number {
-  const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
-  if (options.olderThan !== undefined && !options.prune) throw new UsageError('--older-than goes with --prune');
-  if (options.prune) {
-    const olderThanMs = options.olderThan === undefined ? 0 : parseAge(options.olderThan);
-    const pruned = pruneRuns(stateDir, olderThanMs);
-    if (options.json) io.out.write(JSON.stringify(pruned) + '\n');
-    else io.out.write(pruned.length ? `pruned ${pruned.length} settled run(s): ${pruned.join(', ')}\n` : 'nothing to prune\n');
-    return ExitCode.PASSED;
-  }
-  const runs = listRuns(stateDir);
-  if (options.json) io.out.write(JSON.stringify(runs, null, 2) + '\n');
-  else io.out.write(runs.length ? renderRuns(runs) : 'no runs\n');
-  for (const r of runs) {
-    for (const problem of r.problems)
-      if (!problem.includes('torn last line')) io.err.write(`engine: run ${r.runId}: journal ${problem} (skipped)\n`);
-  }
-  return ExitCode.PASSED;
-}
-
-/** `7d`, `12h`, `30m`, `45s` (or any workflow duration) in milliseconds. */
-function parseAge(text: string): number {
-  const days = /^\s*(\d+(?:\.\d+)?)\s*d\s*$/.exec(text);
-  const ms = days ? Number(days[1]) * 86_400_000 : parseDuration(text);
-  if (ms === undefined) throw new UsageError(`--older-than expects an age like 7d, 12h or 30m, got '${text}'`);
-  return ms;
-}
-
-/** The `engine runs` table: a header, then one run per line. */
-function renderRuns(runs: RunSummary[]): string {
-  const workflowWidth = Math.max(8, ...runs.map((r) => r.workflow.length));
-  const row = (cells: string[]) => cells.join('  ').trimEnd() + '\n';
-  const widths = [Math.max(6, ...runs.map((r) => r.runId.length)), 23, workflowWidth, 24, 8, 4];
-  const pad = (cells: string[]) => row(cells.map((c, i) => (i < widths.length ? c.padEnd(widths[i]!) : c)));
-  const lines = [pad(['RUN', 'STATUS', 'WORKFLOW', 'STARTED', 'DURATION', 'EXIT', 'HELD'])];
-  for (const r of runs) {
-    const duration = r.durationMs === undefined ? '' : formatMs(r.durationMs);
-    lines.push(
-      pad([r.runId, r.status, r.workflow, r.startedAt ?? '', duration, r.exitCode === undefined ? '' : String(r.exitCode), held(r)]),
-    );
-  }
-  return lines.join('');
-}
-
-/** What a run still holds and the command that releases it. */
-function held(r: RunSummary): string {
-  if (r.needsRollback) return `${r.pending.length} to compensate (engine rollback ${r.runId})`;
-  if (r.status === SummaryStatus.PASSED && r.held.length) return `${r.held.length} kept (engine destroy ${r.runId})`;
-  return '';
-}
-
 /**
  * `engine rollback <runId>` and `engine destroy <runId>` (which also compensates a run that
  * passed and kept its resources). Without target flags the compensations go where the run
@@ -414,38 +350,6 @@ export async function rollbackCommand(
     if (released) io.err.write(`${released}\n`);
   }
   return result.exitCode;
-}
-
-/**
- * `engine report <runId> [--format F] [--out FILE]`: folds the run's journal into its report
- * again (a run killed mid-way included: as far as its journal got). Without `--format` every
- * format is written into the run's folder; with it, the one format goes to `--out` or stdout.
- */
-export function reportCommand(runId: string, options: { stateDir?: string; format?: string; out?: string }, io: Io): number {
-  if (!/^[\w.-]+$/.test(runId)) throw new UsageError(`'${runId}' is not a run id (see engine runs)`);
-  const formats = Object.values(ReportFormat) as string[];
-  if (options.format !== undefined && !formats.includes(options.format))
-    throw new UsageError(`--format must be one of ${formats.join(', ')}, got '${options.format}'`);
-  if (options.out !== undefined && options.format === undefined) throw new UsageError('--out goes with --format');
-  const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
-  const path = journalPath(stateDir, runId);
-  if (!existsSync(path)) throw new UsageError(`no run '${runId}' in ${stateDir} (see engine runs)`);
-  const journal = readJournal(path);
-  const report = foldEvents(journal.records, { runDir: runDirOf(stateDir, runId) });
-  for (const problem of journal.problems)
-    if (!problem.message.includes('torn last line')) io.err.write(`engine: journal line ${problem.line}: ${problem.message} (skipped)\n`);
-  if (options.format === undefined) {
-    const written = writeReports(report, journal.records);
-    io.out.write(`${report.status} (exit ${report.exitCode}): wrote ${written.join(', ')}\n`);
-    return ExitCode.PASSED;
-  }
-  const text = renderReport(options.format as ReportFormat, report, journal.records);
-  if (options.out === undefined) io.out.write(text);
-  else {
-    writeFileSync(resolve(io.cwd, options.out), text);
-    io.err.write(`wrote ${options.out}\n`);
-  }
-  return ExitCode.PASSED;
 }
 
 /** Why the endpoint a rollback would use cannot be reached, if it cannot (AWS and embedded are not checked). */

@@ -85,6 +85,12 @@ const KNOWN_LONG_FUNCTIONS = new Set([
   'engine/load.ts parseWorkflow',
   'emulator/index.ts startEmulator',
   'emulator/lambda/eventSourceMappingOperations.ts handler',
+  // Past 80 lines once the formatter wrapped their long lines (140 columns): to split next.
+  'engine/checkReferences.ts checkReferences',
+  'engine/cli.ts dispatch',
+  'engine/rollback.ts rollbackRun',
+  'engine/target.ts createTargetSession',
+  'emulator/route53/changeBatch.ts parseChange',
 ]);
 
 /** The name a function is known by: its own, its variable's or its property's. */
