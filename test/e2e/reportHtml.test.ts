@@ -97,7 +97,9 @@ test('the drill report opens offline, cleanly, and agrees with report.json', asy
     );
   assert.is(await page.$eval('.badge', (b) => b.getAttribute('data-status')), report.status);
   const met = report.verdicts.filter((v) => v.pass).length;
-  const verdictLine = report.verdicts.length ? `Passed: exit 0, ${met} of ${report.verdicts.length} objectives met` : 'Passed: exit 0, no objectives declared';
+  const verdictLine = report.verdicts.length
+    ? `Passed: exit 0, ${met} of ${report.verdicts.length} objectives met`
+    : 'Passed: exit 0, no objectives declared';
   assert.is(await page.$eval('.verdict-line', (p) => p.textContent), verdictLine);
   const stepRows = await page.$$eval('#steps tbody tr', (trs) =>
     trs.map((tr) => [tr.getAttribute('data-step'), tr.querySelector('.pill')?.textContent]),
