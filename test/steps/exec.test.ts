@@ -59,10 +59,12 @@ test('output is bounded by maxOutputBytes', async ({ dir }) => {
 test('the timeout runs on the engine clock and kills the command', async ({ dir }) => {
   const clock = new ManualClock();
   const running = runStep(exec, { argv: ['sleep', '30'], timeout: '5s' }, stepContext(noTarget, { workflowDir: dir, clock }));
+  // Handled from the start: the kill's exit may arrive while the clock advances.
+  const failed = failure(running);
   await clock.nextSleep();
   assert.equal(clock.pending(), [5000]);
   await clock.advance(5000);
-  const error = await failure(running);
+  const error = await failed;
   assert.is((error as ExpectationFailedError).code, 'E_EXEC_TIMEOUT');
   assert.is(error.message, 'sleep 30 was killed by its timeout');
 });
