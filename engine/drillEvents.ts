@@ -51,6 +51,7 @@ export function renderDrill(drill: DrillSummary): string[] {
   if (m) {
     for (const direction of ['failover', 'failback'] as const) {
       const d = m[direction];
+      if (nothingMeasured(d)) continue; // a drill without client probes: no RTO lines to print
       const phases = (['onset', 'detection', 'dns', 'recovery', 'stable'] as const).map((p) => `${p} ${seconds(d[p])}`).join(', ');
       lines.push(`${direction}: RTO ${seconds(d.rto)} (${phases})`);
       const windows = Object.entries(d.errorWindow);
@@ -74,6 +75,11 @@ export function renderDrill(drill: DrillSummary): string[] {
     for (const v of drill.verdicts) lines.push(`  ${v.line}`);
   }
   return lines;
+}
+
+function nothingMeasured(d: Measures['failover']): boolean {
+  const phases = [d.rto, d.onset, d.detection, d.dns, d.recovery, d.stable];
+  return phases.every((p) => p === null) && Object.keys(d.errorWindow).length === 0 && d.rpo.checked === 0 && d.rpo.acknowledged === 0;
 }
 
 function seconds(ms: number | null): string {
