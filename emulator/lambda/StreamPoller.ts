@@ -20,7 +20,16 @@ export interface StreamPollerOptions {
   /** Invokes the function with `{"Records":[...]}`; resolves true when it succeeded. */
   deliver: (event: string) => Promise<boolean>;
   onResult: (lastProcessingResult: string) => void;
+  /**
+   * Subscribes to "records were appended to a stream" (DynamoDB's `onRecords`); returns an
+   * unsubscribe. With it, a poller whose last poll found every shard empty parks instead of
+   * polling an empty stream four times a second, and wakes at the first poll time after a write.
+   */
+  onRecords?: (listener: (streamArn: string) => void) => () => void;
 }
+
+/** What polling one shard did. */
+type ShardPoll = 'empty' | 'delivered' | 'failed';
 
 interface ShardCursor {
   id: string;
@@ -50,6 +59,13 @@ export class StreamPoller {
   private running = false;
   private stopped = false;
   private pollsSinceDescribe = 0;
+  /** Records were appended since the current poll started. */
+  private dirty = false;
+  /** No timer is set: the last poll found nothing, the next write wakes the poller. */
+  private parked = false;
+  /** AWS time the last poll started: polls stay on this grid of `interval` after a park. */
+  private lastPollAt = 0;
+  private unsubscribe?: () => void;
 
   constructor(private readonly options: StreamPollerOptions) {}
 
@@ -72,14 +88,18 @@ export class StreamPoller {
   start(): void {
     if (this.stopped || this.running) return;
     this.running = true;
-    this.schedule();
+    this.unsubscribe ??= this.options.onRecords?.((arn) => this.recordsAppended(arn));
+    this.schedule(this.interval);
   }
 
   /** Stops polling, keeping the position (UpdateEventSourceMapping Enabled: false). */
   pause(): void {
     this.running = false;
+    this.parked = false;
     if (this.timer) this.options.clock.clear(this.timer);
     this.timer = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
   }
 
   stop(): void {
@@ -88,28 +108,54 @@ export class StreamPoller {
     this.client?.destroy();
   }
 
-  private schedule(): void {
+  private get interval(): number {
+    return this.options.interval ?? POLL_INTERVAL_MS;
+  }
+
+  private schedule(delay: number): void {
     this.timer = this.options.clock.setTimeout(() => {
       this.timer = undefined;
+      this.lastPollAt = this.options.clock.now();
+      this.dirty = false;
       // Each poll is an activity: it holds AWS time still while it reads and delivers.
       void this.options.clock
         .activity(`stream poll ${this.options.streamArn}`, () => this.poll())
-        .finally(() => {
-          if (this.running && !this.stopped) this.schedule();
+        .then((outcome) => {
+          if (!this.running || this.stopped) return;
+          // Park only when a poll found every shard empty and nothing was written meanwhile: the
+          // polls skipped would have read nothing, so when records arrive is unchanged.
+          if (outcome === 'empty' && !this.dirty && this.unsubscribe) this.parked = true;
+          else this.schedule(this.interval);
         });
-    }, this.options.interval ?? POLL_INTERVAL_MS);
+    }, delay);
   }
 
-  private async poll(): Promise<void> {
+  /** A write appended records: a parked poller polls at its next grid time (as if it had kept polling). */
+  private recordsAppended(streamArn: string): void {
+    if (streamArn !== this.options.streamArn) return;
+    this.dirty = true;
+    if (!this.parked || !this.running || this.stopped) return;
+    this.parked = false;
+    // The write may have opened a new shard: read the shard list first.
+    this.pollsSinceDescribe = DESCRIBE_EVERY_POLLS;
+    const elapsed = this.options.clock.now() - this.lastPollAt;
+    this.schedule(this.interval - (elapsed % this.interval));
+  }
+
+  private async poll(): Promise<ShardPoll> {
     try {
       if (++this.pollsSinceDescribe >= DESCRIBE_EVERY_POLLS || this.shards.size === 0) await this.describe(false);
+      let outcome: ShardPoll = 'empty';
       for (const shard of this.orderedShards()) {
-        if (this.stopped || !this.running) return;
-        await this.pollShard(shard);
+        if (this.stopped || !this.running) return outcome;
+        const result = await this.pollShard(shard);
+        if (result === 'failed' || (result === 'delivered' && outcome === 'empty')) outcome = result;
       }
+      return outcome;
     } catch (err) {
       this.options.log(`lambda event source mapping on ${this.options.streamArn}: ${(err as Error).name}: ${(err as Error).message}`);
       this.options.onResult(`PROBLEM: ${(err as Error).message}`);
+      return 'failed';
     }
   }
 
@@ -118,8 +164,8 @@ export class StreamPoller {
     return [...this.shards.values()].filter((s) => !s.parentId || !this.shards.has(s.parentId));
   }
 
-  /** Reads and delivers one batch of a shard; false when the batch failed and must be retried. */
-  private async pollShard(shard: ShardCursor): Promise<boolean> {
+  /** Reads and delivers one batch of a shard; 'failed' when the batch failed and must be retried. */
+  private async pollShard(shard: ShardCursor): Promise<ShardPoll> {
     const client = this.client!;
     const { GetRecordsCommand } = await import('@aws-sdk/client-dynamodb-streams');
     if (!shard.batch) {
@@ -132,7 +178,7 @@ export class StreamPoller {
         if (name === 'ExpiredIteratorException' || name === 'TrimmedDataAccessException') {
           shard.iterator = undefined;
           if (name === 'TrimmedDataAccessException') shard.lastSequence = undefined;
-          return false;
+          return 'failed';
         }
         throw err;
       }
@@ -146,7 +192,7 @@ export class StreamPoller {
       const ok = await this.options.deliver(event);
       if (!ok) {
         this.options.onResult('PROBLEM: Function call failed');
-        return false;
+        return 'failed';
       }
       shard.lastSequence = batch.records[batch.records.length - 1]!.dynamodb?.SequenceNumber ?? shard.lastSequence;
       this.options.onResult('OK');
@@ -159,7 +205,7 @@ export class StreamPoller {
       this.finished.add(shard.id);
       this.pollsSinceDescribe = DESCRIBE_EVERY_POLLS;
     }
-    return true;
+    return batch.records.length > 0 || !batch.next ? 'delivered' : 'empty';
   }
 
   /** A fresh iterator: after the last delivered record, else at the starting position. */

@@ -113,6 +113,7 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
             }
           },
           onResult: (result) => (mapping.lastProcessingResult = result),
+          onRecords: (listener) => backend.runtime.api('dynamodb').onRecords((event) => listener(event.streamArn)),
         });
         try {
           await poller.prepare();
