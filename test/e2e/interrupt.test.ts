@@ -11,15 +11,17 @@ import { Children, Clients, exitOf, journalIn, leftovers, poll, serveReady, sole
  * stops the experiment and cleans up; `kill -9` leaves the experiment running, and
  * `engine rollback <runId>` against the same `engine serve` stops it and removes everything.
  *
- * One `engine serve --time-scale 1` for the whole file: at real speed the health check needs
- * 20–30 s to flip, so a run sits in awaitFailover long enough to be interrupted there. Each
- * run is interrupted as soon as its journal shows breakPrimary's result (the experiment runs).
+ * One `engine serve --time-scale 5` for the whole file: the health check needs 20–30 s of AWS
+ * time to flip, 4–6 s of wall time at this scale, so a run sits in awaitFailover long enough
+ * to be interrupted there (the journal is polled every few ms), and the drill's 45 s steady
+ * state costs 9 s instead of 45. Each run is interrupted as soon as its journal shows
+ * breakPrimary's result (the experiment runs).
  */
 const test = suite('e2e/interrupt');
 
 /** Compensable steps of the drill that have started once the experiment runs, newest first. */
 const COMPENSATED = ['breakPrimary', 'failoverRecords', 'healthCheck', 'zone', 'primary', 'standby'];
-/** Generous waits on real processes (at time scale 1, provisioning and seeding take seconds). */
+/** Generous waits on real processes (a loaded machine stretches provisioning and seeding). */
 const OUTAGE_TIMEOUT_MS = 180_000;
 const EXIT_TIMEOUT_MS = 120_000;
 
@@ -30,7 +32,7 @@ let target: { endpoint: string; dns: string } | undefined;
 let clients: Clients | undefined;
 
 test.before(async () => {
-  serve = children.engine(['serve', '--port', '0', '--dns-port', '0', '--time-scale', '1']);
+  serve = children.engine(['serve', '--port', '0', '--dns-port', '0', '--time-scale', '5']);
   target = await serveReady(serve);
   clients = new Clients(target.endpoint);
 });
