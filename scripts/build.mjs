@@ -5,8 +5,8 @@
 //
 // What it writes:
 // - `dist/cli.mjs`, the entry (engine/cli.ts), and `dist/*-HASH.mjs` chunks: every lazy
-//   `import()` of the sources stays lazy, as a chunk loaded on first use. Packages in
-//   node_modules are not bundled: they load from node_modules as they do under tsx.
+//   `import()` of the sources stays lazy, as a chunk loaded on first use. Packages are bundled
+//   too (their ES module builds), except those located by path at run time or shipping native code.
 // - `dist/stamp.json`: every source file the bundle was built from, with its size and mtime
 //   (bundled packages through node_modules/.package-lock.json).
 //   `bin/engine.js` runs the bundle only while all of them are unchanged (see docs/startup.md).
@@ -50,11 +50,13 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Small packages are bundled too (resolving and parsing CommonJS files one by one is much of a
-  // start). External: the AWS SDK (its CommonJS builds lose named exports behind a bundled dynamic
-  // import(), and the Lambda sandboxes load it from node_modules anyway), and packages located by
-  // path at run time or shipping native code.
-  external: ['@aws-sdk/*', '@smithy/*', 'esbuild', 'dynalite', 'tsx', 'typescript', 'playwright-core'],
+  // Packages are bundled too: resolving, reading and lexing CommonJS files one by one from
+  // node_modules was most of a start. ES module builds first (`module`): the AWS SDK's CommonJS
+  // builds would lose their named exports behind a bundled dynamic import(), its ES builds do
+  // not. External: packages located by path at run time or shipping native code. (The Lambda
+  // sandboxes load the SDK from node_modules, in their own processes.)
+  mainFields: ['module', 'main'],
+  external: ['esbuild', 'dynalite', 'tsx', 'typescript', 'playwright-core'],
   // Bundled CommonJS packages call require() for Node's modules: give the ESM output one.
   banner: { js: "import { createRequire as __feCreateRequire } from 'node:module'; const require = __feCreateRequire(import.meta.url);" },
   outExtension: { '.js': '.mjs' },

@@ -1,5 +1,7 @@
-import { stringify as toYaml } from 'yaml';
+import { lazyRequire } from '../lazyRequire.ts';
 import type { AuthorizerRecord, IntegrationRecord, MethodRecord, ResourceRecord, RestApiRecord } from './model.ts';
+
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export interface ExportOptions {
   /** `swagger` (2.0) or `oas30`. */
@@ -63,7 +65,7 @@ export function exportDefinition(
         ...(Object.keys(models).length > 0 ? { definitions: models } : {}),
       };
   if (o.extensions && api.binaryMediaTypes) doc['x-amazon-apigateway-binary-media-types'] = api.binaryMediaTypes;
-  return o.yaml ? toYaml(doc) : JSON.stringify(doc, null, 2);
+  return o.yaml ? yaml().stringify(doc) : JSON.stringify(doc, null, 2);
 }
 
 function exportMethod(

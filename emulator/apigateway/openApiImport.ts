@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { lazyRequire } from '../lazyRequire.ts';
 import { badRequest } from './errors.ts';
 import {
   HTTP_METHODS,
@@ -12,6 +12,8 @@ import {
   type RestApiRecord,
 } from './model.ts';
 import { randomId } from './store.ts';
+
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 /** A parsed Swagger 2.0 / OpenAPI 3 document; members are read defensively. */
 type Doc = Record<string, unknown>;
@@ -30,7 +32,7 @@ export function parseDefinition(body: Buffer | undefined): Doc {
     doc = JSON.parse(text);
   } catch {
     try {
-      doc = parseYaml(text);
+      doc = yaml().parse(text);
     } catch {
       throw invalidInput();
     }

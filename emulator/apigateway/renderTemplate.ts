@@ -1,8 +1,10 @@
-import velocity from 'velocityjs';
+import { lazyRequire } from '../lazyRequire.ts';
 import type { EmulatorRequest } from '../types.ts';
 import { jsonPath } from './jsonPath.ts';
 
 /** What a mapping template can read. */
+const velocity = lazyRequire<typeof import('velocityjs')>('velocityjs');
+
 export interface TemplateScope {
   request: EmulatorRequest;
   /** `$context`, nested like the proxy event's requestContext. */
@@ -38,7 +40,7 @@ export const newOverrides = (): TemplateOverrides => ({
  */
 export function renderTemplate(template: string, scope: TemplateScope): string {
   const context = { ...scope.context, requestOverride: scope.overrides.request, responseOverride: scope.overrides.response };
-  return velocity.render(template, {
+  return velocity().render(template, {
     input: inputVariable(scope),
     util: UTIL,
     context,

@@ -1,10 +1,12 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { lazyRequire } from '../lazyRequire.ts';
 import type { EmulatorResponse } from '../types.ts';
 import { badRequestBody, badRequestParameters } from './gatewayResponses.ts';
 import type { MethodRecord, ModelRecord, RequestValidatorRecord } from './model.ts';
 import type { ProxyEvent } from './proxyEvent.ts';
 
-const ajv = new Ajv({ strict: false, allErrors: false });
+const ajvPackage = lazyRequire<typeof import('ajv')>('ajv');
+let ajv: import('ajv').Ajv | undefined;
 const compiled = new Map<string, ValidateFunction | undefined>();
 
 /**
@@ -64,6 +66,7 @@ function compile(schema: string): ValidateFunction | undefined {
   if (!compiled.has(schema)) {
     try {
       const { $schema: _draft, ...rest } = JSON.parse(schema) as Record<string, unknown>;
+      ajv ??= new (ajvPackage().Ajv)({ strict: false, allErrors: false });
       compiled.set(schema, ajv.compile(rest));
     } catch {
       compiled.set(schema, undefined);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { unzipSync } from 'fflate';
+import { lazyRequire } from '../lazyRequire.ts';
 import { ServiceError } from '../protocol/ServiceError.ts';
+
+const fflate = lazyRequire<typeof import('fflate')>('fflate');
 
 /** AWS's limits for a zip uploaded in the request (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
 export const MAX_ZIPPED_BYTES = 50 * 1024 * 1024;
@@ -36,7 +38,7 @@ export function readCodePackage(zipFile: unknown): CodePackage {
   let declared = 0;
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(zip, {
+    files = fflate().unzipSync(zip, {
       filter: (entry) => {
         checkEntryName(entry.name);
         declared += entry.originalSize;

@@ -25,7 +25,7 @@ test.after(async () => {
 
 test('the drill report opens offline, cleanly, and agrees with report.json', async () => {
   const stateDir = tmp('report-html-');
-  const run = await spawnEngine(['run', 'workflows/route53-failover.yaml', '--json', '--time-scale', '10', '--state-dir', stateDir]);
+  const run = await spawnEngine(['run', 'workflows/route53-failover.yaml', '--json', '--state-dir', stateDir]);
   assert.is(run.code, 0, run.stderr.slice(-3000));
   const { runDir } = JSON.parse(run.stdout) as RunReport;
   const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as RunReport;
