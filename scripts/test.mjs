@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// `npm test`'s test stage: runs every `test/**/*.test.ts` with uvu, in groups of files, several
+// groups at a time. Plain JavaScript: it runs before anything is compiled.
+//
+// Why groups: one uvu process runs its files one after the other, and many of our tests mostly
+// wait (a drill watched at a time scale, a real `engine serve`, a Lambda sandbox starting), so a
+// second and third process keep the machine's cores busy meanwhile. Each slow file (every e2e
+// file, and any file that took more than SLOW_MS last time) gets a process of its own; the other
+// files of a folder share one, in chunks. Groups start longest first, using the durations this
+// script recorded last time in node_modules/.cache (a clean clone has none: e2e first).
+//
+// Each group's output is printed whole when it ends, so the log reads like uvu's; the last line
+// sums every group's totals. Exit 1 if any group failed, or if a group's passed and skipped
+// tests do not add up to its total (a file that crashed before its suites ran).
+//
+// FE_TEST_JOBS=N sets how many groups run at once (default: the CPU count + 1).
+// `node scripts/test.mjs <regex>` runs only the files whose path (from test/) matches.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const TEST_DIR = join(ROOT, 'test');
+const TIMES = join(ROOT, 'node_modules/.cache/failover-engine/test-times.json');
+const SLOW_MS = 8_000;
+const CHUNK = 12;
+const JOBS = Number(process.env.FE_TEST_JOBS) || availableParallelism() + 1;
+
+function testFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return testFiles(path);
+      return entry.name.endsWith('.test.ts') ? [relative(TEST_DIR, path)] : [];
+    })
+    .sort();
+}
+
+function lastTimes() {
+  try {
+    return JSON.parse(readFileSync(TIMES, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** Slow files alone, the others in chunks per folder; each group with its expected duration. */
+function groups(files, times) {
+  const alone = (file) => file.startsWith('e2e/') || (times[file] ?? 0) > SLOW_MS;
+  const out = files.filter(alone).map((file) => [file]);
+  const byFolder = new Map();
+  for (const file of files.filter((f) => !alone(f))) {
+    const folder = dirname(file);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), file]);
+  }
+  for (const folderFiles of byFolder.values()) {
+    for (let i = 0; i < folderFiles.length; i += CHUNK) out.push(folderFiles.slice(i, i + CHUNK));
+  }
+  // Unknown files count as slow when they are e2e, else as a second each.
+  const expected = (group) => group.reduce((sum, f) => sum + (times[f] ?? (f.startsWith('e2e/') ? 60_000 : 1_000)), 0);
+  return out.map((group) => ({ files: group, expected: expected(group) })).sort((a, b) => b.expected - a.expected);
+}
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function runGroup(group) {
+  const pattern = `^(${group.files.map(escape).join('|')})$`;
+  const started = Date.now();
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'node_modules/uvu/bin.js'), 'test', pattern], {
+      cwd: ROOT,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code, signal) => resolvePromise({ ...group, code, signal, output, ms: Date.now() - started }));
+  });
+}
+
+/** uvu's totals from a group's output (colour codes removed). */
+function totals(output) {
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const count = (label) => Number(plain.match(new RegExp(`${label}:\\s+(\\d+)`))?.[1] ?? Number.NaN);
+  return { total: count('Total'), passed: count('Passed'), skipped: count('Skipped') };
+}
+
+async function main() {
+  const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
+  const files = testFiles(TEST_DIR).filter((f) => !only || only.test(f));
+  const times = lastTimes();
+  const queue = groups(files, times);
+  const started = Date.now();
+  const results = [];
+  const worker = async () => {
+    for (let group = queue.shift(); group; group = queue.shift()) {
+      const result = await runGroup(group);
+      process.stdout.write(`\n### ${result.files.join(', ')} (${(result.ms / 1000).toFixed(1)} s)\n${result.output}`);
+      results.push(result);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(JOBS, queue.length) }, worker));
+
+  const sum = { total: 0, passed: 0, skipped: 0 };
+  const broken = [];
+  for (const r of results) {
+    const t = totals(r.output);
+    for (const key of Object.keys(sum)) sum[key] += Number.isNaN(t[key]) ? 0 : t[key];
+    if (r.code !== 0 || Number.isNaN(t.total) || t.passed + t.skipped !== t.total) broken.push(r.files.join(', '));
+    // Per file, the group's time shared out evenly: good enough to order and group next time.
+    for (const f of r.files) times[f] = Math.round(r.ms / r.files.length);
+  }
+  try {
+    mkdirSync(dirname(TIMES), { recursive: true });
+    writeFileSync(TIMES, `${JSON.stringify(times, null, 1)}\n`);
+  } catch {
+    // A read-only node_modules: the next run orders groups by the default guess.
+  }
+  const wall = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(
+    `\n${files.length} files in ${results.length} groups, ${JOBS} at a time: ${sum.passed} passed, ${sum.skipped} skipped, ` +
+      `${sum.total - sum.passed - sum.skipped} failed, of ${sum.total} tests, in ${wall} s`,
+  );
+  if (broken.length) {
+    console.log(`failed: ${broken.join('; ')}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();
