@@ -63,10 +63,10 @@ function groups(files, times) {
   return out.map((group) => ({ files: group, expected: expected(group) })).sort((a, b) => b.expected - a.expected);
 }
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function runGroup(group) {
-  const pattern = `^(${group.files.map(escape).join('|')})$`;
+  const pattern = `^(${group.files.map(escapeRegex).join('|')})$`;
   const started = Date.now();
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'node_modules/uvu/bin.js'), 'test', pattern], {
