@@ -77,7 +77,9 @@ export async function compensate(request: CompensationRequest, ctx: Compensation
     return end(CompensationStatus.SUCCEEDED);
   }
   try {
-    await runCompensation(request, ctx);
+    // An activity, as a step attempt is: on the idle-skipping clock AWS time stands still while
+    // the compensation's own code runs, and moves only while it sleeps or waits on AWS.
+    await ctx.clock.activity(`compensate ${stepId}`, () => runCompensation(request, ctx));
     return end(CompensationStatus.SUCCEEDED);
   } catch (error) {
     if (serviceMissing(error)) {
