@@ -88,7 +88,6 @@ const KNOWN_LONG_FUNCTIONS = new Set([
   'engine/checkReferences.ts checkReferences',
   'engine/cli.ts dispatch',
   'engine/target.ts createTargetSession',
-  'emulator/route53/changeBatch.ts parseChange',
 ]);
 
 /** The name a function is known by: its own, its variable's or its property's. */
