@@ -65,52 +65,16 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
-  const clock =
-    options.clock ??
-    (options.timeScale === 'idle' ? new IdleClock({ seed: options.seed ?? 1 }) : createScaledClock(options.timeScale ?? 1));
-  // A test's ManualClock models no delay unless the test asks: its timers are the test's to drive.
-  const model = resolveModel(
-    options.clock instanceof ManualClock
-      ? { invokeOverhead: 0, replicationLag: 0, streamPollInterval: 1000, ...options.model }
-      : options.model,
-  );
+  const clock = emulatorClock(options);
+  const model = emulatorModel(options);
   const log = options.log ?? (() => {});
   const faults = new FaultRegistry(clock, { random: () => clock.random() });
   const gateway = new Gateway(faults, log);
   const apis = new Map<string, unknown>();
   let httpAddress: { host: string; port: number } | undefined;
   let dns: DnsServerHandle | undefined;
-
-  const runtime: EmulatorRuntime = {
-    clock,
-    model,
-    faults,
-    accountId: ACCOUNT_ID,
-    endpoint: () => `http://${formatHost(runtime.address().host)}:${runtime.address().port}`,
-    address: () => {
-      if (!httpAddress) throw new Error('the emulator is not listening yet');
-      return httpAddress;
-    },
-    dnsAddress: () => {
-      if (!dns) throw new Error('the DNS server is not listening yet');
-      return { host: dns.host, port: dns.port };
-    },
-    api: <K extends keyof ServiceApis>(name: K): ServiceApis[K] => {
-      const api = apis.get(name);
-      if (api === undefined) throw new Error(`no internal API registered for service '${name}'`);
-      return api as ServiceApis[K];
-    },
-    log,
-  };
-
-  const services: EmulatedService[] = [];
-  for (const [name, factory] of Object.entries(serviceFactories)) {
-    const service = factory(runtime);
-    services.push(service);
-    if (service.descriptor) gateway.addService(service.descriptor);
-    if (service.api !== undefined) apis.set(name, service.api);
-    for (const route of service.rawRoutes ?? []) gateway.addRawRoute(route);
-  }
+  const runtime = createRuntime({ clock, model, faults, log, apis, httpAddress: () => httpAddress, dns: () => dns });
+  const services = createServices(runtime, gateway, apis);
   gateway.addRawRoute(healthRoute(gateway, clock, () => runtime.dnsAddress()));
   // One seed for every random draw of a run: health-checker phases, fault percentages, alias routing.
   if (options.seed !== undefined) runtime.api('lambda').seedAliasRouting(options.seed);
@@ -118,13 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   runtime.api('route53').routing.configure({ seed: options.seed ?? (clock as { seed?: number }).seed ?? 1, ...options.route53 });
 
   const server = createGatewayServer(gateway, clock, model.replicationLag);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port ?? 0, host);
   const address = server.address() as AddressInfo;
   httpAddress = { host, port: address.port };
   try {
@@ -164,6 +122,84 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       await closeServer(server);
     },
   };
+}
+
+/** The clock the options ask for: the given one, the idle-skipping one or a scaled real clock. */
+function emulatorClock(options: EmulatorOptions): Clock {
+  return (
+    options.clock ?? (options.timeScale === 'idle' ? new IdleClock({ seed: options.seed ?? 1 }) : createScaledClock(options.timeScale ?? 1))
+  );
+}
+
+/** The modelled delays in force. A test's ManualClock models no delay unless the test asks: its timers are the test's to drive. */
+function emulatorModel(options: EmulatorOptions): EmulationModel {
+  return resolveModel(
+    options.clock instanceof ManualClock
+      ? { invokeOverhead: 0, replicationLag: 0, streamPollInterval: 1000, ...options.model }
+      : options.model,
+  );
+}
+
+/** What the services' runtime is made of; the addresses are read when asked (valid once the servers listen). */
+interface RuntimeParts {
+  clock: Clock;
+  model: EmulationModel;
+  faults: FaultRegistry;
+  log: (line: string) => void;
+  apis: Map<string, unknown>;
+  httpAddress: () => { host: string; port: number } | undefined;
+  dns: () => DnsServerHandle | undefined;
+}
+
+/** The runtime every service factory receives. */
+function createRuntime({ clock, model, faults, log, apis, httpAddress, dns }: RuntimeParts): EmulatorRuntime {
+  const runtime: EmulatorRuntime = {
+    clock,
+    model,
+    faults,
+    accountId: ACCOUNT_ID,
+    endpoint: () => `http://${formatHost(runtime.address().host)}:${runtime.address().port}`,
+    address: () => {
+      const address = httpAddress();
+      if (!address) throw new Error('the emulator is not listening yet');
+      return address;
+    },
+    dnsAddress: () => {
+      const server = dns();
+      if (!server) throw new Error('the DNS server is not listening yet');
+      return { host: server.host, port: server.port };
+    },
+    api: <K extends keyof ServiceApis>(name: K): ServiceApis[K] => {
+      const api = apis.get(name);
+      if (api === undefined) throw new Error(`no internal API registered for service '${name}'`);
+      return api as ServiceApis[K];
+    },
+    log,
+  };
+  return runtime;
+}
+
+/** Every service, made by its factory, its routes on the gateway and its internal API in `apis`. */
+function createServices(runtime: EmulatorRuntime, gateway: Gateway, apis: Map<string, unknown>): EmulatedService[] {
+  const services: EmulatedService[] = [];
+  for (const [name, factory] of Object.entries(serviceFactories)) {
+    const service = factory(runtime);
+    services.push(service);
+    if (service.descriptor) gateway.addService(service.descriptor);
+    if (service.api !== undefined) apis.set(name, service.api);
+    for (const route of service.rawRoutes ?? []) gateway.addRawRoute(route);
+  }
+  return services;
+}
+
+function listen(server: import('node:http').Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 /**

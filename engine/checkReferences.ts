@@ -9,7 +9,7 @@ import { ExpressionError } from './expression/expressionError.ts';
 import { typeCheck } from './expression/typeCheck.ts';
 import { staticTypeOf } from './expression/staticTypes.ts';
 import { EXPRESSION_PARAMS } from './expression/expressionParams.ts';
-import { EVIDENCE_ROOTS } from './expression/ast.ts';
+import { EVIDENCE_ROOTS, type Expr, type PathExpr } from './expression/ast.ts';
 import { parseExpression } from './expression/parser.ts';
 
 /** Reports one problem at a JSON pointer; `offset` is the character offset inside the string. */
@@ -27,67 +27,16 @@ export function checkReferences(
   registry: StepRegistry,
   report: Report,
 ): void {
-  const all = new Map(flattenSteps(steps).map((s) => [s.id, s]));
-  const check = (value: unknown, pointer: string, available: Set<string>, self: string | undefined) =>
-    forEachString(value, pointer, (text, at) => {
-      if (!hasTemplate(text)) return;
-      let parts;
-      try {
-        parts = parseTemplateString(text);
-      } catch (error) {
-        if (error instanceof ExpressionError) report(at, error.message, error.offset);
-        else report(at, error instanceof TemplateError ? error.message : String(error));
-        return;
-      }
-      for (const part of parts) {
-        let pathProblems = 0;
-        for (const path of pathsOf(part.expr)) {
-          const problem = checkPath(path.root, path.segments, { all, available, self, inputs, registry });
-          if (problem) report(at, problem, part.start);
-          if (problem) pathProblems++;
-        }
-        if (pathProblems > 0) continue;
-        for (const problem of typeCheck(part.expr, (path) => staticTypeOf(path, all, inputs, registry))) {
-          report(at, problem.message, part.sourceStart + problem.offset);
-        }
-      }
-    });
-
-  const checkExpressionParams = (node: StepNode, available: Set<string>) => {
-    for (const name of EXPRESSION_PARAMS[node.type] ?? []) {
-      const text = node.params[name];
-      if (typeof text !== 'string' || hasTemplate(text)) continue;
-      const at = `${node.pointer}/params${toPointer([name])}`;
-      const lead = text.length - text.trimStart().length;
-      let expr;
-      try {
-        expr = parseExpression(text.trim(), { roots: EVIDENCE_ROOTS });
-      } catch (error) {
-        if (error instanceof ExpressionError) report(at, error.message, lead + error.offset);
-        else report(at, error instanceof TemplateError ? error.message : String(error));
-        continue;
-      }
-      let pathProblems = 0;
-      for (const path of pathsOf(expr)) {
-        const problem = checkPath(path.root, path.segments, { all, available, self: node.id, inputs, registry });
-        if (problem) report(at, problem, lead + path.start);
-        if (problem) pathProblems++;
-      }
-      if (pathProblems > 0) continue;
-      for (const problem of typeCheck(expr, (path) => staticTypeOf(path, all, inputs, registry)))
-        report(at, problem.message, lead + problem.offset);
-    }
-  };
-
+  const workflow: WorkflowScope = { all: new Map(flattenSteps(steps).map((s) => [s.id, s])), inputs, registry, report };
   const walk = (nodes: WorkflowNode[], before: Set<string>): Set<string> => {
     let available = before;
     for (const node of nodes) {
       if (node.kind === 'step') {
-        check(node.params, `${node.pointer}/params`, available, node.id);
-        checkExpressionParams(node, available);
-        if (node.if !== undefined) check(node.if, `${node.pointer}/if`, available, node.id);
+        checkTemplates(workflow, node.params, `${node.pointer}/params`, available, node.id);
+        checkExpressionParams(workflow, node, available);
+        if (node.if !== undefined) checkTemplates(workflow, node.if, `${node.pointer}/if`, available, node.id);
         if (node.rollback.kind === 'override') {
-          check(node.rollback.params, `${node.pointer}/rollback/params`, new Set([...available, node.id]), undefined);
+          checkTemplates(workflow, node.rollback.params, `${node.pointer}/rollback/params`, new Set([...available, node.id]), undefined);
         }
         available = new Set([...available, node.id]);
       } else {
@@ -99,7 +48,81 @@ export function checkReferences(
     return available;
   };
   walk(steps, new Set());
-  check(outputs, '/outputs', new Set(all.keys()), undefined);
+  checkTemplates(workflow, outputs, '/outputs', new Set(workflow.all.keys()), undefined);
+}
+
+/** What every check of one workflow shares: its steps by id, its inputs, the step types and where problems go. */
+interface WorkflowScope {
+  all: Map<string, StepNode>;
+  inputs: Record<string, InputSpec>;
+  registry: StepRegistry;
+  report: Report;
+}
+
+/** Checks every `${{ }}` in the strings of `value` (found at `pointer`). */
+function checkTemplates(workflow: WorkflowScope, value: unknown, pointer: string, available: Set<string>, self: string | undefined): void {
+  const { report } = workflow;
+  forEachString(value, pointer, (text, at) => {
+    if (!hasTemplate(text)) return;
+    let parts;
+    try {
+      parts = parseTemplateString(text);
+    } catch (error) {
+      reportParseError(report, at, error, 0);
+      return;
+    }
+    for (const part of parts) {
+      checkExpression(workflow, part.expr, { at, available, self }, () => part.start, part.sourceStart);
+    }
+  });
+}
+
+/** Checks the params a step type reads as bare expressions (no `${{ }}`), e.g. an assertion's `that`. */
+function checkExpressionParams(workflow: WorkflowScope, node: StepNode, available: Set<string>): void {
+  for (const name of EXPRESSION_PARAMS[node.type] ?? []) {
+    const text = node.params[name];
+    if (typeof text !== 'string' || hasTemplate(text)) continue;
+    const at = `${node.pointer}/params${toPointer([name])}`;
+    const lead = text.length - text.trimStart().length;
+    let expr;
+    try {
+      expr = parseExpression(text.trim(), { roots: EVIDENCE_ROOTS });
+    } catch (error) {
+      reportParseError(workflow.report, at, error, lead);
+      continue;
+    }
+    checkExpression(workflow, expr, { at, available, self: node.id }, (path) => lead + path.start, lead);
+  }
+}
+
+/** Reports an expression that does not parse; `lead` is where the expression starts in its string. */
+function reportParseError(report: Report, at: string, error: unknown, lead: number): void {
+  if (error instanceof ExpressionError) report(at, error.message, lead + error.offset);
+  else report(at, error instanceof TemplateError ? error.message : String(error));
+}
+
+/**
+ * Reports the problems of one parsed expression: its paths first; only when they are all
+ * sound, its types. `pathOffset` places a path problem, `typeBase` is added to a type problem's offset.
+ */
+function checkExpression(
+  workflow: WorkflowScope,
+  expr: Expr,
+  where: { at: string; available: Set<string>; self: string | undefined },
+  pathOffset: (path: PathExpr) => number,
+  typeBase: number,
+): void {
+  const { all, inputs, registry, report } = workflow;
+  let pathProblems = 0;
+  for (const path of pathsOf(expr)) {
+    const problem = checkPath(path.root, path.segments, { all, available: where.available, self: where.self, inputs, registry });
+    if (problem) report(where.at, problem, pathOffset(path));
+    if (problem) pathProblems++;
+  }
+  if (pathProblems > 0) return;
+  for (const problem of typeCheck(expr, (path) => staticTypeOf(path, all, inputs, registry))) {
+    report(where.at, problem.message, typeBase + problem.offset);
+  }
 }
 
 /** What a path is checked against: every step, those that ran before, the inputs, the step types. */

@@ -236,7 +236,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.out.write(commandHelp(name));
     return ExitCode.PASSED;
   }
-  const { str, num, target, stateDir } = readers(values);
+  const { str, target, stateDir } = readers(values);
   // `serve` needs the emulator only: commands.ts would load every step and every SDK client.
   if (name === 'serve') return await serve(values);
   const cmd = await import('./commands.ts');
@@ -270,22 +270,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         io,
       );
     }
-    case 'prove': {
-      const prove = await import('./proveCommand.ts');
-      const only = (values.only as string[] | undefined) ?? [];
-      const timeScale = num('time-scale');
-      return await prove.proveCommand(
-        {
-          file: arg,
-          inputs: (values.input as string[] | undefined) ?? [],
-          json: Boolean(values.json),
-          ...stateDir(),
-          ...(timeScale !== undefined ? { timeScale } : {}),
-          ...(only.length ? { only } : {}),
-        },
-        io,
-      );
-    }
+    case 'prove':
+      return await prove(arg, values, io);
     case 'rollback':
     case 'destroy':
       return await cmd.rollbackCommand(
@@ -302,6 +288,25 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     default:
       throw new UsageError(`unknown command '${name}'`);
   }
+}
+
+/** `engine prove`: loaded on demand, like every command but `serve`. */
+async function prove(file: string, values: Values, io: Io): Promise<number> {
+  const { num, stateDir } = readers(values);
+  const { proveCommand } = await import('./proveCommand.ts');
+  const only = (values.only as string[] | undefined) ?? [];
+  const timeScale = num('time-scale');
+  return await proveCommand(
+    {
+      file,
+      inputs: (values.input as string[] | undefined) ?? [],
+      json: Boolean(values.json),
+      ...stateDir(),
+      ...(timeScale !== undefined ? { timeScale } : {}),
+      ...(only.length ? { only } : {}),
+    },
+    io,
+  );
 }
 
 /** `engine serve`: the emulator alone (emulator/serve.ts), which reports its own errors. */

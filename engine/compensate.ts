@@ -1,5 +1,5 @@
 import type { Clock, Logger, StepContext, Target } from './types.ts';
-import { NonRetryableError, toErrorRecord, type ErrorRecord } from './errors.ts';
+import { EngineError, NonRetryableError, toErrorRecord, type ErrorRecord } from './errors.ts';
 import type { RunEventBody, RunEventOf } from './events.ts';
 import type { StepRegistry } from './registry.ts';
 import { resolveTemplates, type TemplateContext } from './template.ts';
@@ -88,7 +88,7 @@ export async function compensate(request: CompensationRequest, ctx: Compensation
       );
       return end(CompensationStatus.SUCCEEDED);
     }
-    return end(CompensationStatus.FAILED, error ?? new Error('compensation failed'));
+    return end(CompensationStatus.FAILED, error ?? new EngineError('compensation failed'));
   }
 }
 

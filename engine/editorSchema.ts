@@ -1,6 +1,7 @@
 import { EngineError } from './errors.ts';
 import type { StepRegistry } from './registry.ts';
 import type { JsonSchema } from './types.ts';
+import { isObject } from './isObject.ts';
 
 const STEP_TYPE = 'stepType';
 const PARAMS_BY_TYPE = 'paramsByType';
@@ -113,8 +114,4 @@ function paramStructure(schema: JsonSchema): JsonSchema {
     if (Array.isArray(list)) out[key] = list.map((member) => (isObject(member) ? paramStructure(member) : member));
   }
   return out;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -3,6 +3,7 @@ import { ExpressionError } from './expression/expressionError.ts';
 import { parseExpression } from './expression/parser.ts';
 import { TemplateError } from './errors.ts';
 import { toPointer } from './locate.ts';
+import { isObject } from './isObject.ts';
 
 /**
  * The `objectives:` block of a workflow, compiled into expressions over `measures` (see
@@ -143,8 +144,4 @@ function ratioLiteral(value: unknown): string | undefined {
 
 function key(name: string): string {
   return /^[A-Za-z_][\w-]*$/.test(name) ? `.${name}` : `['${name.replace(/'/g, '')}']`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

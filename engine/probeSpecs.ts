@@ -1,6 +1,7 @@
 import { parseDuration } from './duration.ts';
 import { ProbeMode } from './probes/startProbe.ts';
 import { toPointer } from './locate.ts';
+import { isObject } from './isObject.ts';
 
 /**
  * The workflow-level `probes:` block (docs/probes.md): a map of probe name → `{ type, mode,
@@ -87,8 +88,4 @@ export function compileProbes(
     });
   }
   return { probes, problems };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Clock, Target } from './types.ts';
 import { JournalError, UsageError } from './errors.ts';
 import { Journal, journalPath, journalWriter, readJournal, runDir, type JournalRecord, type JournalRecordOf } from './journal.ts';
-import { summarizeJournal } from './runs.ts';
+import { summarizeJournal, type RunSummary } from './runs.ts';
 import { untrustedReason } from './journalTrust.ts';
 import type { StepRegistry } from './registry.ts';
 import type { TargetSession } from './target.ts';
@@ -68,6 +68,18 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
     );
   }
   const summary = summarizeJournal(runId, records, skipped);
+  const nothing = nothingToRollBack(summary, options);
+  if (nothing) return nothing;
+  const requests = pendingRequests(records, summary.pending);
+  const needsTarget = requests.some((r) => compensationNeedsTarget(r, options.registry) && options.targetGone === undefined);
+  const target: Target = needsTarget ? await options.target.acquire() : options.target.idle();
+  const outcome = await compensateAll(options, { path, records, pending: summary.pending, requests, target });
+  return finalResult(runId, outcome);
+}
+
+/** The early answer when the run needs no rollback (or cannot have one yet); undefined when it does. */
+function nothingToRollBack(summary: RunSummary, options: RollbackOptions): RollbackResult | undefined {
+  const { runId } = options;
   if (summary.status === SummaryStatus.RUNNING)
     throw new UsageError(`run ${runId} is still in progress (pid ${summary.pid}); interrupt it instead`);
   if (summary.status === SummaryStatus.PASSED && !options.destroy) {
@@ -77,9 +89,32 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
     return result(runId, 'nothing', `run ${runId} passed; nothing to roll back${kept}`);
   }
   if (summary.pending.length === 0) return result(runId, 'nothing', `run ${runId}: nothing left to do (every started step is compensated)`);
-  const requests = pendingRequests(records, summary.pending);
-  const needsTarget = requests.some((r) => compensationNeedsTarget(r, options.registry) && options.targetGone === undefined);
-  const target: Target = needsTarget ? await options.target.acquire() : options.target.idle();
+  return undefined;
+}
+
+/** What {@link compensateAll} works from: the run's journal and its pending compensations. */
+interface PendingWork {
+  path: string;
+  records: JournalRecord[];
+  pending: string[];
+  requests: CompensationRequest[];
+  target: Target;
+}
+
+/** What the compensations came to; `journalError` when the journal could not record them. */
+interface CompensationOutcome {
+  compensated: string[];
+  failed: string[];
+  journalError: string | undefined;
+}
+
+/**
+ * Runs every pending compensation, newest first, journaling each; a failing one does not stop
+ * the others. Closes the journal and the target session whatever happens.
+ */
+async function compensateAll(options: RollbackOptions, work: PendingWork): Promise<CompensationOutcome> {
+  const { runId } = options;
+  const { path, records, pending, requests, target } = work;
   const journal = Journal.open(path, { fsync: options.fsync ?? true });
   const clock = options.clock ?? systemClock;
   // A journal that cannot be written does not stop the compensations; the result says so (exit 3).
@@ -100,7 +135,7 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
   const failed: string[] = [];
   const controller = new AbortController();
   try {
-    events.emit({ kind: 'rollback-start', pid: process.pid, pending: summary.pending });
+    events.emit({ kind: 'rollback-start', pid: process.pid, pending });
     const steps = outputsOf(records);
     for (const request of requests) {
       const outcome = await compensate(request, {
@@ -130,6 +165,11 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
     journal.close();
     await options.target.close().catch(() => undefined);
   }
+  return { compensated, failed, journalError };
+}
+
+/** The rollback's result once the compensations ran. */
+function finalResult(runId: string, { compensated, failed, journalError }: CompensationOutcome): RollbackResult {
   if (journalError !== undefined) {
     const done = `compensated ${compensated.length}${failed.length ? `, failed ${failed.length} (${failed.join(', ')})` : ''}`;
     return result(runId, 'incomplete', `run ${runId}: ${done}, but ${journalError}: the journal does not record it`, compensated, failed);

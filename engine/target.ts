@@ -55,12 +55,7 @@ const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /** Validates command-line target options and returns a session. */
 export function createTargetSession(options: TargetOptions = {}): TargetSession {
-  const kind: TargetKind = options.kind ?? (options.endpoint ? TargetKind.ENDPOINT : TargetKind.EMBEDDED);
-  if (!Object.values(TargetKind).includes(kind)) throw new UsageError(`--target must be embedded, endpoint or aws, got '${String(kind)}'`);
-  if (options.endpoint && kind !== TargetKind.ENDPOINT) throw new UsageError(`--endpoint cannot be combined with --target ${kind}`);
-  if (kind === TargetKind.ENDPOINT && !options.endpoint) throw new UsageError('--target endpoint needs --endpoint URL');
-  if (options.endpoint && !/^https?:\/\/[^/]+/.test(options.endpoint))
-    throw new UsageError(`--endpoint must be an http(s) URL, got '${options.endpoint}'`);
+  const kind = targetKind(options);
   const dns = options.dns === undefined ? undefined : parseHostPort(options.dns);
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0)) throw new UsageError('--time-scale must be a positive number');
@@ -91,29 +86,7 @@ export function createTargetSession(options: TargetOptions = {}): TargetSession 
       description = { ...description, timeScale: scale, clock: clock.describe() };
       return makeTarget(kind, options.endpoint, dns, scale, true, clock);
     }
-    let mod: typeof EmulatorModule;
-    try {
-      mod = await import('../emulator/index.ts');
-    } catch (error) {
-      throw new TargetError(
-        'the embedded emulator is not available (emulator/index.ts failed to load); use --endpoint URL or --target aws',
-        { cause: error },
-      );
-    }
-    if (typeof mod.startEmulator !== 'function') throw new TargetError('emulator/index.ts does not export startEmulator');
-    let emulator;
-    try {
-      emulator = await mod.startEmulator({
-        host: '127.0.0.1',
-        port: 0,
-        dnsPort: 0,
-        clock,
-        ...(options.model ? { model: options.model } : {}),
-        ...(options.route53 ? { route53: options.route53 } : {}),
-      });
-    } catch (error) {
-      throw new TargetError(`the embedded emulator failed to start: ${(error as Error).message}`, { cause: error });
-    }
+    const emulator = await startEmbedded(options, clock);
     stop = () => emulator.stop();
     description = {
       kind,
@@ -151,6 +124,42 @@ export function createTargetSession(options: TargetOptions = {}): TargetSession 
       if (s) await s();
     },
   };
+}
+
+/** The target kind the options ask for; throws UsageError on a contradiction (`--endpoint` with `--target aws`, ...). */
+function targetKind(options: TargetOptions): TargetKind {
+  const kind: TargetKind = options.kind ?? (options.endpoint ? TargetKind.ENDPOINT : TargetKind.EMBEDDED);
+  if (!Object.values(TargetKind).includes(kind)) throw new UsageError(`--target must be embedded, endpoint or aws, got '${String(kind)}'`);
+  if (options.endpoint && kind !== TargetKind.ENDPOINT) throw new UsageError(`--endpoint cannot be combined with --target ${kind}`);
+  if (kind === TargetKind.ENDPOINT && !options.endpoint) throw new UsageError('--target endpoint needs --endpoint URL');
+  if (options.endpoint && !/^https?:\/\/[^/]+/.test(options.endpoint))
+    throw new UsageError(`--endpoint must be an http(s) URL, got '${options.endpoint}'`);
+  return kind;
+}
+
+/** Loads and starts the embedded emulator on free loopback ports, on the session's clock. */
+async function startEmbedded(options: TargetOptions, clock: Clock): Promise<EmulatorModule.Emulator> {
+  let mod: typeof EmulatorModule;
+  try {
+    mod = await import('../emulator/index.ts');
+  } catch (error) {
+    throw new TargetError('the embedded emulator is not available (emulator/index.ts failed to load); use --endpoint URL or --target aws', {
+      cause: error,
+    });
+  }
+  if (typeof mod.startEmulator !== 'function') throw new TargetError('emulator/index.ts does not export startEmulator');
+  try {
+    return await mod.startEmulator({
+      host: '127.0.0.1',
+      port: 0,
+      dnsPort: 0,
+      clock,
+      ...(options.model ? { model: options.model } : {}),
+      ...(options.route53 ? { route53: options.route53 } : {}),
+    });
+  } catch (error) {
+    throw new TargetError(`the embedded emulator failed to start: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 function makeTarget(

@@ -54,6 +54,11 @@ export default defineStep({
     let polls = 0;
     let last: string[] = [];
     const seen = () => (last.length ? last.join('; ') : 'no checker report yet');
+    const aborted = () =>
+      abortedWhilePolling(ctx.signal, `health check ${params.healthCheckId} not ${params.status} after ${polls} polls (last: ${seen()})`, {
+        last,
+        polls,
+      });
     for (;;) {
       let observations: HealthCheckObservation[];
       try {
@@ -63,12 +68,7 @@ export default defineStep({
         });
         observations = got.HealthCheckObservations ?? [];
       } catch (error) {
-        if (ctx.signal.aborted)
-          throw abortedWhilePolling(
-            ctx.signal,
-            `health check ${params.healthCheckId} not ${params.status} after ${polls} polls (last: ${seen()})`,
-            { last, polls },
-          );
+        if (ctx.signal.aborted) throw aborted();
         if (isNotFound(error)) throw new NonRetryableError(`awaitHealthCheck: no health check ${params.healthCheckId}`, { cause: error });
         throw error;
       }
@@ -91,12 +91,7 @@ export default defineStep({
       try {
         await ctx.clock.sleep(interval, ctx.signal);
       } catch (error) {
-        if (ctx.signal.aborted)
-          throw abortedWhilePolling(
-            ctx.signal,
-            `health check ${params.healthCheckId} not ${params.status} after ${polls} polls (last: ${seen()})`,
-            { last, polls },
-          );
+        if (ctx.signal.aborted) throw aborted();
         throw error;
       }
     }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Default, defineStep } from './define.ts';
 import { NonRetryableError } from '../engine/errors.ts';
+import { FailedOnPurposeError } from './support/errors.ts';
 
 /**
  * Fails on purpose, to exercise retries, timeouts and compensation. With `times: N` only the
@@ -36,15 +37,9 @@ export default defineStep({
       });
     }
     if (params.nonRetryable) throw new NonRetryableError(params.message);
-    const error = new Error(params.message);
-    error.name = params.errorType;
-    throw error;
+    throw new FailedOnPurposeError(params.message, params.errorType);
   },
   rollback: async (params) => {
-    if (params.rollbackError) {
-      const error = new Error(params.rollbackError);
-      error.name = 'DrillRollbackError';
-      throw error;
-    }
+    if (params.rollbackError) throw new FailedOnPurposeError(params.rollbackError, 'DrillRollbackError');
   },
 });

@@ -1,4 +1,5 @@
-import type { Operation, OperationInput, RawReply, RequestContext } from '../types.ts';
+import type { Operation, RawReply, RequestContext } from '../types.ts';
+import type { ItemWriteInput } from './itemWriteInput.ts';
 import { isOk, replyJson, respond, validationError, type DynamoDbBackend } from './backend.ts';
 import { keysOf, type Item, type KeySchemaElement } from './records.ts';
 import { ConstraintErrors, wireString } from './wireTypes.ts';
@@ -15,7 +16,7 @@ const RETURN_VALUES = ['ALL_OLD', 'NONE'] as const;
 export function withConditionFailureItem(b: DynamoDbBackend, op: Operation): Operation {
   return {
     ...op,
-    async handler(input, ctx) {
+    async handler(input: ItemWriteInput, ctx) {
       const wanted = wireString(input.ReturnValuesOnConditionCheckFailure);
       const invalid = new ConstraintErrors().oneOf(wanted, 'returnValuesOnConditionCheckFailure', RETURN_VALUES).message();
       if (invalid) throw validationError(invalid);
@@ -29,13 +30,14 @@ export function withConditionFailureItem(b: DynamoDbBackend, op: Operation): Ope
   };
 }
 
-async function currentItem(b: DynamoDbBackend, operation: string, input: OperationInput, ctx: RequestContext): Promise<Item | undefined> {
-  let key = input.Key as Item | undefined;
+async function currentItem(b: DynamoDbBackend, operation: string, input: ItemWriteInput, ctx: RequestContext): Promise<Item | undefined> {
+  let key = input.Key;
   if (operation === 'PutItem') {
     const described = await b.dynalite.call(ctx.region, 'DescribeTable', { TableName: input.TableName });
     if (!isOk(described)) return undefined;
     const schema = (replyJson(described).Table as { KeySchema?: KeySchemaElement[] }).KeySchema ?? [];
-    key = keysOf(input.Item as Item, schema);
+    // The write failed its condition, so dynalite read its Item: it is there.
+    key = keysOf(input.Item!, schema);
   }
   const reply = await b.dynalite.call(ctx.region, 'GetItem', { TableName: input.TableName, Key: key, ConsistentRead: true });
   return isOk(reply) ? (replyJson(reply).Item as Item | undefined) : undefined;

@@ -1,6 +1,7 @@
 import type { Operation, OperationInput, RawReply, RequestContext } from '../types.ts';
 import { DynaliteRejected, isOk, relay, replyJson, respond, tableLockKey, type DynamoDbBackend } from './backend.ts';
 import { withConditionFailureItem } from './conditionFailureItem.ts';
+import type { ItemWriteInput } from './itemWriteInput.ts';
 import { keysOf, sameItem, type Item, type ItemChange, type KeySchemaElement } from './records.ts';
 import type { TableStream } from './StreamStore.ts';
 
@@ -18,9 +19,12 @@ import type { TableStream } from './StreamStore.ts';
  */
 export function itemOperations(b: DynamoDbBackend): Operation[] {
   return [
-    withConditionFailureItem(b, { name: 'PutItem', handler: (input, ctx) => putOrDelete(b, 'PutItem', input, ctx) }),
-    withConditionFailureItem(b, { name: 'DeleteItem', handler: (input, ctx) => putOrDelete(b, 'DeleteItem', input, ctx) }),
-    withConditionFailureItem(b, { name: 'UpdateItem', handler: (input, ctx) => updateItem(b, input, ctx) }),
+    withConditionFailureItem(b, { name: 'PutItem', handler: (input: ItemWriteInput, ctx) => putOrDelete(b, 'PutItem', input, ctx) }),
+    withConditionFailureItem(b, {
+      name: 'DeleteItem',
+      handler: (input: ItemWriteInput, ctx) => putOrDelete(b, 'DeleteItem', input, ctx),
+    }),
+    withConditionFailureItem(b, { name: 'UpdateItem', handler: (input: ItemWriteInput, ctx) => updateItem(b, input, ctx) }),
     { name: 'BatchWriteItem', handler: (input, ctx) => batchWriteItem(b, input, ctx) },
   ];
 }
@@ -36,11 +40,11 @@ async function passThrough(b: DynamoDbBackend, operation: string, ctx: RequestCo
 async function putOrDelete(
   b: DynamoDbBackend,
   operation: 'PutItem' | 'DeleteItem',
-  input: OperationInput,
+  input: ItemWriteInput,
   ctx: RequestContext,
 ): Promise<RawReply> {
-  if (!enabledStream(b, ctx.region, input.TableName)) return passThrough(b, operation, ctx);
-  const tableName = input.TableName as string;
+  const tableName = input.TableName;
+  if (typeof tableName !== 'string' || !enabledStream(b, ctx.region, tableName)) return passThrough(b, operation, ctx);
   return b.locks.run([tableLockKey(ctx.region, tableName)], async () => {
     const stream = enabledStream(b, ctx.region, tableName);
     if (!stream) return passThrough(b, operation, ctx);
@@ -51,7 +55,8 @@ async function putOrDelete(
     const override = returnValues === undefined || returnValues === null || returnValues === 'NONE';
     let before: Item | undefined;
     if (!override && returnValues !== 'ALL_OLD') {
-      const key = operation === 'PutItem' ? keysOf(input.Item as Item, stream.keySchema) : (input.Key as Item);
+      // dynalite has not seen the request yet: without an Item (or a Key) the read fails and the request goes through.
+      const key = operation === 'PutItem' ? keysOf(input.Item ?? {}, stream.keySchema) : (input.Key ?? {});
       try {
         before = await readItem(b, ctx, tableName, key);
       } catch {
@@ -64,9 +69,9 @@ async function putOrDelete(
     const change: ItemChange = { oldImage: returnValues === 'ALL_OLD' || override ? (parsed.Attributes as Item | undefined) : before };
     if (operation === 'PutItem') {
       // The write succeeded, so the read-back should too; if not, the request's item is close.
-      change.newImage = await readItem(b, ctx, tableName, keysOf(input.Item as Item, stream.keySchema)).catch((err: Error) => {
+      change.newImage = await readItem(b, ctx, tableName, keysOf(input.Item ?? {}, stream.keySchema)).catch((err: Error) => {
         b.log(`dynamodb ${ctx.region} PutItem: ${err.message}`);
-        return input.Item as Item;
+        return input.Item;
       });
     }
     record(b, stream, [change]);
@@ -76,13 +81,13 @@ async function putOrDelete(
   });
 }
 
-async function updateItem(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<RawReply> {
-  if (!enabledStream(b, ctx.region, input.TableName)) return passThrough(b, 'UpdateItem', ctx);
-  const tableName = input.TableName as string;
+async function updateItem(b: DynamoDbBackend, input: ItemWriteInput, ctx: RequestContext): Promise<RawReply> {
+  const tableName = input.TableName;
+  if (typeof tableName !== 'string' || !enabledStream(b, ctx.region, tableName)) return passThrough(b, 'UpdateItem', ctx);
   return b.locks.run([tableLockKey(ctx.region, tableName)], async () => {
     const stream = enabledStream(b, ctx.region, tableName);
     if (!stream) return passThrough(b, 'UpdateItem', ctx);
-    const key = input.Key as Item;
+    const key = input.Key ?? {};
     let before: Item | undefined;
     try {
       before = await readItem(b, ctx, tableName, key);

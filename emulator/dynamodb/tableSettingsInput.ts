@@ -31,19 +31,30 @@ export function refuseUnsupportedUpdate(input: OperationInput): void {
   }
 }
 
+/**
+ * The CreateTable/UpdateTable members the emulator keeps, as the caller sent them: each is
+ * checked before use (a SSESpecification or WarmThroughput that is not an object is ignored).
+ */
+export interface TableSettingsInput extends OperationInput {
+  DeletionProtectionEnabled?: unknown;
+  SSESpecification?: { Enabled?: unknown; KMSMasterKeyId?: unknown } | null;
+  WarmThroughput?: { ReadUnitsPerSecond?: unknown; WriteUnitsPerSecond?: unknown } | null;
+  TableClass?: unknown;
+}
+
 /** The settings a CreateTable or UpdateTable request gives, or undefined when it gives none. */
-export function settingsFrom(input: OperationInput, region: string): Partial<TableSetting> | undefined {
+export function settingsFrom(input: TableSettingsInput, region: string): Partial<TableSetting> | undefined {
   if (OWN_TABLE_MEMBERS.every((m) => input[m] === undefined || input[m] === null)) return undefined;
   const out: Partial<TableSetting> = {};
   const protection = wireBoolean(input.DeletionProtectionEnabled);
   if (protection !== undefined) out.deletionProtection = protection;
-  const sse = input.SSESpecification as Record<string, unknown> | undefined;
+  const sse = input.SSESpecification;
   if (sse && typeof sse === 'object') {
     // Enabled: true is KMS encryption (the AWS managed key unless one is named); false or
     // absent is the AWS owned key, which table descriptions do not show.
     out.kmsKeyArn = wireBoolean(sse.Enabled) ? kmsKeyArn(wireString(sse.KMSMasterKeyId), region) : undefined;
   }
-  const warm = input.WarmThroughput as Record<string, unknown> | undefined;
+  const warm = input.WarmThroughput;
   if (warm && typeof warm === 'object') {
     out.warm = {};
     const read = wireInteger(warm.ReadUnitsPerSecond);

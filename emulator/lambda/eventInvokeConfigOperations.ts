@@ -11,16 +11,32 @@ import { checkRange } from './validation.ts';
  * returned as AWS shapes them, per qualifier. The emulator does not act on them: Event
  * invocations are not retried and have no destinations (docs/fidelity/lambda.md).
  */
+/**
+ * What the event-invoke-config operations read: the function (a path label), the qualifier (a
+ * query parameter), and the config's members as the caller sent them (the numbers are
+ * range-checked; DestinationConfig is kept and answered back as given).
+ */
+interface EventInvokeConfigInput extends OperationInput {
+  FunctionName?: string;
+  Qualifier?: string;
+  MaximumRetryAttempts?: unknown;
+  MaximumEventAgeInSeconds?: unknown;
+  DestinationConfig?: Record<string, unknown>;
+  /** ListFunctionEventInvokeConfigs' paging (query parameters). */
+  Marker?: string;
+  MaxItems?: string;
+}
+
 export function eventInvokeConfigOperations(backend: LambdaBackend): Operation[] {
   /** The function and the qualifier (`$LATEST` when none) a request names; the qualifier must exist. */
-  const locate = (input: OperationInput, ctx: RequestContext): { fn: FunctionRecord; qualifier: string } => {
+  const locate = (input: EventInvokeConfigInput, ctx: RequestContext): { fn: FunctionRecord; qualifier: string } => {
     const loc = locateQualified(input.FunctionName, input.Qualifier);
     const { fn } = resolveQualifier(backend, loc.region ?? ctx.region, loc.name, loc.qualifier);
     return { fn, qualifier: loc.qualifier ?? '$LATEST' };
   };
   const path = '/2019-09-25/functions/{FunctionName}/event-invoke-config';
   const query = { Qualifier: 'Qualifier' };
-  const write = (replace: boolean) => (input: OperationInput, ctx: RequestContext) => {
+  const write = (replace: boolean) => (input: EventInvokeConfigInput, ctx: RequestContext) => {
     const { fn, qualifier } = locate(input, ctx);
     const old = replace ? undefined : fn.eventInvokeConfigs.get(qualifier);
     const config: EventInvokeConfigRecord = {
@@ -32,7 +48,7 @@ export function eventInvokeConfigOperations(backend: LambdaBackend): Operation[]
         input.MaximumEventAgeInSeconds !== undefined
           ? checkRange(input.MaximumEventAgeInSeconds, 'maximumEventAgeInSeconds', 60, 21_600, 21_600)
           : old?.maximumEventAgeInSeconds,
-      destinationConfig: (input.DestinationConfig as Record<string, unknown> | undefined) ?? old?.destinationConfig,
+      destinationConfig: input.DestinationConfig ?? old?.destinationConfig,
       lastModified: backend.runtime.clock.now(),
     };
     fn.eventInvokeConfigs.set(qualifier, config);
@@ -44,7 +60,7 @@ export function eventInvokeConfigOperations(backend: LambdaBackend): Operation[]
     {
       name: 'GetFunctionEventInvokeConfig',
       http: { method: 'GET', path, query },
-      handler(input, ctx) {
+      handler(input: EventInvokeConfigInput, ctx) {
         const { fn, qualifier } = locate(input, ctx);
         return shape(fn, qualifier, find(fn, qualifier));
       },
@@ -52,7 +68,7 @@ export function eventInvokeConfigOperations(backend: LambdaBackend): Operation[]
     {
       name: 'DeleteFunctionEventInvokeConfig',
       http: { method: 'DELETE', path, query, status: 204 },
-      handler(input, ctx) {
+      handler(input: EventInvokeConfigInput, ctx) {
         const { fn, qualifier } = locate(input, ctx);
         find(fn, qualifier);
         fn.eventInvokeConfigs.delete(qualifier);
@@ -62,7 +78,7 @@ export function eventInvokeConfigOperations(backend: LambdaBackend): Operation[]
     {
       name: 'ListFunctionEventInvokeConfigs',
       http: { method: 'GET', path: `${path}/list`, query: { Marker: 'Marker', MaxItems: 'MaxItems' } },
-      handler(input, ctx) {
+      handler(input: EventInvokeConfigInput, ctx) {
         const { fn } = locate({ FunctionName: input.FunctionName }, ctx);
         checkRange(input.MaxItems, 'maxItems', 1, 50, 50);
         return { FunctionEventInvokeConfigs: [...fn.eventInvokeConfigs].map(([qualifier, config]) => shape(fn, qualifier, config)) };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceError } from '../protocol/ServiceError.ts';
-import { ACCOUNT_ID, type Operation, type RequestContext } from '../types.ts';
+import { ACCOUNT_ID, type Operation, type OperationInput, type RequestContext } from '../types.ts';
 import type { LambdaApi } from './api.ts';
 import { functionArn, parseFunctionName, parseStreamArn } from './functionArn.ts';
 import { MAPPING_TRANSITION_MS, type LambdaBackend } from './LambdaBackend.ts';
@@ -39,28 +39,7 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
       name: 'CreateEventSourceMapping',
       http: { method: 'POST', path: '/2015-03-31/event-source-mappings', status: 202 },
       async handler(input, ctx) {
-        const sourceArn = input.EventSourceArn;
-        if (typeof sourceArn !== 'string') throw new ServiceError('InvalidParameterValueException', 'Unrecognized event source.');
-        const stream = parseStreamArn(sourceArn);
-        if (!stream) {
-          throw new ServiceError(
-            'InvalidParameterValueException',
-            `Unsupported event source: ${sourceArn}. This emulator supports DynamoDB stream event sources only.`,
-          );
-        }
-        const position = input.StartingPosition;
-        if (position === undefined || position === null) {
-          throw new ServiceError(
-            'InvalidParameterValueException',
-            "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.",
-          );
-        }
-        if (position !== 'LATEST' && position !== 'TRIM_HORIZON') {
-          throw new ServiceError(
-            'InvalidParameterValueException',
-            `Unsupported starting position for a DynamoDB stream: ${String(position)}`,
-          );
-        }
+        const { sourceArn, stream, position } = streamSource(input);
         const batchSize = checkRange(input.BatchSize, 'batchSize', 1, 10_000, 100);
         const loc = parseFunctionName(input.FunctionName);
         const fnRegion = loc.region ?? ctx.region;
@@ -94,27 +73,7 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
           lastProcessingResult: 'No records processed',
           timers: [],
         };
-        const poller = new StreamPoller({
-          streamArn: sourceArn,
-          region: stream.region,
-          startingPosition: position,
-          batchSize: () => mapping.batchSize,
-          clock,
-          interval: backend.runtime.model.streamPollInterval,
-          endpoint: () => backend.runtime.endpoint(),
-          log: backend.runtime.log,
-          deliver: async (event) => {
-            try {
-              const result = await api.invoke({ region: fnRegion, functionName: mapping.functionArn, payload: event });
-              return result.functionError === undefined;
-            } catch (err) {
-              backend.runtime.log(`lambda event source mapping ${uuid}: invoke failed: ${(err as Error).message}`);
-              return false;
-            }
-          },
-          onResult: (result) => (mapping.lastProcessingResult = result),
-          onRecords: (listener) => backend.runtime.api('dynamodb').onRecords((event) => listener(event.streamArn)),
-        });
+        const poller = mappingPoller(backend, api, mapping, stream.region, fnRegion);
         try {
           await poller.prepare();
         } catch (err) {
@@ -200,6 +159,65 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
       },
     },
   ];
+}
+
+/** The stream a CreateEventSourceMapping names and where to start reading it, checked as Lambda checks them. */
+function streamSource(input: OperationInput): {
+  sourceArn: string;
+  stream: { region: string; table: string };
+  position: MappingRecord['startingPosition'];
+} {
+  const sourceArn = input.EventSourceArn;
+  if (typeof sourceArn !== 'string') throw new ServiceError('InvalidParameterValueException', 'Unrecognized event source.');
+  const stream = parseStreamArn(sourceArn);
+  if (!stream) {
+    throw new ServiceError(
+      'InvalidParameterValueException',
+      `Unsupported event source: ${sourceArn}. This emulator supports DynamoDB stream event sources only.`,
+    );
+  }
+  const position = input.StartingPosition;
+  if (position === undefined || position === null) {
+    throw new ServiceError(
+      'InvalidParameterValueException',
+      "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.",
+    );
+  }
+  if (position !== 'LATEST' && position !== 'TRIM_HORIZON') {
+    throw new ServiceError('InvalidParameterValueException', `Unsupported starting position for a DynamoDB stream: ${String(position)}`);
+  }
+  return { sourceArn, stream, position };
+}
+
+/** The poller that reads a mapping's stream and invokes its function with each batch (a failed invoke is a failed delivery). */
+function mappingPoller(
+  backend: LambdaBackend,
+  api: LambdaApi,
+  mapping: MappingRecord,
+  streamRegion: string,
+  fnRegion: string,
+): StreamPoller {
+  return new StreamPoller({
+    streamArn: mapping.eventSourceArn,
+    region: streamRegion,
+    startingPosition: mapping.startingPosition,
+    batchSize: () => mapping.batchSize,
+    clock: backend.runtime.clock,
+    interval: backend.runtime.model.streamPollInterval,
+    endpoint: () => backend.runtime.endpoint(),
+    log: backend.runtime.log,
+    deliver: async (event) => {
+      try {
+        const result = await api.invoke({ region: fnRegion, functionName: mapping.functionArn, payload: event });
+        return result.functionError === undefined;
+      } catch (err) {
+        backend.runtime.log(`lambda event source mapping ${mapping.uuid}: invoke failed: ${(err as Error).message}`);
+        return false;
+      }
+    },
+    onResult: (result) => (mapping.lastProcessingResult = result),
+    onRecords: (listener) => backend.runtime.api('dynamodb').onRecords((event) => listener(event.streamArn)),
+  });
 }
 
 /** EventSourceMappingConfiguration for a DynamoDB stream (aws-emulation.md §1.3). */

@@ -16,8 +16,21 @@ const INVOKE_MODES = ['BUFFERED', 'RESPONSE_STREAM'] as const;
  * `http://<url-id>.lambda-url.<region>.localhost.localstack.cloud:<port>/`, LocalStack's form of
  * AWS's `https://<url-id>.lambda-url.<region>.on.aws/`; functionUrlRoute.ts serves it.
  */
+/**
+ * What the URL-config operations read: the function (a path label) and the alias (a query
+ * parameter), then the config's members as the caller sent them (AuthType and InvokeMode are
+ * checked against their enums; Cors is kept and answered back as given).
+ */
+interface UrlConfigInput extends OperationInput {
+  FunctionName?: string;
+  Qualifier?: string;
+  AuthType?: unknown;
+  InvokeMode?: unknown;
+  Cors?: Record<string, unknown>;
+}
+
 export function functionUrlOperations(backend: LambdaBackend): Operation[] {
-  const locate = (input: OperationInput, ctx: RequestContext): { fn: FunctionRecord; key: string } => {
+  const locate = (input: UrlConfigInput, ctx: RequestContext): { fn: FunctionRecord; key: string } => {
     const loc = parseFunctionName(input.FunctionName);
     const qualifier = input.Qualifier !== undefined ? checkUrlQualifier(input.Qualifier) : loc.qualifier;
     const fn = backend.findFunction(loc.region ?? ctx.region, loc.name);
@@ -26,7 +39,7 @@ export function functionUrlOperations(backend: LambdaBackend): Operation[] {
     }
     return { fn, key: qualifier ?? '' };
   };
-  const find = (input: OperationInput, ctx: RequestContext) => {
+  const find = (input: UrlConfigInput, ctx: RequestContext) => {
     const { fn, key } = locate(input, ctx);
     const config = fn.urlConfigs.get(key);
     if (!config) throw new ServiceError('ResourceNotFoundException', 'The resource you requested does not exist.', { status: 404 });
@@ -38,7 +51,7 @@ export function functionUrlOperations(backend: LambdaBackend): Operation[] {
     {
       name: 'CreateFunctionUrlConfig',
       http: { method: 'POST', path, query, status: 201 },
-      handler(input, ctx) {
+      handler(input: UrlConfigInput, ctx) {
         const { fn, key } = locate(input, ctx);
         const existing = fn.urlConfigs.get(key);
         if (existing) {
@@ -53,7 +66,7 @@ export function functionUrlOperations(backend: LambdaBackend): Operation[] {
           qualifier: key || undefined,
           urlId: randomBytes(16).toString('hex'),
           authType: checkEnum(input.AuthType, 'authType', AUTH_TYPES),
-          cors: input.Cors as Record<string, unknown> | undefined,
+          cors: input.Cors,
           invokeMode: input.InvokeMode === undefined ? 'BUFFERED' : checkEnum(input.InvokeMode, 'invokeMode', INVOKE_MODES),
           creationTime: now,
           lastModifiedTime: now,
@@ -66,7 +79,7 @@ export function functionUrlOperations(backend: LambdaBackend): Operation[] {
     {
       name: 'GetFunctionUrlConfig',
       http: { method: 'GET', path, query },
-      handler(input, ctx) {
+      handler(input: UrlConfigInput, ctx) {
         const { fn, config } = find(input, ctx);
         return urlConfigShape(backend, fn, config);
       },
@@ -74,11 +87,11 @@ export function functionUrlOperations(backend: LambdaBackend): Operation[] {
     {
       name: 'UpdateFunctionUrlConfig',
       http: { method: 'PUT', path, query },
-      handler(input, ctx) {
+      handler(input: UrlConfigInput, ctx) {
         const { fn, config } = find(input, ctx);
         if (input.AuthType !== undefined) config.authType = checkEnum(input.AuthType, 'authType', AUTH_TYPES);
         if (input.InvokeMode !== undefined) config.invokeMode = checkEnum(input.InvokeMode, 'invokeMode', INVOKE_MODES);
-        if (input.Cors !== undefined) config.cors = input.Cors as Record<string, unknown>;
+        if (input.Cors !== undefined) config.cors = input.Cors;
         config.lastModifiedTime = lambdaDate(backend.runtime.clock.now());
         return urlConfigShape(backend, fn, config);
       },
@@ -86,7 +99,7 @@ export function functionUrlOperations(backend: LambdaBackend): Operation[] {
     {
       name: 'DeleteFunctionUrlConfig',
       http: { method: 'DELETE', path, query, status: 204 },
-      handler(input, ctx) {
+      handler(input: UrlConfigInput, ctx) {
         const { fn, key } = find(input, ctx);
         fn.urlConfigs.delete(key);
         return undefined;
@@ -95,7 +108,7 @@ export function functionUrlOperations(backend: LambdaBackend): Operation[] {
     {
       name: 'ListFunctionUrlConfigs',
       http: { method: 'GET', path: '/2021-10-31/functions/{FunctionName}/urls', query: { Marker: 'Marker', MaxItems: 'MaxItems' } },
-      handler(input, ctx) {
+      handler(input: UrlConfigInput, ctx) {
         const { fn } = locate({ FunctionName: input.FunctionName }, ctx);
         return { FunctionUrlConfigs: [...fn.urlConfigs.values()].map((c) => urlConfigShape(backend, fn, c)) };
       },

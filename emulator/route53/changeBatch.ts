@@ -75,24 +75,8 @@ function parseChange(item: unknown): Change {
     hasAlias: alias !== undefined,
     hasTrafficPolicy: str(rrs['TrafficPolicyInstanceId']) !== undefined,
   };
-  const shapes = (raw.hasAlias ? 1 : 0) + (raw.hasTtl && raw.hasRecords ? 1 : 0) + (raw.hasTrafficPolicy ? 1 : 0);
-  if (shapes !== 1 || (raw.hasAlias && (raw.hasTtl || raw.hasRecords))) {
-    const found = shapes === 0 && !(raw.hasAlias && (raw.hasTtl || raw.hasRecords)) ? 'none' : 'more than one';
-    throw new ServiceError(
-      'InvalidInput',
-      `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found ${found} in ${describe}`,
-    );
-  }
-  const routing = ROUTING_FIELDS.filter((f) => rrs[f] !== undefined);
-  if (routing.length > 0 && setIdentifier === undefined) {
-    throw new ServiceError('InvalidInput', `Invalid request: Missing field 'SetIdentifier' in ${describe}`);
-  }
-  if (setIdentifier !== undefined && routing.length !== 1) {
-    throw new ServiceError(
-      'InvalidInput',
-      `Invalid request: Expected exactly one of [Weight, Region, Failover, GeoLocation, or MultiValueAnswer], but found ${routing.length === 0 ? 'none' : 'more than one'} in ${describe}`,
-    );
-  }
+  checkOneShape(raw, describe);
+  checkRouting(rrs, setIdentifier, describe);
   const failover = str(rrs['Failover']);
   if (failover !== undefined && failover !== 'PRIMARY' && failover !== 'SECONDARY') throw enumError(failover, ['PRIMARY', 'SECONDARY']);
   const ttl = int(rrs['TTL'], 'TTL');
@@ -129,6 +113,32 @@ function parseChange(item: unknown): Change {
     HealthCheckId: str(rrs['HealthCheckId']) || undefined,
   };
   return { action: action as ChangeAction, record: stripUndefined(record), raw };
+}
+
+/** A record set is exactly one of: an alias, TTL with values, or a traffic policy instance. */
+function checkOneShape(raw: Change['raw'], describe: string): void {
+  const shapes = (raw.hasAlias ? 1 : 0) + (raw.hasTtl && raw.hasRecords ? 1 : 0) + (raw.hasTrafficPolicy ? 1 : 0);
+  if (shapes !== 1 || (raw.hasAlias && (raw.hasTtl || raw.hasRecords))) {
+    const found = shapes === 0 && !(raw.hasAlias && (raw.hasTtl || raw.hasRecords)) ? 'none' : 'more than one';
+    throw new ServiceError(
+      'InvalidInput',
+      `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found ${found} in ${describe}`,
+    );
+  }
+}
+
+/** A routing policy needs a SetIdentifier, and a SetIdentifier exactly one routing policy. */
+function checkRouting(rrs: Record<string, unknown>, setIdentifier: string | undefined, describe: string): void {
+  const routing = ROUTING_FIELDS.filter((f) => rrs[f] !== undefined);
+  if (routing.length > 0 && setIdentifier === undefined) {
+    throw new ServiceError('InvalidInput', `Invalid request: Missing field 'SetIdentifier' in ${describe}`);
+  }
+  if (setIdentifier !== undefined && routing.length !== 1) {
+    throw new ServiceError(
+      'InvalidInput',
+      `Invalid request: Expected exactly one of [Weight, Region, Failover, GeoLocation, or MultiValueAnswer], but found ${routing.length === 0 ? 'none' : 'more than one'} in ${describe}`,
+    );
+  }
 }
 
 /**

@@ -2,16 +2,10 @@ import { CacheClass, samplesOf, type EvidenceSample } from '../evidence.ts';
 import { availability, clientProbes, errorWindow, requestsOf } from './clientWindows.ts';
 import { faultWindows, type TimeWindow } from './faultWindows.ts';
 import { rpo, type RpoMeasure } from './rpo.ts';
-import { rtoSplit, type Direction, type RtoSplit } from './rtoSplit.ts';
+import { rtoSplit, type Direction, type RtoPhases, type RtoSplit } from './rtoSplit.ts';
 
 /** Measures of one direction, as objectives read them (`measures.failover.rto`). AWS ms or counts; null = not measured. */
-export interface DirectionMeasures {
-  onset: number | null;
-  detection: number | null;
-  dns: number | null;
-  recovery: number | null;
-  stable: number | null;
-  rto: number | null;
+export interface DirectionMeasures extends RtoPhases {
   rpo: { lostWrites: number | null; spanMs: number | null; acknowledged: number; checked: number };
   /** Client-visible error window per client probe. */
   errorWindow: Record<string, number | null>;

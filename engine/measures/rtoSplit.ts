@@ -21,10 +21,8 @@ export interface RtoMarks {
   stable?: number;
 }
 
-/** The RTO split into consecutive phases (AWS ms); a phase not reached is null, and so is every later one. */
-export interface RtoSplit {
-  direction: Direction;
-  marks: RtoMarks;
+/** The RTO's consecutive phases (AWS ms) and their sum; a phase not reached is null, and so is every later one. */
+export interface RtoPhases {
   onset: number | null;
   detection: number | null;
   dns: number | null;
@@ -32,6 +30,12 @@ export interface RtoSplit {
   stable: number | null;
   /** Start → stable, the sum of the phases; null unless the traffic really moved and settled. */
   rto: number | null;
+}
+
+/** The RTO of one direction split into its phases, with the marks that end them. */
+export interface RtoSplit extends RtoPhases {
+  direction: Direction;
+  marks: RtoMarks;
   /** Whether any client request failed in the phase (onset 0 otherwise). */
   clientErrors: boolean;
 }
@@ -69,7 +73,7 @@ export function rtoSplit(events: readonly EvidenceSample[], window: TimeWindow, 
     )?.aws,
   };
   const marks: RtoMarks = { start: window.start };
-  const phases: Record<'onset' | 'detection' | 'dns' | 'recovery' | 'stable', number | null> = {
+  const phases: Omit<RtoPhases, 'rto'> = {
     onset: null,
     detection: null,
     dns: null,

@@ -1,9 +1,12 @@
-import { EngineError } from '../../engine/errors.ts';
+import { EngineError, ErrorCode } from '../../engine/errors.ts';
 
 /**
- * Errors the drill's steps throw for a check that did not hold (an HTTP status, a DNS answer, an
- * item that never appeared). They are retryable on purpose: `retry:` on the step applies, unlike
- * `NonRetryableError`, which steps keep for bad input.
+ * The codes of the errors the drill's steps throw for a check that did not hold (an HTTP status,
+ * a DNS answer, an item that never appeared), for a name that does not resolve, or on purpose
+ * (`fail`). They are retryable: `retry:` on the step applies, unlike `NonRetryableError`, which
+ * steps keep for bad input. A polling step aborted by its own `timeout` or an interrupt carries
+ * the abort's code (`E_TIMEOUT`, `E_INTERRUPTED`), so the engine classifies it like the abort.
+ * Every step error class takes its `code` from this one union.
  */
 export const StepErrorCode = {
   /** A response or answer differed from what the params expect. */
@@ -14,13 +17,22 @@ export const StepErrorCode = {
   AWAIT_EXPIRED: 'E_AWAIT_EXPIRED',
   /** A command of an `exec` step ran past its `timeout` and was killed. */
   EXEC_TIMEOUT: 'E_EXEC_TIMEOUT',
+  /** A name did not resolve to an address (DNS may still be converging). */
+  DNS_RESOLUTION: 'E_DNS_RESOLUTION',
+  /** The `fail` step failed, as its params asked. */
+  FAILED_ON_PURPOSE: 'E_FAILED_ON_PURPOSE',
+  /** A polling step's attempt ran past the step's `timeout` (the engine's own code). */
+  TIMEOUT: ErrorCode.TIMEOUT,
+  /** A polling step was interrupted (SIGINT/SIGTERM; the engine's own code). */
+  INTERRUPTED: ErrorCode.INTERRUPTED,
 } as const;
 export type StepErrorCode = (typeof StepErrorCode)[keyof typeof StepErrorCode];
 
 /** A check that did not hold; `observed` keeps what was observed, for the journal. */
 export class ExpectationFailedError extends EngineError {
+  declare readonly code: StepErrorCode;
   readonly observed: Record<string, unknown>;
-  constructor(message: string, options?: { cause?: unknown; observed?: Record<string, unknown>; code?: string }) {
+  constructor(message: string, options?: { cause?: unknown; observed?: Record<string, unknown>; code?: StepErrorCode }) {
     super(message, { cause: options?.cause, code: options?.code ?? StepErrorCode.EXPECTATION_FAILED });
     this.name = 'ExpectationFailedError';
     this.observed = options?.observed ?? {};
@@ -38,8 +50,17 @@ export function abortedWhilePolling(signal: AbortSignal, message: string, observ
   return new ExpectationFailedError(message, {
     cause: reason,
     observed,
-    code: typeof code === 'string' ? code : StepErrorCode.EXPECTATION_FAILED,
+    code: code === StepErrorCode.TIMEOUT || code === StepErrorCode.INTERRUPTED ? code : StepErrorCode.EXPECTATION_FAILED,
   });
+}
+
+/** The error the `fail` step throws on purpose; `name` is the one its params give (retry policies match it). */
+export class FailedOnPurposeError extends EngineError {
+  declare readonly code: StepErrorCode;
+  constructor(message: string, name: string) {
+    super(message, { code: StepErrorCode.FAILED_ON_PURPOSE });
+    this.name = name;
+  }
 }
 
 /** Default `maxWait` of the await steps, in AWS time: no await waits silently forever. */

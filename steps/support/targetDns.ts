@@ -1,6 +1,7 @@
 import { promises as dns } from 'node:dns';
 import { EngineError } from '../../engine/errors.ts';
 import type { Target } from '../../engine/types.ts';
+import { StepErrorCode } from './errors.ts';
 
 /**
  * DNS queries against the target's own DNS server: the embedded emulator's, LocalStack's or
@@ -160,8 +161,9 @@ export async function resolveName(target: Target, name: string, signal?: AbortSi
 
 /** A name that does not resolve to an address. Retryable: DNS may still be converging. */
 export class DnsResolutionError extends EngineError {
+  declare readonly code: StepErrorCode;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, { cause: options?.cause, code: 'E_DNS_RESOLUTION' });
+    super(message, { cause: options?.cause, code: StepErrorCode.DNS_RESOLUTION });
     this.name = 'DnsResolutionError';
   }
 }

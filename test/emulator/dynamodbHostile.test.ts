@@ -95,6 +95,16 @@ test('garbage JSON and a non-object body: SerializationException', async (ctx) =
   await stillServing(ctx);
 });
 
+test('a PutItem without Item on a streamed table asking ALL_NEW: the ValidationException dynalite gives, not a 500', async (ctx) => {
+  const r = await post(ctx.emu.endpoint, 'DynamoDB_20120810.PutItem', '{"TableName":"Products","ReturnValues":"ALL_NEW"}');
+  assert.is(r.status, 400);
+  assert.equal(r.json, {
+    __type: 'com.amazon.coral.validate#ValidationException',
+    message: "1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null",
+  });
+  await stillServing(ctx);
+});
+
 test("oversized: a 17 MB request is refused with 413, an item over 400 KB with dynalite's ValidationException", async (ctx) => {
   const big = await post(
     ctx.emu.endpoint,

@@ -15,6 +15,7 @@ import {
 import type { StepContext } from '../../../engine/types.ts';
 import { ignoreNotFound, isAwsError } from '../awsErrors.ts';
 import { RUN_ID_TAG } from './marker.ts';
+import { ExpectationFailedError, StepErrorCode } from '../errors.ts';
 
 /** The tutorial's API name. */
 export const REST_API_NAME = 'quote-api-gateway';
@@ -84,7 +85,7 @@ export async function ensureRestApi(
   }
   const resources = await listResources(apigw, id, ctx);
   const root = resources.find((r) => r.path === '/');
-  if (!root?.id) throw new Error(`REST API ${id} has no root resource`);
+  if (!root?.id) throw new ExpectationFailedError(`REST API ${id} has no root resource`, { code: StepErrorCode.NOT_READY });
   for (const route of routes) {
     let resource = resources.find((r) => r.path === `/${route.pathPart}`);
     if (!resource) {
