@@ -23,6 +23,8 @@ export async function startDnsWorker(options: DnsWorkerOptions): Promise<DnsServ
   const data: DnsWorkerData = { host: options.host, port: options.port, link: options.link, counters };
   const worker = new Worker(await dnsWorkerScript(), {
     eval: true,
+    // The script is CommonJS: a parent run with `--input-type=module` must not make it a module.
+    execArgv: withoutInputType(process.execArgv),
     workerData: data,
     transferList: [options.link.port],
     name: 'dns',
@@ -58,4 +60,13 @@ export async function startDnsWorker(options: DnsWorkerOptions): Promise<DnsServ
       await exited;
     },
   };
+}
+
+function withoutInputType(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--input-type') i++;
+    else if (!args[i]!.startsWith('--input-type=')) out.push(args[i]!);
+  }
+  return out;
 }
