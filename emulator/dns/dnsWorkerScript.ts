@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -6,27 +10,67 @@ import { fileURLToPath } from 'node:url';
  * A worker thread does not inherit the TypeScript loader the main thread runs under (tsx, in
  * tests and from the sources), and the prebuilt bundle of `npx engine` has no file of its own
  * for the worker; so the worker's modules (dnsWorker.ts and what it imports: the DNS wire code,
- * Route 53's resolver, dns2) are bundled here, once per process, with esbuild, which the
- * project already depends on. That takes some tens of milliseconds, while the rest of the
- * emulator starts.
+ * Route 53's resolver, dns2) are bundled with esbuild, which the project already depends on.
+ *
+ * The script is kept in the system's temporary directory with the size and mtime of every
+ * file it was built from, and reused while they are all unchanged (a stat of each, well under
+ * a millisecond), so only the first start after a change pays for the build (tens of ms).
  */
+const ENTRY = fileURLToPath(new URL('./dnsWorker.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CACHED = join(tmpdir(), `failover-engine-dns-worker-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);
+
+type Stamps = Record<string, [number, number]>;
+
 let script: Promise<string> | undefined;
 
 export function dnsWorkerScript(): Promise<string> {
-  script ??= bundle();
+  script ??= cached() ?? bundle();
   return script;
+}
+
+function cached(): Promise<string> | undefined {
+  try {
+    const stamps = JSON.parse(readFileSync(`${CACHED}.json`, 'utf8')) as Stamps;
+    for (const [file, [size, mtime]] of Object.entries(stamps)) {
+      const stat = statSync(file);
+      if (stat.size !== size || stat.mtimeMs !== mtime) return undefined;
+    }
+    return Promise.resolve(readFileSync(`${CACHED}.cjs`, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 async function bundle(): Promise<string> {
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('./dnsWorker.ts', import.meta.url))],
+    entryPoints: [ENTRY],
+    absWorkingDir: ROOT,
     bundle: true,
     write: false,
+    metafile: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
     logLevel: 'silent',
   });
-  return result.outputFiles[0]!.text;
+  const code = result.outputFiles[0]!.text;
+  try {
+    const stamps: Stamps = {};
+    for (const input of Object.keys(result.metafile.inputs)) {
+      const file = join(ROOT, input);
+      const stat = statSync(file);
+      stamps[file] = [stat.size, stat.mtimeMs];
+    }
+    // Written under temporary names, then renamed: a concurrent start reads whole files.
+    const tag = `${process.pid}.${Date.now()}`;
+    writeFileSync(`${CACHED}.${tag}.cjs`, code);
+    renameSync(`${CACHED}.${tag}.cjs`, `${CACHED}.cjs`);
+    writeFileSync(`${CACHED}.${tag}.json`, JSON.stringify(stamps));
+    renameSync(`${CACHED}.${tag}.json`, `${CACHED}.json`);
+  } catch {
+    // No cache this time (a read-only temporary directory): the next start bundles again.
+  }
+  return code;
 }

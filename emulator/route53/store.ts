@@ -67,7 +67,10 @@ export function zoneFor<Z extends { name: string; privateZone: boolean }>(zones:
 }
 
 /** A zone's record sets by owner name (each list in the given order) and its empty non-terminals. */
-export function indexRecords(zoneName: string, list: readonly RecordSet[]): { records: Map<string, RecordSet[]>; nonTerminals: Set<string> } {
+export function indexRecords(
+  zoneName: string,
+  list: readonly RecordSet[],
+): { records: Map<string, RecordSet[]>; nonTerminals: Set<string> } {
   const records = new Map<string, RecordSet[]>();
   for (const record of list) {
     const owned = records.get(record.Name);
