@@ -215,9 +215,10 @@ class PenaltyBox {
   private strikes = new Map<string, number>();
 
   blocked(peer: RemoteInfo): boolean {
+    // No strikes at all (the common case): nothing to look up, no window to roll.
+    if (this.strikes.size === 0) return false;
     this.roll();
-    // Nobody has struck out in this window: the common case costs no key.
-    return this.strikes.size > 0 && (this.strikes.get(`${peer.address}:${peer.port}`) ?? 0) > PENALTY_THRESHOLD;
+    return (this.strikes.get(`${peer.address}:${peer.port}`) ?? 0) > PENALTY_THRESHOLD;
   }
 
   strike(peer: RemoteInfo): void {
