@@ -13,11 +13,14 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import dns2 from 'dns2';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../emulator/clock.ts';
+import { IdleClock, ManualClock } from '../../emulator/clock.ts';
+import { resolveChain } from '../../engine/probes/dnsChain.ts';
+import { queryDns } from '../../steps/support/targetDns.ts';
 import { startEmulator, type Emulator } from '../../emulator/index.ts';
 import type { Route53Api } from '../../emulator/route53/api.ts';
 import { route53Client } from '../helpers/clients.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { emulatorTarget } from '../helpers/emulatorTarget.ts';
 
 /**
  * The DNS server's worker thread (docs/dns.md): it answers from its replica of Route 53, a
@@ -202,6 +205,23 @@ test('a process that starts, queries and stops an emulator exits by itself (no t
   clearTimeout(guard);
   assert.is(code, 0, 'the process exited by itself with status 0');
   assert.equal(JSON.parse(out.trim()), ['127.0.0.1']);
+});
+
+test('a query from the engine is work on the idle-skipping clock: busy until its answer is in', async () => {
+  const idleClock = new IdleClock({ seed: 1 });
+  const idle = await startEmulator({ clock: idleClock });
+  try {
+    const target = { ...emulatorTarget(idle), clock: idleClock };
+    const step = queryDns(target, 'localhost.localstack.cloud', 'A');
+    assert.equal(idleClock.busy(), ['dns query'], "a step's query holds AWS time while in flight");
+    assert.equal((await step).values, ['127.0.0.1']);
+    const probe = resolveChain(target, 'www.localhost.localstack.cloud');
+    assert.equal(idleClock.busy(), ['dns query'], "a probe's query holds AWS time while in flight");
+    assert.is((await probe).status, 'NOERROR');
+    assert.equal(idleClock.busy(), [], 'nothing holds AWS time once the answers are in');
+  } finally {
+    await idle.stop();
+  }
 });
 
 test.run();
