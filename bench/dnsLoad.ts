@@ -13,6 +13,14 @@ export interface DnsLatency {
   answered: number;
   p50Ms: number;
   p99Ms: number;
+  /** Every answered query's latency, ascending. */
+  latencies: number[];
+}
+
+/** Percentiles of latency samples in milliseconds (of `sent` queries). */
+export function summarize(latencies: number[], sent: number): DnsLatency {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { sent, answered: sorted.length, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), latencies: sorted };
 }
 
 /**
@@ -27,8 +35,7 @@ export async function measureDnsLatency(port: number, names: string[], rate: num
     worker.once('error', reject);
   });
   await worker.terminate();
-  const sorted = result.latencies.sort((a, b) => a - b);
-  return { sent: result.sent, answered: sorted.length, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) };
+  return summarize(result.latencies, result.sent);
 }
 
 const LATENCY_CLIENT = `
