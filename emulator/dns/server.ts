@@ -1,4 +1,4 @@
-import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type SocketOptions, type Socket as UdpSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { createServer, isIP, isIPv6, type Server, type Socket } from 'node:net';
 import type { Answerer } from './answer.ts';
@@ -165,7 +165,13 @@ async function bindBoth(
 ): Promise<{ udp: UdpSocket; tcp: Server; port: number }> {
   let lastError: unknown;
   for (let attempt = 0; attempt < (port === 0 ? BIND_ATTEMPTS : 1); attempt++) {
-    const udp = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+    // Replies go to the sender's address as the kernel gave it: an IP literal, never a name.
+    // An identity lookup spares each send Node's default, which checks the literal and defers
+    // the send by a tick.
+    const family = isIPv6(host) ? 6 : 4;
+    const lookup = (address: string, _family: unknown, done: (err: Error | null, address: string, family: number) => void) =>
+      done(null, address, family);
+    const udp = createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: lookup as unknown as SocketOptions['lookup'] });
     udp.on('message', onUdp(udp));
     try {
       await new Promise<void>((resolve, reject) => {
