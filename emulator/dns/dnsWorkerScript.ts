@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
 
 /**
  * The DNS worker's code, as one CommonJS script for `new Worker(code, { eval: true })`.
@@ -21,6 +23,24 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHED = join(tmpdir(), `failover-engine-dns-worker-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);
 
 type Stamps = Record<string, [number, number]>;
+
+/**
+ * The worker uses dns2's Packet codec only; its index also loads dns2's clients and servers
+ * (http, https, tls, ...), which would cost every start time for nothing. `dns2` resolves to
+ * its packet module instead.
+ */
+const DNS2_PACKET = join(dirname(createRequire(import.meta.url).resolve('dns2')), 'packet.js');
+const packetOnly: Plugin = {
+  name: 'dns2-packet-only',
+  setup(b) {
+    b.onResolve({ filter: /^dns2$/ }, () => ({ path: 'dns2', namespace: 'dns2-packet' }));
+    b.onLoad({ filter: /.*/, namespace: 'dns2-packet' }, () => ({
+      contents: `module.exports = { Packet: require(${JSON.stringify(DNS2_PACKET)}) };`,
+      resolveDir: ROOT,
+      loader: 'js',
+    }));
+  },
+};
 
 let script: Promise<string> | undefined;
 
@@ -54,12 +74,13 @@ async function bundle(): Promise<string> {
     platform: 'node',
     target: 'node20',
     logLevel: 'silent',
+    plugins: [packetOnly],
   });
   const code = result.outputFiles[0]!.text;
   try {
     const stamps: Stamps = {};
-    for (const input of Object.keys(result.metafile.inputs)) {
-      const file = join(ROOT, input);
+    // This file too: it holds the build's settings.
+    for (const file of [fileURLToPath(import.meta.url), ...files(result.metafile.inputs)]) {
       const stat = statSync(file);
       stamps[file] = [stat.size, stat.mtimeMs];
     }
@@ -73,4 +94,11 @@ async function bundle(): Promise<string> {
     // No cache this time (a read-only temporary directory): the next start bundles again.
   }
   return code;
+}
+
+/** The files among esbuild's inputs (not the virtual `dns2-packet:` module), as absolute paths. */
+function files(inputs: Record<string, unknown>): string[] {
+  return Object.keys(inputs)
+    .filter((input) => !input.startsWith('dns2-packet:'))
+    .map((input) => join(ROOT, input));
 }
