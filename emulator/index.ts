@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createScaledClock, IdleClock, ManualClock, type Clock } from './clock.ts';
-import { startDnsServer, type DnsServerHandle } from './dns/server.ts';
+import type { DnsServerHandle } from './dns/server.ts';
+import { startDnsWorker } from './dns/startDnsWorker.ts';
 import { FaultRegistry } from './faults.ts';
 import { Gateway } from './gateway.ts';
 import { createGatewayServer, requestsSettled } from './server.ts';
@@ -86,12 +87,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const address = server.address() as AddressInfo;
   httpAddress = { host, port: address.port };
   try {
-    dns = await startDnsServer({
-      host,
-      port: options.dnsPort ?? 0,
-      log,
-      answer: (name, type) => runtime.api('route53').resolve(name, type),
-    });
+    // DNS answers from its own thread, from a replica of Route 53 (docs/dns.md).
+    dns = await startDnsWorker({ host, port: options.dnsPort ?? 0, log, link: runtime.api('route53').replica.attach() });
     for (const service of services) await service.start?.();
   } catch (err) {
     await closeServer(server);

@@ -1,13 +1,14 @@
-import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type SocketOptions, type Socket as UdpSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { createServer, isIP, isIPv6, type Server, type Socket } from 'node:net';
 import type { Answerer } from './answer.ts';
-import { respond } from './respond.ts';
+import { respond, type Reply } from './respond.ts';
 
 /**
  * The emulator's DNS server: authoritative answers from an answer function (Route 53's
  * resolver, wired in by the emulator), over UDP and TCP on the same port of the emulator's
- * host (loopback by default). Port 0 picks a port free for both.
+ * host (loopback by default). Port 0 picks a port free for both. The emulator runs it in a
+ * worker thread of its own (dnsWorker.ts, docs/dns.md), so HTTP work never delays an answer.
  *
  * It runs its own dgram socket and net server and uses dns2 only to decode and encode
  * messages, after queryShape.ts has checked them: dns2's own servers decode first, and its
@@ -30,7 +31,17 @@ export interface DnsServerOptions {
   log(line: string): void;
   /** Answers queries (the emulator passes Route 53's resolver). */
   answer: Answerer;
+  /** Turns one message into its reply; default `respond` with `answer` (the worker adds a cache). */
+  respond?: Responder;
+  /** Where the counters live (shared with the main thread); [answered, dropped]. */
+  counters?: Uint32Array;
 }
+
+export type Responder = (message: Buffer, transport: 'udp' | 'tcp') => Reply;
+
+/** Indices into the counters array. */
+export const ANSWERED = 0;
+export const DROPPED = 1;
 
 const BIND_ATTEMPTS = 20;
 const UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
@@ -42,28 +53,28 @@ const PENALTY_THRESHOLD = 50;
 
 export async function startDnsServer(options: DnsServerOptions): Promise<DnsServerHandle> {
   const answer = options.answer;
-  const stats = { answered: 0, dropped: 0 };
+  const reply = options.respond ?? ((message: Buffer, transport: 'udp' | 'tcp') => respond(message, transport, answer));
+  const counters = options.counters ?? new Uint32Array(2);
   const penalties = new PenaltyBox();
   const log = options.log;
 
   const onUdp = (udp: UdpSocket) => (message: Buffer, rinfo: RemoteInfo) => {
-    const peer = `${rinfo.address}:${rinfo.port}`;
-    if (penalties.blocked(peer)) return;
-    const reply = safeRespond(message, 'udp', answer);
-    if ('drop' in reply) {
-      stats.dropped++;
-      penalties.strike(peer);
+    if (penalties.blocked(rinfo)) return;
+    const out = safeRespond(message, 'udp', reply);
+    if ('drop' in out) {
+      Atomics.add(counters, DROPPED, 1);
+      penalties.strike(rinfo);
       return;
     }
-    stats.answered++;
-    udp.send(reply.response, rinfo.port, rinfo.address, () => {});
+    Atomics.add(counters, ANSWERED, 1);
+    udp.send(out.response, rinfo.port, rinfo.address);
   };
 
   const sockets = new Set<Socket>();
   const onTcp = (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    serveTcp(socket, answer, stats);
+    serveTcp(socket, reply, counters);
   };
 
   // A host name (`localhost`) is resolved once, so UDP and TCP bind the same address.
@@ -73,7 +84,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   return {
     host: options.host,
     port,
-    stats: () => ({ ...stats }),
+    stats: () => ({ answered: Atomics.load(counters, ANSWERED), dropped: Atomics.load(counters, DROPPED) }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -85,16 +96,16 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   };
 }
 
-function safeRespond(message: Buffer, transport: 'udp' | 'tcp', answer: Answerer) {
+function safeRespond(message: Buffer, transport: 'udp' | 'tcp', reply: Responder): Reply {
   try {
-    return respond(message, transport, answer);
+    return reply(message, transport);
   } catch (err) {
     return { drop: `internal error: ${(err as Error)?.message ?? err}` };
   }
 }
 
 /** RFC 1035 §4.2.2 framing, RFC 7766 pipelining, answers in order, a bounded share of each turn. */
-function serveTcp(socket: Socket, answer: Answerer, stats: { answered: number; dropped: number }): void {
+function serveTcp(socket: Socket, reply: Responder, counters: Uint32Array): void {
   let buffered: Buffer = Buffer.alloc(0);
   let busy = false;
   let peerEnded = false;
@@ -116,16 +127,16 @@ function serveTcp(socket: Socket, answer: Answerer, stats: { answered: number; d
       if (buffered.length < 2 + length) break;
       const message = buffered.subarray(2, 2 + length);
       buffered = buffered.subarray(2 + length);
-      const reply = safeRespond(message, 'tcp', answer);
-      if ('drop' in reply) {
-        stats.dropped++;
+      const out = safeRespond(message, 'tcp', reply);
+      if ('drop' in out) {
+        Atomics.add(counters, DROPPED, 1);
         socket.destroy();
         return;
       }
-      stats.answered++;
+      Atomics.add(counters, ANSWERED, 1);
       const prefix = Buffer.alloc(2);
-      prefix.writeUInt16BE(reply.response.length);
-      socket.write(Buffer.concat([prefix, reply.response]));
+      prefix.writeUInt16BE(out.response.length);
+      socket.write(Buffer.concat([prefix, out.response]));
     }
     if (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
       busy = true;
@@ -154,7 +165,13 @@ async function bindBoth(
 ): Promise<{ udp: UdpSocket; tcp: Server; port: number }> {
   let lastError: unknown;
   for (let attempt = 0; attempt < (port === 0 ? BIND_ATTEMPTS : 1); attempt++) {
-    const udp = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+    // Replies go to the sender's address as the kernel gave it: an IP literal, never a name.
+    // An identity lookup spares each send Node's default, which checks the literal and defers
+    // the send by a tick.
+    const family = isIPv6(host) ? 6 : 4;
+    const lookup = (address: string, _family: unknown, done: (err: Error | null, address: string, family: number) => void) =>
+      done(null, address, family);
+    const udp = createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: lookup as unknown as SocketOptions['lookup'] });
     udp.on('message', onUdp(udp));
     try {
       await new Promise<void>((resolve, reject) => {
@@ -203,14 +220,17 @@ class PenaltyBox {
   private window = 0;
   private strikes = new Map<string, number>();
 
-  blocked(peer: string): boolean {
+  blocked(peer: RemoteInfo): boolean {
+    // No strikes at all (the common case): nothing to look up, no window to roll.
+    if (this.strikes.size === 0) return false;
     this.roll();
-    return (this.strikes.get(peer) ?? 0) > PENALTY_THRESHOLD;
+    return (this.strikes.get(`${peer.address}:${peer.port}`) ?? 0) > PENALTY_THRESHOLD;
   }
 
-  strike(peer: string): void {
+  strike(peer: RemoteInfo): void {
     this.roll();
-    this.strikes.set(peer, (this.strikes.get(peer) ?? 0) + 1);
+    const key = `${peer.address}:${peer.port}`;
+    this.strikes.set(key, (this.strikes.get(key) ?? 0) + 1);
   }
 
   private roll(): void {

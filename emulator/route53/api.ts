@@ -1,5 +1,6 @@
 import type { AddressLookup, QueryType, Resolution } from './resolve.ts';
 import type { HealthCheckState } from './healthChecker.ts';
+import type { ReplicaLink } from './ReplicaFeed.ts';
 import type { RoutingSettings } from './routingSettings.ts';
 import type { HealthStatus } from './types.ts';
 
@@ -16,7 +17,12 @@ import type { HealthStatus } from './types.ts';
  * r53.resolve('test.hello-localstack.com', 'CNAME').answers;
  */
 export interface Route53Api {
-  /** What the emulator's DNS server answers for (name, type), health and failover applied. */
+  /**
+   * What the emulator's DNS server answers for (name, type), health and failover applied. The
+   * DNS server itself answers from a replica in its worker thread, with the same resolver and
+   * the same state; weighted and multivalue draws here (TestDNSAnswer) come from a generator
+   * of their own, seeded alike, so they do not shift the sequence DNS queries see.
+   */
   resolve(name: string, type: QueryType): Resolution;
   /** The first IPv4 address a name leads to through our zones (what health checks connect to). */
   lookupAddress(name: string): AddressLookup;
@@ -33,5 +39,13 @@ export interface Route53Api {
     /** Changes some settings; a new seed (or any change) restarts the generator's sequence. */
     configure(settings: Partial<RoutingSettings>): void;
     settings(): RoutingSettings;
+  };
+  /**
+   * The DNS worker's replica of what answers depend on (docs/dns.md): `attach` opens a channel
+   * and posts the whole state first, then every change; `detach` stops posting.
+   */
+  replica: {
+    attach(): ReplicaLink;
+    detach(): void;
   };
 }

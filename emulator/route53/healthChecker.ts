@@ -56,6 +56,8 @@ export class HealthChecker {
     private readonly runtime: EmulatorRuntime,
     private readonly store: Route53Store,
     private readonly resolveAddress: (name: string) => AddressLookup,
+    /** Called when a check flips (its routing status changed without an API call). */
+    private readonly statusChanged: () => void = () => {},
   ) {}
 
   /** Starts probing a (new) check. */
@@ -207,6 +209,7 @@ export class HealthChecker {
 
   private flip(id: string, state: ProberState, healthy: boolean, observation: HealthCheckObservation): void {
     state.healthy = healthy;
+    this.statusChanged();
     this.runtime.log(`route53 health check ${id} is now ${healthy ? 'healthy' : 'unhealthy'} (${observation.status})`);
   }
 }

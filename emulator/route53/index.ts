@@ -1,7 +1,9 @@
 import { lookupAddress, resolve } from './resolve.ts';
 import { seededRandom } from '../clock/seededRandom.ts';
 import { DEFAULT_ROUTING, clientLocation, type RoutingSettings } from './routingSettings.ts';
+import type { Operation } from '../operation.ts';
 import type { ServiceFactory } from '../types.ts';
+import { ReplicaFeed } from './ReplicaFeed.ts';
 import type { Route53Api } from './api.ts';
 import { healthCheckOperations } from './healthCheckOperations.ts';
 import { HealthChecker } from './healthChecker.ts';
@@ -21,9 +23,15 @@ import { zoneOperations } from './zoneOperations.ts';
 export const createRoute53: ServiceFactory<Route53Api> = (runtime) => {
   const store = new Route53Store();
   const healthy = (id: string) => checker.isHealthy(id);
-  const checker: HealthChecker = new HealthChecker(runtime, store, (name) => lookupAddress(store, healthy, name));
+  const checker: HealthChecker = new HealthChecker(
+    runtime,
+    store,
+    (name) => lookupAddress(store, healthy, name),
+    () => feed.sync(),
+  );
   let routing: RoutingSettings = { ...DEFAULT_ROUTING };
   let random = seededRandom(routing.seed);
+  const feed = new ReplicaFeed(store, healthy, routing);
   const api: Route53Api = {
     resolve: (name, type) =>
       resolve(store, healthy, name, type, { random, region: routing.clientRegion, location: clientLocation(routing) }),
@@ -37,10 +45,26 @@ export const createRoute53: ServiceFactory<Route53Api> = (runtime) => {
       configure(settings) {
         routing = { ...routing, ...settings };
         random = seededRandom(routing.seed);
+        feed.routing(routing);
       },
       settings: () => ({ ...routing }),
     },
+    replica: {
+      attach: () => feed.attach(),
+      detach: () => feed.detach(),
+    },
   };
+  // Every operation's effect reaches the DNS worker before its response is written.
+  const synced = (op: Operation): Operation => ({
+    ...op,
+    handler: async (input, ctx) => {
+      try {
+        return await op.handler(input, ctx);
+      } finally {
+        feed.sync();
+      }
+    },
+  });
   return {
     descriptor: {
       name: 'route53',
@@ -55,16 +79,19 @@ export const createRoute53: ServiceFactory<Route53Api> = (runtime) => {
         ...recordOperations(store, runtime, api.resolve),
         ...healthCheckOperations(store, checker),
         ...notImplementedOperations('route53', UNIMPLEMENTED_OPERATIONS),
-      ],
+      ].map(synced),
     },
     api,
     reset() {
       checker.stopAll();
       store.clear();
       random = seededRandom(routing.seed); // settings are the emulator's, kept; the sequence restarts
+      feed.sync();
+      feed.routing(routing);
     },
     stop() {
       checker.stopAll();
+      feed.detach();
     },
   };
 };

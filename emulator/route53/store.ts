@@ -28,23 +28,9 @@ export class Route53Store {
     return this.zones.get(id);
   }
 
-  /**
-   * The zone that answers for `name`: the most specific public zone containing it, else the
-   * most specific private one; among zones with the same name, the oldest.
-   */
+  /** The zone that answers for `name` (see zoneFor). */
   findZone(name: string): HostedZone | undefined {
-    let best: HostedZone | undefined;
-    for (const zone of this.zones.values()) {
-      if (!isInZone(name, zone.name)) continue;
-      if (
-        !best ||
-        (best.privateZone && !zone.privateZone) ||
-        (best.privateZone === zone.privateZone && zone.name.length > best.name.length)
-      ) {
-        best = zone;
-      }
-    }
-    return best;
+    return zoneFor(this.zones.values(), name);
   }
 
   /** Record sets of a zone in insertion order. */
@@ -54,17 +40,48 @@ export class Route53Store {
 
   /** Replaces a zone's records at once (a committed change batch) and reindexes it. */
   replaceRecords(zone: HostedZone, records: RecordSet[]): void {
-    zone.records = new Map();
-    for (const record of records) {
-      const list = zone.records.get(record.Name);
-      if (list) list.push(record);
-      else zone.records.set(record.Name, [record]);
-    }
-    zone.nonTerminals = new Set();
-    for (const name of zone.records.keys()) {
-      for (let p = parentName(name); p && p !== zone.name && isInZone(p, zone.name); p = parentName(p)) {
-        if (!zone.records.has(p)) zone.nonTerminals.add(p);
-      }
+    const index = indexRecords(zone.name, records);
+    zone.records = index.records;
+    zone.nonTerminals = index.nonTerminals;
+  }
+}
+
+/**
+ * The zone that answers for `name`: the most specific public zone containing it, else the
+ * most specific private one; among zones with the same name, the oldest (`zones` in creation
+ * order). The store and the DNS worker's replica both choose with this one function.
+ */
+export function zoneFor<Z extends { name: string; privateZone: boolean }>(zones: Iterable<Z>, name: string): Z | undefined {
+  let best: Z | undefined;
+  for (const zone of zones) {
+    if (!isInZone(name, zone.name)) continue;
+    if (
+      !best ||
+      (best.privateZone && !zone.privateZone) ||
+      (best.privateZone === zone.privateZone && zone.name.length > best.name.length)
+    ) {
+      best = zone;
     }
   }
+  return best;
+}
+
+/** A zone's record sets by owner name (each list in the given order) and its empty non-terminals. */
+export function indexRecords(
+  zoneName: string,
+  list: readonly RecordSet[],
+): { records: Map<string, RecordSet[]>; nonTerminals: Set<string> } {
+  const records = new Map<string, RecordSet[]>();
+  for (const record of list) {
+    const owned = records.get(record.Name);
+    if (owned) owned.push(record);
+    else records.set(record.Name, [record]);
+  }
+  const nonTerminals = new Set<string>();
+  for (const name of records.keys()) {
+    for (let p = parentName(name); p && p !== zoneName && isInZone(p, zoneName); p = parentName(p)) {
+      if (!records.has(p)) nonTerminals.add(p);
+    }
+  }
+  return { records, nonTerminals };
 }

@@ -1,5 +1,6 @@
 import { getServers } from 'node:dns';
 import dns2 from 'dns2';
+import { asWork } from '../../steps/support/targetDns.ts';
 import type { Target } from '../types.ts';
 
 /**
@@ -33,7 +34,9 @@ export async function resolveChain(target: Target, name: string): Promise<ChainA
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     let packet;
     try {
-      packet = await query(host, 'CNAME');
+      const name = host;
+      // A query in flight is work: AWS time waits for the answer (see asWork).
+      packet = await asWork(target, () => query(name, 'CNAME'));
     } catch (error) {
       return {
         host,

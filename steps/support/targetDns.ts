@@ -48,6 +48,15 @@ export function normalizeName(name: string): string {
   return name.trim().toLowerCase().replace(/\.$/, '');
 }
 
+/**
+ * Runs one query as an activity of the target's clock: on the idle-skipping clock AWS time
+ * waits for the answer, which comes from another thread (the emulator's DNS worker) or
+ * process, as it waits for an HTTP request in flight.
+ */
+export function asWork<T>(target: Target, query: () => Promise<T>): Promise<T> {
+  return target.clock ? target.clock.activity('dns query', query) : query();
+}
+
 /** The DNS server a target answers on, or undefined when the system resolvers are used. */
 export function targetDnsServer(target: Target, via: ResolveVia = 'target'): string | undefined {
   if (via === 'system' || !target.dns) return undefined;
@@ -73,7 +82,7 @@ export async function queryDns(
   const onAbort = () => resolver.cancel();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const values = await resolveRecords(resolver, normalizeName(name), type);
+    const values = await asWork(target, () => resolveRecords(resolver, normalizeName(name), type));
     return { values: values.map(normalizeName), status: 'NOERROR', server: server ?? 'system' };
   } catch (error) {
     signal?.throwIfAborted();

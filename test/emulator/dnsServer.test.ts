@@ -15,6 +15,7 @@ import dns2 from 'dns2';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
 import { inspectQuery } from '../../emulator/dns/queryShape.ts';
+import { startDnsServer, type DnsServerHandle } from '../../emulator/dns/server.ts';
 import type { Emulator } from '../../emulator/index.ts';
 import type { Route53Api } from '../../emulator/route53/api.ts';
 import { route53Client } from '../helpers/clients.ts';
@@ -43,6 +44,24 @@ let web: LocalHttpServer;
 let webPort: number;
 let zoneId: string;
 const statuses = new Map<string, number>();
+/**
+ * The emulator's DNS server runs in a worker thread; the two tests that look inside the
+ * server (dns2's decoder, the penalty box's clock) run server.ts in this process instead,
+ * answering from the same Route 53 state through `api.resolve`.
+ */
+let local: DnsServerHandle | undefined;
+const dnsPort = () => local?.port ?? emu.dns.port;
+const dnsStats = () => (local ?? { stats: emu.dnsStats }).stats();
+
+async function inProcess<T>(fn: () => Promise<T>): Promise<T> {
+  local = await startDnsServer({ host: '127.0.0.1', port: 0, log: () => {}, answer: (name, type) => api.resolve(name, type) });
+  try {
+    return await fn();
+  } finally {
+    await local.close();
+    local = undefined;
+  }
+}
 
 const change = (...changes: Change[]) =>
   r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: changes } }));
@@ -115,7 +134,7 @@ function exchange(
     const send = () => {
       if (sent === attempts) return finish(undefined);
       sent++;
-      socket.send(message, emu.dns.port, '127.0.0.1');
+      socket.send(message, dnsPort(), '127.0.0.1');
       timer = setTimeout(send, waitMs);
     };
     socket.on('message', onMessage);
@@ -131,7 +150,7 @@ async function udp(message: Buffer): Promise<Buffer | undefined> {
 /** One length-prefixed message over TCP; resolves with the reply, or 'closed'. */
 function tcp(message: Buffer): Promise<Buffer | 'closed'> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port: emu.dns.port });
+    const socket = connect({ host: '127.0.0.1', port: dnsPort() });
     let data = Buffer.alloc(0);
     socket.on('data', (chunk) => {
       data = Buffer.concat([data, chunk]);
@@ -406,130 +425,132 @@ test('FORMERR for a query without a question, NOTIMP for other opcodes, REFUSED 
   assert.is(Packet.parse((await udp(chaos))!).header.rcode, 5);
 });
 
-test('garbage is dropped by the shape check before dns2 decodes any of it; a good query right after is answered', async () => {
-  await change({
-    Action: 'CREATE',
-    ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] },
-  });
-  const good = query('www.example.com', 'A');
-  // The packet that makes dns2 3.0.0's decoder spin: a header claiming 65,535 of everything.
-  const pathological = Buffer.from([0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 3, 0x61, 0x62]);
-  assert.is(pathological.length, 15);
-  const loop = Buffer.concat([good.subarray(0, 12), Buffer.from([0xc0, 0x0c, 0, 1, 0, 1])]);
-  const forward = Buffer.concat([good.subarray(0, 12), Buffer.from([0xc0, 0x20, 0, 1, 0, 1])]);
-  const reply = Buffer.from(good);
-  reply[2]! |= 0x80;
-  const badLabel = Buffer.concat([good.subarray(0, 12), Buffer.from([0x40, 0x61, 0, 0, 1, 0, 1])]);
-  const crafted = [
-    pathological,
-    good.subarray(0, good.length - 3),
-    loop,
-    forward,
-    reply,
-    badLabel,
-    Buffer.concat([good, Buffer.from([0])]),
-  ];
-  for (const g of crafted) assert.ok('invalid' in inspectQuery(g), `shape check rejects ${g.toString('hex')}`);
-  assert.ok(!('invalid' in inspectQuery(good)), 'and passes the good query');
-  // Random bytes: almost always malformed; the rare one that happens to be a query is left out.
-  const random = Array.from({ length: 30 }, () =>
-    Buffer.from(Array.from({ length: 1 + Math.floor(Math.random() * 300) }, () => Math.floor(Math.random() * 256))),
-  );
-  const garbage = [...crafted, ...random.filter((g) => 'invalid' in inspectQuery(g))];
-  const FLOOD = 200;
-
-  const before = emu.dnsStats();
-  const decoder = spyOnDecoder();
-  const heard: Buffer[] = [];
-  const sockets: UdpSocket[] = [];
-  let answer: { reply: Buffer | undefined; sent: number };
-  let decoded: number;
-  let after: { answered: number; dropped: number };
-  try {
-    // Each from its own socket (its own peer, so the penalty box stays out of this), kept open
-    // to hear a reply if one came.
-    for (const g of garbage) {
-      const socket = await openSocket();
-      socket.on('message', (m) => heard.push(m));
-      sockets.push(socket);
-      await sendFrom(socket, g);
-    }
-    for (let i = 0; i < FLOOD; i++) await udpFireAndForget(pathological);
-    answer = await exchange(good);
-    await until(() => emu.dnsStats().dropped - before.dropped >= garbage.length + FLOOD);
-    await turns();
-    decoded = decoder.calls();
-    after = emu.dnsStats();
-  } finally {
-    decoder.restore();
-    for (const socket of sockets) socket.close();
-  }
-  assert.ok(answer.reply, 'the good query is answered');
-  assert.equal(
-    Packet.parse(answer.reply!).answers.map((r) => r.address),
-    ['10.0.0.1'],
-  );
-  assert.is(after.dropped - before.dropped, garbage.length + FLOOD, 'every garbage packet is counted as dropped');
-  // Every query answered was decoded once (the spy sees the server's decoder), and nothing else was.
-  const answered = after.answered - before.answered;
-  assert.ok(answered >= 1, 'the good query is counted as answered');
-  assert.is(decoded, answered, "dns2's decoder ran for the answered query only, never for a dropped packet");
-  assert.equal(heard, [], 'no garbage gets an answer');
-});
-
-test('a peer that keeps sending garbage is ignored for the rest of the window; other peers are not', async () => {
-  await change({
-    Action: 'CREATE',
-    ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] },
-  });
-  const noisy = await openSocket();
-  const replies: Buffer[] = [];
-  noisy.on('message', (m) => replies.push(m));
-  const junk = Buffer.from([0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 3, 0x61, 0x62]);
-  const BURSTS = 40;
-  const PER_BURST = 50;
-
-  const before = emu.dnsStats();
-  const decoder = spyOnDecoder();
-  const time = holdPenaltyWindow();
-  try {
-    // Bursts, yielding in between: client and server share this process's event loop.
-    for (let burst = 0; burst < BURSTS; burst++) {
-      await Promise.all(Array.from({ length: PER_BURST }, () => sendFrom(noisy, junk)));
-      await new Promise((r) => setImmediate(r));
-    }
-    await sendFrom(noisy, query('www.example.com', 'A', 1));
-    const other = await exchange(query('www.example.com', 'A', 2));
-    assert.ok(other.reply, 'another peer is answered during the flood');
-    assert.is(other.reply!.readUInt16BE(0), 2);
-    await until(() => emu.dnsStats().dropped - before.dropped >= PENALTY_THRESHOLD + 1);
-    await turns();
-    const during = emu.dnsStats();
-    assert.is(
-      during.dropped - before.dropped,
-      PENALTY_THRESHOLD + 1,
-      `of ${BURSTS * PER_BURST} junk packets only the first ${PENALTY_THRESHOLD + 1} reached the shape check; the rest were ignored`,
+test('garbage is dropped by the shape check before dns2 decodes any of it; a good query right after is answered', () =>
+  inProcess(async () => {
+    await change({
+      Action: 'CREATE',
+      ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] },
+    });
+    const good = query('www.example.com', 'A');
+    // The packet that makes dns2 3.0.0's decoder spin: a header claiming 65,535 of everything.
+    const pathological = Buffer.from([0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 3, 0x61, 0x62]);
+    assert.is(pathological.length, 15);
+    const loop = Buffer.concat([good.subarray(0, 12), Buffer.from([0xc0, 0x0c, 0, 1, 0, 1])]);
+    const forward = Buffer.concat([good.subarray(0, 12), Buffer.from([0xc0, 0x20, 0, 1, 0, 1])]);
+    const reply = Buffer.from(good);
+    reply[2]! |= 0x80;
+    const badLabel = Buffer.concat([good.subarray(0, 12), Buffer.from([0x40, 0x61, 0, 0, 1, 0, 1])]);
+    const crafted = [
+      pathological,
+      good.subarray(0, good.length - 3),
+      loop,
+      forward,
+      reply,
+      badLabel,
+      Buffer.concat([good, Buffer.from([0])]),
+    ];
+    for (const g of crafted) assert.ok('invalid' in inspectQuery(g), `shape check rejects ${g.toString('hex')}`);
+    assert.ok(!('invalid' in inspectQuery(good)), 'and passes the good query');
+    // Random bytes: almost always malformed; the rare one that happens to be a query is left out.
+    const random = Array.from({ length: 30 }, () =>
+      Buffer.from(Array.from({ length: 1 + Math.floor(Math.random() * 300) }, () => Math.floor(Math.random() * 256))),
     );
-    const answered = during.answered - before.answered;
-    assert.ok(answered >= 1, 'the other peer is counted as answered');
-    assert.is(decoder.calls(), answered, "dns2's decoder never saw the junk");
-    assert.equal(replies, [], "the noisy peer's good query, inside the window, got no reply");
+    const garbage = [...crafted, ...random.filter((g) => 'invalid' in inspectQuery(g))];
+    const FLOOD = 200;
 
-    // The next window: the noisy peer is served again.
-    time.advance(PENALTY_WINDOW_MS);
-    const back = await exchange(query('www.example.com', 'A', 3), { from: noisy });
-    assert.ok(back.reply, 'the noisy peer is answered once the window has passed');
+    const before = dnsStats();
+    const decoder = spyOnDecoder();
+    const heard: Buffer[] = [];
+    const sockets: UdpSocket[] = [];
+    let answer: { reply: Buffer | undefined; sent: number };
+    let decoded: number;
+    let after: { answered: number; dropped: number };
+    try {
+      // Each from its own socket (its own peer, so the penalty box stays out of this), kept open
+      // to hear a reply if one came.
+      for (const g of garbage) {
+        const socket = await openSocket();
+        socket.on('message', (m) => heard.push(m));
+        sockets.push(socket);
+        await sendFrom(socket, g);
+      }
+      for (let i = 0; i < FLOOD; i++) await udpFireAndForget(pathological);
+      answer = await exchange(good);
+      await until(() => dnsStats().dropped - before.dropped >= garbage.length + FLOOD);
+      await turns();
+      decoded = decoder.calls();
+      after = dnsStats();
+    } finally {
+      decoder.restore();
+      for (const socket of sockets) socket.close();
+    }
+    assert.ok(answer.reply, 'the good query is answered');
     assert.equal(
-      Packet.parse(back.reply!).answers.map((r) => r.address),
+      Packet.parse(answer.reply!).answers.map((r) => r.address),
       ['10.0.0.1'],
     );
-    assert.equal([...new Set(replies.map((r) => r.readUInt16BE(0)))], [3], 'and only for the query sent after the window');
-  } finally {
-    time.restore();
-    decoder.restore();
-    noisy.close();
-  }
-});
+    assert.is(after.dropped - before.dropped, garbage.length + FLOOD, 'every garbage packet is counted as dropped');
+    // Every query answered was decoded once (the spy sees the server's decoder), and nothing else was.
+    const answered = after.answered - before.answered;
+    assert.ok(answered >= 1, 'the good query is counted as answered');
+    assert.is(decoded, answered, "dns2's decoder ran for the answered query only, never for a dropped packet");
+    assert.equal(heard, [], 'no garbage gets an answer');
+  }));
+
+test('a peer that keeps sending garbage is ignored for the rest of the window; other peers are not', () =>
+  inProcess(async () => {
+    await change({
+      Action: 'CREATE',
+      ResourceRecordSet: { Name: 'www.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] },
+    });
+    const noisy = await openSocket();
+    const replies: Buffer[] = [];
+    noisy.on('message', (m) => replies.push(m));
+    const junk = Buffer.from([0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 3, 0x61, 0x62]);
+    const BURSTS = 40;
+    const PER_BURST = 50;
+
+    const before = dnsStats();
+    const decoder = spyOnDecoder();
+    const time = holdPenaltyWindow();
+    try {
+      // Bursts, yielding in between: client and server share this process's event loop.
+      for (let burst = 0; burst < BURSTS; burst++) {
+        await Promise.all(Array.from({ length: PER_BURST }, () => sendFrom(noisy, junk)));
+        await new Promise((r) => setImmediate(r));
+      }
+      await sendFrom(noisy, query('www.example.com', 'A', 1));
+      const other = await exchange(query('www.example.com', 'A', 2));
+      assert.ok(other.reply, 'another peer is answered during the flood');
+      assert.is(other.reply!.readUInt16BE(0), 2);
+      await until(() => dnsStats().dropped - before.dropped >= PENALTY_THRESHOLD + 1);
+      await turns();
+      const during = dnsStats();
+      assert.is(
+        during.dropped - before.dropped,
+        PENALTY_THRESHOLD + 1,
+        `of ${BURSTS * PER_BURST} junk packets only the first ${PENALTY_THRESHOLD + 1} reached the shape check; the rest were ignored`,
+      );
+      const answered = during.answered - before.answered;
+      assert.ok(answered >= 1, 'the other peer is counted as answered');
+      assert.is(decoder.calls(), answered, "dns2's decoder never saw the junk");
+      assert.equal(replies, [], "the noisy peer's good query, inside the window, got no reply");
+
+      // The next window: the noisy peer is served again.
+      time.advance(PENALTY_WINDOW_MS);
+      const back = await exchange(query('www.example.com', 'A', 3), { from: noisy });
+      assert.ok(back.reply, 'the noisy peer is answered once the window has passed');
+      assert.equal(
+        Packet.parse(back.reply!).answers.map((r) => r.address),
+        ['10.0.0.1'],
+      );
+      assert.equal([...new Set(replies.map((r) => r.readUInt16BE(0)))], [3], 'and only for the query sent after the window');
+    } finally {
+      time.restore();
+      decoder.restore();
+      noisy.close();
+    }
+  }));
 
 test('TCP: garbage closes that connection only; pipelined queries on one connection are all answered', async () => {
   await change({
@@ -594,7 +615,7 @@ test('dig over UDP and TCP (when dig is installed)', async () => {
 function udpFireAndForget(message: Buffer): Promise<void> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4');
-    socket.send(message, emu.dns.port, '127.0.0.1', () => {
+    socket.send(message, dnsPort(), '127.0.0.1', () => {
       socket.close();
       resolve();
     });
@@ -608,7 +629,7 @@ async function openSocket(): Promise<UdpSocket> {
 }
 
 function sendFrom(socket: UdpSocket, message: Buffer): Promise<void> {
-  return new Promise((r) => socket.send(message, emu.dns.port, '127.0.0.1', () => r()));
+  return new Promise((r) => socket.send(message, dnsPort(), '127.0.0.1', () => r()));
 }
 
 /** A few turns of the event loop, each through its poll phase: replies already sent are heard. */

@@ -1,0 +1,58 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { Route53Replica } from '../route53/Route53Replica.ts';
+import type { ReplicaLink } from '../route53/ReplicaFeed.ts';
+import { cachedResponder } from './cachedResponder.ts';
+import { respond } from './respond.ts';
+import { startDnsServer } from './server.ts';
+
+/**
+ * The DNS worker thread's entry (docs/dns.md): it owns the UDP and TCP sockets and answers
+ * from a replica of Route 53 that the main thread keeps current, so a gateway saturated with
+ * HTTP work cannot delay a DNS answer. Messages to the main thread: `listening` (with the
+ * port), `failed` (a bind error, with its code), `log`, `closed`.
+ */
+export interface DnsWorkerData {
+  host: string;
+  port: number;
+  link: ReplicaLink;
+  /** Two Uint32 counters: answered, dropped. */
+  counters: SharedArrayBuffer;
+}
+
+export type DnsWorkerMessage =
+  | { type: 'listening'; port: number }
+  | { type: 'failed'; error: { message: string; code?: string; syscall?: string; port?: number; address?: string } }
+  | { type: 'log'; line: string }
+  | { type: 'closed' };
+
+const parent = parentPort!;
+const data = workerData as DnsWorkerData;
+const send = (message: DnsWorkerMessage) => parent.postMessage(message);
+const replica = new Route53Replica(data.link);
+const answer = replica.answer.bind(replica);
+
+async function main(): Promise<void> {
+  const server = await startDnsServer({
+    host: data.host,
+    port: data.port,
+    log: (line) => send({ type: 'log', line }),
+    answer,
+    respond: cachedResponder((message, transport) => respond(message, transport, answer), replica),
+    counters: new Uint32Array(data.counters),
+  });
+  parent.on('message', async (message: { type: 'close' }) => {
+    if (message.type !== 'close') return;
+    await server.close();
+    replica.close();
+    send({ type: 'closed' });
+    parent.close();
+  });
+  send({ type: 'listening', port: server.port });
+}
+
+main().catch((err: unknown) => {
+  const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+  send({ type: 'failed', error: { message: e.message, code: e.code, syscall: e.syscall, port: e.port, address: e.address } });
+  replica.close();
+  parent.close();
+});

@@ -1,0 +1,72 @@
+import { Worker } from 'node:worker_threads';
+import type { ReplicaLink } from '../route53/ReplicaFeed.ts';
+import type { DnsWorkerData, DnsWorkerMessage } from './dnsWorker.ts';
+import { dnsWorkerScript } from './dnsWorkerScript.ts';
+import { ANSWERED, DROPPED, type DnsServerHandle } from './server.ts';
+
+/**
+ * Starts the DNS server in a worker thread of its own (docs/dns.md) and resolves once it
+ * listens. A bind failure rejects with an error carrying the socket error's `code`, `syscall`
+ * and `port`, as binding in this thread would. `close()` closes the sockets and ends the
+ * thread; nothing of it is left running.
+ */
+export interface DnsWorkerOptions {
+  host: string;
+  port: number;
+  log(line: string): void;
+  /** Route 53's replica feed, attached for this worker. */
+  link: ReplicaLink;
+}
+
+export async function startDnsWorker(options: DnsWorkerOptions): Promise<DnsServerHandle> {
+  const counters = new SharedArrayBuffer(8);
+  const data: DnsWorkerData = { host: options.host, port: options.port, link: options.link, counters };
+  const worker = new Worker(await dnsWorkerScript(), {
+    eval: true,
+    // The script is CommonJS: a parent run with `--input-type=module` must not make it a module.
+    execArgv: withoutInputType(process.execArgv),
+    workerData: data,
+    transferList: [options.link.port],
+    name: 'dns',
+  });
+  let closed: (() => void) | undefined;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.on('error', (err) => {
+      reject(err);
+      options.log(`dns worker failed: ${err.message}`);
+    });
+    worker.once('exit', (code) => reject(new Error(`the DNS worker exited (code ${code}) before listening`)));
+    worker.on('message', (message: DnsWorkerMessage) => {
+      if (message.type === 'listening') resolve(message.port);
+      else if (message.type === 'failed') reject(Object.assign(new Error(message.error.message), message.error));
+      else if (message.type === 'log') options.log(message.line);
+      else if (message.type === 'closed') closed?.();
+    });
+  });
+  const view = new Uint32Array(counters);
+  return {
+    host: options.host,
+    port,
+    stats: () => ({ answered: Atomics.load(view, ANSWERED), dropped: Atomics.load(view, DROPPED) }),
+    async close() {
+      const done = new Promise<void>((resolve) => {
+        closed = resolve;
+      });
+      worker.postMessage({ type: 'close' });
+      // The worker closes its sockets, says so and ends; a worker that does not is ended.
+      await Promise.race([done, exited]);
+      await worker.terminate();
+      await exited;
+    },
+  };
+}
+
+function withoutInputType(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--input-type') i++;
+    else if (!args[i]!.startsWith('--input-type=')) out.push(args[i]!);
+  }
+  return out;
+}
