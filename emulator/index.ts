@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createScaledClock, IdleClock, ManualClock, type Clock } from './clock.ts';
 import type { DnsServerHandle } from './dns/server.ts';
-import { startDnsWorker } from './dns/startDnsWorker.ts';
+import { startDnsWorker } from './route53/startDnsWorker.ts';
 import { FaultRegistry } from './faults.ts';
 import { Gateway } from './gateway.ts';
 import { createGatewayServer, requestsSettled } from './server.ts';
@@ -76,19 +76,42 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let dns: DnsServerHandle | undefined;
   const runtime = createRuntime({ clock, model, faults, log, apis, httpAddress: () => httpAddress, dns: () => dns });
   const services = createServices(runtime, gateway, apis);
-  gateway.addRawRoute(healthRoute(gateway, clock, () => runtime.dnsAddress()));
+  // DNS answers from its own thread, from a replica of Route 53 (docs/dns.md). The thread starts
+  // while the HTTP server binds; the health answer (which names the DNS address) waits for it.
+  // Its lines wait until both servers are up: a port in use must be the only thing said.
+  const dnsLines: string[] = [];
+  let dnsLog: (line: string) => void = (line) => void dnsLines.push(line);
+  const dnsStarting = startDnsWorker({
+    host,
+    port: options.dnsPort ?? 0,
+    log: (line) => dnsLog(line),
+    link: runtime.api('route53').replica.attach(),
+  });
+  dnsStarting.catch(() => {}); // handled below, once the HTTP server is listening (or failed to)
+  gateway.addRawRoute(
+    healthRoute(gateway, clock, async () => {
+      await dnsStarting;
+      return runtime.dnsAddress();
+    }),
+  );
   // One seed for every random draw of a run: health-checker phases, fault percentages, alias routing.
   if (options.seed !== undefined) runtime.api('lambda').seedAliasRouting(options.seed);
   // Route 53's weighted/multivalue answers draw from their own generator with the same seed.
   runtime.api('route53').routing.configure({ seed: options.seed ?? (clock as { seed?: number }).seed ?? 1, ...options.route53 });
 
   const server = createGatewayServer(gateway, clock, model.replicationLag);
-  await listen(server, options.port ?? 0, host);
+  try {
+    await listen(server, options.port ?? 0, host);
+  } catch (err) {
+    await (await dnsStarting.catch(() => undefined))?.close();
+    throw err;
+  }
   const address = server.address() as AddressInfo;
   httpAddress = { host, port: address.port };
   try {
-    // DNS answers from its own thread, from a replica of Route 53 (docs/dns.md).
-    dns = await startDnsWorker({ host, port: options.dnsPort ?? 0, log, link: runtime.api('route53').replica.attach() });
+    dns = await dnsStarting;
+    dnsLog = log;
+    for (const line of dnsLines.splice(0)) log(line);
     for (const service of services) await service.start?.();
   } catch (err) {
     await closeServer(server);
@@ -203,7 +226,7 @@ function listen(server: import('node:http').Server, port: number, host: string):
  * LocalStack's health document, plus the clock speed so a client can convert times and the DNS
  * server's address (`dns: { host, port }`), which the engine uses when `--dns` is not given.
  */
-function healthRoute(gateway: Gateway, clock: Clock, dnsAddress: () => { host: string; port: number }) {
+function healthRoute(gateway: Gateway, clock: Clock, dnsAddress: () => Promise<{ host: string; port: number }>) {
   return {
     name: 'health',
     matches: (req: { method: string; path: string }) =>
@@ -216,7 +239,7 @@ function healthRoute(gateway: Gateway, clock: Clock, dnsAddress: () => { host: s
         edition: 'failover-engine',
         timeScale: clock.timeScale,
         clock: clock.describe(),
-        dns: dnsAddress(),
+        dns: await dnsAddress(),
       }),
     }),
   };

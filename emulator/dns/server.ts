@@ -8,7 +8,7 @@ import { respond, type Reply } from './respond.ts';
  * The emulator's DNS server: authoritative answers from an answer function (Route 53's
  * resolver, wired in by the emulator), over UDP and TCP on the same port of the emulator's
  * host (loopback by default). Port 0 picks a port free for both. The emulator runs it in a
- * worker thread of its own (dnsWorker.ts, docs/dns.md), so HTTP work never delays an answer.
+ * worker thread of its own (route53/dnsWorker.ts, docs/dns.md), so HTTP work never delays an answer.
  *
  * It runs its own dgram socket and net server and uses dns2 only to decode and encode
  * messages, after queryShape.ts has checked them: dns2's own servers decode first, and its

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import type { ReplicaLink } from '../route53/ReplicaFeed.ts';
+import type { ReplicaLink } from './ReplicaFeed.ts';
 import type { DnsWorkerData, DnsWorkerMessage } from './dnsWorker.ts';
 import { dnsWorkerScript } from './dnsWorkerScript.ts';
-import { ANSWERED, DROPPED, type DnsServerHandle } from './server.ts';
+import { ANSWERED, DROPPED, type DnsServerHandle } from '../dns/server.ts';
 
 /**
  * Starts the DNS server in a worker thread of its own (docs/dns.md) and resolves once it

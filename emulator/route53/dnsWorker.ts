@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Route53Replica } from '../route53/Route53Replica.ts';
-import type { ReplicaLink } from '../route53/ReplicaFeed.ts';
-import { cachedResponder } from './cachedResponder.ts';
-import { respond } from './respond.ts';
-import { startDnsServer } from './server.ts';
+import { Route53Replica } from './Route53Replica.ts';
+import type { ReplicaLink } from './ReplicaFeed.ts';
+import { cachedResponder } from '../dns/cachedResponder.ts';
+import { respond } from '../dns/respond.ts';
+import { startDnsServer } from '../dns/server.ts';
 
 /**
  * The DNS worker thread's entry (docs/dns.md): it owns the UDP and TCP sockets and answers
