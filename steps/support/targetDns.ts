@@ -7,7 +7,7 @@ import { StepErrorCode } from './errors.ts';
  * DNS queries against the target's own DNS server: the embedded emulator's, LocalStack's or
  * `engine serve`'s (`target.dns`). Node's `dns.lookup()` (used by `fetch`, `http` and the AWS
  * SDK) ignores custom servers, so steps that must see the target's Route 53 answers query it
- * here with a `Resolver` pointed at `target.dns` (see DESIGN §6).
+ * here with a `Resolver` pointed at `target.dns` (docs/dns.md).
  *
  * Real AWS has no `target.dns`: queries then go to the system's resolvers, which is what a
  * client of a public Route 53 zone sees (subject to its caches and the record TTLs).
