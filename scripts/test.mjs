@@ -9,11 +9,15 @@
 // files of a folder share one, in chunks. Groups start longest first, using the durations this
 // script recorded last time in node_modules/.cache (a clean clone has none: e2e first).
 //
+// A file that says "npm test runs this file alone" (a drill watched on a real-time clock, whose
+// timing a loaded machine would distort) runs after the others, one such file at a time, with
+// nothing else running.
+//
 // Each group's output is printed whole when it ends, so the log reads like uvu's; the last line
 // sums every group's totals. Exit 1 if any group failed, or if a group's passed and skipped
 // tests do not add up to its total (a file that crashed before its suites ran).
 //
-// FE_TEST_JOBS=N sets how many groups run at once (default: the CPU count + 1).
+// FE_TEST_JOBS=N sets how many groups run at once (default: the CPU count).
 // `node scripts/test.mjs <regex>` runs only the files whose path (from test/) matches.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,7 +30,8 @@ const TEST_DIR = join(ROOT, 'test');
 const TIMES = join(ROOT, 'node_modules/.cache/failover-engine/test-times.json');
 const SLOW_MS = 8_000;
 const CHUNK = 12;
-const JOBS = Number(process.env.FE_TEST_JOBS) || availableParallelism() + 1;
+const JOBS = Number(process.env.FE_TEST_JOBS) || availableParallelism();
+const ALONE_MARK = 'npm test runs this file alone';
 
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true })
@@ -92,17 +97,23 @@ async function main() {
   const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
   const files = testFiles(TEST_DIR).filter((f) => !only || only.test(f));
   const times = lastTimes();
-  const queue = groups(files, times);
+  const runsAlone = (file) => readFileSync(join(TEST_DIR, file), 'utf8').includes(ALONE_MARK);
+  const alone = files.filter(runsAlone);
+  const queue = groups(
+    files.filter((f) => !alone.includes(f)),
+    times,
+  );
   const started = Date.now();
   const results = [];
+  const report = (result) => {
+    process.stdout.write(`\n### ${result.files.join(', ')} (${(result.ms / 1000).toFixed(1)} s)\n${result.output}`);
+    results.push(result);
+  };
   const worker = async () => {
-    for (let group = queue.shift(); group; group = queue.shift()) {
-      const result = await runGroup(group);
-      process.stdout.write(`\n### ${result.files.join(', ')} (${(result.ms / 1000).toFixed(1)} s)\n${result.output}`);
-      results.push(result);
-    }
+    for (let group = queue.shift(); group; group = queue.shift()) report(await runGroup(group));
   };
   await Promise.all(Array.from({ length: Math.min(JOBS, queue.length) }, worker));
+  for (const file of alone) report(await runGroup({ files: [file] }));
 
   const sum = { total: 0, passed: 0, skipped: 0 };
   const broken = [];
@@ -121,7 +132,7 @@ async function main() {
   }
   const wall = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `\n${files.length} files in ${results.length} groups, ${JOBS} at a time: ${sum.passed} passed, ${sum.skipped} skipped, ` +
+    `\n${files.length} files in ${results.length} groups (${alone.length} alone), ${JOBS} at a time: ${sum.passed} passed, ${sum.skipped} skipped, ` +
       `${sum.total - sum.passed - sum.skipped} failed, of ${sum.total} tests, in ${wall} s`,
   );
   if (broken.length) {

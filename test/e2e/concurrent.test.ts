@@ -13,6 +13,7 @@ import { Children, Clients, exitOf, leftovers, poll, serveReady, type EngineChil
  * it, and a third given --wait-lock waits until `engine destroy` settles the first, then passes. On the embedded target each run has its
  * own emulator: four drills at once all pass.
  */
+// npm test runs this file alone: its drills run on real-time clocks, which a loaded machine distorts.
 const test = suite('e2e/concurrent');
 
 const RUN_TIMEOUT_MS = 240_000;

@@ -6,13 +6,13 @@ import { outputsOf, readJournal, type RunResult } from './drillJournal.ts';
 /**
  * LocalStack's route53-dns-failover sample as a workflow: breaking the health check (FQDN →
  * a host that does not exist) flips test.hello-localstack.com from target1 to target2, and
- * repairing it flips it back. Embedded target, time scale 10.
+ * repairing it flips it back. Embedded target, on its default (idle-skipping) clock.
  */
 const test = suite('e2e/dns-failover');
 
 test('breaking the health check flips DNS to target2, repairing it flips back; everything is cleaned up', async () => {
   const stateDir = tmp('dns-drill-');
-  const spawned = await spawnEngine(['run', 'workflows/dns-failover.yaml', '--json', '--time-scale', '10', '--state-dir', stateDir]);
+  const spawned = await spawnEngine(['run', 'workflows/dns-failover.yaml', '--json', '--state-dir', stateDir]);
   assert.is(spawned.code, 0, spawned.stderr.slice(-3000));
   const result = JSON.parse(spawned.stdout) as RunResult;
   const journal = readJournal(stateDir, result.runId);

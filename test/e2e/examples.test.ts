@@ -6,8 +6,8 @@ import { ROOT, spawnEngine, tmp } from '../helpers/engine.ts';
 import { outputsOf, readJournal, type RunResult } from './drillJournal.ts';
 
 /**
- * Every workflow in workflows/examples/ runs as `engine run --json` on the embedded target (time
- * scale 10) and ends as it is meant to: with its exit code, its outputs, and every compensation
+ * Every workflow in workflows/examples/ runs as `engine run --json` on the embedded target (its
+ * default, idle-skipping clock, as a user runs it) and ends as it is meant to: with its exit code, its outputs, and every compensation
  * succeeded. A new example must be added to EXPECTED (the test fails otherwise).
  */
 const test = suite('e2e/examples');
@@ -66,7 +66,7 @@ test('every example has an expectation', () => {
 for (const file of examples) {
   test(`${file} runs as designed, and every compensation succeeds`, async () => {
     const stateDir = tmp('example-');
-    const spawned = await spawnEngine(['run', `workflows/examples/${file}`, '--json', '--time-scale', '10', '--state-dir', stateDir]);
+    const spawned = await spawnEngine(['run', `workflows/examples/${file}`, '--json', '--state-dir', stateDir]);
     const expected = EXPECTED[file]!;
     assert.is(spawned.code, expected.exitCode, spawned.stderr.slice(-3000));
     const result = JSON.parse(spawned.stdout) as RunResult;

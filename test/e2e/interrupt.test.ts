@@ -17,6 +17,7 @@ import { Children, Clients, exitOf, journalIn, leftovers, poll, serveReady, sole
  * state costs 9 s instead of 45. Each run is interrupted as soon as its journal shows
  * breakPrimary's result (the experiment runs).
  */
+// npm test runs this file alone: its drills run on real-time clocks, which a loaded machine distorts.
 const test = suite('e2e/interrupt');
 
 /** Compensable steps of the drill that have started once the experiment runs, newest first. */

@@ -9,6 +9,7 @@ import type { RunResult } from './drillJournal.ts';
  * timeout are AWS time on one clock, so the verdict, and with one seed the AWS-time figures,
  * are the same on the idle-skipping clock, at --time-scale 20 and at --time-scale 1.
  */
+// npm test runs this file alone: its drills run on real-time clocks, which a loaded machine distorts.
 const test = suite('e2e/latency-failover');
 
 const PRIMARY = '12345.execute-api.localhost.localstack.cloud';

@@ -11,6 +11,7 @@ import { outputsOf, readJournal, seqOf, type JournalEntry, type RunResult } from
  * with `engine serve --time-scale 10` (`--endpoint` + `--dns`). Either way the engine's times
  * are AWS time.
  */
+// npm test runs this file alone: its drills run on real-time clocks, which a loaded machine distorts.
 const test = suite('e2e/route53-failover');
 
 const PRIMARY = '12345.execute-api.localhost.localstack.cloud';

@@ -11,6 +11,7 @@ import { ROOT, tmp } from '../helpers/engine.ts';
  * clear-line) with the elapsed wall and AWS time and the running step; progress lines print
  * as before; nothing is left of it at the end. With NO_COLOR or --json there is none.
  */
+// npm test runs this file alone: its drills run on real-time clocks, which a loaded machine distorts.
 const test = suite('e2e/status line');
 
 const CLEAR = '\r\u001b[2K';
