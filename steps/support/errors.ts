@@ -4,9 +4,10 @@ import { EngineError, ErrorCode } from '../../engine/errors.ts';
  * The codes of the errors the drill's steps throw for a check that did not hold (an HTTP status,
  * a DNS answer, an item that never appeared), for a name that does not resolve, or on purpose
  * (`fail`). They are retryable: `retry:` on the step applies, unlike `NonRetryableError`, which
- * steps keep for bad input. A polling step aborted by its own `timeout` or an interrupt carries
- * the abort's code (`E_TIMEOUT`, `E_INTERRUPTED`), so the engine classifies it like the abort.
- * Every step error class takes its `code` from this one union.
+ * steps keep for bad input. A polling step aborted by its own `timeout`, an interrupt or an
+ * unwritable journal carries the abort's code (`E_TIMEOUT`, `E_INTERRUPTED`, `E_JOURNAL`), so
+ * the engine classifies it like the abort. Every step error class takes its `code` from this
+ * one union.
  */
 export const StepErrorCode = {
   /** A response or answer differed from what the params expect. */
@@ -25,6 +26,8 @@ export const StepErrorCode = {
   TIMEOUT: ErrorCode.TIMEOUT,
   /** A polling step was interrupted (SIGINT/SIGTERM; the engine's own code). */
   INTERRUPTED: ErrorCode.INTERRUPTED,
+  /** A polling step was stopped because the run's journal could not be written (the engine's own code). */
+  JOURNAL: ErrorCode.JOURNAL,
 } as const;
 export type StepErrorCode = (typeof StepErrorCode)[keyof typeof StepErrorCode];
 
@@ -39,10 +42,13 @@ export class ExpectationFailedError extends EngineError {
   }
 }
 
+/** The codes of the engine's abort reasons: a step's timeout, an interrupt, a journal that cannot be written. */
+const ABORT_CODES: readonly StepErrorCode[] = [StepErrorCode.TIMEOUT, StepErrorCode.INTERRUPTED, StepErrorCode.JOURNAL];
+
 /**
  * The error a polling step throws when its signal aborts (the step's `timeout`, an interrupt):
  * the message says what was seen last; `code` is the abort reason's (`E_TIMEOUT`,
- * `E_INTERRUPTED`) so the engine classifies it like the abort itself, and `cause` is the reason.
+ * `E_INTERRUPTED`, `E_JOURNAL`) so the engine classifies it like the abort itself, and `cause` is the reason.
  */
 export function abortedWhilePolling(signal: AbortSignal, message: string, observed: Record<string, unknown>): ExpectationFailedError {
   const reason: unknown = signal.reason;
@@ -50,7 +56,7 @@ export function abortedWhilePolling(signal: AbortSignal, message: string, observ
   return new ExpectationFailedError(message, {
     cause: reason,
     observed,
-    code: code === StepErrorCode.TIMEOUT || code === StepErrorCode.INTERRUPTED ? code : StepErrorCode.EXPECTATION_FAILED,
+    code: ABORT_CODES.find((known) => known === code) ?? StepErrorCode.EXPECTATION_FAILED,
   });
 }
 
