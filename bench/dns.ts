@@ -1,11 +1,11 @@
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
-import { createServer, type AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { startEmulator } from '../emulator/index.ts';
 import { route53Client, type Endpoint } from '../test/helpers/clients.ts';
 import { httpLoad, measureDnsLatency, summarize, type DnsLatency } from './dnsLoad.ts';
 import { dnsperf, startDnsmasq, startServe } from './dnsperf.ts';
+import { freePort } from './freePort.ts';
 
 /**
  * `npm run bench -- dns`, two parts:
@@ -80,7 +80,7 @@ async function throughput(): Promise<void> {
   } finally {
     await serve.stop();
   }
-  const dnsmasq = await startDnsmasq(await freeUdpPort(), RECORDS);
+  const dnsmasq = await startDnsmasq(await freePort(), RECORDS);
   let floor: Awaited<ReturnType<typeof dnsperf>>;
   try {
     floor = await dnsperf(dnsmasq.port, NAMES, 4, 10);
@@ -111,15 +111,6 @@ async function createRecords(at: Endpoint): Promise<void> {
   } finally {
     r53.destroy();
   }
-}
-
-/** A port free for TCP on 127.0.0.1 right now (dnsmasq binds UDP and TCP on it). */
-async function freeUdpPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();

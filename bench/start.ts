@@ -8,13 +8,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error: plain JavaScript next to the bin script, no declarations.
 import { bundleState } from '../bin/freshBundle.js';
+import { freePort } from './freePort.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENGINE = join(ROOT, 'bin/engine.js');
@@ -24,14 +24,6 @@ const STARTS = 7;
 const DRILLS = 3;
 /** How long `engine serve` sits idle before its RSS is read. */
 const IDLE_MS = 1000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** One GET; resolves with the status, or undefined when nothing listens yet. */
 function get(port: number, path: string): Promise<number | undefined> {
