@@ -1,9 +1,9 @@
 /**
  * Checks a DNS query's wire shape before anything decodes it, and re-frames it.
  *
- * dns2 3.0.0's decoder trusts the header counts: a 15-byte packet claiming 65,535 records
- * makes it throw and catch its way through every one, burning over a second of CPU while the
- * whole process (HTTP API included) waits (DESIGN.md §6). So every length here is checked
+ * dns2 3.0.0's decoder trusts the header counts: a 15-byte packet claiming 65,535 records makes it
+ * throw and catch its way through every one, burning over a second of CPU while the whole process
+ * (HTTP API included) waits (docs/dns.md, "Malformed queries"). So every length here is checked
  * against the bytes actually present, in one linear pass:
  * - a 12-byte header, QR=0, counts that the remaining bytes could possibly hold;
  * - names of labels ≤ 63 octets, ≤ 255 octets in all, compression pointers only to earlier

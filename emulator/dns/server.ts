@@ -10,12 +10,11 @@ import { respond, type Reply } from './respond.ts';
  * host (loopback by default). Port 0 picks a port free for both. The emulator runs it in a
  * worker thread of its own (route53/dnsWorker.ts, docs/dns.md), so HTTP work never delays an answer.
  *
- * It runs its own dgram socket and net server and uses dns2 only to decode and encode
- * messages, after queryShape.ts has checked them: dns2's own servers decode first, and its
- * decoder can spend seconds on a malformed packet (DESIGN.md §6). A peer (address and port)
- * that keeps sending garbage is ignored for the rest of a one-second window, and a TCP
- * connection yields to the event loop every few frames, so one bad client cannot starve
- * the others.
+ * It runs its own dgram socket and net server and uses dns2 only to decode and encode messages,
+ * after queryShape.ts has checked them: dns2's own servers decode first, and its decoder can spend
+ * seconds on a malformed packet (docs/dns.md, "Malformed queries"). A peer (address and port) that
+ * keeps sending garbage is ignored for the rest of a one-second window, and a TCP connection yields
+ * to the event loop every few frames, so one bad client cannot starve the others.
  */
 export interface DnsServerHandle {
   host: string;

@@ -38,14 +38,14 @@ interface RegionWorker {
 const INTERNAL = () => new ServiceError('InternalServerError', 'Internal server error', { status: 500, senderFault: false });
 
 /**
- * One dynalite per region (DESIGN.md §4), each in its own worker thread, reached over loopback
- * HTTP with complete bodies only.
+ * One dynalite per region, each in its own worker thread, reached over loopback HTTP with
+ * complete bodies only.
  *
- * Why a worker (DESIGN.md §6): dynalite rethrows request-stream errors and storage errors from
- * event handlers, which in-process would end the emulator; it recurses per nesting level; and a
- * large Scan runs on its thread. Measured on this machine, a worker costs ~65 ms to start and
- * nothing in throughput (PutItem 4.4k vs 4.8k ops/s, GetItem 9.5k vs 8.4k ops/s over loopback
- * HTTP, 16 concurrent), so isolation is free where it matters.
+ * Why a worker (docs/fidelity/dynamodb.md, "How dynalite runs"): dynalite rethrows request-stream
+ * errors and storage errors from event handlers, which in-process would end the emulator; it
+ * recurses per nesting level; and a large Scan runs on its thread. Measured on this machine, a
+ * worker costs ~65 ms to start and nothing in throughput (PutItem 4.4k vs 4.8k ops/s, GetItem 9.5k
+ * vs 8.4k ops/s over loopback HTTP, 16 concurrent), so isolation is free where it matters.
  */
 export class DynaliteHost {
   private readonly workers = new Map<string, RegionWorker>();

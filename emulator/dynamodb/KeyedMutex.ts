@@ -1,7 +1,7 @@
 /**
  * Serialises async work per key. The capture layer holds a table's key across its
  * read-before, write and read-after, so the images it records are those of that write alone
- * (aws-emulation.md §3.2: "the read-then-write isn't atomic").
+ * (docs/fidelity/dynamodb.md, "How records are captured").
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<void>>();

@@ -12,7 +12,7 @@ export const MAX_RECORDS_PER_STREAM = 10_000;
 export interface TableStream {
   readonly region: string;
   readonly tableName: string;
-  /** `arn:aws:dynamodb:<region>:000000000000:table/<T>/stream/<label>` (§3.2). */
+  /** `arn:aws:dynamodb:<region>:000000000000:table/<T>/stream/<label>`. */
   readonly arn: string;
   /** ISO timestamp without zone, as AWS labels streams: `2026-01-01T00:00:00.000`. */
   readonly label: string;

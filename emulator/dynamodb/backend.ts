@@ -28,8 +28,8 @@ export function tableLockKey(region: string, tableName: string): string {
 
 /**
  * Hands dynalite's reply to the gateway byte for byte: status, body, and its `x-amz-crc32`,
- * which botocore verifies on DynamoDB responses (aws-emulation.md §1.2) and which is right for
- * these exact bytes.
+ * which botocore verifies on DynamoDB responses and which is right for these exact bytes
+ * (docs/fidelity/dynamodb.md, "Responses relayed from dynalite").
  */
 export function relay(reply: DynaliteReply): RawReply {
   const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.0' };
@@ -55,7 +55,7 @@ export function isOk(reply: DynaliteReply): boolean {
 
 /**
  * A ValidationException under the `__type` DynamoDB gives validation failures,
- * `com.amazon.coral.validate#ValidationException` (aws-emulation.md §1.2, as dynalite does),
+ * `com.amazon.coral.validate#ValidationException` (as dynalite does; docs/fidelity/dynamodb.md),
  * so the emulator's own checks read like dynalite's.
  */
 export function validationError(message: string): ServiceError {

@@ -1,8 +1,8 @@
 'use strict';
 /**
- * Worker-thread host for one region's dynalite (DESIGN.md §6). Plain CommonJS on purpose: a
- * worker does not inherit the tsx loader when the emulator is started through `tsx/esm/api`,
- * so this file must run on bare Node.
+ * Worker-thread host for one region's dynalite (docs/fidelity/dynamodb.md, "How dynalite
+ * runs"). Plain CommonJS on purpose: a worker does not inherit the tsx loader when the
+ * emulator is started through `tsx/esm/api`, so this file must run on bare Node.
  *
  * Contract with `DynaliteHost.ts`: workerData `{ dynalitePath }`, the region in
  * `process.env.AWS_REGION` (dynalite puts it in its ARNs); posts

@@ -8,7 +8,7 @@
  * DescribeTimeToLive, GetItem, ListTables, PutItem, Query, Scan, TagResource, UntagResource,
  * ListTagsOfResource, UpdateItem, UpdateTable.
  *
- * Added by the emulator (aws-emulation.md §3.2, docs/fidelity/dynamodb.md): StreamSpecification
+ * Added by the emulator (docs/fidelity/dynamodb.md): StreamSpecification
  * on CreateTable and UpdateTable, the stream fields of table descriptions, and stream records
  * captured around PutItem, UpdateItem, DeleteItem, BatchWriteItem and transactions (the
  * Streams API is `streams.ts`); TransactWriteItems and TransactGetItems; the table description

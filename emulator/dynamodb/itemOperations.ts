@@ -7,7 +7,7 @@ import type { TableStream } from './StreamStore.ts';
 
 /**
  * The writes the emulator wraps to make stream records, as LocalStack's v1 provider does
- * (aws-emulation.md §3.2):
+ * (docs/fidelity/dynamodb.md, "How records are captured"):
  * - PutItem / DeleteItem: ask dynalite for `ReturnValues: ALL_OLD` when the caller asked for
  *   NONE, and take the old image from it (then drop `Attributes` from the caller's response);
  * - UpdateItem: read the item before and after, and forward the caller's request untouched;

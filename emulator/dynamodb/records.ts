@@ -1,5 +1,6 @@
 /**
- * DynamoDB wire values and the stream records built from them (aws-emulation.md §3.2, §3.3).
+ * DynamoDB wire values and the stream records built from them (docs/fidelity/dynamodb.md, "Record
+ * shape").
  */
 
 /** One attribute value in wire form: `{ S: 'x' }`, `{ N: '1' }`, `{ M: {...} }`, ... */
@@ -64,7 +65,10 @@ export function keysOf(item: Item, keySchema: readonly KeySchemaElement[]): Item
   return keys;
 }
 
-/** The `dynamodb` part of a record: Keys always, images as the view type asks (§3.2 table). */
+/**
+ * The `dynamodb` part of a record: Keys always, images as the view type asks (the table in
+ * docs/fidelity/dynamodb.md, "Record shape").
+ */
 export function recordBody(
   change: ItemChange,
   keySchema: readonly KeySchemaElement[],

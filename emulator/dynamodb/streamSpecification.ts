@@ -9,10 +9,10 @@ export interface StreamSpecificationInput {
 }
 
 /**
- * Shape checks of `StreamSpecification`, which dynalite silently drops (aws-emulation.md §3.1),
- * with dynalite's wording for everything else (`validations/index.js`: type errors are
- * SerializationExceptions, constraint errors "N validation error(s) detected: Value … at …").
- * Returns undefined when the request has none.
+ * Shape checks of `StreamSpecification`, which dynalite silently drops (docs/fidelity/dynamodb.md,
+ * "DynamoDB Streams"), with dynalite's wording for everything else (`validations/index.js`: type
+ * errors are SerializationExceptions, constraint errors "N validation error(s) detected: Value … at
+ * …"). Returns undefined when the request has none.
  */
 export function parseStreamSpecification(value: unknown): StreamSpecificationInput | undefined {
   if (value === undefined || value === null) return undefined;

@@ -1,7 +1,7 @@
 /**
  * DynamoDB Streams (awsJson 1.0, `X-Amz-Target: DynamoDBStreams_20120810.<Op>`). It signs
  * with the same name as DynamoDB, `dynamodb`; the gateway tells them apart by the target
- * prefix (aws-emulation.md §1.1).
+ * prefix (docs/fidelity/dynamodb.md, "DynamoDB Streams").
  *
  * Operations: ListStreams, DescribeStream, GetShardIterator (TRIM_HORIZON, LATEST,
  * AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER), GetRecords. The records are those the DynamoDB

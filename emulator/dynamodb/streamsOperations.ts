@@ -10,8 +10,9 @@ const ITERATOR_TYPES = ['TRIM_HORIZON', 'LATEST', 'AT_SEQUENCE_NUMBER', 'AFTER_S
 const STREAM_ARN_PATTERN = /^arn:aws:dynamodb:[a-z0-9-]+:\d{12}:table\/[a-zA-Z0-9_.-]+\/stream\/[0-9T:.-]+$/;
 
 /**
- * The DynamoDB Streams API over the capture layer's records (aws-emulation.md §3.2): one shard
- * per stream, self-contained iterators, records as GetRecords returns them (§3.3).
+ * The DynamoDB Streams API over the capture layer's records (docs/fidelity/dynamodb.md,
+ * "DynamoDB Streams"): one shard per stream, self-contained iterators, records as GetRecords
+ * returns them (same page, "Record shape").
  *
  * Messages: "Requested resource not found: Stream: <arn> not found" (LocalStack's provider),
  * "Requested resource not found: Shard does not exist" and "Invalid StreamArn" (as AWS answers

@@ -6,10 +6,11 @@ import { OWN_TABLE_MEMBERS, refuseUnsupportedUpdate, settingsFrom } from './tabl
 import { describeLikeAws } from './TableSettings.ts';
 
 /**
- * The table operations the emulator intercepts to add what dynalite lacks: StreamSpecification
- * on CreateTable/UpdateTable, and `StreamSpecification`, `LatestStreamArn`, `LatestStreamLabel`
- * in table descriptions (aws-emulation.md §3.2); deletion protection, SSE, warm throughput and
- * table class (TableSettings), and a UUID TableId. Everything else is dynalite's, verbatim.
+ * The table operations the emulator intercepts to add what dynalite lacks: StreamSpecification on
+ * CreateTable/UpdateTable, and `StreamSpecification`, `LatestStreamArn`, `LatestStreamLabel` in
+ * table descriptions (docs/fidelity/dynamodb.md, "DynamoDB Streams"); deletion protection, SSE,
+ * warm throughput and table class (TableSettings), and a UUID TableId. Everything else is
+ * dynalite's, verbatim.
  */
 export function tableOperations(b: DynamoDbBackend): Operation[] {
   return [

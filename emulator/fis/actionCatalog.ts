@@ -1,12 +1,12 @@
 import { FIS_FAULT_MESSAGE, type FaultRule } from '../faults.ts';
 
 /**
- * The FIS actions this emulator runs, and what each installs in the fault registry while it
- * runs. LocalStack's generic actions (seed-scenario.md §e) select calls by service, operation
+ * The FIS actions this emulator runs, and what each installs in the fault registry while it runs.
+ * LocalStack's generic actions (docs/fidelity/fis.md, "Actions") select calls by service, operation
  * and region; AWS's Lambda actions (fis-actions-reference) select functions by ARN through the
- * template's `Functions` target, and Lambda interprets the `functionError`/`httpResponse`
- * effects in its invoke path. Every parameter arrives as a string; unknown ones are ignored,
- * as LocalStack does. An action without a `duration` runs until the experiment is stopped.
+ * template's `Functions` target, and Lambda interprets the `functionError`/`httpResponse` effects
+ * in its invoke path. Every parameter arrives as a string; unknown ones are ignored, as LocalStack
+ * does. An action without a `duration` runs until the experiment is stopped.
  */
 
 export type ParameterKind = 'string' | 'percentage' | 'milliseconds' | 'httpStatus' | 'boolean' | 'duration';

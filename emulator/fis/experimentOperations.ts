@@ -7,9 +7,9 @@ import { tagMap } from './templateOperations.ts';
 import { validationError } from './validateTemplate.ts';
 
 /**
- * StartExperiment (idempotent by clientToken), GetExperiment, ListExperiments and
- * StopExperiment, which is `DELETE /experiments/{id}` (aws-emulation.md §1.3). An experiment
- * copies its template, so later template updates or deletion do not touch it.
+ * StartExperiment (idempotent by clientToken), GetExperiment, ListExperiments and StopExperiment,
+ * which is `DELETE /experiments/{id}` (docs/fidelity/fis.md, "Experiments"). An experiment copies
+ * its template, so later template updates or deletion do not touch it.
  */
 export function experimentOperations(store: FisStore, runner: ExperimentRunner, runtime: EmulatorRuntime): Operation[] {
   return [

@@ -4,7 +4,7 @@ import type { FaultRule } from '../faults.ts';
 /**
  * FIS resources as the emulator keeps them. Field names are the wire names of the FIS API
  * (restJson1, camelCase); times are emulated epoch milliseconds and become epoch seconds on
- * the wire (aws-emulation.md §1.3).
+ * the wire (docs/fidelity/fis.md, "Wire").
  */
 
 export interface TemplateAction {

@@ -36,9 +36,9 @@ export function renderTemplateSummary(t: ExperimentTemplate, store: FisRegionSto
 }
 
 /**
- * `stopping: true` renders an experiment that StopExperiment just stopped as AWS answers that
- * call: `stopping`, moving to `stopped` afterwards (aws-emulation.md §1.3). The emulator stops
- * at once, so the next GetExperiment already reads `stopped`.
+ * `stopping: true` renders an experiment that StopExperiment just stopped as AWS answers that call:
+ * `stopping`, moving to `stopped` afterwards (docs/fidelity/fis.md, "Experiments"). The emulator
+ * stops at once, so the next GetExperiment already reads `stopped`.
  */
 export function renderExperiment(e: Experiment, store: FisRegionStore, options: { stopping?: boolean } = {}): Record<string, unknown> {
   const transient = (status: string) => (options.stopping && status === 'stopped' ? 'stopping' : status);

@@ -7,8 +7,9 @@ import type { StopCondition, TemplateAction, TemplateTarget } from './model.ts';
  * Turns a CreateExperimentTemplate / UpdateExperimentTemplate body into the stored shapes, or
  * throws ValidationException 400. Missing members use AWS's Coral wording ("1 validation error
  * detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null").
- * Lenient where LocalStack is (seed-scenario.md §g.9): any non-empty roleArn (the tutorial's
- * `arn:aws:iam:000000000000:role/...` has one colon too few), no targets, parameters as strings.
+ * Lenient where LocalStack is (docs/fidelity/fis.md, "Lenient validation"): any non-empty roleArn
+ * (the tutorial's `arn:aws:iam:000000000000:role/...` has one colon too few), no targets,
+ * parameters as strings.
  */
 
 export interface TemplateFields {

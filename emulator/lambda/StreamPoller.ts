@@ -46,10 +46,10 @@ interface ShardCursor {
 /**
  * One event source mapping's reader: the REAL @aws-sdk/client-dynamodb-streams client against
  * the emulator's own endpoint (DescribeStream → GetShardIterator → GetRecords), as LocalStack's
- * `pollers/dynamodb_poller.py` does. Semantics of aws-emulation.md §3.3: records go to the
- * function in order, at most BatchSize at a time; a failing batch (function error, fault, API
- * error) is retried as is and blocks its shard — MaximumRetryAttempts −1, no bisecting — until
- * it succeeds or the mapping is deleted.
+ * `pollers/dynamodb_poller.py` does. Semantics (docs/fidelity/lambda.md, "Event source
+ * mappings"): records go to the function in order, at most BatchSize at a time; a failing batch
+ * (function error, fault, API error) is retried as is and blocks its shard — MaximumRetryAttempts
+ * −1, no bisecting — until it succeeds or the mapping is deleted.
  */
 export class StreamPoller {
   private client?: DynamoDBStreamsClient;

@@ -13,7 +13,7 @@ const NOT_FOUND = 'The resource you requested does not exist.';
 
 /**
  * Event source mappings from DynamoDB streams (the only event source the emulator has).
- * Shapes and messages: aws-emulation.md §1.3 and §3.3, localstack `provider.py`.
+ * Shapes and messages: docs/fidelity/lambda.md, "Event source mappings"; localstack `provider.py`.
  * State: Creating → Enabled (or Disabled), Enabling/Disabling on update, Deleting → gone.
  */
 export function eventSourceMappingOperations(backend: LambdaBackend, api: LambdaApi): Operation[] {
@@ -220,7 +220,10 @@ function mappingPoller(
   });
 }
 
-/** EventSourceMappingConfiguration for a DynamoDB stream (aws-emulation.md §1.3). */
+/**
+ * EventSourceMappingConfiguration for a DynamoDB stream (docs/fidelity/lambda.md, "Event source
+ * mappings").
+ */
 function mappingConfiguration(m: MappingRecord): Record<string, unknown> {
   return {
     UUID: m.uuid,

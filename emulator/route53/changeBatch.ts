@@ -11,7 +11,7 @@ import { RECORD_TYPES, type HostedZone, type RecordSet, type RecordType } from '
  * all pass is the result committed (moto can half-apply a batch; we do not). Errors come in
  * AWS's order: schema problems (InvalidInput) first, then unknown health checks
  * (NoSuchHealthCheck), then every semantic problem at once in one InvalidChangeBatch whose
- * message is `[m1, m2]` (aws-emulation.md §2.2).
+ * message is `[m1, m2]` (docs/fidelity/route53.md, "Change batches").
  */
 
 export const ACTIONS = ['CREATE', 'DELETE', 'UPSERT'] as const;

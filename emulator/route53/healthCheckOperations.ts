@@ -9,7 +9,8 @@ import type { Route53Store } from './store.ts';
 import { HEALTH_CHECK_TYPES, type HealthCheck, type HealthCheckConfig, type HealthCheckType } from './types.ts';
 
 /**
- * Health checks (aws-emulation.md §2.4; CreateHealthCheck docs in the SDK model):
+ * Health checks (docs/fidelity/route53-routing.md, "Health checks"; caller references in
+ * docs/fidelity/route53.md, "Caller references"):
  * - defaults: RequestInterval 30, FailureThreshold 3, Port 80 (HTTP) / 443 (HTTPS),
  *   ResourcePath `/`, EnableSNI true for HTTPS types; Type and RequestInterval are immutable;
  * - CallerReference: same reference and same config returns the existing check; a different

@@ -8,11 +8,12 @@ import type { Route53Store } from './store.ts';
 import type { HealthCheck, HealthCheckObservation, HealthStatus } from './types.ts';
 
 /**
- * Real health checks: one prober per check, ticking every RequestInterval on the emulator
- * clock (so a time scale or a test's ManualClock drives it). A new check starts healthy and
- * flips after FailureThreshold consecutive opposite results, in either direction
- * (aws-emulation.md §2.4). Inverted flips each result; Disabled reads healthy and stops
- * probing. One checker stands in for Route 53's fleet, so the status is that checker's.
+ * Real health checks: one prober per check, ticking every RequestInterval on the emulator clock (so
+ * a time scale or a test's ManualClock drives it). A new check starts healthy and flips after
+ * FailureThreshold consecutive opposite results, in either direction
+ * (docs/fidelity/route53-routing.md, "Health checks"). Inverted flips each result; Disabled reads
+ * healthy and stops probing. One checker stands in for Route 53's fleet, so the status is that
+ * checker's.
  *
  * Probes run concurrently (a slow endpoint does not delay the next tick) but their results
  * are applied in tick order. The target is the IPAddress when given, else the FQDN resolved

@@ -18,7 +18,8 @@ import { zoneOperations } from './zoneOperations.ts';
 /**
  * Route 53 (restXml, global): hosted zones, record sets with atomic change batches, health
  * checks that really probe their endpoints, GetChange. The DNS server answers from this
- * store through `api.resolve`. Route 53 ignores the signing region (aws-emulation.md §1.1).
+ * store through `api.resolve`. Route 53 ignores the signing region (docs/fidelity/route53.md,
+ * "Signing region and ids").
  */
 export const createRoute53: ServiceFactory<Route53Api> = (runtime) => {
   const store = new Route53Store();

@@ -1,8 +1,8 @@
 /**
- * Route 53 naming rules shared by the API and the DNS resolver: names are stored lower-case
- * with a trailing dot (`www.example.com` ≡ `WWW.example.com.`), a `*` label is returned
- * escaped as `\052`, and ids arrive bare (SDK v3 and botocore strip the prefix) or prefixed
- * (`/hostedzone/Z…`, as the tutorial passes them; aws-emulation.md §1.1).
+ * Route 53 naming rules shared by the API and the DNS resolver: names are stored lower-case with a
+ * trailing dot (`www.example.com` ≡ `WWW.example.com.`), a `*` label is returned escaped as `\052`,
+ * and ids arrive bare (SDK v3 and botocore strip the prefix) or prefixed (`/hostedzone/Z…`, as the
+ * tutorial passes them; docs/fidelity/route53.md, "Signing region and ids").
  */
 
 /** Lower-case, trailing dot, `\052` (and any `\ddd` escape) decoded. `''` and `.` become `.`. */

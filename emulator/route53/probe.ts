@@ -6,7 +6,8 @@ import { boundWork } from '../clock/boundWork.ts';
 import type { HealthCheckConfig } from './types.ts';
 
 /**
- * One Route 53 health-check request, with AWS's pass rules (aws-emulation.md §2.4):
+ * One Route 53 health-check request, with AWS's pass rules (docs/fidelity/route53-routing.md,
+ * "Health checks"):
  * - HTTP(S): TCP connect within 4 s, then a status 200 ≤ code < 400 within 2 s; redirects
  *   are not followed; certificates are not validated (Route 53 does not);
  * - *_STR_MATCH: as HTTP(S), and SearchString must appear in the first 5,120 bytes of the

@@ -9,7 +9,7 @@ import type { AliasTarget, RecordSet, RecordType } from './types.ts';
  * server would give. Pure (no sockets, no clock), so the DNS server, the health checker's
  * FQDN resolution and unit tests all use it alike.
  *
- * Rules (DESIGN.md §4, aws-emulation.md §2.5/2.6):
+ * Rules (docs/fidelity/route53-routing.md: "Failover", "Alias records", "The DNS answer"):
  * - a name outside every hosted zone → REFUSED, except LocalStack's fixed names:
  *   `localhost`, `localhost.localstack.cloud` and `*.localhost.localstack.cloud` → A 127.0.0.1
  *   (AAAA and other types → NODATA), so execute-api host names resolve offline;

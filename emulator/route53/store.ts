@@ -6,7 +6,7 @@ import type { ChangeRecord, HealthCheck, HostedZone, RecordSet } from './types.t
  * keys it by account and partition; the account here is always 000000000000).
  *
  * Caller references are remembered after deletion: AWS never lets one be reused
- * (aws-emulation.md §2.1), which moto and LocalStack do not reproduce.
+ * (docs/fidelity/route53.md, "Caller references"), which moto and LocalStack do not reproduce.
  */
 export class Route53Store {
   readonly zones = new Map<string, HostedZone>();

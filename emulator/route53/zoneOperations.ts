@@ -8,13 +8,13 @@ import type { ChangeRecord, HostedZone } from './types.ts';
 
 /**
  * Hosted zones and changes. A new zone gets the default NS and SOA record sets
- * (ResourceRecordSetCount 2), with moto's / the reference's name servers and SOA values
- * (aws-emulation.md §2.1). A caller reference can never be reused, even after the zone is
- * deleted: HostedZoneAlreadyExists 409.
+ * (ResourceRecordSetCount 2): AWS's SOA values, name servers of AWS's form
+ * (docs/fidelity/route53.md, "Hosted zones and their default records"). A caller reference can
+ * never be reused, even after the zone is deleted: HostedZoneAlreadyExists 409.
  */
 
 export const NAME_SERVERS = ['ns-2048.awsdns-64.com', 'ns-2049.awsdns-65.net', 'ns-2050.awsdns-66.org', 'ns-2051.awsdns-67.co.uk'];
-/** SOA as in the reference (§2.1): primary `ns-2048.awsdns-64.net.`, AWS's hostmaster, 900 s TTL. */
+/** AWS's SOA for a new zone: primary `ns-2048.awsdns-64.net.`, AWS's hostmaster, 900 s TTL. */
 export const DEFAULT_SOA = 'ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400';
 export const NS_TTL = 172800;
 export const SOA_TTL = 900;

@@ -7,10 +7,10 @@ import { productsTable } from '../helpers/dynamodbTables.ts';
 import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts';
 
 /**
- * Hostile DynamoDB requests (DESIGN.md §6): each gets an AWS-shaped error or is dropped, and
- * the emulator keeps serving with its data intact. The last tests go around the gateway,
- * straight at a region's dynalite, to show that even what would crash dynalite in-process
- * stays inside its worker.
+ * Hostile DynamoDB requests (docs/fidelity/dynamodb.md, "How dynalite runs"): each gets an
+ * AWS-shaped error or is dropped, and the emulator keeps serving with its data intact. The last
+ * tests go around the gateway, straight at a region's dynalite, to show that even what would crash
+ * dynalite in-process stays inside its worker.
  */
 
 const test = emulatorSuite('emulator/dynamodbHostile', { emulator: { clock: new ManualClock() } });

@@ -20,9 +20,9 @@ import { allRecords, latestStreamArn, shardIterator } from '../helpers/streamRec
 
 /**
  * DynamoDB Streams, capture: StreamSpecification on CreateTable/UpdateTable and the records
- * captured around each write (aws-emulation.md §3.2), all through the real
- * @aws-sdk/client-dynamodb and @aws-sdk/client-dynamodb-streams. Reading a stream (iterators,
- * polling, retention, errors, ListStreams) is in dynamodbStreamsApi.test.ts.
+ * captured around each write (docs/fidelity/dynamodb.md, "How records are captured"), all through
+ * the real @aws-sdk/client-dynamodb and @aws-sdk/client-dynamodb-streams. Reading a stream
+ * (iterators, polling, retention, errors, ListStreams) is in dynamodbStreamsApi.test.ts.
  */
 
 const clock = new ManualClock(Date.UTC(2026, 0, 1));

@@ -28,7 +28,7 @@ import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 const clock = new ManualClock();
 const test = emulatorSuite('emulator/fis', { emulator: { clock }, context: { clock } });
 
-/** seed-scenario.md §b.1 step 7: the tutorial's experiment-lambda.json, verbatim. */
+/** The LocalStack tutorial's experiment-lambda.json, verbatim. */
 const TUTORIAL: CreateExperimentTemplateCommandInput = {
   actions: {
     'Some test action': {

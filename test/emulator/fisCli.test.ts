@@ -6,7 +6,7 @@ import { AWS_CLI, awsCli, awsCliInstalled, type AwsCliResult } from '../helpers/
 import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts';
 
 /**
- * The tutorial's FIS steps through the real AWS CLI v2 (seed-scenario.md §b.1 steps 7-9):
+ * The tutorial's FIS steps through the real AWS CLI v2 (LocalStack's "Route53 Failover with FIS"):
  * `create-experiment-template --cli-input-json file://experiment-lambda.json`, then
  * `start-experiment`, then `stop-experiment`. Runs only where /usr/bin/aws is installed.
  */

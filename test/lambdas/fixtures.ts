@@ -1,7 +1,8 @@
 /**
  * Realistic events for calling the drill handlers directly: the API Gateway
- * REST proxy shape of aws-emulation.md §4.3 and the DynamoDB stream record
- * shape of §3.3.
+ * REST proxy shape (docs/fidelity/apigateway.md, "Wire details the older parts of the
+ * emulation rely on") and the DynamoDB stream record shape (docs/fidelity/dynamodb.md,
+ * "Record shape").
  */
 import type { ApiGatewayProxyEvent, DynamoDBStreamRecord, DynamoItem, StreamEventName } from '../../lambdas/types.ts';
 
@@ -77,7 +78,7 @@ export function streamRecord(
   };
 }
 
-/** The canonical tutorial product (seed-scenario.md §a). */
+/** The canonical tutorial product (the seed item of LocalStack's failover sample). */
 export const SUPER_WIDGET = {
   id: 'prod-1088',
   name: 'Super Widget',
@@ -85,6 +86,6 @@ export const SUPER_WIDGET = {
   description: 'A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.',
 } as const;
 
-/** What get-product must answer for it, byte for byte (seed-scenario.md §d). */
+/** What get-product must answer for it, byte for byte (as the tutorial shows it). */
 export const SUPER_WIDGET_JSON =
   '{"price":"29.99","name":"Super Widget","description":"A versatile widget that can be used for a variety of purposes. Durable, reliable, and affordable.","id":"prod-1088"}';
