@@ -6,7 +6,9 @@ import { summarizeJournal } from './runs.ts';
 import { untrustedReason } from './journalTrust.ts';
 import type { StepRegistry } from './registry.ts';
 import type { TargetSession } from './target.ts';
-import { RunEvents, stepLogger } from './events.ts';
+import { RunEvents, stepLogger, type RunEventBody } from './events.ts';
+import { rollbackSweeps, type SweepResult } from './sweep.ts';
+import { sweepAfterRollback, withSweep } from './rollbackSweep.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
 import { systemClock } from './clock.ts';
 import { compensate, compensationNeedsTarget, type CompensationRequest } from './compensate.ts';
@@ -76,9 +78,12 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
       : '';
     return result(runId, 'nothing', `run ${runId} passed; nothing to roll back${kept}`);
   }
-  if (summary.pending.length === 0) return result(runId, 'nothing', `run ${runId}: nothing left to do (every started step is compensated)`);
+  // The sweep by tag (engine/sweep.ts) runs after the compensations, or alone when nothing is pending.
+  const sweeps = rollbackSweeps(records, (type) => options.registry.needsTarget(type), summary.pending.length, options.targetGone);
+  if (summary.pending.length === 0 && !sweeps)
+    return result(runId, 'nothing', `run ${runId}: nothing left to do (every started step is compensated)`);
   const requests = pendingRequests(records, summary.pending);
-  const needsTarget = requests.some((r) => compensationNeedsTarget(r, options.registry) && options.targetGone === undefined);
+  const needsTarget = sweeps || requests.some((r) => compensationNeedsTarget(r, options.registry) && options.targetGone === undefined);
   const target: Target = needsTarget ? await options.target.acquire() : options.target.idle();
   const journal = Journal.open(path, { fsync: options.fsync ?? true });
   const clock = options.clock ?? systemClock;
@@ -99,6 +104,7 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
   const compensated: string[] = [];
   const failed: string[] = [];
   const controller = new AbortController();
+  let swept: SweepResult | undefined;
   try {
     events.emit({ kind: 'rollback-start', pid: process.pid, pending: summary.pending });
     const steps = outputsOf(records);
@@ -124,6 +130,9 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
       });
       (outcome.status === 'succeeded' ? compensated : failed).push(request.stepId);
     }
+    const emit = (body: RunEventBody) => events.emit(body);
+    swept = sweeps ? await sweepAfterRollback({ target, runId, records, clock, signal: controller.signal, emit }) : undefined;
+    if (swept?.failed.length) failed.push('sweep');
     const status = failed.length ? RollbackStatus.INCOMPLETE : RollbackStatus.ROLLED_BACK;
     events.emit({ kind: 'rollback-end', status, exitCode: failed.length ? ExitCode.COMPENSATION_INCOMPLETE : ExitCode.PASSED });
   } finally {
@@ -134,7 +143,7 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
     const done = `compensated ${compensated.length}${failed.length ? `, failed ${failed.length} (${failed.join(', ')})` : ''}`;
     return result(runId, 'incomplete', `run ${runId}: ${done}, but ${journalError}: the journal does not record it`, compensated, failed);
   }
-  return failed.length
+  const outcome = failed.length
     ? result(
         runId,
         'incomplete',
@@ -143,6 +152,7 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
         failed,
       )
     : result(runId, 'completed', `run ${runId}: compensated ${compensated.length} step(s): ${compensated.join(', ')}`, compensated, failed);
+  return withSweep(outcome, swept);
 }
 
 function result(
