@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createScaledClock } from '../../emulator/clock.ts';
 import { startEmulator, type Emulator } from '../../emulator/index.ts';
 import { sweepRun } from '../../engine/sweep.ts';
 import provisionRegion from '../../steps/provisionRegion.ts';
@@ -14,7 +15,7 @@ import { Children, Clients, exitOf, leftovers, soleRunId } from './leftovers.ts'
  * Issue 14, "Interrupted provisioning leaks tables": a run killed (kill -9) at every 10 ms from
  * 0 to 150 ms after provisionRegion's intent is journaled, then `engine rollback`, leaves
  * nothing in us-east-1 or eu-central-1 (asked through the SDK); and, in process and at every
- * millisecond (see IN_PROCESS_STEP_MS), a provisionRegion aborted at that offset then the sweep
+ * IN_PROCESS_STEP_MS ms, a provisionRegion aborted at that offset then the sweep
  * by tag alone leaves nothing either. One emulator for the file; nothing waits for a drill.
  */
 const test = suite('e2e/provisionCrash');
@@ -24,6 +25,8 @@ const KILL_OFFSETS_MS = Array.from({ length: 16 }, (_, i) => i * 10);
 /** The in-process variant's step between offsets, 0–150 ms. */
 const IN_PROCESS_STEP_MS = 5;
 const EXIT_TIMEOUT_MS = 30_000;
+/** The emulator's speed (AWS seconds per wall second): the stack's waits are AWS-time waits. */
+const TIME_SCALE = 20;
 
 const WORKFLOW = `name: provision-crash
 description: Both regions' stacks, provisioned in parallel (the drill's first step).
@@ -43,7 +46,7 @@ let clients: Clients;
 let workflowFile: string;
 
 test.before(async () => {
-  emu = await startEmulator();
+  emu = await startEmulator({ timeScale: TIME_SCALE });
   clients = new Clients(emu.endpoint);
   const dir = tmp('provision-crash-');
   dirs.push(dir);
@@ -107,23 +110,24 @@ test('kill -9 at 0–150 ms (every 10 ms) after provisionRegion’s intent, then
 
 test('in process, provisionRegion aborted at every ms 0–150 after it starts, then the sweep by tag alone: nothing is left', async () => {
   const target = emulatorTarget(emu, 'endpoint');
+  const clock = createScaledClock(TIME_SCALE);
   for (let offset = 0; offset <= 150; offset += IN_PROCESS_STEP_MS) {
     const runId = `crash-${offset}`;
     const controller = new AbortController();
     const params = { region: 'us-east-1', apiId: '12345', replicateTo: 'eu-central-1' };
     const running = Promise.allSettled([
-      runStep(provisionRegion, params, stepContext(target, { runId, signal: controller.signal, stepId: 'primary' })),
+      runStep(provisionRegion, params, stepContext(target, { runId, signal: controller.signal, stepId: 'primary', clock })),
       runStep(
         provisionRegion,
         { region: 'eu-central-1', apiId: '67890' },
-        stepContext(target, { runId, signal: controller.signal, stepId: 'standby' }),
+        stepContext(target, { runId, signal: controller.signal, stepId: 'standby', clock }),
       ),
     ]);
     await pause(offset);
     controller.abort(new Error('crash'));
     await running;
     await emu.requestsSettled();
-    const swept = await sweepRun({ ...stepContext(target, { runId }), regions: ['us-east-1', 'eu-central-1'] });
+    const swept = await sweepRun({ ...stepContext(target, { runId, clock }), regions: ['us-east-1', 'eu-central-1'] });
     assert.equal(swept.failed, [], `offset ${offset} ms: the sweep failed`);
     await assertNothingLeft(`provisionRegion aborted ${offset} ms in, then the sweep`);
   }
