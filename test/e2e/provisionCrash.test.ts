@@ -1,13 +1,15 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createScaledClock } from '../../emulator/clock.ts';
 import { startEmulator, type Emulator } from '../../emulator/index.ts';
 import { sweepRun } from '../../engine/sweep.ts';
 import provisionRegion from '../../steps/provisionRegion.ts';
 import { emulatorTarget, stepContext } from '../helpers/emulatorTarget.ts';
-import { runCli, tmp } from '../helpers/engine.ts';
+import { runCli, startYaml, tmp } from '../helpers/engine.ts';
+import { createTargetSession } from '../../engine/target.ts';
+import type { RunHandle } from '../../engine/run.ts';
 import { runStep } from '../helpers/testStep.ts';
 import { Children, Clients, exitOf, leftovers, soleRunId } from './leftovers.ts';
 
@@ -22,8 +24,10 @@ const test = suite('e2e/provisionCrash');
 
 /** Offsets of the kill after the intent, in ms (the thing under test: these are wall-clock waits). */
 const KILL_OFFSETS_MS = Array.from({ length: 16 }, (_, i) => i * 10);
+/** Offsets of the in-process interrupts after the intent, in ms. */
+const SIGNAL_OFFSETS_MS = [0, 50, 100, 150];
 /** The in-process variant's step between offsets, 0–150 ms. */
-const IN_PROCESS_STEP_MS = 5;
+const IN_PROCESS_STEP_MS = 10;
 const EXIT_TIMEOUT_MS = 30_000;
 /** The emulator's speed (AWS seconds per wall second): the stack's waits are AWS-time waits. */
 const TIME_SCALE = 20;
@@ -130,6 +134,47 @@ test('in process, provisionRegion aborted at every ms 0–150 after it starts, t
     const swept = await sweepRun({ ...stepContext(target, { runId, clock }), regions: ['us-east-1', 'eu-central-1'] });
     assert.equal(swept.failed, [], `offset ${offset} ms: the sweep failed`);
     await assertNothingLeft(`provisionRegion aborted ${offset} ms in, then the sweep`);
+  }
+});
+
+/** Starts the workflow in this process; resolves with the run once provisionRegion's intent is on the bus. */
+async function startInProcess(): Promise<{ handle: RunHandle; stateDir: string }> {
+  const session = createTargetSession({ kind: 'endpoint', endpoint: emu.endpoint });
+  let intent!: () => void;
+  const intended = new Promise<void>((resolve) => (intent = resolve));
+  const { handle, stateDir } = startYaml(WORKFLOW, {
+    target: session,
+    ...(session.clock ? { clock: session.clock } : {}),
+    progress: (event) => void (event.kind === 'step-intent' && event.type === 'provisionRegion' && intent()),
+    writeReport: false,
+  });
+  dirs.push(dirname(stateDir));
+  await intended;
+  return { handle, stateDir };
+}
+
+test('a single interrupt at 0–150 ms after the intent: the run compensates and sweeps, nothing is left', async () => {
+  for (const offset of SIGNAL_OFFSETS_MS) {
+    const { handle } = await startInProcess();
+    await pause(offset);
+    handle.interrupt();
+    const report = await handle.done;
+    assert.is(report.exitCode, 130, `offset ${offset} ms: exit ${report.exitCode} (${report.status})`);
+    await assertNothingLeft(`interrupt ${offset} ms after the intent`);
+  }
+});
+
+test('two interrupts at 0–150 ms after the intent (the run stops at once, dirty), then engine rollback: nothing is left', async () => {
+  for (const offset of SIGNAL_OFFSETS_MS) {
+    const { handle, stateDir } = await startInProcess();
+    await pause(offset);
+    handle.interrupt();
+    const report = await handle.abortNow();
+    assert.is(report.status, 'dirty', `offset ${offset} ms`);
+    await emu.requestsSettled();
+    const rollback = await runCli(['rollback', handle.runId, '--state-dir', stateDir]);
+    assert.is(rollback.code, 0, `offset ${offset} ms: engine rollback exited ${rollback.code}:\n${rollback.stdout}${rollback.stderr}`);
+    await assertNothingLeft(`two interrupts ${offset} ms after the intent, then engine rollback`);
   }
 });
 
