@@ -4,7 +4,7 @@ import type { JournalRecord } from './journal.ts';
 import { RUN_TAG } from '../steps/support/provision/marker.ts';
 import { serviceAbsent, SWEEP_FINDERS } from './sweepFinders.ts';
 import type { Clock, Logger, StepContext, Target } from './types.ts';
-import { RunStatus } from './status.ts';
+import { ExitCode, RunStatus } from './status.ts';
 
 /**
  * The sweep by tag, run after the journal-driven compensation (the live run's and `engine
@@ -108,12 +108,16 @@ export function regionsIn(texts: readonly string[]): string[] {
 }
 
 /**
- * Whether a rollback with nothing pending should still sweep: the run ended without its own
- * cleanup (no `run-end` other than dirty) and no earlier rollback finished cleanly. A run that
- * ended, or was rolled back, has been swept already.
+ * Whether a rollback with nothing pending should still sweep: the journal's last outcome (its
+ * last `run-end` or `rollback-end`) is missing (the run died, or the journal lost its tail), says
+ * the run stopped dirty, or says compensation was incomplete (a sweep that failed included). A
+ * run or rollback that ended cleanly has been swept already.
  */
 export function sweepStillNeeded(records: readonly JournalRecord[]): boolean {
-  return !records.some((r) => (r.kind === 'run-end' && r.status !== RunStatus.DIRTY) || (r.kind === 'rollback-end' && r.exitCode === 0));
+  const last = records.findLast((r) => r.kind === 'run-end' || r.kind === 'rollback-end');
+  if (!last) return true;
+  if (last.kind === 'rollback-end') return last.exitCode !== ExitCode.PASSED;
+  return last.kind === 'run-end' && (last.status === RunStatus.DIRTY || last.exitCode === ExitCode.COMPENSATION_INCOMPLETE);
 }
 
 /** The workflow file's text: `file` as given (relative to where the run started), else its name in `dir`. */
