@@ -41,6 +41,8 @@ steps:
         - { id: standby, type: provisionRegion, params: { region: eu-central-1, apiId: "67890" } }
       primaryRegion:
         - { id: primary, type: provisionRegion, params: { region: us-east-1, apiId: "12345", replicateTo: eu-central-1 } }
+  # Still running whenever the signal comes, however fast the machine provisions.
+  - { id: hold, type: wait, params: { duration: 10m } }
 `;
 
 const children = new Children();
