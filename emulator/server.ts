@@ -14,17 +14,19 @@ export const MAX_BODY_BYTES = 80 * 1024 * 1024;
  */
 export function createGatewayServer(gateway: Gateway, clock?: Clock, replicationLagMs = 0): Server {
   const server = createServer((req, res) => {
-    track(server, res);
-    if (!clock) return void serve(gateway, req, res);
-    void clock.activity(
-      `http ${req.method} ${req.url}`,
-      async () => {
-        const lag = crossRegion(req) ? replicationLagMs : 0;
-        if (lag > 0) await clock.sleep(lag);
-        await serve(gateway, req, res);
-      },
-      requestParent(req),
-    );
+    const done = track(server);
+    if (!clock) return void serve(gateway, req, res).finally(done);
+    void clock
+      .activity(
+        `http ${req.method} ${req.url}`,
+        async () => {
+          const lag = crossRegion(req) ? replicationLagMs : 0;
+          if (lag > 0) await clock.sleep(lag);
+          await serve(gateway, req, res);
+        },
+        requestParent(req),
+      )
+      .finally(done);
   });
   server.keepAliveTimeout = 5_000;
   server.on('clientError', (_err, socket) => {
@@ -36,15 +38,21 @@ export function createGatewayServer(gateway: Gateway, clock?: Clock, replication
 
 const inFlight = new WeakMap<Server, { count: number; waiters: Array<() => void> }>();
 
-/** Counts a request as in flight until its response is finished or its connection closes. */
-function track(server: Server, res: ServerResponse): void {
+/**
+ * Counts a request as in flight until its handler has finished, even when its client went away
+ * first (the handler still carries the request out, as AWS does); the returned function ends it.
+ */
+function track(server: Server): () => void {
   const state = inFlight.get(server) ?? { count: 0, waiters: [] };
   inFlight.set(server, state);
   state.count++;
-  res.once('close', () => {
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
     if (--state.count > 0) return;
     for (const wake of state.waiters.splice(0)) wake();
-  });
+  };
 }
 
 /**

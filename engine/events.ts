@@ -63,6 +63,8 @@ export type RunEventBody =
   | { kind: 'run-end'; status: RunStatus; exitCode: number; durationMs?: number; outputs?: Record<string, unknown>; error?: ErrorRecord }
   | { kind: 'rollback-start'; pid: number; pending: string[] }
   | { kind: 'rollback-end'; status: RollbackStatus; exitCode: number }
+  /** What the sweep by the run's tag removed, and what it could not (engine/sweep.ts). */
+  | { kind: 'sweep'; swept: string[]; failed: string[] }
   // Evidence samples, measures and verdicts of a drill (engine/drillEvents.ts).
   | DrillEventBody;
 

@@ -20,6 +20,7 @@ const REQUIRED: Record<string, Record<string, FieldType>> = {
   'run-end': { status: 'string', exitCode: 'number' },
   'rollback-start': { pid: 'number', pending: 'array' },
   'rollback-end': { status: 'string', exitCode: 'number' },
+  sweep: { swept: 'array', failed: 'array' },
   // A drill's evidence (engine/evidence.ts), measures and verdicts (engine/drillEvents.ts).
   'fault-start': {},
   'fault-stop': {},

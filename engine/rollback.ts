@@ -6,7 +6,9 @@ import { summarizeJournal, type RunSummary } from './runs.ts';
 import { untrustedReason } from './journalTrust.ts';
 import type { StepRegistry } from './registry.ts';
 import type { TargetSession } from './target.ts';
-import { RunEvents, stepLogger } from './events.ts';
+import { RunEvents, stepLogger, type RunEventBody } from './events.ts';
+import { rollbackSweeps, type SweepResult } from './sweep.ts';
+import { sweepAfterRollback, withSweep } from './rollbackSweep.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
 import { systemClock } from './clock.ts';
 import { compensate, compensationNeedsTarget, type CompensationRequest } from './compensate.ts';
@@ -70,10 +72,14 @@ export async function rollbackRun(options: RollbackOptions): Promise<RollbackRes
   const summary = summarizeJournal(runId, records, skipped);
   const nothing = nothingToRollBack(summary, options);
   if (nothing) return nothing;
+  // The sweep by tag (engine/sweep.ts) runs after the compensations, or alone when nothing is pending.
+  const sweeps = rollbackSweeps(records, (type) => options.registry.needsTarget(type), summary.pending.length, options.targetGone);
+  if (summary.pending.length === 0 && !sweeps)
+    return result(runId, 'nothing', `run ${runId}: nothing left to do (every started step is compensated)`);
   const requests = pendingRequests(records, summary.pending);
-  const needsTarget = requests.some((r) => compensationNeedsTarget(r, options.registry) && options.targetGone === undefined);
+  const needsTarget = sweeps || requests.some((r) => compensationNeedsTarget(r, options.registry) && options.targetGone === undefined);
   const target: Target = needsTarget ? await options.target.acquire() : options.target.idle();
-  const outcome = await compensateAll(options, { path, records, pending: summary.pending, requests, target });
+  const outcome = await compensateAll(options, { path, records, pending: summary.pending, requests, target, sweeps });
   return finalResult(runId, outcome);
 }
 
@@ -88,7 +94,6 @@ function nothingToRollBack(summary: RunSummary, options: RollbackOptions): Rollb
       : '';
     return result(runId, 'nothing', `run ${runId} passed; nothing to roll back${kept}`);
   }
-  if (summary.pending.length === 0) return result(runId, 'nothing', `run ${runId}: nothing left to do (every started step is compensated)`);
   return undefined;
 }
 
@@ -99,6 +104,8 @@ interface PendingWork {
   pending: string[];
   requests: CompensationRequest[];
   target: Target;
+  /** Whether to sweep what still carries the run's tag once the compensations ran. */
+  sweeps: boolean;
 }
 
 /** What the compensations came to; `journalError` when the journal could not record them. */
@@ -106,6 +113,7 @@ interface CompensationOutcome {
   compensated: string[];
   failed: string[];
   journalError: string | undefined;
+  swept: SweepResult | undefined;
 }
 
 /**
@@ -114,7 +122,7 @@ interface CompensationOutcome {
  */
 async function compensateAll(options: RollbackOptions, work: PendingWork): Promise<CompensationOutcome> {
   const { runId } = options;
-  const { path, records, pending, requests, target } = work;
+  const { path, records, pending, requests, target, sweeps } = work;
   const journal = Journal.open(path, { fsync: options.fsync ?? true });
   const clock = options.clock ?? systemClock;
   // A journal that cannot be written does not stop the compensations; the result says so (exit 3).
@@ -134,6 +142,7 @@ async function compensateAll(options: RollbackOptions, work: PendingWork): Promi
   const compensated: string[] = [];
   const failed: string[] = [];
   const controller = new AbortController();
+  let swept: SweepResult | undefined;
   try {
     events.emit({ kind: 'rollback-start', pid: process.pid, pending });
     const steps = outputsOf(records);
@@ -159,22 +168,25 @@ async function compensateAll(options: RollbackOptions, work: PendingWork): Promi
       });
       (outcome.status === 'succeeded' ? compensated : failed).push(request.stepId);
     }
+    const emit = (body: RunEventBody) => events.emit(body);
+    swept = sweeps ? await sweepAfterRollback({ target, runId, records, clock, signal: controller.signal, emit }) : undefined;
+    if (swept?.failed.length) failed.push('sweep');
     const status = failed.length ? RollbackStatus.INCOMPLETE : RollbackStatus.ROLLED_BACK;
     events.emit({ kind: 'rollback-end', status, exitCode: failed.length ? ExitCode.COMPENSATION_INCOMPLETE : ExitCode.PASSED });
   } finally {
     journal.close();
     await options.target.close().catch(() => undefined);
   }
-  return { compensated, failed, journalError };
+  return { compensated, failed, journalError, swept };
 }
 
 /** The rollback's result once the compensations ran. */
-function finalResult(runId: string, { compensated, failed, journalError }: CompensationOutcome): RollbackResult {
+function finalResult(runId: string, { compensated, failed, journalError, swept }: CompensationOutcome): RollbackResult {
   if (journalError !== undefined) {
     const done = `compensated ${compensated.length}${failed.length ? `, failed ${failed.length} (${failed.join(', ')})` : ''}`;
     return result(runId, 'incomplete', `run ${runId}: ${done}, but ${journalError}: the journal does not record it`, compensated, failed);
   }
-  return failed.length
+  const outcome = failed.length
     ? result(
         runId,
         'incomplete',
@@ -183,6 +195,7 @@ function finalResult(runId: string, { compensated, failed, journalError }: Compe
         failed,
       )
     : result(runId, 'completed', `run ${runId}: compensated ${compensated.length} step(s): ${compensated.join(', ')}`, compensated, failed);
+  return withSweep(outcome, swept);
 }
 
 function result(

@@ -17,6 +17,7 @@ import { resolveTemplates } from './template.ts';
 import { parseTargetDescription, type TargetDescription } from './targetDescription.ts';
 import { compileWorkflow } from './compile.ts';
 import { RunState } from './runState.ts';
+import { sweepAfterRun } from './runSweep.ts';
 import { checkVerdictsActor, compensateStepActor, emitVerdicts, runStepActor } from './stepActors.ts';
 import { flattenSteps, type Workflow } from './workflow.ts';
 import { engineVersion } from './version.ts';
@@ -208,7 +209,10 @@ async function settleMachine(actor: Actor<WorkflowMachine>, run: RunState): Prom
   if (run.finished) return undefined;
   const snapshot = actor.getSnapshot();
   if (snapshot.status === 'error') return [RunStatus.FAILED, ExitCode.STEP_FAILED, toErrorRecord(snapshot.error)];
-  const compensationFailed = [...run.steps.values()].some((s) => s.compensation?.status === 'failed');
+  // What still carries the run's tag after its compensations (engine/sweep.ts).
+  const sweepFailed = await sweepAfterRun(run);
+  if (run.finished) return undefined;
+  const compensationFailed = sweepFailed || [...run.steps.values()].some((s) => s.compensation?.status === 'failed');
   const final = snapshot.value as string;
   if (run.journalError && final !== FinalState.SUCCEEDED) {
     return compensationFailed

@@ -11,7 +11,7 @@ import { Type } from '@sinclair/typebox';
 import { Default, defineStep, type StepParams } from './define.ts';
 import type { StepContext } from '../engine/types.ts';
 import { ignoreNotFound } from './support/awsErrors.ts';
-import { idempotencyToken } from './support/callerReference.ts';
+import { idempotencyToken, legacyIdempotencyToken } from './support/callerReference.ts';
 import { Enum } from './support/schema.ts';
 
 const ROUTE53_REGION = 'us-east-1';
@@ -126,7 +126,8 @@ const createHealthCheck = defineStep({
   },
   async rollback(params, ctx, outputs) {
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
-    const id = outputs?.healthCheckId ?? (await findHealthCheck(route53, params.callerReference ?? idempotencyToken(ctx), ctx));
+    const references = params.callerReference ? [params.callerReference] : [idempotencyToken(ctx), legacyIdempotencyToken(ctx)];
+    const id = outputs?.healthCheckId ?? (await findHealthCheck(route53, references, ctx));
     if (!id) {
       ctx.log.info("createHealthCheck rollback: no health check with this step's caller reference; nothing to delete");
       return;
@@ -171,13 +172,13 @@ function describeTarget(p: Params): string {
   return `${p.type} ${p.fqdn ?? p.ipAddress ?? '?'}:${p.port}${p.type === 'TCP' ? '' : (p.resourcePath ?? '/')}`;
 }
 
-async function findHealthCheck(route53: Route53Client, callerReference: string, ctx: StepContext): Promise<string | undefined> {
+async function findHealthCheck(route53: Route53Client, callerReferences: string[], ctx: StepContext): Promise<string | undefined> {
   let marker: string | undefined;
   for (;;) {
     const page: ListHealthChecksCommandOutput = await route53.send(new ListHealthChecksCommand({ Marker: marker }), {
       abortSignal: ctx.signal,
     });
-    const found = page.HealthChecks?.find((check) => check.CallerReference === callerReference);
+    const found = page.HealthChecks?.find((check) => callerReferences.includes(check.CallerReference ?? ''));
     if (found?.Id) return found.Id;
     if (!page.IsTruncated) return undefined;
     marker = page.NextMarker;

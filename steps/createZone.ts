@@ -1,5 +1,4 @@
 import {
-  ChangeResourceRecordSetsCommand,
   CreateHostedZoneCommand,
   DeleteHostedZoneCommand,
   GetHostedZoneCommand,
@@ -11,9 +10,9 @@ import { Type } from '@sinclair/typebox';
 import { defineStep } from './define.ts';
 import type { StepContext } from '../engine/types.ts';
 import { ignoreNotFound, isAwsError } from './support/awsErrors.ts';
-import { idempotencyToken } from './support/callerReference.ts';
+import { idempotencyToken, legacyIdempotencyToken } from './support/callerReference.ts';
 import { bareZoneId } from './support/hostedZoneId.ts';
-import { listRecordSets } from './support/recordSets.ts';
+import { deleteRecords } from './support/recordSets.ts';
 import { normalizeName } from './support/targetDns.ts';
 
 /** Route 53 is global; its API lives in us-east-1. */
@@ -70,7 +69,7 @@ export default defineStep({
     } catch (error) {
       // A retried attempt: the first one created the zone with this reference.
       if (!isAwsError(error, 'HostedZoneAlreadyExists')) throw error;
-      const zoneId = await findZone(route53, params.name, callerReference, ctx);
+      const zoneId = await findZone(route53, params.name, [callerReference], ctx);
       if (!zoneId) throw error;
       const zone = await route53.send(new GetHostedZoneCommand({ Id: zoneId }), { abortSignal: ctx.signal });
       return {
@@ -85,7 +84,8 @@ export default defineStep({
   claims: (params) => [{ kind: 'zone', name: normalizeName(params.name) }],
   async rollback(params, ctx, outputs) {
     const route53 = ctx.target.client(Route53Client, ROUTE53_REGION);
-    const zoneId = outputs?.zoneId ?? (await findZone(route53, params.name, params.callerReference ?? idempotencyToken(ctx), ctx));
+    const references = params.callerReference ? [params.callerReference] : [idempotencyToken(ctx), legacyIdempotencyToken(ctx)];
+    const zoneId = outputs?.zoneId ?? (await findZone(route53, params.name, references, ctx));
     if (!zoneId) {
       ctx.log.info(`createZone rollback: no zone ${params.name} with this step's caller reference; nothing to delete`);
       return;
@@ -98,7 +98,7 @@ export default defineStep({
 });
 
 /** The zone named `name` created with `callerReference`, if any. */
-async function findZone(route53: Route53Client, name: string, callerReference: string, ctx: StepContext): Promise<string | undefined> {
+async function findZone(route53: Route53Client, name: string, callerReferences: string[], ctx: StepContext): Promise<string | undefined> {
   const wanted = normalizeName(name);
   let dnsName: string | undefined = name;
   let zoneId: string | undefined;
@@ -111,29 +111,10 @@ async function findZone(route53: Route53Client, name: string, callerReference: s
     );
     for (const zone of page.HostedZones ?? []) {
       if (normalizeName(zone.Name ?? '') !== wanted) return undefined;
-      if (zone.CallerReference === callerReference && zone.Id) return bareZoneId(zone.Id);
+      if (callerReferences.includes(zone.CallerReference ?? '') && zone.Id) return bareZoneId(zone.Id);
     }
     if (!page.IsTruncated) return undefined;
     dnsName = page.NextDNSName;
     zoneId = page.NextHostedZoneId;
   }
-}
-
-/** Deletes every record set except the zone apex's SOA and NS (Route 53 refuses to delete those). */
-async function deleteRecords(route53: Route53Client, zoneId: string, ctx: StepContext): Promise<void> {
-  const zone = await route53.send(new GetHostedZoneCommand({ Id: zoneId }), { abortSignal: ctx.signal });
-  const apex = normalizeName(zone.HostedZone?.Name ?? '');
-  const doomed = (await listRecordSets(route53, zoneId, ctx.signal)).filter(
-    (set) => !(normalizeName(set.Name ?? '') === apex && (set.Type === 'SOA' || set.Type === 'NS')),
-  );
-  // Aliases first: a record another alias points at is deleted after the alias.
-  doomed.sort((a, b) => Number(Boolean(b.AliasTarget)) - Number(Boolean(a.AliasTarget)));
-  if (doomed.length === 0) return;
-  await route53.send(
-    new ChangeResourceRecordSetsCommand({
-      HostedZoneId: zoneId,
-      ChangeBatch: { Comment: 'failover-engine rollback', Changes: doomed.map((set) => ({ Action: 'DELETE', ResourceRecordSet: set })) },
-    }),
-    { abortSignal: ctx.signal },
-  );
 }

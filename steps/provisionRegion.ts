@@ -76,7 +76,7 @@ type CreatedResources = Static<typeof createdSchema>;
  * every write into the same table in that region.
  *
  * Every call is idempotent (existing resources are reused), so a retried attempt finishes the
- * job. The table, functions and API the step creates are tagged `failover-engine:run-id` = the
+ * job. The table, functions and API the step creates are tagged `failover-engine:run` = the
  * run id; `outputs.created` lists them, and the rollback deletes only those: a reused stack (e.g.
  * LocalStack's init-resources.sh one) is left alone. Without outputs (the step died half-way) it
  * finds them by their deterministic names (the API by name + `_custom_id_` tag) and deletes those

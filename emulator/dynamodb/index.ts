@@ -12,7 +12,8 @@
  * on CreateTable and UpdateTable, the stream fields of table descriptions, and stream records
  * captured around PutItem, UpdateItem, DeleteItem, BatchWriteItem and transactions (the
  * Streams API is `streams.ts`); TransactWriteItems and TransactGetItems; the table description
- * fields dynalite lacks (TableSettings); ReturnValuesOnConditionCheckFailure; DescribeLimits.
+ * fields dynalite lacks (TableSettings); ReturnValuesOnConditionCheckFailure; DescribeLimits;
+ * CreateTable's `Tags`, stored with the table under its lock (tableTags.ts: dynalite ignores them).
  *
  * Other DynamoDB operations (PartiQL, backups, TTL updates, global tables, ...) answer the
  * gateway's 501 naming them; names DynamoDB does not have get dynalite's

@@ -4,6 +4,7 @@ import type { KeySchemaElement } from './records.ts';
 import { checkCreateStream, checkUpdateStream, parseStreamSpecification } from './streamSpecification.ts';
 import { OWN_TABLE_MEMBERS, refuseUnsupportedUpdate, settingsFrom } from './tableSettingsInput.ts';
 import { describeLikeAws } from './TableSettings.ts';
+import { createTableTags, listTagsOfResource, storeCreateTags } from './tableTags.ts';
 
 /**
  * The table operations the emulator intercepts to add what dynalite lacks: StreamSpecification on
@@ -18,6 +19,7 @@ export function tableOperations(b: DynamoDbBackend): Operation[] {
     { name: 'UpdateTable', handler: (input, ctx) => updateTable(b, input, ctx) },
     { name: 'DescribeTable', handler: (_input, ctx) => describeTable(b, ctx) },
     { name: 'DeleteTable', handler: (input, ctx) => deleteTable(b, input, ctx) },
+    { name: 'ListTagsOfResource', handler: (input, ctx) => listTagsOfResource(b, input, ctx) },
   ];
 }
 
@@ -26,26 +28,31 @@ type TableDescription = Record<string, unknown> & { TableName?: string; KeySchem
 async function createTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<RawReply> {
   const spec = parseStreamSpecification(input.StreamSpecification);
   if (spec) checkCreateStream(spec);
+  const tags = createTableTags(input);
   const setting = { deletionProtection: false, ...settingsFrom(input, ctx.region) };
-  const forwarded = stripMembers(input, ['StreamSpecification', ...OWN_TABLE_MEMBERS]);
+  const forwarded = stripMembers(input, ['StreamSpecification', 'Tags', ...OWN_TABLE_MEMBERS]);
   const untouched = Object.keys(forwarded).length === Object.keys(input).length;
-  const reply = await b.dynalite.call(ctx.region, 'CreateTable', untouched ? ctx.rawBody : forwarded);
-  if (!isOk(reply)) {
-    const error = replyJson(reply);
-    // dynalite leaves this message empty; AWS says which table.
-    if (String(error.__type).endsWith('#ResourceInUseException') && !error.message) {
-      return respond({ ...error, message: `Table already exists: ${String(input.TableName)}` }, reply.status);
+  const tableName = typeof input.TableName === 'string' ? input.TableName : '';
+  // Under the table's lock: the table and its tags appear together (tableTags.ts).
+  return b.locks.run([tableLockKey(ctx.region, tableName)], async () => {
+    const reply = await b.dynalite.call(ctx.region, 'CreateTable', untouched ? ctx.rawBody : forwarded);
+    if (!isOk(reply)) {
+      const error = replyJson(reply);
+      // dynalite leaves this message empty; AWS says which table.
+      if (String(error.__type).endsWith('#ResourceInUseException') && !error.message) {
+        return respond({ ...error, message: `Table already exists: ${String(input.TableName)}` }, reply.status);
+      }
+      return relay(reply);
     }
-    return relay(reply);
-  }
-  const description = replyJson(reply).TableDescription as TableDescription;
-  const tableName = description.TableName!;
-  await settle(b, ctx.region, tableName, 'ACTIVE');
-  // A new table never inherits the streams (or settings) of an earlier one of the same name.
-  b.streams.dropTable(ctx.region, tableName);
-  b.tables.set(ctx.region, tableName, setting);
-  if (spec?.enabled) b.streams.enable(ctx.region, tableName, spec.viewType!, description.KeySchema ?? [], b.clock.now());
-  return respond({ TableDescription: decorate(b, ctx.region, description) });
+    const description = replyJson(reply).TableDescription as TableDescription;
+    if (tags) await storeCreateTags(b, ctx.region, String(description.TableArn), tags);
+    await settle(b, ctx.region, description.TableName!, 'ACTIVE');
+    // A new table never inherits the streams (or settings) of an earlier one of the same name.
+    b.streams.dropTable(ctx.region, description.TableName!);
+    b.tables.set(ctx.region, description.TableName!, setting);
+    if (spec?.enabled) b.streams.enable(ctx.region, description.TableName!, spec.viewType!, description.KeySchema ?? [], b.clock.now());
+    return respond({ TableDescription: decorate(b, ctx.region, description) });
+  });
 }
 
 async function updateTable(b: DynamoDbBackend, input: OperationInput, ctx: RequestContext): Promise<RawReply> {

@@ -1,10 +1,13 @@
 import {
+  ChangeResourceRecordSetsCommand,
+  GetHostedZoneCommand,
   ListResourceRecordSetsCommand,
   type ListResourceRecordSetsCommandOutput,
   type ResourceRecordSet,
   type Route53Client,
   type RRType,
 } from '@aws-sdk/client-route-53';
+import type { StepContext } from '../../engine/types.ts';
 import { isNotFound } from './awsErrors.ts';
 import { normalizeName } from './targetDns.ts';
 
@@ -58,5 +61,24 @@ export function matchesKey(set: ResourceRecordSet, key: RecordKey): boolean {
     normalizeName(set.Name ?? '') === normalizeName(key.name) &&
     set.Type === key.type &&
     (set.SetIdentifier ?? undefined) === (key.setIdentifier ?? undefined)
+  );
+}
+
+/** Deletes every record set except the zone apex's SOA and NS (Route 53 refuses to delete those). */
+export async function deleteRecords(route53: Route53Client, zoneId: string, ctx: StepContext): Promise<void> {
+  const zone = await route53.send(new GetHostedZoneCommand({ Id: zoneId }), { abortSignal: ctx.signal });
+  const apex = normalizeName(zone.HostedZone?.Name ?? '');
+  const doomed = (await listRecordSets(route53, zoneId, ctx.signal)).filter(
+    (set) => !(normalizeName(set.Name ?? '') === apex && (set.Type === 'SOA' || set.Type === 'NS')),
+  );
+  // Aliases first: a record another alias points at is deleted after the alias.
+  doomed.sort((a, b) => Number(Boolean(b.AliasTarget)) - Number(Boolean(a.AliasTarget)));
+  if (doomed.length === 0) return;
+  await route53.send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: zoneId,
+      ChangeBatch: { Comment: 'failover-engine rollback', Changes: doomed.map((set) => ({ Action: 'DELETE', ResourceRecordSet: set })) },
+    }),
+    { abortSignal: ctx.signal },
   );
 }

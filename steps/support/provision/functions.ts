@@ -15,7 +15,7 @@ import type { StepContext } from '../../../engine/types.ts';
 import { buildLambdaZip, LAMBDA_HANDLER, type LambdaName } from '../../../lambdas/build.ts';
 import { ignoreNotFound, isAwsError } from '../awsErrors.ts';
 import { ExpectationFailedError, StepErrorCode } from '../errors.ts';
-import { RUN_ID_TAG } from './marker.ts';
+import { carriesRun, RUN_TAG, runTag } from './marker.ts';
 
 /** Pause between polls while a function or mapping becomes ready. */
 const POLL_MS = 100;
@@ -40,7 +40,7 @@ export interface FunctionSpec {
  * `index.js`) and waits until it is Active. An existing function of that name is reused
  * (a retried attempt). AWS_REGION is not set: Lambda reserves it and sets it itself (the
  * tutorial's scripts passed it; LocalStack tolerated that). The function is tagged
- * {@link RUN_ID_TAG} = the run id at creation; `created` is true when it was created now or by an
+ * {@link RUN_TAG} = the run id at creation; `created` is true when it was created now or by an
  * earlier attempt of this run (it carries that tag), false when a pre-existing one was reused.
  */
 export async function ensureFunction(
@@ -60,7 +60,7 @@ export async function ensureFunction(
         MemorySize: 256,
         Timeout: 10,
         Environment: { Variables: spec.environment },
-        Tags: { [RUN_ID_TAG]: ctx.runId },
+        Tags: runTag(ctx.runId),
       }),
       { abortSignal: ctx.signal },
     );
@@ -73,11 +73,11 @@ export async function ensureFunction(
   return { arn: config.FunctionArn ?? '', created };
 }
 
-/** Whether the function exists and carries {@link RUN_ID_TAG} = this run's id. */
+/** Whether the function exists and carries {@link RUN_TAG} = this run's id. */
 export async function functionCreatedByRun(lambda: LambdaClient, name: string, ctx: StepContext): Promise<boolean> {
   try {
     const fn = await lambda.send(new GetFunctionCommand({ FunctionName: name }), { abortSignal: ctx.signal });
-    return fn.Tags?.[RUN_ID_TAG] === ctx.runId;
+    return carriesRun(fn.Tags, ctx.runId);
   } catch (error) {
     if (isAwsError(error, 'ResourceNotFoundException')) return false;
     throw error;

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import type { StepContext } from '../../../engine/types.ts';
 import { ignoreNotFound, isAwsError } from '../awsErrors.ts';
-import { RUN_ID_TAG } from './marker.ts';
+import { carriesRun, RUN_TAG } from './marker.ts';
 import { ExpectationFailedError, StepErrorCode } from '../errors.ts';
 
 /** The tutorial's API name. */
@@ -46,15 +46,15 @@ export async function findRestApi(apigw: APIGatewayClient, apiId: string, ctx: S
   return undefined;
 }
 
-/** Whether the API was created by this run (it carries {@link RUN_ID_TAG} = the run id). */
+/** Whether the API was created by this run (it carries {@link RUN_TAG} = the run id). */
 export function restApiCreatedByRun(api: RestApi, ctx: StepContext): boolean {
-  return api.tags?.[RUN_ID_TAG] === ctx.runId;
+  return carriesRun(api.tags, ctx.runId);
 }
 
 /**
  * Creates (or finds) the REST API and wires every route as a Lambda proxy integration, then
  * deploys `stage`. Returns the API's real id, and whether this run created the API (now, or in an
- * earlier attempt: it is tagged {@link RUN_ID_TAG} = the run id at creation). A reused API keeps
+ * earlier attempt: it is tagged {@link RUN_TAG} = the run id at creation). A reused API keeps
  * the routes and deployment added here.
  *
  * The tutorial's init-resources.sh used integration-http-method GET for the GET routes; AWS
@@ -75,7 +75,7 @@ export async function ensureRestApi(
   let created = found ? restApiCreatedByRun(found, ctx) : false;
   if (!id) {
     const made = await apigw.send(
-      new CreateRestApiCommand({ name: REST_API_NAME, tags: { [CUSTOM_ID_TAG]: apiId, [RUN_ID_TAG]: ctx.runId } }),
+      new CreateRestApiCommand({ name: REST_API_NAME, tags: { [CUSTOM_ID_TAG]: apiId, [RUN_TAG]: ctx.runId } }),
       {
         abortSignal: ctx.signal,
       },
