@@ -10,8 +10,9 @@ import { Children, Clients, exitOf, leftovers, poll, serveReady, type EngineChil
  * Drills side by side. On one shared `engine serve`, the tutorial drill and the DNS-failover
  * drill claim the same names (zone hello-localstack.com, API 12345, table Products in
  * us-east-1). While the first holds them (it kept its resources), the second is refused naming
- * it, and a third given --wait-lock waits until `engine destroy` settles the first, then passes. On the embedded target each run has its
- * own emulator: four drills at once all pass.
+ * it, and a third given --wait-lock waits until `engine destroy` settles the first, then passes.
+ * On the embedded target (its default idle-skipping clock) each run has its own emulator: four
+ * drills at once all pass.
  */
 // npm test runs this file alone: its drills run on real-time clocks, which a loaded machine distorts.
 const test = suite('e2e/concurrent');
@@ -101,7 +102,7 @@ test('two drills on one engine serve: the second is refused naming the holder, a
 
 test('four embedded drills at once all pass: each run has its own emulator', async () => {
   const runs = [0, 1, 2, 3].map((i) =>
-    children.engine(['run', 'workflows/dns-failover.yaml', '--time-scale', '10', '--state-dir', stateDir(`embedded${i}`), '--json']),
+    children.engine(['run', 'workflows/dns-failover.yaml', '--state-dir', stateDir(`embedded${i}`), '--json']),
   );
   const exits = await Promise.all(runs.map((run) => exitOf(run, RUN_TIMEOUT_MS * 2)));
   for (const [i, exit] of exits.entries()) assert.is(exit.code, 0, runs[i]!.output.stderr.slice(-3000));
