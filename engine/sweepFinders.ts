@@ -1,13 +1,6 @@
 import { APIGatewayClient, GetRestApisCommand, type GetRestApisCommandOutput } from '@aws-sdk/client-api-gateway';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteExperimentTemplateCommand,
-  FisClient,
-  ListExperimentsCommand,
-  ListExperimentTemplatesCommand,
-  type ListExperimentsCommandOutput,
-  type ListExperimentTemplatesCommandOutput,
-} from '@aws-sdk/client-fis';
+import { DeleteExperimentTemplateCommand, FisClient } from '@aws-sdk/client-fis';
 import { LambdaClient, ListFunctionsCommand, ListTagsCommand, type ListFunctionsCommandOutput } from '@aws-sdk/client-lambda';
 import {
   DeleteHealthCheckCommand,
@@ -20,7 +13,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { ignoreNotFound, isAwsError, isNotFound } from '../steps/support/awsErrors.ts';
 import { runTokenPrefix } from '../steps/support/callerReference.ts';
-import { FINISHED_STATUSES, stopAndWait } from '../steps/support/fis.ts';
+import { FINISHED_STATUSES, listExperiments, listExperimentTemplates, stopAndWait } from '../steps/support/fis.ts';
 import { carriesRun, tagListCarriesRun } from '../steps/support/provision/marker.ts';
 import { deleteFunction } from '../steps/support/provision/functions.ts';
 import { deleteRestApi } from '../steps/support/provision/restApi.ts';
@@ -63,43 +56,28 @@ export const SWEEP_FINDERS: readonly SweepFinder[] = [
 
 async function findExperiments(ctx: StepContext, region: string): Promise<Leftover[]> {
   const fis = ctx.target.client(FisClient, region);
-  const found: Leftover[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page: ListExperimentsCommandOutput = await fis.send(new ListExperimentsCommand({ nextToken }), { abortSignal: ctx.signal });
-    for (const e of page.experiments ?? []) {
-      const status = e.state?.status;
-      if (!e.id || !carriesRun(e.tags, ctx.runId) || (status && FINISHED_STATUSES.includes(status))) continue;
-      const id = e.id;
-      found.push({
-        description: `FIS experiment ${id} ${status ?? ''} (${region})`,
-        remove: async () => void (await stopAndWait(fis, id, ctx)),
-      });
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return found;
+  return (await listExperiments(fis, ctx.signal)).flatMap((e) => {
+    const status = e.state?.status;
+    const id = e.id;
+    if (!id || !carriesRun(e.tags, ctx.runId) || (status && FINISHED_STATUSES.includes(status))) return [];
+    return [
+      { description: `FIS experiment ${id} ${status ?? ''} (${region})`, remove: async () => void (await stopAndWait(fis, id, ctx)) },
+    ];
+  });
 }
 
 async function findExperimentTemplates(ctx: StepContext, region: string): Promise<Leftover[]> {
   const fis = ctx.target.client(FisClient, region);
-  const found: Leftover[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page: ListExperimentTemplatesCommandOutput = await fis.send(new ListExperimentTemplatesCommand({ nextToken }), {
-      abortSignal: ctx.signal,
-    });
-    for (const t of page.experimentTemplates ?? []) {
-      if (!t.id || !carriesRun(t.tags, ctx.runId)) continue;
-      const id = t.id;
-      found.push({
+  return (await listExperimentTemplates(fis, ctx.signal)).flatMap((t) => {
+    const id = t.id;
+    if (!id || !carriesRun(t.tags, ctx.runId)) return [];
+    return [
+      {
         description: `FIS experiment template ${id} (${region})`,
         remove: () => ignoreNotFound(() => fis.send(new DeleteExperimentTemplateCommand({ id }), { abortSignal: ctx.signal })),
-      });
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return found;
+      },
+    ];
+  });
 }
 
 async function findRestApis(ctx: StepContext, region: string): Promise<Leftover[]> {

@@ -5,12 +5,8 @@ import {
   CreateExperimentTemplateCommand,
   DeleteExperimentTemplateCommand,
   FisClient,
-  ListExperimentsCommand,
-  ListExperimentTemplatesCommand,
   StartExperimentCommand,
   type CreateExperimentTemplateCommandInput,
-  type ListExperimentsCommandOutput,
-  type ListExperimentTemplatesCommandOutput,
 } from '@aws-sdk/client-fis';
 import { Type } from '@sinclair/typebox';
 import { defineStep, type StepParams } from './define.ts';
@@ -18,7 +14,7 @@ import type { StepContext } from '../engine/types.ts';
 import { NonRetryableError } from '../engine/errors.ts';
 import { ignoreNotFound } from './support/awsErrors.ts';
 import { idempotencyToken, runTags } from './support/callerReference.ts';
-import { FINISHED_STATUSES, stopAndWait } from './support/fis.ts';
+import { FINISHED_STATUSES, listExperiments, listExperimentTemplates, stopAndWait } from './support/fis.ts';
 
 type ExperimentTemplate = Omit<CreateExperimentTemplateCommandInput, 'clientToken'>;
 
@@ -141,33 +137,17 @@ async function loadTemplate(params: StartExperimentParams, ctx: StepContext): Pr
 /** Templates this run's step created (by tag). */
 async function findTemplates(fis: FisClient, ctx: StepContext): Promise<string[]> {
   const tags = runTags(ctx);
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page: ListExperimentTemplatesCommandOutput = await fis.send(new ListExperimentTemplatesCommand({ nextToken }), {
-      abortSignal: ctx.signal,
-    });
-    for (const t of page.experimentTemplates ?? []) {
-      if (t.id && Object.entries(tags).every(([k, v]) => t.tags?.[k] === v)) ids.push(t.id);
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return ids;
+  const templates = await listExperimentTemplates(fis, ctx.signal);
+  return templates.flatMap((t) => (t.id && Object.entries(tags).every(([k, v]) => t.tags?.[k] === v) ? [t.id] : []));
 }
 
 /** Experiments of a template that may still be injecting faults. */
 async function findRunningExperiments(fis: FisClient, templateId: string, ctx: StepContext): Promise<string[]> {
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page: ListExperimentsCommandOutput = await fis.send(new ListExperimentsCommand({ nextToken }), { abortSignal: ctx.signal });
-    for (const e of page.experiments ?? []) {
-      const status = e.state?.status;
-      if (e.id && e.experimentTemplateId === templateId && !(status && FINISHED_STATUSES.includes(status))) ids.push(e.id);
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return ids;
+  const experiments = await listExperiments(fis, ctx.signal);
+  return experiments.flatMap((e) => {
+    const status = e.state?.status;
+    return e.id && e.experimentTemplateId === templateId && !(status && FINISHED_STATUSES.includes(status)) ? [e.id] : [];
+  });
 }
 
 /** The template file's JSON for `engine plan` (a local read, no request); undefined when unreadable. */

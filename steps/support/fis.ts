@@ -1,10 +1,43 @@
-import { type FisClient, GetExperimentCommand, StopExperimentCommand, type ExperimentStatus } from '@aws-sdk/client-fis';
+import {
+  type ExperimentStatus,
+  type ExperimentSummary,
+  type ExperimentTemplateSummary,
+  type FisClient,
+  GetExperimentCommand,
+  ListExperimentsCommand,
+  ListExperimentTemplatesCommand,
+  StopExperimentCommand,
+} from '@aws-sdk/client-fis';
 import type { StepContext } from '../../engine/types.ts';
 import { isAwsError, isNotFound } from './awsErrors.ts';
 import { awaitExpired } from './errors.ts';
 
 /** Statuses after which an experiment injects nothing more. */
 export const FINISHED_STATUSES: readonly ExperimentStatus[] = ['stopped', 'completed', 'failed'];
+
+/** Every experiment of the client's region, all pages. */
+export async function listExperiments(fis: FisClient, signal?: AbortSignal): Promise<ExperimentSummary[]> {
+  const all: ExperimentSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await fis.send(new ListExperimentsCommand({ nextToken }), { abortSignal: signal });
+    all.push(...(page.experiments ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return all;
+}
+
+/** Every experiment template of the client's region, all pages. */
+export async function listExperimentTemplates(fis: FisClient, signal?: AbortSignal): Promise<ExperimentTemplateSummary[]> {
+  const all: ExperimentTemplateSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await fis.send(new ListExperimentTemplatesCommand({ nextToken }), { abortSignal: signal });
+    all.push(...(page.experimentTemplates ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return all;
+}
 
 /** Interval between GetExperiment polls while an experiment stops. */
 const STOP_POLL_MS = 100;
