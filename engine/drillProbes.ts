@@ -49,7 +49,7 @@ export class DrillProbes {
 
   /** The measures of the evidence so far. */
   measures(): Measures {
-    return deriveMeasures(this.evidence);
+    return deriveMeasures(this.evidence, { clients: this.declared.filter((p) => p.type === 'client').map((p) => p.name) });
   }
 
   /** Before the first step: probes with no `startAfter`. */

@@ -6,9 +6,15 @@ export function requestsOf(events: readonly EvidenceSample[], probe: string): Cl
   return samplesOf(events, 'client-request').filter((r) => r.probe === probe);
 }
 
-/** Names of the client probes, in order of their first request. */
-export function clientProbes(events: readonly EvidenceSample[]): string[] {
-  return [...new Set(samplesOf(events, 'client-request').map((r) => r.probe))];
+/**
+ * Names of the client probes that sent requests: those in `declared` first, in that order (the
+ * workflow's), then any others in order of their first request. Probes ticking at the same AWS
+ * instant record in whatever order their responses land, so the declared order is what keeps
+ * reports and summaries the same from run to run.
+ */
+export function clientProbes(events: readonly EvidenceSample[], declared: readonly string[] = []): string[] {
+  const seen = new Set(samplesOf(events, 'client-request').map((r) => r.probe));
+  return [...new Set([...declared.filter((name) => seen.has(name)), ...seen])];
 }
 
 /** One client's outage in a phase: first failed request → first success after the last failure. */

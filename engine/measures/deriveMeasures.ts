@@ -34,12 +34,14 @@ export interface MeasureOptions {
   referenceClient?: string;
   healthCheckId?: string;
   dnsName?: string;
+  /** The client probes in the workflow's order: the order of error windows and availability. */
+  clients?: readonly string[];
 }
 
 /** Derives every measure from the evidence (pure; the stream may be in any order). */
 export function deriveMeasures(events: readonly EvidenceSample[], options: MeasureOptions = {}): Measures {
   const windows = faultWindows(events);
-  const clients = clientProbes(events);
+  const clients = clientProbes(events, options.clients);
   const reference = options.referenceClient ?? referenceClient(events, clients);
   const failoverRpo = rpo(events, 'failover');
   const failbackRpo = rpo(events, 'failback');

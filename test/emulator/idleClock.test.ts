@@ -27,6 +27,35 @@ test('a parked activity lets time jump to the next due timer, in due order', asy
   assert.is(clock.now(), 3000);
 });
 
+test('timers due at the same instant fire in one jump: their work runs side by side', async () => {
+  const clock = new IdleClock({ start: 0 });
+  const order: string[] = [];
+  const client = (name: string) =>
+    clock.activity(name, async () => {
+      await clock.sleep(2000);
+      order.push(`${name} woke at ${clock.now()}`);
+      await turns(5); // work in progress holds time still
+      order.push(`${name} done at ${clock.now()}`);
+    });
+  await Promise.all([client('a'), client('b'), clock.activity('later', () => clock.sleep(3000))]);
+  assert.equal(order, ['a woke at 2000', 'b woke at 2000', 'a done at 2000', 'b done at 2000']);
+  assert.is(clock.jumps, 2, 'one jump to 2000 for both sleepers, one to 3000');
+});
+
+test('a timer cleared by another firing in the same jump does not fire', async () => {
+  const clock = new IdleClock({ start: 0 });
+  const fired: string[] = [];
+  let second: ReturnType<IdleClock['setTimeout']> | undefined;
+  clock.setTimeout(() => {
+    fired.push('first');
+    if (second) clock.clear(second);
+  }, 1000);
+  second = clock.setTimeout(() => fired.push('second'), 1000);
+  clock.setTimeout(() => fired.push('third'), 1000);
+  await clock.activity('sleeper', () => clock.sleep(1500));
+  assert.equal(fired, ['first', 'third']);
+});
+
 test('with no live activity nobody waits on time: it stands still', async () => {
   const clock = new IdleClock({ start: 0 });
   let fired = false;

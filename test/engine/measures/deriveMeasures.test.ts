@@ -43,6 +43,19 @@ test('the reference client can be chosen', () => {
   assert.is(m.failover.rto, null, 'the forever client never reached the standby');
 });
 
+test('client windows follow the declared order, not the order responses landed in', () => {
+  const events = goodDrill();
+  const landed = Object.keys(deriveMeasures(events).failover.errorWindow);
+  const declared = [...landed].reverse();
+  assert.equal(Object.keys(deriveMeasures(events, { clients: declared }).failover.errorWindow), declared);
+  assert.equal(Object.keys(deriveMeasures([...events].reverse(), { clients: declared }).availability), ['all', ...declared]);
+  assert.equal(
+    Object.keys(deriveMeasures(events, { clients: ['nobody', ...declared] }).failover.errorWindow),
+    declared,
+    'probes without requests are left out',
+  );
+});
+
 test('no evidence: everything null, nothing throws', () => {
   const m = deriveMeasures([]);
   assert.equal([m.faultStart, m.referenceClient, m.failover.rto, m.failback.rto, m.availability.all], [null, null, null, null, null]);
