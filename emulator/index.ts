@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { createScaledClock, IdleClock, ManualClock, type Clock } from './clock.ts';
 import type { DnsServerHandle } from './dns/server.ts';
-import { startDnsWorker } from './route53/startDnsWorker.ts';
+import { startDnsWorker, type DnsWorkerHandle } from './route53/startDnsWorker.ts';
+import type { ThreadPriority } from './dns/threadPriority.ts';
 import { FaultRegistry } from './faults.ts';
 import { Gateway } from './gateway.ts';
 import { createGatewayServer, requestsSettled } from './server.ts';
@@ -39,6 +40,12 @@ export interface EmulatorOptions {
   model?: Partial<EmulationModel>;
   /** One line per request and event; silent by default. */
   log?: (line: string) => void;
+  /**
+   * Ask the OS to run the DNS thread at real-time priority, so that HTTP load cannot delay DNS
+   * answers (docs/dns.md; Linux, root or CAP_SYS_NICE). `engine serve` does; an embedded
+   * emulator serving one drill does not need to.
+   */
+  dnsRealtime?: boolean;
   /** Route 53 routing: the DNS client's Region and location, the weighted generator's seed. */
   route53?: Partial<import('./route53/routingSettings.ts').RoutingSettings>;
 }
@@ -50,6 +57,8 @@ export interface Emulator {
   dns: { host: string; port: number };
   /** The DNS server's counters since start: queries answered, packets dropped as malformed. */
   dnsStats(): { answered: number; dropped: number };
+  /** How the OS schedules the DNS thread (see `dnsRealtime`). */
+  dnsPriority(): Promise<ThreadPriority>;
   /** Resolves once the gateway serves no request (work a client aborted is still carried out). */
   requestsSettled(): Promise<void>;
   timeScale: number;
@@ -73,7 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const gateway = new Gateway(faults, log);
   const apis = new Map<string, unknown>();
   let httpAddress: { host: string; port: number } | undefined;
-  let dns: DnsServerHandle | undefined;
+  let dns: DnsWorkerHandle | undefined;
   const runtime = createRuntime({ clock, model, faults, log, apis, httpAddress: () => httpAddress, dns: () => dns });
   const services = createServices(runtime, gateway, apis);
   // DNS answers from its own thread, from a replica of Route 53 (docs/dns.md). The thread starts
@@ -86,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port: options.dnsPort ?? 0,
     log: (line) => dnsLog(line),
     link: runtime.api('route53').replica.attach(),
+    realtime: options.dnsRealtime === true,
   });
   dnsStarting.catch(() => {}); // handled below, once the HTTP server is listening (or failed to)
   gateway.addRawRoute(
@@ -125,6 +135,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port: address.port,
     dns: { host: dns.host, port: dns.port },
     dnsStats: dns.stats,
+    dnsPriority: dns.priority,
     requestsSettled: () => requestsSettled(server),
     timeScale: clock.timeScale,
     clock,

@@ -70,6 +70,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
       dnsPort,
       timeScale,
       log,
+      dnsRealtime: true,
       ...(options.model ? { model: options.model } : {}),
       ...(options.route53 ? { route53: options.route53 } : {}),
     });
@@ -85,6 +86,11 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   writeLine(
     `emulator ready: ${emu.endpoint} dns ${formatHost(emu.dns.host)}:${emu.dns.port} time-scale ${emu.timeScale} services ${services.join(',')}`,
   );
+
+  // A load test's HTTP traffic must not delay DNS answers: say whether the OS agreed (docs/dns.md).
+  void emu
+    .dnsPriority()
+    .then((p) => log(p.priority === 'realtime' ? 'dns thread: real-time priority' : `dns thread: normal priority (${p.reason})`));
 
   const signal = await stopRequested;
   const force = () => process.exit(130);

@@ -3,6 +3,7 @@ import type { ReplicaLink } from './ReplicaFeed.ts';
 import type { DnsWorkerData, DnsWorkerMessage } from './dnsWorker.ts';
 import { dnsWorkerScript } from './dnsWorkerScript.ts';
 import { ANSWERED, DROPPED, type DnsServerHandle } from '../dns/server.ts';
+import type { ThreadPriority } from '../dns/threadPriority.ts';
 
 /**
  * Starts the DNS server in a worker thread of its own (docs/dns.md) and resolves once it
@@ -16,11 +17,19 @@ export interface DnsWorkerOptions {
   log(line: string): void;
   /** Route 53's replica feed, attached for this worker. */
   link: ReplicaLink;
+  /** Ask the OS to schedule the thread at real-time priority (dns/threadPriority.ts). */
+  realtime?: boolean;
 }
 
-export async function startDnsWorker(options: DnsWorkerOptions): Promise<DnsServerHandle> {
+/** The DNS thread's handle, plus how the OS schedules the thread. */
+export interface DnsWorkerHandle extends DnsServerHandle {
+  /** Resolves once the thread asked for its priority (at once with `normal` when not asked). */
+  priority(): Promise<ThreadPriority>;
+}
+
+export async function startDnsWorker(options: DnsWorkerOptions): Promise<DnsWorkerHandle> {
   const counters = new SharedArrayBuffer(8);
-  const data: DnsWorkerData = { host: options.host, port: options.port, link: options.link, counters };
+  const data: DnsWorkerData = { host: options.host, port: options.port, link: options.link, counters, realtime: options.realtime === true };
   const worker = new Worker(await dnsWorkerScript(), {
     eval: true,
     // The script is CommonJS: a parent run with `--input-type=module` must not make it a module.
@@ -30,7 +39,12 @@ export async function startDnsWorker(options: DnsWorkerOptions): Promise<DnsServ
     name: 'dns',
   });
   let closed: (() => void) | undefined;
+  let prioritized: (p: ThreadPriority) => void = () => {};
+  const priority = options.realtime
+    ? new Promise<ThreadPriority>((resolve) => (prioritized = resolve))
+    : Promise.resolve<ThreadPriority>({ priority: 'normal', reason: 'not asked' });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  void exited.then(() => prioritized({ priority: 'normal', reason: 'the thread ended first' }));
   const port = await new Promise<number>((resolve, reject) => {
     worker.on('error', (err) => {
       reject(err);
@@ -41,6 +55,7 @@ export async function startDnsWorker(options: DnsWorkerOptions): Promise<DnsServ
       if (message.type === 'listening') resolve(message.port);
       else if (message.type === 'failed') reject(Object.assign(new Error(message.error.message), message.error));
       else if (message.type === 'log') options.log(message.line);
+      else if (message.type === 'priority') prioritized(message);
       else if (message.type === 'closed') closed?.();
     });
   });
@@ -49,6 +64,7 @@ export async function startDnsWorker(options: DnsWorkerOptions): Promise<DnsServ
     host: options.host,
     port,
     stats: () => ({ answered: Atomics.load(view, ANSWERED), dropped: Atomics.load(view, DROPPED) }),
+    priority: () => priority,
     async close() {
       const done = new Promise<void>((resolve) => {
         closed = resolve;

@@ -6,7 +6,8 @@ import {
   type Change,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
@@ -37,6 +38,15 @@ let r53: Route53Client;
 let api: Route53Api;
 let zoneId: string;
 
+/** `chrt -p`'s reading of a thread's scheduling policy; undefined without chrt or /proc. */
+function schedulingPolicy(tid: number): string | undefined {
+  try {
+    return execFileSync('chrt', ['--pid', String(tid)], { encoding: 'utf8' });
+  } catch {
+    return undefined;
+  }
+}
+
 const change = (...changes: Change[]) =>
   r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: changes } }));
 const a = (Name: string, Value: string, extra: object = {}): Change => ({
@@ -53,7 +63,7 @@ function query(name: string): Buffer {
 }
 
 /** One query over UDP, no retry: the reply's rcode and addresses (undefined if none came in `waitMs`). */
-function ask(name: string, waitMs = 5_000): Promise<{ rcode: number; addresses: string[] } | undefined> {
+function ask(name: string, waitMs = 5_000, port = emu.dns.port): Promise<{ rcode: number; addresses: string[] } | undefined> {
   const socket = createSocket('udp4');
   const message = query(name);
   return new Promise((resolve) => {
@@ -67,7 +77,7 @@ function ask(name: string, waitMs = 5_000): Promise<{ rcode: number; addresses: 
       const packet = Packet.parse(reply);
       finish({ rcode: packet.header.rcode, addresses: packet.answers.map((r) => r.address ?? '') });
     });
-    socket.send(message, emu.dns.port, '127.0.0.1');
+    socket.send(message, port, '127.0.0.1');
   });
 }
 
@@ -180,6 +190,27 @@ test('stop ends the worker: the DNS port is free again at once', async () => {
     tcp.once('error', reject);
     tcp.listen(port, '127.0.0.1', () => tcp.close(() => resolve()));
   });
+});
+
+test('asked for real-time priority, the DNS thread gets SCHED_FIFO where the OS allows it, and says so where not', async () => {
+  assert.equal(await emu.dnsPriority(), { priority: 'normal', reason: 'not asked' }, 'an embedded emulator does not ask');
+  const other = await startEmulator({ clock: new ManualClock(), dnsRealtime: true });
+  try {
+    const got = await other.dnsPriority();
+    const policy = got.tid ? schedulingPolicy(got.tid) : undefined;
+    const allowed = process.platform === 'linux' && process.getuid?.() === 0 && policy !== undefined;
+    if (allowed) {
+      assert.is(got.priority, 'realtime', `as root on Linux the thread is real-time (${got.reason ?? ''})`);
+      assert.match(policy!, /SCHED_FIFO/, 'the thread the worker named is scheduled SCHED_FIFO, as chrt reads it back');
+      assert.ok(readFileSync(`/proc/${process.pid}/task/${got.tid}/stat`, 'utf8'), 'the thread belongs to this process');
+    } else {
+      assert.is(got.priority, 'normal');
+      assert.ok(got.reason, 'a normal priority says why');
+    }
+    assert.equal((await ask('localhost.localstack.cloud', 5_000, other.dns.port))?.addresses, ['127.0.0.1'], 'and it answers');
+  } finally {
+    await other.stop();
+  }
 });
 
 test('a process that starts, queries and stops an emulator exits by itself (no thread or handle left)', async () => {
