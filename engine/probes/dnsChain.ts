@@ -1,13 +1,14 @@
 import { getServers } from 'node:dns';
-import dns2 from 'dns2';
+import { normalizeName, stubQuery } from '../../steps/support/dnsStub.ts';
 import { asWork } from '../../steps/support/targetDns.ts';
 import type { Target } from '../types.ts';
 
 /**
  * CNAME resolution with TTLs, as a client's stub resolver sees it. Node's resolver does not
  * report a CNAME's TTL, and a client cache needs it: queries go to the target's DNS server
- * (the emulator's or LocalStack's; the system's first resolver on real AWS) with a plain UDP
- * client, one CNAME query per hop as the tutorial's dns-resolver.py does.
+ * (the emulator's or LocalStack's; the system's first resolver on real AWS) with the steps'
+ * stub client (steps/support/dnsStub.ts), one CNAME query per hop as the tutorial's
+ * dns-resolver.py does.
  */
 export interface ChainAnswer {
   /** The last name of the CNAME chain (lowercase, no trailing dot). */
@@ -19,44 +20,26 @@ export interface ChainAnswer {
   status: string;
 }
 
-const RCODES: Record<number, string> = { 0: 'NOERROR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 5: 'REFUSED' };
 const MAX_HOPS = 8;
-/** Wall-time bound on one query: a lost datagram must not stall a probe (AWS time stands still meanwhile). */
-const QUERY_TIMEOUT_MS = 1000;
 
 export async function resolveChain(target: Target, name: string): Promise<ChainAnswer> {
   const server = target.dns ?? { host: getServers()[0] ?? '127.0.0.1', port: 53 };
-  const query = dns2.UDPClient({ dns: server.host, port: server.port, timeout: QUERY_TIMEOUT_MS });
-  const start = normalize(name);
+  const start = normalizeName(name);
   const chain: string[] = [];
   let host = start;
   let ttl: number | undefined;
+  const answer = (status: string): ChainAnswer => ({ host, chain, ...(ttl === undefined ? {} : { ttl }), status });
   for (let hop = 0; hop < MAX_HOPS; hop++) {
-    let packet;
-    try {
-      const name = host;
-      // A query in flight is work: AWS time waits for the answer (see asWork).
-      packet = await asWork(target, () => query(name, 'CNAME'));
-    } catch (error) {
-      return {
-        host,
-        chain,
-        ...(ttl === undefined ? {} : { ttl }),
-        status: (error as { code?: string }).code === 'ETIMEDOUT' ? 'TIMEOUT' : 'ERROR',
-      };
-    }
-    const rcode = packet.header.rcode;
-    if (rcode !== 0) return { host, chain, ...(ttl === undefined ? {} : { ttl }), status: RCODES[rcode] ?? `RCODE${rcode}` };
-    const record = packet.answers.find((a) => normalize(String(a.name)) === host && a.type === dns2.Packet.TYPE.CNAME);
-    const next = record && 'domain' in record ? normalize(String(record.domain)) : undefined;
+    const asked = host;
+    // A query in flight is work: AWS time waits for the answer (see asWork).
+    const reply = await asWork(target, () => stubQuery(server, asked, 'CNAME'));
+    if (reply.status !== 'NOERROR') return answer(reply.status);
+    const record = reply.answers.find((a) => a.name === host && a.type === 'CNAME');
+    const next = record?.value;
     if (!next || next === host || chain.includes(next)) break;
     ttl = Math.min(ttl ?? Infinity, record!.ttl);
     chain.push(next);
     host = next;
   }
-  return { host, chain, ...(ttl === undefined ? {} : { ttl }), status: 'NOERROR' };
-}
-
-function normalize(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, '');
+  return answer('NOERROR');
 }

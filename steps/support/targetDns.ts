@@ -1,13 +1,14 @@
 import { promises as dns } from 'node:dns';
 import { EngineError } from '../../engine/errors.ts';
 import type { Target } from '../../engine/types.ts';
+import { normalizeName, STUB_TIMEOUT_MS, stubQuery } from './dnsStub.ts';
 import { StepErrorCode } from './errors.ts';
 
 /**
  * DNS queries against the target's own DNS server: the embedded emulator's, LocalStack's or
  * `engine serve`'s (`target.dns`). Node's `dns.lookup()` (used by `fetch`, `http` and the AWS
- * SDK) ignores custom servers, so steps that must see the target's Route 53 answers query it
- * here with a `Resolver` pointed at `target.dns` (docs/dns.md).
+ * SDK) ignores custom servers, so steps that must see the target's Route 53 answers ask it
+ * directly, with the stub client of `dnsStub.ts` (docs/dns.md).
  *
  * Real AWS has no `target.dns`: queries then go to the system's resolvers, which is what a
  * client of a public Route 53 zone sees (subject to its caches and the record TTLs).
@@ -31,9 +32,6 @@ export interface DnsAnswer {
   server: string;
 }
 
-/** Per-query deadline: a lost UDP datagram must not stall a poll loop. */
-const QUERY_TIMEOUT_MS = 1000;
-
 const STATUS_BY_CODE: Record<string, string> = {
   ENOTFOUND: 'NXDOMAIN',
   ENODATA: 'NODATA',
@@ -43,10 +41,7 @@ const STATUS_BY_CODE: Record<string, string> = {
   ECONNREFUSED: 'CONNREFUSED',
 };
 
-/** A name as compared: lowercase, without the trailing dot of a fully qualified name. */
-export function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, '');
-}
+export { normalizeName };
 
 /**
  * Runs one query as an activity of the target's clock: on the idle-skipping clock AWS time
@@ -77,18 +72,27 @@ export async function queryDns(
 ): Promise<DnsAnswer> {
   signal?.throwIfAborted();
   const server = targetDnsServer(target, via);
-  const resolver = new dns.Resolver({ timeout: QUERY_TIMEOUT_MS, tries: 1 });
-  if (server) resolver.setServers([server]);
+  if (!server || !target.dns) return querySystem(name, type, signal);
+  const stub = target.dns;
+  const reply = await asWork(target, () => stubQuery(stub, name, type, signal ? { signal } : {}));
+  const values = reply.answers.filter((a) => a.type === type).map((a) => a.value);
+  const status = reply.status !== 'NOERROR' ? reply.status : values.length > 0 ? 'NOERROR' : 'NODATA';
+  return { values, status, server };
+}
+
+/** The system's resolvers (real AWS): Node's resolver, with the servers of /etc/resolv.conf. */
+async function querySystem(name: string, type: DnsRecordType, signal?: AbortSignal): Promise<DnsAnswer> {
+  const resolver = new dns.Resolver({ timeout: STUB_TIMEOUT_MS, tries: 1 });
   const onAbort = () => resolver.cancel();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const values = await asWork(target, () => resolveRecords(resolver, normalizeName(name), type));
-    return { values: values.map(normalizeName), status: 'NOERROR', server: server ?? 'system' };
+    const values = await resolveRecords(resolver, normalizeName(name), type);
+    return { values: values.map(normalizeName), status: 'NOERROR', server: 'system' };
   } catch (error) {
     signal?.throwIfAborted();
     const code = (error as { code?: unknown }).code;
     const status = typeof code === 'string' ? (STATUS_BY_CODE[code] ?? code) : 'ERROR';
-    return { values: [], status, server: server ?? 'system' };
+    return { values: [], status, server: 'system' };
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
