@@ -106,18 +106,19 @@ export function authorizerOperations({ store }: ApiGatewayContext): Operation[] 
           }
           if (!(SCALAR_PATHS as readonly string[]).includes(op.path)) throw unknownPath(op, [...SCALAR_PATHS, '/providerARNs']);
           checkOp(op, ['replace']);
-          if (op.path === '/name' && !op.value) throw badRequest('Authorizer name must be non-empty');
-          if (op.path === '/authorizerResultTtlInSeconds') next.authorizerResultTtlInSeconds = checkTtl(op.value);
+          if (op.path === '/name') {
+            if (!op.value) throw badRequest('Authorizer name must be non-empty');
+            next.name = op.value;
+          } else if (op.path === '/authorizerResultTtlInSeconds') next.authorizerResultTtlInSeconds = checkTtl(op.value);
           else if (op.path === '/type') next.type = checkType(op.value, 'updateAuthorizerInput');
           else {
             const member = op.path.slice(1) as
-              | 'name'
               | 'authorizerUri'
               | 'authorizerCredentials'
               | 'identitySource'
               | 'identityValidationExpression'
               | 'authType';
-            next[member] = (op.value || undefined) as string;
+            next[member] = op.value || undefined;
           }
         }
         Object.assign(authorizer, next);
