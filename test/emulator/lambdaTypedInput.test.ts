@@ -1,10 +1,15 @@
 import {
+  CreateAliasCommand,
   CreateEventSourceMappingCommand,
   CreateFunctionCommand,
+  GetAliasCommand,
   GetFunctionCommand,
   type LambdaClient,
   ListTagsCommand,
+  ListVersionsByFunctionCommand,
+  PublishVersionCommand,
   TagResourceCommand,
+  UpdateAliasCommand,
   UpdateEventSourceMappingCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
@@ -98,6 +103,29 @@ test('TagResource: a tag value that is not a string is refused and no tag is add
   );
   const tags = await ctx.lambda.send(new ListTagsCommand({ Resource: `${ARN}:typed` }));
   assert.equal(tags.Tags, { team: 'a' });
+});
+
+test('aliases and PublishVersion: Description, RoutingConfig and CodeSha256 of the wrong type are refused', async (ctx) => {
+  await refused(
+    ctx.lambda.send(new CreateAliasCommand({ FunctionName: 'typed', Name: 'live', FunctionVersion: '$LATEST', Description: 5 } as never)),
+    'Description must be a string.',
+  );
+  await ctx.lambda.send(new CreateAliasCommand({ FunctionName: 'typed', Name: 'live', FunctionVersion: '$LATEST', Description: 'a' }));
+  await refused(
+    ctx.lambda.send(new UpdateAliasCommand({ FunctionName: 'typed', Name: 'live', Description: 'b', RoutingConfig: 'half' } as never)),
+    'RoutingConfig must be an object.',
+  );
+  assert.is((await ctx.lambda.send(new GetAliasCommand({ FunctionName: 'typed', Name: 'live' }))).Description, 'a');
+  await refused(
+    ctx.lambda.send(new PublishVersionCommand({ FunctionName: 'typed', CodeSha256: 5 } as never)),
+    'CodeSha256 must be a string.',
+  );
+  const versions = await ctx.lambda.send(new ListVersionsByFunctionCommand({ FunctionName: 'typed' }));
+  assert.equal(
+    versions.Versions?.map((v) => v.Version),
+    ['$LATEST'],
+    'nothing was published',
+  );
 });
 
 test('event source mappings: Enabled must be a boolean', async (ctx) => {
