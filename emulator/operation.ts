@@ -86,7 +86,8 @@ export interface OutputBinding {
 
 /**
  * One emulated operation. `I` types the input: declare it on the handler's parameter
- * (`handler(input: InvokeInput, ctx)`). What the protocol guarantees: path, query and header
+ * (`handler(input: InvokeInput, ctx)`), or let {@link defineOperation} derive the bound members
+ * from `http`. What the protocol guarantees: path, query and header
  * members are strings, a payload member is a Buffer, list-bound query members are string[];
  * body members are whatever the caller sent (restXml: strings), so type them `unknown` or
  * check them before trusting a narrower type.
