@@ -86,7 +86,8 @@ export interface OutputBinding {
 
 /**
  * One emulated operation. `I` types the input: declare it on the handler's parameter
- * (`handler(input: InvokeInput, ctx)`). What the protocol guarantees: path, query and header
+ * (`handler(input: InvokeInput, ctx)`), or let {@link defineOperation} derive the bound members
+ * from `http`. What the protocol guarantees: path, query and header
  * members are strings, a payload member is a Buffer, list-bound query members are string[];
  * body members are whatever the caller sent (restXml: strings), so type them `unknown` or
  * check them before trusting a narrower type.
@@ -103,4 +104,47 @@ export interface Operation<I extends OperationInput = OperationInput> {
    */
   resource?(input: I, ctx: RequestContext): { arn: string; region?: string } | undefined;
   handler(input: I, ctx: RequestContext): Promise<OperationOutput> | OperationOutput;
+}
+
+/**
+ * The input members an HTTP binding declares, as a type: each `{Name}` / `{Name+}` label of the
+ * path a `string`, each bound query parameter an optional `string` (`string[]` for a `list`),
+ * each bound header an optional `string`, the payload member a `Buffer`; the body's members stay
+ * `unknown` until checked.
+ *
+ * @example
+ * BoundInput<{ method: 'GET'; path: '/restapis/{restApiId}/resources'; query: { embed: { list: 'embed' } } }>
+ * // { restApiId: string } & { embed?: string[] } & OperationInput
+ */
+export type BoundInput<B extends HttpBinding> = PathLabels<B['path']> &
+  QueryMembers<B['query']> &
+  HeaderMembers<B['headers']> &
+  PayloadMember<B['payload']> &
+  OperationInput;
+
+/** `{ restApiId: string; resourceId: string }` for `/restapis/{restApiId}/resources/{resourceId}`; a `?literal` query suffix is not a label. */
+export type PathLabels<P extends string> = string extends P ? OperationInput : LabelsOf<P extends `${infer Path}?${string}` ? Path : P>;
+type LabelsOf<P extends string> = P extends `${string}{${infer Label}}${infer Rest}`
+  ? { [K in Label extends `${infer Greedy}+` ? Greedy : Label]: string } & LabelsOf<Rest>
+  : Record<never, never>;
+
+type QueryMembers<Q> = {
+  [K in keyof Q as Q[K] extends string ? Q[K] : Q[K] extends { list: infer L extends string } ? L : never]?: Q[K] extends string
+    ? string
+    : string[];
+};
+type PayloadMember<P> = P extends string ? { [K in P]: Buffer } : Record<never, never>;
+type HeaderMembers<H> = { [K in keyof H as H[K] extends string ? H[K] : never]?: string };
+
+/**
+ * An operation whose handler's input is typed by its own HTTP binding ({@link BoundInput}): path
+ * labels are read as `input.restApiId`, not looked up by name, and a renamed label fails to compile.
+ */
+export function defineOperation<const B extends HttpBinding>(op: {
+  name: string;
+  http: B;
+  resource?(input: BoundInput<B>, ctx: RequestContext): { arn: string; region?: string } | undefined;
+  handler(input: BoundInput<B>, ctx: RequestContext): Promise<OperationOutput> | OperationOutput;
+}): Operation<BoundInput<B>> {
+  return op;
 }

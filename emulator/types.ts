@@ -36,12 +36,15 @@ export interface EmulatorResponse {
 }
 
 export {
+  defineOperation,
   RawReply,
+  type BoundInput,
   type HttpBinding,
   type Operation,
   type OperationInput,
   type OperationOutput,
   type OutputBinding,
+  type PathLabels,
   type RequestContext,
 } from './operation.ts';
 

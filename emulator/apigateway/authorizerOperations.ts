@@ -1,9 +1,9 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
-import type { Operation } from '../types.ts';
+import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, missing, notFound, requireString } from './errors.ts';
 import type { AuthorizerRecord, RestApiRecord } from './model.ts';
 import { checkOp, readPatchOperations, unknownPath } from './patch.ts';
-import { optionalString, param, type ApiGatewayContext } from './restApiOperations.ts';
+import { optionalString, type ApiGatewayContext } from './restApiOperations.ts';
 import { randomId } from './store.ts';
 
 const AUTHORIZER_TYPES = ['TOKEN', 'REQUEST', 'COGNITO_USER_POOLS'] as const;
@@ -53,9 +53,9 @@ export const toAuthorizer = (a: AuthorizerRecord): Record<string, unknown> =>
  * plane (`lambdaAuthorizer.ts`); COGNITO_USER_POOLS ones are kept and reported, not enforced.
  */
 export function authorizerOperations({ store }: ApiGatewayContext): Operation[] {
-  const apiOf = (input: Record<string, unknown>, region: string) => store.get(region, param(input, 'restApiId'));
+  const apiOf = (input: { restApiId: string }, region: string) => store.get(region, input.restApiId);
   return [
-    {
+    defineOperation({
       name: 'CreateAuthorizer',
       http: { method: 'POST', path: '/restapis/{restApiId}/authorizers', status: 201 },
       handler(input, ctx) {
@@ -79,22 +79,22 @@ export function authorizerOperations({ store }: ApiGatewayContext): Operation[] 
         api.authorizers.set(authorizer.id, authorizer);
         return toAuthorizer(authorizer);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetAuthorizers',
       http: { method: 'GET', path: '/restapis/{restApiId}/authorizers' },
       handler: (input, ctx) => ({ item: [...apiOf(input, ctx.region).authorizers.values()].map(toAuthorizer) }),
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetAuthorizer',
       http: { method: 'GET', path: '/restapis/{restApiId}/authorizers/{authorizerId}' },
-      handler: (input, ctx) => toAuthorizer(authorizerOf(apiOf(input, ctx.region), param(input, 'authorizerId'))),
-    },
-    {
+      handler: (input, ctx) => toAuthorizer(authorizerOf(apiOf(input, ctx.region), input.authorizerId)),
+    }),
+    defineOperation({
       name: 'UpdateAuthorizer',
       http: { method: 'PATCH', path: '/restapis/{restApiId}/authorizers/{authorizerId}' },
       handler(input, ctx) {
-        const authorizer = authorizerOf(apiOf(input, ctx.region), param(input, 'authorizerId'));
+        const authorizer = authorizerOf(apiOf(input, ctx.region), input.authorizerId);
         const next: AuthorizerRecord = { ...authorizer, providerARNs: authorizer.providerARNs && [...authorizer.providerARNs] };
         for (const op of readPatchOperations(input, 'updateAuthorizerInput')) {
           if (op.path.startsWith('/providerARNs')) {
@@ -106,33 +106,34 @@ export function authorizerOperations({ store }: ApiGatewayContext): Operation[] 
           }
           if (!(SCALAR_PATHS as readonly string[]).includes(op.path)) throw unknownPath(op, [...SCALAR_PATHS, '/providerARNs']);
           checkOp(op, ['replace']);
-          if (op.path === '/name' && !op.value) throw badRequest('Authorizer name must be non-empty');
-          if (op.path === '/authorizerResultTtlInSeconds') next.authorizerResultTtlInSeconds = checkTtl(op.value);
+          if (op.path === '/name') {
+            if (!op.value) throw badRequest('Authorizer name must be non-empty');
+            next.name = op.value;
+          } else if (op.path === '/authorizerResultTtlInSeconds') next.authorizerResultTtlInSeconds = checkTtl(op.value);
           else if (op.path === '/type') next.type = checkType(op.value, 'updateAuthorizerInput');
           else {
             const member = op.path.slice(1) as
-              | 'name'
               | 'authorizerUri'
               | 'authorizerCredentials'
               | 'identitySource'
               | 'identityValidationExpression'
               | 'authType';
-            next[member] = (op.value || undefined) as string;
+            next[member] = op.value || undefined;
           }
         }
         Object.assign(authorizer, next);
         return toAuthorizer(authorizer);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'DeleteAuthorizer',
       http: { method: 'DELETE', path: '/restapis/{restApiId}/authorizers/{authorizerId}', status: 202 },
       handler(input, ctx) {
         const api = apiOf(input, ctx.region);
-        const id = param(input, 'authorizerId');
+        const id = input.authorizerId;
         authorizerOf(api, id);
         api.authorizers.delete(id);
       },
-    },
+    }),
   ];
 }

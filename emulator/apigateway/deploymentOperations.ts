@@ -1,7 +1,7 @@
-import type { Operation } from '../types.ts';
+import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, deploymentNotFound } from './errors.ts';
 import type { DeploymentRecord, RestApiRecord } from './model.ts';
-import { optionalString, param, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
+import { optionalString, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
 import { toDeployment } from './shapes.ts';
 import { randomId } from './store.ts';
 import { putStage, validateStageName } from './stageOperations.ts';
@@ -13,11 +13,11 @@ import { putStage, validateStageName } from './stageOperations.ts';
  */
 export function deploymentOperations({ store, clock }: ApiGatewayContext): Operation[] {
   return [
-    {
+    defineOperation({
       name: 'CreateDeployment',
       http: { method: 'POST', path: '/restapis/{restApiId}/deployments', status: 201 },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const api = store.get(ctx.region, input.restApiId);
         const stageName = optionalString(input.stageName);
         if (stageName) validateStageName(stageName);
         const methods = [...api.resources.values()].flatMap((r) => Object.values(r.methods));
@@ -48,38 +48,38 @@ export function deploymentOperations({ store, clock }: ApiGatewayContext): Opera
         }
         return toDeployment(deployment);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetDeployments',
       http: { method: 'GET', path: '/restapis/{restApiId}/deployments' },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const api = store.get(ctx.region, input.restApiId);
         return { item: [...api.deployments.values()].map(toDeployment) };
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetDeployment',
       http: { method: 'GET', path: '/restapis/{restApiId}/deployments/{deploymentId}' },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
-        const deployment = api.deployments.get(param(input, 'deploymentId'));
+        const api = store.get(ctx.region, input.restApiId);
+        const deployment = api.deployments.get(input.deploymentId);
         if (!deployment) throw deploymentNotFound();
         return toDeployment(deployment);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'DeleteDeployment',
       http: { method: 'DELETE', path: '/restapis/{restApiId}/deployments/{deploymentId}', status: 202 },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
-        const deploymentId = param(input, 'deploymentId');
+        const api = store.get(ctx.region, input.restApiId);
+        const deploymentId = input.deploymentId;
         if (!api.deployments.has(deploymentId)) throw deploymentNotFound();
         if ([...api.stages.values()].some((s) => s.deploymentId === deploymentId)) {
           throw badRequest('Active stages pointing to this deployment must be moved or deleted');
         }
         api.deployments.delete(deploymentId);
       },
-    },
+    }),
   ];
 }
 

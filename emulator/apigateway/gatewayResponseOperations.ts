@@ -1,10 +1,10 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
-import type { Operation } from '../types.ts';
+import { defineOperation, type Operation } from '../types.ts';
 import { checkStatusCode, notFound } from './errors.ts';
 import { DEFAULT_GATEWAY_TEMPLATE, GATEWAY_RESPONSE_TYPES } from './gatewayResponseTypes.ts';
 import type { GatewayResponseRecord } from './model.ts';
 import { checkOp, patchMap, readPatchOperations, unescapePointer, unknownPath } from './patch.ts';
-import { param, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
+import { readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
 
 const PATH = '/restapis/{restApiId}/gatewayresponses/{responseType}';
 
@@ -44,13 +44,13 @@ export function toGatewayResponse(responseType: string, custom: GatewayResponseR
 /** Gateway responses: customisations the data plane renders for its own errors. */
 export function gatewayResponseOperations({ store }: ApiGatewayContext): Operation[] {
   return [
-    {
+    defineOperation({
       name: 'PutGatewayResponse',
       http: { method: 'PUT', path: PATH, status: 201 },
       handler(input, ctx) {
-        const responseType = param(input, 'responseType');
+        const responseType = input.responseType;
         checkType(responseType);
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const api = store.get(ctx.region, input.restApiId);
         const statusCode = typeof input.statusCode === 'string' ? input.statusCode : undefined;
         if (statusCode) checkStatusCode(statusCode);
         const record: GatewayResponseRecord = {
@@ -62,32 +62,32 @@ export function gatewayResponseOperations({ store }: ApiGatewayContext): Operati
         api.gatewayResponses.set(responseType, record);
         return toGatewayResponse(responseType, record);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetGatewayResponse',
       http: { method: 'GET', path: PATH },
       handler(input, ctx) {
-        const responseType = param(input, 'responseType');
+        const responseType = input.responseType;
         checkType(responseType);
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const api = store.get(ctx.region, input.restApiId);
         return toGatewayResponse(responseType, api.gatewayResponses.get(responseType));
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetGatewayResponses',
       http: { method: 'GET', path: '/restapis/{restApiId}/gatewayresponses' },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const api = store.get(ctx.region, input.restApiId);
         return { item: Object.keys(GATEWAY_RESPONSE_TYPES).map((t) => toGatewayResponse(t, api.gatewayResponses.get(t))) };
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'UpdateGatewayResponse',
       http: { method: 'PATCH', path: PATH },
       handler(input, ctx) {
-        const responseType = param(input, 'responseType');
+        const responseType = input.responseType;
         checkType(responseType);
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const api = store.get(ctx.region, input.restApiId);
         // Updating a default response customises it.
         const next: GatewayResponseRecord = { ...(api.gatewayResponses.get(responseType) ?? { responseType }) };
         for (const op of readPatchOperations(input, 'updateGatewayResponseInput')) {
@@ -107,16 +107,16 @@ export function gatewayResponseOperations({ store }: ApiGatewayContext): Operati
         api.gatewayResponses.set(responseType, next);
         return toGatewayResponse(responseType, next);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'DeleteGatewayResponse',
       http: { method: 'DELETE', path: PATH, status: 202 },
       handler(input, ctx) {
-        const responseType = param(input, 'responseType');
+        const responseType = input.responseType;
         checkType(responseType);
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const api = store.get(ctx.region, input.restApiId);
         if (!api.gatewayResponses.delete(responseType)) throw notFound('Gateway response type not defined on api');
       },
-    },
+    }),
   ];
 }

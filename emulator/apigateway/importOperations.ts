@@ -1,12 +1,10 @@
-import type { Operation } from '../types.ts';
+import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, stageNotFound } from './errors.ts';
 import { exportDefinition } from './openApiExport.ts';
 import { applyDefinition, definitionTitle, parseDefinition } from './openApiImport.ts';
-import { param, type ApiGatewayContext } from './restApiOperations.ts';
+import type { ApiGatewayContext } from './restApiOperations.ts';
 import { createRestApiRecord } from './restApiRecord.ts';
 import { toRestApi } from './shapes.ts';
-
-type ImportInput = { body?: Buffer; endpointConfigurationTypes?: string; mode?: string } & Record<string, unknown>;
 
 /**
  * ImportRestApi (`POST /restapis?mode=import`), PutRestApi (`PUT /restapis/{id}?mode=merge|overwrite`)
@@ -16,7 +14,7 @@ type ImportInput = { body?: Buffer; endpointConfigurationTypes?: string; mode?: 
  */
 export function importOperations({ store, clock }: ApiGatewayContext): Operation[] {
   return [
-    {
+    defineOperation({
       name: 'ImportRestApi',
       http: {
         method: 'POST',
@@ -25,7 +23,7 @@ export function importOperations({ store, clock }: ApiGatewayContext): Operation
         payload: 'body',
         query: { endpointConfigurationTypes: 'endpointConfigurationTypes', failonwarnings: 'failOnWarnings' },
       },
-      handler(input: ImportInput, ctx) {
+      handler(input, ctx) {
         const doc = parseDefinition(input.body);
         const types = input.endpointConfigurationTypes;
         const draft = createRestApiRecord(
@@ -39,12 +37,12 @@ export function importOperations({ store, clock }: ApiGatewayContext): Operation
         store.add(draft);
         return toRestApi(draft);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'PutRestApi',
       http: { method: 'PUT', path: '/restapis/{restApiId}', payload: 'body', query: { mode: 'mode', failonwarnings: 'failOnWarnings' } },
-      handler(input: ImportInput, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+      handler(input, ctx) {
+        const api = store.get(ctx.region, input.restApiId);
         const mode = input.mode ?? 'merge';
         if (mode !== 'merge' && mode !== 'overwrite') {
           throw badRequest(`Invalid mode specified: ${mode}. Valid options are merge,overwrite`);
@@ -56,8 +54,8 @@ export function importOperations({ store, clock }: ApiGatewayContext): Operation
         Object.assign(api, draft);
         return toRestApi(api);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetExport',
       http: {
         method: 'GET',
@@ -67,9 +65,9 @@ export function importOperations({ store, clock }: ApiGatewayContext): Operation
         output: { headers: { 'content-type': 'contentType', 'content-disposition': 'contentDisposition' }, payload: 'body' },
       },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
-        const stageName = param(input, 'stageName');
-        const exportType = param(input, 'exportType');
+        const api = store.get(ctx.region, input.restApiId);
+        const stageName = input.stageName;
+        const exportType = input.exportType;
         const stage = api.stages.get(stageName);
         const deployment = stage && api.deployments.get(stage.deploymentId);
         if (!deployment) throw stageNotFound();
@@ -84,6 +82,6 @@ export function importOperations({ store, clock }: ApiGatewayContext): Operation
           body: Buffer.from(body, 'utf8'),
         };
       },
-    },
+    }),
   ];
 }

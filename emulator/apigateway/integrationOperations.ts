@@ -1,5 +1,5 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
-import type { Operation } from '../types.ts';
+import { defineOperation, type Operation, type PathLabels } from '../types.ts';
 import { badRequest, checkStatusCode, integrationNotFound, missing, notFound } from './errors.ts';
 import {
   INTEGRATION_TYPES,
@@ -10,7 +10,7 @@ import {
 } from './model.ts';
 import { checkOp, patchMap, readPatchOperations, unescapePointer, unknownPath, type PatchOperation } from './patch.ts';
 import { getMethod, METHOD_PATH } from './methodOperations.ts';
-import { optionalString, param, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
+import { optionalString, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
 import { toIntegration, toIntegrationResponse } from './shapes.ts';
 
 const INTEGRATION_PATH = `${METHOD_PATH}/integration`;
@@ -21,11 +21,11 @@ export function getIntegration(method: MethodRecord): IntegrationRecord {
 }
 
 export function integrationOperations({ store }: ApiGatewayContext): Operation[] {
-  const methodOf = (input: Record<string, unknown>, region: string) =>
-    getMethod(store.getForResource(region, param(input, 'restApiId')), param(input, 'resourceId'), param(input, 'method'));
+  const methodOf = (input: PathLabels<typeof METHOD_PATH>, region: string) =>
+    getMethod(store.getForResource(region, input.restApiId), input.resourceId, input.method);
 
   return [
-    {
+    defineOperation({
       name: 'PutIntegration',
       http: { method: 'PUT', path: INTEGRATION_PATH, status: 201 },
       handler(input, ctx) {
@@ -44,7 +44,7 @@ export function integrationOperations({ store }: ApiGatewayContext): Operation[]
           passthroughBehavior: optionalString(input.passthroughBehavior) ?? 'WHEN_NO_MATCH',
           contentHandling: optionalString(input.contentHandling),
           timeoutInMillis: typeof input.timeoutInMillis === 'number' ? input.timeoutInMillis : 29000,
-          cacheNamespace: optionalString(input.cacheNamespace) ?? param(input, 'resourceId'),
+          cacheNamespace: optionalString(input.cacheNamespace) ?? input.resourceId,
           cacheKeyParameters: Array.isArray(input.cacheKeyParameters) ? input.cacheKeyParameters.map(String) : [],
           integrationResponses: {},
         };
@@ -54,13 +54,13 @@ export function integrationOperations({ store }: ApiGatewayContext): Operation[]
         method.integration = integration;
         return toIntegration(integration);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetIntegration',
       http: { method: 'GET', path: INTEGRATION_PATH },
       handler: (input, ctx) => toIntegration(getIntegration(methodOf(input, ctx.region))),
-    },
-    {
+    }),
+    defineOperation({
       name: 'DeleteIntegration',
       http: { method: 'DELETE', path: INTEGRATION_PATH, status: 204 },
       handler(input, ctx) {
@@ -68,12 +68,12 @@ export function integrationOperations({ store }: ApiGatewayContext): Operation[]
         getIntegration(method);
         method.integration = undefined;
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'PutIntegrationResponse',
       http: { method: 'PUT', path: `${INTEGRATION_PATH}/responses/{statusCode}`, status: 201 },
       handler(input, ctx) {
-        const statusCode = param(input, 'statusCode');
+        const statusCode = input.statusCode;
         checkStatusCode(statusCode);
         // AWS accepts an integration response before (or without) the method response of the
         // same status code (201); the data plane then answers with that status all the same.
@@ -88,29 +88,29 @@ export function integrationOperations({ store }: ApiGatewayContext): Operation[]
         integration.integrationResponses[statusCode] = response;
         return toIntegrationResponse(response);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetIntegrationResponse',
       http: { method: 'GET', path: `${INTEGRATION_PATH}/responses/{statusCode}` },
       handler(input, ctx) {
-        checkStatusCode(param(input, 'statusCode'));
-        const response = getIntegration(methodOf(input, ctx.region)).integrationResponses[param(input, 'statusCode')];
+        checkStatusCode(input.statusCode);
+        const response = getIntegration(methodOf(input, ctx.region)).integrationResponses[input.statusCode];
         if (!response) throw notFound('Invalid Response status code specified');
         return toIntegrationResponse(response);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'DeleteIntegrationResponse',
       http: { method: 'DELETE', path: `${INTEGRATION_PATH}/responses/{statusCode}`, status: 204 },
       handler(input, ctx) {
-        const statusCode = param(input, 'statusCode');
+        const statusCode = input.statusCode;
         checkStatusCode(statusCode);
         const integration = getIntegration(methodOf(input, ctx.region));
         if (!integration.integrationResponses[statusCode]) throw notFound('Invalid Response status code specified');
         delete integration.integrationResponses[statusCode];
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'UpdateIntegration',
       http: { method: 'PATCH', path: INTEGRATION_PATH },
       handler(input, ctx) {
@@ -122,22 +122,22 @@ export function integrationOperations({ store }: ApiGatewayContext): Operation[]
         Object.assign(integration, next);
         return toIntegration(integration);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'UpdateIntegrationResponse',
       http: { method: 'PATCH', path: `${INTEGRATION_PATH}/responses/{statusCode}` },
       handler(input, ctx) {
         const ops = readPatchOperations(input, 'updateIntegrationResponseInput');
-        checkStatusCode(param(input, 'statusCode'));
+        checkStatusCode(input.statusCode);
         const integration = getIntegration(methodOf(input, ctx.region));
-        const response = integration.integrationResponses[param(input, 'statusCode')];
+        const response = integration.integrationResponses[input.statusCode];
         if (!response) throw notFound('Invalid Integration Response identifier specified');
         const next = { ...response };
         for (const op of ops) applyIntegrationResponsePatch(next, op);
         Object.assign(response, next);
         return toIntegrationResponse(response);
       },
-    },
+    }),
   ];
 }
 

@@ -70,7 +70,7 @@ export async function runLambdaAuthorizer(
   }
   const decision = evaluatePolicy(policy.policyDocument.Statement, req.methodArn);
   if (decision !== 'Allow') return { ok: false, response: accessDenied(decision === 'Deny') };
-  const context = policy.context && typeof policy.context === 'object' ? (policy.context as Record<string, unknown>) : {};
+  const context: Record<string, unknown> = policy.context && typeof policy.context === 'object' ? { ...policy.context } : {};
   return { ok: true, context: { ...context, principalId: policy.principalId, integrationLatency: 0 } };
 }
 

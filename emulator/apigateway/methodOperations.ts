@@ -1,4 +1,4 @@
-import type { Operation } from '../types.ts';
+import { defineOperation, type Operation, type PathLabels } from '../types.ts';
 import {
   badRequest,
   checkStatusCode,
@@ -13,7 +13,7 @@ import {
 import { HTTP_METHODS, type MethodRecord, type MethodResponseRecord, type RestApiRecord } from './model.ts';
 import { checkOp, patchBoolean, patchMap, readPatchOperations, unescapePointer, type PatchOperation } from './patch.ts';
 import { getResource } from './resourceOperations.ts';
-import { optionalString, param, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
+import { optionalString, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
 import { toMethod, toMethodResponse } from './shapes.ts';
 
 /**
@@ -30,17 +30,17 @@ export function getMethod(api: RestApiRecord, resourceId: string, httpMethod: st
 }
 
 export function methodOperations({ store }: ApiGatewayContext): Operation[] {
-  const methodOf = (input: Record<string, unknown>, region: string) =>
-    getMethod(store.getForResource(region, param(input, 'restApiId')), param(input, 'resourceId'), param(input, 'method'));
+  const methodOf = (input: PathLabels<typeof METHOD_PATH>, region: string) =>
+    getMethod(store.getForResource(region, input.restApiId), input.resourceId, input.method);
 
   return [
-    {
+    defineOperation({
       name: 'PutMethod',
       http: { method: 'PUT', path: METHOD_PATH, status: 201 },
       handler(input, ctx) {
-        const api = store.getForResource(ctx.region, param(input, 'restApiId'));
-        const resource = getResource(api, param(input, 'resourceId'));
-        const httpMethod = param(input, 'method');
+        const api = store.getForResource(ctx.region, input.restApiId);
+        const resource = getResource(api, input.resourceId);
+        const httpMethod = input.method;
         if (!(HTTP_METHODS as readonly string[]).includes(httpMethod)) {
           throw badRequest('Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY');
         }
@@ -79,17 +79,17 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
         resource.methods[httpMethod] = method;
         return toMethod(method);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetMethod',
       http: { method: 'GET', path: METHOD_PATH },
       handler: (input, ctx) => toMethod(methodOf(input, ctx.region)),
-    },
-    {
+    }),
+    defineOperation({
       name: 'UpdateMethod',
       http: { method: 'PATCH', path: METHOD_PATH },
       handler(input, ctx) {
-        const api = store.getForResource(ctx.region, param(input, 'restApiId'));
+        const api = store.getForResource(ctx.region, input.restApiId);
         const method = methodOf(input, ctx.region);
         const next = { ...method };
         for (const op of readPatchOperations(input, 'updateMethodInput')) applyMethodPatch(next, op);
@@ -105,23 +105,23 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
         Object.assign(method, next);
         return toMethod(method);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'DeleteMethod',
       http: { method: 'DELETE', path: METHOD_PATH, status: 204 },
       handler(input, ctx) {
-        const api = store.getForResource(ctx.region, param(input, 'restApiId'));
-        const resource = getResource(api, param(input, 'resourceId'));
-        const httpMethod = param(input, 'method');
+        const api = store.getForResource(ctx.region, input.restApiId);
+        const resource = getResource(api, input.resourceId);
+        const httpMethod = input.method;
         if (!resource.methods[httpMethod]) throw methodNotFound();
         delete resource.methods[httpMethod];
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'PutMethodResponse',
       http: { method: 'PUT', path: `${METHOD_PATH}/responses/{statusCode}`, status: 201 },
       handler(input, ctx) {
-        const statusCode = param(input, 'statusCode');
+        const statusCode = input.statusCode;
         checkStatusCode(statusCode);
         const method = methodOf(input, ctx.region);
         const response = {
@@ -132,42 +132,42 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
         method.methodResponses[statusCode] = response;
         return toMethodResponse(response);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetMethodResponse',
       http: { method: 'GET', path: `${METHOD_PATH}/responses/{statusCode}` },
       handler(input, ctx) {
-        checkStatusCode(param(input, 'statusCode'));
-        const response = methodOf(input, ctx.region).methodResponses[param(input, 'statusCode')];
+        checkStatusCode(input.statusCode);
+        const response = methodOf(input, ctx.region).methodResponses[input.statusCode];
         if (!response) throw responseNotFound();
         return toMethodResponse(response);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'UpdateMethodResponse',
       http: { method: 'PATCH', path: `${METHOD_PATH}/responses/{statusCode}`, status: 201 },
       handler(input, ctx) {
         const ops = readPatchOperations(input, 'updateMethodResponseInput');
-        checkStatusCode(param(input, 'statusCode'));
-        const response = methodOf(input, ctx.region).methodResponses[param(input, 'statusCode')];
+        checkStatusCode(input.statusCode);
+        const response = methodOf(input, ctx.region).methodResponses[input.statusCode];
         if (!response) throw responseNotFound();
         const next = { ...response };
         for (const op of ops) applyMethodResponsePatch(next, op);
         Object.assign(response, next);
         return toMethodResponse(response);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'DeleteMethodResponse',
       http: { method: 'DELETE', path: `${METHOD_PATH}/responses/{statusCode}`, status: 204 },
       handler(input, ctx) {
-        const statusCode = param(input, 'statusCode');
+        const statusCode = input.statusCode;
         checkStatusCode(statusCode);
         const method = methodOf(input, ctx.region);
         if (!method.methodResponses[statusCode]) throw responseNotFound();
         delete method.methodResponses[statusCode];
       },
-    },
+    }),
   ];
 }
 

@@ -1,8 +1,8 @@
-import type { Operation } from '../types.ts';
+import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, conflict, notFound } from './errors.ts';
 import type { ModelRecord, RestApiRecord } from './model.ts';
 import { checkOp, readPatchOperations, unknownPath } from './patch.ts';
-import { optionalString, param, type ApiGatewayContext } from './restApiOperations.ts';
+import { optionalString, type ApiGatewayContext } from './restApiOperations.ts';
 import { randomId } from './store.ts';
 
 const toModel = (m: ModelRecord): Record<string, unknown> => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined));
@@ -15,9 +15,9 @@ function modelOf(api: RestApiRecord, name: string): ModelRecord {
 
 /** Models (JSON schemas for request validation and method responses): create, read, update, delete. */
 export function modelOperations({ store }: ApiGatewayContext): Operation[] {
-  const apiOf = (input: Record<string, unknown>, region: string) => store.get(region, param(input, 'restApiId'));
+  const apiOf = (input: { restApiId: string }, region: string) => store.get(region, input.restApiId);
   return [
-    {
+    defineOperation({
       name: 'CreateModel',
       http: { method: 'POST', path: '/restapis/{restApiId}/models', status: 201 },
       handler(input, ctx) {
@@ -37,22 +37,22 @@ export function modelOperations({ store }: ApiGatewayContext): Operation[] {
         api.models.set(name, model);
         return toModel(model);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetModels',
       http: { method: 'GET', path: '/restapis/{restApiId}/models' },
       handler: (input, ctx) => ({ item: [...apiOf(input, ctx.region).models.values()].map(toModel) }),
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetModel',
       http: { method: 'GET', path: '/restapis/{restApiId}/models/{modelName}' },
-      handler: (input, ctx) => toModel(modelOf(apiOf(input, ctx.region), param(input, 'modelName'))),
-    },
-    {
+      handler: (input, ctx) => toModel(modelOf(apiOf(input, ctx.region), input.modelName)),
+    }),
+    defineOperation({
       name: 'UpdateModel',
       http: { method: 'PATCH', path: '/restapis/{restApiId}/models/{modelName}' },
       handler(input, ctx) {
-        const model = modelOf(apiOf(input, ctx.region), param(input, 'modelName'));
+        const model = modelOf(apiOf(input, ctx.region), input.modelName);
         const next = { ...model };
         for (const op of readPatchOperations(input, 'updateModelInput')) {
           if (op.path !== '/schema' && op.path !== '/description') throw unknownPath(op, ['/description', '/schema']);
@@ -67,16 +67,16 @@ export function modelOperations({ store }: ApiGatewayContext): Operation[] {
         Object.assign(model, next);
         return toModel(model);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'DeleteModel',
       http: { method: 'DELETE', path: '/restapis/{restApiId}/models/{modelName}', status: 202 },
       handler(input, ctx) {
         const api = apiOf(input, ctx.region);
-        const name = param(input, 'modelName');
+        const name = input.modelName;
         modelOf(api, name);
         api.models.delete(name);
       },
-    },
+    }),
   ];
 }

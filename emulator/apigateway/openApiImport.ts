@@ -12,6 +12,7 @@ import {
   type RestApiRecord,
 } from './model.ts';
 import { randomId } from './store.ts';
+import { isObject } from './isObject.ts';
 
 const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
@@ -290,8 +291,4 @@ function resolveRef(doc: Doc, value: unknown): Doc {
 
 function stringMap(value: Doc): Record<string, string> {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
-}
-
-function isObject(value: unknown): value is Doc {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

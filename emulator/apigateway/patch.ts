@@ -1,5 +1,6 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
 import { badRequest } from './errors.ts';
+import { isObject } from './isObject.ts';
 
 /** One entry of `patchOperations` (API Gateway's restricted JSON Patch). */
 export interface PatchOperation {
@@ -20,7 +21,7 @@ export function readPatchOperations(input: Record<string, unknown>, operationInp
   const raw = input.patchOperations ?? [];
   if (!Array.isArray(raw)) throw badRequest('Invalid patch operations specified');
   return raw.map((entry, i) => {
-    const e = (entry ?? {}) as Record<string, unknown>;
+    const e: { op?: unknown; path?: unknown; value?: unknown; from?: unknown } = isObject(entry) ? entry : {};
     if (typeof e.op !== 'string' || !OPS.includes(e.op)) {
       throw new ServiceError(
         'ValidationException',

@@ -1,3 +1,5 @@
+import { isObject } from './isObject.ts';
+
 /** An HTTP answer built from a Lambda proxy response, or why the response is malformed. */
 export type ProxyResponseMapping =
   | { ok: true; status: number; headers: Record<string, string>; body: Buffer }
@@ -28,10 +30,8 @@ export function mapProxyResponse(payload: Buffer): ProxyResponseMapping {
   } catch {
     return { ok: false, reason: 'the output is not JSON' };
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, reason: 'the output is not a JSON object' };
-  }
-  const out = value as Record<string, unknown>;
+  if (!isObject(value)) return { ok: false, reason: 'the output is not a JSON object' };
+  const out = value;
   const extra = Object.keys(out).filter((k) => !ALLOWED_KEYS.has(k));
   if (extra.length > 0) return { ok: false, reason: `unexpected keys ${extra.join(', ')}` };
 

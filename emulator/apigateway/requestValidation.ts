@@ -65,7 +65,7 @@ export function validateRequest(
 function compile(schema: string): ValidateFunction | undefined {
   if (!compiled.has(schema)) {
     try {
-      const { $schema: _draft, ...rest } = JSON.parse(schema) as Record<string, unknown>;
+      const { $schema: _draft, ...rest }: { $schema?: unknown } = JSON.parse(schema);
       ajv ??= new (ajvPackage().Ajv)({ strict: false, allErrors: false });
       compiled.set(schema, ajv.compile(rest));
     } catch {

@@ -1,8 +1,8 @@
-import type { Operation } from '../types.ts';
+import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, notFound } from './errors.ts';
 import type { RequestValidatorRecord, RestApiRecord } from './model.ts';
 import { checkOp, patchBoolean, readPatchOperations, unknownPath } from './patch.ts';
-import { optionalString, param, type ApiGatewayContext } from './restApiOperations.ts';
+import { optionalString, type ApiGatewayContext } from './restApiOperations.ts';
 import { randomId } from './store.ts';
 
 const validatorNotFound = () => notFound('Invalid Request Validator identifier specified');
@@ -15,9 +15,9 @@ function validatorOf(api: RestApiRecord, id: string): RequestValidatorRecord {
 
 /** Request validators: which checks (required parameters, body model) a method's requests get. */
 export function requestValidatorOperations({ store }: ApiGatewayContext): Operation[] {
-  const apiOf = (input: Record<string, unknown>, region: string) => store.get(region, param(input, 'restApiId'));
+  const apiOf = (input: { restApiId: string }, region: string) => store.get(region, input.restApiId);
   return [
-    {
+    defineOperation({
       name: 'CreateRequestValidator',
       http: { method: 'POST', path: '/restapis/{restApiId}/requestvalidators', status: 201 },
       handler(input, ctx) {
@@ -31,22 +31,22 @@ export function requestValidatorOperations({ store }: ApiGatewayContext): Operat
         api.requestValidators.set(validator.id, validator);
         return { ...validator };
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetRequestValidators',
       http: { method: 'GET', path: '/restapis/{restApiId}/requestvalidators' },
       handler: (input, ctx) => ({ item: [...apiOf(input, ctx.region).requestValidators.values()].map((v) => ({ ...v })) }),
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetRequestValidator',
       http: { method: 'GET', path: '/restapis/{restApiId}/requestvalidators/{requestValidatorId}' },
-      handler: (input, ctx) => ({ ...validatorOf(apiOf(input, ctx.region), param(input, 'requestValidatorId')) }),
-    },
-    {
+      handler: (input, ctx) => ({ ...validatorOf(apiOf(input, ctx.region), input.requestValidatorId) }),
+    }),
+    defineOperation({
       name: 'UpdateRequestValidator',
       http: { method: 'PATCH', path: '/restapis/{restApiId}/requestvalidators/{requestValidatorId}' },
       handler(input, ctx) {
-        const validator = validatorOf(apiOf(input, ctx.region), param(input, 'requestValidatorId'));
+        const validator = validatorOf(apiOf(input, ctx.region), input.requestValidatorId);
         const next = { ...validator };
         for (const op of readPatchOperations(input, 'updateRequestValidatorInput')) {
           if (!['/name', '/validateRequestBody', '/validateRequestParameters'].includes(op.path)) {
@@ -65,16 +65,16 @@ export function requestValidatorOperations({ store }: ApiGatewayContext): Operat
         Object.assign(validator, next);
         return { ...validator };
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'DeleteRequestValidator',
       http: { method: 'DELETE', path: '/restapis/{restApiId}/requestvalidators/{requestValidatorId}', status: 202 },
       handler(input, ctx) {
         const api = apiOf(input, ctx.region);
-        const id = param(input, 'requestValidatorId');
+        const id = input.requestValidatorId;
         validatorOf(api, id);
         api.requestValidators.delete(id);
       },
-    },
+    }),
   ];
 }

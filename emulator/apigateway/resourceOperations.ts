@@ -1,8 +1,8 @@
-import type { Operation } from '../types.ts';
+import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, conflict, requireString, resourceNotFound } from './errors.ts';
 import type { ResourceRecord, RestApiRecord } from './model.ts';
 import { checkOp, readPatchOperations, unknownPath } from './patch.ts';
-import { param, type ApiGatewayContext } from './restApiOperations.ts';
+import type { ApiGatewayContext } from './restApiOperations.ts';
 import { toResource } from './shapes.ts';
 import { randomId } from './store.ts';
 
@@ -21,7 +21,7 @@ export function getResource(api: RestApiRecord, resourceId: string): ResourceRec
 }
 
 /** `?embed=methods` (repeatable, comma-separated): include each resource's methods. */
-type EmbedInput = { embed?: string[] } & Record<string, unknown>;
+type EmbedInput = { embed?: string[] };
 
 function embedsMethods(input: EmbedInput): boolean {
   return (input.embed ?? []).flatMap((e) => e.split(',')).includes('methods');
@@ -29,30 +29,30 @@ function embedsMethods(input: EmbedInput): boolean {
 
 export function resourceOperations({ store }: ApiGatewayContext): Operation[] {
   return [
-    {
+    defineOperation({
       name: 'GetResources',
       http: { method: 'GET', path: '/restapis/{restApiId}/resources', query: { embed: { list: 'embed' } } },
-      handler(input: EmbedInput, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+      handler(input, ctx) {
+        const api = store.get(ctx.region, input.restApiId);
         const embed = embedsMethods(input);
         return { item: [...api.resources.values()].map((r) => toResource(r, embed)) };
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetResource',
       http: { method: 'GET', path: '/restapis/{restApiId}/resources/{resourceId}', query: { embed: { list: 'embed' } } },
-      handler(input: EmbedInput, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+      handler(input, ctx) {
+        const api = store.get(ctx.region, input.restApiId);
         const embed = embedsMethods(input);
-        return toResource(getResource(api, param(input, 'resourceId')), embed);
+        return toResource(getResource(api, input.resourceId), embed);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'CreateResource',
       http: { method: 'POST', path: '/restapis/{restApiId}/resources/{parentId}', status: 201 },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
-        const parent = getResource(api, param(input, 'parentId'));
+        const api = store.get(ctx.region, input.restApiId);
+        const parent = getResource(api, input.parentId);
         const pathPart = requireString(input.pathPart, 'createResourceInput', 'pathPart');
         // Checks in the order localstack's provider (validated against AWS) makes them.
         if (isGreedyPart(parent.pathPart)) {
@@ -79,14 +79,14 @@ export function resourceOperations({ store }: ApiGatewayContext): Operation[] {
         api.resources.set(resource.id, resource);
         return toResource(resource, false);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'UpdateResource',
       http: { method: 'PATCH', path: '/restapis/{restApiId}/resources/{resourceId}' },
       handler(input, ctx) {
         const ops = readPatchOperations(input, 'updateResourceInput');
-        const api = store.get(ctx.region, param(input, 'restApiId'));
-        const resource = getResource(api, param(input, 'resourceId'));
+        const api = store.get(ctx.region, input.restApiId);
+        const resource = getResource(api, input.resourceId);
         let { parentId, pathPart } = resource;
         for (const op of ops) {
           if (op.path !== '/pathPart' && op.path !== '/parentId') throw unknownPath(op, ['/parentId', '/pathPart']);
@@ -113,13 +113,13 @@ export function resourceOperations({ store }: ApiGatewayContext): Operation[] {
         refreshPaths(api, resource);
         return toResource(resource, false);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'DeleteResource',
       http: { method: 'DELETE', path: '/restapis/{restApiId}/resources/{resourceId}', status: 202 },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
-        const resource = getResource(api, param(input, 'resourceId'));
+        const api = store.get(ctx.region, input.restApiId);
+        const resource = getResource(api, input.resourceId);
         if (resource.id === api.rootResourceId) throw badRequest('Cannot delete the root resource');
         // Children go with their parent, as on AWS.
         const doomed = [resource.id];
@@ -128,7 +128,7 @@ export function resourceOperations({ store }: ApiGatewayContext): Operation[] {
         }
         for (const id of doomed) api.resources.delete(id);
       },
-    },
+    }),
   ];
 }
 

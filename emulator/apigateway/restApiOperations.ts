@@ -1,5 +1,5 @@
 import type { EmulatorClock } from '../clock.ts';
-import type { Operation, OperationInput } from '../types.ts';
+import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, requireString } from './errors.ts';
 import type { RestApiRecord } from './model.ts';
 import { checkOp, patchBoolean, readPatchOperations, unescapePointer, type PatchOperation } from './patch.ts';
@@ -15,7 +15,7 @@ export interface ApiGatewayContext {
 
 export function restApiOperations({ store, clock }: ApiGatewayContext): Operation[] {
   return [
-    {
+    defineOperation({
       name: 'CreateRestApi',
       http: { method: 'POST', path: '/restapis', status: 201 },
       handler(input, ctx) {
@@ -41,19 +41,19 @@ export function restApiOperations({ store, clock }: ApiGatewayContext): Operatio
         );
         return toRestApi(api);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetRestApis',
       http: { method: 'GET', path: '/restapis' },
       // The wire name of `items` is `item` (jsonName in the model).
       handler: (_input, ctx) => ({ item: store.list(ctx.region).map(toRestApi) }),
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetRestApi',
       http: { method: 'GET', path: '/restapis/{restApiId}' },
       handler: (input, ctx) => toRestApi(store.get(ctx.region, String(input.restApiId))),
-    },
-    {
+    }),
+    defineOperation({
       name: 'UpdateRestApi',
       http: { method: 'PATCH', path: '/restapis/{restApiId}' },
       handler(input, ctx) {
@@ -64,14 +64,14 @@ export function restApiOperations({ store, clock }: ApiGatewayContext): Operatio
         Object.assign(api, next);
         return toRestApi(api);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'DeleteRestApi',
       http: { method: 'DELETE', path: '/restapis/{restApiId}', status: 202 },
       handler(input, ctx) {
         store.delete(store.get(ctx.region, String(input.restApiId)));
       },
-    },
+    }),
   ];
 }
 
@@ -149,9 +149,4 @@ export function readStringMap(value: unknown): Record<string, string> {
 
 export function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-
-/** The operation input's path parameter, always present when the route matched. */
-export function param(input: OperationInput, name: string): string {
-  return String(input[name]);
 }

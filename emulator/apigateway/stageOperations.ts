@@ -1,8 +1,8 @@
-import type { Operation } from '../types.ts';
+import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, conflict, requireString, stageNotFound } from './errors.ts';
 import type { RestApiRecord, StageRecord } from './model.ts';
 import { patchBoolean, patchMap, readPatchOperations } from './patch.ts';
-import { optionalString, param, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
+import { optionalString, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
 import { toStage } from './shapes.ts';
 
 export function validateStageName(stageName: string): void {
@@ -39,11 +39,11 @@ export function stageOperations({ store, clock }: ApiGatewayContext): Operation[
   };
 
   return [
-    {
+    defineOperation({
       name: 'CreateStage',
       http: { method: 'POST', path: '/restapis/{restApiId}/stages', status: 201 },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const api = store.get(ctx.region, input.restApiId);
         const stageName = requireString(input.stageName, 'createStageInput', 'stageName');
         const deploymentId = requireString(input.deploymentId, 'createStageInput', 'deploymentId');
         validateStageName(stageName);
@@ -60,32 +60,32 @@ export function stageOperations({ store, clock }: ApiGatewayContext): Operation[
         });
         return toStage(stage);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetStages',
       http: { method: 'GET', path: '/restapis/{restApiId}/stages', query: { deploymentId: 'deploymentId' } },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
+        const api = store.get(ctx.region, input.restApiId);
         const deploymentId = input.deploymentId;
         const stages = [...api.stages.values()].filter((s) => !deploymentId || s.deploymentId === deploymentId);
         // Stages, unlike the other lists, is `{item: [...]}` in the model itself.
         return { item: stages.map(toStage) };
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'GetStage',
       http: { method: 'GET', path: '/restapis/{restApiId}/stages/{stageName}' },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
-        return toStage(stageOf(api, param(input, 'stageName')));
+        const api = store.get(ctx.region, input.restApiId);
+        return toStage(stageOf(api, input.stageName));
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'UpdateStage',
       http: { method: 'PATCH', path: '/restapis/{restApiId}/stages/{stageName}' },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
-        const stage = { ...stageOf(api, param(input, 'stageName')) };
+        const api = store.get(ctx.region, input.restApiId);
+        const stage = { ...stageOf(api, input.stageName) };
         for (const op of readPatchOperations(input)) {
           if (op.path.startsWith('/variables/')) {
             if (op.op !== 'replace' && op.op !== 'remove' && op.op !== 'add') throw badRequest(`Invalid patch path ${op.path}`);
@@ -115,15 +115,15 @@ export function stageOperations({ store, clock }: ApiGatewayContext): Operation[
         api.stages.set(stage.stageName, stage);
         return toStage(stage);
       },
-    },
-    {
+    }),
+    defineOperation({
       name: 'DeleteStage',
       http: { method: 'DELETE', path: '/restapis/{restApiId}/stages/{stageName}', status: 202 },
       handler(input, ctx) {
-        const api = store.get(ctx.region, param(input, 'restApiId'));
-        stageOf(api, param(input, 'stageName'));
-        api.stages.delete(param(input, 'stageName'));
+        const api = store.get(ctx.region, input.restApiId);
+        stageOf(api, input.stageName);
+        api.stages.delete(input.stageName);
       },
-    },
+    }),
   ];
 }

@@ -1,14 +1,32 @@
 import { randomUUID } from 'node:crypto';
+import { type Static, Type } from '@sinclair/typebox';
 import { ServiceError } from '../protocol/ServiceError.ts';
-import type { Operation, OperationInput, RequestContext } from '../types.ts';
+import type { Operation, RequestContext } from '../types.ts';
 import { functionArn, functionNotFound, parseFunctionName, validationError } from './functionArn.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
 import type { AliasRecord, FunctionRecord } from './LambdaStore.ts';
+import { HandlerChecked, Maybe, typedHandler } from './lambdaInput.ts';
 import { aliasNotFound } from './qualifiers.ts';
 import { checkRange } from './validation.ts';
 
 const ALIAS_PATTERN = '(?!^[0-9]+$)([a-zA-Z0-9-_]+)';
 const VERSION_PATTERN = '(\\$LATEST|[0-9]+)';
+
+/** `RoutingConfig`: the weights are range-checked by checkRouting, with AWS's messages. */
+const RoutingConfig = Type.Object({ AdditionalVersionWeights: Maybe(Type.Record(Type.String(), Type.Unknown())) });
+
+/**
+ * What CreateAlias and UpdateAlias read: the function (path label), the alias name (body for
+ * CreateAlias, path label otherwise) and version, checked with AWS's patterns, and the rest.
+ */
+const AliasInput = Type.Object({
+  FunctionName: Type.String(),
+  Name: HandlerChecked(),
+  FunctionVersion: HandlerChecked(),
+  Description: Maybe(Type.String()),
+  RoutingConfig: Maybe(RoutingConfig),
+  RevisionId: Maybe(Type.String()),
+});
 
 /**
  * Aliases: CreateAlias, GetAlias, UpdateAlias, DeleteAlias, ListAliases. An alias names one
@@ -16,7 +34,7 @@ const VERSION_PATTERN = '(\\$LATEST|[0-9]+)';
  * Invoke picks per invocation (qualifiers.ts). Messages are AWS's (docs/fidelity/lambda.md).
  */
 export function aliasOperations(backend: LambdaBackend): Operation[] {
-  const locate = (input: OperationInput, ctx: RequestContext): FunctionRecord => {
+  const locate = (input: { FunctionName?: unknown }, ctx: RequestContext): FunctionRecord => {
     const loc = parseFunctionName(input.FunctionName);
     return backend.getFunction(loc.region ?? ctx.region, loc.name);
   };
@@ -25,7 +43,7 @@ export function aliasOperations(backend: LambdaBackend): Operation[] {
     {
       name: 'CreateAlias',
       http: { method: 'POST', path, status: 201 },
-      handler(input, ctx) {
+      handler: typedHandler(AliasInput, (input, ctx) => {
         const fn = locate(input, ctx);
         const name = checkAliasName(input.Name);
         const version = checkVersion(fn, input.FunctionVersion);
@@ -38,14 +56,14 @@ export function aliasOperations(backend: LambdaBackend): Operation[] {
           name,
           arn: functionArn(fn.region, fn.name, name),
           functionVersion: version,
-          description: typeof input.Description === 'string' ? input.Description : '',
+          description: input.Description ?? '',
           additionalVersionWeights: checkRouting(fn, version, input.RoutingConfig),
           revisionId: randomUUID(),
           statements: [],
         };
         fn.aliases.set(name, alias);
         return aliasConfiguration(alias);
-      },
+      }),
     },
     {
       name: 'GetAlias',
@@ -58,7 +76,7 @@ export function aliasOperations(backend: LambdaBackend): Operation[] {
     {
       name: 'UpdateAlias',
       http: { method: 'PUT', path: `${path}/{Name}` },
-      handler(input, ctx) {
+      handler: typedHandler(AliasInput, (input, ctx) => {
         const fn = locate(input, ctx);
         const alias = findAlias(fn, input.Name);
         if (typeof input.RevisionId === 'string' && input.RevisionId !== alias.revisionId) {
@@ -77,7 +95,7 @@ export function aliasOperations(backend: LambdaBackend): Operation[] {
         if (typeof input.Description === 'string') alias.description = input.Description;
         alias.revisionId = randomUUID();
         return aliasConfiguration(alias);
-      },
+      }),
     },
     {
       name: 'DeleteAlias',
@@ -147,8 +165,12 @@ function checkVersion(fn: FunctionRecord, version: unknown): string {
  * than the primary, a weight in [0, 1]; the primary may not be `$LATEST` then. An empty map
  * clears the routing.
  */
-function checkRouting(fn: FunctionRecord, primary: string, routing: unknown): Record<string, number> | undefined {
-  const weights = (routing as { AdditionalVersionWeights?: Record<string, unknown> } | undefined)?.AdditionalVersionWeights;
+function checkRouting(
+  fn: FunctionRecord,
+  primary: string,
+  routing: Static<typeof RoutingConfig> | null | undefined,
+): Record<string, number> | undefined {
+  const weights = routing?.AdditionalVersionWeights;
   if (!weights || Object.keys(weights).length === 0) return undefined;
   const entries = Object.entries(weights);
   if (entries.length > 1) {

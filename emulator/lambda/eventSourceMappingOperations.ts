@@ -1,15 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceError } from '../protocol/ServiceError.ts';
-import { ACCOUNT_ID, type Operation, type OperationInput, type RequestContext } from '../types.ts';
+import { type Static, Type } from '@sinclair/typebox';
+import { ACCOUNT_ID, type Operation, type RequestContext } from '../types.ts';
 import type { LambdaApi } from './api.ts';
 import { functionArn, parseFunctionName, parseStreamArn } from './functionArn.ts';
 import { MAPPING_TRANSITION_MS, type LambdaBackend } from './LambdaBackend.ts';
 import type { MappingRecord } from './LambdaStore.ts';
+import { HandlerChecked, Maybe, typedHandler } from './lambdaInput.ts';
 import { resolveQualifier } from './qualifiers.ts';
 import { StreamPoller } from './StreamPoller.ts';
 import { checkRange } from './validation.ts';
 
 const NOT_FOUND = 'The resource you requested does not exist.';
+
+/**
+ * The members the mapping operations read. The source, starting position, sizes and function
+ * name are checked by the handlers with Lambda's own messages; `UUID` is the path label.
+ */
+const CreateMappingInput = Type.Object({
+  EventSourceArn: HandlerChecked(),
+  StartingPosition: HandlerChecked(),
+  FunctionName: HandlerChecked(),
+  BatchSize: HandlerChecked(),
+  MaximumBatchingWindowInSeconds: HandlerChecked(),
+  Enabled: Maybe(Type.Boolean()),
+});
+const UpdateMappingInput = Type.Object({
+  UUID: Type.String(),
+  BatchSize: HandlerChecked(),
+  Enabled: Maybe(Type.Boolean()),
+});
 
 /**
  * Event source mappings from DynamoDB streams (the only event source the emulator has).
@@ -19,8 +39,8 @@ const NOT_FOUND = 'The resource you requested does not exist.';
 export function eventSourceMappingOperations(backend: LambdaBackend, api: LambdaApi): Operation[] {
   const clock = backend.runtime.clock;
 
-  const find = (uuid: unknown, ctx: RequestContext): MappingRecord => {
-    const mapping = backend.store.region(ctx.region).mappings.get(String(uuid));
+  const find = (uuid: string, ctx: RequestContext): MappingRecord => {
+    const mapping = backend.store.region(ctx.region).mappings.get(uuid);
     if (!mapping) throw new ServiceError('ResourceNotFoundException', NOT_FOUND, { status: 404 });
     return mapping;
   };
@@ -38,7 +58,7 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
     {
       name: 'CreateEventSourceMapping',
       http: { method: 'POST', path: '/2015-03-31/event-source-mappings', status: 202 },
-      async handler(input, ctx) {
+      handler: typedHandler(CreateMappingInput, async (input, ctx) => {
         const { sourceArn, stream, position } = streamSource(input);
         const batchSize = checkRange(input.BatchSize, 'batchSize', 1, 10_000, 100);
         const loc = parseFunctionName(input.FunctionName);
@@ -87,12 +107,12 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
           if (enabled) poller.start();
         });
         return mappingConfiguration(mapping);
-      },
+      }),
     },
     {
       name: 'GetEventSourceMapping',
       http: { method: 'GET', path: '/2015-03-31/event-source-mappings/{UUID}' },
-      handler: (input, ctx) => mappingConfiguration(find(input.UUID, ctx)),
+      handler: (input: { UUID: string }, ctx) => mappingConfiguration(find(input.UUID, ctx)),
     },
     {
       name: 'ListEventSourceMappings',
@@ -125,7 +145,7 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
     {
       name: 'UpdateEventSourceMapping',
       http: { method: 'PUT', path: '/2015-03-31/event-source-mappings/{UUID}' },
-      handler(input, ctx) {
+      handler: typedHandler(UpdateMappingInput, (input, ctx) => {
         const mapping = find(input.UUID, ctx);
         if (mapping.state === 'Deleting' || mapping.state === 'Creating') {
           throw new ServiceError(
@@ -145,12 +165,12 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
         }
         mapping.lastModified = new Date(clock.now());
         return mappingConfiguration(mapping);
-      },
+      }),
     },
     {
       name: 'DeleteEventSourceMapping',
       http: { method: 'DELETE', path: '/2015-03-31/event-source-mappings/{UUID}', status: 202 },
-      handler(input, ctx) {
+      handler(input: { UUID: string }, ctx) {
         const mapping = find(input.UUID, ctx);
         backend.stopMapping(mapping);
         mapping.state = 'Deleting';
@@ -162,7 +182,7 @@ export function eventSourceMappingOperations(backend: LambdaBackend, api: Lambda
 }
 
 /** The stream a CreateEventSourceMapping names and where to start reading it, checked as Lambda checks them. */
-function streamSource(input: OperationInput): {
+function streamSource(input: Static<typeof CreateMappingInput>): {
   sourceArn: string;
   stream: { region: string; table: string };
   position: MappingRecord['startingPosition'];

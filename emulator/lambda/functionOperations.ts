@@ -4,8 +4,10 @@ import type { Operation, OperationInput, RequestContext } from '../types.ts';
 import { readCodePackage, type CodePackage } from './codePackage.ts';
 import { functionArn, functionNotFound, locateQualified, parseFunctionName } from './functionArn.ts';
 import { functionConfiguration, lambdaDate } from './functionConfiguration.ts';
+import { CreateFunctionInput, type FunctionCode, UpdateFunctionCodeInput, UpdateFunctionConfigurationInput } from './functionInput.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
 import { emptyFunctionCollections, type FunctionRecord } from './LambdaStore.ts';
+import { typedHandler } from './lambdaInput.ts';
 import { isVersionNumber, resolveQualifier } from './qualifiers.ts';
 import { publishVersion, retireVersion } from './versionOperations.ts';
 import { checkArchitectures, checkEnvironment, checkHandler, checkRange, checkRole, checkRuntime } from './validation.ts';
@@ -36,7 +38,7 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
     {
       name: 'CreateFunction',
       http: { method: 'POST', path: '/2015-03-31/functions', status: 201 },
-      async handler(input, ctx) {
+      handler: typedHandler(CreateFunctionInput, async (input, ctx) => {
         checkRequestSize(ctx.rawBody, 'CreateFunction');
         const loc = parseFunctionName(input.FunctionName);
         if (loc.name.length > 64) {
@@ -65,7 +67,7 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
         const handler = checkHandler(input.Handler);
         const timeout = checkRange(input.Timeout, 'timeout', 1, MAX_TIMEOUT, 3);
         const memorySize = checkRange(input.MemorySize, 'memorySize', 128, MAX_MEMORY, 128);
-        const code = packageFrom(input.Code as Record<string, unknown> | undefined);
+        const code = packageFrom(input.Code);
 
         const functions = backend.store.region(ctx.region).functions;
         if (functions.has(loc.name)) {
@@ -84,12 +86,12 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
           runtime,
           role,
           handler,
-          description: typeof input.Description === 'string' ? input.Description : '',
+          description: input.Description ?? '',
           timeout,
           memorySize,
           variables,
           architectures,
-          tags: (input.Tags as Record<string, string> | undefined) ?? {},
+          tags: input.Tags ?? {},
           code: { zip: code.zip, sha256: code.sha256, size: code.size, taskRoot },
           state: 'Pending',
           lastModified: lambdaDate(clock.now()),
@@ -105,7 +107,7 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
         backend.scheduleActivation(record);
         if (input.Publish === true) return functionConfiguration(await publishVersion(backend, record));
         return functionConfiguration(record);
-      },
+      }),
     },
     {
       name: 'GetFunction',
@@ -182,7 +184,7 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
     {
       name: 'UpdateFunctionCode',
       http: { method: 'PUT', path: '/2015-03-31/functions/{FunctionName}/code' },
-      async handler(input, ctx) {
+      handler: typedHandler(UpdateFunctionCodeInput, async (input, ctx) => {
         checkRequestSize(ctx.rawBody, 'UpdateFunctionCode');
         const fn = locate(input, ctx);
         checkRevision(fn, input.RevisionId);
@@ -203,12 +205,12 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
         backend.scheduleUpdateDone(fn);
         if (input.Publish === true) return functionConfiguration(await publishVersion(backend, fn));
         return functionConfiguration(fn);
-      },
+      }),
     },
     {
       name: 'UpdateFunctionConfiguration',
       http: { method: 'PUT', path: '/2015-03-31/functions/{FunctionName}/configuration' },
-      handler(input, ctx) {
+      handler: typedHandler(UpdateFunctionConfigurationInput, (input, ctx) => {
         const fn = locate(input, ctx);
         checkRevision(fn, input.RevisionId);
         // Validate everything first, so a bad field changes nothing.
@@ -219,14 +221,14 @@ export function functionOperations(backend: LambdaBackend): Operation[] {
           timeout: input.Timeout !== undefined ? checkRange(input.Timeout, 'timeout', 1, MAX_TIMEOUT, 3) : fn.timeout,
           memorySize: input.MemorySize !== undefined ? checkRange(input.MemorySize, 'memorySize', 128, MAX_MEMORY, 128) : fn.memorySize,
           variables: input.Environment !== undefined ? (checkEnvironment(input.Environment) ?? {}) : fn.variables,
-          description: typeof input.Description === 'string' ? input.Description : fn.description,
+          description: input.Description ?? fn.description,
         };
         Object.assign(fn, next);
         touch(fn, clock.now());
         backend.restartSandboxes(fn);
         backend.scheduleUpdateDone(fn);
         return functionConfiguration(fn);
-      },
+      }),
     },
   ];
 }
@@ -271,7 +273,7 @@ function checkRequestSize(body: Buffer, operation: string): void {
   }
 }
 
-function packageFrom(code: Record<string, unknown> | undefined): CodePackage {
+function packageFrom(code: FunctionCode | null | undefined): CodePackage {
   if (code?.S3Bucket !== undefined || code?.S3Key !== undefined) {
     throw new ServiceError(
       'InvalidParameterValueException',
@@ -281,7 +283,7 @@ function packageFrom(code: Record<string, unknown> | undefined): CodePackage {
   return readCodePackage(code?.ZipFile);
 }
 
-function checkRevision(fn: FunctionRecord, revisionId: unknown): void {
+function checkRevision(fn: FunctionRecord, revisionId: string | null | undefined): void {
   if (typeof revisionId === 'string' && revisionId !== fn.revisionId) {
     throw new ServiceError(
       'PreconditionFailedException',

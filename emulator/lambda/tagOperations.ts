@@ -1,11 +1,20 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
-import type { Operation, OperationInput } from '../types.ts';
+import { Type } from '@sinclair/typebox';
+import type { Operation } from '../types.ts';
 import { functionNotFound, validationError } from './functionArn.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
 import type { FunctionRecord } from './LambdaStore.ts';
+import { Maybe, StringMap, typedHandler } from './lambdaInput.ts';
 
 const FUNCTION_ARN_RE = /^arn:(aws[a-zA-Z-]*)?:lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9-_]+)(:([a-zA-Z0-9-_$.]+))?$/;
 const MAX_TAGS = 50;
+
+/** `Resource` is the path label; TagResource's `Tags` (body) and UntagResource's `TagKeys` (query, repeated). */
+const TagInput = Type.Object({
+  Resource: Type.String(),
+  Tags: Maybe(StringMap),
+  TagKeys: Maybe(Type.Array(Type.String())),
+});
 
 /**
  * TagResource, UntagResource, ListTags for functions (the tags CreateFunction's `Tags` set too).
@@ -13,8 +22,8 @@ const MAX_TAGS = 50;
  * (event source mapping, code signing config) a ValidationException quoting AWS's pattern.
  */
 export function tagOperations(backend: LambdaBackend): Operation[] {
-  const locate = (input: OperationInput): FunctionRecord => {
-    const arn = String(input.Resource ?? '');
+  const locate = (input: { Resource: string }): FunctionRecord => {
+    const arn = input.Resource;
     const m = FUNCTION_ARN_RE.exec(arn);
     if (!m) {
       throw new ServiceError(
@@ -38,33 +47,32 @@ export function tagOperations(backend: LambdaBackend): Operation[] {
     {
       name: 'TagResource',
       http: { method: 'POST', path, status: 204 },
-      handler(input) {
+      handler: typedHandler(TagInput, (input) => {
         const fn = locate(input);
         const tags = input.Tags;
-        if (typeof tags !== 'object' || tags === null || Array.isArray(tags))
-          throw validationError(tags, 'tags', 'Member must not be null');
-        const next = { ...fn.tags, ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v ?? '')])) };
+        if (!tags) throw validationError(tags, 'tags', 'Member must not be null');
+        const next = { ...fn.tags, ...tags };
         if (Object.keys(next).length > MAX_TAGS) {
           throw new ServiceError('InvalidParameterValueException', `Number of tags exceeds resource tag limit.`);
         }
         fn.tags = next;
         return undefined;
-      },
+      }),
     },
     {
       name: 'UntagResource',
       http: { method: 'DELETE', path, query: { tagKeys: { list: 'TagKeys' } }, status: 204 },
-      handler(input) {
+      handler: typedHandler(TagInput, (input) => {
         const fn = locate(input);
-        const keys = Array.isArray(input.TagKeys) ? input.TagKeys.map(String) : [];
+        const keys = input.TagKeys ?? [];
         fn.tags = Object.fromEntries(Object.entries(fn.tags).filter(([k]) => !keys.includes(k)));
         return undefined;
-      },
+      }),
     },
     {
       name: 'ListTags',
       http: { method: 'GET', path },
-      handler: (input) => ({ Tags: locate(input).tags }),
+      handler: (input: { Resource: string }) => ({ Tags: locate(input).tags }),
     },
   ];
 }

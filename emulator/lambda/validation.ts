@@ -1,4 +1,5 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
+import type { Environment } from './functionInput.ts';
 
 /** The runtimes this emulator runs: Node.js, in sandbox processes of its own Node binary. */
 export const SUPPORTED_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x'] as const;
@@ -146,15 +147,13 @@ export function checkArchitectures(value: unknown): string[] {
   return list;
 }
 
-/** `Environment.Variables` as strings, within AWS's 4 KB limit. */
-export function checkEnvironment(environment: unknown): Record<string, string> | undefined {
+/**
+ * `Environment.Variables` within AWS's 4 KB limit. Its shape (a map of strings) was checked with
+ * the request (functionInput.ts).
+ */
+export function checkEnvironment(environment: Environment | null | undefined): Record<string, string> | undefined {
   if (environment === undefined || environment === null) return undefined;
-  const raw = (environment as { Variables?: unknown }).Variables ?? {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ServiceError('InvalidParameterValueException', 'Environment.Variables must be a map of strings.');
-  }
-  const variables: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) variables[key] = String(value ?? '');
+  const variables = { ...(environment.Variables ?? {}) };
   const measured = JSON.stringify(variables);
   if (Buffer.byteLength(measured) > 4096) {
     throw new ServiceError(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { Operation } from '../types.ts';
 import { readCodePackage } from './codePackage.ts';
@@ -6,6 +7,7 @@ import { functionArn, parseFunctionName } from './functionArn.ts';
 import { functionConfiguration, lambdaDate } from './functionConfiguration.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
 import { emptyFunctionCollections, type FunctionRecord } from './LambdaStore.ts';
+import { Maybe, typedHandler } from './lambdaInput.ts';
 import { checkRange } from './validation.ts';
 
 /**
@@ -53,13 +55,21 @@ export function retireVersion(backend: LambdaBackend, version: FunctionRecord): 
   void version.pool.retire().then(() => backend.taskRoots.remove(version.code.taskRoot));
 }
 
+/** What PublishVersion reads besides the function (its path label): the guards and the description. */
+const PublishVersionInput = Type.Object({
+  FunctionName: Type.String(),
+  RevisionId: Maybe(Type.String()),
+  CodeSha256: Maybe(Type.String()),
+  Description: Maybe(Type.String()),
+});
+
 /** PublishVersion and ListVersionsByFunction. */
 export function versionOperations(backend: LambdaBackend): Operation[] {
   return [
     {
       name: 'PublishVersion',
       http: { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/versions', status: 201 },
-      async handler(input, ctx) {
+      handler: typedHandler(PublishVersionInput, async (input, ctx) => {
         const loc = parseFunctionName(input.FunctionName);
         const fn = backend.getFunction(loc.region ?? ctx.region, loc.name);
         if (typeof input.RevisionId === 'string' && input.RevisionId !== fn.revisionId) {
@@ -82,9 +92,8 @@ export function versionOperations(backend: LambdaBackend): Operation[] {
             { status: 409 },
           );
         }
-        const description = typeof input.Description === 'string' ? input.Description : undefined;
-        return functionConfiguration(await publishVersion(backend, fn, description));
-      },
+        return functionConfiguration(await publishVersion(backend, fn, input.Description ?? undefined));
+      }),
     },
     {
       name: 'ListVersionsByFunction',

@@ -83,7 +83,7 @@ const ROOT_PREFIX = 'failover-engine-lambda-';
  * the folder name carries the owner's pid for this.
  */
 async function sweepOrphans(): Promise<void> {
-  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  const names = await readdir(tmpdir()).catch((): string[] => []);
   for (const name of names) {
     const pid = Number(/^failover-engine-lambda-(\d+)-/.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
