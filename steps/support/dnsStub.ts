@@ -37,8 +37,14 @@ export interface StubReply {
   answers: StubRecord[];
 }
 
-/** Wall-time bound on one query, so a lost datagram cannot stall a poll loop (AWS time stands still meanwhile). */
-export const STUB_TIMEOUT_MS = 1000;
+/**
+ * Wall-time bound on one query, so a lost datagram cannot stall a poll loop (AWS time stands
+ * still meanwhile). Within it the query is sent again at 20% and 60% of the bound (1 s and 3 s),
+ * as stub resolvers retry: a reply to any of the sends answers it. A loaded machine may be slow
+ * to answer; it is not a DNS failure until the whole bound has passed.
+ */
+export const STUB_TIMEOUT_MS = 5000;
+const RESEND_AT = [0.2, 0.6];
 
 interface Pending {
   key: string;
@@ -75,18 +81,22 @@ export async function stubQuery(asked: StubServer, name: string, type: StubRecor
   const raw = await new Promise<StubReply | Decoded>((resolve, reject) => {
     const onAbort = () => finish(() => reject(signal!.reason));
     const timer = setTimeout(() => finish(() => resolve({ status: 'TIMEOUT', answers: [] })), timeoutMs);
+    const send = () =>
+      socketFor(server, key).then(
+        (socket) => socket.send(message, (err) => err && pending.get(id)?.settle({ status: 'ERROR', answers: [] })),
+        () => pending.get(id)?.settle({ status: 'ERROR', answers: [] }),
+      );
+    const resends = RESEND_AT.map((at) => setTimeout(send, timeoutMs * at));
     const finish = (then: () => void) => {
       clearTimeout(timer);
+      for (const r of resends) clearTimeout(r);
       signal?.removeEventListener('abort', onAbort);
       pending.delete(id);
       then();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     pending.set(id, { key, question, settle: (reply) => finish(() => resolve(reply)) });
-    socketFor(server, key).then(
-      (socket) => socket.send(message, (err) => err && pending.get(id)?.settle({ status: 'ERROR', answers: [] })),
-      () => pending.get(id)?.settle({ status: 'ERROR', answers: [] }),
-    );
+    void send();
   });
   if (!('packet' in raw)) return raw;
   const { truncated, ...reply } = toReply(raw.packet);

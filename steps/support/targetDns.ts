@@ -82,7 +82,7 @@ export async function queryDns(
 
 /** The system's resolvers (real AWS): Node's resolver, with the servers of /etc/resolv.conf. */
 async function querySystem(name: string, type: DnsRecordType, signal?: AbortSignal): Promise<DnsAnswer> {
-  const resolver = new dns.Resolver({ timeout: STUB_TIMEOUT_MS, tries: 1 });
+  const resolver = new dns.Resolver({ timeout: STUB_TIMEOUT_MS / 5, tries: 3 });
   const onAbort = () => resolver.cancel();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {

@@ -113,6 +113,33 @@ test('a truncated UDP reply is asked again over TCP', async () => {
   }
 });
 
+test('a query whose first datagram goes unanswered is sent again and answered', async () => {
+  let queries = 0;
+  const deaf = await udpServer((query, reply) => {
+    if (++queries === 1) return; // the first one is "lost"
+    const q = packet.decode(query);
+    reply(
+      packet.encode({
+        type: 'response',
+        id: q.id,
+        flags: 0,
+        questions: q.questions,
+        answers: [{ type: 'A', name: q.questions![0]!.name, ttl: 1, data: '10.1.1.1' }],
+      }),
+    );
+  });
+  try {
+    const got = await stubQuery({ host: '127.0.0.1', port: deaf.port }, 'late.example.com', 'A', { timeoutMs: 300 }); // sent again after 60 ms
+    assert.equal(
+      got.answers.map((a) => a.value),
+      ['10.1.1.1'],
+    );
+    assert.is(queries, 2, 'answered on the second send');
+  } finally {
+    deaf.close();
+  }
+});
+
 test('silence times out (TIMEOUT); an abort rejects with its reason', async () => {
   const silent = await udpServer(() => {});
   try {
