@@ -104,10 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return runtime.dnsAddress();
     }),
   );
-  // One seed for every random draw of a run: health-checker phases, fault percentages, alias routing.
-  if (options.seed !== undefined) runtime.api('lambda').seedAliasRouting(options.seed);
-  // Route 53's weighted/multivalue answers draw from their own generator with the same seed.
-  runtime.api('route53').routing.configure({ seed: options.seed ?? (clock as { seed?: number }).seed ?? 1, ...options.route53 });
+  applySeed(runtime, options);
 
   const server = createGatewayServer(gateway, clock, model.replicationLag);
   try {
@@ -153,6 +150,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       await closeServer(server);
     },
   };
+}
+
+/** One seed for every random draw of a run: health-checker phases, fault percentages, alias routing. */
+function applySeed(runtime: EmulatorRuntime, options: EmulatorOptions): void {
+  if (options.seed !== undefined) runtime.api('lambda').seedAliasRouting(options.seed);
+  // Route 53's weighted/multivalue answers draw from their own generator with the same seed.
+  const seed = options.seed ?? (runtime.clock as { seed?: number }).seed ?? 1;
+  runtime.api('route53').routing.configure({ seed, ...options.route53 });
 }
 
 /** The clock the options ask for: the given one, the idle-skipping one or a scaled real clock. */

@@ -2,7 +2,7 @@ import { STATUS_CODES, request as httpRequest, type ClientRequest, type Incoming
 import { request as httpsRequest } from 'node:https';
 import { connect, isIP } from 'node:net';
 import type { Clock } from '../clock.ts';
-import { boundWork } from '../clock/boundWork.ts';
+import { boundWork, HANG_AFTER_WALL_MS } from '../clock/boundWork.ts';
 import type { HealthCheckConfig } from './types.ts';
 
 /**
@@ -13,8 +13,9 @@ import type { HealthCheckConfig } from './types.ts';
  * - *_STR_MATCH: as HTTP(S), and SearchString must appear in the first 5,120 bytes of the
  *   body, received within 2 s of the status;
  * - TCP: connect within 10 s.
- * Timeouts are AWS time on the emulator clock, and also hold in wall time (a hung endpoint keeps
- * the idle-skipping clock still; see boundWork). A probe never throws: every failure is a
+ * Timeouts are AWS time on the emulator clock; a hung endpoint (which keeps the idle-skipping
+ * clock still) is cut off after 30 s of wall time, not sooner, so a slow machine is never a
+ * failed probe (see boundWork). A probe never throws: every failure is a
  * `Failure: ...` result.
  */
 
@@ -57,7 +58,12 @@ function probeTcp(config: HealthCheckConfig, target: ProbeTarget, signal: AbortS
       socket.destroy();
       resolve(result);
     };
-    const disarm = boundWork(clock, TCP_CONNECT_TIMEOUT_MS, () => done(failure(`Connection timed out. ${FIREWALL_HINT}`)));
+    const disarm = boundWork(
+      clock,
+      TCP_CONNECT_TIMEOUT_MS,
+      () => done(failure(`Connection timed out. ${FIREWALL_HINT}`)),
+      HANG_AFTER_WALL_MS,
+    );
     const onAbort = () => done(failure('The health checker stopped.'));
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => done({ passed: true, status: 'Success: TCP connection established' }));
@@ -80,7 +86,7 @@ function probeHttp(config: HealthCheckConfig, target: ProbeTarget, signal: Abort
     let res: IncomingMessage | undefined;
     const arm = (ms: number, reason: string) => {
       disarm();
-      disarm = boundWork(clock, ms, () => done(failure(reason)));
+      disarm = boundWork(clock, ms, () => done(failure(reason)), HANG_AFTER_WALL_MS);
     };
     const done = (result: ProbeResult) => {
       if (settled) return;

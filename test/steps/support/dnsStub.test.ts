@@ -3,9 +3,9 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 import packet from 'dns-packet';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../engine/clock.ts';
-import { stubQuery } from '../../steps/support/dnsStub.ts';
-import { emulatorSuite } from '../helpers/emulatorSuite.ts';
+import { ManualClock } from '../../../engine/clock.ts';
+import { stubQuery } from '../../../steps/support/dnsStub.ts';
+import { emulatorSuite } from '../../helpers/emulatorSuite.ts';
 
 /**
  * The engine's stub DNS client (steps/support/dnsStub.ts), against the emulator's real DNS
