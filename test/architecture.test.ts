@@ -43,7 +43,13 @@ test("steps/ import only the engine's public surface (with the expression gramma
   const publicEngine = new Set(['engine/types.ts', 'engine/errors.ts', 'engine/duration.ts']);
   for (const file of files('steps')) {
     for (const target of imports(file)) {
-      if (target.startsWith('node:') || target.startsWith('@aws-sdk/') || target.startsWith('steps/') || target === '@sinclair/typebox' || target === 'dns-packet')
+      if (
+        target.startsWith('node:') ||
+        target.startsWith('@aws-sdk/') ||
+        target.startsWith('steps/') ||
+        target === '@sinclair/typebox' ||
+        target === 'dns-packet'
+      )
         continue;
       if (publicEngine.has(target) || target.startsWith('lambdas/') || target.startsWith('engine/expression/')) continue;
       assert.unreachable(`${file} imports ${target}`);
