@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,32 @@ for (const name of LAMBDA_NAMES) {
     assert.type(loaded.handler, 'function');
   });
 }
+
+test("a cold start logs no SDK NodeVersionSupportWarning (the handler's own environment still decides)", async (ctx) => {
+  const files = unzipSync(await buildLambdaZip('getProduct'));
+  const file = join(ctx.dir!, 'cold-getProduct.js');
+  await writeFile(file, files['index.js']!);
+  const run = (env: Record<string, string>) =>
+    new Promise<{ stderr: string; stdout: string }>((resolve, reject) => {
+      const script = `require(${JSON.stringify(file)}).handler({ queryStringParameters: { id: 'x' } }).then((r) => console.log(r.statusCode))`;
+      // A closed port: GetItem fails at once and the handler answers 500; what matters is the log.
+      const base = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+      const child = spawn(process.execPath, ['-e', script], { env: { ...base, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', ...env } });
+      let stderr = '';
+      let stdout = '';
+      child.stderr.on('data', (c) => (stderr += c));
+      child.stdout.on('data', (c) => (stdout += c));
+      child.once('error', reject);
+      child.once('exit', () => resolve({ stderr, stdout }));
+    });
+  const quiet = await run({});
+  assert.is(quiet.stdout.trim(), '500');
+  assert.not.match(quiet.stderr, /NodeVersionSupportWarning/);
+  if (Number(process.versions.node.split('.')[0]) < 22) {
+    const asked = await run({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' });
+    assert.match(asked.stderr, /NodeVersionSupportWarning/, "the function's own setting wins (and shows the warning exists on this Node)");
+  }
+});
 
 test('same name → same promise; identical code → identical bytes', async () => {
   const first = buildLambdaZip('getProduct');
