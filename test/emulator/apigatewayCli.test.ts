@@ -2,7 +2,7 @@ import * as assert from 'uvu/assert';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AWS_CLI, awsCli, awsCliInstalled, type AwsCliResult } from '../helpers/awsCli.ts';
+import { awsCli, cliTest, type AwsCliResult } from '../helpers/awsCli.ts';
 import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts';
 import { httpRequest } from './apigatewayHelpers.ts';
 
@@ -31,7 +31,7 @@ test.after(async (ctx) => {
   await rm(ctx.dir, { recursive: true, force: true });
 });
 
-test('the seed’s provisioning commands, then the execute-api URL', async (ctx) => {
+cliTest(test)('the seed’s provisioning commands, then the execute-api URL', async (ctx) => {
   const api = await ok(ctx, 'create-rest-api', '--name', 'quote-api-gateway', '--tags', '{"_custom_id_":"12345"}');
   assert.is(api.id, '12345');
 
@@ -144,7 +144,7 @@ test('the seed’s provisioning commands, then the execute-api URL', async (ctx)
   assert.is(post.text, '{"message":"Internal server error"}');
 });
 
-test('CLI errors exit 254 with AWS’s message', async (ctx) => {
+cliTest(test)('CLI errors exit 254 with AWS’s message', async (ctx) => {
   const r = await aws(ctx, 'get-rest-api', '--rest-api-id', 'nope');
   assert.is(r.code, 254);
   assert.match(
@@ -153,7 +153,7 @@ test('CLI errors exit 254 with AWS’s message', async (ctx) => {
   );
 });
 
-test('import-rest-api --body fileb:// (YAML), update-rest-api on binaryMediaTypes, get-export to a file', async (ctx) => {
+cliTest(test)('import-rest-api --body fileb:// (YAML), update-rest-api on binaryMediaTypes, get-export to a file', async (ctx) => {
   const definition = join(ctx.dir, 'api.yaml');
   await writeFile(
     definition,
@@ -209,5 +209,4 @@ test('import-rest-api --body fileb:// (YAML), update-rest-api on binaryMediaType
   assert.is(ping.status, 200);
 });
 
-if (awsCliInstalled) test.run();
-else console.log(`emulator/apigatewayCli: skipped, ${AWS_CLI} is not installed`);
+test.run();

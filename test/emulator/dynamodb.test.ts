@@ -17,7 +17,7 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ManualClock } from '../../emulator/clock.ts';
-import { AWS_CLI, awsCli, awsCliInstalled, type AwsCliResult } from '../helpers/awsCli.ts';
+import { awsCli, cliTest, type AwsCliResult } from '../helpers/awsCli.ts';
 import { assertError, rejects } from '../helpers/awsErrors.ts';
 import { dynamodbClient } from '../helpers/clients.ts';
 import { productsTable } from '../helpers/dynamodbTables.ts';
@@ -256,11 +256,7 @@ test('an FIS-style fault on DynamoDB PutItem in us-east-1 leaves eu-central-1 al
 
 const cli = (ctx: EmulatorContext, args: string[]): Promise<AwsCliResult> => awsCli(ctx.emu.endpoint, args);
 
-test('the AWS CLI v2 runs the tutorial: create-table, update-table --stream-specification, describe-stream', async (ctx) => {
-  if (!awsCliInstalled) {
-    console.warn(`skipped: ${AWS_CLI} is not installed`);
-    return;
-  }
+cliTest(test)('the AWS CLI v2 runs the tutorial: create-table, update-table --stream-specification, describe-stream', async (ctx) => {
   const created = await cli(ctx, [
     'dynamodb',
     'create-table',

@@ -2,7 +2,7 @@ import * as assert from 'uvu/assert';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AWS_CLI, awsCli, awsCliInstalled, type AwsCliResult } from '../helpers/awsCli.ts';
+import { awsCli, cliTest, type AwsCliResult } from '../helpers/awsCli.ts';
 import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts';
 
 /**
@@ -49,7 +49,7 @@ test.after(async (ctx) => {
   await rm(ctx.dir, { recursive: true, force: true });
 });
 
-test('create-experiment-template, start-experiment and stop-experiment as in the tutorial', async (ctx) => {
+cliTest(test)('create-experiment-template, start-experiment and stop-experiment as in the tutorial', async (ctx) => {
   const tutorial = JSON.parse(EXPERIMENT_LAMBDA_JSON) as { actions: unknown; description: string; roleArn: string };
   const created = await aws(ctx, 'fis', 'create-experiment-template', '--cli-input-json', `file://${ctx.file}`);
   assert.is(created.code, 0, created.stderr);
@@ -86,7 +86,7 @@ test('create-experiment-template, start-experiment and stop-experiment as in the
   assert.equal(ctx.emu.faults.list(), []);
 });
 
-test('a service error exits 254 with AWS wording', async (ctx) => {
+cliTest(test)('a service error exits 254 with AWS wording', async (ctx) => {
   const r = await aws(ctx, 'fis', 'get-experiment', '--id', 'EXPnope');
   assert.is(r.code, 254);
   assert.match(
@@ -95,5 +95,4 @@ test('a service error exits 254 with AWS wording', async (ctx) => {
   );
 });
 
-if (awsCliInstalled) test.run();
-else console.log(`emulator/fisCli: skipped, ${AWS_CLI} is not installed`);
+test.run();

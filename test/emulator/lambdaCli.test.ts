@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { AWS_CLI, awsCli, awsCliInstalled, type AwsCliResult } from '../helpers/awsCli.ts';
+import { awsCli, cliTest, type AwsCliResult } from '../helpers/awsCli.ts';
 import { dynamodbClient, lambdaClient } from '../helpers/clients.ts';
 import { productsTable } from '../helpers/dynamodbTables.ts';
 import { emulatorSuite, type EmulatorContext } from '../helpers/emulatorSuite.ts';
@@ -23,11 +23,7 @@ test.after(async (ctx) => {
   await rm(ctx.dir, { recursive: true, force: true });
 });
 
-test('create-function --zip-file fileb:// and invoke --cli-binary-format raw-in-base64-out', async (ctx) => {
-  if (!awsCliInstalled) {
-    console.log(`  (skipped: ${AWS_CLI} is not installed)`);
-    return;
-  }
+cliTest(test)('create-function --zip-file fileb:// and invoke --cli-binary-format raw-in-base64-out', async (ctx) => {
   const zipPath = join(ctx.dir, 'function.zip');
   await writeFile(
     zipPath,
@@ -127,11 +123,7 @@ test('create-function --zip-file fileb:// and invoke --cli-binary-format raw-in-
   );
 });
 
-test('traffic shifting from the CLI: publish-version, create-alias --routing-config, invoke --qualifier', async (ctx) => {
-  if (!awsCliInstalled) {
-    console.log(`  (skipped: ${AWS_CLI} is not installed)`);
-    return;
-  }
+cliTest(test)('traffic shifting from the CLI: publish-version, create-alias --routing-config, invoke --qualifier', async (ctx) => {
   const zipPath = join(ctx.dir, 'shift.zip');
   await writeFile(zipPath, lambdaZip('exports.handler = async () => process.env.AWS_LAMBDA_FUNCTION_VERSION;'));
   const created = await aws(ctx, [

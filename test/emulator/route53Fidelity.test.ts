@@ -10,7 +10,7 @@ import {
 import * as assert from 'uvu/assert';
 import { MAX_ERROR_MESSAGE } from '../../emulator/protocol/xml.ts';
 import { rejects, rejectsWith } from '../helpers/awsErrors.ts';
-import { awsCli, awsCliInstalled } from '../helpers/awsCli.ts';
+import { awsCli, cliTest } from '../helpers/awsCli.ts';
 import { route53Client } from '../helpers/clients.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 
@@ -118,11 +118,7 @@ test('a 50 MB body of control bytes: an InvalidInput error document that is well
   assert.ok(text.length < 4 * MAX_ERROR_MESSAGE, `error document of ${text.length} characters`);
 });
 
-test('the AWS CLI (a strict XML parser) reads the error for a name holding a control character', async ({ emu }) => {
-  if (!awsCliInstalled) {
-    assert.unreachable('the AWS CLI is not installed at /usr/bin/aws');
-    return;
-  }
+cliTest(test)('the AWS CLI (a strict XML parser) reads the error for a name holding a control character', async ({ emu }) => {
   const out = await awsCli(emu.endpoint, ['route53', 'create-hosted-zone', '--name', 'a\u0001b.example', '--caller-reference', 'cli-1']);
   assert.is(out.code, 254, out.stderr);
   // Before, the raw U+0001 went back inside <Message> and expat refused the whole answer.

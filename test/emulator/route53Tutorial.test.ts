@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
 import type { Emulator } from '../../emulator/index.ts';
-import { AWS_CLI, awsCliInstalled, awsCliJson } from '../helpers/awsCli.ts';
+import { awsCliJson, cliTest } from '../helpers/awsCli.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
 
 /**
@@ -48,11 +48,7 @@ async function digCname(): Promise<string> {
   return `test.hello-localstack.com. 60 IN CNAME ${target}.`;
 }
 
-test('the tutorial CLI sequence, then dig, then failover when the primary health check fails', async () => {
-  if (!awsCliInstalled) {
-    console.log(`  (skipped: ${AWS_CLI} is not installed, so the AWS CLI v2 replay cannot run)`);
-    return;
-  }
+cliTest(test)('the tutorial CLI sequence, then dig, then failover when the primary health check fails', async () => {
   const HOSTED_ZONE_NAME = 'hello-localstack.com';
   const zone = await aws('route53', 'create-hosted-zone', '--name', HOSTED_ZONE_NAME, '--caller-reference', 'foo');
   const HOSTED_ZONE_ID = (zone['HostedZone'] as { Id: string }).Id;
@@ -161,11 +157,7 @@ test('the tutorial CLI sequence, then dig, then failover when the primary health
   assert.match(observation.StatusReport.Status, /^Failure: HTTP Status Code 4\d\d/);
 });
 
-test("CLI errors: a reused caller reference exits 254 with AWS's message", async () => {
-  if (!awsCliInstalled) {
-    console.log(`  (skipped: ${AWS_CLI} is not installed)`);
-    return;
-  }
+cliTest(test)("CLI errors: a reused caller reference exits 254 with AWS's message", async () => {
   try {
     await aws('route53', 'create-hosted-zone', '--name', 'again.com', '--caller-reference', 'foo');
     assert.unreachable('expected HostedZoneAlreadyExists');

@@ -1,9 +1,18 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Test } from 'uvu';
 
-/** The AWS CLI v2; suites that drive it run only where it is installed. */
+/** The AWS CLI v2; tests that drive it run only where it is installed, and are counted as skipped elsewhere. */
 export const AWS_CLI = '/usr/bin/aws';
 export const awsCliInstalled = existsSync(AWS_CLI);
+
+/**
+ * `test` where the AWS CLI is installed, else `test.skip`: a CLI test without the CLI shows in
+ * the totals as skipped, never as passed (CI installs it: `.ci/run`).
+ */
+export function cliTest<T>(test: Test<T>): Test<T> | Test<T>['skip'] {
+  return awsCliInstalled ? test : test.skip;
+}
 
 export interface AwsCliResult {
   /** The exit code: 0, 254 for an AWS error, 252 for a usage error. */
