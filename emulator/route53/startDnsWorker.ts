@@ -32,8 +32,10 @@ export async function startDnsWorker(options: DnsWorkerOptions): Promise<DnsWork
   const data: DnsWorkerData = { host: options.host, port: options.port, link: options.link, counters, realtime: options.realtime === true };
   const worker = new Worker(await dnsWorkerScript(), {
     eval: true,
-    // The script is CommonJS: a parent run with `--input-type=module` must not make it a module.
-    execArgv: withoutInputType(process.execArgv),
+    // The script is one self-contained CommonJS bundle: it needs none of the parent's flags, and
+    // inheriting them would break it (`--input-type=module` would make it a module; a V8 flag
+    // such as `--max-semi-space-size` is refused in a worker and the emulator would not start).
+    execArgv: [],
     workerData: data,
     transferList: [options.link.port],
     name: 'dns',
@@ -76,13 +78,4 @@ export async function startDnsWorker(options: DnsWorkerOptions): Promise<DnsWork
       await exited;
     },
   };
-}
-
-function withoutInputType(args: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--input-type') i++;
-    else if (!args[i]!.startsWith('--input-type=')) out.push(args[i]!);
-  }
-  return out;
 }
