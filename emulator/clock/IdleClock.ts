@@ -169,38 +169,28 @@ export class IdleClock implements Clock {
     });
   }
 
-  /**
-   * Fires the next due timers when every live activity waits and at least one does: every timer
-   * due at that same instant fires in this jump, in the order they were set (their work then
-   * runs side by side, as it would on AWS, instead of one jump per timer).
-   */
+  /** Fires the next due timer when every live activity waits and at least one does. */
   private jump(): void {
     if (this.live.size === 0 || [...this.live.values()].some(isBusy)) return;
-    const due = this.nextDue();
-    if (due === undefined) return;
-    if (this.pace !== undefined && due > this.current) {
-      this.startPacing(due);
+    let next: [number, IdleTimer] | undefined;
+    for (const entry of this.timers) {
+      const t = entry[1];
+      if (!next || t.due < next[1].due || (t.due === next[1].due && t.seq < next[1].seq)) next = entry;
+    }
+    if (!next) return;
+    const [id, timer] = next;
+    if (this.pace !== undefined && timer.due > this.current) {
+      this.startPacing(timer.due);
       return;
     }
-    this.current = Math.max(this.current, due);
-    const firing = [...this.timers].filter(([, t]) => t.due <= this.current).sort((a, b) => a[1].seq - b[1].seq);
+    this.current = Math.max(this.current, timer.due);
+    if (timer.every) {
+      timer.due += timer.every;
+      timer.seq = this.seq++;
+    } else this.timers.delete(id);
     this.jumps++;
     this.changed();
-    for (const [id, timer] of firing) {
-      // A timer cleared by an earlier callback of this same jump does not fire.
-      if (!this.timers.has(id)) continue;
-      if (timer.every) {
-        timer.due += timer.every;
-        timer.seq = this.seq++;
-      } else this.timers.delete(id);
-      timer.fn();
-    }
-  }
-
-  private nextDue(): number | undefined {
-    let due: number | undefined;
-    for (const t of this.timers.values()) if (due === undefined || t.due < due) due = t.due;
-    return due;
+    timer.fn();
   }
 
   /** Paced mode: let AWS time run at `pace` × wall until `due`, unless something happens first. */

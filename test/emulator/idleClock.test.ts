@@ -27,7 +27,9 @@ test('a parked activity lets time jump to the next due timer, in due order', asy
   assert.is(clock.now(), 3000);
 });
 
-test('timers due at the same instant fire in one jump: their work runs side by side', async () => {
+test('timers due at the same instant fire one per jump, in the order they were set: the work of one is done before the next starts', async () => {
+  // Same-instant work does not race in wall time: a write and a fault that start at the same
+  // AWS instant always meet in the same order, so a seed repeats a run's figures.
   const clock = new IdleClock({ start: 0 });
   const order: string[] = [];
   const client = (name: string) =>
@@ -37,23 +39,8 @@ test('timers due at the same instant fire in one jump: their work runs side by s
       await turns(5); // work in progress holds time still
       order.push(`${name} done at ${clock.now()}`);
     });
-  await Promise.all([client('a'), client('b'), clock.activity('later', () => clock.sleep(3000))]);
-  assert.equal(order, ['a woke at 2000', 'b woke at 2000', 'a done at 2000', 'b done at 2000']);
-  assert.is(clock.jumps, 2, 'one jump to 2000 for both sleepers, one to 3000');
-});
-
-test('a timer cleared by another firing in the same jump does not fire', async () => {
-  const clock = new IdleClock({ start: 0 });
-  const fired: string[] = [];
-  let second: ReturnType<IdleClock['setTimeout']> | undefined;
-  clock.setTimeout(() => {
-    fired.push('first');
-    if (second) clock.clear(second);
-  }, 1000);
-  second = clock.setTimeout(() => fired.push('second'), 1000);
-  clock.setTimeout(() => fired.push('third'), 1000);
-  await clock.activity('sleeper', () => clock.sleep(1500));
-  assert.equal(fired, ['first', 'third']);
+  await Promise.all([client('a'), client('b')]);
+  assert.equal(order, ['a woke at 2000', 'a done at 2000', 'b woke at 2000', 'b done at 2000']);
 });
 
 test('with no live activity nobody waits on time: it stands still', async () => {
