@@ -9,7 +9,9 @@ import { emulatorTarget } from './emulatorTarget.ts';
  * what the run left behind. It describes itself as the endpoint it is, so the journal names it.
  */
 export function sharedEmulatorSession(emu: Emulator): TargetSession {
-  const target = emulatorTarget(emu, 'endpoint');
+  // The run's clock is the emulator's: DNS queries are then work on it (asWork), as on the
+  // engine's own targets; without it the clock could jump while a query is in flight.
+  const target = { ...emulatorTarget(emu, 'endpoint'), clock: emu.clock };
   return {
     kind: TargetKind.ENDPOINT,
     clock: emu.clock,
