@@ -1,14 +1,12 @@
-import { APIGatewayClient, GetRestApisCommand, type GetRestApisCommandOutput } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteExperimentTemplateCommand, FisClient } from '@aws-sdk/client-fis';
-import { LambdaClient, ListFunctionsCommand, ListTagsCommand, type ListFunctionsCommandOutput } from '@aws-sdk/client-lambda';
+import { LambdaClient, ListFunctionsCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
 import {
   DeleteHealthCheckCommand,
   DeleteHostedZoneCommand,
   ListHealthChecksCommand,
   ListHostedZonesCommand,
-  type ListHealthChecksCommandOutput,
-  type ListHostedZonesCommandOutput,
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import { ignoreNotFound, isAwsError, isNotFound } from '../steps/support/awsErrors.ts';
@@ -18,6 +16,7 @@ import { carriesRun, tagListCarriesRun } from '../steps/support/provision/marker
 import { deleteFunction } from '../steps/support/provision/functions.ts';
 import { deleteRestApi } from '../steps/support/provision/restApi.ts';
 import { deleteTable } from '../steps/support/provision/table.ts';
+import { nextMarker, pages } from '../steps/support/pages.ts';
 import { deleteRecords } from '../steps/support/recordSets.ts';
 import type { StepContext } from './types.ts';
 
@@ -83,25 +82,22 @@ async function findExperimentTemplates(ctx: StepContext, region: string): Promis
 async function findRestApis(ctx: StepContext, region: string): Promise<Leftover[]> {
   const apigw = ctx.target.client(APIGatewayClient, region);
   const found: Leftover[] = [];
-  let position: string | undefined;
-  do {
-    const page: GetRestApisCommandOutput = await apigw.send(new GetRestApisCommand({ limit: 500, position }), { abortSignal: ctx.signal });
+  const fetch = (position?: string) => apigw.send(new GetRestApisCommand({ limit: 500, position }), { abortSignal: ctx.signal });
+  for await (const page of pages(fetch, (p) => p.position)) {
     for (const api of page.items ?? []) {
       if (!api.id || !carriesRun(api.tags, ctx.runId)) continue;
       const id = api.id;
       found.push({ description: `REST API ${id} ${api.name ?? ''} (${region})`, remove: () => deleteRestApi(apigw, id, ctx) });
     }
-    position = page.position;
-  } while (position);
+  }
   return found;
 }
 
 async function findFunctions(ctx: StepContext, region: string): Promise<Leftover[]> {
   const lambda = ctx.target.client(LambdaClient, region);
   const found: Leftover[] = [];
-  let marker: string | undefined;
-  do {
-    const page: ListFunctionsCommandOutput = await lambda.send(new ListFunctionsCommand({ Marker: marker }), { abortSignal: ctx.signal });
+  const fetch = (Marker?: string) => lambda.send(new ListFunctionsCommand({ Marker }), { abortSignal: ctx.signal });
+  for await (const page of pages(fetch, (p) => p.NextMarker)) {
     for (const fn of page.Functions ?? []) {
       if (!fn.FunctionName || !fn.FunctionArn) continue;
       const tags = await unlessGone(() => lambda.send(new ListTagsCommand({ Resource: fn.FunctionArn }), { abortSignal: ctx.signal }));
@@ -110,17 +106,15 @@ async function findFunctions(ctx: StepContext, region: string): Promise<Leftover
       // deleteFunction removes the function's event source mappings first, and waits for them.
       found.push({ description: `Lambda function ${name} (${region})`, remove: () => deleteFunction(lambda, name, ctx) });
     }
-    marker = page.NextMarker;
-  } while (marker);
+  }
   return found;
 }
 
 async function findTables(ctx: StepContext, region: string): Promise<Leftover[]> {
   const dynamo = ctx.target.client(DynamoDBClient, region);
   const found: Leftover[] = [];
-  let start: string | undefined;
-  do {
-    const page = await dynamo.send(new ListTablesCommand({ ExclusiveStartTableName: start }), { abortSignal: ctx.signal });
+  const fetch = (start?: string) => dynamo.send(new ListTablesCommand({ ExclusiveStartTableName: start }), { abortSignal: ctx.signal });
+  for await (const page of pages(fetch, (p) => p.LastEvaluatedTableName)) {
     for (const name of page.TableNames ?? []) {
       const table = await unlessGone(() => dynamo.send(new DescribeTableCommand({ TableName: name }), { abortSignal: ctx.signal }));
       const arn = table?.Table?.TableArn;
@@ -129,8 +123,7 @@ async function findTables(ctx: StepContext, region: string): Promise<Leftover[]>
       if (!tagListCarriesRun(tags?.Tags, ctx.runId)) continue;
       found.push({ description: `DynamoDB table ${name} (${region})`, remove: () => deleteTable(dynamo, name, ctx) });
     }
-    start = page.LastEvaluatedTableName;
-  } while (start);
+  }
   return found;
 }
 
@@ -138,11 +131,8 @@ async function findHealthChecks(ctx: StepContext, region: string): Promise<Lefto
   const route53 = ctx.target.client(Route53Client, region);
   const prefix = runTokenPrefix(ctx.runId);
   const found: Leftover[] = [];
-  let marker: string | undefined;
-  for (;;) {
-    const page: ListHealthChecksCommandOutput = await route53.send(new ListHealthChecksCommand({ Marker: marker }), {
-      abortSignal: ctx.signal,
-    });
+  const fetch = (Marker?: string) => route53.send(new ListHealthChecksCommand({ Marker }), { abortSignal: ctx.signal });
+  for await (const page of pages(fetch, nextMarker)) {
     for (const check of page.HealthChecks ?? []) {
       if (!check.Id || !check.CallerReference?.startsWith(prefix)) continue;
       const id = check.Id;
@@ -151,20 +141,16 @@ async function findHealthChecks(ctx: StepContext, region: string): Promise<Lefto
         remove: () => ignoreNotFound(() => route53.send(new DeleteHealthCheckCommand({ HealthCheckId: id }), { abortSignal: ctx.signal })),
       });
     }
-    if (!page.IsTruncated) return found;
-    marker = page.NextMarker;
   }
+  return found;
 }
 
 async function findHostedZones(ctx: StepContext, region: string): Promise<Leftover[]> {
   const route53 = ctx.target.client(Route53Client, region);
   const prefix = runTokenPrefix(ctx.runId);
   const found: Leftover[] = [];
-  let marker: string | undefined;
-  for (;;) {
-    const page: ListHostedZonesCommandOutput = await route53.send(new ListHostedZonesCommand({ Marker: marker }), {
-      abortSignal: ctx.signal,
-    });
+  const fetch = (Marker?: string) => route53.send(new ListHostedZonesCommand({ Marker }), { abortSignal: ctx.signal });
+  for await (const page of pages(fetch, nextMarker)) {
     for (const zone of page.HostedZones ?? []) {
       if (!zone.Id || !zone.CallerReference?.startsWith(prefix)) continue;
       const id = zone.Id;
@@ -174,9 +160,8 @@ async function findHostedZones(ctx: StepContext, region: string): Promise<Leftov
       };
       found.push({ description: `Route 53 hosted zone ${id} ${zone.Name ?? ''}`, remove: () => ignoreNotFound(remove) });
     }
-    if (!page.IsTruncated) return found;
-    marker = page.NextMarker;
   }
+  return found;
 }
 
 /** Whether an error says the service is not offered by the target at all (nothing can have been created with it). */

@@ -5,13 +5,13 @@ import {
   Route53Client,
   type HealthCheckConfig,
   type HealthCheckRegion,
-  type ListHealthChecksCommandOutput,
 } from '@aws-sdk/client-route-53';
 import { Type } from '@sinclair/typebox';
 import { Default, defineStep, type StepParams } from './define.ts';
 import type { StepContext } from '../engine/types.ts';
 import { ignoreNotFound } from './support/awsErrors.ts';
 import { idempotencyToken, legacyIdempotencyToken } from './support/callerReference.ts';
+import { nextMarker, pages } from './support/pages.ts';
 import { Enum } from './support/schema.ts';
 
 const ROUTE53_REGION = 'us-east-1';
@@ -173,14 +173,10 @@ function describeTarget(p: Params): string {
 }
 
 async function findHealthCheck(route53: Route53Client, callerReferences: string[], ctx: StepContext): Promise<string | undefined> {
-  let marker: string | undefined;
-  for (;;) {
-    const page: ListHealthChecksCommandOutput = await route53.send(new ListHealthChecksCommand({ Marker: marker }), {
-      abortSignal: ctx.signal,
-    });
+  const fetch = (Marker?: string) => route53.send(new ListHealthChecksCommand({ Marker }), { abortSignal: ctx.signal });
+  for await (const page of pages(fetch, nextMarker)) {
     const found = page.HealthChecks?.find((check) => callerReferences.includes(check.CallerReference ?? ''));
     if (found?.Id) return found.Id;
-    if (!page.IsTruncated) return undefined;
-    marker = page.NextMarker;
   }
+  return undefined;
 }

@@ -11,6 +11,7 @@ import {
 import type { StepContext } from '../../engine/types.ts';
 import { isAwsError, isNotFound } from './awsErrors.ts';
 import { awaitExpired } from './errors.ts';
+import { pages } from './pages.ts';
 
 /** Statuses after which an experiment injects nothing more. */
 export const FINISHED_STATUSES: readonly ExperimentStatus[] = ['stopped', 'completed', 'failed'];
@@ -18,24 +19,16 @@ export const FINISHED_STATUSES: readonly ExperimentStatus[] = ['stopped', 'compl
 /** Every experiment of the client's region, all pages. */
 export async function listExperiments(fis: FisClient, signal?: AbortSignal): Promise<ExperimentSummary[]> {
   const all: ExperimentSummary[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await fis.send(new ListExperimentsCommand({ nextToken }), { abortSignal: signal });
-    all.push(...(page.experiments ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const fetch = (nextToken?: string) => fis.send(new ListExperimentsCommand({ nextToken }), { abortSignal: signal });
+  for await (const page of pages(fetch, (p) => p.nextToken)) all.push(...(page.experiments ?? []));
   return all;
 }
 
 /** Every experiment template of the client's region, all pages. */
 export async function listExperimentTemplates(fis: FisClient, signal?: AbortSignal): Promise<ExperimentTemplateSummary[]> {
   const all: ExperimentTemplateSummary[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await fis.send(new ListExperimentTemplatesCommand({ nextToken }), { abortSignal: signal });
-    all.push(...(page.experimentTemplates ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const fetch = (nextToken?: string) => fis.send(new ListExperimentTemplatesCommand({ nextToken }), { abortSignal: signal });
+  for await (const page of pages(fetch, (p) => p.nextToken)) all.push(...(page.experimentTemplates ?? []));
   return all;
 }
 

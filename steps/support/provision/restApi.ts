@@ -8,12 +8,12 @@ import {
   GetRestApisCommand,
   PutIntegrationCommand,
   PutMethodCommand,
-  type GetRestApisCommandOutput,
   type Resource,
   type RestApi,
 } from '@aws-sdk/client-api-gateway';
 import type { StepContext } from '../../../engine/types.ts';
 import { ignoreNotFound, isAwsError } from '../awsErrors.ts';
+import { pages } from '../pages.ts';
 import { carriesRun, RUN_TAG } from './marker.ts';
 import { ExpectationFailedError, StepErrorCode } from '../errors.ts';
 
@@ -36,13 +36,11 @@ export interface ApiRoute {
 
 /** The API named {@link REST_API_NAME} whose id or `_custom_id_` tag is `apiId`, if any. */
 export async function findRestApi(apigw: APIGatewayClient, apiId: string, ctx: StepContext): Promise<RestApi | undefined> {
-  let position: string | undefined;
-  do {
-    const page: GetRestApisCommandOutput = await apigw.send(new GetRestApisCommand({ limit: 500, position }), { abortSignal: ctx.signal });
+  const fetch = (position?: string) => apigw.send(new GetRestApisCommand({ limit: 500, position }), { abortSignal: ctx.signal });
+  for await (const page of pages(fetch, (p) => p.position)) {
     const found = page.items?.find((api) => api.name === REST_API_NAME && (api.id === apiId || api.tags?.[CUSTOM_ID_TAG] === apiId));
     if (found?.id) return found;
-    position = page.position;
-  } while (position);
+  }
   return undefined;
 }
 
@@ -121,12 +119,9 @@ export async function ensureRestApi(
 
 async function listResources(apigw: APIGatewayClient, restApiId: string, ctx: StepContext): Promise<Resource[]> {
   const resources: Resource[] = [];
-  let position: string | undefined;
-  do {
-    const page = await apigw.send(new GetResourcesCommand({ restApiId, limit: 500, position }), { abortSignal: ctx.signal });
-    resources.push(...(page.items ?? []));
-    position = page.position;
-  } while (position);
+  const fetch = (position?: string) =>
+    apigw.send(new GetResourcesCommand({ restApiId, limit: 500, position }), { abortSignal: ctx.signal });
+  for await (const page of pages(fetch, (p) => p.position)) resources.push(...(page.items ?? []));
   return resources;
 }
 
