@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { ValidateFunction } from 'ajv';
 import { WorkflowLoadError, type LoadIssue } from './errors.ts';
-import { createAjv, type StepRegistry } from './registry.ts';
+import type { StepRegistry } from './registry.ts';
+import { compileValidator } from './compileValidator.ts';
 import { locate, toPointer } from './locate.ts';
 import { decodeUtf8, documentToJs } from './yamlSource.ts';
 import { checkReferences } from './checkReferences.ts';
@@ -36,7 +37,7 @@ export function envelopeSchema(): JsonSchema {
 function envelopeValidator(): { validate: ValidateFunction; schema: JsonSchema } {
   if (!envelope) {
     const schema = JSON.parse(readFileSync(new URL('../schemas/envelope.schema.json', import.meta.url), 'utf8')) as JsonSchema;
-    envelope = { validate: createAjv().compile(schema), schema };
+    envelope = { validate: compileValidator(schema), schema };
   }
   return envelope;
 }

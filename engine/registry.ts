@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { compileValidator } from './compileValidator.ts';
 import type { AnyStepDefinition, JsonSchema } from './types.ts';
 import { EngineError } from './errors.ts';
 
@@ -12,10 +13,8 @@ const GENERIC_DEFAULT = false;
 export class StepRegistry {
   private readonly defs = new Map<string, AnyStepDefinition>();
   private readonly validators = new Map<string, ValidateFunction>();
-  private readonly ajv: Ajv;
 
   constructor(definitions: readonly AnyStepDefinition[]) {
-    this.ajv = createAjv();
     for (const def of definitions) {
       if (this.defs.has(def.type)) throw new EngineError(`step type '${def.type}' is registered twice`);
       this.defs.set(def.type, def);
@@ -59,16 +58,11 @@ export class StepRegistry {
     if (!validate) {
       const def = this.defs.get(type);
       if (!def) return undefined;
-      validate = this.ajv.compile(def.params as JsonSchema);
+      validate = compileValidator(def.params as JsonSchema);
       this.validators.set(type, validate);
     }
     return validate;
   }
-}
-
-/** The ajv instance settings the engine uses everywhere (all errors, verbose, lenient keywords). */
-export function createAjv(): Ajv {
-  return new Ajv({ allErrors: true, verbose: true, strict: false, useDefaults: true, logger: false });
 }
 
 /** Edit distance where swapping two adjacent letters counts as one edit (optimal string alignment). */

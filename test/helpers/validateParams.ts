@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { createAjv } from '../../engine/registry.ts';
+import { compileValidator } from '../../engine/compileValidator.ts';
 import type { AnyStepDefinition } from '../../engine/types.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { AnyStepDefinition } from '../../engine/types.ts';
  * a copy); returns `instancePath: message` lines, empty when valid.
  */
 export function paramErrors(step: { params: AnyStepDefinition['params'] }, params: unknown): string[] {
-  const validate = createAjv().compile(step.params);
+  const validate = compileValidator(step.params);
   if (validate(structuredClone(params))) return [];
   return (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'}: ${e.message}`);
 }
