@@ -162,13 +162,3 @@ function applyRestApiPatch(api: RestApiRecord, op: PatchOperation): void {
       throw badRequest(`Invalid patch path ${path}`);
   }
 }
-
-export function readStringMap(value: unknown): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('Invalid map specified');
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
-}
-
-export function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}

@@ -1,5 +1,13 @@
 import {
   type APIGatewayClient,
+  CreateAuthorizerCommand,
+  CreateModelCommand,
+  CreateRequestValidatorCommand,
+  GetAuthorizersCommand,
+  GetGatewayResponseCommand,
+  GetModelsCommand,
+  GetRequestValidatorsCommand,
+  PutGatewayResponseCommand,
   CreateDeploymentCommand,
   CreateResourceCommand,
   CreateRestApiCommand,
@@ -140,6 +148,49 @@ test('CreateDeployment and CreateStage: variables and tags that are not maps of 
     'a boolean',
   );
   assert.equal((await ctx.client.send(new GetStagesCommand({ restApiId }))).item ?? [], [], 'no stage was created');
+});
+
+test('CreateModel, CreateRequestValidator, CreateAuthorizer and PutGatewayResponse: members of the wrong type are refused', async (ctx) => {
+  const { restApiId } = await api(ctx.client);
+  const models = (await ctx.client.send(new GetModelsCommand({ restApiId }))).items?.length;
+  await refused(
+    ctx.client.send(
+      new CreateModelCommand({ restApiId, name: 'Pet', contentType: 'application/json', schema: { type: 'object' } } as never),
+    ),
+    'schema',
+    'a string',
+  );
+  assert.is((await ctx.client.send(new GetModelsCommand({ restApiId }))).items?.length, models, 'no model was added');
+  await refused(
+    ctx.client.send(new CreateRequestValidatorCommand({ restApiId, name: 'v', validateRequestBody: 'true' } as never)),
+    'validateRequestBody',
+    'a boolean',
+  );
+  assert.equal((await ctx.client.send(new GetRequestValidatorsCommand({ restApiId }))).items ?? [], []);
+  await refused(
+    ctx.client.send(
+      new CreateAuthorizerCommand({
+        restApiId,
+        name: 'auth',
+        type: 'TOKEN',
+        authorizerUri:
+          'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:a/invocations',
+        authorizerResultTtlInSeconds: '60',
+      } as never),
+    ),
+    'authorizerResultTtlInSeconds',
+    'an integer',
+  );
+  assert.equal((await ctx.client.send(new GetAuthorizersCommand({ restApiId }))).items ?? [], []);
+  await refused(
+    ctx.client.send(
+      new PutGatewayResponseCommand({ restApiId, responseType: 'DEFAULT_4XX', statusCode: 418, responseTemplates: {} } as never),
+    ),
+    'statusCode',
+    'a string',
+  );
+  const response = await ctx.client.send(new GetGatewayResponseCommand({ restApiId, responseType: 'DEFAULT_4XX' }));
+  assert.is(response.defaultResponse, true, 'the gateway response was not customised');
 });
 
 test.run();
