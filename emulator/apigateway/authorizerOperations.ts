@@ -1,10 +1,13 @@
+import { Type } from '@sinclair/typebox';
 import { ServiceError } from '../protocol/ServiceError.ts';
+import { HandlerChecked, Maybe } from '../typedInput.ts';
 import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, missing, notFound, requireString } from './errors.ts';
 import type { AuthorizerRecord, RestApiRecord } from './model.ts';
 import { checkOp, readPatchOperations, unknownPath } from './patch.ts';
-import { optionalString, type ApiGatewayContext } from './restApiOperations.ts';
+import type { ApiGatewayContext } from './restApiOperations.ts';
 import { randomId } from './store.ts';
+import { defineTypedOperation } from './typedOperation.ts';
 
 const AUTHORIZER_TYPES = ['TOKEN', 'REQUEST', 'COGNITO_USER_POOLS'] as const;
 const SCALAR_PATHS = [
@@ -18,6 +21,19 @@ const SCALAR_PATHS = [
   '/type',
 ] as const;
 
+/** CreateAuthorizer's body; `name` (required) and the `type` enum keep AWS's own messages. */
+const CreateAuthorizerBody = Type.Object({
+  name: Maybe(Type.String()),
+  type: HandlerChecked(),
+  providerARNs: Maybe(Type.Array(Type.String())),
+  authType: Maybe(Type.String()),
+  authorizerUri: Maybe(Type.String()),
+  authorizerCredentials: Maybe(Type.String()),
+  identitySource: Maybe(Type.String()),
+  identityValidationExpression: Maybe(Type.String()),
+  authorizerResultTtlInSeconds: Maybe(Type.Integer()),
+});
+
 export const authorizerNotFound = () => notFound('Invalid Authorizer identifier specified');
 
 function authorizerOf(api: RestApiRecord, id: string): AuthorizerRecord {
@@ -28,7 +44,8 @@ function authorizerOf(api: RestApiRecord, id: string): AuthorizerRecord {
 
 function checkType(type: unknown, operationInput: string): AuthorizerRecord['type'] {
   if (type === undefined || type === null || type === '') throw missing(operationInput, 'type');
-  if (!(AUTHORIZER_TYPES as readonly unknown[]).includes(type)) {
+  const known = AUTHORIZER_TYPES.find((t) => t === type);
+  if (!known) {
     throw new ServiceError(
       'ValidationException',
       `1 validation error detected: Value '${String(type)}' at '${operationInput}.type' failed to satisfy constraint: ` +
@@ -36,7 +53,7 @@ function checkType(type: unknown, operationInput: string): AuthorizerRecord['typ
       { status: 400 },
     );
   }
-  return type as AuthorizerRecord['type'];
+  return known;
 }
 
 /** The result TTL, 300 s by default (kept and reported; the data plane does not cache results). */
@@ -55,25 +72,26 @@ export const toAuthorizer = (a: AuthorizerRecord): Record<string, unknown> =>
 export function authorizerOperations({ store }: ApiGatewayContext): Operation[] {
   const apiOf = (input: { restApiId: string }, region: string) => store.get(region, input.restApiId);
   return [
-    defineOperation({
+    defineTypedOperation({
       name: 'CreateAuthorizer',
       http: { method: 'POST', path: '/restapis/{restApiId}/authorizers', status: 201 },
+      body: CreateAuthorizerBody,
       handler(input, ctx) {
         const api = apiOf(input, ctx.region);
         const name = requireString(input.name, 'createAuthorizerInput', 'name');
         const type = checkType(input.type, 'createAuthorizerInput');
-        const authorizerUri = optionalString(input.authorizerUri);
-        const providerARNs = Array.isArray(input.providerARNs) ? input.providerARNs.map(String) : undefined;
+        const authorizerUri = input.authorizerUri ?? undefined;
+        const providerARNs = input.providerARNs ?? undefined;
         const authorizer: AuthorizerRecord = {
           id: randomId(6),
           name,
           type,
           providerARNs,
-          authType: optionalString(input.authType),
+          authType: input.authType ?? undefined,
           authorizerUri,
-          authorizerCredentials: optionalString(input.authorizerCredentials),
-          identitySource: optionalString(input.identitySource) ?? (type === 'TOKEN' ? 'method.request.header.Authorization' : undefined),
-          identityValidationExpression: optionalString(input.identityValidationExpression),
+          authorizerCredentials: input.authorizerCredentials ?? undefined,
+          identitySource: input.identitySource ?? (type === 'TOKEN' ? 'method.request.header.Authorization' : undefined),
+          identityValidationExpression: input.identityValidationExpression ?? undefined,
           authorizerResultTtlInSeconds: checkTtl(input.authorizerResultTtlInSeconds),
         };
         api.authorizers.set(authorizer.id, authorizer);

@@ -1,10 +1,23 @@
+import { Type } from '@sinclair/typebox';
+import { Maybe, StringMap } from '../typedInput.ts';
 import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, deploymentNotFound } from './errors.ts';
 import type { DeploymentRecord, RestApiRecord } from './model.ts';
-import { optionalString, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
+import type { ApiGatewayContext } from './restApiOperations.ts';
 import { toDeployment } from './shapes.ts';
 import { randomId } from './store.ts';
 import { putStage, validateStageName } from './stageOperations.ts';
+import { defineTypedOperation } from './typedOperation.ts';
+
+/** CreateDeployment's body: the deployment's description, and the stage it creates or moves. */
+const CreateDeploymentBody = Type.Object({
+  stageName: Maybe(Type.String()),
+  description: Maybe(Type.String()),
+  stageDescription: Maybe(Type.String()),
+  variables: Maybe(StringMap),
+  tracingEnabled: Maybe(Type.Boolean()),
+  cacheClusterEnabled: Maybe(Type.Boolean()),
+});
 
 /**
  * Deployments freeze the API: the data plane routes a stage against its deployment's
@@ -13,19 +26,20 @@ import { putStage, validateStageName } from './stageOperations.ts';
  */
 export function deploymentOperations({ store, clock }: ApiGatewayContext): Operation[] {
   return [
-    defineOperation({
+    defineTypedOperation({
       name: 'CreateDeployment',
       http: { method: 'POST', path: '/restapis/{restApiId}/deployments', status: 201 },
+      body: CreateDeploymentBody,
       handler(input, ctx) {
         const api = store.get(ctx.region, input.restApiId);
-        const stageName = optionalString(input.stageName);
+        const stageName = input.stageName;
         if (stageName) validateStageName(stageName);
         const methods = [...api.resources.values()].flatMap((r) => Object.values(r.methods));
         if (methods.length === 0) throw badRequest("The REST API doesn't contain any methods");
         if (methods.some((m) => !m.integration)) throw badRequest('No integration defined for method');
         const deployment: DeploymentRecord = {
           id: newDeploymentId(api),
-          description: optionalString(input.description),
+          description: input.description ?? undefined,
           createdDate: clock.now(),
           resources: structuredClone([...api.resources.values()]),
           authorizers: structuredClone([...api.authorizers.values()]),
@@ -40,10 +54,10 @@ export function deploymentOperations({ store, clock }: ApiGatewayContext): Opera
           putStage(api, clock.now(), {
             stageName,
             deploymentId: deployment.id,
-            description: optionalString(input.stageDescription) ?? existing?.description,
-            variables: input.variables === undefined ? existing?.variables : readStringMap(input.variables),
-            tracingEnabled: typeof input.tracingEnabled === 'boolean' ? input.tracingEnabled : existing?.tracingEnabled,
-            cacheClusterEnabled: typeof input.cacheClusterEnabled === 'boolean' ? input.cacheClusterEnabled : existing?.cacheClusterEnabled,
+            description: input.stageDescription ?? existing?.description,
+            variables: input.variables ?? existing?.variables,
+            tracingEnabled: input.tracingEnabled ?? existing?.tracingEnabled,
+            cacheClusterEnabled: input.cacheClusterEnabled ?? existing?.cacheClusterEnabled,
           });
         }
         return toDeployment(deployment);

@@ -1,12 +1,21 @@
+import { Type } from '@sinclair/typebox';
 import { ServiceError } from '../protocol/ServiceError.ts';
+import { Maybe, StringMap } from '../typedInput.ts';
 import { defineOperation, type Operation } from '../types.ts';
 import { checkStatusCode, notFound } from './errors.ts';
 import { DEFAULT_GATEWAY_TEMPLATE, GATEWAY_RESPONSE_TYPES } from './gatewayResponseTypes.ts';
 import type { GatewayResponseRecord } from './model.ts';
 import { checkOp, patchMap, readPatchOperations, unescapePointer, unknownPath } from './patch.ts';
-import { readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
+import type { ApiGatewayContext } from './restApiOperations.ts';
+import { defineTypedOperation } from './typedOperation.ts';
 
 const PATH = '/restapis/{restApiId}/gatewayresponses/{responseType}';
+
+const PutGatewayResponseBody = Type.Object({
+  statusCode: Maybe(Type.String()),
+  responseParameters: Maybe(StringMap),
+  responseTemplates: Maybe(StringMap),
+});
 
 /** A type outside the enum is a coral ValidationException listing the enum. */
 function checkType(responseType: string): void {
@@ -44,20 +53,21 @@ export function toGatewayResponse(responseType: string, custom: GatewayResponseR
 /** Gateway responses: customisations the data plane renders for its own errors. */
 export function gatewayResponseOperations({ store }: ApiGatewayContext): Operation[] {
   return [
-    defineOperation({
+    defineTypedOperation({
       name: 'PutGatewayResponse',
       http: { method: 'PUT', path: PATH, status: 201 },
+      body: PutGatewayResponseBody,
       handler(input, ctx) {
         const responseType = input.responseType;
         checkType(responseType);
         const api = store.get(ctx.region, input.restApiId);
-        const statusCode = typeof input.statusCode === 'string' ? input.statusCode : undefined;
+        const statusCode = input.statusCode ?? undefined;
         if (statusCode) checkStatusCode(statusCode);
         const record: GatewayResponseRecord = {
           responseType,
           statusCode,
-          responseParameters: input.responseParameters === undefined ? undefined : readStringMap(input.responseParameters),
-          responseTemplates: input.responseTemplates === undefined ? undefined : readStringMap(input.responseTemplates),
+          responseParameters: input.responseParameters ?? undefined,
+          responseTemplates: input.responseTemplates ?? undefined,
         };
         api.gatewayResponses.set(responseType, record);
         return toGatewayResponse(responseType, record);

@@ -72,8 +72,8 @@ export function importOperations({ store, clock }: ApiGatewayContext): Operation
         const deployment = stage && api.deployments.get(stage.deploymentId);
         if (!deployment) throw stageNotFound();
         if (exportType !== 'swagger' && exportType !== 'oas30') throw badRequest(`Invalid export type specified: ${exportType}`);
-        const yaml = /yaml/.test(String(input.accepts ?? ''));
-        const extensions = ['apigateway', 'integrations'].includes(String(input.extensions ?? ''));
+        const yaml = /yaml/.test(input.accepts ?? '');
+        const extensions = ['apigateway', 'integrations'].includes(input.extensions ?? '');
         const body = exportDefinition(api, deployment.resources, deployment.authorizers, { exportType, stageName, extensions, yaml });
         const version = api.version ?? new Date(api.createdDate).toISOString().replace(/\.\d{3}Z$/, 'Z');
         return {

@@ -1,4 +1,6 @@
+import { type Static, Type } from '@sinclair/typebox';
 import { ServiceError } from '../protocol/ServiceError.ts';
+import { HandlerChecked, Maybe, StringMap } from '../typedInput.ts';
 import { defineOperation, type Operation, type PathLabels } from '../types.ts';
 import { badRequest, checkStatusCode, integrationNotFound, missing, notFound } from './errors.ts';
 import {
@@ -10,8 +12,34 @@ import {
 } from './model.ts';
 import { checkOp, patchMap, readPatchOperations, unescapePointer, unknownPath, type PatchOperation } from './patch.ts';
 import { getMethod, METHOD_PATH } from './methodOperations.ts';
-import { optionalString, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
+import type { ApiGatewayContext } from './restApiOperations.ts';
 import { toIntegration, toIntegrationResponse } from './shapes.ts';
+import { defineTypedOperation } from './typedOperation.ts';
+
+/** PutIntegration's body; `type` keeps AWS's enum message (validateIntegration). */
+const PutIntegrationBody = Type.Object({
+  type: HandlerChecked(),
+  httpMethod: Maybe(Type.String()),
+  uri: Maybe(Type.String()),
+  connectionType: Maybe(Type.String()),
+  connectionId: Maybe(Type.String()),
+  credentials: Maybe(Type.String()),
+  requestParameters: Maybe(StringMap),
+  requestTemplates: Maybe(StringMap),
+  passthroughBehavior: Maybe(Type.String()),
+  contentHandling: Maybe(Type.String()),
+  timeoutInMillis: Maybe(Type.Integer()),
+  cacheNamespace: Maybe(Type.String()),
+  cacheKeyParameters: Maybe(Type.Array(Type.String())),
+});
+type PutIntegrationBody = Static<typeof PutIntegrationBody>;
+
+const PutIntegrationResponseBody = Type.Object({
+  selectionPattern: Maybe(Type.String()),
+  responseParameters: Maybe(StringMap),
+  responseTemplates: Maybe(StringMap),
+  contentHandling: Maybe(Type.String()),
+});
 
 const INTEGRATION_PATH = `${METHOD_PATH}/integration`;
 
@@ -25,27 +53,28 @@ export function integrationOperations({ store }: ApiGatewayContext): Operation[]
     getMethod(store.getForResource(region, input.restApiId), input.resourceId, input.method);
 
   return [
-    defineOperation({
+    defineTypedOperation({
       name: 'PutIntegration',
       http: { method: 'PUT', path: INTEGRATION_PATH, status: 201 },
+      body: PutIntegrationBody,
       handler(input, ctx) {
         const type = validateIntegration(input);
         const method = methodOf(input, ctx.region);
         const integration: IntegrationRecord = {
           type,
-          httpMethod: optionalString(input.httpMethod),
+          httpMethod: input.httpMethod ?? undefined,
           // LocalStack drops a MOCK integration's uri; AWS never reports one.
-          uri: type === 'MOCK' ? undefined : optionalString(input.uri),
-          connectionType: optionalString(input.connectionType) ?? (type === 'HTTP' || type === 'HTTP_PROXY' ? 'INTERNET' : undefined),
-          connectionId: optionalString(input.connectionId),
-          credentials: optionalString(input.credentials),
-          requestParameters: input.requestParameters === undefined ? undefined : readStringMap(input.requestParameters),
-          requestTemplates: input.requestTemplates === undefined ? undefined : readStringMap(input.requestTemplates),
-          passthroughBehavior: optionalString(input.passthroughBehavior) ?? 'WHEN_NO_MATCH',
-          contentHandling: optionalString(input.contentHandling),
-          timeoutInMillis: typeof input.timeoutInMillis === 'number' ? input.timeoutInMillis : 29000,
-          cacheNamespace: optionalString(input.cacheNamespace) ?? input.resourceId,
-          cacheKeyParameters: Array.isArray(input.cacheKeyParameters) ? input.cacheKeyParameters.map(String) : [],
+          uri: type === 'MOCK' ? undefined : (input.uri ?? undefined),
+          connectionType: input.connectionType ?? (type === 'HTTP' || type === 'HTTP_PROXY' ? 'INTERNET' : undefined),
+          connectionId: input.connectionId ?? undefined,
+          credentials: input.credentials ?? undefined,
+          requestParameters: input.requestParameters ?? undefined,
+          requestTemplates: input.requestTemplates ?? undefined,
+          passthroughBehavior: input.passthroughBehavior ?? 'WHEN_NO_MATCH',
+          contentHandling: input.contentHandling ?? undefined,
+          timeoutInMillis: input.timeoutInMillis ?? 29000,
+          cacheNamespace: input.cacheNamespace ?? input.resourceId,
+          cacheKeyParameters: input.cacheKeyParameters ?? [],
           integrationResponses: {},
         };
         if (integration.timeoutInMillis < 50 || integration.timeoutInMillis > 29000) {
@@ -69,9 +98,10 @@ export function integrationOperations({ store }: ApiGatewayContext): Operation[]
         method.integration = undefined;
       },
     }),
-    defineOperation({
+    defineTypedOperation({
       name: 'PutIntegrationResponse',
       http: { method: 'PUT', path: `${INTEGRATION_PATH}/responses/{statusCode}`, status: 201 },
+      body: PutIntegrationResponseBody,
       handler(input, ctx) {
         const statusCode = input.statusCode;
         checkStatusCode(statusCode);
@@ -80,10 +110,10 @@ export function integrationOperations({ store }: ApiGatewayContext): Operation[]
         const integration = getIntegration(methodOf(input, ctx.region));
         const response = {
           statusCode,
-          selectionPattern: optionalString(input.selectionPattern),
-          responseParameters: input.responseParameters === undefined ? undefined : readStringMap(input.responseParameters),
-          responseTemplates: input.responseTemplates === undefined ? undefined : readStringMap(input.responseTemplates),
-          contentHandling: optionalString(input.contentHandling),
+          selectionPattern: input.selectionPattern ?? undefined,
+          responseParameters: input.responseParameters ?? undefined,
+          responseTemplates: input.responseTemplates ?? undefined,
+          contentHandling: input.contentHandling ?? undefined,
         };
         integration.integrationResponses[statusCode] = response;
         return toIntegrationResponse(response);
@@ -146,10 +176,11 @@ export function integrationOperations({ store }: ApiGatewayContext): Operation[]
  * (`put_integration`, snapshot-tested against AWS). An unknown type is a coral
  * ValidationException, not a BadRequestException.
  */
-function validateIntegration(input: Record<string, unknown>): IntegrationType {
+function validateIntegration(input: PutIntegrationBody): IntegrationType {
   const type = input.type;
   if (type === undefined || type === null || type === '') throw missing('putIntegrationInput', 'type');
-  if (!(INTEGRATION_TYPES as readonly unknown[]).includes(type)) {
+  const integrationType = INTEGRATION_TYPES.find((known) => known === type);
+  if (!integrationType) {
     throw new ServiceError(
       'ValidationException',
       `1 validation error detected: Value '${String(type)}' at 'putIntegrationInput.type' failed to satisfy constraint: ` +
@@ -157,10 +188,9 @@ function validateIntegration(input: Record<string, unknown>): IntegrationType {
       { status: 400 },
     );
   }
-  const integrationType = type as IntegrationType;
   if (integrationType === 'AWS' || integrationType === 'AWS_PROXY') {
     if (!input.httpMethod) throw badRequest('Enumeration value for HttpMethod must be non-empty');
-    const uri = typeof input.uri === 'string' ? input.uri : '';
+    const uri = input.uri ?? '';
     const arn = /^arn:[^:]+:apigateway:([^:]*):([^:]+):(.+)$/.exec(uri);
     if (!uri.startsWith('arn:') || !arn) throw badRequest('Invalid ARN specified in the request');
     const [, , service, resource] = arn;
@@ -173,7 +203,7 @@ function validateIntegration(input: Record<string, unknown>): IntegrationType {
   }
   if (integrationType === 'HTTP' || integrationType === 'HTTP_PROXY') {
     if (!input.httpMethod) throw badRequest('Enumeration value for HttpMethod must be non-empty');
-    if (typeof input.uri !== 'string' || !/^https?:\/\/[^/]+/.test(input.uri)) {
+    if (!/^https?:\/\/[^/]+/.test(input.uri ?? '')) {
       throw badRequest('Invalid HTTP endpoint specified for URI');
     }
   }

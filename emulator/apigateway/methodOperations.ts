@@ -1,3 +1,5 @@
+import { Type } from '@sinclair/typebox';
+import { Maybe, StringMap } from '../typedInput.ts';
 import { defineOperation, type Operation, type PathLabels } from '../types.ts';
 import {
   badRequest,
@@ -13,8 +15,26 @@ import {
 import { HTTP_METHODS, type MethodRecord, type MethodResponseRecord, type RestApiRecord } from './model.ts';
 import { checkOp, patchBoolean, patchMap, readPatchOperations, unescapePointer, type PatchOperation } from './patch.ts';
 import { getResource } from './resourceOperations.ts';
-import { optionalString, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
+import type { ApiGatewayContext } from './restApiOperations.ts';
 import { toMethod, toMethodResponse } from './shapes.ts';
+import { defineTypedOperation } from './typedOperation.ts';
+
+/** `method.request.querystring.q` → whether it is required (PutMethod), or whether a header is (PutMethodResponse). */
+const BooleanMap = Type.Record(Type.String(), Type.Boolean());
+
+/** PutMethod's body; `authorizationType` is required, with AWS's message when it is absent. */
+const PutMethodBody = Type.Object({
+  authorizationType: Maybe(Type.String()),
+  authorizerId: Maybe(Type.String()),
+  apiKeyRequired: Maybe(Type.Boolean()),
+  operationName: Maybe(Type.String()),
+  requestParameters: Maybe(BooleanMap),
+  requestModels: Maybe(StringMap),
+  requestValidatorId: Maybe(Type.String()),
+  authorizationScopes: Maybe(Type.Array(Type.String())),
+});
+
+const PutMethodResponseBody = Type.Object({ responseParameters: Maybe(BooleanMap), responseModels: Maybe(StringMap) });
 
 /**
  * Path templates name the method's verb `{method}`, not `{httpMethod}`: PutIntegration's body
@@ -34,9 +54,10 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
     getMethod(store.getForResource(region, input.restApiId), input.resourceId, input.method);
 
   return [
-    defineOperation({
+    defineTypedOperation({
       name: 'PutMethod',
       http: { method: 'PUT', path: METHOD_PATH, status: 201 },
+      body: PutMethodBody,
       handler(input, ctx) {
         const api = store.getForResource(ctx.region, input.restApiId);
         const resource = getResource(api, input.resourceId);
@@ -45,23 +66,23 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
           throw badRequest('Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY');
         }
         const authorizationType = requireString(input.authorizationType, 'putMethodInput', 'authorizationType').toUpperCase();
-        const requestParameters = readBooleanMap(input.requestParameters);
+        const requestParameters = input.requestParameters ?? undefined;
         if (requestParameters) {
           const names = new Set(Object.keys(requestParameters).map((k) => k.slice(k.lastIndexOf('.') + 1)));
           if (names.size !== Object.keys(requestParameters).length) {
             throw badRequest('Parameter names must be unique across querystring, header and path');
           }
         }
-        const authorizerId = optionalString(input.authorizerId);
+        const authorizerId = input.authorizerId ?? undefined;
         if (
           (authorizationType === 'CUSTOM' || authorizationType === 'COGNITO_USER_POOLS') &&
           !(authorizerId && api.authorizers.has(authorizerId))
         ) {
           throw invalidAuthorizer();
         }
-        const requestValidatorId = optionalString(input.requestValidatorId);
+        const requestValidatorId = input.requestValidatorId ?? undefined;
         if (requestValidatorId && !api.requestValidators.has(requestValidatorId)) throw invalidValidator();
-        const requestModels = input.requestModels === undefined ? undefined : readStringMap(input.requestModels);
+        const requestModels = input.requestModels ?? undefined;
         for (const model of Object.values(requestModels ?? {})) if (!api.models.has(model) && model !== 'Empty') throw invalidModel(model);
         // PutMethod replaces the method, integration and responses included, as on AWS.
         const method: MethodRecord = {
@@ -69,11 +90,11 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
           authorizationType,
           authorizerId,
           apiKeyRequired: input.apiKeyRequired === true,
-          operationName: optionalString(input.operationName),
+          operationName: input.operationName ?? undefined,
           requestParameters,
           requestModels,
           requestValidatorId,
-          authorizationScopes: Array.isArray(input.authorizationScopes) ? input.authorizationScopes.map(String) : undefined,
+          authorizationScopes: input.authorizationScopes ?? undefined,
           methodResponses: {},
         };
         resource.methods[httpMethod] = method;
@@ -117,17 +138,18 @@ export function methodOperations({ store }: ApiGatewayContext): Operation[] {
         delete resource.methods[httpMethod];
       },
     }),
-    defineOperation({
+    defineTypedOperation({
       name: 'PutMethodResponse',
       http: { method: 'PUT', path: `${METHOD_PATH}/responses/{statusCode}`, status: 201 },
+      body: PutMethodResponseBody,
       handler(input, ctx) {
         const statusCode = input.statusCode;
         checkStatusCode(statusCode);
         const method = methodOf(input, ctx.region);
         const response = {
           statusCode,
-          responseParameters: readBooleanMap(input.responseParameters),
-          responseModels: input.responseModels === undefined ? undefined : readStringMap(input.responseModels),
+          responseParameters: input.responseParameters ?? undefined,
+          responseModels: input.responseModels ?? undefined,
         };
         method.methodResponses[statusCode] = response;
         return toMethodResponse(response);
@@ -241,10 +263,4 @@ function applyMethodResponsePatch(response: MethodResponseRecord, op: PatchOpera
     if (op.op !== 'add' && !(key in (response.responseModels ?? {}))) throw notFound('Content-Type specified was not found');
     response.responseModels = patchMap(response.responseModels, op, key, op.value ?? '');
   }
-}
-
-function readBooleanMap(value: unknown): Record<string, boolean> | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('Invalid map specified');
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === true || v === 'true']));
 }

@@ -1,9 +1,20 @@
+import { Type } from '@sinclair/typebox';
+import { Maybe } from '../typedInput.ts';
 import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, conflict, notFound } from './errors.ts';
 import type { ModelRecord, RestApiRecord } from './model.ts';
 import { checkOp, readPatchOperations, unknownPath } from './patch.ts';
-import { optionalString, type ApiGatewayContext } from './restApiOperations.ts';
+import type { ApiGatewayContext } from './restApiOperations.ts';
 import { randomId } from './store.ts';
+import { defineTypedOperation } from './typedOperation.ts';
+
+/** CreateModel's body; an empty or absent `name` or `schema` keeps AWS's own message. */
+const CreateModelBody = Type.Object({
+  name: Maybe(Type.String()),
+  schema: Maybe(Type.String()),
+  description: Maybe(Type.String()),
+  contentType: Maybe(Type.String()),
+});
 
 const toModel = (m: ModelRecord): Record<string, unknown> => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined));
 
@@ -17,22 +28,23 @@ function modelOf(api: RestApiRecord, name: string): ModelRecord {
 export function modelOperations({ store }: ApiGatewayContext): Operation[] {
   const apiOf = (input: { restApiId: string }, region: string) => store.get(region, input.restApiId);
   return [
-    defineOperation({
+    defineTypedOperation({
       name: 'CreateModel',
       http: { method: 'POST', path: '/restapis/{restApiId}/models', status: 201 },
+      body: CreateModelBody,
       handler(input, ctx) {
         const api = apiOf(input, ctx.region);
-        const name = optionalString(input.name);
+        const name = input.name;
         if (!name) throw badRequest('Model name must be non-empty');
         if (api.models.has(name)) throw conflict('Model name already exists for this REST API');
-        const schema = optionalString(input.schema);
+        const schema = input.schema;
         if (!schema) throw badRequest('Model schema must have at least 1 property or array items defined');
         const model: ModelRecord = {
           id: randomId(6),
           name,
-          description: optionalString(input.description),
+          description: input.description ?? undefined,
           schema,
-          contentType: optionalString(input.contentType) ?? 'application/json',
+          contentType: input.contentType ?? 'application/json',
         };
         api.models.set(name, model);
         return toModel(model);

@@ -1,6 +1,8 @@
+import { Type } from '@sinclair/typebox';
 import { ServiceError } from '../protocol/ServiceError.ts';
+import { HandlerChecked, Maybe } from '../typedInput.ts';
 import { badRequest } from './errors.ts';
-import { isObject } from './isObject.ts';
+import { checkBody } from './typedOperation.ts';
 
 /** One entry of `patchOperations` (API Gateway's restricted JSON Patch). */
 export interface PatchOperation {
@@ -10,7 +12,14 @@ export interface PatchOperation {
   from?: string;
 }
 
-const OPS = ['add', 'remove', 'move', 'test', 'replace', 'copy'];
+const OPS = ['add', 'remove', 'move', 'test', 'replace', 'copy'] as const;
+
+/** `patchOperations` as the model declares it; `op` keeps AWS's enum message (checked below). */
+const PatchInput = Type.Object({
+  patchOperations: Maybe(
+    Type.Array(Type.Object({ op: HandlerChecked(), path: Maybe(Type.String()), value: Maybe(Type.String()), from: Maybe(Type.String()) })),
+  ),
+});
 
 /**
  * The `patchOperations` member of an Update* request, checked for shape. An `op` outside the
@@ -18,11 +27,10 @@ const OPS = ['add', 'remove', 'move', 'test', 'replace', 'copy'];
  * `operationInput` is the request's input name (`updateRestApiInput`).
  */
 export function readPatchOperations(input: Record<string, unknown>, operationInput = 'input'): PatchOperation[] {
-  const raw = input.patchOperations ?? [];
-  if (!Array.isArray(raw)) throw badRequest('Invalid patch operations specified');
-  return raw.map((entry, i) => {
-    const e: { op?: unknown; path?: unknown; value?: unknown; from?: unknown } = isObject(entry) ? entry : {};
-    if (typeof e.op !== 'string' || !OPS.includes(e.op)) {
+  const { patchOperations } = checkBody(PatchInput, input);
+  return (patchOperations ?? []).map((e, i) => {
+    const op = OPS.find((known) => known === e.op);
+    if (!op) {
       throw new ServiceError(
         'ValidationException',
         `1 validation error detected: Value '${String(e.op)}' at '${operationInput}.patchOperations.${i + 1}.member.op' ` +
@@ -30,13 +38,8 @@ export function readPatchOperations(input: Record<string, unknown>, operationInp
         { status: 400 },
       );
     }
-    if (typeof e.path !== 'string' || !e.path.startsWith('/')) throw badRequest(`Invalid patch path ${String(e.path)}`);
-    return {
-      op: e.op as PatchOperation['op'],
-      path: e.path,
-      value: e.value === undefined || e.value === null ? undefined : String(e.value),
-      from: typeof e.from === 'string' ? e.from : undefined,
-    };
+    if (!e.path?.startsWith('/')) throw badRequest(`Invalid patch path ${String(e.path)}`);
+    return { op, path: e.path, value: e.value ?? undefined, from: e.from ?? undefined };
   });
 }
 

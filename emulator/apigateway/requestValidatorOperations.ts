@@ -1,9 +1,18 @@
+import { Type } from '@sinclair/typebox';
+import { Maybe } from '../typedInput.ts';
 import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, notFound } from './errors.ts';
 import type { RequestValidatorRecord, RestApiRecord } from './model.ts';
 import { checkOp, patchBoolean, readPatchOperations, unknownPath } from './patch.ts';
-import { optionalString, type ApiGatewayContext } from './restApiOperations.ts';
+import type { ApiGatewayContext } from './restApiOperations.ts';
 import { randomId } from './store.ts';
+import { defineTypedOperation } from './typedOperation.ts';
+
+const CreateRequestValidatorBody = Type.Object({
+  name: Maybe(Type.String()),
+  validateRequestBody: Maybe(Type.Boolean()),
+  validateRequestParameters: Maybe(Type.Boolean()),
+});
 
 const validatorNotFound = () => notFound('Invalid Request Validator identifier specified');
 
@@ -17,14 +26,15 @@ function validatorOf(api: RestApiRecord, id: string): RequestValidatorRecord {
 export function requestValidatorOperations({ store }: ApiGatewayContext): Operation[] {
   const apiOf = (input: { restApiId: string }, region: string) => store.get(region, input.restApiId);
   return [
-    defineOperation({
+    defineTypedOperation({
       name: 'CreateRequestValidator',
       http: { method: 'POST', path: '/restapis/{restApiId}/requestvalidators', status: 201 },
+      body: CreateRequestValidatorBody,
       handler(input, ctx) {
         const api = apiOf(input, ctx.region);
         const validator: RequestValidatorRecord = {
           id: randomId(6),
-          name: optionalString(input.name) ?? '',
+          name: input.name ?? '',
           validateRequestBody: input.validateRequestBody === true,
           validateRequestParameters: input.validateRequestParameters === true,
         };

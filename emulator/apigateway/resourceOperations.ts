@@ -1,3 +1,5 @@
+import { Type } from '@sinclair/typebox';
+import { Maybe } from '../typedInput.ts';
 import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, conflict, requireString, resourceNotFound } from './errors.ts';
 import type { ResourceRecord, RestApiRecord } from './model.ts';
@@ -5,6 +7,10 @@ import { checkOp, readPatchOperations, unknownPath } from './patch.ts';
 import type { ApiGatewayContext } from './restApiOperations.ts';
 import { toResource } from './shapes.ts';
 import { randomId } from './store.ts';
+import { defineTypedOperation } from './typedOperation.ts';
+
+/** CreateResource's body: the new path part, required (AWS's message when absent). */
+const CreateResourceBody = Type.Object({ pathPart: Maybe(Type.String()) });
 
 /** AWS's rule for a path part: a literal, `{name}` or the greedy `{name+}`. */
 const PATH_PART = /^(?:[a-zA-Z0-9._-]+|\{[a-zA-Z0-9._-]+\+?\})$/;
@@ -47,9 +53,10 @@ export function resourceOperations({ store }: ApiGatewayContext): Operation[] {
         return toResource(getResource(api, input.resourceId), embed);
       },
     }),
-    defineOperation({
+    defineTypedOperation({
       name: 'CreateResource',
       http: { method: 'POST', path: '/restapis/{restApiId}/resources/{parentId}', status: 201 },
+      body: CreateResourceBody,
       handler(input, ctx) {
         const api = store.get(ctx.region, input.restApiId);
         const parent = getResource(api, input.parentId);

@@ -1,4 +1,6 @@
+import { Type } from '@sinclair/typebox';
 import type { EmulatorClock } from '../clock.ts';
+import { HandlerChecked, Maybe, StringMap } from '../typedInput.ts';
 import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, requireString } from './errors.ts';
 import type { RestApiRecord } from './model.ts';
@@ -6,6 +8,25 @@ import { checkOp, patchBoolean, readPatchOperations, unescapePointer, type Patch
 import { ENDPOINT_TYPES, checkCompressionSize, createRestApiRecord } from './restApiRecord.ts';
 import { toRestApi } from './shapes.ts';
 import type { ApiGatewayStore } from './store.ts';
+import { defineTypedOperation } from './typedOperation.ts';
+
+/**
+ * CreateRestApi's body. `endpointConfiguration` and `minimumCompressionSize` keep AWS's own
+ * messages (restApiRecord.ts checks them, for ImportRestApi too); `name` is required, with
+ * AWS's message when it is absent.
+ */
+const CreateRestApiBody = Type.Object({
+  name: Maybe(Type.String()),
+  description: Maybe(Type.String()),
+  version: Maybe(Type.String()),
+  apiKeySource: Maybe(Type.String()),
+  endpointConfiguration: HandlerChecked(),
+  disableExecuteApiEndpoint: Maybe(Type.Boolean()),
+  binaryMediaTypes: Maybe(Type.Array(Type.String())),
+  minimumCompressionSize: HandlerChecked(),
+  policy: Maybe(Type.String()),
+  tags: Maybe(StringMap),
+});
 
 /** What every group of control-plane operations works on. */
 export interface ApiGatewayContext {
@@ -15,9 +36,10 @@ export interface ApiGatewayContext {
 
 export function restApiOperations({ store, clock }: ApiGatewayContext): Operation[] {
   return [
-    defineOperation({
+    defineTypedOperation({
       name: 'CreateRestApi',
       http: { method: 'POST', path: '/restapis', status: 201 },
+      body: CreateRestApiBody,
       handler(input, ctx) {
         const name = requireString(input.name, 'createRestApiInput', 'name');
         const api = createRestApiRecord(
@@ -26,15 +48,15 @@ export function restApiOperations({ store, clock }: ApiGatewayContext): Operatio
           ctx.region,
           {
             name,
-            description: optionalString(input.description),
-            version: optionalString(input.version),
-            apiKeySource: optionalString(input.apiKeySource),
+            description: input.description ?? undefined,
+            version: input.version ?? undefined,
+            apiKeySource: input.apiKeySource ?? undefined,
             endpointConfiguration: input.endpointConfiguration,
             disableExecuteApiEndpoint: input.disableExecuteApiEndpoint === true,
-            binaryMediaTypes: Array.isArray(input.binaryMediaTypes) ? input.binaryMediaTypes.map(String) : undefined,
+            binaryMediaTypes: input.binaryMediaTypes ?? undefined,
             minimumCompressionSize: input.minimumCompressionSize,
-            policy: optionalString(input.policy),
-            tags: readStringMap(input.tags),
+            policy: input.policy ?? undefined,
+            tags: input.tags ?? {},
             defaultModels: true,
           },
           'createRestApiInput',
@@ -51,13 +73,13 @@ export function restApiOperations({ store, clock }: ApiGatewayContext): Operatio
     defineOperation({
       name: 'GetRestApi',
       http: { method: 'GET', path: '/restapis/{restApiId}' },
-      handler: (input, ctx) => toRestApi(store.get(ctx.region, String(input.restApiId))),
+      handler: (input, ctx) => toRestApi(store.get(ctx.region, input.restApiId)),
     }),
     defineOperation({
       name: 'UpdateRestApi',
       http: { method: 'PATCH', path: '/restapis/{restApiId}' },
       handler(input, ctx) {
-        const api = store.get(ctx.region, String(input.restApiId));
+        const api = store.get(ctx.region, input.restApiId);
         // All or nothing: patch a copy, keep it only when every operation applied.
         const next: RestApiRecord = { ...api, endpointConfiguration: { ...api.endpointConfiguration } };
         for (const op of readPatchOperations(input, 'updateRestApiInput')) applyRestApiPatch(next, op);
@@ -69,7 +91,7 @@ export function restApiOperations({ store, clock }: ApiGatewayContext): Operatio
       name: 'DeleteRestApi',
       http: { method: 'DELETE', path: '/restapis/{restApiId}', status: 202 },
       handler(input, ctx) {
-        store.delete(store.get(ctx.region, String(input.restApiId)));
+        store.delete(store.get(ctx.region, input.restApiId));
       },
     }),
   ];
@@ -139,14 +161,4 @@ function applyRestApiPatch(api: RestApiRecord, op: PatchOperation): void {
     default:
       throw badRequest(`Invalid patch path ${path}`);
   }
-}
-
-export function readStringMap(value: unknown): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('Invalid map specified');
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
-}
-
-export function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }

@@ -1,9 +1,23 @@
+import { Type } from '@sinclair/typebox';
+import { Maybe, StringMap } from '../typedInput.ts';
 import { defineOperation, type Operation } from '../types.ts';
 import { badRequest, conflict, requireString, stageNotFound } from './errors.ts';
 import type { RestApiRecord, StageRecord } from './model.ts';
 import { patchBoolean, patchMap, readPatchOperations } from './patch.ts';
-import { optionalString, readStringMap, type ApiGatewayContext } from './restApiOperations.ts';
+import type { ApiGatewayContext } from './restApiOperations.ts';
 import { toStage } from './shapes.ts';
+import { defineTypedOperation } from './typedOperation.ts';
+
+/** CreateStage's body; `stageName` and `deploymentId` are required, with AWS's message when absent. */
+const CreateStageBody = Type.Object({
+  stageName: Maybe(Type.String()),
+  deploymentId: Maybe(Type.String()),
+  description: Maybe(Type.String()),
+  variables: Maybe(StringMap),
+  tracingEnabled: Maybe(Type.Boolean()),
+  cacheClusterEnabled: Maybe(Type.Boolean()),
+  tags: Maybe(StringMap),
+});
 
 export function validateStageName(stageName: string): void {
   if (!/^[a-zA-Z0-9_-]+$/.test(stageName)) throw badRequest('Stage name only allows a-zA-Z0-9_-');
@@ -39,9 +53,10 @@ export function stageOperations({ store, clock }: ApiGatewayContext): Operation[
   };
 
   return [
-    defineOperation({
+    defineTypedOperation({
       name: 'CreateStage',
       http: { method: 'POST', path: '/restapis/{restApiId}/stages', status: 201 },
+      body: CreateStageBody,
       handler(input, ctx) {
         const api = store.get(ctx.region, input.restApiId);
         const stageName = requireString(input.stageName, 'createStageInput', 'stageName');
@@ -52,11 +67,11 @@ export function stageOperations({ store, clock }: ApiGatewayContext): Operation[
         const stage = putStage(api, clock.now(), {
           stageName,
           deploymentId,
-          description: optionalString(input.description),
-          variables: input.variables === undefined ? undefined : readStringMap(input.variables),
+          description: input.description ?? undefined,
+          variables: input.variables ?? undefined,
           tracingEnabled: input.tracingEnabled === true,
           cacheClusterEnabled: input.cacheClusterEnabled === true,
-          tags: input.tags === undefined ? undefined : readStringMap(input.tags),
+          tags: input.tags ?? undefined,
         });
         return toStage(stage);
       },

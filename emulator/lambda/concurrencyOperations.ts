@@ -1,7 +1,15 @@
+import { Type } from '@sinclair/typebox';
 import { ServiceError } from '../protocol/ServiceError.ts';
-import type { Operation, OperationInput, RequestContext } from '../types.ts';
+import type { Operation, RequestContext } from '../types.ts';
 import { parseFunctionName } from './functionArn.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
+import { HandlerChecked, typedHandler } from './lambdaInput.ts';
+
+/** The function is the path label; the reservation keeps AWS's own message for a value out of range. */
+const ConcurrencyInput = Type.Object({
+  FunctionName: Type.String(),
+  ReservedConcurrentExecutions: HandlerChecked(),
+});
 
 /** AWS's fixed code-size quotas, as GetAccountSettings reports them. */
 const CODE_LIMITS = { TotalCodeSize: 80_530_636_800, CodeSizeUnzipped: 262_144_000, CodeSizeZipped: 52_428_800 };
@@ -12,7 +20,7 @@ const CODE_LIMITS = { TotalCodeSize: 80_530_636_800, CodeSizeUnzipped: 262_144_0
  * next invocations at once (running ones are not interrupted).
  */
 export function concurrencyOperations(backend: LambdaBackend): Operation[] {
-  const locate = (input: OperationInput, ctx: RequestContext) => {
+  const locate = (input: { FunctionName: string }, ctx: RequestContext) => {
     const loc = parseFunctionName(input.FunctionName);
     return backend.getFunction(loc.region ?? ctx.region, loc.name);
   };
@@ -20,7 +28,7 @@ export function concurrencyOperations(backend: LambdaBackend): Operation[] {
     {
       name: 'PutFunctionConcurrency',
       http: { method: 'PUT', path: '/2017-10-31/functions/{FunctionName}/concurrency' },
-      handler(input, ctx) {
+      handler: typedHandler(ConcurrencyInput, (input, ctx) => {
         const fn = locate(input, ctx);
         const requested = input.ReservedConcurrentExecutions;
         if (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 0) {
@@ -33,25 +41,25 @@ export function concurrencyOperations(backend: LambdaBackend): Operation[] {
         fn.reservedConcurrency = requested;
         backend.concurrency.wake();
         return { ReservedConcurrentExecutions: requested };
-      },
+      }),
     },
     {
       name: 'GetFunctionConcurrency',
       http: { method: 'GET', path: '/2019-09-30/functions/{FunctionName}/concurrency' },
-      handler(input, ctx) {
+      handler: typedHandler(ConcurrencyInput, (input, ctx) => {
         const fn = locate(input, ctx);
         return fn.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: fn.reservedConcurrency };
-      },
+      }),
     },
     {
       name: 'DeleteFunctionConcurrency',
       http: { method: 'DELETE', path: '/2017-10-31/functions/{FunctionName}/concurrency', status: 204 },
-      handler(input, ctx) {
+      handler: typedHandler(ConcurrencyInput, (input, ctx) => {
         const fn = locate(input, ctx);
         fn.reservedConcurrency = undefined;
         backend.concurrency.wake();
         return undefined;
-      },
+      }),
     },
     {
       name: 'GetAccountSettings',

@@ -1,8 +1,10 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
-import type { Operation, OperationInput, RequestContext } from '../types.ts';
+import type { Operation, RequestContext } from '../types.ts';
+import { EventInvokeConfigInput } from './eventInvokeConfigInput.ts';
 import { functionArn, locateQualified } from './functionArn.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
 import type { EventInvokeConfigRecord, FunctionRecord } from './LambdaStore.ts';
+import { typedHandler } from './lambdaInput.ts';
 import { resolveQualifier } from './qualifiers.ts';
 import { checkRange } from './validation.ts';
 
@@ -11,25 +13,12 @@ import { checkRange } from './validation.ts';
  * returned as AWS shapes them, per qualifier. The emulator does not act on them: Event
  * invocations are not retried and have no destinations (docs/fidelity/lambda.md).
  */
-/**
- * What the event-invoke-config operations read: the function (a path label), the qualifier (a
- * query parameter), and the config's members as the caller sent them (the numbers are
- * range-checked; DestinationConfig is kept and answered back as given).
- */
-interface EventInvokeConfigInput extends OperationInput {
-  FunctionName?: string;
-  Qualifier?: string;
-  MaximumRetryAttempts?: unknown;
-  MaximumEventAgeInSeconds?: unknown;
-  DestinationConfig?: Record<string, unknown>;
-  /** ListFunctionEventInvokeConfigs' paging (query parameters). */
-  Marker?: string;
-  MaxItems?: string;
-}
-
 export function eventInvokeConfigOperations(backend: LambdaBackend): Operation[] {
   /** The function and the qualifier (`$LATEST` when none) a request names; the qualifier must exist. */
-  const locate = (input: EventInvokeConfigInput, ctx: RequestContext): { fn: FunctionRecord; qualifier: string } => {
+  const locate = (
+    input: { FunctionName: string; Qualifier?: string | null },
+    ctx: RequestContext,
+  ): { fn: FunctionRecord; qualifier: string } => {
     const loc = locateQualified(input.FunctionName, input.Qualifier);
     const { fn } = resolveQualifier(backend, loc.region ?? ctx.region, loc.name, loc.qualifier);
     return { fn, qualifier: loc.qualifier ?? '$LATEST' };
@@ -55,34 +44,42 @@ export function eventInvokeConfigOperations(backend: LambdaBackend): Operation[]
     return shape(fn, qualifier, config);
   };
   return [
-    { name: 'PutFunctionEventInvokeConfig', http: { method: 'PUT', path, query }, handler: write(true) },
-    { name: 'UpdateFunctionEventInvokeConfig', http: { method: 'POST', path, query }, handler: write(false) },
+    {
+      name: 'PutFunctionEventInvokeConfig',
+      http: { method: 'PUT', path, query },
+      handler: typedHandler(EventInvokeConfigInput, write(true)),
+    },
+    {
+      name: 'UpdateFunctionEventInvokeConfig',
+      http: { method: 'POST', path, query },
+      handler: typedHandler(EventInvokeConfigInput, write(false)),
+    },
     {
       name: 'GetFunctionEventInvokeConfig',
       http: { method: 'GET', path, query },
-      handler(input: EventInvokeConfigInput, ctx) {
+      handler: typedHandler(EventInvokeConfigInput, (input, ctx) => {
         const { fn, qualifier } = locate(input, ctx);
         return shape(fn, qualifier, find(fn, qualifier));
-      },
+      }),
     },
     {
       name: 'DeleteFunctionEventInvokeConfig',
       http: { method: 'DELETE', path, query, status: 204 },
-      handler(input: EventInvokeConfigInput, ctx) {
+      handler: typedHandler(EventInvokeConfigInput, (input, ctx) => {
         const { fn, qualifier } = locate(input, ctx);
         find(fn, qualifier);
         fn.eventInvokeConfigs.delete(qualifier);
         return undefined;
-      },
+      }),
     },
     {
       name: 'ListFunctionEventInvokeConfigs',
       http: { method: 'GET', path: `${path}/list`, query: { Marker: 'Marker', MaxItems: 'MaxItems' } },
-      handler(input: EventInvokeConfigInput, ctx) {
+      handler: typedHandler(EventInvokeConfigInput, (input, ctx) => {
         const { fn } = locate({ FunctionName: input.FunctionName }, ctx);
         checkRange(input.MaxItems, 'maxItems', 1, 50, 50);
         return { FunctionEventInvokeConfigs: [...fn.eventInvokeConfigs].map(([qualifier, config]) => shape(fn, qualifier, config)) };
-      },
+      }),
     },
   ];
 }

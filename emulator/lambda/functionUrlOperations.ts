@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ServiceError } from '../protocol/ServiceError.ts';
-import type { Operation, OperationInput, RequestContext } from '../types.ts';
+import type { Operation, RequestContext } from '../types.ts';
 import { functionArn, parseFunctionName, validationError } from './functionArn.ts';
 import { lambdaDate } from './functionConfiguration.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
+import { UrlConfigInput } from './functionUrlInput.ts';
 import type { FunctionRecord, UrlConfigRecord } from './LambdaStore.ts';
+import { typedHandler } from './lambdaInput.ts';
 
 const URL_QUALIFIER_PATTERN = '(^\\$LATEST$)|((?!^[0-9]+$)([a-zA-Z0-9-_]+))';
 const AUTH_TYPES = ['NONE', 'AWS_IAM'] as const;
@@ -16,23 +18,10 @@ const INVOKE_MODES = ['BUFFERED', 'RESPONSE_STREAM'] as const;
  * `http://<url-id>.lambda-url.<region>.localhost.localstack.cloud:<port>/`, LocalStack's form of
  * AWS's `https://<url-id>.lambda-url.<region>.on.aws/`; functionUrlRoute.ts serves it.
  */
-/**
- * What the URL-config operations read: the function (a path label) and the alias (a query
- * parameter), then the config's members as the caller sent them (AuthType and InvokeMode are
- * checked against their enums; Cors is kept and answered back as given).
- */
-interface UrlConfigInput extends OperationInput {
-  FunctionName?: string;
-  Qualifier?: string;
-  AuthType?: unknown;
-  InvokeMode?: unknown;
-  Cors?: Record<string, unknown>;
-}
-
 export function functionUrlOperations(backend: LambdaBackend): Operation[] {
-  const locate = (input: UrlConfigInput, ctx: RequestContext): { fn: FunctionRecord; key: string } => {
+  const locate = (input: { FunctionName: string; Qualifier?: string | null }, ctx: RequestContext): { fn: FunctionRecord; key: string } => {
     const loc = parseFunctionName(input.FunctionName);
-    const qualifier = input.Qualifier !== undefined ? checkUrlQualifier(input.Qualifier) : loc.qualifier;
+    const qualifier = input.Qualifier !== undefined && input.Qualifier !== null ? checkUrlQualifier(input.Qualifier) : loc.qualifier;
     const fn = backend.findFunction(loc.region ?? ctx.region, loc.name);
     if (!fn || (qualifier && qualifier !== '$LATEST' && !fn.aliases.has(qualifier))) {
       throw new ServiceError('ResourceNotFoundException', 'Function does not exist', { status: 404 });
@@ -51,7 +40,7 @@ export function functionUrlOperations(backend: LambdaBackend): Operation[] {
     {
       name: 'CreateFunctionUrlConfig',
       http: { method: 'POST', path, query, status: 201 },
-      handler(input: UrlConfigInput, ctx) {
+      handler: typedHandler(UrlConfigInput, (input, ctx) => {
         const { fn, key } = locate(input, ctx);
         const existing = fn.urlConfigs.get(key);
         if (existing) {
@@ -66,7 +55,7 @@ export function functionUrlOperations(backend: LambdaBackend): Operation[] {
           qualifier: key || undefined,
           urlId: randomBytes(16).toString('hex'),
           authType: checkEnum(input.AuthType, 'authType', AUTH_TYPES),
-          cors: input.Cors,
+          cors: input.Cors ?? undefined,
           invokeMode: input.InvokeMode === undefined ? 'BUFFERED' : checkEnum(input.InvokeMode, 'invokeMode', INVOKE_MODES),
           creationTime: now,
           lastModifiedTime: now,
@@ -74,44 +63,44 @@ export function functionUrlOperations(backend: LambdaBackend): Operation[] {
         fn.urlConfigs.set(key, config);
         const { LastModifiedTime: _last, ...created } = urlConfigShape(backend, fn, config);
         return created;
-      },
+      }),
     },
     {
       name: 'GetFunctionUrlConfig',
       http: { method: 'GET', path, query },
-      handler(input: UrlConfigInput, ctx) {
+      handler: typedHandler(UrlConfigInput, (input, ctx) => {
         const { fn, config } = find(input, ctx);
         return urlConfigShape(backend, fn, config);
-      },
+      }),
     },
     {
       name: 'UpdateFunctionUrlConfig',
       http: { method: 'PUT', path, query },
-      handler(input: UrlConfigInput, ctx) {
+      handler: typedHandler(UrlConfigInput, (input, ctx) => {
         const { fn, config } = find(input, ctx);
         if (input.AuthType !== undefined) config.authType = checkEnum(input.AuthType, 'authType', AUTH_TYPES);
         if (input.InvokeMode !== undefined) config.invokeMode = checkEnum(input.InvokeMode, 'invokeMode', INVOKE_MODES);
-        if (input.Cors !== undefined) config.cors = input.Cors;
+        if (input.Cors !== undefined && input.Cors !== null) config.cors = input.Cors;
         config.lastModifiedTime = lambdaDate(backend.runtime.clock.now());
         return urlConfigShape(backend, fn, config);
-      },
+      }),
     },
     {
       name: 'DeleteFunctionUrlConfig',
       http: { method: 'DELETE', path, query, status: 204 },
-      handler(input: UrlConfigInput, ctx) {
+      handler: typedHandler(UrlConfigInput, (input, ctx) => {
         const { fn, key } = find(input, ctx);
         fn.urlConfigs.delete(key);
         return undefined;
-      },
+      }),
     },
     {
       name: 'ListFunctionUrlConfigs',
       http: { method: 'GET', path: '/2021-10-31/functions/{FunctionName}/urls', query: { Marker: 'Marker', MaxItems: 'MaxItems' } },
-      handler(input: UrlConfigInput, ctx) {
+      handler: typedHandler(UrlConfigInput, (input, ctx) => {
         const { fn } = locate({ FunctionName: input.FunctionName }, ctx);
         return { FunctionUrlConfigs: [...fn.urlConfigs.values()].map((c) => urlConfigShape(backend, fn, c)) };
-      },
+      }),
     },
   ];
 }
@@ -141,6 +130,7 @@ function checkUrlQualifier(value: unknown): string {
 }
 
 function checkEnum<T extends string>(value: unknown, member: string, allowed: readonly T[]): T {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  const known = allowed.find((a) => a === value);
+  if (known !== undefined) return known;
   throw validationError(value, member, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
 }

@@ -1,21 +1,28 @@
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { ServiceError } from '../protocol/ServiceError.ts';
 import type { Operation } from '../types.ts';
 import type { LambdaApi, LambdaInvokeRequest, LambdaInvokeResult } from './api.ts';
 import { functionArn, locateQualified, parseFunctionName } from './functionArn.ts';
 import { invokeFunction, type InvocationType } from './invokeFunction.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
+import { Maybe, typedHandler } from './lambdaInput.ts';
 
 const INVOCATION_TYPES: readonly InvocationType[] = ['RequestResponse', 'Event', 'DryRun'];
 
-/** Invoke's members as Lambda's model binds them (headers, `?Qualifier`, the payload as the body). */
-interface InvokeInput extends Record<string, unknown> {
-  FunctionName: string;
-  Qualifier?: string;
-  InvocationType?: string;
-  LogType?: string;
-  ClientContext?: string;
-  Payload: Buffer;
-}
+/**
+ * Invoke's members as Lambda's model binds them: the path label, `?Qualifier`, three headers
+ * (strings by the protocol; InvocationType keeps AWS's enum message) and the body, unparsed, as
+ * the Buffer the protocol hands over.
+ */
+const InvokeInput = Type.Object({
+  FunctionName: Type.String(),
+  Qualifier: Maybe(Type.String()),
+  InvocationType: Maybe(Type.String()),
+  LogType: Maybe(Type.String()),
+  ClientContext: Maybe(Type.String()),
+  Payload: Type.Unsafe<Buffer>(Type.Uint8Array()),
+});
 
 /**
  * `POST /2015-03-31/functions/{FunctionName}/invocations`. The gateway has checked the faults
@@ -43,8 +50,8 @@ export function invokeOperations(backend: LambdaBackend): Operation[] {
           contentType: 'application/json',
         },
       },
-      resource(input: InvokeInput, ctx) {
-        if (typeof input.FunctionName !== 'string') return undefined;
+      resource(input, ctx) {
+        if (!Value.Check(InvokeInput, input)) return undefined;
         try {
           const loc = parseFunctionName(input.FunctionName, { namespaced: true });
           const region = loc.region ?? ctx.region;
@@ -53,7 +60,7 @@ export function invokeOperations(backend: LambdaBackend): Operation[] {
           return undefined;
         }
       },
-      async handler(input: InvokeInput, ctx) {
+      handler: typedHandler(InvokeInput, async (input, ctx) => {
         const loc = locateQualified(input.FunctionName, input.Qualifier, { namespaced: true });
         const outcome = await invokeFunction(backend, {
           region: loc.region ?? ctx.region,
@@ -74,7 +81,7 @@ export function invokeOperations(backend: LambdaBackend): Operation[] {
           LogResult: outcome.logResult,
           Payload: outcome.payload,
         };
-      },
+      }),
     },
   ];
 }
@@ -111,9 +118,10 @@ export function createLambdaApi(backend: LambdaBackend): LambdaApi {
   };
 }
 
-function invocationTypeOf(header: string | undefined): InvocationType {
-  if (header === undefined || header === '') return 'RequestResponse';
-  if ((INVOCATION_TYPES as readonly string[]).includes(header)) return header as InvocationType;
+function invocationTypeOf(header: string | null | undefined): InvocationType {
+  if (header === undefined || header === null || header === '') return 'RequestResponse';
+  const known = INVOCATION_TYPES.find((type) => type === header);
+  if (known) return known;
   throw new ServiceError(
     'ValidationException',
     `1 validation error detected: Value '${header}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`,
@@ -121,7 +129,7 @@ function invocationTypeOf(header: string | undefined): InvocationType {
 }
 
 /** `X-Amz-Client-Context`: base64 JSON, handed to the handler as `context.clientContext`. */
-function decodeClientContext(header: string | undefined): unknown {
+function decodeClientContext(header: string | null | undefined): unknown {
   if (!header) return undefined;
   try {
     return JSON.parse(Buffer.from(header, 'base64').toString('utf8'));

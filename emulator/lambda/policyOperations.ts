@@ -1,7 +1,9 @@
 import { ServiceError } from '../protocol/ServiceError.ts';
-import { ACCOUNT_ID, type Operation, type OperationInput, type RequestContext } from '../types.ts';
+import { ACCOUNT_ID, type Operation, type RequestContext } from '../types.ts';
 import { locateQualified } from './functionArn.ts';
 import type { LambdaBackend } from './LambdaBackend.ts';
+import { typedHandler } from './lambdaInput.ts';
+import { AddPermissionInput, PolicyInput, RemovePermissionInput } from './policyInput.ts';
 import { resolveQualifier } from './qualifiers.ts';
 
 /**
@@ -20,7 +22,7 @@ interface PolicyHolder {
 }
 
 export function policyOperations(backend: LambdaBackend): Operation[] {
-  const locate = (input: OperationInput, ctx: RequestContext): PolicyHolder => {
+  const locate = (input: PolicyInput, ctx: RequestContext): PolicyHolder => {
     const loc = locateQualified(input.FunctionName, input.Qualifier);
     if (loc.qualifier === '$LATEST') {
       throw new ServiceError('InvalidParameterValueException', 'We currently do not support adding policies for $LATEST.');
@@ -34,7 +36,7 @@ export function policyOperations(backend: LambdaBackend): Operation[] {
     {
       name: 'AddPermission',
       http: { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/policy', query: QUALIFIER, status: 201 },
-      handler(input, ctx) {
+      handler: typedHandler(AddPermissionInput, (input, ctx) => {
         const holder = locate(input, ctx);
         const sid = input.StatementId;
         if (typeof sid !== 'string' || !/^[a-zA-Z0-9-_]+$/.test(sid)) {
@@ -53,12 +55,12 @@ export function policyOperations(backend: LambdaBackend): Operation[] {
         const statement = buildStatement(holder.resource, sid, input);
         holder.statements.push(statement);
         return { Statement: JSON.stringify(statement) };
-      },
+      }),
     },
     {
       name: 'GetPolicy',
       http: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/policy', query: QUALIFIER },
-      handler(input, ctx) {
+      handler: typedHandler(PolicyInput, (input, ctx) => {
         const holder = locate(input, ctx);
         if (holder.statements.length === 0) {
           throw new ServiceError('ResourceNotFoundException', 'The resource you requested does not exist.', { status: 404 });
@@ -67,12 +69,12 @@ export function policyOperations(backend: LambdaBackend): Operation[] {
           Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: holder.statements }),
           RevisionId: holder.revisionId,
         };
-      },
+      }),
     },
     {
       name: 'RemovePermission',
       http: { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}/policy/{StatementId}', query: QUALIFIER, status: 204 },
-      handler(input, ctx) {
+      handler: typedHandler(RemovePermissionInput, (input, ctx) => {
         const loc = locateQualified(input.FunctionName, input.Qualifier);
         if (!backend.findFunction(loc.region ?? ctx.region, loc.name)) {
           throw new ServiceError(
@@ -87,33 +89,40 @@ export function policyOperations(backend: LambdaBackend): Operation[] {
         }
         const at = statements.findIndex((s) => s.Sid === input.StatementId);
         if (at < 0) {
-          throw new ServiceError('ResourceNotFoundException', `Statement ${String(input.StatementId)} is not found in resource policy.`, {
+          throw new ServiceError('ResourceNotFoundException', `Statement ${input.StatementId} is not found in resource policy.`, {
             status: 404,
           });
         }
         statements.splice(at, 1);
         return undefined;
-      },
+      }),
     },
   ];
 }
 
-function buildStatement(resource: string, sid: string, input: OperationInput): Record<string, unknown> {
-  const principal = String(input.Principal ?? '');
+/** The members that become `StringEquals` conditions, with the condition key each sets. */
+const STRING_EQUALS = [
+  ['FunctionUrlAuthType', 'lambda:FunctionUrlAuthType'],
+  ['SourceAccount', 'AWS:SourceAccount'],
+  ['PrincipalOrgID', 'aws:PrincipalOrgID'],
+  ['EventSourceToken', 'lambda:EventSourceToken'],
+] as const;
+
+function buildStatement(resource: string, sid: string, input: AddPermissionInput): Record<string, unknown> {
+  const principal = input.Principal ?? '';
   const statement: Record<string, unknown> = { Sid: sid, Effect: 'Allow', Action: input.Action, Resource: resource };
   if (principal === '*') statement.Principal = principal;
   else if (principal.endsWith('.amazonaws.com')) statement.Principal = { Service: principal };
   else if (/^\d{12}$/.test(principal)) statement.Principal = { AWS: `arn:aws:iam::${principal}:root` };
   else statement.Principal = { AWS: principal };
-  const condition: Record<string, Record<string, unknown>> = {};
-  if (typeof input.FunctionUrlAuthType === 'string') condition.StringEquals = { 'lambda:FunctionUrlAuthType': input.FunctionUrlAuthType };
-  if (typeof input.SourceAccount === 'string')
-    condition.StringEquals = { ...condition.StringEquals, 'AWS:SourceAccount': input.SourceAccount };
-  if (typeof input.PrincipalOrgID === 'string')
-    condition.StringEquals = { ...condition.StringEquals, 'aws:PrincipalOrgID': input.PrincipalOrgID };
-  if (typeof input.EventSourceToken === 'string')
-    condition.StringEquals = { ...condition.StringEquals, 'lambda:EventSourceToken': input.EventSourceToken };
-  if (typeof input.SourceArn === 'string') condition.ArnLike = { 'AWS:SourceArn': input.SourceArn };
+  const equals: Record<string, string> = {};
+  for (const [member, key] of STRING_EQUALS) {
+    const value = input[member];
+    if (value !== undefined && value !== null) equals[key] = value;
+  }
+  const condition: Record<string, Record<string, string>> = {};
+  if (Object.keys(equals).length > 0) condition.StringEquals = equals;
+  if (input.SourceArn !== undefined && input.SourceArn !== null) condition.ArnLike = { 'AWS:SourceArn': input.SourceArn };
   if (Object.keys(condition).length > 0) statement.Condition = condition;
   return statement;
 }

@@ -1,18 +1,28 @@
 import {
+  AddPermissionCommand,
   CreateAliasCommand,
   CreateEventSourceMappingCommand,
   CreateFunctionCommand,
+  CreateFunctionUrlConfigCommand,
   GetAliasCommand,
   GetFunctionCommand,
+  GetFunctionConcurrencyCommand,
+  GetFunctionEventInvokeConfigCommand,
+  GetFunctionUrlConfigCommand,
+  GetPolicyCommand,
   type LambdaClient,
   ListTagsCommand,
   ListVersionsByFunctionCommand,
   PublishVersionCommand,
+  PutFunctionConcurrencyCommand,
+  PutFunctionEventInvokeConfigCommand,
   TagResourceCommand,
   UpdateAliasCommand,
   UpdateEventSourceMappingCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
+  UpdateFunctionEventInvokeConfigCommand,
+  UpdateFunctionUrlConfigCommand,
 } from '@aws-sdk/client-lambda';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
@@ -144,6 +154,89 @@ test('event source mappings: Enabled must be a boolean', async (ctx) => {
     ctx.lambda.send(new UpdateEventSourceMappingCommand({ UUID: 'no-such-mapping', Enabled: 1 } as never)),
     'Enabled must be a boolean.',
   );
+});
+
+test('AddPermission: Principal, SourceArn and InvokedViaFunctionUrl of the wrong type are refused and no statement is added', async (ctx) => {
+  const add = (input: Record<string, unknown>) =>
+    ctx.lambda.send(
+      new AddPermissionCommand({
+        FunctionName: 'typed',
+        StatementId: 's1',
+        Action: 'lambda:InvokeFunction',
+        Principal: '*',
+        ...input,
+      } as never),
+    );
+  await refused(add({ Principal: 123456789012 }), 'Principal must be a string.');
+  await refused(add({ SourceArn: ['arn:aws:s3:::b'] }), 'SourceArn must be a string.');
+  await refused(add({ Action: { name: 'lambda:InvokeFunction' } }), 'Action must be a string.');
+  await refused(add({ InvokedViaFunctionUrl: 'true' }), 'InvokedViaFunctionUrl must be a boolean.');
+  assert.is(
+    (await rejects(ctx.lambda.send(new GetPolicyCommand({ FunctionName: 'typed' })))).name,
+    'ResourceNotFoundException',
+    'no policy',
+  );
+  await add({ SourceAccount: null });
+  const policy = JSON.parse((await ctx.lambda.send(new GetPolicyCommand({ FunctionName: 'typed' }))).Policy ?? '{}');
+  assert.equal(policy.Statement[0].Condition, undefined, 'a null member reads as absent');
+});
+
+test('PutFunctionConcurrency: a reservation that is not a number keeps AWS message naming it, and reserves nothing', async (ctx) => {
+  assertError(
+    await rejects(
+      ctx.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'typed', ReservedConcurrentExecutions: '5' } as never)),
+    ),
+    'ValidationException',
+    400,
+    "1 validation error detected: Value '5' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0",
+  );
+  const got = await ctx.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'typed' }));
+  assert.is(got.ReservedConcurrentExecutions, undefined);
+});
+
+test('event invoke configs: DestinationConfig of the wrong shape is refused and the config stays as it was', async (ctx) => {
+  const put = (input: Record<string, unknown>) =>
+    ctx.lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'typed', ...input } as never));
+  await refused(put({ DestinationConfig: 'arn:aws:sqs:us-east-1:000000000000:q' }), 'DestinationConfig must be an object.');
+  await refused(put({ DestinationConfig: { OnFailure: { Destination: 7 } } }), 'DestinationConfig.OnFailure.Destination must be a string.');
+  assert.is(
+    (await rejects(ctx.lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'typed' })))).name,
+    'ResourceNotFoundException',
+    'no config was stored',
+  );
+  await put({ MaximumRetryAttempts: 1 });
+  await refused(
+    ctx.lambda.send(
+      new UpdateFunctionEventInvokeConfigCommand({
+        FunctionName: 'typed',
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnSuccess: 'q' },
+      } as never),
+    ),
+    'DestinationConfig.OnSuccess must be an object.',
+  );
+  const got = await ctx.lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'typed' }));
+  assert.is(got.MaximumRetryAttempts, 1);
+});
+
+test('function URLs: Cors members of the wrong type are refused and the config stays as it was', async (ctx) => {
+  const create = (cors: unknown) =>
+    ctx.lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'typed', AuthType: 'NONE', Cors: cors } as never));
+  await refused(create({ AllowOrigins: '*' }), 'Cors.AllowOrigins must be a list.');
+  await refused(create({ AllowCredentials: 'true' }), 'Cors.AllowCredentials must be a boolean.');
+  await refused(create('*'), 'Cors must be an object.');
+  assert.is(
+    (await rejects(ctx.lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: 'typed' })))).name,
+    'ResourceNotFoundException',
+    'no URL was created',
+  );
+  await create({ AllowOrigins: ['*'], MaxAge: 60 });
+  await refused(
+    ctx.lambda.send(new UpdateFunctionUrlConfigCommand({ FunctionName: 'typed', Cors: { MaxAge: 1.5, AllowOrigins: ['x'] } } as never)),
+    'Cors.MaxAge must be an integer.',
+  );
+  const got = await ctx.lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: 'typed' }));
+  assert.equal(got.Cors, { AllowOrigins: ['*'], MaxAge: 60 });
 });
 
 test.run();
