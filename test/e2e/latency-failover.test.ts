@@ -14,6 +14,7 @@ import type { RunResult } from './drillJournal.ts';
  * loaded machine therefore stretches the wall time of these runs, never their AWS-time figures:
  * the three run side by side (three processes, three emulators), and the file runs beside others.
  */
+// npm test starts this file first, beside the others: its 1× drill mostly waits, for ~40 s of wall time.
 const test = suite('e2e/latency-failover');
 
 const PRIMARY = '12345.execute-api.localhost.localstack.cloud';

@@ -16,6 +16,7 @@ import { ROOT, tmp } from '../helpers/engine.ts';
  * computes), and the line is redrawn every 250 ms of wall time meanwhile, so the file runs
  * beside others.
  */
+// npm test starts this file first, beside the others: its drills mostly wait, at wall speed.
 const test = suite('e2e/status line');
 
 const CLEAR = '\r\u001b[2K';
