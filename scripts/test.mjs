@@ -11,7 +11,9 @@
 //
 // A file that says "npm test runs this file alone" (a drill watched on a real-time clock, whose
 // timing a loaded machine would distort) runs after the others, one such file at a time, with
-// nothing else running.
+// nothing else running. A file that says "npm test starts this file first, beside the others"
+// (it mostly waits: a drill paced at wall speed) gets a process of its own from the start, on
+// top of the N groups at a time, so that its waiting does not hold one of the N places.
 //
 // Each group's output is printed whole when it ends, so the log reads like uvu's; the last line
 // sums every group's totals. Exit 1 if any group failed, or if a group's passed and skipped
@@ -32,6 +34,7 @@ const SLOW_MS = 8_000;
 const CHUNK = 12;
 const JOBS = Number(process.env.FE_TEST_JOBS) || availableParallelism();
 const ALONE_MARK = 'npm test runs this file alone';
+const BESIDE_MARK = 'npm test starts this file first, beside the others';
 
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true })
@@ -97,10 +100,11 @@ async function main() {
   const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
   const files = testFiles(TEST_DIR).filter((f) => !only || only.test(f));
   const times = lastTimes();
-  const runsAlone = (file) => readFileSync(join(TEST_DIR, file), 'utf8').includes(ALONE_MARK);
-  const alone = files.filter(runsAlone);
+  const says = (mark) => (file) => readFileSync(join(TEST_DIR, file), 'utf8').includes(mark);
+  const alone = files.filter(says(ALONE_MARK));
+  const beside = files.filter((f) => !alone.includes(f) && says(BESIDE_MARK)(f));
   const queue = groups(
-    files.filter((f) => !alone.includes(f)),
+    files.filter((f) => !alone.includes(f) && !beside.includes(f)),
     times,
   );
   const started = Date.now();
@@ -112,7 +116,10 @@ async function main() {
   const worker = async () => {
     for (let group = queue.shift(); group; group = queue.shift()) report(await runGroup(group));
   };
-  await Promise.all(Array.from({ length: Math.min(JOBS, queue.length) }, worker));
+  await Promise.all([
+    ...beside.map(async (file) => report(await runGroup({ files: [file] }))),
+    ...Array.from({ length: Math.min(JOBS, queue.length) }, worker),
+  ]);
   for (const file of alone) report(await runGroup({ files: [file] }));
 
   const sum = { total: 0, passed: 0, skipped: 0 };
@@ -132,7 +139,7 @@ async function main() {
   }
   const wall = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `\n${files.length} files in ${results.length} groups (${alone.length} alone), ${JOBS} at a time: ${sum.passed} passed, ${sum.skipped} skipped, ` +
+    `\n${files.length} files in ${results.length} groups (${alone.length} alone, ${beside.length} beside), ${JOBS} at a time: ${sum.passed} passed, ${sum.skipped} skipped, ` +
       `${sum.total - sum.passed - sum.skipped} failed, of ${sum.total} tests, in ${wall} s`,
   );
   if (broken.length) {

@@ -21,10 +21,11 @@ import { Clients, leftovers, stepIdsOf } from './leftovers.ts';
  * zones, records, health checks, FIS templates and experiments, functions, event source mappings,
  * APIs, tables — the run exits 1, and its journal shows the compensations in reverse order.
  *
- * The failure is forced without touching product code: a copy of the workflow with a
- * `{ id: forcedFailure, type: fail }` step inserted, written to a temp dir next to a copy of
- * workflows/experiments/ (so `templateFile` resolves). The engine's runner runs it in this
- * process against an emulator this test owns, on that emulator's idle-skipping clock (a case
+ * The failure is forced without touching product code: a copy of the workflow (its waits cut
+ * short, see CASE_WAIT) with a `{ id: forcedFailure, type: fail }` step inserted, written to a
+ * temp dir next to a copy of workflows/experiments/ (so `templateFile` resolves). The engine's
+ * runner runs it in this process against an emulator this test owns, on that emulator's
+ * idle-skipping clock (a case
  * costs its compute, not its AWS time; the command line and its exit codes are tested by
  * e2e/route53-failover and e2e/interrupt); what is left is asked afterwards with the real AWS
  * SDK clients. The emulator is only reset after that check: what is proven is that the ENGINE
@@ -48,7 +49,28 @@ interface WorkflowDoc {
   [key: string]: unknown;
 }
 
+/**
+ * The forced-failure cases run the drill with its three `wait` steps (steady state 45 s, outage
+ * held 90 s, failback settled 75 s) cut to this: long enough for the probes to fire a few times
+ * (every 2 s), so that each case still fails and compensates with its probes at work. What those
+ * waits are for, the objectives, is the passing drill's business, which runs them in full.
+ * Every step, every resource and every compensation of the drill is there as written.
+ */
+const CASE_WAIT = '5s';
+
 const drill = (): WorkflowDoc => parse(readFileSync(DRILL, 'utf8')) as WorkflowDoc;
+/** The drill with its waits cut to CASE_WAIT (see above). */
+function drillWithShortWaits(): WorkflowDoc {
+  const doc = drill();
+  const waits = doc.steps.filter((s) => s.type === 'wait');
+  assert.equal(
+    waits.map((s) => s.id),
+    ['steadyState', 'holdOutage', 'settleFailback'],
+    "the drill's waits",
+  );
+  for (const step of waits) step.params = { ...(step.params as object), duration: CASE_WAIT };
+  return doc;
+}
 const forcedStep = (after: string): StepItem => ({ id: FORCED, type: 'fail', params: { message: `${FORCED_MESSAGE} after ${after}` } });
 
 /** Step ids in document order, as the engine flattens them (branches in declaration order). */
@@ -56,18 +78,18 @@ function docOrder(steps: StepItem[]): string[] {
   return steps.flatMap((s) => (s.parallel ? Object.values(s.parallel).flatMap(docOrder) : [s.id]));
 }
 
-/** The drill with the failing step inserted after top-level step `after`. */
+/** The drill (short waits) with the failing step inserted after top-level step `after`. */
 function failingAfterTopLevel(after: string): WorkflowDoc {
-  const doc = drill();
+  const doc = drillWithShortWaits();
   const index = doc.steps.findIndex((s) => s.id === after);
   if (index < 0) throw new Error(`no top-level step ${after}`);
   doc.steps.splice(index + 1, 0, forcedStep(after));
   return doc;
 }
 
-/** The drill with the failing step inserted after `after` inside branch `branch` of the provision block. */
+/** The drill (short waits) with the failing step inserted after `after` inside branch `branch` of the provision block. */
 function failingInBranch(branch: string, after: string): WorkflowDoc {
-  const doc = drill();
+  const doc = drillWithShortWaits();
   const steps = doc.steps.find((s) => s.id === 'provision')?.parallel?.[branch];
   const index = steps?.findIndex((s) => s.id === after) ?? -1;
   if (!steps || index < 0) throw new Error(`no step ${after} in provision/${branch}`);
@@ -86,9 +108,19 @@ test.before(async () => {
   clients = new Clients(emu.endpoint);
 });
 
-// Only after a case has asserted that the engine left nothing (or has failed): a clean slate for the next.
+/** Set by a case whose last check found nothing left; cleared before each case. */
+let leftNothing = false;
+
+test.before.each(() => {
+  leftNothing = false;
+});
+
+// Only after a case has asserted that the engine left nothing (or has failed): a clean slate for
+// the next. A case that left nothing hands the next one an emulator holding no resource, as a
+// reset would; resetting it anyway would only end DynamoDB's per-region workers, which the next
+// case's first table call restarts (~0.5 s each). A failed case resets.
 test.after.each(async () => {
-  await emu?.reset();
+  if (!leftNothing) await emu?.reset();
   requests = [];
 });
 
@@ -115,10 +147,11 @@ async function runAgainstEmulator(
   return { code: result.exitCode, result, journal: readJournal(stateDir, result.runId), stderr: progress.join('') };
 }
 
-/** Asserts that the emulator holds nothing (each case's last check; `after.each` resets the emulator). */
+/** Asserts that the emulator holds nothing (each case's last check; else `after.each` resets the emulator). */
 async function assertNothingLeft(context: string): Promise<void> {
   const left = await leftovers(clients!);
   assert.equal(left, [], `${context}: the run left ${left.length} resource(s) behind:\n  ${left.join('\n  ')}`);
+  leftNothing = true;
 }
 
 /** The request log shows that the steps that succeeded really created their resources on this emulator. */

@@ -1,8 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmp } from '../helpers/engine.ts';
+import { parse, stringify } from 'yaml';
+import { ROOT, tmp } from '../helpers/engine.ts';
 import { readJournal, type JournalEntry, type RunResult } from './drillJournal.ts';
 import { Children, Clients, exitOf, journalIn, leftovers, poll, serveReady, soleRunId, stepIdsOf, type EngineChild } from './leftovers.ts';
 
@@ -13,9 +14,11 @@ import { Children, Clients, exitOf, journalIn, leftovers, poll, serveReady, sole
  *
  * One `engine serve --time-scale 5` for the whole file: the health check needs 20–30 s of AWS
  * time to flip, 4–6 s of wall time at this scale, so a run sits in awaitFailover long enough
- * to be interrupted there (the journal is polled every few ms), and the drill's 45 s steady
- * state costs 9 s instead of 45. Each run is interrupted as soon as its journal shows
- * breakPrimary's result (the experiment runs).
+ * to be interrupted there (the journal is polled every few ms). The drill runs from a copy of
+ * workflows/route53-failover.yaml whose 45 s steady state is cut to STEADY_STATE (the steps
+ * before the outage, and what is interrupted, are the drill's own; at 5× the full steady state
+ * would cost each run 9 s of wall time waiting). Each run is interrupted as soon as its journal
+ * shows breakPrimary's result (the experiment runs).
  */
 // npm test runs this file alone: its drills run on real-time clocks, which a loaded machine distorts.
 const test = suite('e2e/interrupt');
@@ -26,13 +29,29 @@ const COMPENSATED = ['breakPrimary', 'failoverRecords', 'healthCheck', 'zone', '
 const OUTAGE_TIMEOUT_MS = 180_000;
 const EXIT_TIMEOUT_MS = 120_000;
 
+/** The copy's steady state before the outage (the drill's own is 45 s). */
+const STEADY_STATE = '5s';
+
 const children = new Children();
 const dirs: string[] = [];
 let serve: EngineChild | undefined;
 let target: { endpoint: string; dns: string } | undefined;
 let clients: Clients | undefined;
+let drillFile: string;
 
 test.before(async () => {
+  // The drill with a shorter steady state, next to a copy of its experiments (`templateFile`).
+  const dir = tmp('drill-interrupt-workflow-');
+  dirs.push(dir);
+  cpSync(join(ROOT, 'workflows/experiments'), join(dir, 'experiments'), { recursive: true });
+  const doc = parse(readFileSync(join(ROOT, 'workflows/route53-failover.yaml'), 'utf8')) as {
+    steps: Array<{ id: string; type?: string; params?: Record<string, unknown> }>;
+  };
+  const steady = doc.steps.find((step) => step.id === 'steadyState');
+  assert.is(steady?.type, 'wait', 'the drill still has its steadyState wait');
+  steady!.params = { ...steady!.params, duration: STEADY_STATE };
+  drillFile = join(dir, 'route53-failover.yaml');
+  writeFileSync(drillFile, stringify(doc));
   serve = children.engine(['serve', '--port', '0', '--dns-port', '0', '--time-scale', '5']);
   target = await serveReady(serve);
   clients = new Clients(target.endpoint);
@@ -49,17 +68,7 @@ async function startDrillUntilOutage(): Promise<{ run: EngineChild; stateDir: st
   const dir = tmp('drill-interrupt-');
   dirs.push(dir);
   const stateDir = join(dir, 'state');
-  const run = children.engine([
-    'run',
-    'workflows/route53-failover.yaml',
-    '--endpoint',
-    target!.endpoint,
-    '--dns',
-    target!.dns,
-    '--state-dir',
-    stateDir,
-    '--json',
-  ]);
+  const run = children.engine(['run', drillFile, '--endpoint', target!.endpoint, '--dns', target!.dns, '--state-dir', stateDir, '--json']);
   let exited = false;
   void run.exited.then(() => (exited = true));
   const outputs = await poll(

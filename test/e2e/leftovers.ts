@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -38,7 +39,10 @@ export class Clients {
     return client;
   }
   private config(region: string) {
-    return { region, endpoint: this.endpoint, credentials, maxAttempts: 1 };
+    // A fresh connection per request: the emulator closes a connection idle for 5 s, and a
+    // request sent on it just then fails with "socket hang up" (the server's close racing the
+    // reuse). These clients only ask what is left, seconds apart, and retry nothing.
+    return { region, endpoint: this.endpoint, credentials, maxAttempts: 1, requestHandler: { httpAgent: new Agent({ keepAlive: false }) } };
   }
   route53(): Route53Client {
     return this.get('route53', () => new Route53Client(this.config('us-east-1')));

@@ -10,8 +10,13 @@ import { ROOT, tmp } from '../helpers/engine.ts';
  * engine a TTY on stdout and stderr): during a wait one line is redrawn in place (`\r` and
  * clear-line) with the elapsed wall and AWS time and the running step; progress lines print
  * as before; nothing is left of it at the end. With NO_COLOR or --json there is none.
+ *
+ * The 2 s wait runs at `--time-scale 1`, the idle-skipping clock paced at wall speed: it lasts
+ * at least 2 s of wall time however loaded the machine (AWS time stands still while anything
+ * computes), and the line is redrawn every 250 ms of wall time meanwhile, so the file runs
+ * beside others.
  */
-// npm test runs this file alone: its drills run on real-time clocks, which a loaded machine distorts.
+// npm test starts this file first, beside the others: its drills mostly wait, at wall speed.
 const test = suite('e2e/status line');
 
 const CLEAR = '\r\u001b[2K';

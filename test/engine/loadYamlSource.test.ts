@@ -4,12 +4,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseWorkflow } from '../../engine/load.ts';
 import { WorkflowLoadError, formatIssue } from '../../engine/errors.ts';
-import { spawnEngine, testRegistry, tmp } from '../helpers/engine.ts';
+import { runCli, testRegistry, tmp } from '../helpers/engine.ts';
 
 /**
  * YAML sources that fail before the loader sees a value: an alias to no anchor, an alias bomb,
  * bytes that are not UTF-8. Each is a located load error (`engine validate` exits 2), never an
- * internal error or a silently replaced character.
+ * internal error or a silently replaced character. `engine validate` runs in process (its
+ * `main`, as bin/engine.js calls it: same exit code, same stderr); cli.test.ts spawns the binary.
  */
 const test = suite('load/yaml source');
 
@@ -27,7 +28,7 @@ function validate(name: string, content: string | Buffer) {
   const dir = tmp();
   const file = join(dir, name);
   writeFileSync(file, content);
-  return spawnEngine(['validate', file]).then((r) => ({ ...r, stderr: r.stderr.split(file).join('wf') }));
+  return runCli(['validate', file]).then((r) => ({ ...r, stderr: r.stderr.split(file).join('wf') }));
 }
 
 test('an alias to no anchor: located at the alias, exit 2', async () => {
