@@ -1,5 +1,5 @@
 import { get } from 'node:http';
-import { startEmulator, type Emulator, type EmulatorOptions } from './index.ts';
+import { launchEmulator, type Emulator, type EmulatorOptions } from './index.ts';
 import type { EmulationModel } from './model.ts';
 
 /**
@@ -64,7 +64,9 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     if (!(listing && line.startsWith('health '))) writeLine(`${clock()} ${line}`);
   };
   try {
-    emu = await startEmulator({
+    // The HTTP server answers (health at once, services once loaded) before `ready`: a request
+    // need not wait for this process to print its ready line.
+    const launched = await launchEmulator({
       host,
       port,
       dnsPort,
@@ -74,6 +76,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
       ...(options.model ? { model: options.model } : {}),
       ...(options.route53 ? { route53: options.route53 } : {}),
     });
+    emu = await launched.ready;
   } catch (err) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
