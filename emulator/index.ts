@@ -2,8 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createScaledClock, IdleClock, ManualClock, type Clock } from './clock.ts';
 import type { DnsServerHandle } from './dns/server.ts';
-import { openReplicaChannel } from './route53/ReplicaFeed.ts';
-import { startDnsWorker, type DnsWorkerHandle } from './route53/startDnsWorker.ts';
+import type { DnsWorkerHandle } from './route53/startDnsWorker.ts';
 import type { ThreadPriority } from './dns/threadPriority.ts';
 import { FaultRegistry } from './faults.ts';
 import { Gateway } from './gateway.ts';
@@ -105,20 +104,6 @@ export async function launchEmulator(
   const clock = emulatorClock(options);
   const model = emulatorModel(options);
   const log = options.log ?? (() => {});
-  // DNS answers from its own thread, from a replica of Route 53 (docs/dns.md). The thread boots
-  // first, on another core while this one listens and loads the services; Route 53 attaches to
-  // its channel once loaded.
-  const replica = openReplicaChannel();
-  const dnsLines: string[] = [];
-  let dnsLog: (line: string) => void = (line) => void dnsLines.push(line);
-  const dnsStarting = startDnsWorker({
-    host,
-    port: options.dnsPort ?? 0,
-    log: (line) => dnsLog(line),
-    link: replica.worker,
-    realtime: options.dnsRealtime === true,
-  });
-  dnsStarting.catch(() => {}); // handled below, once the HTTP server is listening (or failed to)
   const faults = new FaultRegistry(clock, { random: () => clock.random() });
   const gateway = new Gateway(faults, log);
   const apis = new Map<string, unknown>();
@@ -130,20 +115,40 @@ export async function launchEmulator(
     healthRoute({ clock, state: (name) => (running.has(name) ? 'running' : 'available'), dns: () => dns && runtime.dnsAddress() }),
   );
   const server = createGatewayServer(gateway, clock, model.replicationLag);
-  try {
-    await listen(server, options.port ?? 0, host);
-  } catch (err) {
-    await (await dnsStarting.catch(() => undefined))?.close();
-    throw err;
-  }
+  await listen(server, options.port ?? 0, host);
   const address = server.address() as AddressInfo;
   httpAddress = { host, port: address.port };
+  // DNS answers from its own thread, from a replica of Route 53 (docs/dns.md). The thread starts
+  // once HTTP listens (its code and node:worker_threads load off the path to the first answer)
+  // and boots on another core while this one loads the services; Route 53 attaches to its
+  // channel once loaded. Its lines wait until both servers are up: a port in use must be the
+  // only thing said.
+  const dnsLines: string[] = [];
+  let dnsLog: (line: string) => void = (line) => void dnsLines.push(line);
+  const dnsThread = (async () => {
+    const [{ openReplicaChannel }, { startDnsWorker }] = await Promise.all([
+      import('./route53/ReplicaFeed.ts'),
+      import('./route53/startDnsWorker.ts'),
+    ]);
+    const replica = openReplicaChannel();
+    const listening = startDnsWorker({
+      host,
+      port: options.dnsPort ?? 0,
+      log: (line) => dnsLog(line),
+      link: replica.worker,
+      realtime: options.dnsRealtime === true,
+    });
+    listening.catch(() => {}); // handled below, with the services' start
+    return { feed: replica.feed, listening };
+  })();
+  const dnsStarting = dnsThread.then((thread) => thread.listening);
+  dnsStarting.catch(() => {});
 
   const servicesRunning = (async () => {
+    const { feed } = await dnsThread; // spawned: it boots while the services load
     const services = createServices(runtime, gateway, apis, await loadServices());
     applySeed(runtime, options);
-    runtime.api('route53').replica.attach(replica.feed);
-    // Its lines wait until both servers are up: a port in use must be the only thing said.
+    runtime.api('route53').replica.attach(feed);
     dns = await dnsStarting;
     dnsLog = log;
     for (const line of dnsLines.splice(0)) log(line);
