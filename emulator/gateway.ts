@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { FaultRegistry } from './faults.ts';
 import { RawReply, type OperationOutput, type RequestContext } from './operation.ts';
 import type { Protocol } from './protocol/index.ts';
 import { ServiceError, notImplemented } from './protocol/ServiceError.ts';
+import { requestId as newRequestId } from './requestId.ts';
 import { ACCOUNT_ID, DEFAULT_REGION, type EmulatorRequest, type EmulatorResponse, type RawRoute, type ServiceDescriptor } from './types.ts';
 
 /** A registered service with the protocol object built from its settings. */
@@ -62,7 +62,7 @@ export class Gateway {
 
   async handle(req: EmulatorRequest, signal: AbortSignal): Promise<EmulatorResponse> {
     const started = performance.now();
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     let label = `${req.method} ${req.path}`;
     let response: EmulatorResponse;
     try {
@@ -106,7 +106,7 @@ export class Gateway {
    */
   async reject(req: EmulatorRequest, error: ServiceError): Promise<EmulatorResponse> {
     await this.held;
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     const service = this.detectService(req);
     const response: EmulatorResponse = service
       ? service.protocol.serializeError(error, requestId)

@@ -7,6 +7,7 @@ import type { ThreadPriority } from './dns/threadPriority.ts';
 import { FaultRegistry } from './faults.ts';
 import { Gateway } from './gateway.ts';
 import { healthRoute } from './healthRoute.ts';
+import type { LoadedServices } from './services.ts';
 import { createGatewayServer, requestsSettled } from './server.ts';
 import { resolveModel, type EmulationModel } from './model.ts';
 import { ACCOUNT_ID, type EmulatedService, type EmulatorRuntime, type ServiceApis } from './types.ts';
@@ -88,8 +89,8 @@ export interface LaunchedEmulator {
   ready: Promise<Emulator>;
 }
 
-/** The module listing every service, loaded once the HTTP server listens. */
-export type ServicesModule = typeof import('./services.ts');
+/** The services' code, loaded once the HTTP server listens (services.ts). */
+export type { LoadedServices } from './services.ts';
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return (await launchEmulator(options)).ready;
@@ -98,7 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 /** Starts the DNS thread, listens for HTTP, then loads and starts the services. `loadServices`: tests hold it back. */
 export async function launchEmulator(
   options: EmulatorOptions = {},
-  loadServices: () => Promise<ServicesModule> = () => import('./services.ts'),
+  loadServices: () => Promise<LoadedServices> = async () => (await import('./services.ts')).loadServices(),
 ): Promise<LaunchedEmulator> {
   const host = options.host ?? '127.0.0.1';
   const clock = emulatorClock(options);
@@ -276,10 +277,10 @@ function createServices(
   runtime: EmulatorRuntime,
   gateway: Gateway,
   apis: Map<string, unknown>,
-  { serviceFactories, createProtocol }: ServicesModule,
+  { factories, createProtocol }: LoadedServices,
 ): Map<string, EmulatedService> {
   const services = new Map<string, EmulatedService>();
-  for (const [name, factory] of Object.entries(serviceFactories)) {
+  for (const [name, factory] of Object.entries(factories)) {
     const service = factory(runtime);
     services.set(name, service);
     const descriptor = service.descriptor;

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateKeySigningKeyCommand, GetHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { ManualClock } from '../../emulator/clock.ts';
-import { launchEmulator, type ServicesModule } from '../../emulator/index.ts';
+import { launchEmulator, type LoadedServices } from '../../emulator/index.ts';
 import type { AwsError } from '../helpers/awsErrors.ts';
 import { dynamodbClient, route53Client } from '../helpers/clients.ts';
 
@@ -36,12 +36,12 @@ class WatchedClock extends ManualClock {
 }
 
 /** A loader that imports the services only once `release()` is called. */
-function heldLoader(): { load: () => Promise<ServicesModule>; release: () => void } {
+function heldLoader(): { load: () => Promise<LoadedServices>; release: () => void } {
   let release: () => void = () => {};
   const released = new Promise<void>((resolve) => (release = resolve));
   const load = async () => {
     await released;
-    return import('../../emulator/services.ts');
+    return (await import('../../emulator/services.ts')).loadServices();
   };
   return { load, release };
 }

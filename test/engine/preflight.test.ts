@@ -238,7 +238,7 @@ test('an endpoint whose DNS server is still starting: preflight asks again and u
   const released = new Promise<void>((resolve) => (release = resolve));
   const launched = await launchEmulator({ clock }, async () => {
     await released;
-    return import('../../emulator/services.ts');
+    return (await import('../../emulator/services.ts')).loadServices();
   });
   try {
     const dir = tmp('preflight-');
