@@ -58,7 +58,8 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   });
 
   let emu: Emulator;
-  // The startup line lists the services from the health endpoint; that request is not logged.
+  // Health requests until the ready line are not logged: the line's own listing of the services,
+  // and a client polling for the start.
   let listing = true;
   const log = (line: string) => {
     if (!(listing && line.startsWith('health '))) writeLine(`${clock()} ${line}`);
