@@ -92,11 +92,15 @@ export interface LaunchedEmulator {
 /** The services' code, loaded once the HTTP server listens (services.ts). */
 export type { LoadedServices } from './services.ts';
 
+/** The emulator once everything runs: {@link launchEmulator}, awaited to the end. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return (await launchEmulator(options)).ready;
 }
 
-/** Starts the DNS thread, listens for HTTP, then loads and starts the services. `loadServices`: tests hold it back. */
+/**
+ * Listens for HTTP, then spawns the DNS thread and loads and starts the services (`ready`).
+ * `loadServices` imports the services' code; tests pass one they hold back.
+ */
 export async function launchEmulator(
   options: EmulatorOptions = {},
   loadServices: () => Promise<LoadedServices> = async () => (await import('./services.ts')).loadServices(),
