@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { FaultRegistry } from './faults.ts';
 import { RawReply, type OperationOutput, type RequestContext } from './operation.ts';
-import { createProtocol, type Protocol } from './protocol/index.ts';
+import type { Protocol } from './protocol/index.ts';
 import { ServiceError, notImplemented } from './protocol/ServiceError.ts';
+import { requestId as newRequestId } from './requestId.ts';
 import { ACCOUNT_ID, DEFAULT_REGION, type EmulatorRequest, type EmulatorResponse, type RawRoute, type ServiceDescriptor } from './types.ts';
 
 /** A registered service with the protocol object built from its settings. */
@@ -22,18 +22,38 @@ interface Service {
 export class Gateway {
   private readonly services: Service[] = [];
   private readonly rawRoutes: RawRoute[] = [];
+  /** Settles once the services are registered; until then requests for them wait (see holdUntil). */
+  private held: Promise<void> | undefined;
 
   constructor(
     private readonly faults: FaultRegistry,
     private readonly log: (line: string) => void,
   ) {}
 
-  addService(descriptor: ServiceDescriptor): void {
-    this.services.push({ descriptor, protocol: createProtocol(descriptor.protocol, descriptor) });
+  /**
+   * `protocol` is made by `createProtocol(descriptor.protocol, descriptor)` (protocol/index.ts),
+   * which the caller imports: the protocols' code (and the XML codec) loads with the services,
+   * not before the server listens.
+   */
+  addService(descriptor: ServiceDescriptor, protocol: Protocol): void {
+    this.services.push({ descriptor, protocol });
   }
 
   addRawRoute(route: RawRoute): void {
     this.rawRoutes.push(route);
+  }
+
+  /**
+   * Requests that no raw route registered so far takes wait until `loading` settles: the
+   * services are loaded after the server listens, and a request that arrives first is answered
+   * once they are, as it would be later (LocalStack also starts a service on its first request).
+   */
+  holdUntil(loading: Promise<unknown>): void {
+    const settled = () => {
+      if (this.held === held) this.held = undefined;
+    };
+    const held = loading.then(settled, settled);
+    this.held = held;
   }
 
   serviceNames(): string[] {
@@ -42,11 +62,15 @@ export class Gateway {
 
   async handle(req: EmulatorRequest, signal: AbortSignal): Promise<EmulatorResponse> {
     const started = performance.now();
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     let label = `${req.method} ${req.path}`;
     let response: EmulatorResponse;
     try {
-      const raw = this.rawRoutes.find((r) => r.matches(req));
+      let raw = this.rawRoutes.find((r) => r.matches(req));
+      if (!raw && this.held) {
+        await this.held;
+        raw = this.rawRoutes.find((r) => r.matches(req));
+      }
       if (raw) {
         label = raw.name;
         response = await raw.handle(req, signal);
@@ -80,8 +104,9 @@ export class Gateway {
    * Answers a request refused before dispatch (a body over the size limit) with `error`, in
    * the envelope of the service the request was meant for, or plain JSON if none matches.
    */
-  reject(req: EmulatorRequest, error: ServiceError): EmulatorResponse {
-    const requestId = randomUUID();
+  async reject(req: EmulatorRequest, error: ServiceError): Promise<EmulatorResponse> {
+    await this.held;
+    const requestId = newRequestId();
     const service = this.detectService(req);
     const response: EmulatorResponse = service
       ? service.protocol.serializeError(error, requestId)

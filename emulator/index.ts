@@ -1,12 +1,14 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createScaledClock, IdleClock, ManualClock, type Clock } from './clock.ts';
 import type { DnsServerHandle } from './dns/server.ts';
-import { startDnsWorker, type DnsWorkerHandle } from './route53/startDnsWorker.ts';
+import type { DnsWorkerHandle } from './route53/startDnsWorker.ts';
 import type { ThreadPriority } from './dns/threadPriority.ts';
 import { FaultRegistry } from './faults.ts';
 import { Gateway } from './gateway.ts';
+import { healthRoute } from './healthRoute.ts';
+import type { LoadedServices } from './services.ts';
 import { createGatewayServer, requestsSettled } from './server.ts';
-import { serviceFactories } from './services.ts';
 import { resolveModel, type EmulationModel } from './model.ts';
 import { ACCOUNT_ID, type EmulatedService, type EmulatorRuntime, type ServiceApis } from './types.ts';
 
@@ -73,7 +75,36 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
+/**
+ * An emulator whose HTTP server listens while its services load and its DNS thread starts, for
+ * `engine serve` to answer its first request soonest. Until `ready`, the health document lists
+ * the services as `available` and DNS as starting; a request for a service waits until the
+ * services run, then gets the answer it would get later.
+ */
+export interface LaunchedEmulator {
+  endpoint: string;
+  host: string;
+  port: number;
+  /** Resolves once every service runs and DNS listens; rejects (both servers closed) if either failed to start. */
+  ready: Promise<Emulator>;
+}
+
+/** The services' code, loaded once the HTTP server listens (services.ts). */
+export type { LoadedServices } from './services.ts';
+
+/** The emulator once everything runs: {@link launchEmulator}, awaited to the end. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return (await launchEmulator(options)).ready;
+}
+
+/**
+ * Listens for HTTP, then spawns the DNS thread and loads and starts the services (`ready`).
+ * `loadServices` imports the services' code; tests pass one they hold back.
+ */
+export async function launchEmulator(
+  options: EmulatorOptions = {},
+  loadServices: () => Promise<LoadedServices> = async () => (await import('./services.ts')).loadServices(),
+): Promise<LaunchedEmulator> {
   const host = options.host ?? '127.0.0.1';
   const clock = emulatorClock(options);
   const model = emulatorModel(options);
@@ -81,55 +112,85 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new FaultRegistry(clock, { random: () => clock.random() });
   const gateway = new Gateway(faults, log);
   const apis = new Map<string, unknown>();
+  const running = new Set<string>();
   let httpAddress: { host: string; port: number } | undefined;
   let dns: DnsWorkerHandle | undefined;
   const runtime = createRuntime({ clock, model, faults, log, apis, httpAddress: () => httpAddress, dns: () => dns });
-  const services = createServices(runtime, gateway, apis);
-  // DNS answers from its own thread, from a replica of Route 53 (docs/dns.md). The thread starts
-  // while the HTTP server binds; the health answer (which names the DNS address) waits for it.
-  // Its lines wait until both servers are up: a port in use must be the only thing said.
-  const dnsLines: string[] = [];
-  let dnsLog: (line: string) => void = (line) => void dnsLines.push(line);
-  const dnsStarting = startDnsWorker({
-    host,
-    port: options.dnsPort ?? 0,
-    log: (line) => dnsLog(line),
-    link: runtime.api('route53').replica.attach(),
-    realtime: options.dnsRealtime === true,
-  });
-  dnsStarting.catch(() => {}); // handled below, once the HTTP server is listening (or failed to)
   gateway.addRawRoute(
-    healthRoute(gateway, clock, async () => {
-      await dnsStarting;
-      return runtime.dnsAddress();
-    }),
+    healthRoute({ clock, state: (name) => (running.has(name) ? 'running' : 'available'), dns: () => dns && runtime.dnsAddress() }),
   );
-  applySeed(runtime, options);
-
   const server = createGatewayServer(gateway, clock, model.replicationLag);
-  try {
-    await listen(server, options.port ?? 0, host);
-  } catch (err) {
-    await (await dnsStarting.catch(() => undefined))?.close();
-    throw err;
-  }
+  await listen(server, options.port ?? 0, host);
   const address = server.address() as AddressInfo;
   httpAddress = { host, port: address.port };
-  try {
+  // DNS answers from its own thread, from a replica of Route 53 (docs/dns.md). The thread starts
+  // once HTTP listens (its code and node:worker_threads load off the path to the first answer)
+  // and boots on another core while this one loads the services; Route 53 attaches to its
+  // channel once loaded. Its lines wait until both servers are up: a port in use must be the
+  // only thing said.
+  const dnsLines: string[] = [];
+  let dnsLog: (line: string) => void = (line) => void dnsLines.push(line);
+  const dnsThread = (async () => {
+    const [{ openReplicaChannel }, { startDnsWorker }] = await Promise.all([
+      import('./route53/ReplicaFeed.ts'),
+      import('./route53/startDnsWorker.ts'),
+    ]);
+    const replica = openReplicaChannel();
+    const listening = startDnsWorker({
+      host,
+      port: options.dnsPort ?? 0,
+      log: (line) => dnsLog(line),
+      link: replica.worker,
+      realtime: options.dnsRealtime === true,
+    });
+    listening.catch(() => {}); // handled below, with the services' start
+    return { feed: replica.feed, listening };
+  })();
+  const dnsStarting = dnsThread.then((thread) => thread.listening);
+  dnsStarting.catch(() => {});
+
+  const servicesRunning = (async () => {
+    const { feed } = await dnsThread; // spawned: it boots while the services load
+    const services = createServices(runtime, gateway, apis, await loadServices());
+    applySeed(runtime, options);
+    runtime.api('route53').replica.attach(feed);
     dns = await dnsStarting;
     dnsLog = log;
     for (const line of dnsLines.splice(0)) log(line);
-    for (const service of services) await service.start?.();
-  } catch (err) {
-    await closeServer(server);
-    await dns?.close();
-    throw err;
-  }
+    for (const [name, service] of services) {
+      await service.start?.();
+      running.add(name);
+    }
+    return [...services.values()];
+  })();
+  gateway.holdUntil(servicesRunning);
+  const ready = servicesRunning.then(
+    (services) => emulatorHandle({ runtime, server, dns: dns!, clock, model, faults, services }),
+    async (err: unknown) => {
+      await closeServer(server);
+      await (dns ?? (await dnsStarting.catch(() => undefined)))?.close();
+      throw err;
+    },
+  );
+  ready.catch(() => {}); // the caller's to handle; an unawaited failure must not end the process
+  return { endpoint: runtime.endpoint(), host, port: address.port, ready };
+}
 
+/** The emulator's handle once everything runs. */
+function emulatorHandle(parts: {
+  runtime: EmulatorRuntime;
+  server: Server;
+  dns: DnsWorkerHandle;
+  clock: Clock;
+  model: EmulationModel;
+  faults: FaultRegistry;
+  services: EmulatedService[];
+}): Emulator {
+  const { runtime, server, dns, clock, model, faults, services } = parts;
   return {
     endpoint: runtime.endpoint(),
-    host,
-    port: address.port,
+    host: runtime.address().host,
+    port: runtime.address().port,
     dns: { host: dns.host, port: dns.port },
     dnsStats: dns.stats,
     dnsPriority: dns.priority,
@@ -146,7 +207,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     async stop() {
       for (const service of services) await service.stop?.();
       faults.clear();
-      await dns?.close();
+      await dns.close();
       await closeServer(server);
     },
   };
@@ -216,19 +277,25 @@ function createRuntime({ clock, model, faults, log, apis, httpAddress, dns }: Ru
 }
 
 /** Every service, made by its factory, its routes on the gateway and its internal API in `apis`. */
-function createServices(runtime: EmulatorRuntime, gateway: Gateway, apis: Map<string, unknown>): EmulatedService[] {
-  const services: EmulatedService[] = [];
-  for (const [name, factory] of Object.entries(serviceFactories)) {
+function createServices(
+  runtime: EmulatorRuntime,
+  gateway: Gateway,
+  apis: Map<string, unknown>,
+  { factories, createProtocol }: LoadedServices,
+): Map<string, EmulatedService> {
+  const services = new Map<string, EmulatedService>();
+  for (const [name, factory] of Object.entries(factories)) {
     const service = factory(runtime);
-    services.push(service);
-    if (service.descriptor) gateway.addService(service.descriptor);
+    services.set(name, service);
+    const descriptor = service.descriptor;
+    if (descriptor) gateway.addService(descriptor, createProtocol(descriptor.protocol, descriptor));
     if (service.api !== undefined) apis.set(name, service.api);
     for (const route of service.rawRoutes ?? []) gateway.addRawRoute(route);
   }
   return services;
 }
 
-function listen(server: import('node:http').Server, port: number, host: string): Promise<void> {
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -238,30 +305,7 @@ function listen(server: import('node:http').Server, port: number, host: string):
   });
 }
 
-/**
- * LocalStack's health document, plus the clock speed so a client can convert times and the DNS
- * server's address (`dns: { host, port }`), which the engine uses when `--dns` is not given.
- */
-function healthRoute(gateway: Gateway, clock: Clock, dnsAddress: () => Promise<{ host: string; port: number }>) {
-  return {
-    name: 'health',
-    matches: (req: { method: string; path: string }) =>
-      req.method === 'GET' && (req.path === '/_localstack/health' || req.path === '/_engine/health'),
-    handle: async () => ({
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        services: Object.fromEntries(gateway.serviceNames().map((n) => [n, 'running'])),
-        edition: 'failover-engine',
-        timeScale: clock.timeScale,
-        clock: clock.describe(),
-        dns: await dnsAddress(),
-      }),
-    }),
-  };
-}
-
-function closeServer(server: import('node:http').Server): Promise<void> {
+function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();

@@ -1,5 +1,5 @@
 import { get } from 'node:http';
-import { startEmulator, type Emulator, type EmulatorOptions } from './index.ts';
+import { launchEmulator, type Emulator, type EmulatorOptions } from './index.ts';
 import type { EmulationModel } from './model.ts';
 
 /**
@@ -58,13 +58,16 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   });
 
   let emu: Emulator;
-  // The startup line lists the services from the health endpoint; that request is not logged.
+  // Health requests until the ready line are not logged: the line's own listing of the services,
+  // and a client polling for the start.
   let listing = true;
   const log = (line: string) => {
     if (!(listing && line.startsWith('health '))) writeLine(`${clock()} ${line}`);
   };
   try {
-    emu = await startEmulator({
+    // The HTTP server answers (health at once, services once loaded) before `ready`: a request
+    // need not wait for this process to print its ready line.
+    const launched = await launchEmulator({
       host,
       port,
       dnsPort,
@@ -74,6 +77,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
       ...(options.model ? { model: options.model } : {}),
       ...(options.route53 ? { route53: options.route53 } : {}),
     });
+    emu = await launched.ready;
   } catch (err) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -92,7 +92,7 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
     };
     if (body === 'too-large') {
       const tooLarge = new ServiceError('RequestEntityTooLargeException', `Request body exceeds ${MAX_BODY_BYTES} bytes`, { status: 413 });
-      const response = gateway.reject(request, tooLarge);
+      const response = await gateway.reject(request, tooLarge);
       const payload = Buffer.from(response.body);
       res.writeHead(response.status, { ...response.headers, connection: 'close', 'content-length': String(payload.length) });
       res.end(payload);

@@ -37,7 +37,8 @@ export class PreflightError extends EngineError {
 export interface HealthDocument {
   services?: Record<string, string>;
   edition?: string;
-  dns?: HostPort;
+  /** `engine serve`'s DNS server; `{ state: 'starting' }` while its thread starts. */
+  dns?: HostPort | { state: 'starting' };
   timeScale?: number;
 }
 
@@ -58,10 +59,11 @@ export async function preflight(workflow: Workflow, registry: StepRegistry, opti
   const needs = workflowNeeds(workflow);
   let health: HealthDocument | undefined;
   if (kind === TargetKind.ENDPOINT) {
-    health = await fetchHealth(options.endpoint!);
+    health = await healthOnceDnsListens(options.endpoint!);
     checkServices(needs, health, options.endpoint!);
   }
-  const advertised = health?.dns && kind === TargetKind.ENDPOINT ? reachableHost(health.dns, options.endpoint!) : undefined;
+  const advertised =
+    health?.dns && 'port' in health.dns && kind === TargetKind.ENDPOINT ? reachableHost(health.dns, options.endpoint!) : undefined;
   const dns = given ?? advertised;
   const dnsNeed = needs.find((n) => n.service === ZONE_DNS);
   if (dns) await checkDns(dns, given ? '--dns' : `the DNS server ${options.endpoint} advertises`);
@@ -72,6 +74,21 @@ export async function preflight(workflow: Workflow, registry: StepRegistry, opti
   }
   await checkCredentials(kind, options.endpoint);
   return { ...(dns ? { dns } : {}), dnsDiscovered: dns !== undefined && !given, ...(health ? { health } : {}) };
+}
+
+/**
+ * The endpoint's health document once it names its DNS server: `engine serve` answers before
+ * its DNS thread listens (tens of milliseconds), saying `dns: { state: 'starting' }` until then.
+ * Asks again meanwhile, for at most the preflight timeout.
+ */
+async function healthOnceDnsListens(endpoint: string): Promise<HealthDocument | undefined> {
+  const deadline = Date.now() + PREFLIGHT_TIMEOUT_MS;
+  for (;;) {
+    const health = await fetchHealth(endpoint);
+    const starting = health?.dns !== undefined && 'state' in health.dns && health.dns.state === 'starting';
+    if (!starting || Date.now() > deadline) return health;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** The endpoint's health document; unreachable is an error, no document (not LocalStack) is not. */

@@ -3,6 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { createServer, isIP, isIPv6, type Server, type Socket } from 'node:net';
 import type { Answerer } from './answer.ts';
 import { respond, type Reply } from './respond.ts';
+import { ANSWERED, DROPPED } from './counters.ts';
 
 /**
  * The emulator's DNS server: authoritative answers from an answer function (Route 53's
@@ -38,9 +39,7 @@ export interface DnsServerOptions {
 
 export type Responder = (message: Buffer, transport: 'udp' | 'tcp') => Reply;
 
-/** Indices into the counters array. */
-export const ANSWERED = 0;
-export const DROPPED = 1;
+export { ANSWERED, DROPPED };
 
 const BIND_ATTEMPTS = 20;
 const UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;

@@ -12,6 +12,25 @@ export interface ReplicaLink {
   posted: SharedArrayBuffer;
 }
 
+/** The main thread's end of a replica channel: where {@link ReplicaFeed} posts. */
+export interface ReplicaFeedEnd {
+  port: MessagePort;
+  /** The same counter as the worker's {@link ReplicaLink.posted}. */
+  posted: SharedArrayBuffer;
+}
+
+/**
+ * A channel for a new DNS worker: its `worker` end goes to the worker, its `feed` end to
+ * {@link ReplicaFeed.attach}. Opened apart from Route 53, so the worker can start before Route
+ * 53's code is loaded; until the first batch arrives the worker's replica is empty, as Route
+ * 53 is at start.
+ */
+export function openReplicaChannel(): { worker: ReplicaLink; feed: ReplicaFeedEnd } {
+  const channel = new MessageChannel();
+  const posted = new SharedArrayBuffer(4);
+  return { worker: { port: channel.port2, posted }, feed: { port: channel.port1, posted } };
+}
+
 /**
  * The main thread's side of the DNS worker's replica (docs/dns.md). `sync()` compares the store
  * and the health statuses with what was last sent and posts the difference as one batch, then
@@ -25,7 +44,7 @@ export interface ReplicaLink {
  */
 export class ReplicaFeed {
   private port?: MessagePort;
-  private readonly posted = new Int32Array(new SharedArrayBuffer(4));
+  private posted = new Int32Array(new SharedArrayBuffer(4));
   private seq = 0;
   /** Per zone id, the record map last sent (the store replaces the map on every change). */
   private readonly sentZones = new Map<string, ReadonlyMap<string, readonly RecordSet[]>>();
@@ -37,17 +56,20 @@ export class ReplicaFeed {
     private routingSettings: RoutingSettings,
   ) {}
 
-  /** Opens the channel for a (new) worker and posts the whole state as its first batch. */
-  attach(): ReplicaLink {
+  /**
+   * Posts on `end` from now on (a channel opened by {@link openReplicaChannel} for a new worker),
+   * the whole state first.
+   */
+  attach(end: ReplicaFeedEnd): void {
     this.port?.close();
-    const channel = new MessageChannel();
-    this.port = channel.port1;
+    this.port = end.port;
     // Posting must not keep the process alive; the worker holds its own end.
     this.port.unref();
+    this.posted = new Int32Array(end.posted);
+    this.seq = 0; // a new worker applies batches from 1 on
     this.sentZones.clear();
     this.sentUnhealthy = '';
     this.post([{ kind: 'clear' }, { kind: 'routing', settings: this.routingSettings }, ...this.differences()]);
-    return { port: channel.port2, posted: this.posted.buffer as SharedArrayBuffer };
   }
 
   /** Stops posting (the worker is gone). */

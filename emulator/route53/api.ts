@@ -1,6 +1,6 @@
 import type { AddressLookup, QueryType, Resolution } from './resolve.ts';
 import type { HealthCheckState } from './healthChecker.ts';
-import type { ReplicaLink } from './ReplicaFeed.ts';
+import type { ReplicaFeedEnd } from './ReplicaFeed.ts';
 import type { RoutingSettings } from './routingSettings.ts';
 import type { HealthStatus } from './types.ts';
 
@@ -41,11 +41,11 @@ export interface Route53Api {
     settings(): RoutingSettings;
   };
   /**
-   * The DNS worker's replica of what answers depend on (docs/dns.md): `attach` opens a channel
-   * and posts the whole state first, then every change; `detach` stops posting.
+   * The DNS worker's replica of what answers depend on (docs/dns.md): `attach` posts the whole
+   * state on a channel opened by `openReplicaChannel`, then every change; `detach` stops posting.
    */
   replica: {
-    attach(): ReplicaLink;
+    attach(end: ReplicaFeedEnd): void;
     detach(): void;
   };
 }

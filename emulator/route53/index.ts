@@ -51,7 +51,7 @@ export const createRoute53: ServiceFactory<Route53Api> = (runtime) => {
       settings: () => ({ ...routing }),
     },
     replica: {
-      attach: () => feed.attach(),
+      attach: (end) => feed.attach(end),
       detach: () => feed.detach(),
     },
   };

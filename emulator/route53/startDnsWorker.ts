@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import type { ReplicaLink } from './ReplicaFeed.ts';
 import type { DnsWorkerData, DnsWorkerMessage } from './dnsWorker.ts';
 import { dnsWorkerScript } from './dnsWorkerScript.ts';
-import { ANSWERED, DROPPED, type DnsServerHandle } from '../dns/server.ts';
+import { ANSWERED, DROPPED } from '../dns/counters.ts';
+import type { DnsServerHandle } from '../dns/server.ts';
 import type { ThreadPriority } from '../dns/threadPriority.ts';
 
 /**

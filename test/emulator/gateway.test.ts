@@ -7,6 +7,7 @@ import { ListHostedZonesCommand } from '@aws-sdk/client-route-53';
 import { createScaledClock } from '../../emulator/clock.ts';
 import { FaultRegistry } from '../../emulator/faults.ts';
 import { Gateway } from '../../emulator/gateway.ts';
+import { createProtocol } from '../../emulator/protocol/index.ts';
 import { MAX_JSON_DEPTH } from '../../emulator/protocol/json.ts';
 import { createGatewayServer, MAX_BODY_BYTES } from '../../emulator/server.ts';
 import type { ServiceDescriptor } from '../../emulator/types.ts';
@@ -118,7 +119,7 @@ const echo = (base: string, body = '{"x":1}') =>
 test.before(async (ctx) => {
   ctx.logs = [];
   const gateway = new Gateway(new FaultRegistry(createScaledClock()), (line) => ctx.logs.push(line));
-  for (const s of testServices) gateway.addService(s);
+  for (const s of testServices) gateway.addService(s, createProtocol(s.protocol, s));
   ctx.server = createGatewayServer(gateway);
   await new Promise<void>((r) => ctx.server.listen(0, '127.0.0.1', r));
   ctx.base = `http://127.0.0.1:${(ctx.server.address() as AddressInfo).port}`;

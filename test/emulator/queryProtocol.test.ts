@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { ManualClock } from '../../emulator/clock.ts';
 import { FaultRegistry } from '../../emulator/faults.ts';
 import { Gateway } from '../../emulator/gateway.ts';
+import { createProtocol } from '../../emulator/protocol/index.ts';
 import { ServiceError } from '../../emulator/protocol/ServiceError.ts';
 import { createGatewayServer } from '../../emulator/server.ts';
 import type { Operation, ServiceDescriptor } from '../../emulator/types.ts';
@@ -58,7 +59,7 @@ const toySts: ServiceDescriptor = {
 test.before(async (ctx) => {
   ctx.faults = new FaultRegistry(new ManualClock());
   const gateway = new Gateway(ctx.faults, () => {});
-  gateway.addService(toySts);
+  gateway.addService(toySts, createProtocol(toySts.protocol, toySts));
   ctx.server = createGatewayServer(gateway);
   await new Promise<void>((r) => ctx.server.listen(0, '127.0.0.1', r));
   ctx.base = `http://127.0.0.1:${(ctx.server.address() as AddressInfo).port}`;

@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
+import { createScaledClock, type Clock } from '../../emulator/clock.ts';
+import { launchEmulator, startEmulator, type Emulator } from '../../emulator/index.ts';
 import { runCli, spawnEngine, tmp } from '../helpers/engine.ts';
 import { startLocalHttpServer } from '../helpers/localHttpServer.ts';
 
@@ -213,6 +214,47 @@ test('the endpoint advertises its DNS server in /_localstack/health and the run 
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stderr, `dns ${emu.dns.host}:${emu.dns.port} (advertised by ${emu.endpoint})`);
   assert.is((JSON.parse(result.stdout) as { outputs: { dnsPort: number } }).outputs.dnsPort, emu.dns.port);
+});
+
+/**
+ * `engine serve` answers health before its DNS thread listens, saying `dns: { state: 'starting' }`
+ * (docs/startup.md). The services' loader is held until two health requests have arrived, so
+ * preflight has surely read "starting" at least once (the run may ask once more for the clock
+ * speed): it asks again and uses the address once named, instead of failing on "advertises none".
+ */
+test('an endpoint whose DNS server is still starting: preflight asks again and uses it once it listens', async () => {
+  const base = createScaledClock(10);
+  let healthAsked = 0;
+  let askedTwice: () => void = () => {};
+  const asked = new Promise<void>((resolve) => (askedTwice = resolve));
+  const clock: Clock = {
+    ...base,
+    activity: (name, fn, parent) => {
+      if (name === 'http GET /_localstack/health' && ++healthAsked === 2) askedTwice();
+      return base.activity(name, fn, parent);
+    },
+  };
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const launched = await launchEmulator({ clock }, async () => {
+    await released;
+    return (await import('../../emulator/services.ts')).loadServices();
+  });
+  try {
+    const dir = tmp('preflight-');
+    const file = join(dir, 'dns.yaml');
+    writeFileSync(file, 'name: dns\nsteps:\n  - { id: zone, type: createZone, params: { name: preflight-starting.test } }\n');
+    const run = runCli(['run', file, '--endpoint', launched.endpoint, '--json', '--state-dir', join(dir, 'state')]);
+    await Promise.race([asked, run]);
+    release();
+    const result = await run;
+    const { dns } = await launched.ready;
+    assert.is(result.code, 0, result.stderr);
+    assert.match(result.stderr, `dns ${dns.host}:${dns.port} (advertised by ${launched.endpoint})`);
+  } finally {
+    release();
+    await (await launched.ready).stop();
+  }
 });
 
 /**
