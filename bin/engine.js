@@ -11,7 +11,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 let cli;
 let io;
 if (bundleState() === 'fresh') {
-  [cli, io] = await Promise.all([import('../dist/cli.mjs'), import('../dist/io.mjs')]);
+  // `engine serve` would load its module only once the command line has loaded and parsed:
+  // fetch it alongside (the same module instance the command line imports), so the two load
+  // side by side rather than one after the other before serve listens (docs/startup.md).
+  const serve = process.argv[2] === 'serve' ? import('../dist/serve.mjs') : undefined;
+  [cli, io] = await Promise.all([import('../dist/cli.mjs'), import('../dist/io.mjs'), serve]);
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -7,6 +7,8 @@
 // - `dist/cli.mjs`, the entry (engine/cli.ts), and `dist/*-HASH.mjs` chunks: every lazy
 //   `import()` of the sources stays lazy, as a chunk loaded on first use. Packages are bundled
 //   too (their ES module builds), except those located by path at run time or shipping native code.
+//   `dist/serve.mjs` (emulator/serve.ts) has a fixed name too, so that `bin/engine.js` can load
+//   it alongside the command line for `engine serve` (the command line imports the same file).
 // - `dist/stamp.json`: every source file the bundle was built from, with its size and mtime
 //   (bundled packages through node_modules/.package-lock.json).
 //   `bin/engine.js` runs the bundle only while all of them are unchanged (see docs/startup.md).
@@ -43,7 +45,7 @@ rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 const result = await build({
   absWorkingDir: ROOT,
-  entryPoints: { cli: 'engine/cli.ts', io: 'engine/io.ts' },
+  entryPoints: { cli: 'engine/cli.ts', io: 'engine/io.ts', serve: 'emulator/serve.ts' },
   outdir: OUT,
   bundle: true,
   splitting: true,
