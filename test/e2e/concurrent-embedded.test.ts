@@ -1,10 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { tmp } from '../helpers/engine.ts';
-import type { RunResult } from './drillJournal.ts';
-import { Children, exitOf, type EngineChild } from './leftovers.ts';
+import { childRuns } from './childRuns.ts';
+import { exitOf } from './leftovers.ts';
 
 /**
  * Drills side by side on the embedded target: each run has its own emulator, so four drills at
@@ -15,27 +12,7 @@ import { Children, exitOf, type EngineChild } from './leftovers.ts';
 const test = suite('e2e/concurrent-embedded');
 
 const RUN_TIMEOUT_MS = 240_000;
-const children = new Children();
-const dirs: string[] = [];
-
-test.after(async () => {
-  await children.killAll();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function stateDir(name: string): string {
-  const dir = tmp(`concurrent-${name}-`);
-  dirs.push(dir);
-  return join(dir, 'state');
-}
-
-function report(run: EngineChild): RunResult {
-  try {
-    return JSON.parse(run.output.stdout) as RunResult;
-  } catch {
-    throw new Error(`no JSON report:\n${run.output.stdout}\n--- stderr ---\n${run.output.stderr.slice(-3000)}`);
-  }
-}
+const { children, stateDir, report } = childRuns(test);
 
 test('four embedded drills at once all pass: each run has its own emulator', async () => {
   const runs = [0, 1, 2, 3].map((i) =>

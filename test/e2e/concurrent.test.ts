@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, tmp } from '../helpers/engine.ts';
-import type { RunResult } from './drillJournal.ts';
-import { Children, Clients, exitOf, leftovers, poll, serveReady, type EngineChild } from './leftovers.ts';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ROOT } from '../helpers/engine.ts';
+import { childRuns } from './childRuns.ts';
+import { Clients, exitOf, leftovers, poll, serveReady } from './leftovers.ts';
 
 /**
  * Drills side by side. On one shared `engine serve`, the tutorial drill and the DNS-failover
@@ -18,27 +18,7 @@ import { Children, Clients, exitOf, leftovers, poll, serveReady, type EngineChil
 const test = suite('e2e/concurrent');
 
 const RUN_TIMEOUT_MS = 240_000;
-const children = new Children();
-const dirs: string[] = [];
-
-test.after(async () => {
-  await children.killAll();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function stateDir(name: string): string {
-  const dir = tmp(`concurrent-${name}-`);
-  dirs.push(dir);
-  return join(dir, 'state');
-}
-
-function report(run: EngineChild): RunResult {
-  try {
-    return JSON.parse(run.output.stdout) as RunResult;
-  } catch {
-    throw new Error(`no JSON report:\n${run.output.stdout}\n--- stderr ---\n${run.output.stderr.slice(-3000)}`);
-  }
-}
+const { children, stateDir, report } = childRuns(test);
 
 test('two drills on one engine serve: the second is refused naming the holder, another waits with --wait-lock and passes', async () => {
   const serve = children.engine(['serve', '--port', '0', '--dns-port', '0', '--time-scale', '10']);
@@ -46,8 +26,7 @@ test('two drills on one engine serve: the second is refused naming the holder, a
   const clients = new Clients(endpoint);
   try {
     // The first drill keeps what it made (cleanup: never), so it holds its names until `engine destroy`.
-    const dir = tmp('concurrent-keep-');
-    dirs.push(dir);
+    const dir = dirname(stateDir('keep'));
     const keeping = join(dir, 'dns-failover-kept.yaml');
     writeFileSync(keeping, readFileSync(join(ROOT, 'workflows/dns-failover.yaml'), 'utf8').replace('cleanup: always', 'cleanup: never'));
     // No --dns: the engine takes the DNS server engine serve advertises.
