@@ -2,13 +2,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnEngine, tmp } from '../helpers/engine.ts';
+import { runCli, tmp } from '../helpers/engine.ts';
 
 /**
  * `engine run --emulate clientRegion=… / clientCountry=…` places the embedded emulator's DNS
  * client: the same latency and geolocation sets answer differently, through the real DNS server.
- * Runs are spawned: an in-process run would send requests with engine/target.ts's shared dummy
- * credentials object, which the SDK annotates in place (target.test.ts compares it).
+ * Each run is the CLI's `main` in this process, with its own embedded emulator.
  */
 const test = suite('engine/emulateRouting');
 
@@ -52,7 +51,7 @@ async function run(expected: string | [string, string], ...emulate: string[]) {
   const dir = tmp('routing-');
   const file = join(dir, 'wf.yaml');
   writeFileSync(file, WORKFLOW);
-  return spawnEngine([
+  return runCli([
     'run',
     file,
     '--state-dir',
