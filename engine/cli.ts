@@ -62,11 +62,12 @@ const commands: Record<string, CommandSpec> = {
       json: { type: 'boolean' },
       'state-dir': { type: 'string' },
       'time-scale': { type: 'string' },
+      seed: { type: 'string' },
       only: { type: 'string', multiple: true },
     },
     synopsis: 'prove <file>',
     summary: 'run the drill against broken setups on the embedded target; each must turn a verdict red',
-    flags: '[--input k=v]... [--only SETUP]... [--time-scale N] [--json] [--state-dir D]',
+    flags: '[--input k=v]... [--only SETUP]... [--time-scale N] [--seed N] [--json] [--state-dir D]',
   },
   validate: {
     positionals: 'some',
@@ -296,6 +297,7 @@ async function prove(file: string, values: Values, io: Io): Promise<number> {
   const { proveCommand } = await import('./proveCommand.ts');
   const only = (values.only as string[] | undefined) ?? [];
   const timeScale = num('time-scale');
+  const seed = num('seed');
   return await proveCommand(
     {
       file,
@@ -303,6 +305,7 @@ async function prove(file: string, values: Values, io: Io): Promise<number> {
       json: Boolean(values.json),
       ...stateDir(),
       ...(timeScale !== undefined ? { timeScale } : {}),
+      ...(seed !== undefined ? { seed } : {}),
       ...(only.length ? { only } : {}),
     },
     io,

@@ -4,7 +4,7 @@ import { parseInputArgs, resolveInputs } from './inputs.ts';
 import { resolveStateDir } from './journal.ts';
 import { UsageError } from './errors.ts';
 import { BROKEN_SETUPS } from './brokenSetups.ts';
-import { proveWorkflow, renderProve } from './prove.ts';
+import { PROVE_AT_ONCE, proveWorkflow, renderProve } from './prove.ts';
 import { ExitCode } from './status.ts';
 import { createTargetSession, TargetKind } from './target.ts';
 import type { Io } from './io.ts';
@@ -16,6 +16,8 @@ export interface ProveCommandOptions {
   json: boolean;
   stateDir?: string;
   timeScale?: number;
+  /** The clock's seed for every run (each run picks its own, printed in its report, without). */
+  seed?: number;
   only?: string[];
 }
 
@@ -35,12 +37,17 @@ export async function proveCommand(options: ProveCommandOptions, io: Io): Promis
   const inputs = resolveInputs(workflow.inputs, parseInputArgs(options.inputs));
   const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
   const count = options.only?.length ?? BROKEN_SETUPS.length;
-  if (!options.json) io.err.write(`proving ${options.file}: ${count} broken setups, one run each on the embedded target\n`);
+  if (!options.json)
+    io.err.write(`proving ${options.file}: ${count} broken setups, one run each on the embedded target, ${PROVE_AT_ONCE} at a time\n`);
   const results = await proveWorkflow({
     workflow,
     registry,
     target: () =>
-      createTargetSession({ kind: TargetKind.EMBEDDED, ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}) }),
+      createTargetSession({
+        kind: TargetKind.EMBEDDED,
+        ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      }),
     stateDir,
     inputs,
     env: io.env,
