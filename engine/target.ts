@@ -149,7 +149,7 @@ async function startEmbedded(options: TargetOptions, clock: Clock): Promise<Emul
   }
   if (typeof mod.startEmulator !== 'function') throw new TargetError('emulator/index.ts does not export startEmulator');
   try {
-    const emu = await mod.startEmulator({
+    return await mod.startEmulator({
       host: '127.0.0.1',
       port: 0,
       dnsPort: 0,
@@ -157,10 +157,6 @@ async function startEmbedded(options: TargetOptions, clock: Clock): Promise<Emul
       ...(options.model ? { model: options.model } : {}),
       ...(options.route53 ? { route53: options.route53 } : {}),
     });
-    // A drill's first steps usually create tables in two regions: load their dynalites while
-    // the run starts (wall time only; AWS time is the clock's).
-    emu.api('dynamodb').warm(2);
-    return emu;
   } catch (error) {
     throw new TargetError(`the embedded emulator failed to start: ${(error as Error).message}`, { cause: error });
   }

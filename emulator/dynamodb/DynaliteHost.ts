@@ -49,8 +49,6 @@ const INTERNAL = () => new ServiceError('InternalServerError', 'Internal server 
  */
 export class DynaliteHost {
   private readonly workers = new Map<string, RegionWorker>();
-  /** Workers that loaded dynalite and wait for a region (`warm`). */
-  private spares: Worker[] = [];
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   private readonly dynalitePath = createRequire(import.meta.url).resolve('dynalite');
   private readonly timeoutMs: number;
@@ -59,20 +57,6 @@ export class DynaliteHost {
   constructor(private readonly options: DynaliteHostOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxHeapMb = options.maxHeapMb ?? 1024;
-  }
-
-  /**
-   * Starts `count` spare workers now, each loading dynalite (most of a worker's ~100 ms start)
-   * while the caller does something else; the next regions to be used take them. For a drill,
-   * whose first steps create tables in two regions; `engine serve` keeps none (idle memory).
-   */
-  warm(count: number): void {
-    while (this.spares.length < count) this.spares.push(this.spawn());
-  }
-
-  /** Spare workers not yet given a region. */
-  get spareCount(): number {
-    return this.spares.length;
   }
 
   /** Regions whose dynalite is running. */
@@ -150,10 +134,8 @@ export class DynaliteHost {
   /** Stops every worker; their tables are gone. The next call starts fresh ones. */
   async reset(): Promise<void> {
     const entries = [...this.workers.values()];
-    const spares = this.spares;
     this.workers.clear();
-    this.spares = [];
-    await Promise.all([...entries.map((e) => this.terminate(e)), ...spares.map((w) => w.terminate())]);
+    await Promise.all(entries.map((e) => this.terminate(e)));
   }
 
   async stop(): Promise<void> {
@@ -171,9 +153,15 @@ export class DynaliteHost {
         extra: { __type: 'com.amazon.coral.service#InvalidSignatureException' },
       });
     }
-    const spare = this.spares.shift();
-    const worker = spare ?? this.spawn(region);
-    if (spare) spare.postMessage({ region, accountId: ACCOUNT_ID });
+    const worker = new Worker(new URL('./dynaliteWorker.cjs', import.meta.url), {
+      workerData: { dynalitePath: this.dynalitePath },
+      // dynalite reads its ARNs' region and account from the environment (`db/index.js`).
+      env: { ...process.env, AWS_REGION: region, AWS_ACCOUNT_ID: ACCOUNT_ID },
+      // The worker is plain CommonJS: no TypeScript loader, no inherited `--import tsx`.
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb },
+    });
+    worker.unref();
     const entry: RegionWorker = { worker, stopping: false, port: Promise.resolve(0) };
     entry.port = new Promise<number>((resolve, reject) => {
       worker.on('message', (message: { type: string; port?: number; message?: string }) => {
@@ -198,24 +186,6 @@ export class DynaliteHost {
     entry.port.catch(() => {});
     this.workers.set(region, entry);
     return entry;
-  }
-
-  /** A worker for `region`, or a spare (no region yet) that waits for one. */
-  private spawn(region?: string): Worker {
-    const worker = new Worker(new URL('./dynaliteWorker.cjs', import.meta.url), {
-      workerData: { dynalitePath: this.dynalitePath, region, accountId: ACCOUNT_ID },
-      // The worker is plain CommonJS: no TypeScript loader, no inherited `--import tsx`.
-      execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb },
-    });
-    worker.unref();
-    if (region === undefined) {
-      // A spare that fails before it has a region is dropped; once it has one, ensure()'s
-      // listeners report its failures.
-      worker.on('error', () => {});
-      worker.once('exit', () => (this.spares = this.spares.filter((w) => w !== worker)));
-    }
-    return worker;
   }
 
   private async terminate(entry: RegionWorker): Promise<void> {

@@ -19,10 +19,6 @@ export interface DynamoDbApi {
    * its faults and the stream capture: for tests of the isolation and for diagnostics only.
    */
   dynaliteEndpoint(region: string): Promise<string>;
-  /** Loads dynalite for the next `regions` regions now, in the background (see DynaliteHost.warm). */
-  warm(regions: number): void;
-  /** Spare workers started by `warm` and not yet given a region (tests, diagnostics). */
-  spares(): number;
   /** The Streams service's view of the same state. */
   readonly streams: StreamStore;
 }

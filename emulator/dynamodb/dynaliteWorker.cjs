@@ -4,8 +4,8 @@
  * runs"). Plain CommonJS on purpose: a worker does not inherit the tsx loader when the
  * emulator is started through `tsx/esm/api`, so this file must run on bare Node.
  *
- * Contract with `DynaliteHost.ts`: workerData `{ dynalitePath, region?, accountId }`; without a
- * region (a spare), one message `{ region, accountId }` later starts it. Posts
+ * Contract with `DynaliteHost.ts`: workerData `{ dynalitePath }`, the region in
+ * `process.env.AWS_REGION` (dynalite puts it in its ARNs); posts
  * `{ type: 'listening', port }` once dynalite listens on 127.0.0.1, and
  * `{ type: 'fault', message }` for every exception dynalite lets escape.
  *
@@ -17,30 +17,17 @@
 const { parentPort, workerData } = require('node:worker_threads');
 
 const dynalite = require(workerData.dynalitePath);
-
-/**
- * Creates the region's dynalite and listens. dynalite reads its ARNs' region and account from
- * the environment when it is created (`db/index.js`), not when it is loaded: a spare worker
- * (`workerData.region` unset) loads dynalite at once and is told its region later.
- */
-function start(region, accountId) {
-  process.env.AWS_REGION = region;
-  process.env.AWS_ACCOUNT_ID = accountId;
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const dynaliteHandlers = server.listeners('request');
-  server.removeAllListeners('request');
-  server.on('request', (req, res) => {
-    inFlight.add(res);
-    res.on('close', () => inFlight.delete(res));
-    for (const handler of dynaliteHandlers) handler.call(server, req, res);
-  });
-  server.on('clientError', (_err, socket) => socket.destroy());
-  server.listen(0, '127.0.0.1', () => {
-    parentPort.postMessage({ type: 'listening', port: server.address().port });
-  });
-}
+const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 
 const inFlight = new Set();
+const dynaliteHandlers = server.listeners('request');
+server.removeAllListeners('request');
+server.on('request', (req, res) => {
+  inFlight.add(res);
+  res.on('close', () => inFlight.delete(res));
+  for (const handler of dynaliteHandlers) handler.call(server, req, res);
+});
+server.on('clientError', (_err, socket) => socket.destroy());
 
 const INTERNAL_ERROR = JSON.stringify({
   __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
@@ -60,5 +47,6 @@ process.on('uncaughtException', (err) => {
   parentPort.postMessage({ type: 'fault', message: String((err && err.stack) || err) });
 });
 
-if (workerData.region) start(workerData.region, workerData.accountId);
-else parentPort.once('message', (message) => start(message.region, message.accountId));
+server.listen(0, '127.0.0.1', () => {
+  parentPort.postMessage({ type: 'listening', port: server.address().port });
+});

@@ -106,8 +106,6 @@ export const createDynamoDb: ServiceFactory<DynamoDbApi> = (runtime) => {
     onRecords: (listener) => streams.onRecords(listener),
     records: (region, arn) => [...(streams.find(region, arn)?.records ?? [])],
     dynaliteEndpoint: async (region) => `http://127.0.0.1:${await dynalite.port(region)}`,
-    warm: (regions) => dynalite.warm(regions),
-    spares: () => dynalite.spareCount,
   };
 
   const service: EmulatedService<DynamoDbApi> = {
