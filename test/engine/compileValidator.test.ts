@@ -19,6 +19,8 @@ function outcome(schema: JsonSchema, cacheDir: string, input: unknown) {
     keyword: e.keyword,
     message: e.message,
     params: e.params,
+    schema: e.schema,
+    parentSchema: e.parentSchema,
     data: e.data,
   }));
   return { valid, errors, data };
