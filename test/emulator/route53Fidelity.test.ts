@@ -118,6 +118,37 @@ test('a 50 MB body of control bytes: an InvalidInput error document that is well
   assert.ok(text.length < 4 * MAX_ERROR_MESSAGE, `error document of ${text.length} characters`);
 });
 
+/** POSTs a CreateHostedZone document whose CallerReference element holds `inner` as written. */
+async function createZoneRaw(endpoint: string, inner: string): Promise<{ status: number; text: string }> {
+  const body =
+    '<?xml version="1.0" encoding="UTF-8"?><CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/">' +
+    `<Name>big.example</Name><CallerReference>${inner}</CallerReference></CreateHostedZoneRequest>`;
+  const res = await fetch(`${endpoint}/2013-04-01/hostedzone`, {
+    method: 'POST',
+    body,
+    headers: { authorization: 'AWS4-HMAC-SHA256 Credential=test/20261206/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=0' },
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+// Text nodes over 1 MB are cut before parsing (restXml.ts, TEXT_CAP): the cut must leave a
+// well-formed document, so these get the length error, never "Invalid XML".
+test('a 2 MB value with a character reference where it would be cut: still the length error', async ({ emu }) => {
+  const MB = 1024 * 1024;
+  for (const offset of [1, 3, 5, 9]) {
+    const inner = `${'x'.repeat(MB - offset)}&amp;&#x41;${'y'.repeat(MB)}`;
+    const { status, text } = await createZoneRaw(emu.endpoint, inner);
+    assert.is(status, 400, text.slice(0, 300));
+    assert.match(text, /<Code>InvalidInput<\/Code><Message>1 validation error detected: Value &apos;x/, `offset ${offset}`);
+  }
+});
+
+test('a 2 MB CDATA section is read as written, not cut: the length error', async ({ emu }) => {
+  const { status, text } = await createZoneRaw(emu.endpoint, `<![CDATA[a>${'z'.repeat(2 * 1024 * 1024)}]]>`);
+  assert.is(status, 400, text.slice(0, 300));
+  assert.match(text, /<Code>InvalidInput<\/Code><Message>1 validation error detected: Value &apos;a&gt;z/);
+});
+
 cliTest(test)('the AWS CLI (a strict XML parser) reads the error for a name holding a control character', async ({ emu }) => {
   const out = await awsCli(emu.endpoint, ['route53', 'create-hosted-zone', '--name', 'a\u0001b.example', '--caller-reference', 'cli-1']);
   assert.is(out.code, 254, out.stderr);
