@@ -7,6 +7,7 @@ import { loadWorkflowFile } from '../engine/load.ts';
 import { runWorkflow } from '../engine/run.ts';
 import { createTargetSession, type TargetOptions } from '../engine/target.ts';
 import { DEFAULT_MODEL } from '../emulator/model.ts';
+import { countTraffic, measureFloor, type DrillTraffic } from './drillFloor.ts';
 
 /**
  * The route53-failover drill on the idle-skipping clock (five times with one seed: the AWS-time
@@ -53,7 +54,9 @@ async function drill(options: TargetOptions): Promise<Row> {
 
 export async function run(): Promise<void> {
   const rows: Row[] = [];
-  for (let i = 0; i < 5; i++) rows.push(await drill({ seed: SEED }));
+  const log: string[] = [];
+  rows.push(await drill({ seed: SEED, log: (line) => log.push(line) }));
+  for (let i = 1; i < 5; i++) rows.push(await drill({ seed: SEED }));
   const scales = [1, 20, 100, 1000];
   for (const timeScale of scales) rows.push(await drill({ seed: SEED, timeScale }));
   const lagMin = DEFAULT_MODEL.replicationLag + DEFAULT_MODEL.invokeOverhead;
@@ -78,6 +81,7 @@ export async function run(): Promise<void> {
       `  ${scale}×: ${(r.wallMs / 1000).toFixed(2)}s wall; floor + AWS time / ${scale} = ${((floor + r.awsMs / scale) / 1000).toFixed(2)}s`,
     );
   }
+  await printFloor(countTraffic(log), floor);
   const seeded = rows.slice(0, 5).map((r) => `${r.failoverAwsMs}/${r.failbackAwsMs}/${r.replicationMs}`);
   console.log(
     `same seed ${SEED}, five idle-skipping runs: ${new Set(seeded).size === 1 ? 'identical AWS-time figures' : `DIFFERENT: ${seeded.join(', ')}`}`,
@@ -85,4 +89,30 @@ export async function run(): Promise<void> {
   console.log(
     `expected: failover and failback 20–31 s; replication ${lagMin}–${lagMax} ms (lag ${DEFAULT_MODEL.replicationLag} + overhead ${DEFAULT_MODEL.invokeOverhead}, ± stream poll ${DEFAULT_MODEL.streamPollInterval} and await poll 250)`,
   );
+}
+
+/** Three idle-skipping runs and the floor under them (`npm run bench -- drill-floor`: seconds, not minutes). */
+export async function runFloor(): Promise<void> {
+  const log: string[] = [];
+  const rows = [await drill({ seed: SEED, log: (line) => log.push(line) })];
+  for (let i = 1; i < 3; i++) rows.push(await drill({ seed: SEED }));
+  for (const r of rows) console.log(`${r.clock}: ${(r.wallMs / 1000).toFixed(2)}s wall, ${r.status}`);
+  await printFloor(countTraffic(log), Math.min(...rows.map((r) => r.wallMs)));
+}
+
+/** The drill's traffic replayed in bare Node (bench/drillFloor.ts), beside the fastest idle-skipping run. */
+async function printFloor(traffic: DrillTraffic, drillMs: number): Promise<void> {
+  const f = await measureFloor(traffic);
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
+  const rest = f.invocationsMs + f.requestsMs + f.dnsMs;
+  console.log(
+    `one run's traffic: ${traffic.requests} HTTP requests (${traffic.databaseRequests} to DynamoDB), ${traffic.invocations} Lambda invocations, ` +
+      `${traffic.coldStarts} cold starts, ${traffic.dnsQueries} DNS queries`,
+  );
+  console.log(
+    `the same traffic in bare Node, one hop at a time (no SDK, no emulator; a lower bound): ${s(f.coldStartsMs + rest)} ` +
+      `(cold starts ${s(f.coldStartsMs)}, invocations ${s(f.invocationsMs)}, other requests ${s(f.requestsMs)}, DNS ${s(f.dnsMs)}); ` +
+      `with the handlers' SDK loaded at each cold start ${s(f.coldStartsWithSdkMs + rest)}`,
+  );
+  console.log(`fastest idle-skipping run: ${s(drillMs)} = ${(drillMs / (f.coldStartsWithSdkMs + rest)).toFixed(1)}× that floor`);
 }

@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<void>> = {
   lambda: async () => (await import('./lambda.ts')).run(),
   apigateway: async () => (await import('./apigateway.ts')).run(),
   drill: async () => (await import('./drill.ts')).run(),
+  'drill-floor': async () => (await import('./drill.ts')).runFloor(),
   start: async () => (await import('./start.ts')).run(),
 };
 

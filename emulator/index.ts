@@ -207,6 +207,8 @@ function emulatorHandle(parts: {
     async stop() {
       for (const service of services) await service.stop?.();
       faults.clear();
+      const { answered, dropped } = dns.stats();
+      runtime.log(`dns stopped: ${answered} queries answered, ${dropped} dropped`);
       await dns.close();
       await closeServer(server);
     },

@@ -34,6 +34,8 @@ export interface TargetOptions {
   model?: Partial<EmulationModel>;
   /** Where the embedded emulator's DNS client is, for Route 53 routing (`--emulate clientRegion=...`). */
   route53?: Partial<RoutingSettings>;
+  /** The embedded emulator's log: one line per request and event (the drill bench counts them). */
+  log?: (line: string) => void;
 }
 
 /** A started target plus how to release it. */
@@ -156,6 +158,7 @@ async function startEmbedded(options: TargetOptions, clock: Clock): Promise<Emul
       clock,
       ...(options.model ? { model: options.model } : {}),
       ...(options.route53 ? { route53: options.route53 } : {}),
+      ...(options.log ? { log: options.log } : {}),
     });
   } catch (error) {
     throw new TargetError(`the embedded emulator failed to start: ${(error as Error).message}`, { cause: error });

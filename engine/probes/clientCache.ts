@@ -28,19 +28,19 @@ export function expiresAt(policy: CachePolicy, now: number, ttlSeconds: number |
   }
 }
 
-/** One client's cached answer for one name. */
-export class ClientDnsCache {
-  private entry: { host: string; expiresAt: number } | undefined;
+/** One client's cached answer for one name (a host name, or what it resolved to). */
+export class ClientDnsCache<T = string> {
+  private entry: { value: T; expiresAt: number } | undefined;
   constructor(private readonly policy: CachePolicy) {}
 
-  /** The cached host, if still valid at `now`. */
-  get(now: number): string | undefined {
-    if (this.entry && now < this.entry.expiresAt) return this.entry.host;
+  /** The cached answer, if still valid at `now`. */
+  get(now: number): T | undefined {
+    if (this.entry && now < this.entry.expiresAt) return this.entry.value;
     this.entry = undefined;
     return undefined;
   }
 
-  put(now: number, host: string, ttlSeconds: number | undefined): void {
-    this.entry = { host, expiresAt: expiresAt(this.policy, now, ttlSeconds) };
+  put(now: number, value: T, ttlSeconds: number | undefined): void {
+    this.entry = { value, expiresAt: expiresAt(this.policy, now, ttlSeconds) };
   }
 }

@@ -20,10 +20,23 @@ export interface ChainAnswer {
   status: string;
 }
 
+/** A host's address as a client's stub resolver sees it: the A record, else the AAAA, with its TTL. */
+export interface AddressAnswer {
+  address?: string;
+  family?: 4 | 6;
+  /** The record's TTL, in seconds. */
+  ttl?: number;
+  /** `NOERROR`, `NODATA` (the name has no address), or why nothing came back. */
+  status: string;
+}
+
 const MAX_HOPS = 8;
 
+/** The target's DNS server; the system's first resolver on real AWS. */
+const serverOf = (target: Target) => target.dns ?? { host: getServers()[0] ?? '127.0.0.1', port: 53 };
+
 export async function resolveChain(target: Target, name: string): Promise<ChainAnswer> {
-  const server = target.dns ?? { host: getServers()[0] ?? '127.0.0.1', port: 53 };
+  const server = serverOf(target);
   const start = normalizeName(name);
   const chain: string[] = [];
   let host = start;
@@ -42,4 +55,20 @@ export async function resolveChain(target: Target, name: string): Promise<ChainA
     host = next;
   }
   return answer('NOERROR');
+}
+
+/** Resolves `host` (the end of a CNAME chain) to an address through the target's DNS: A, then AAAA. */
+export async function resolveAddress(target: Target, host: string): Promise<AddressAnswer> {
+  const server = serverOf(target);
+  const name = normalizeName(host);
+  for (const [type, family] of [
+    ['A', 4],
+    ['AAAA', 6],
+  ] as const) {
+    const reply = await asWork(target, () => stubQuery(server, name, type));
+    if (reply.status !== 'NOERROR') return { status: reply.status };
+    const record = reply.answers.find((a) => a.name === name && a.type === type);
+    if (record) return { address: record.value, family, ttl: record.ttl, status: 'NOERROR' };
+  }
+  return { status: 'NODATA' };
 }

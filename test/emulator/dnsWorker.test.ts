@@ -192,6 +192,17 @@ test('stop ends the worker: the DNS port is free again at once', async () => {
   });
 });
 
+test('stopping says how many queries the DNS server answered (the drill bench counts them from this line)', async () => {
+  const lines: string[] = [];
+  const other = await startEmulator({ clock: new ManualClock(), log: (line) => lines.push(line) });
+  for (let i = 0; i < 3; i++) assert.ok(await ask('nothing.example.', 5_000, other.dns.port), `query ${i} answered`);
+  await other.stop();
+  assert.equal(
+    lines.filter((line) => line.startsWith('dns stopped')),
+    ['dns stopped: 3 queries answered, 0 dropped'],
+  );
+});
+
 test('asked for real-time priority, the DNS thread gets SCHED_FIFO where the OS allows it, and says so where not', async () => {
   assert.equal(await emu.dnsPriority(), { priority: 'normal', reason: 'not asked' }, 'an embedded emulator does not ask');
   const other = await startEmulator({ clock: new ManualClock(), dnsRealtime: true });

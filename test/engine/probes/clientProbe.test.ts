@@ -143,6 +143,65 @@ test('three cache classes after the answer changes: TTL switches at 60 s, min-TT
   assert.is(errorWindow(of('forever'), window), null, 'never recovered while the fault lasted');
 });
 
+test('the address is cached too, for the shortest TTL of the chain: a cached answer sends no query', async ({
+  target,
+  zoneId,
+  server,
+  emu,
+}) => {
+  const r53 = target.client(Route53Client, 'us-east-1');
+  const upsert = (Name: string, Type: 'A' | 'CNAME', TTL: number, Value: string) =>
+    r53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name, Type, TTL, ResourceRecords: [{ Value }] } }] },
+      }),
+    );
+  // A 60 s CNAME to a host whose A record lives 30 s; the local server listens on 127.0.0.1 only.
+  await upsert('addr.hello-localstack.com', 'A', 30, '127.0.0.1');
+  await upsert('direct.hello-localstack.com', 'CNAME', 60, 'addr.hello-localstack.com');
+  const clock = new ManualClock(Date.UTC(2026, 11, 6, 12));
+  const t0 = clock.now();
+  const samples: ClientRequestSample[] = [];
+  const runtime = { target, clock, emit: (s: EvidenceSample) => void (s.kind === 'client-request' && samples.push(s)) };
+  const common = { dnsName: 'direct.hello-localstack.com', path: '/', port: server.port, intervalMs: 10_000 };
+  const probes = [
+    startClientProbe(runtime, { ...common, name: 'ttl', cache: 'ttl' }),
+    startClientProbe(runtime, { ...common, name: 'forever', cache: 'forever' }),
+  ];
+  await settle(() => samples.length === 2, 'the first requests');
+  // The address moves to 127.0.0.2, where nothing listens.
+  await upsert('addr.hello-localstack.com', 'A', 30, '127.0.0.2');
+  const queries: number[] = [];
+  for (let step = 1; step <= 4; step++) {
+    const before = emu.dnsStats().answered;
+    await clock.nextSleep(2);
+    await clock.advance(10_000);
+    await settle(() => samples.length === 2 * (step + 1), `requests at +${step * 10} s`);
+    queries.push(emu.dnsStats().answered - before);
+  }
+  await Promise.all(probes.map((p) => p.stop()));
+  const of = (probe: string) => samples.filter((s) => s.probe === probe).map((s) => [(s.aws - t0) / 1000, s.cached, s.status]);
+  // TTL: the whole answer expires with its shortest-lived record (the A, 30 s), then the new
+  // address refuses the connection. Forever: the first address, every time.
+  assert.equal(of('ttl'), [
+    [0, false, 200],
+    [10, true, 200],
+    [20, true, 200],
+    [30, false, 0],
+    [40, true, 0],
+  ]);
+  assert.equal(of('forever'), [
+    [0, false, 200],
+    [10, true, 200],
+    [20, true, 200],
+    [30, true, 200],
+    [40, true, 200],
+  ]);
+  // Only the ttl client's lookup at +30 s asks DNS: two CNAME hops and the A.
+  assert.equal(queries, [0, 0, 3, 0]);
+});
+
 test('a name that does not resolve is a failed request with status 0, not an exception', async ({ target, server }) => {
   const clock = new ManualClock(0);
   const samples: EvidenceSample[] = [];
