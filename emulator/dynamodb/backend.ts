@@ -67,9 +67,10 @@ export function validationError(message: string): ServiceError {
 
 /** A SerializationException under the `__type` dynalite (and DynamoDB) gives type errors. */
 export function serializationError(message: string): ServiceError {
+  // dynalite's own type errors (validations/index.js) spell it `Message`, as DynamoDB's Coral front end does.
   return new ServiceError('SerializationException', message, {
     status: 400,
-    extra: { __type: 'com.amazon.coral.service#SerializationException' },
+    extra: { __type: 'com.amazon.coral.service#SerializationException', Message: message },
   });
 }
 

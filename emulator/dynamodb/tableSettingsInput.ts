@@ -2,7 +2,7 @@ import { ServiceError } from '../protocol/ServiceError.ts';
 import type { OperationInput } from '../types.ts';
 import { ACCOUNT_ID } from '../types.ts';
 import { managedKeyArn, type TableSetting } from './TableSettings.ts';
-import { wireBoolean, wireInteger, wireString } from './wireTypes.ts';
+import { wireBoolean, wireInteger, wireString, wireStructure } from './wireTypes.ts';
 
 /** CreateTable/UpdateTable members the emulator keeps itself (TableSettings) instead of dynalite. */
 export const OWN_TABLE_MEMBERS = ['DeletionProtectionEnabled', 'SSESpecification', 'WarmThroughput', 'TableClass'] as const;
@@ -33,13 +33,21 @@ export function refuseUnsupportedUpdate(input: OperationInput): void {
 
 /**
  * The CreateTable/UpdateTable members the emulator keeps, as the caller sent them: each is
- * checked before use (a SSESpecification or WarmThroughput that is not an object is ignored).
+ * checked before use, with the SerializationException dynalite and DynamoDB give for a wrong type.
  */
 export interface TableSettingsInput extends OperationInput {
   DeletionProtectionEnabled?: unknown;
-  SSESpecification?: { Enabled?: unknown; KMSMasterKeyId?: unknown } | null;
-  WarmThroughput?: { ReadUnitsPerSecond?: unknown; WriteUnitsPerSecond?: unknown } | null;
+  SSESpecification?: unknown;
+  WarmThroughput?: unknown;
   TableClass?: unknown;
+}
+interface SseInput {
+  Enabled: unknown;
+  KMSMasterKeyId: unknown;
+}
+interface WarmInput {
+  ReadUnitsPerSecond: unknown;
+  WriteUnitsPerSecond: unknown;
 }
 
 /** The settings a CreateTable or UpdateTable request gives, or undefined when it gives none. */
@@ -48,14 +56,14 @@ export function settingsFrom(input: TableSettingsInput, region: string): Partial
   const out: Partial<TableSetting> = {};
   const protection = wireBoolean(input.DeletionProtectionEnabled);
   if (protection !== undefined) out.deletionProtection = protection;
-  const sse = input.SSESpecification;
-  if (sse && typeof sse === 'object') {
+  const sse = wireStructure<SseInput>(input.SSESpecification, 'SSESpecification');
+  if (sse) {
     // Enabled: true is KMS encryption (the AWS managed key unless one is named); false or
     // absent is the AWS owned key, which table descriptions do not show.
     out.kmsKeyArn = wireBoolean(sse.Enabled) ? kmsKeyArn(wireString(sse.KMSMasterKeyId), region) : undefined;
   }
-  const warm = input.WarmThroughput;
-  if (warm && typeof warm === 'object') {
+  const warm = wireStructure<WarmInput>(input.WarmThroughput, 'WarmThroughput');
+  if (warm) {
     out.warm = {};
     const read = wireInteger(warm.ReadUnitsPerSecond);
     const write = wireInteger(warm.WriteUnitsPerSecond);

@@ -51,6 +51,17 @@ export function wireInteger(v: unknown): number | undefined {
   }
 }
 
+/**
+ * A member holding a structure (`SSESpecification`, `WarmThroughput`): a scalar or a list where
+ * an object belongs is a SerializationException, in the words of dynalite's `FieldStruct` check.
+ */
+export function wireStructure<T extends object>(v: unknown, shape: string): Partial<Record<keyof T, unknown>> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object') throw serializationError('Unexpected field type');
+  if (Array.isArray(v)) throw serializationError(`Unrecognized collection type class com.amazonaws.dynamodb.v20120810.${shape}`);
+  return v as Partial<Record<keyof T, unknown>>;
+}
+
 function structureError(v: unknown, javaClass: string) {
   return serializationError(
     Array.isArray(v) ? `Unrecognized collection type class ${javaClass}` : 'Start of structure or map found where not expected',

@@ -74,7 +74,12 @@ export function awsJson(settings: AwsJsonSettings, service: ProtocolService): Pr
       return {
         status: err.status,
         headers: { 'content-type': CONTENT_TYPE },
-        body: JSON.stringify({ __type: type, ...(err.message ? { message: err.message } : {}), ...err.extra }),
+        // A Coral SerializationException names its text `Message` (extra carries it then).
+        body: JSON.stringify({
+          __type: type,
+          ...(err.message && err.extra?.['Message'] === undefined ? { message: err.message } : {}),
+          ...err.extra,
+        }),
       };
     },
   };

@@ -95,6 +95,26 @@ test('garbage JSON and a non-object body: SerializationException', async (ctx) =
   await stillServing(ctx);
 });
 
+test('SSESpecification or WarmThroughput that is not an object: SerializationException, and no table', async (ctx) => {
+  const table = (extra: string) =>
+    `{"TableName":"Typed","AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],` +
+    `"KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST",${extra}}`;
+  const cases: Array<[string, string]> = [
+    ['"SSESpecification":"yes"', 'Unexpected field type'],
+    ['"WarmThroughput":12', 'Unexpected field type'],
+    ['"WarmThroughput":[1]', 'Unrecognized collection type class com.amazonaws.dynamodb.v20120810.WarmThroughput'],
+    ['"SSESpecification":{"Enabled":"maybe"}', 'Unexpected token received from parser'],
+  ];
+  for (const [member, message] of cases) {
+    const r = await post(ctx.emu.endpoint, 'DynamoDB_20120810.CreateTable', table(member));
+    assert.is(r.status, 400, member);
+    assert.equal(r.json, { __type: 'com.amazon.coral.service#SerializationException', Message: message }, member);
+  }
+  const tables = await dynamodbClient(ctx.emu).send(new ListTablesCommand({}));
+  assert.not.ok(tables.TableNames?.includes('Typed'), 'no table was created');
+  await stillServing(ctx);
+});
+
 test('a PutItem without Item on a streamed table asking ALL_NEW: the ValidationException dynalite gives, not a 500', async (ctx) => {
   const r = await post(ctx.emu.endpoint, 'DynamoDB_20120810.PutItem', '{"TableName":"Products","ReturnValues":"ALL_NEW"}');
   assert.is(r.status, 400);
