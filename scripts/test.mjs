@@ -9,9 +9,10 @@
 // files of a folder share one, in chunks. Groups start longest first, using the durations this
 // script recorded last time in node_modules/.cache (a clean clone has none: e2e first).
 //
-// A file that says "npm test runs this file alone" (a drill watched on a real-time clock, whose
-// timing a loaded machine would distort) runs after the others, one such file at a time, with
-// nothing else running. A file that says "npm test starts this file first, beside the others"
+// A file that says "npm test runs this file last, with the other real-time files" (a drill
+// watched on a real-time clock, whose timing a machine loaded by the test groups would distort)
+// runs after the others, at the same time as the other such files and nothing else: together they
+// use less than the machine's cores (they mostly wait on their clocks). A file that says "npm test starts this file first, beside the others"
 // (it mostly waits: a drill paced at wall speed) gets a process of its own from the start, on
 // top of the N groups at a time, so that its waiting does not hold one of the N places.
 //
@@ -37,7 +38,7 @@ const TIMES = join(ROOT, 'node_modules/.cache/failover-engine/test-times.json');
 const SLOW_MS = 8_000;
 const CHUNK = 12;
 const JOBS = Number(process.env.FE_TEST_JOBS) || availableParallelism();
-const ALONE_MARK = 'npm test runs this file alone';
+const LAST_MARK = 'npm test runs this file last, with the other real-time files';
 const BESIDE_MARK = 'npm test starts this file first, beside the others';
 
 function testFiles(dir) {
@@ -125,10 +126,10 @@ async function main() {
   const files = testFiles(TEST_DIR).filter((f) => !only || only.test(f));
   const times = lastTimes();
   const says = (mark) => (file) => readFileSync(join(TEST_DIR, file), 'utf8').includes(mark);
-  const alone = files.filter(says(ALONE_MARK));
-  const beside = files.filter((f) => !alone.includes(f) && says(BESIDE_MARK)(f));
+  const last = files.filter(says(LAST_MARK));
+  const beside = files.filter((f) => !last.includes(f) && says(BESIDE_MARK)(f));
   const queue = groups(
-    files.filter((f) => !alone.includes(f) && !beside.includes(f)),
+    files.filter((f) => !last.includes(f) && !beside.includes(f)),
     times,
   );
   const started = Date.now();
@@ -145,7 +146,7 @@ async function main() {
     ...beside.map(async (file) => report(await runGroup({ files: [file] }))),
     ...Array.from({ length: Math.min(JOBS, queue.length) }, worker),
   ]);
-  for (const file of alone) report(await runGroup({ files: [file] }));
+  await Promise.all(last.map(async (file) => report(await runGroup({ files: [file] }))));
 
   const sum = { total: 0, passed: 0, skipped: 0 };
   const broken = [];
@@ -168,7 +169,7 @@ async function main() {
   }
   const wall = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `\n${files.length} files in ${results.length} groups (${alone.length} alone, ${beside.length} beside), ${JOBS} at a time: ${sum.passed} passed, ${sum.skipped} skipped, ` +
+    `\n${files.length} files in ${results.length} groups (${last.length} last, ${beside.length} beside), ${JOBS} at a time: ${sum.passed} passed, ${sum.skipped} skipped, ` +
       `${sum.total - sum.passed - sum.skipped} failed, of ${sum.total} tests, in ${wall} s`,
   );
   if (broken.length) {

@@ -14,7 +14,7 @@ import { Clients, exitOf, leftovers, poll, serveReady } from './leftovers.ts';
  * settles the first, then passes.
  * (On the embedded target each run has its own emulator: e2e/concurrent-embedded.)
  */
-// npm test runs this file alone: its drills run on real-time clocks, which a loaded machine distorts.
+// npm test runs this file last, with the other real-time files: its drills run on real-time clocks, which a machine loaded by the test groups would distort.
 const test = suite('e2e/concurrent');
 
 const RUN_TIMEOUT_MS = 240_000;

@@ -20,7 +20,7 @@ import { Children, Clients, exitOf, journalIn, leftovers, poll, serveReady, sole
  * would cost each run 9 s of wall time waiting). Each run is interrupted as soon as its journal
  * shows breakPrimary's result (the experiment runs).
  */
-// npm test runs this file alone: its drills run on real-time clocks, which a loaded machine distorts.
+// npm test runs this file last, with the other real-time files: its drills run on real-time clocks, which a machine loaded by the test groups would distort.
 const test = suite('e2e/interrupt');
 
 /** Compensable steps of the drill that have started once the experiment runs, newest first. */

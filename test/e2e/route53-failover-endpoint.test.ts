@@ -10,7 +10,7 @@ import { assertStory, runDrill } from './route53FailoverStory.ts';
  * (`engine run --endpoint --dns`): the engine's times are AWS time there too. The same drill on
  * the embedded target is e2e/route53-failover.
  */
-// npm test runs this file alone: its drills run on real-time clocks, which a loaded machine distorts.
+// npm test runs this file last, with the other real-time files: its drills run on real-time clocks, which a machine loaded by the test groups would distort.
 const test = suite('e2e/route53-failover-endpoint');
 
 test('endpoint target: `engine run --endpoint --dns` against a separately started `engine serve`', async () => {
