@@ -1,4 +1,5 @@
 import type { Clock } from './clock.ts';
+import { IdleClock } from './clock/IdleClock.ts';
 import { SERVICE_NAMES, type ServiceName } from './serviceNames.ts';
 import type { RawRoute } from './types.ts';
 
@@ -37,6 +38,8 @@ export function healthRoute(source: HealthSource): RawRoute {
         edition: 'failover-engine',
         timeScale: source.clock.timeScale,
         clock: source.clock.describe(),
+        // An idle-skipping clock is shared with engines (emulator/clock/clockRoutes.ts): they need its seed and time.
+        ...(source.clock instanceof IdleClock ? { idleClock: { seed: source.clock.seed, now: source.clock.now() } } : {}),
         dns: source.dns() ?? { state: 'starting' },
       }),
     }),

@@ -26,8 +26,13 @@ export interface ServeOptions {
   dnsPort?: number;
   /** Address to bind; default 127.0.0.1. */
   host?: string;
-  /** Emulated seconds per wall second for health checks, FIS durations and stream polling. */
-  timeScale?: number;
+  /**
+   * Emulated seconds per wall second for health checks, FIS durations and stream polling; `idle`
+   * for the idle-skipping clock, which engines running against this emulator share.
+   */
+  timeScale?: number | 'idle';
+  /** Seed of the idle-skipping clock's random draws (health-checker phases, fault percentages). */
+  seed?: number;
   /** Modelled AWS delays (`--emulate key=value`). */
   model?: Partial<EmulationModel>;
   /** Route 53 routing (`--emulate clientRegion=eu-central-1`, `clientCountry=DE` ...): where the DNS client is. */
@@ -72,6 +77,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
       port,
       dnsPort,
       timeScale,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
       log,
       dnsRealtime: true,
       ...(options.model ? { model: options.model } : {}),
@@ -88,7 +94,8 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   const services = await listServices(emu.endpoint);
   listing = false;
   writeLine(
-    `emulator ready: ${emu.endpoint} dns ${formatHost(emu.dns.host)}:${emu.dns.port} time-scale ${emu.timeScale} services ${services.join(',')}`,
+    `emulator ready: ${emu.endpoint} dns ${formatHost(emu.dns.host)}:${emu.dns.port} ` +
+      `${timeScale === 'idle' ? `clock ${emu.clock.describe()}` : `time-scale ${emu.timeScale}`} services ${services.join(',')}`,
   );
 
   // A load test's HTTP traffic must not delay DNS answers: say whether the OS agreed (docs/dns.md).
@@ -110,12 +117,13 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
 }
 
-function checkOptions(port: number, dnsPort: number, timeScale: number): string | undefined {
+function checkOptions(port: number, dnsPort: number, timeScale: number | 'idle'): string | undefined {
   const validPort = (p: number) => Number.isInteger(p) && p >= 0 && p <= 65535;
   if (!validPort(port)) return `invalid --port ${port}: use a port number from 0 to 65535 (0 picks a free one)`;
   if (!validPort(dnsPort)) return `invalid --dns-port ${dnsPort}: use a port number from 0 to 65535 (0 picks a free one)`;
   if (port === dnsPort && port !== 0) return `--port and --dns-port are both ${port}: DNS also listens on TCP, so they must differ`;
-  if (!(Number.isFinite(timeScale) && timeScale > 0)) return `invalid --time-scale ${timeScale}: use a number above 0 (1 = real time)`;
+  if (timeScale !== 'idle' && !(Number.isFinite(timeScale) && timeScale > 0))
+    return `invalid --time-scale ${timeScale}: use a number above 0 (1 = real time), or idle`;
   return undefined;
 }
 

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ACTIVITY_HEADER, type Clock } from './clock.ts';
+import { ANSWER_SEQ_HEADER, answeredSession, CLOCK_PATH, serveClockRoute } from './clock/clockRoutes.ts';
+import { IdleClock } from './clock/IdleClock.ts';
 import { callerOf } from './clock/outbound.ts';
 import type { Gateway } from './gateway.ts';
 import { ServiceError } from './protocol/ServiceError.ts';
@@ -8,21 +10,38 @@ import type { EmulatorRequest } from './types.ts';
 /** Largest request body accepted (Lambda zips arrive base64 in JSON: 50 MB zip ≈ 67 MB). */
 export const MAX_BODY_BYTES = 80 * 1024 * 1024;
 
+/** On the idle-skipping clock, each answer says the AWS time it was sent at (a remote engine's `now()`). */
+export const AWS_NOW_HEADER = 'x-fe-aws-now';
+
 /**
  * node:http adapter around the gateway. Reads each body fully (bounded), turns a client that
- * goes away into an aborted signal, and never lets one request's failure reach the others.
+ * goes away into an aborted signal, and never lets one request's failure reach the others. On
+ * an idle-skipping clock it also serves the clock itself to other processes (clock/clockRoutes.ts).
  */
 export function createGatewayServer(gateway: Gateway, clock?: Clock, replicationLagMs = 0): Server {
+  const idle = clock instanceof IdleClock ? clock : undefined;
   const server = createServer((req, res) => {
+    if (idle && req.url?.startsWith(CLOCK_PATH)) return serveClockRoute(idle, req, res);
     const done = track(server);
-    if (!clock) return void serve(gateway, req, res).finally(done);
+    // For a caller that takes part in the clock (it names its activity), stamped as the answer
+    // leaves: a latency fault may have slept in between. An engine's session is woken by it.
+    const caller = activityHeader(req);
+    const stamp =
+      idle && caller
+        ? () => {
+            res.setHeader(AWS_NOW_HEADER, String(idle.now()));
+            const seq = answeredSession(caller);
+            if (seq !== undefined) res.setHeader(ANSWER_SEQ_HEADER, String(seq));
+          }
+        : () => {};
+    if (!clock) return void serve(gateway, req, res, stamp).finally(done);
     void clock
       .activity(
         `http ${req.method} ${req.url}`,
         async () => {
           const lag = crossRegion(req) ? replicationLagMs : 0;
           if (lag > 0) await clock.sleep(lag);
-          await serve(gateway, req, res);
+          await serve(gateway, req, res, stamp);
         },
         requestParent(req),
       )
@@ -70,7 +89,7 @@ export async function requestsSettled(server: Server): Promise<void> {
   }
 }
 
-async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse, stamp: () => void): Promise<void> {
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort(new Error('client closed the connection'));
@@ -94,6 +113,7 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
       const tooLarge = new ServiceError('RequestEntityTooLargeException', `Request body exceeds ${MAX_BODY_BYTES} bytes`, { status: 413 });
       const response = await gateway.reject(request, tooLarge);
       const payload = Buffer.from(response.body);
+      stamp();
       res.writeHead(response.status, { ...response.headers, connection: 'close', 'content-length': String(payload.length) });
       res.end(payload);
       req.destroy();
@@ -101,11 +121,13 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
     }
     const response = await gateway.handle(request, controller.signal);
     if (res.destroyed) return;
+    stamp();
     const payload = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
     res.writeHead(response.status, { ...response.headers, 'content-length': String(payload.length) });
     res.end(payload);
   } catch (err) {
     if (!res.headersSent && !res.destroyed) {
+      stamp();
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: `Internal emulator error: ${(err as Error).message}` }));
     } else res.destroy();
@@ -118,11 +140,17 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
  * in-process caller whose socket this is (node:http). Undefined: a root activity.
  */
 function requestParent(req: IncomingMessage): string | undefined {
-  const header = req.headers[ACTIVITY_HEADER];
-  if (typeof header === 'string') return header;
+  const header = activityHeader(req);
+  if (header) return header;
   const token = req.headers['x-amz-security-token'];
   if (typeof token === 'string' && token.startsWith('lambda:')) return `name:${token}`;
   return callerOf(req.socket.remotePort);
+}
+
+/** The header's first activity: fetch's hook adds the caller's own after one a client set itself (`a, b`). */
+function activityHeader(req: IncomingMessage): string | undefined {
+  const header = req.headers[ACTIVITY_HEADER];
+  return typeof header === 'string' ? header.split(',')[0]!.trim() : undefined;
 }
 
 /**

@@ -139,12 +139,13 @@ const commands: Record<string, CommandSpec> = {
       'dns-port': { type: 'string' },
       host: { type: 'string' },
       'time-scale': { type: 'string' },
+      seed: { type: 'string' },
       emulate: { type: 'string', multiple: true },
     },
     synopsis: 'serve',
     summary: 'run the emulator alone',
     flags:
-      '[--port N] [--dns-port N] [--host H] [--time-scale N] [--emulate K=DURATION|clientRegion=R|clientCountry=CC|clientSubdivision=S]...',
+      '[--port N] [--dns-port N] [--host H] [--time-scale N|idle] [--seed N] [--emulate K=DURATION|clientRegion=R|clientCountry=CC|clientSubdivision=S]...',
   },
 };
 
@@ -319,7 +320,8 @@ async function serve(values: Values): Promise<number> {
     port?: number;
     dnsPort?: number;
     host?: string;
-    timeScale?: number;
+    timeScale?: number | 'idle';
+    seed?: number;
     model?: Partial<EmulationModel>;
     route53?: Partial<RoutingSettings>;
   } = {};
@@ -327,7 +329,10 @@ async function serve(values: Values): Promise<number> {
   if (num('port') !== undefined) opts.port = num('port')!;
   if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
   if (str('host')) opts.host = str('host')!;
-  if (num('time-scale') !== undefined) opts.timeScale = num('time-scale')!;
+  // `idle`: the idle-skipping clock, shared with the engines that run against it (docs/clock.md).
+  if (str('time-scale') === 'idle') opts.timeScale = 'idle';
+  else if (num('time-scale') !== undefined) opts.timeScale = num('time-scale')!;
+  if (num('seed') !== undefined) opts.seed = num('seed')!;
   await (await import('../emulator/serve.ts')).serve(opts);
   return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.PASSED;
 }

@@ -11,6 +11,7 @@ import { createTargetSession, targetOptionsFromRun, type TargetOptions } from '.
 import { parseTargetDescription } from './targetDescription.ts';
 import { journalPath, readJournal, resolveStateDir } from './journal.ts';
 import { startRun } from './run.ts';
+import { releaseLocks } from './locks.ts';
 import { runMasker } from './secrets.ts';
 import { lineProgress, useColor } from './progress.ts';
 import { ttyProgress, type StatusStream } from './statusLine.ts';
@@ -263,9 +264,14 @@ async function prepareTarget(args: {
       signal: stop.signal,
     });
     if (discovered) io.err.write(`dns ${discovered} (advertised by ${options.endpoint})\n`);
+    // Only now, holding the locks: a session on a shared clock holds that clock while this run works.
+    await target.prepareClock().catch(async (error: unknown) => {
+      if (locks) await releaseLocks(locks.route53, locks.held, args.runId).catch(() => undefined);
+      throw new PreflightError(`cannot join the clock of ${options.endpoint}: ${errorMessage(error)}`, { cause: error });
+    });
     return { target, locks };
   } catch (error) {
-    if (error instanceof LockedError) return refuse(options, error, io);
+    if (error instanceof LockedError || error instanceof PreflightError) return refuse(options, error, io);
     if (stop.signal.aborted) {
       io.err.write('engine: interrupted while waiting for a lock; nothing was started\n');
       return ExitCode.INTERRUPTED;

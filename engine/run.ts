@@ -59,6 +59,9 @@ export function startRun(options: RunOptions): RunHandle {
   const drive = async () => {
     if (run.needsTarget()) {
       run.target = await options.target.acquire();
+      // A target whose clock was learnt only now (an endpoint's, without prepareClock): the run's
+      // AWS time starts here.
+      if (run.clock.now() < run.startedAws) run.startedAws = run.clock.now();
       events.emit({ kind: 'target-acquired', target: describe(options.target) });
     }
     if (run.finished) return;

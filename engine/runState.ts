@@ -60,7 +60,8 @@ export class RunState {
   /** The machine's actor, once started. */
   actor?: Actor<WorkflowMachine>;
   /** When the run started, on the run's clock. */
-  readonly startedAws: number;
+  /** AWS time the run started at (reset once, when the target's clock is learnt late: engine/run.ts). */
+  startedAws: number;
   /** The workflow's probes and the evidence they recorded. */
   readonly probes: DrillProbes;
   /** An objective or an `assert` step was breached: the run exits 4 (after compensation). */

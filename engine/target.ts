@@ -1,8 +1,9 @@
-import { createScaledClock, IdleClock } from '../emulator/clock.ts';
+import { ACTIVITY_HEADER, createScaledClock, IdleClock } from '../emulator/clock.ts';
 import type { EmulationModel } from '../emulator/model.ts';
 import type { RoutingSettings } from '../emulator/route53/routingSettings.ts';
 import type * as EmulatorModule from '../emulator/index.ts';
 import { ForwardingClock } from './ForwardingClock.ts';
+import { RemoteTimeLink } from './RemoteTimeLink.ts';
 import type { ClientConstructor, Clock, Target } from './types.ts';
 import { TargetError, UsageError } from './errors.ts';
 
@@ -51,6 +52,12 @@ export interface TargetSession {
   describe(): Record<string, unknown>;
   /** Stops the embedded emulator if it was started. */
   close(): Promise<void>;
+  /**
+   * Learns an endpoint's clock before the run starts (its scale, or the idle-skipping clock of
+   * `engine serve --time-scale idle`, whose AWS time the run then reads from its first record).
+   * Acquiring does it too; nothing to do for the other targets.
+   */
+  prepareClock(): Promise<void>;
 }
 
 const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -62,16 +69,11 @@ export function createTargetSession(options: TargetOptions = {}): TargetSession 
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0)) throw new UsageError('--time-scale must be a positive number');
   const seed = options.seed ?? Date.now() % 100_000;
-  const clock =
-    kind === TargetKind.EMBEDDED
-      ? new IdleClock({ seed, ...(options.timeScale !== undefined ? { pace: options.timeScale } : {}) })
-      : new ForwardingClock(createScaledClock(1));
-  if (kind !== TargetKind.EMBEDDED && options.timeScale !== undefined && options.timeScale !== 1) {
-    throw new UsageError('--time-scale only applies to the embedded target');
-  }
+  const clock = sessionClock(kind, options, seed);
 
   let started: Promise<Target> | undefined;
   let stop: (() => Promise<void>) | undefined;
+  let link: RemoteTimeLink | undefined;
   let description: Record<string, unknown> = {
     kind,
     timeScale,
@@ -80,12 +82,18 @@ export function createTargetSession(options: TargetOptions = {}): TargetSession 
     ...(dns ? { dns } : {}),
   };
 
+  let clockReady: Promise<number> | undefined;
+  const prepareClock = (): Promise<number> =>
+    (clockReady ??= useEndpointClock(options, clock).then((joined) => {
+      link = joined.link;
+      description = { ...description, timeScale: joined.scale, clock: clock.describe() };
+      return joined.scale;
+    }));
+
   const start = async (): Promise<Target> => {
     if (kind === TargetKind.AWS) return makeTarget(kind, undefined, undefined, 1, false, clock);
     if (kind === TargetKind.ENDPOINT) {
-      const scale = await endpointTimeScale(options.endpoint!);
-      if (clock instanceof ForwardingClock && scale !== 1) clock.inner = createScaledClock(scale);
-      description = { ...description, timeScale: scale, clock: clock.describe() };
+      const scale = await prepareClock();
       return makeTarget(kind, options.endpoint, dns, scale, true, clock);
     }
     const emulator = await startEmbedded(options, clock);
@@ -118,9 +126,13 @@ export function createTargetSession(options: TargetOptions = {}): TargetSession 
       values: { kind, timeScale, ...(options.endpoint ? { endpoint: options.endpoint } : {}) },
     }),
     describe: () => description,
+    prepareClock: async () => {
+      if (kind === TargetKind.ENDPOINT) await prepareClock();
+    },
     close: async () => {
       // An emulator still starting (abortNow during acquire) is stopped once it is up.
       if (started) await started.catch(() => undefined);
+      link?.close();
       const s = stop;
       stop = undefined;
       if (s) await s();
@@ -192,6 +204,7 @@ function makeTarget(
           ...(endpoint ? { endpoint } : {}),
           ...(dummyCredentials ? { credentials: { ...DUMMY_CREDENTIALS } } : {}),
         });
+        if (endpoint) nameActivity(client, clock);
         byRegion.set(region, client);
       }
       return client;
@@ -209,16 +222,66 @@ function makeTarget(
 }
 
 /**
- * The clock speed of an endpoint: `engine serve --time-scale N` says so in its health
- * document; LocalStack (no such field) and anything unreachable run at real speed.
+ * The run's clock: the embedded emulator's idle-skipping one (paced by `--time-scale`), else real
+ * time until the target says otherwise (an endpoint's scale or shared clock: {@link useEndpointClock}).
  */
-async function endpointTimeScale(endpoint: string): Promise<number> {
+function sessionClock(kind: TargetKind, options: TargetOptions, seed: number): Clock {
+  if (kind === TargetKind.EMBEDDED) return new IdleClock({ seed, ...(options.timeScale !== undefined ? { pace: options.timeScale } : {}) });
+  if (options.timeScale !== undefined && options.timeScale !== 1) throw new UsageError('--time-scale only applies to the embedded target');
+  return new ForwardingClock(createScaledClock(1));
+}
+
+/**
+ * An endpoint's clock in place of the session's forwarding clock: its scale, or the shared
+ * idle-skipping clock of `engine serve --time-scale idle`, which this run's clock joins (docs/clock.md).
+ */
+async function useEndpointClock(options: TargetOptions, clock: Clock): Promise<{ scale: number; link?: RemoteTimeLink }> {
+  const { scale, idle } = await endpointClock(options.endpoint!);
+  if (!(clock instanceof ForwardingClock)) return { scale };
+  if (idle) {
+    const link = await RemoteTimeLink.open(options.endpoint!);
+    const shared = new IdleClock({ seed: options.seed ?? idle.seed, start: link.openedAt, remote: link });
+    link.attach(shared);
+    clock.inner = shared;
+    return { scale, link };
+  }
+  if (scale !== 1) clock.inner = createScaledClock(scale);
+  return { scale };
+}
+
+/**
+ * Each request of an SDK client names the activity it is made in (`x-fe-activity`), so the
+ * emulator counts it as that activity's child: on `engine serve --time-scale idle` this process's
+ * callers are in another process, where the emulator cannot find them by their socket.
+ */
+function nameActivity(client: unknown, clock: Clock): void {
+  type Args = { request: { headers?: Record<string, string> } };
+  const stack = (client as { middlewareStack?: { add(m: (next: (a: Args) => unknown) => (a: Args) => unknown, o: object): void } })
+    .middlewareStack;
+  stack?.add(
+    (next) => (args) => {
+      const id = clock.activityId();
+      if (id && args.request.headers) args.request.headers[ACTIVITY_HEADER] = id;
+      return next(args);
+    },
+    { step: 'build', name: 'failoverEngineActivity' },
+  );
+}
+
+/**
+ * The clock of an endpoint: `engine serve --time-scale N` says its scale in its health document,
+ * `--time-scale idle` its idle-skipping clock's seed and time; LocalStack (no such fields) and
+ * anything unreachable run at real speed.
+ */
+async function endpointClock(endpoint: string): Promise<{ scale: number; idle?: { seed: number } }> {
   try {
     const response = await fetch(new URL('/_localstack/health', endpoint), { signal: AbortSignal.timeout(2000) });
-    const body = (await response.json()) as { timeScale?: unknown };
-    return typeof body.timeScale === 'number' && body.timeScale > 0 ? body.timeScale : 1;
+    const body = (await response.json()) as { timeScale?: unknown; idleClock?: { seed?: unknown; now?: unknown } };
+    const scale = typeof body.timeScale === 'number' && body.timeScale > 0 ? body.timeScale : 1;
+    const seed = body.idleClock?.seed;
+    return typeof seed === 'number' ? { scale, idle: { seed } } : { scale };
   } catch {
-    return 1;
+    return { scale: 1 };
   }
 }
 

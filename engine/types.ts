@@ -20,6 +20,8 @@ export interface Logger {
  * docs/clock.md). Tests inject a ManualClock so that retries, backoff and polling never sleep.
  */
 export type { Clock } from '../emulator/clock.ts';
+/** The request header that names the caller's activity on the target's clock (docs/clock.md). */
+export { ACTIVITY_HEADER } from '../emulator/clock.ts';
 import type { Clock } from '../emulator/clock.ts';
 
 /** Static AWS credentials; the embedded and endpoint targets use dummy ones. */

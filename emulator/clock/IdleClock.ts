@@ -11,6 +11,21 @@ interface IdleTimer {
   every?: number;
 }
 
+/**
+ * What an idle-skipping clock does instead of jumping when the AWS time it runs on is another
+ * process's (`engine serve --time-scale idle`; engine/RemoteTimeLink.ts, emulator/clock/clockRoutes.ts).
+ */
+export interface RemoteTime {
+  /** This process's session on the other clock: every request to it names the session. */
+  readonly session: string;
+  /** Parks the session until AWS time `until` (none: until an answer wakes it); resolves with the AWS time then. */
+  park(until: number | undefined): Promise<number>;
+  /** Ends a pending park at once: this process has work of its own again. */
+  unpark(): void;
+  /** Whether a fetch to `origin` (`http://host:port`) goes to the emulator. */
+  isEmulator(origin: string): boolean;
+}
+
 /** `setImmediate` turns without any change before the clock may jump (loopback I/O lands first). */
 const QUIET_TURNS = 3;
 let clockCount = 0;
@@ -41,8 +56,13 @@ export class IdleClock implements Clock {
   /** Jumps made so far (for tests and the bench). */
   jumps = 0;
 
-  constructor(options: { seed?: number; start?: number; pace?: number } = {}) {
+  private readonly remote: RemoteTime | undefined;
+  private parking = false;
+  private unparked = false;
+
+  constructor(options: { seed?: number; start?: number; pace?: number; remote?: RemoteTime } = {}) {
     this.pace = options.pace;
+    this.remote = options.remote;
     this.timeScale = options.pace ?? 1;
     this.seed = options.seed ?? 1;
     this.random = seededRandom(this.seed);
@@ -111,12 +131,56 @@ export class IdleClock implements Clock {
     }
   }
 
+  /** The current activity's id; on a remote clock, this process's session there (inside an activity or not). */
   activityId(): string | undefined {
-    return this.current_()?.id;
+    return this.remote ? this.remote.session : this.current_()?.id;
   }
 
   describe(): string {
+    if (this.remote) return `idle-skipping, shared with the emulator (seed ${this.seed})`;
     return this.pace === undefined ? `idle-skipping (seed ${this.seed})` : `${this.pace}× wall while idle (seed ${this.seed})`;
+  }
+
+  /** Parks the current activity until `until` settles: it waits, but on nothing of this clock's. */
+  park(until: Promise<unknown>): Promise<void> {
+    const activity = this.current_();
+    if (!activity) return this.activity('park', () => this.park(until));
+    activity.parked++;
+    this.changed();
+    return until.then(
+      () => this.unpark(activity),
+      () => this.unpark(activity),
+    );
+  }
+
+  /** AWS time another process's clock reported (a remote clock's answers): time only moves forward. */
+  observe(now: number): void {
+    if (Number.isFinite(now) && now > this.current) this.current = now;
+  }
+
+  /**
+   * On a remote clock, the header value that names `activity` to the emulator (this process's
+   * session) for a fetch to `origin`, or undefined when the fetch goes elsewhere; in process, the
+   * activity's own id.
+   */
+  tagFor(activity: Activity, origin: string): string | undefined {
+    if (!this.remote) return activity.id;
+    return this.remote.isEmulator(origin) ? this.remote.session : undefined;
+  }
+
+  /**
+   * A request of this process to the remote clock's emulator, made inside `activity`, is in
+   * flight: the activity waits on it as on a child (the emulator holds time while it works on it).
+   */
+  outbound(activity: Activity, inFlight: boolean): void {
+    if (!this.remote || activity.owner !== this) return;
+    activity.children += inFlight ? 1 : -1;
+    this.changed();
+  }
+
+  private unpark(activity: Activity): void {
+    activity.parked--;
+    this.changed();
   }
 
   /** Live activities that hold time still right now (for tests and diagnostics). */
@@ -155,6 +219,11 @@ export class IdleClock implements Clock {
   private changed(): void {
     this.version++;
     this.stopPacing();
+    // Parked on the emulator, and work of this process's own began (not an answer's: that wakes the park there).
+    if (this.parking && !this.unparked && [...this.live.values()].some(isBusy)) {
+      this.unparked = true;
+      this.remote!.unpark();
+    }
     if (this.checking) return;
     this.checking = true;
     this.countdown(this.version, 0);
@@ -177,6 +246,10 @@ export class IdleClock implements Clock {
       const t = entry[1];
       if (!next || t.due < next[1].due || (t.due === next[1].due && t.seq < next[1].seq)) next = entry;
     }
+    if (this.remote && (!next || next[1].due > this.current)) {
+      this.parkRemote(next?.[1].due);
+      return;
+    }
     if (!next) return;
     const [id, timer] = next;
     if (this.pace !== undefined && timer.due > this.current) {
@@ -191,6 +264,31 @@ export class IdleClock implements Clock {
     this.jumps++;
     this.changed();
     timer.fn();
+  }
+
+  /**
+   * Remote: the emulator's clock moves, once every activity there waits too. This session waits
+   * until `due` or until an answer from the emulator wakes it; then this clock takes the AWS time
+   * reached, and the next countdown fires what is due.
+   */
+  private parkRemote(due: number | undefined): void {
+    if (this.parking) return;
+    this.parking = true;
+    this.unparked = false;
+    void this.remote!.park(due).then(
+      (now) => {
+        this.parking = false;
+        this.observe(now);
+        this.changed();
+      },
+      () => {
+        // The emulator did not answer: ask again a little later (its requests will fail the run if it is gone).
+        setTimeout(() => {
+          this.parking = false;
+          this.changed();
+        }, 50).unref();
+      },
+    );
   }
 
   /** Paced mode: let AWS time run at `pace` × wall until `due`, unless something happens first. */

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { Target } from '../../engine/types.ts';
+import { ACTIVITY_HEADER, type Target } from '../../engine/types.ts';
 import { resolveName, type ResolveVia, type ResolvedName } from './targetDns.ts';
 
 /**
@@ -43,6 +43,10 @@ export async function sendHttpRequest(target: Target, options: HttpRequestOption
   const transport = url.protocol === 'https:' ? https : http;
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
+  // The activity this request is made in, for the emulator (API Gateway's port), whose clock
+  // this run may share (engine/RemoteIdleClock.ts); no other host gets the header.
+  const activity = url.port !== '' && Number(url.port) === target.values.port ? target.clock?.activityId() : undefined;
+  if (activity) headers[ACTIVITY_HEADER] = activity;
   return new Promise<HttpResponse>((resolve, reject) => {
     const request = transport.request(
       url,

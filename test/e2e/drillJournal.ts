@@ -19,8 +19,8 @@ export interface RunResult {
   target: { kind: string; timeScale: number; clock?: string };
   outputs: Record<string, unknown>;
   steps: Array<{ id: string; status: string; compensation?: { status: string } }>;
-  /** The drill's measures (AWS ms), where the workflow has probes. */
-  drill?: { measures?: { failover: { onset?: number; detection?: number } } };
+  /** The drill's measures and verdicts, where the workflow has probes. */
+  drill?: Record<string, unknown>;
 }
 
 export function readJournal(stateDir: string, runId: string): JournalEntry[] {

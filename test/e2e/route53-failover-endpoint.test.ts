@@ -1,56 +1,40 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT } from '../helpers/engine.ts';
+import { Children, serveReady } from './leftovers.ts';
 import { assertStory, runDrill } from './route53FailoverStory.ts';
 
 /**
- * The whole drill against an emulator started separately with `engine serve --time-scale 10`
- * (`engine run --endpoint --dns`): the engine's times are AWS time there too. The same drill on
- * the embedded target is e2e/route53-failover.
+ * The whole drill against an emulator started separately, `engine serve --time-scale idle`
+ * (`engine run --endpoint --dns`): the run's clock joins the emulator's idle-skipping clock
+ * (docs/clock.md, "Across processes"), so the drill tells the embedded target's story, and with
+ * the same seed it measures exactly what the embedded run measures, to the millisecond. The
+ * drill against a real-time `engine serve --time-scale N` is run by e2e/concurrent and
+ * e2e/interrupt; on the embedded target by e2e/route53-failover.
  */
-// npm test runs this file last, with the other real-time files: its drills run on real-time clocks, which a machine loaded by the test groups would distort.
 const test = suite('e2e/route53-failover-endpoint');
+const children = new Children();
 
-test('endpoint target: `engine run --endpoint --dns` against a separately started `engine serve`', async () => {
-  let serve: ChildProcess | undefined;
-  try {
-    serve = spawn(process.execPath, [join(ROOT, 'bin/engine.js'), 'serve', '--port', '0', '--dns-port', '0', '--time-scale', '10'], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const ready = await waitForReady(serve);
-    const { result, journal } = await runDrill(['--endpoint', ready.endpoint, '--dns', ready.dns], { objectivesMayBreach: true });
-    assert.is(result.target.kind, 'endpoint');
-    // The serving emulator advertises its 10× clock; the engine runs on wall time × 10 too.
-    assert.is(result.target.timeScale, 10);
-    assertStory(result, journal, 'real time');
-  } finally {
-    if (serve && serve.exitCode === null) {
-      const exited = new Promise((r) => serve!.once('exit', r));
-      serve.kill('SIGTERM');
-      await exited;
-    }
-  }
+test.after(async () => {
+  await children.killAll();
 });
 
-/** Waits for `emulator ready: <endpoint> dns <host:port>` on the server's stderr. */
-function waitForReady(child: ChildProcess): Promise<{ endpoint: string; dns: string }> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`engine serve did not become ready:\n${text}`)), 20_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /emulator ready: (http:\/\/\S+) dns (\S+)/.exec(text);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ endpoint: match[1]!, dns: match[2]! });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`engine serve exited with ${code}:\n${text}`)));
+test('endpoint target on `engine serve --time-scale idle`: the embedded story, and the same figures with the same seed', async () => {
+  const serve = children.engine(['serve', '--port', '0', '--dns-port', '0', '--time-scale', 'idle', '--seed', '1234']);
+  const { endpoint, dns } = await serveReady(serve);
+  const [remote, embedded] = await Promise.all([
+    runDrill(['--endpoint', endpoint, '--dns', dns, '--seed', '1234']),
+    runDrill(['--seed', '1234']),
+  ]);
+  assert.is(remote.result.target.kind, 'endpoint');
+  assert.match(String(remote.result.target.clock), 'idle-skipping, shared with the emulator (seed 1234)');
+  assertStory(remote.result, remote.journal);
+  const figures = (r: typeof remote) => ({
+    awsMs: r.result.durationMs,
+    outputs: r.result.outputs,
+    drill: r.result.drill,
+    steps: r.result.steps.map((s) => ({ id: s.id, status: s.status, durationMs: (s as { durationMs?: number }).durationMs })),
   });
-}
+  assert.equal(figures(remote), figures(embedded), 'the same seed measures the same, whichever process runs the emulator');
+});
 
 test.run();

@@ -25,5 +25,6 @@ export function sharedEmulatorSession(emu: Emulator): TargetSession {
       clock: emu.clock.describe(),
     }),
     close: async () => {},
+    prepareClock: async () => {},
   };
 }
