@@ -14,14 +14,15 @@ import { Clients, exitOf, leftovers, poll, serveReady } from './leftovers.ts';
  * settles the first, then passes.
  * (On the embedded target each run has its own emulator: e2e/concurrent-embedded.)
  */
-// npm test runs this file last, with the other real-time files: its drills run on real-time clocks, which a machine loaded by the test groups would distort.
 const test = suite('e2e/concurrent');
 
 const RUN_TIMEOUT_MS = 240_000;
 const { children, stateDir, report } = childRuns(test);
 
 test('two drills on one engine serve: the second is refused naming the holder, another waits with --wait-lock and passes', async () => {
-  const serve = children.engine(['serve', '--port', '0', '--dns-port', '0', '--time-scale', '10']);
+  // On the shared idle-skipping clock: each drill joins it for as long as it runs (docs/clock.md),
+  // the waiting one only once it holds its locks.
+  const serve = children.engine(['serve', '--port', '0', '--dns-port', '0', '--time-scale', 'idle']);
   const { endpoint } = await serveReady(serve);
   const clients = new Clients(endpoint);
   try {
@@ -45,9 +46,8 @@ test('two drills on one engine serve: the second is refused naming the holder, a
     assert.not.ok(existsSync(join(stateB, 'runs')), 'the refused drill created nothing and has no run to roll back');
 
     const stateC = stateDir('c');
-    // The waiting drill is the short DNS-failover drill (same names, no minutes-long waits): on
-    // this real-time clock the tutorial drill would add half a minute of its own waits to prove
-    // nothing more about locks (the tutorial drill against `engine serve` is
+    // The waiting drill is the short DNS-failover drill (same names): the tutorial drill would
+    // prove nothing more about locks (the tutorial drill against `engine serve` is
     // e2e/route53-failover-endpoint).
     const waiting = children.engine([
       'run',
