@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,13 +6,14 @@ import { performance } from 'node:perf_hooks';
 import { defaultRegistry } from '../engine/commands.ts';
 import { loadWorkflowFile } from '../engine/load.ts';
 import { runWorkflow } from '../engine/run.ts';
-import { createTargetSession, type TargetOptions } from '../engine/target.ts';
+import { createTargetSession, TargetKind, type TargetOptions } from '../engine/target.ts';
 import { DEFAULT_MODEL } from '../emulator/model.ts';
 import { countTraffic, measureFloor, type DrillTraffic } from './drillFloor.ts';
 
 /**
  * The route53-failover drill on the idle-skipping clock (five times with one seed: the AWS-time
- * figures must repeat) and at --time-scale 1, 20, 100 and 1000: wall time beside the AWS-time
+ * figures must repeat; once more against a separate `engine serve --time-scale idle` with the
+ * same seed: the same figures) and at --time-scale 1, 20, 100 and 1000: wall time beside the AWS-time
  * figures, which must not depend on the clock. RequestInterval 10 × FailureThreshold 3 bounds
  * failover and failback to 20–30 s of AWS time (31 s with one await poll and the probe's work);
  * replication is the modelled lag plus invoke overhead, ± one stream poll and one await poll.
@@ -36,6 +38,7 @@ async function drill(options: TargetOptions): Promise<Row> {
   const target = createTargetSession(options);
   const t0 = performance.now();
   try {
+    await target.prepareClock();
     const report = await runWorkflow({ workflow, registry, target, stateDir, fsync: false, writeReport: false });
     const o = report.outputs as Record<string, number>;
     return {
@@ -52,13 +55,37 @@ async function drill(options: TargetOptions): Promise<Row> {
   }
 }
 
+/** The drill against a separately started `engine serve --time-scale idle --seed SEED`, its clock shared. */
+async function drillOnServe(): Promise<Row> {
+  const bin = new URL('../bin/engine.js', import.meta.url).pathname;
+  const args = [bin, 'serve', '--port', '0', '--dns-port', '0', '--time-scale', 'idle', '--seed', String(SEED)];
+  const serve = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
+      let text = '';
+      serve.stderr.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        const match = /emulator ready: (http:\/\/\S+) dns (\S+)/.exec(text);
+        if (match) resolve(match);
+      });
+      serve.once('exit', (code) => reject(new Error(`engine serve exited (${code}):\n${text}`)));
+    });
+    return await drill({ kind: TargetKind.ENDPOINT, endpoint: ready[1]!, dns: ready[2]!, seed: SEED });
+  } finally {
+    serve.kill('SIGTERM');
+  }
+}
+
 export async function run(): Promise<void> {
   const rows: Row[] = [];
   const log: string[] = [];
   rows.push(await drill({ seed: SEED, log: (line) => log.push(line) }));
   for (let i = 1; i < 5; i++) rows.push(await drill({ seed: SEED }));
+  // Same seed on a fresh engine serve: the same figures as the five above.
+  const shared = await drillOnServe();
   const scales = [1, 20, 100, 1000];
   for (const timeScale of scales) rows.push(await drill({ seed: SEED, timeScale }));
+  rows.push(shared);
   const lagMin = DEFAULT_MODEL.replicationLag + DEFAULT_MODEL.invokeOverhead;
   const lagMax = lagMin + DEFAULT_MODEL.streamPollInterval + 250;
   const inBounds = (ms: number) => ms >= 20_000 && ms <= 31_000;
@@ -82,9 +109,10 @@ export async function run(): Promise<void> {
     );
   }
   await printFloor(countTraffic(log), floor);
-  const seeded = rows.slice(0, 5).map((r) => `${r.failoverAwsMs}/${r.failbackAwsMs}/${r.replicationMs}`);
+  const seeded = [...rows.slice(0, 5), shared].map((r) => `${r.awsMs}/${r.failoverAwsMs}/${r.failbackAwsMs}/${r.replicationMs}`);
   console.log(
-    `same seed ${SEED}, five idle-skipping runs: ${new Set(seeded).size === 1 ? 'identical AWS-time figures' : `DIFFERENT: ${seeded.join(', ')}`}`,
+    `same seed ${SEED}, five idle-skipping runs and one on engine serve --time-scale idle: ` +
+      `${new Set(seeded).size === 1 ? 'identical AWS-time figures' : `DIFFERENT: ${seeded.join(', ')}`}`,
   );
   console.log(
     `expected: failover and failback 20–31 s; replication ${lagMin}–${lagMax} ms (lag ${DEFAULT_MODEL.replicationLag} + overhead ${DEFAULT_MODEL.invokeOverhead}, ± stream poll ${DEFAULT_MODEL.streamPollInterval} and await poll 250)`,

@@ -330,8 +330,12 @@ async function serve(values: Values): Promise<number> {
   if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
   if (str('host')) opts.host = str('host')!;
   // `idle`: the idle-skipping clock, shared with the engines that run against it (docs/clock.md).
-  if (str('time-scale') === 'idle') opts.timeScale = 'idle';
-  else if (num('time-scale') !== undefined) opts.timeScale = num('time-scale')!;
+  const scale = str('time-scale');
+  if (scale === 'idle') opts.timeScale = 'idle';
+  else if (scale !== undefined) {
+    if (scale.trim() === '' || !Number.isFinite(Number(scale))) throw new UsageError(`--time-scale expects a number or idle, got '${scale}'`);
+    opts.timeScale = Number(scale);
+  }
   if (num('seed') !== undefined) opts.seed = num('seed')!;
   await (await import('../emulator/serve.ts')).serve(opts);
   return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.PASSED;

@@ -5,6 +5,7 @@ import { createSocket } from 'node:dgram';
 import { createServer, type AddressInfo } from 'node:net';
 import { ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
 import { bindErrorMessage } from '../../emulator/serve.ts';
+import { runCli } from '../helpers/engine.ts';
 import { fisClient } from '../helpers/clients.ts';
 
 /**
@@ -152,6 +153,12 @@ test('bad flags are reported before anything binds', async () => {
   const served = spawnServe({ port: 70000, dnsPort: 0 });
   assert.is(await withTimeout(served.exit, 20_000, 'failing'), 2);
   assert.is(served.stderr(), 'engine serve: invalid --port 70000: use a port number from 0 to 65535 (0 picks a free one)\n');
+});
+
+test('--time-scale takes a number or idle: anything else is a usage error naming both', async () => {
+  const bad = await runCli(['serve', '--time-scale', 'fast', '--port', '0', '--dns-port', '0']);
+  assert.is(bad.code, 2);
+  assert.is(bad.stderr, "engine: --time-scale expects a number or idle, got 'fast'\n");
 });
 
 test('bindErrorMessage tells HTTP from DNS and explains EACCES on port 53', () => {
