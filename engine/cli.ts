@@ -333,7 +333,8 @@ async function serve(values: Values): Promise<number> {
   const scale = str('time-scale');
   if (scale === 'idle') opts.timeScale = 'idle';
   else if (scale !== undefined) {
-    if (scale.trim() === '' || !Number.isFinite(Number(scale))) throw new UsageError(`--time-scale expects a number or idle, got '${scale}'`);
+    if (scale.trim() === '' || !Number.isFinite(Number(scale)))
+      throw new UsageError(`--time-scale expects a number or idle, got '${scale}'`);
     opts.timeScale = Number(scale);
   }
   if (num('seed') !== undefined) opts.seed = num('seed')!;
