@@ -16,9 +16,11 @@
 // (it mostly waits: a drill paced at wall speed) gets a process of its own from the start, on
 // top of the N groups at a time, so that its waiting does not hold one of the N places.
 //
-// Each group's output is printed whole when it ends, so the log reads like uvu's; the last line
-// sums every group's totals. Exit 1 if any group failed, or if a group's passed and skipped
-// tests do not add up to its total (a file that crashed before its suites ran).
+// Each group's output is printed whole when it ends, so the log reads like uvu's; the last lines
+// sum every group's totals and the CPU time of every process the run started (scripts/cpuAtExit.mjs),
+// which on this machine's cores bounds how fast any ordering of the groups could be. Exit 1 if
+// any group failed, or if a group's passed and skipped tests do not add up to its total (a file
+// that crashed before its suites ran).
 //
 // The whole run also type-checks the project (`tsc --noEmit`) beside the groups; type errors fail
 // it like a failed test.
@@ -38,6 +40,7 @@ const TIMES = join(ROOT, 'node_modules/.cache/failover-engine/test-times.json');
 const SLOW_MS = 8_000;
 const CHUNK = 12;
 const JOBS = Number(process.env.FE_TEST_JOBS) || availableParallelism();
+const CPU_AT_EXIT = join(ROOT, 'scripts/cpuAtExit.mjs');
 const LAST_MARK = 'npm test runs this file last, with the other real-time files';
 const BESIDE_MARK = 'npm test starts this file first, beside the others';
 
@@ -82,11 +85,15 @@ function runGroup(group) {
   const pattern = `^(${group.files.map(escapeRegex).join('|')})$`;
   const started = Date.now();
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'node_modules/uvu/bin.js'), 'test', pattern], {
-      cwd: ROOT,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', CPU_AT_EXIT, '--import', 'tsx', join(ROOT, 'node_modules/uvu/bin.js'), 'test', pattern],
+      {
+        cwd: ROOT,
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -102,7 +109,10 @@ function typecheck() {
   const started = Date.now();
   return new Promise((resolvePromise) => {
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    const child = spawn(process.execPath, [tsc, '--noEmit', '-p', ROOT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', CPU_AT_EXIT, tsc, '--noEmit', '-p', ROOT], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -135,7 +145,8 @@ async function main() {
   const started = Date.now();
   const results = [];
   const report = (result) => {
-    process.stdout.write(`\n### ${result.files.join(', ')} (${(result.ms / 1000).toFixed(1)} s)\n${result.output}`);
+    const shown = result.output.replace(/^fe-cpu \d+\n/m, '');
+    process.stdout.write(`\n### ${result.files.join(', ')} (${(result.ms / 1000).toFixed(1)} s)\n${shown}`);
     results.push(result);
   };
   const worker = async () => {
@@ -150,7 +161,14 @@ async function main() {
 
   const sum = { total: 0, passed: 0, skipped: 0 };
   const broken = [];
+  let cpuMs = 0;
+  let cpuCounted = 0;
   for (const r of results) {
+    const cpu = r.output.match(/^fe-cpu (\d+)$/m);
+    if (cpu) {
+      cpuMs += Number(cpu[1]);
+      cpuCounted++;
+    }
     if (r.typecheck) {
       if (r.code !== 0) broken.push(r.files.join(', '));
       continue;
@@ -172,6 +190,14 @@ async function main() {
     `\n${files.length} files in ${results.length} groups (${last.length} last, ${beside.length} beside), ${JOBS} at a time: ${sum.passed} passed, ${sum.skipped} skipped, ` +
       `${sum.total - sum.passed - sum.skipped} failed, of ${sum.total} tests, in ${wall} s`,
   );
+  // What the run's work cost, whatever its order: on this machine's cores no run of it is faster.
+  if (cpuCounted === results.length) {
+    const cores = availableParallelism();
+    console.log(
+      `CPU time of every process started (tests, their children, the type-check): ${(cpuMs / 1000).toFixed(1)} s; ` +
+        `on ${cores} cores that is at least ${(cpuMs / 1000 / cores).toFixed(1)} s of wall time`,
+    );
+  }
   if (broken.length) {
     console.log(`failed: ${broken.join('; ')}`);
     process.exitCode = 1;
