@@ -124,7 +124,9 @@ async function compensateAll(options: RollbackOptions, work: PendingWork): Promi
   const { runId } = options;
   const { path, records, pending, requests, target, sweeps } = work;
   const journal = Journal.open(path, { fsync: options.fsync ?? true });
-  const clock = options.clock ?? systemClock;
+  // An endpoint's clock is the target's: its scale, or the clock it shares (`engine serve
+  // --time-scale idle`), on which a compensation's waits only end if this process takes part.
+  const clock = options.clock ?? (target.kind === 'endpoint' && target.clock ? target.clock : systemClock);
   // A journal that cannot be written does not stop the compensations; the result says so (exit 3).
   let journalError: string | undefined;
   const onHandlerError = (error: unknown) => {
