@@ -44,6 +44,15 @@ export interface TimerHandle {
 /** HTTP header that carries the caller's activity id to the gateway. */
 export const ACTIVITY_HEADER = 'x-fe-activity';
 
+/**
+ * The idle-skipping clock shared with engines in other processes (clock/clockRoutes.ts,
+ * engine/RemoteTimeLink.ts): where its routes are, and the headers of its answers to an engine,
+ * the AWS time an answer left at and its number in the engine's session.
+ */
+export const CLOCK_PATH = '/_fe/clock/';
+export const AWS_NOW_HEADER = 'x-fe-aws-now';
+export const ANSWER_SEQ_HEADER = 'x-fe-answer-seq';
+
 /** Real time, sped up `timeScale` times. AWS time starts at the wall time of creation. */
 export function createScaledClock(timeScale = 1): Clock {
   if (!(timeScale > 0)) throw new RangeError(`timeScale must be > 0, got ${timeScale}`);

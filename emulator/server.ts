@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ACTIVITY_HEADER, type Clock } from './clock.ts';
-import { ANSWER_SEQ_HEADER, answeredSession, CLOCK_PATH, serveClockRoute } from './clock/clockRoutes.ts';
+import { ACTIVITY_HEADER, ANSWER_SEQ_HEADER, AWS_NOW_HEADER, CLOCK_PATH, type Clock } from './clock.ts';
+import { answeredSession, serveClockRoute } from './clock/clockRoutes.ts';
 import { IdleClock } from './clock/IdleClock.ts';
 import { callerOf } from './clock/outbound.ts';
 import type { Gateway } from './gateway.ts';
@@ -9,9 +9,6 @@ import type { EmulatorRequest } from './types.ts';
 
 /** Largest request body accepted (Lambda zips arrive base64 in JSON: 50 MB zip ≈ 67 MB). */
 export const MAX_BODY_BYTES = 80 * 1024 * 1024;
-
-/** On the idle-skipping clock, each answer says the AWS time it was sent at (a remote engine's `now()`). */
-export const AWS_NOW_HEADER = 'x-fe-aws-now';
 
 /**
  * node:http adapter around the gateway. Reads each body fully (bounded), turns a client that

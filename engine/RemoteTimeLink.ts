@@ -1,11 +1,9 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import { ANSWER_SEQ_HEADER, AWS_NOW_HEADER, CLOCK_PATH } from '../emulator/clock.ts';
 import { activityContext } from '../emulator/clock/activityContext.ts';
 import type { IdleClock, RemoteTime } from '../emulator/clock/IdleClock.ts';
 
-/** Response headers of an emulator whose clock is shared (emulator/server.ts, emulator/clock/clockRoutes.ts). */
-const AWS_NOW_HEADER = 'x-fe-aws-now';
-const ANSWER_SEQ_HEADER = 'x-fe-answer-seq';
 const links = new Set<RemoteTimeLink>();
 let hooked = false;
 
@@ -33,7 +31,7 @@ export class RemoteTimeLink implements RemoteTime {
   static async open(endpoint: string): Promise<RemoteTimeLink> {
     const url = new URL(endpoint);
     const held = new AbortController();
-    const answer = await outsideActivities(() => fetch(new URL('/_fe/clock/session', url), { method: 'POST', signal: held.signal }));
+    const answer = await outsideActivities(() => fetch(new URL(`${CLOCK_PATH}session`, url), { method: 'POST', signal: held.signal }));
     if (!answer.ok || !answer.body) throw new Error(`the emulator at ${endpoint} did not open a clock session: ${answer.status}`);
     const first = await firstLine(answer.body);
     hookAnswers();
@@ -49,7 +47,7 @@ export class RemoteTimeLink implements RemoteTime {
 
   async park(until: number | undefined): Promise<number> {
     const query = `session=${encodeURIComponent(this.session)}&seen=${this.seen}${until === undefined ? '' : `&until=${until}`}`;
-    const answer = await outsideActivities(() => fetch(new URL(`/_fe/clock/park?${query}`, this.endpoint), { method: 'POST' }));
+    const answer = await outsideActivities(() => fetch(new URL(`${CLOCK_PATH}park?${query}`, this.endpoint), { method: 'POST' }));
     if (!answer.ok) throw new Error(`the emulator's clock refused a park: ${answer.status} ${await answer.text()}`);
     const { now, seq } = (await answer.json()) as { now: number; seq: number };
     this.saw(seq);
@@ -58,7 +56,7 @@ export class RemoteTimeLink implements RemoteTime {
 
   unpark(): void {
     const query = `session=${encodeURIComponent(this.session)}`;
-    void outsideActivities(() => fetch(new URL(`/_fe/clock/unpark?${query}`, this.endpoint), { method: 'POST' })).then(
+    void outsideActivities(() => fetch(new URL(`${CLOCK_PATH}unpark?${query}`, this.endpoint), { method: 'POST' })).then(
       (answer) => answer.body?.cancel(),
       () => undefined,
     );

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CLOCK_PATH } from '../clock.ts';
 import type { IdleClock } from './IdleClock.ts';
 
 /**
@@ -23,8 +24,6 @@ import type { IdleClock } from './IdleClock.ts';
  *
  * AWS time therefore jumps only when the emulator's activities and every engine's work all wait.
  */
-export const CLOCK_PATH = '/_fe/clock/';
-export const ANSWER_SEQ_HEADER = 'x-fe-answer-seq';
 
 interface Session {
   /** Answers sent to this session's requests so far. */
