@@ -4,10 +4,10 @@
 //
 // Why groups: one uvu process runs its files one after the other, and many of our tests mostly
 // wait (a drill watched at a time scale, a real `engine serve`, a Lambda sandbox starting), so a
-// second and third process keep the machine's cores busy meanwhile. Each slow file (every e2e
-// file, and any file that took more than SLOW_MS last time) gets a process of its own; the other
-// files of a folder share one, in chunks. Groups start longest first, using the durations this
-// script recorded last time in node_modules/.cache (a clean clone has none: e2e first).
+// second and third process keep the machine's cores busy meanwhile. Files are packed into a few
+// groups per core of similar expected duration (see groups()), which start longest first, using
+// the durations this script recorded last time in node_modules/.cache (a clean clone has none:
+// e2e first).
 //
 // A file that says "npm test runs this file last, with the other real-time files" (a drill
 // watched on a real-time clock, whose timing a machine loaded by the test groups would distort)
@@ -40,8 +40,9 @@ import { bundleState } from '../bin/freshBundle.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TEST_DIR = join(ROOT, 'test');
 const TIMES = join(ROOT, 'node_modules/.cache/failover-engine/test-times.json');
-const SLOW_MS = 8_000;
-const CHUNK = 12;
+const GROUPS_PER_JOB = 5;
+/** No group is planned shorter than this: below it a process's start is a large part of its time. */
+const MIN_GROUP_MS = 10_000;
 const JOBS = Number(process.env.FE_TEST_JOBS) || availableParallelism();
 const CPU_AT_EXIT = join(ROOT, 'scripts/cpuAtExit.mjs');
 const LAST_MARK = 'npm test runs this file last, with the other real-time files';
@@ -57,6 +58,7 @@ function testFiles(dir) {
     .sort();
 }
 
+/** Each file's duration last time (ms), as this script recorded it; a clean clone has none. */
 function lastTimes() {
   try {
     return JSON.parse(readFileSync(TIMES, 'utf8'));
@@ -65,21 +67,28 @@ function lastTimes() {
   }
 }
 
-/** Slow files alone, the others in chunks per folder; each group with its expected duration. */
+/**
+ * The files packed into about JOBS × GROUPS_PER_JOB groups of similar expected duration (first
+ * fit, longest file first), each group with its expected duration. A test process costs 1–1.5 s
+ * of CPU before its first test (tsx's loader, the AWS SDK, the emulator's modules), so fewer,
+ * fuller processes leave more of the machine to the tests; several per job still let the queue
+ * even out the end of the run. A file longer than the others' share gets a group of its own.
+ */
 function groups(files, times) {
-  const alone = (file) => file.startsWith('e2e/') || (times[file] ?? 0) > SLOW_MS;
-  const out = files.filter(alone).map((file) => [file]);
-  const byFolder = new Map();
-  for (const file of files.filter((f) => !alone(f))) {
-    const folder = dirname(file);
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), file]);
+  // Unknown files (a clean clone has no times) count as a minute when they are e2e, else as a second.
+  const expected = (file) => times[file] ?? (file.startsWith('e2e/') ? 60_000 : 1_000);
+  const sorted = [...files].sort((a, b) => expected(b) - expected(a) || a.localeCompare(b));
+  const total = sorted.reduce((sum, file) => sum + expected(file), 0);
+  const capacity = Math.max(MIN_GROUP_MS, sorted.length ? expected(sorted[0]) : 0, total / (JOBS * GROUPS_PER_JOB));
+  const out = [];
+  for (const file of sorted) {
+    const group = out.find((g) => g.expected + expected(file) <= capacity);
+    if (group) {
+      group.files.push(file);
+      group.expected += expected(file);
+    } else out.push({ files: [file], expected: expected(file) });
   }
-  for (const folderFiles of byFolder.values()) {
-    for (let i = 0; i < folderFiles.length; i += CHUNK) out.push(folderFiles.slice(i, i + CHUNK));
-  }
-  // Unknown files count as slow when they are e2e, else as a second each.
-  const expected = (group) => group.reduce((sum, f) => sum + (times[f] ?? (f.startsWith('e2e/') ? 60_000 : 1_000)), 0);
-  return out.map((group) => ({ files: group, expected: expected(group) })).sort((a, b) => b.expected - a.expected);
+  return out.sort((a, b) => b.expected - a.expected);
 }
 
 const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -100,8 +109,32 @@ function runGroup(group) {
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code, signal) => resolvePromise({ ...group, code, signal, output, ms: Date.now() - started }));
+    // uvu prints a file's path on a line of its own when it starts running that file's tests.
+    const began = {};
+    child.stdout.on('data', (d) => {
+      for (const m of String(d).matchAll(FILE_HEADER)) if (group.files.includes(m[1])) began[m[1]] ??= Date.now();
+    });
+    child.on('close', (code, signal) => {
+      const ended = Date.now();
+      resolvePromise({ ...group, code, signal, output, ms: ended - started, fileMs: fileTimes(group.files, began, started, ended) });
+    });
   });
+}
+
+/** A line that is just a test file's path, between colour codes or none. */
+const FILE_HEADER = /^(?:\x1b\[[0-9;]*m)*([\w./-]+\.test\.ts)(?:\x1b\[[0-9;]*m)*$/gm;
+
+/**
+ * Each file's share of its group's time: from its header to the next file's (the first file also
+ * gets the process's start and imports). A file whose header never came (a crash) gets none.
+ */
+function fileTimes(files, began, started, ended) {
+  const order = files.filter((f) => began[f] !== undefined).sort((a, b) => began[a] - began[b]);
+  const out = {};
+  order.forEach((file, i) => {
+    out[file] = (i + 1 < order.length ? began[order[i + 1]] : ended) - (i === 0 ? started : began[file]);
+  });
+  return out;
 }
 
 /**
@@ -196,8 +229,8 @@ async function main() {
     const t = totals(r.output);
     for (const key of Object.keys(sum)) sum[key] += Number.isNaN(t[key]) ? 0 : t[key];
     if (r.code !== 0 || Number.isNaN(t.total) || t.passed + t.skipped !== t.total) broken.push(r.files.join(', '));
-    // Per file, the group's time shared out evenly: good enough to order and group next time.
-    for (const f of r.files) times[f] = Math.round(r.ms / r.files.length);
+    // Per file, the time from its header to the next: what the next run packs groups by.
+    for (const [f, ms] of Object.entries(r.fileMs ?? {})) times[f] = ms;
   }
   try {
     mkdirSync(dirname(TIMES), { recursive: true });
