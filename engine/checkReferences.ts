@@ -34,7 +34,10 @@ export function checkReferences(
       if (node.kind === 'step') {
         checkTemplates(workflow, node.params, `${node.pointer}/params`, available, node.id);
         checkExpressionParams(workflow, node, available);
-        if (node.if !== undefined) checkTemplates(workflow, node.if, `${node.pointer}/if`, available, node.id);
+        if (node.if !== undefined) {
+          checkTemplates(workflow, node.if, `${node.pointer}/if`, available, node.id);
+          checkWholeCondition(workflow.report, node.if, `${node.pointer}/if`);
+        }
         if (node.rollback.kind === 'override') {
           checkTemplates(workflow, node.rollback.params, `${node.pointer}/rollback/params`, new Set([...available, node.id]), undefined);
         }
@@ -49,6 +52,30 @@ export function checkReferences(
   };
   walk(steps, new Set());
   checkTemplates(workflow, outputs, '/outputs', new Set(workflow.all.keys()), undefined);
+}
+
+/**
+ * An `if:` string is a condition only when it is one whole `${{ }}`: text around a template, or
+ * text without one, is a non-empty string, and a non-empty string is true, so the step would
+ * always run (`if: "${{ inputs.a }} == false"` with a = true ran the step).
+ */
+function checkWholeCondition(report: Report, condition: string | boolean, pointer: string): void {
+  if (typeof condition !== 'string') return;
+  let parts: ReturnType<typeof parseTemplateString>;
+  try {
+    parts = parseTemplateString(condition);
+  } catch {
+    return; // checkTemplates reports the malformed template
+  }
+  const only = parts[0];
+  const whole = parts.length === 1 && only && condition.slice(0, only.start).trim() === '' && condition.slice(only.end).trim() === '';
+  if (whole) return;
+  const inner = condition.replace(/\$\{\{\s*(.*?)\s*\}\}/g, '$1').trim();
+  report(
+    pointer,
+    `'${condition}' is text, not a condition: any non-empty text is true, so this step would always run. ` +
+      `Put the whole condition inside one template: if: \${{ ${inner || 'false'} }}`,
+  );
 }
 
 /** What every check of one workflow shares: its steps by id, its inputs, the step types and where problems go. */

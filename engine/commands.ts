@@ -63,7 +63,7 @@ export function validateCommand(files: string[], json: boolean, io: Io): number 
   if (json) io.out.write(JSON.stringify(results, null, 2) + '\n');
   else {
     for (const r of results) {
-      if (r.valid) io.out.write(`${r.file}: ok (${r.steps} steps)\n`);
+      if (r.valid) io.out.write(`${r.file}: ok (${r.steps} ${r.steps === 1 ? 'step' : 'steps'})\n`);
       else for (const issue of r.problems) io.err.write(formatIssue(issue) + '\n');
     }
   }

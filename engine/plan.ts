@@ -49,7 +49,9 @@ function planStep(node: StepNode, registry: StepRegistry, workflowDir: string, b
 
 /** The plan as text: one block per step, one line per effect, then a summary by action. */
 export function formatPlan(workflow: Workflow, plan: PlannedStep[]): string {
-  const lines = [`plan for ${workflow.name} (${workflow.file}): ${plan.length} steps, nothing is contacted`];
+  const lines = [
+    `plan for ${workflow.name} (${workflow.file}): ${plan.length} ${plan.length === 1 ? 'step' : 'steps'}, nothing is contacted`,
+  ];
   const counts = { create: 0, change: 0, break: 0, delete: 0 };
   for (const step of plan) {
     const where = step.branch ? ` [${step.branch}]` : '';

@@ -21,13 +21,13 @@ conditions('`!` uses the same truthiness as if: (DRY_RUN=false or 0 is not dry)'
 
 conditions('an error evaluating if: fails the step with a journaled result and a report error', async () => {
   const { handle } = startYaml(
-    `name: e\nsteps:\n  - { id: first, type: record }\n  - { id: check, type: record, if: "x-\${{ env.NOT_SET_ANYWHERE }}" }\n`,
+    `name: e\nsteps:\n  - { id: first, type: record }\n  - { id: check, type: record, if: "\${{ env.NOT_SET_ANYWHERE > 'a' }}" }\n`,
     { env: {} },
   );
   const report = await handle.done;
   assert.is(report.exitCode, 1);
   assert.is(report.steps[1]!.status, 'failed');
-  assert.match(report.steps[1]!.error?.message ?? '', /resolved to undefined/);
+  assert.match(report.steps[1]!.error?.message ?? '', /env\.NOT_SET_ANYWHERE has no value/);
   assert.match(report.error?.message ?? '', /check/);
   const journal = readFileSync(handle.journalPath, 'utf8')
     .trim()

@@ -245,4 +245,16 @@ load('every example workflow validates', () => {
   for (const f of files) loadWorkflowFile(join(dir, f), registry);
 });
 
+load('an if: that is text around a template (always true) is refused, with the condition to write instead', () => {
+  const yaml = (cond: string) =>
+    `${header}inputs:\n  a: { type: boolean, default: true }\nsteps:\n  - id: s\n    if: ${cond}\n    type: record\n`;
+  assert.equal(issues(yaml('"${{ inputs.a }} == false"')), [
+    "6:9: /steps/0/if: '${{ inputs.a }} == false' is text, not a condition: any non-empty text is true, so this step would always run. " +
+      'Put the whole condition inside one template: if: ${{ inputs.a == false }}',
+  ]);
+  assert.match(issues(yaml('"false"'))[0]!, /'false' is text, not a condition/);
+  // One whole template, a boolean, or the template with spaces around it: conditions.
+  for (const ok of ['"${{ inputs.a == false }}"', 'false', '" ${{ !inputs.a }} "']) parseWorkflow(yaml(ok), 'wf.yaml', registry);
+});
+
 load.run();
