@@ -11,6 +11,8 @@ import { staticTypeOf } from './expression/staticTypes.ts';
 import { EXPRESSION_PARAMS } from './expression/expressionParams.ts';
 import { EVIDENCE_ROOTS, type Expr, type PathExpr } from './expression/ast.ts';
 import { parseExpression } from './expression/parser.ts';
+import { checkParamTypes } from './checkParamTypes.ts';
+import type { JsonSchema } from './types.ts';
 
 /** Reports one problem at a JSON pointer; `offset` is the character offset inside the string. */
 export type Report = (pointer: string, message: string, offset?: number) => void;
@@ -34,6 +36,12 @@ export function checkReferences(
       if (node.kind === 'step') {
         checkTemplates(workflow, node.params, `${node.pointer}/params`, available, node.id);
         checkExpressionParams(workflow, node, available);
+        checkParamTypes(node.params, registry.get(node.type)?.params as JsonSchema | undefined, {
+          pointer: node.pointer,
+          stepType: node.type,
+          typeOfPath: (path) => staticTypeOf(path, workflow.all, inputs, registry),
+          report,
+        });
         if (node.if !== undefined) {
           checkTemplates(workflow, node.if, `${node.pointer}/if`, available, node.id);
           checkWholeCondition(workflow.report, node.if, `${node.pointer}/if`);

@@ -16,6 +16,11 @@ export interface TypeProblem {
 
 /** Finds comparisons that can never work: ordering a string against a duration, `'60' == 60s`, ... */
 export function typeCheck(expr: Expr, typeOfPath: (path: PathExpr) => StaticType): TypeProblem[] {
+  return inferType(expr, typeOfPath).problems;
+}
+
+/** The static type of an expression's value, with the problems {@link typeCheck} reports. */
+export function inferType(expr: Expr, typeOfPath: (path: PathExpr) => StaticType): { type: StaticType; problems: TypeProblem[] } {
   const problems: TypeProblem[] = [];
   const infer = (e: Expr): StaticType => {
     switch (e.kind) {
@@ -48,8 +53,8 @@ export function typeCheck(expr: Expr, typeOfPath: (path: PathExpr) => StaticType
       }
     }
   };
-  infer(expr);
-  return problems;
+  const type = infer(expr);
+  return { type, problems };
 }
 
 function describeStatic(expr: Expr, type: StaticType): string {

@@ -257,4 +257,22 @@ load('an if: that is text around a template (always true) is refused, with the c
   for (const ok of ['"${{ inputs.a == false }}"', 'false', '" ${{ !inputs.a }} "']) parseWorkflow(yaml(ok), 'wf.yaml', registry);
 });
 
+load('a param filled by a template of the wrong type is refused at load (not after earlier steps created resources)', () => {
+  const yaml = (ms: string) =>
+    `${header}inputs:\n  n: 3\n  s: { type: string }\nsteps:\n  - id: w\n    type: wait\n    params: { ms: ${ms} }\n`;
+  assert.equal(issues(yaml('"${{ env.WAIT_MS }}"')), [
+    "8:19: /steps/0/params/ms: '${{ env.WAIT_MS }}' is a string (environment variables are strings), but wait's 'ms' takes a number",
+  ]);
+  assert.match(issues(yaml('"${{ inputs.s }}"'))[0]!, /'\$\{\{ inputs\.s \}\}' is a string, but wait's 'ms' takes a number/);
+  assert.match(issues(yaml('"1${{ inputs.n }}"'))[0]!, /is a string \(text around a template is a string\)/);
+  // Numbers (an input whose default is one, the target's port) pass.
+  for (const ok of ['"${{ inputs.n }}"', '"${{ target.port }}"']) {
+    try {
+      parseWorkflow(yaml(ok), 'wf.yaml', registry);
+    } catch (error) {
+      assert.unreachable(`${ok}: ${String(error)}`);
+    }
+  }
+});
+
 load.run();
