@@ -108,10 +108,16 @@ function runGroup(group) {
     );
     let output = '';
     // uvu prints a file's path on a line of its own when it starts running that file's tests.
+    // Lines are read whole: a chunk may end inside one.
     const began = {};
+    let stdout = '';
+    let scanned = 0;
     child.stdout.on('data', (d) => {
       output += d;
-      for (const m of String(d).matchAll(FILE_HEADER)) if (group.files.includes(m[1])) began[m[1]] ??= Date.now();
+      stdout += d;
+      const end = stdout.lastIndexOf('\n') + 1;
+      for (const m of stdout.slice(scanned, end).matchAll(FILE_HEADER)) if (group.files.includes(m[1])) began[m[1]] ??= Date.now();
+      scanned = Math.max(scanned, end);
     });
     child.stderr.on('data', (d) => (output += d));
     child.on('close', (code, signal) => {
