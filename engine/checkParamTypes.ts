@@ -2,7 +2,7 @@ import type { Report } from './checkReferences.ts';
 import type { PathExpr } from './expression/ast.ts';
 import { inferType, type StaticType } from './expression/typeCheck.ts';
 import { toPointer } from './locate.ts';
-import { hasTemplate, parseTemplateString } from './template.ts';
+import { hasTemplate, parseTemplateString, wholeTemplate } from './template.ts';
 import type { JsonSchema } from './types.ts';
 
 /** What a JSON Schema accepts, as far as a template's static type can tell; undefined: anything. */
@@ -45,9 +45,8 @@ function templateType(text: string, typeOfPath: (path: PathExpr) => StaticType):
   } catch {
     return { type: 'unknown' }; // a malformed template is reported by checkReferences
   }
-  const only = parts[0];
-  const whole = parts.length === 1 && only && text.slice(0, only.start).trim() === '' && text.slice(only.end).trim() === '';
-  if (!whole) return { type: 'string', note: 'text around a template is a string' };
+  const only = wholeTemplate(text, parts);
+  if (!only) return { type: 'string', note: 'text around a template is a string' };
   const type = inferType(only.expr, typeOfPath).type;
   const env = only.expr.kind === 'path' && (only.expr.root === 'env' || only.expr.root === 'secrets');
   return env ? { type, note: 'environment variables are strings' } : { type };

@@ -1,6 +1,6 @@
 import type { StepRegistry } from './registry.ts';
 import { closest } from './registry.ts';
-import { hasTemplate, parseTemplateString, pathsOf, RUN_KEYS, TARGET_KEYS } from './template.ts';
+import { hasTemplate, parseTemplateString, pathsOf, RUN_KEYS, TARGET_KEYS, wholeTemplate } from './template.ts';
 import { TemplateError } from './errors.ts';
 import type { InputSpec, StepNode, WorkflowNode } from './workflow.ts';
 import { flattenSteps } from './workflow.ts';
@@ -75,9 +75,7 @@ function checkWholeCondition(report: Report, condition: string | boolean, pointe
   } catch {
     return; // checkTemplates reports the malformed template
   }
-  const only = parts[0];
-  const whole = parts.length === 1 && only && condition.slice(0, only.start).trim() === '' && condition.slice(only.end).trim() === '';
-  if (whole) return;
+  if (wholeTemplate(condition, parts)) return;
   const inner = condition.replace(/\$\{\{\s*(.*?)\s*\}\}/g, '$1').trim();
   report(
     pointer,

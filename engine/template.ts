@@ -94,13 +94,17 @@ export function resolveTemplates(value: unknown, ctx: TemplateContext): unknown 
   return value;
 }
 
+/** The one template a string consists of (blanks around it aside), or undefined when it has text too, or several. */
+export function wholeTemplate(value: string, parts: TemplatePart[]): TemplatePart | undefined {
+  const only = parts[0];
+  return parts.length === 1 && only && value.slice(0, only.start).trim() === '' && value.slice(only.end).trim() === '' ? only : undefined;
+}
+
 function resolveString(value: string, ctx: TemplateContext): unknown {
   if (!hasTemplate(value)) return value;
   const parts = parseTemplateString(value);
-  const only = parts[0];
-  if (parts.length === 1 && only && value.slice(0, only.start).trim() === '' && value.slice(only.end).trim() === '') {
-    return evaluate(only.expr, ctx);
-  }
+  const only = wholeTemplate(value, parts);
+  if (only) return evaluate(only.expr, ctx);
   let out = '';
   let from = 0;
   for (const part of parts) {
