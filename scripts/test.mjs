@@ -25,7 +25,9 @@
 // The whole run also type-checks the project (`tsc --noEmit`) beside the groups; type errors fail
 // it like a failed test.
 //
-// A stale dist/ (a source changed since the last build) is rebuilt first: see freshenBundle.
+// A stale dist/ (a source changed since the last build) is rebuilt first: see freshenBundle. The
+// test files are then bundled (scripts/bundleTests.mjs), and each group runs the bundle on plain
+// Node; FE_TEST_TSX=1 runs the TypeScript through tsx instead.
 //
 // FE_TEST_JOBS=N sets how many groups run at once (default: the CPU count).
 // `node scripts/test.mjs <regex>` runs only the files whose path (from test/) matches, and does
@@ -36,10 +38,13 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleState } from '../bin/freshBundle.js';
+import { bundledName, bundleTests, sourceName } from './bundleTests.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TEST_DIR = join(ROOT, 'test');
 const TIMES = join(ROOT, 'node_modules/.cache/failover-engine/test-times.json');
+/** Where the test files are bundled (scripts/bundleTests.mjs); FE_TEST_TSX=1 runs them under tsx instead. */
+const BUNDLE = process.env.FE_TEST_TSX === '1' ? undefined : join(ROOT, 'node_modules/.cache/failover-engine/test-bundle');
 const GROUPS_PER_JOB = 5;
 /** No group is planned shorter than this: below it a process's start is a large part of its time. */
 const MIN_GROUP_MS = 10_000;
@@ -69,10 +74,10 @@ function lastTimes() {
 
 /**
  * The files packed into about JOBS × GROUPS_PER_JOB groups of similar expected duration (first
- * fit, longest file first), each group with its expected duration. A test process costs 1–1.5 s
- * of CPU before its first test (tsx's loader, the AWS SDK, the emulator's modules), so fewer,
- * fuller processes leave more of the machine to the tests; several per job still let the queue
- * even out the end of the run. A file longer than the others' share gets a group of its own.
+ * fit, longest file first), each group with its expected duration. A test process costs CPU
+ * before its first test (the emulator's and the engine's modules: about 0.25 s bundled, 1.5 s
+ * under tsx), so fewer, fuller processes leave more of the machine to the tests; several per job
+ * still let the queue even out the end of the run. A file longer than the others' share gets a group of its own.
  */
 function groups(files, times) {
   // Unknown files (a clean clone has no times) count as a minute when they are e2e, else as a second.
@@ -94,12 +99,14 @@ function groups(files, times) {
 const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function runGroup(group) {
-  const pattern = `^(${group.files.map(escapeRegex).join('|')})$`;
+  const names = BUNDLE ? group.files.map(bundledName) : group.files;
+  const pattern = `^(${names.map(escapeRegex).join('|')})$`;
+  const loader = BUNDLE ? ['--enable-source-maps'] : ['--import', 'tsx'];
   const started = Date.now();
   return new Promise((resolvePromise) => {
     const child = spawn(
       process.execPath,
-      ['--import', CPU_AT_EXIT, '--import', 'tsx', join(ROOT, 'node_modules/uvu/bin.js'), 'test', pattern],
+      ['--import', CPU_AT_EXIT, ...loader, join(ROOT, 'node_modules/uvu/bin.js'), BUNDLE ?? 'test', pattern],
       {
         cwd: ROOT,
         env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -116,7 +123,10 @@ function runGroup(group) {
       output += d;
       stdout += d;
       const end = stdout.lastIndexOf('\n') + 1;
-      for (const m of stdout.slice(scanned, end).matchAll(FILE_HEADER)) if (group.files.includes(m[1])) began[m[1]] ??= Date.now();
+      for (const m of stdout.slice(scanned, end).matchAll(FILE_HEADER)) {
+        const file = m[1].endsWith('.mjs') ? sourceName(m[1]) : m[1];
+        if (group.files.includes(file)) began[file] ??= Date.now();
+      }
       scanned = Math.max(scanned, end);
     });
     child.stderr.on('data', (d) => (output += d));
@@ -127,8 +137,8 @@ function runGroup(group) {
   });
 }
 
-/** A line that is just a test file's path, between colour codes or none. */
-const FILE_HEADER = /^(?:\x1b\[[0-9;]*m)*([\w./-]+\.test\.ts)(?:\x1b\[[0-9;]*m)*$/gm;
+/** A line that is just a test file's path (or its bundled name), between colour codes or none. */
+const FILE_HEADER = /^(?:\x1b\[[0-9;]*m)*([\w./~-]+\.test\.m?[jt]s)(?:\x1b\[[0-9;]*m)*$/gm;
 
 /**
  * Each file's share of its group's time: from its header to the next file's (the first file also
@@ -191,6 +201,7 @@ async function main() {
   freshenBundle();
   const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
   const files = testFiles(TEST_DIR).filter((f) => !only || only.test(f));
+  if (BUNDLE) await bundleTests(ROOT, files, BUNDLE);
   const times = lastTimes();
   const says = (mark) => (file) => readFileSync(join(TEST_DIR, file), 'utf8').includes(mark);
   const last = files.filter(says(LAST_MARK));
