@@ -6,6 +6,7 @@ import { EngineError, UsageError, WorkflowLoadError, formatIssue } from './error
 import { ExitCode } from './status.ts';
 import type { Io } from './io.ts';
 import type { TargetKind } from './target.ts';
+import type { ServeOptions } from '../emulator/serve.ts';
 
 /**
  * `engine`: the command line. Declares options, lazily imports the command, maps errors to
@@ -316,15 +317,7 @@ async function prove(file: string, values: Values, io: Io): Promise<number> {
 /** `engine serve`: the emulator alone (emulator/serve.ts), which reports its own errors. */
 async function serve(values: Values): Promise<number> {
   const { str, num } = readers(values);
-  const opts: {
-    port?: number;
-    dnsPort?: number;
-    host?: string;
-    timeScale?: number | 'idle';
-    seed?: number;
-    model?: Partial<EmulationModel>;
-    route53?: Partial<RoutingSettings>;
-  } = {};
+  const opts: ServeOptions = {};
   if (values.emulate) Object.assign(opts, emulateSettings(values.emulate as string[]));
   if (num('port') !== undefined) opts.port = num('port')!;
   if (num('dns-port') !== undefined) opts.dnsPort = num('dns-port')!;
