@@ -87,12 +87,22 @@ export class StepFailedError extends EngineError {
   }
 }
 
-/** The abort reason of a step attempt that exceeded its `timeout`. Retryable like any error. */
+/**
+ * The abort reason of a step attempt that exceeded its `timeout` (AWS time). Retryable like any
+ * error. `seen` is what the attempt last saw, when it said (its own error on the abort, or its
+ * last progress line): a timeout that names the last answer explains itself.
+ */
 export class StepTimeoutError extends EngineError {
+  readonly stepId: string;
   readonly timeoutMs: number;
-  constructor(stepId: string, timeoutMs: number, options?: { cause?: unknown }) {
-    super(`step '${stepId}' timed out after ${timeoutMs}ms`, { ...options, code: ErrorCode.TIMEOUT });
+  constructor(stepId: string, timeoutMs: number, options?: { cause?: unknown; seen?: string }) {
+    const seen = options?.seen ? `; ${options.seen}` : '';
+    super(`timed out after ${timeoutMs / 1000} s of AWS time${seen}`, {
+      cause: options?.cause,
+      code: ErrorCode.TIMEOUT,
+    });
     this.name = 'StepTimeoutError';
+    this.stepId = stepId;
     this.timeoutMs = timeoutMs;
   }
 }

@@ -1,10 +1,12 @@
-import type { AnyStepDefinition, Clock, StepContext } from './types.ts';
+import type { AnyStepDefinition, Clock, Logger, StepContext } from './types.ts';
 import { InterruptedError, StepFailedError, StepTimeoutError } from './errors.ts';
 import { boundWork } from '../emulator/clock/boundWork.ts';
 import { retryDelay, shouldRetry, type RetryPolicy } from './retry.ts';
 
 /** Wall time an abandoned attempt may keep holding AWS time still (the runner's abort grace). */
 const ABANDONED_HOLD_MS = 10_000;
+/** Wall time a timed-out attempt gets to say what it saw (its own error on the abort) before the runner goes on. */
+const EXPLAIN_MS = 50;
 
 /** Hooks the runner uses to journal and display attempts. */
 export interface AttemptHooks {
@@ -53,13 +55,15 @@ export async function executeStep(options: ExecuteOptions): Promise<ExecuteResul
       stopTimer.signal.addEventListener('abort', disarm, { once: true });
     }
     let error: unknown;
+    let attemptActivity: Promise<unknown> | undefined;
+    const reports = lastReport(options.context.log);
     try {
       // Each attempt is an activity: busy while its code runs, waiting while it sleeps or calls AWS.
-      const context = { ...options.context, signal: controller.signal, attempt };
+      const context = { ...options.context, log: reports.log, signal: controller.signal, attempt };
       // The attempt is an activity until its work settles: an abandoned attempt that still acts
       // holds AWS time still too, but for at most ABANDONED_HOLD_MS of wall time after its abort
       // (a hung attempt must not freeze the clock for the rest of the run).
-      const attemptActivity = clock.activity(`step ${options.context.stepId}#${attempt}`, () => {
+      attemptActivity = clock.activity(`step ${options.context.stepId}#${attempt}`, () => {
         const run = definition.run(options.params, context);
         options.hooks.onAttempt?.(run);
         return Promise.race([run, releasedAfterAbort(controller.signal, ABANDONED_HOLD_MS)]);
@@ -68,6 +72,7 @@ export async function executeStep(options: ExecuteOptions): Promise<ExecuteResul
       return { ok: true, outputs: outputs ?? {}, attempts: attempt };
     } catch (caught) {
       error = controller.signal.aborted ? controller.signal.reason : caught;
+      if (error instanceof StepTimeoutError && !signal.aborted) error = await explained(error, attemptActivity, reports.last());
     } finally {
       stopTimer.abort();
       signal.removeEventListener('abort', forward);
@@ -111,4 +116,53 @@ function rejectOnAbort(signal: AbortSignal): Promise<never> {
     if (signal.aborted) return reject(signal.reason);
     signal.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
+}
+
+/** A step's logger that also remembers the last line it reported (info or warn). */
+function lastReport(log: Logger): { log: Logger; last(): string | undefined } {
+  let last: string | undefined;
+  return {
+    log: {
+      debug: (message, meta) => log.debug(message, meta),
+      info: (message, meta) => {
+        last = message;
+        log.info(message, meta);
+      },
+      warn: (message, meta) => {
+        last = message;
+        log.warn(message, meta);
+      },
+      error: (message, meta) => log.error(message, meta),
+    },
+    last: () => last,
+  };
+}
+
+/**
+ * The timeout, saying what the attempt saw: the attempt's own error when it answers the abort
+ * with one (the await steps name the last answer, the expected one and the polls; it has the
+ * timeout as its cause), else the attempt's last progress line, else the timeout as it is.
+ */
+async function explained(
+  timeout: StepTimeoutError,
+  attempt: Promise<unknown> | undefined,
+  lastLine: string | undefined,
+): Promise<StepTimeoutError> {
+  let own: unknown;
+  if (attempt) {
+    let timer: NodeJS.Timeout | undefined;
+    own = await Promise.race([
+      attempt.then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+      new Promise((resolve) => (timer = setTimeout(resolve, EXPLAIN_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+  if (own instanceof Error && own !== timeout && own.cause === timeout) {
+    return new StepTimeoutError(timeout.stepId, timeout.timeoutMs, { cause: own, seen: own.message });
+  }
+  if (lastLine) return new StepTimeoutError(timeout.stepId, timeout.timeoutMs, { seen: `last seen: ${lastLine}` });
+  return timeout;
 }
