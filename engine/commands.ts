@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emulatorLogFile } from './emulatorLogFile.ts';
 import { steps as registered } from '../steps/all.ts';
 import { StepRegistry } from './registry.ts';
 import { envelopeSchema, loadWorkflowFile } from './load.ts';
@@ -9,7 +11,7 @@ import { toDot, toMermaid, GraphFormat } from './graph.ts';
 import { parseInputArgs, resolveInputs } from './inputs.ts';
 import { createTargetSession, targetOptionsFromRun, type TargetOptions } from './target.ts';
 import { parseTargetDescription } from './targetDescription.ts';
-import { journalPath, readJournal, resolveStateDir } from './journal.ts';
+import { journalPath, readJournal, resolveStateDir, runDir } from './journal.ts';
 import { startRun } from './run.ts';
 import { releaseLocks } from './locks.ts';
 import { runMasker } from './secrets.ts';
@@ -171,11 +173,20 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
   const compiled = compileWorkflow(workflow);
   const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
   const runId = createRunId();
-  const prepared = await prepareTarget({ workflow, registry, inputs, options, io, runId, stateDir });
-  if (typeof prepared === 'number') return prepared;
-  const { target, locks } = prepared;
   // Events reach the progress printer masked; what the command writes itself is masked here.
   const masker = runMasker(workflow, inputs, io.env);
+  // The embedded emulator's log goes to the run's folder (an endpoint's is `engine serve`'s own).
+  let session: TargetSession | undefined;
+  const logPath = join(runDir(stateDir, runId), 'emulator.log');
+  const emulatorLog = emulatorLogFile(
+    logPath,
+    (text) => masker.maskText(text),
+    () => session?.clock?.now() ?? Date.now(),
+  );
+  const prepared = await prepareTarget({ workflow, registry, inputs, options: { ...options, log: emulatorLog.log }, io, runId, stateDir });
+  if (typeof prepared === 'number') return prepared;
+  const { target, locks } = prepared;
+  session = target;
   // On a terminal (and without NO_COLOR or --json) a status line is redrawn during waits.
   const live = !options.json && useColor(io.err, io.env);
   const status = live
@@ -214,11 +225,14 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
     ) {
       io.err.write(masker.maskText(`error: ${report.error.message}\n`));
     }
+    const logged = emulatorLog.flush();
     io.out.write(masker.maskText(options.json ? JSON.stringify(report, null, 2) + '\n' : renderSummary(report)));
+    if (logged && !options.json) io.out.write(`emulator log: ${emulatorLog.path}\n`);
     const released = await releaseIfSettled(stateDir, runId, options, locks);
     if (released && (options.verbose || !released.startsWith('locks released'))) io.err.write(`${released}\n`);
     return report.exitCode;
   } finally {
+    emulatorLog.flush();
     unsubscribe?.();
     status?.stop();
   }

@@ -94,6 +94,33 @@ cli('run --json prints the report; report.md and report.json are written; runs l
   assert.match(runs.stdout, /failed\s+generic-saga/);
 });
 
+cli("an embedded run keeps the emulator's log in its folder, stamped with AWS time; the summary names it", async () => {
+  const dir = tmp();
+  const file = join(dir, 'zone.yaml');
+  writeFileSync(
+    file,
+    'name: zone-then-fail\nsteps:\n  - { id: zone, type: createZone, params: { name: log.example.test } }\n  - { id: boom, type: fail, params: { message: on purpose } }\n',
+  );
+  const r = await runCli(['run', file, '--state-dir', join(dir, 'state'), '--seed', '7']);
+  assert.is(r.code, 1, r.stderr);
+  const path = /^emulator log: (.+)$/m.exec(r.stdout)?.[1];
+  assert.ok(path && existsSync(path), r.stdout);
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+  assert.ok(
+    lines.some((l) => / route53 CreateHostedZone 201 /.test(l)),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => / route53 DeleteHostedZone 200 /.test(l)),
+    'the compensation is in it too',
+  );
+  // The idle-skipping clock starts at 2026-01-01: the stamps are AWS time, not the wall clock.
+  assert.ok(
+    lines.every((l) => l.startsWith('2026-01-01T00:')),
+    lines[0],
+  );
+});
+
 cli('--version, and --help for every command', async () => {
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   const v = await runCli(['--version']);
