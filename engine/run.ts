@@ -243,7 +243,12 @@ function transitionRecorder(run: RunState, actor: () => Actor<WorkflowMachine> |
   };
 }
 
-/** The workflow's `outputs:`, resolved at the end (an unresolvable one is shown as an error when the run passed). */
+/**
+ * The workflow's `outputs:`, resolved at the end. When the run passed, one that cannot be resolved
+ * is shown as an error, and one that resolves to nothing (an unset environment variable, an index
+ * past the end) as `<not set: …>`, never dropped: a missing line in the summary explained nothing.
+ * When the run failed, outputs of steps that never ran are left out.
+ */
 function workflowOutputs(run: RunState, status: RunStatus): Record<string, unknown> {
   const outputs: Record<string, unknown> = {};
   const ctx = run.templateContext();
@@ -251,6 +256,8 @@ function workflowOutputs(run: RunState, status: RunStatus): Record<string, unkno
     try {
       const resolved = resolveTemplates(value, ctx);
       if (resolved !== undefined) outputs[key] = resolved;
+      else if (status === RunStatus.PASSED)
+        outputs[key] = `<not set: ${typeof value === 'string' ? value : JSON.stringify(value)} resolved to nothing>`;
     } catch (error) {
       if (status === RunStatus.PASSED) outputs[key] = `<error: ${errorMessage(error)}>`;
     }

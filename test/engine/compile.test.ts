@@ -66,6 +66,26 @@ outputs:
   assert.equal(report.outputs, { typed: 1, text: '1-x' });
 });
 
+compile('an output that resolves to nothing is shown as not set when the run passed, left out when it failed', async () => {
+  const yaml = (fail: boolean) => `name: unset
+steps:
+  - { id: one, type: record, params: { value: [1], fail: ${fail} } }
+outputs:
+  env: "\${{ env.FE_TEST_SURELY_NOT_SET }}"
+  past: "\${{ steps.one.outputs.value[3] }}"
+  first: "\${{ steps.one.outputs.value[0] }}"
+`;
+  const passed = await startYaml(yaml(false)).handle.done;
+  assert.equal(passed.outputs, {
+    env: '<not set: ${{ env.FE_TEST_SURELY_NOT_SET }} resolved to nothing>',
+    past: '<not set: ${{ steps.one.outputs.value[3] }} resolved to nothing>',
+    first: 1,
+  });
+  const failed = await startYaml(yaml(true)).handle.done;
+  assert.is(failed.exitCode, 1);
+  assert.equal(failed.outputs, {}, 'the step never gave outputs');
+});
+
 compile('parallel branches run concurrently and the block waits for all of them', async () => {
   const { handle } = startYaml(PARALLEL);
   const left = gate('left');
