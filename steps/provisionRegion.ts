@@ -170,6 +170,11 @@ export default defineStep({
       await allowApiGateway(lambda, name, sourceArn, `apigateway-${apiId}`, ctx);
     }
 
+    const kept = reusedResources(names, tableName, apiId, created);
+    if (kept.length)
+      ctx.log.warn(
+        `reused what existed before this run (its rollback keeps it; data already there makes figures such as replication look instant): ${kept.join(', ')}`,
+      );
     const { invokeHost, invokeUrl } = invokeAddress(ctx, apiId, region, stage);
     return {
       apiId,
@@ -225,8 +230,21 @@ export default defineStep({
     // The replication function first (its mapping goes with it), then the API's functions.
     for (const name of created.functions) await deleteFunction(lambda, name, ctx);
     if (created.table) await deleteTable(dynamo, tableName, ctx);
+    // Only the outputs know what existed: found by name after a crash, the rest may never have been made.
+    const kept = outputs?.created ? reusedResources(names, tableName, outputs.apiId, outputs.created) : [];
+    if (kept.length) ctx.log.info(`kept what existed before this run: ${kept.join(', ')}`);
   },
 });
+
+/** What a provision found and reused instead of creating, which its rollback keeps: `table Products, function get-product`. */
+function reusedResources(names: FunctionNames, tableName: string, apiId: string, created: CreatedResources): string[] {
+  const functions = [names.replicate, names.getProduct, names.addProduct, names.healthcheck].filter((f): f is string => f !== undefined);
+  return [
+    ...(created.table ? [] : [`table ${tableName}`]),
+    ...functions.filter((f) => !created.functions.includes(f)).map((f) => `function ${f}`),
+    ...(created.restApi ? [] : [`REST API ${apiId}`]),
+  ];
+}
 
 function functionNames(params: ProvisionRegionParams): FunctionNames {
   const prefix = params.namePrefix;

@@ -14,7 +14,7 @@ import provisionRegion from '../../steps/provisionRegion.ts';
 import awaitItem from '../../steps/awaitItem.ts';
 import httpRequest from '../../steps/httpRequest.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
-import { stepContext } from '../helpers/emulatorTarget.ts';
+import { captureLog, stepContext } from '../helpers/emulatorTarget.ts';
 import { rollbackStep, runStep, testStep } from '../helpers/testStep.ts';
 
 const test = emulatorSuite('steps/provisionRegion', { emulator: { timeScale: 10 } });
@@ -163,11 +163,18 @@ test('rollback deletes only what the run created: a pre-existing table and funct
       (await target.client(DynamoDBClient, region).send(new DescribeTableCommand({ TableName: 'Products' }))).Table?.TableStatus ===
       'ACTIVE',
   );
-  const ctx = stepContext(target);
+  const log = captureLog();
+  const ctx = stepContext(target, { log: log.logger });
   const out = await runStep(provisionRegion, params, ctx);
   assert.equal(out.created, { table: false, functions: ['add-product', 'healthcheck'], restApi: true, eventSourceMapping: false });
   await rollbackStep(provisionRegion, params, ctx, out);
   assert.equal(await leftovers(target, region), ['function:get-product', 'table:Products']);
+  // Said where the user sees it: a reused stack is kept, and its old data skews what a drill measures.
+  assert.ok(
+    log.lines.some((l) => /^warn reused what existed before this run .*: table Products, function get-product$/.test(l)),
+    log.lines.join('\n'),
+  );
+  assert.ok(log.lines.includes('info kept what existed before this run: table Products, function get-product'), log.lines.join('\n'));
   // Without outputs (a crash), the same: only what carries the run's tag goes.
   const again = stepContext(target);
   await runStep(provisionRegion, params, again);
