@@ -14,7 +14,7 @@ import type { StepContext } from '../engine/types.ts';
 import { NonRetryableError } from '../engine/errors.ts';
 import { ignoreNotFound } from './support/awsErrors.ts';
 import { idempotencyToken, runTags } from './support/callerReference.ts';
-import { FINISHED_STATUSES, listExperiments, listExperimentTemplates, stopAndWait } from './support/fis.ts';
+import { experimentStatus, FINISHED_STATUSES, listExperiments, listExperimentTemplates, stopAndWait } from './support/fis.ts';
 
 type ExperimentTemplate = Omit<CreateExperimentTemplateCommandInput, 'clientToken'>;
 
@@ -101,8 +101,14 @@ export default defineStep({
     for (const templateId of templateIds) {
       const experimentIds = outputs ? [outputs.experimentId] : await findRunningExperiments(fis, templateId, ctx);
       for (const id of experimentIds) {
-        const status = await stopAndWait(fis, id, ctx);
-        ctx.log.info(`startExperiment rollback: experiment ${id} ${status ?? 'not found'}`);
+        // Often a later step (stopExperiment) ended it already: say so, rather than claim the stop.
+        const before = await experimentStatus(fis, id, ctx.signal);
+        if (before === undefined || FINISHED_STATUSES.includes(before)) {
+          ctx.log.info(`startExperiment rollback: experiment ${id} was already ${before ?? 'gone'}; nothing to stop`);
+        } else {
+          const status = await stopAndWait(fis, id, ctx);
+          ctx.log.info(`startExperiment rollback: experiment ${id} ${status ?? 'not found'}`);
+        }
       }
       await ignoreNotFound(() => fis.send(new DeleteExperimentTemplateCommand({ id: templateId }), { abortSignal: ctx.signal }));
     }

@@ -32,6 +32,17 @@ export async function listExperimentTemplates(fis: FisClient, signal?: AbortSign
   return all;
 }
 
+/** An experiment's status, or undefined when it is gone. */
+export async function experimentStatus(fis: FisClient, experimentId: string, signal?: AbortSignal): Promise<ExperimentStatus | undefined> {
+  try {
+    const got = await fis.send(new GetExperimentCommand({ id: experimentId }), { abortSignal: signal });
+    return got.experiment?.state?.status;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
 /** Interval between GetExperiment polls while an experiment stops. */
 const STOP_POLL_MS = 100;
 
@@ -59,16 +70,10 @@ export async function stopAndWait(
     if (!isAwsError(error, 'ValidationException', 'ConflictException')) throw error;
   }
   for (;;) {
-    let status: ExperimentStatus | undefined;
-    try {
-      polls++;
-      const got = await fis.send(new GetExperimentCommand({ id: experimentId }), { abortSignal: ctx.signal });
-      status = got.experiment?.state?.status;
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-    if (status && FINISHED_STATUSES.includes(status)) return status;
+    polls++;
+    const status = await experimentStatus(fis, experimentId, ctx.signal);
+    if (status === undefined) return undefined;
+    if (FINISHED_STATUSES.includes(status)) return status;
     const awsWaitedMs = ctx.clock.now() - startedAt;
     if (awsWaitedMs >= maxWaitAwsMs) {
       throw awaitExpired(

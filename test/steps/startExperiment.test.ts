@@ -8,7 +8,7 @@ import { NonRetryableError } from '../../engine/errors.ts';
 import type { Target } from '../../engine/types.ts';
 import startExperiment from '../../steps/startExperiment.ts';
 import { emulatorSuite } from '../helpers/emulatorSuite.ts';
-import { stepContext } from '../helpers/emulatorTarget.ts';
+import { captureLog, stepContext } from '../helpers/emulatorTarget.ts';
 import { rollbackStep, runStep, testStep } from '../helpers/testStep.ts';
 
 const test = emulatorSuite('steps/startExperiment');
@@ -48,14 +48,23 @@ test('a retried attempt (same run and step) starts nothing twice', async ({ targ
   assert.is((await fis(target).send(new ListExperimentsCommand({}))).experiments?.length, 1);
 });
 
-test('rollback stops the experiment and deletes the template; twice is fine', async ({ emu, target }) => {
-  const ctx = stepContext(target);
+test('rollback stops the experiment and deletes the template; twice is fine, and says the second time that it was stopped already', async ({
+  emu,
+  target,
+}) => {
+  const log = captureLog();
+  const ctx = stepContext(target, { log: log.logger });
   const out = await runStep(startExperiment, { ...TUTORIAL_FILE }, ctx);
   await rollbackStep(startExperiment, { ...TUTORIAL_FILE }, ctx, out);
   await rollbackStep(startExperiment, { ...TUTORIAL_FILE }, ctx, out);
   assert.is(await status(target, out.experimentId), 'stopped');
   assert.is(lambdaInvokeFaults(emu), 0);
   assert.is(await templateCount(target), 0);
+  const said = log.lines.filter((l) => l.includes('startExperiment rollback'));
+  assert.equal(said, [
+    `info startExperiment rollback: experiment ${out.experimentId} stopped`,
+    `info startExperiment rollback: experiment ${out.experimentId} was already stopped; nothing to stop`,
+  ]);
 });
 
 test("rollback without outputs finds this step's template by tag, and leaves other runs' alone", async ({ emu, target }) => {
