@@ -59,6 +59,14 @@ export class DynaliteHost {
     this.maxHeapMb = options.maxHeapMb ?? 1024;
   }
 
+  /**
+   * Whether `region` is a region name whose dynalite has not started: it has no tables, and
+   * asking it to list them need not start a thread.
+   */
+  unstarted(region: string): boolean {
+    return REGION_PATTERN.test(region) && !this.workers.has(region);
+  }
+
   /** Regions whose dynalite is running. */
   regions(): string[] {
     return [...this.workers.keys()];

@@ -19,6 +19,8 @@ export interface DynamoDbApi {
    * its faults and the stream capture: for tests of the isolation and for diagnostics only.
    */
   dynaliteEndpoint(region: string): Promise<string>;
+  /** Regions whose dynalite has started (a region starts its own at its first table operation). */
+  startedRegions(): string[];
   /** The Streams service's view of the same state. */
   readonly streams: StreamStore;
 }

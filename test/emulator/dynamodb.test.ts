@@ -182,6 +182,16 @@ test('item errors: ConditionalCheckFailedException, ValidationException, Resourc
   );
 });
 
+test('ListTables in a region that never had a table lists none without starting its dynalite; with parameters, dynalite validates them', async (ctx) => {
+  const west = dynamodbClient(ctx.emu, 'us-west-2');
+  assert.equal((await west.send(new ListTablesCommand({}))).TableNames, []);
+  assert.not.ok(ctx.emu.api('dynamodb').startedRegions().includes('us-west-2'), 'no thread started to say so');
+  const refused = await rejects(west.send(new ListTablesCommand({ Limit: 0 })));
+  assert.is(refused.name, 'ValidationException');
+  assert.match(refused.message, /limit/i);
+  assert.ok(ctx.emu.api('dynamodb').startedRegions().includes('us-west-2'), 'parameters go to dynalite');
+});
+
 test('regions are isolated: a table in us-east-1 is not in eu-central-1', async (ctx) => {
   const east = dynamodbClient(ctx.emu, 'us-east-1');
   const central = dynamodbClient(ctx.emu, 'eu-central-1');
