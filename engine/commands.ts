@@ -15,7 +15,8 @@ import { journalPath, readJournal, resolveStateDir, runDir } from './journal.ts'
 import { startRun } from './run.ts';
 import { releaseLocks } from './locks.ts';
 import { runMasker } from './secrets.ts';
-import { lineProgress, useColor } from './progress.ts';
+import type { SecretMasker } from './mask.ts';
+import { lineProgress, useColor, type ProgressSink } from './progress.ts';
 import { ttyProgress, type StatusStream } from './statusLine.ts';
 import { renderSummary } from './report.ts';
 import { rollbackRun } from './rollback.ts';
@@ -152,24 +153,9 @@ export interface RunCommandOptions extends TargetOptions {
  */
 export async function runCommand(options: RunCommandOptions, io: Io): Promise<number> {
   const registry = defaultRegistry();
-  let workflow;
-  let inputs;
-  try {
-    workflow = loadWorkflowFile(options.file, registry);
-    inputs = resolveInputs(workflow.inputs, parseInputArgs(options.inputs));
-  } catch (error) {
-    // With --json, a workflow or input that is refused is a JSON document on stdout too.
-    if (!options.json || !(error instanceof WorkflowLoadError || error instanceof UsageError)) throw error;
-    const problems = error instanceof WorkflowLoadError ? error.issues : [];
-    io.out.write(
-      JSON.stringify(
-        { file: options.file, status: 'invalid', exitCode: ExitCode.USAGE, problems, error: { code: error.code, message: error.message } },
-        null,
-        2,
-      ) + '\n',
-    );
-    return ExitCode.USAGE;
-  }
+  const loaded = loadForRun(options, io, registry);
+  if (typeof loaded === 'number') return loaded;
+  const { workflow, inputs } = loaded;
   const compiled = compileWorkflow(workflow);
   const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
   const runId = createRunId();
@@ -187,17 +173,7 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
   if (typeof prepared === 'number') return prepared;
   const { target, locks } = prepared;
   session = target;
-  // On a terminal (and without NO_COLOR or --json) a status line is redrawn during waits.
-  const live = !options.json && useColor(io.err, io.env);
-  const status = live
-    ? ttyProgress(
-        maskedStream(io.err as StatusStream, (text) => masker.maskText(text)),
-        { color: true, verbose: options.verbose },
-      )
-    : undefined;
-  const progress =
-    status ??
-    lineProgress((line) => io.err.write(masker.maskText(line) + '\n'), { color: useColor(io.err, io.env), verbose: options.verbose });
+  const { progress, status } = runProgress(options, io, masker);
   const handle = startRun({
     workflow,
     compiled,
@@ -236,6 +212,42 @@ export async function runCommand(options: RunCommandOptions, io: Io): Promise<nu
     unsubscribe?.();
     status?.stop();
   }
+}
+
+/** The workflow and its inputs, or the exit code of a refusal (with --json, a JSON document on stdout too). */
+function loadForRun(
+  options: RunCommandOptions,
+  io: Io,
+  registry: StepRegistry,
+): { workflow: Workflow; inputs: Record<string, unknown> } | number {
+  try {
+    const workflow = loadWorkflowFile(options.file, registry);
+    return { workflow, inputs: resolveInputs(workflow.inputs, parseInputArgs(options.inputs)) };
+  } catch (error) {
+    if (!options.json || !(error instanceof WorkflowLoadError || error instanceof UsageError)) throw error;
+    const problems = error instanceof WorkflowLoadError ? error.issues : [];
+    io.out.write(
+      JSON.stringify(
+        { file: options.file, status: 'invalid', exitCode: ExitCode.USAGE, problems, error: { code: error.code, message: error.message } },
+        null,
+        2,
+      ) + '\n',
+    );
+    return ExitCode.USAGE;
+  }
+}
+
+/** Where a run's progress goes: on a terminal (without NO_COLOR or --json) a status line redrawn during waits, else lines. */
+function runProgress(options: RunCommandOptions, io: Io, masker: SecretMasker): { progress: ProgressSink; status?: { stop(): void } } {
+  if (!options.json && useColor(io.err, io.env)) {
+    const status = ttyProgress(
+      maskedStream(io.err as StatusStream, (text) => masker.maskText(text)),
+      { color: true, verbose: options.verbose },
+    );
+    return { progress: status, status };
+  }
+  const color = useColor(io.err, io.env);
+  return { progress: lineProgress((line) => io.err.write(masker.maskText(line) + '\n'), { color, verbose: options.verbose }) };
 }
 
 /**

@@ -5,8 +5,12 @@ import { retryDelay, shouldRetry, type RetryPolicy } from './retry.ts';
 
 /** Wall time an abandoned attempt may keep holding AWS time still (the runner's abort grace). */
 const ABANDONED_HOLD_MS = 10_000;
-/** Wall time a timed-out attempt gets to say what it saw (its own error on the abort) before the runner goes on. */
-const EXPLAIN_MS = 50;
+/**
+ * Event-loop turns a timed-out attempt gets to say what it saw (its own error on the abort)
+ * before the runner goes on: a step that honours its signal answers within them; no wall time
+ * is waited, so clocks driven by tests see the same sequence of timers.
+ */
+const EXPLAIN_TURNS = 3;
 
 /** Hooks the runner uses to journal and display attempts. */
 export interface AttemptHooks {
@@ -150,19 +154,21 @@ async function explained(
 ): Promise<StepTimeoutError> {
   let own: unknown;
   if (attempt) {
-    let timer: NodeJS.Timeout | undefined;
-    own = await Promise.race([
-      attempt.then(
-        () => undefined,
-        (e: unknown) => e,
-      ),
-      new Promise((resolve) => (timer = setTimeout(resolve, EXPLAIN_MS))),
-    ]);
-    clearTimeout(timer);
+    const settled = attempt.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    own = await Promise.race([settled, turns(EXPLAIN_TURNS)]);
   }
   if (own instanceof Error && own !== timeout && own.cause === timeout) {
     return new StepTimeoutError(timeout.stepId, timeout.timeoutMs, { cause: own, seen: own.message });
   }
   if (lastLine) return new StepTimeoutError(timeout.stepId, timeout.timeoutMs, { seen: `last seen: ${lastLine}` });
   return timeout;
+}
+
+/** Resolves after `count` turns of the event loop (setImmediate), without waiting on any clock. */
+async function turns(count: number): Promise<undefined> {
+  for (let i = 0; i < count; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  return undefined;
 }
