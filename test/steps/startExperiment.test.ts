@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FisClient, GetExperimentCommand, ListExperimentTemplatesCommand, ListExperimentsCommand } from '@aws-sdk/client-fis';
 import type { Emulator } from '../../emulator/index.ts';
+import { systemClock } from '../../engine/clock.ts';
 import { NonRetryableError } from '../../engine/errors.ts';
 import type { Target } from '../../engine/types.ts';
 import startExperiment from '../../steps/startExperiment.ts';
@@ -30,10 +31,13 @@ test("starts the tutorial's experiment from its file (malformed roleArn and all)
   emu,
   target,
 }) => {
-  const before = Date.now();
+  // startedAt is read from the step's clock (here systemClock: monotonic since it was made):
+  // compare on that clock, not Date.now(), which time adjustments move apart by a few ms.
+  const before = systemClock.now();
   const out = await runStep(startExperiment, { ...TUTORIAL_FILE }, stepContext(target));
   assert.ok(out.experimentId && out.templateId);
-  assert.ok(out.startedAt >= before && out.startedAt <= Date.now());
+  const after = systemClock.now();
+  assert.ok(out.startedAt >= before && out.startedAt <= after, `${before} ≤ ${out.startedAt} ≤ ${after}`);
   assert.is(await status(target, out.experimentId), 'running');
   assert.ok(lambdaInvokeFaults(emu) > 0, 'fault active in us-east-1');
   assert.is(lambdaInvokeFaults(emu, 'eu-central-1'), 0, 'eu-central-1 untouched');
