@@ -200,9 +200,21 @@ function freshenBundle() {
 }
 
 async function main() {
+  // The whole run's time, the bundling of dist/ and of the tests included.
+  const started = Date.now();
   freshenBundle();
   const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
   const files = testFiles(TEST_DIR).filter((f) => !only || only.test(f));
+  const results = [];
+  const report = (result) => {
+    const shown = result.output.replace(/^fe-cpu \d+\n/m, '');
+    const cpu = result.output.match(/^fe-cpu (\d+)$/m);
+    const cpuText = cpu ? `, ${(Number(cpu[1]) / 1000).toFixed(1)} s CPU` : '';
+    process.stdout.write(`\n### ${result.files.join(', ')} (${(result.ms / 1000).toFixed(1)} s${cpuText})\n${shown}`);
+    results.push(result);
+  };
+  // The type-check reads the sources, not the bundle: it starts while the tests are bundled.
+  const checked = only ? undefined : typecheck().then(report);
   if (BUNDLE) await bundleTests(ROOT, files, BUNDLE);
   const times = lastTimes();
   const says = (mark) => (file) => readFileSync(join(TEST_DIR, file), 'utf8').includes(mark);
@@ -212,45 +224,17 @@ async function main() {
     files.filter((f) => !last.includes(f) && !beside.includes(f)),
     times,
   );
-  const started = Date.now();
-  const results = [];
-  const report = (result) => {
-    const shown = result.output.replace(/^fe-cpu \d+\n/m, '');
-    const cpu = result.output.match(/^fe-cpu (\d+)$/m);
-    const cpuText = cpu ? `, ${(Number(cpu[1]) / 1000).toFixed(1)} s CPU` : '';
-    process.stdout.write(`\n### ${result.files.join(', ')} (${(result.ms / 1000).toFixed(1)} s${cpuText})\n${shown}`);
-    results.push(result);
-  };
   const worker = async () => {
     for (let group = queue.shift(); group; group = queue.shift()) report(await runGroup(group));
   };
   await Promise.all([
-    ...(only ? [] : [typecheck().then(report)]),
+    checked,
     ...beside.map(async (file) => report(await runGroup({ files: [file] }))),
     ...Array.from({ length: Math.min(JOBS, queue.length) }, worker),
   ]);
   await Promise.all(last.map(async (file) => report(await runGroup({ files: [file] }))));
 
-  const sum = { total: 0, passed: 0, skipped: 0 };
-  const broken = [];
-  let cpuMs = 0;
-  let cpuCounted = 0;
-  for (const r of results) {
-    const cpu = r.output.match(/^fe-cpu (\d+)$/m);
-    if (cpu) {
-      cpuMs += Number(cpu[1]);
-      cpuCounted++;
-    }
-    if (r.typecheck) {
-      if (r.code !== 0) broken.push(r.files.join(', '));
-      continue;
-    }
-    const t = totals(r.output);
-    for (const key of Object.keys(sum)) sum[key] += Number.isNaN(t[key]) ? 0 : t[key];
-    if (r.code !== 0 || Number.isNaN(t.total) || t.passed + t.skipped !== t.total) broken.push(r.files.join(', '));
-    // Per file, the time from its header to the next: what the next run packs groups by.
-    for (const [f, ms] of Object.entries(r.fileMs ?? {})) times[f] = ms;
-  }
+  const { sum, broken, cpuMs, cpuCounted } = summarize(results, times);
   try {
     mkdirSync(dirname(TIMES), { recursive: true });
     writeFileSync(TIMES, `${JSON.stringify(times, null, 1)}\n`);
@@ -274,6 +258,35 @@ async function main() {
     console.log(`failed: ${broken.join('; ')}`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * Every group's totals summed, the groups that failed (or whose passed and skipped tests do not
+ * add up: a file that crashed before its suites ran), the CPU the processes reported; each
+ * file's time goes into `times`, by which the next run packs its groups.
+ */
+function summarize(results, times) {
+  const sum = { total: 0, passed: 0, skipped: 0 };
+  const broken = [];
+  let cpuMs = 0;
+  let cpuCounted = 0;
+  for (const r of results) {
+    const cpu = r.output.match(/^fe-cpu (\d+)$/m);
+    if (cpu) {
+      cpuMs += Number(cpu[1]);
+      cpuCounted++;
+    }
+    if (r.typecheck) {
+      if (r.code !== 0) broken.push(r.files.join(', '));
+      continue;
+    }
+    const t = totals(r.output);
+    for (const key of Object.keys(sum)) sum[key] += Number.isNaN(t[key]) ? 0 : t[key];
+    if (r.code !== 0 || Number.isNaN(t.total) || t.passed + t.skipped !== t.total) broken.push(r.files.join(', '));
+    // Per file, the time from its header to the next: what the next run packs groups by.
+    for (const [f, ms] of Object.entries(r.fileMs ?? {})) times[f] = ms;
+  }
+  return { sum, broken, cpuMs, cpuCounted };
 }
 
 await main();
