@@ -10,6 +10,8 @@ export interface CliOutcome {
 }
 
 const SCRIPT = fileURLToPath(new URL('./awsCliServer.py', import.meta.url));
+/** How long a closed CLI process may take to end before it is killed. */
+const CLOSE_GRACE_MS = 5_000;
 
 /**
  * The Python that runs `cli` (its `#!` line), when `cli` is the CLI's Python script (Debian's
@@ -74,6 +76,9 @@ export class AwsCliServer {
     if (!child || this.pending) return;
     this.child = undefined;
     child.ref();
+    // A CLI process that does not end on its own within a few seconds is ended.
+    const bound = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
+    child.once('exit', () => clearTimeout(bound));
     child.stdin.end();
   }
 
