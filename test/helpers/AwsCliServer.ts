@@ -105,7 +105,13 @@ export class AwsCliServer {
     if (newline < 0) return;
     const line = this.buffered.slice(0, newline);
     this.buffered = this.buffered.slice(newline + 1);
-    this.settle(JSON.parse(line) as CliOutcome);
+    let outcome: CliOutcome;
+    try {
+      outcome = JSON.parse(line) as CliOutcome;
+    } catch {
+      outcome = { code: 1, stdout: '', stderr: `the AWS CLI process answered something else than JSON: ${line.slice(0, 2000)}` };
+    }
+    this.settle(outcome);
   }
 
   private fail(why: string): void {

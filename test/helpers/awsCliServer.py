@@ -20,7 +20,7 @@ from awscli.clidriver import AWSCLIEntryPoint  # noqa: E402
 # What importing the CLI put in the environment (AWS_DATA_PATH: where its models are), kept
 # under every request's environment.
 set_by_import = {k: v for k, v in os.environ.items() if at_start.get(k) != v}
-protocol_out = sys.stdout
+protocol_in, protocol_out = sys.stdin, sys.stdout
 
 
 def run(argv, env):
@@ -35,6 +35,8 @@ def run(argv, env):
     out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
     out = io.TextIOWrapper(out_bytes, encoding='utf-8', write_through=True)
     err = io.TextIOWrapper(err_bytes, encoding='utf-8', write_through=True)
+    # A command reads nothing from this process's stdin: that is where the next requests come from.
+    sys.stdin = io.StringIO('')
     sys.stdout, sys.stderr = out, err
     try:
         code = AWSCLIEntryPoint().main(argv)
@@ -43,7 +45,7 @@ def run(argv, env):
     finally:
         out.flush()
         err.flush()
-        sys.stdout, sys.stderr = protocol_out, sys.__stderr__
+        sys.stdin, sys.stdout, sys.stderr = protocol_in, protocol_out, sys.__stderr__
     return {
         'code': code or 0,
         'stdout': out_bytes.getvalue().decode('utf-8', 'replace'),
@@ -52,7 +54,7 @@ def run(argv, env):
 
 
 cli = sys.argv[1] if len(sys.argv) > 1 else 'aws'
-for line in sys.stdin:
+for line in protocol_in:
     request = json.loads(line)
     protocol_out.write(json.dumps(run(request['argv'], request['env'])) + '\n')
     protocol_out.flush()
