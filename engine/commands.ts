@@ -239,14 +239,14 @@ function loadForRun(
 
 /** Where a run's progress goes: on a terminal (without NO_COLOR or --json) a status line redrawn during waits, else lines. */
 function runProgress(options: RunCommandOptions, io: Io, masker: SecretMasker): { progress: ProgressSink; status?: { stop(): void } } {
-  if (!options.json && useColor(io.err, io.env)) {
+  const color = useColor(io.err, io.env);
+  if (color && !options.json) {
     const status = ttyProgress(
       maskedStream(io.err as StatusStream, (text) => masker.maskText(text)),
       { color: true, verbose: options.verbose },
     );
     return { progress: status, status };
   }
-  const color = useColor(io.err, io.env);
   return { progress: lineProgress((line) => io.err.write(masker.maskText(line) + '\n'), { color, verbose: options.verbose }) };
 }
 
