@@ -60,10 +60,17 @@ function label(key: string, node: StateConfig): string {
   const parts = [key];
   if (typeof meta.type === 'string') parts.push(`(${meta.type})`);
   if (meta.if !== undefined) parts.push(`if ${String(meta.if)}`);
-  if (typeof meta.timeoutMs === 'number') parts.push(`timeout ${meta.timeoutMs}ms`);
+  if (typeof meta.timeoutMs === 'number') parts.push(`timeout ${durationText(meta.timeoutMs)}`);
   if (meta.retry && typeof meta.retry === 'object')
     parts.push(`retry x${String((meta.retry as { maximumAttempts?: unknown }).maximumAttempts)}`);
   return parts.join(' ');
+}
+
+/** A step timeout as a workflow writes it (AWS time): `2m`, `90s`, `250ms`. */
+function durationText(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
 }
 
 /** Mermaid `stateDiagram-v2` of a compiled config. */
@@ -92,12 +99,17 @@ export function toMermaid(config: MachineConfigData): string {
   return lines.join('\n') + '\n';
 }
 
-/** Graphviz DOT of a compiled config (compound states become clusters). */
+/**
+ * Graphviz DOT of a compiled config. A compound state is a cluster with a point where it is
+ * entered, drawn with an edge to its initial state (to each region's, for a parallel state).
+ * An edge into a compound state ends at that point; an edge out of one leaves the cluster's
+ * border (`ltail`), except `done`, which leaves the state's final node, where it fires.
+ */
 export function toDot(config: MachineConfigData): string {
   const { edges } = collect(config);
   const lines = ['digraph workflow {', '  compound=true;', '  rankdir=TB;', '  node [shape=box, style=rounded, fontname="Helvetica"];'];
-  const anchor = (path: string[], node: StateConfig | undefined) => (node?.states ? `${safe(path)}__entry` : safe(path));
   const nodes = new Map<string, StateConfig>();
+  const entryEdges: string[] = [];
   const render = (node: StateConfig, path: string[], indent: string) => {
     for (const [key, child] of Object.entries(node.states ?? {})) {
       const childPath = [...path, key];
@@ -106,6 +118,9 @@ export function toDot(config: MachineConfigData): string {
         lines.push(`${indent}subgraph cluster_${safe(childPath)} {`);
         lines.push(`${indent}  label=${JSON.stringify(label(key, child) + (child.type === 'parallel' ? ' (parallel)' : ''))};`);
         lines.push(`${indent}  ${safe(childPath)}__entry [shape=point];`);
+        const initial = child.type === 'parallel' ? Object.keys(child.states) : child.initial !== undefined ? [child.initial] : [];
+        for (const first of initial)
+          entryEdges.push(`  ${safe(childPath)}__entry -> ${headOf([...childPath, first], child.states[first])};`);
         render(child, childPath, indent + '  ');
         lines.push(`${indent}}`);
       } else {
@@ -115,11 +130,25 @@ export function toDot(config: MachineConfigData): string {
     }
   };
   render(config, [], '  ');
+  lines.push(...entryEdges);
   for (const e of edges) {
-    lines.push(
-      `  ${anchor(e.from, nodes.get(e.from.join('\u0000')))} -> ${anchor(e.to, nodes.get(e.to.join('\u0000')))} [label=${JSON.stringify(e.label)}];`,
-    );
+    const tail = tailOf(e, nodes.get(e.from.join('\u0000')));
+    const head = headOf(e.to, nodes.get(e.to.join('\u0000')));
+    lines.push(`  ${tail.node} -> ${head} [label=${JSON.stringify(e.label)}${tail.attribute}];`);
   }
   lines.push('}');
   return lines.join('\n') + '\n';
+}
+
+/** Where an edge into a state ends: the state itself, or a compound state's entry point. */
+function headOf(path: string[], node: StateConfig | undefined): string {
+  return node?.states ? `${safe(path)}__entry` : safe(path);
+}
+
+/** Where an edge out of a state starts: see toDot. */
+function tailOf(edge: Edge, node: StateConfig | undefined): { node: string; attribute: string } {
+  if (!node?.states) return { node: safe(edge.from), attribute: '' };
+  const final = Object.entries(node.states).find(([, child]) => child.type === 'final');
+  if (edge.label === 'done' && final) return { node: safe([...edge.from, final[0]]), attribute: '' };
+  return { node: `${safe(edge.from)}__entry`, attribute: `, ltail=cluster_${safe(edge.from)}` };
 }

@@ -151,4 +151,19 @@ compile('graph renders Mermaid and DOT from the config', () => {
   assert.match(dot, /running__a -> running__block__entry \[label="done"\]/);
 });
 
+compile('DOT: every entry point leads to the initial state, and edges leave a cluster where they fire', () => {
+  const { config } = compileWorkflow(workflowFrom(PARALLEL.replace('{ id: a, type: record }', '{ id: a, type: record, timeout: 2m }')));
+  const dot = toDot(config);
+  const points = [...dot.matchAll(/^\s*(\w+__entry) \[shape=point\];$/gm)].map((m) => m[1]!);
+  assert.ok(points.length >= 4, `entry points: ${points.join(', ')}`);
+  for (const point of points) assert.match(dot, new RegExp(`^  ${point} -> \\w+;$`, 'm'), `${point} has an edge to where it leads`);
+  assert.match(dot, /^ {2}running__entry -> running__a;$/m);
+  assert.match(dot, /^ {2}running__block__entry -> running__block__left__entry;$/m, 'a parallel state enters every region');
+  assert.match(dot, /^ {2}running__block__entry -> running__block__right__entry;$/m);
+  // `done` of `running` fires when its final state is reached; an interrupt leaves from anywhere in it.
+  assert.match(dot, /^ {2}running____done -> \w+ \[label="done"\];$/m);
+  assert.match(dot, /^ {2}running__entry -> compensating__entry \[label="INTERRUPT", ltail=cluster_running\];$/m);
+  assert.match(dot, /label="a \(record\) timeout 2m"/, 'a timeout reads as the workflow wrote it');
+});
+
 compile.run();
