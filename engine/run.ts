@@ -18,7 +18,7 @@ import { parseTargetDescription, type TargetDescription } from './targetDescript
 import { compileWorkflow } from './compile.ts';
 import { RunState } from './runState.ts';
 import { sweepAfterRun } from './runSweep.ts';
-import { checkVerdictsActor, compensateStepActor, emitVerdicts, runStepActor } from './stepActors.ts';
+import { checkVerdictsActor, compensateStepActor, emitVerdicts, runStepActor, settleWithTarget } from './stepActors.ts';
 import { flattenSteps, type Workflow } from './workflow.ts';
 import { engineVersion } from './version.ts';
 import type { RunHandle, RunOptions } from './runContract.ts';
@@ -34,6 +34,9 @@ import type { TargetSession } from './target.ts';
 
 export type { RunHandle, RunOptions } from './runContract.ts';
 export { ABORT_GRACE_MS } from './stepActors.ts';
+
+/** Why a compensation on the embedded emulator has nothing to undo once the run stopped. */
+const EMBEDDED_GONE = 'the run used the embedded emulator, which ends with the run';
 
 /** Starts a run of an already compiled workflow and returns its handle at once. */
 export function startRun(options: RunOptions): RunHandle {
@@ -104,11 +107,28 @@ export function startRun(options: RunOptions): RunHandle {
       run.interruptController.abort(new InterruptedError(reason));
       run.compensationController.abort(new InterruptedError(reason));
       run.actor?.stop();
-      events.emit({ kind: 'run-dirty', reason });
-      events.emit({ kind: 'notice', message: `stopped at once (${reason}); run marked dirty: finish with 'engine rollback ${runId}'` });
-      return finish(RunStatus.DIRTY, ExitCode.INTERRUPTED);
+      const outcome = await stopAtOnce(run, reason);
+      return run.finished ? done : finish(...outcome);
     },
   };
+}
+
+/**
+ * How a run stopped at once ends: dirty, for `engine rollback` to finish, unless the target was
+ * the embedded emulator (which ends with the run) and everything left to undo was in it.
+ */
+async function stopAtOnce(run: RunState, reason: string): Promise<Outcome> {
+  if (describe(run.options.target).kind === 'embedded') {
+    const moot = await settleWithTarget(run, EMBEDDED_GONE);
+    if (moot) {
+      const what = moot.length ? `: what ${moot.join(', ')} created was in the embedded emulator, which ends with this run` : '';
+      run.emit({ kind: 'notice', message: `stopped at once (${reason}); nothing is left behind${what}` });
+      return [RunStatus.INTERRUPTED, ExitCode.INTERRUPTED];
+    }
+  }
+  run.emit({ kind: 'run-dirty', reason });
+  run.emit({ kind: 'notice', message: `stopped at once (${reason}); run marked dirty: finish with 'engine rollback ${run.runId}'` });
+  return [RunStatus.DIRTY, ExitCode.INTERRUPTED];
 }
 
 /** Runs a workflow to the end (compiling it first when `compiled` is not given). */

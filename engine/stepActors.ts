@@ -3,7 +3,7 @@ import type { StepActorInput, StepActorOutput } from './compile.ts';
 import { ErrorCode, NonRetryableError, ObjectiveBreachedError, StepFailedError, errorMessage, toErrorRecord } from './errors.ts';
 import { checkObjectives, type Verdict } from './objectives.ts';
 import { executeStep } from './execute.ts';
-import { compensate } from './compensate.ts';
+import { compensate, compensationNeedsTarget, type CompensationContext, type CompensationRequest } from './compensate.ts';
 import { maskSecrets } from './mask.ts';
 import { resolveTemplates, truthy } from './template.ts';
 import { StepStatus, type StepResultStatus } from './status.ts';
@@ -197,32 +197,59 @@ async function compensateStep(run: RunState, state: StepState): Promise<StepActo
   await run.probes.stopAll();
   if (!state.started || node.rollback.kind === 'none') return { status: 'skipped' };
   if (state.inflight && (!state.settled || state.unsettledAttempts > 0)) await settle(run, state.inflight);
-  const result = await compensate(
-    {
-      stepId: node.id,
-      type: node.type,
-      params: state.params,
-      rollback: node.rollback,
-      needsTarget: run.registry.needsTarget(node.type),
-      outputs: state.outputs,
-    },
-    {
-      registry: run.registry,
-      target: run.target,
-      clock: run.clock,
-      runId: run.runId,
-      workflowDir: run.workflow.dir,
-      signal: run.compensationController.signal,
-      templates: () => run.templateContext(),
-      emit: (body) => run.emit(body),
-      log: run.baseContext(node.id).log,
-    },
-  );
+  const result = await compensate(compensationRequest(run, state), compensationContext(run, state));
   // Stopped by abortNow: the run is dirty and its bus closed; `engine rollback` redoes it.
   if (!run.finished) state.compensation = result;
   if (result.status !== 'failed') await run.probes.afterCompensation(node.type);
   if (result.status === 'failed') throw result.cause;
   return { status: 'succeeded' };
+}
+
+function compensationRequest(run: RunState, state: StepState): CompensationRequest {
+  const { node } = state;
+  return {
+    stepId: node.id,
+    type: node.type,
+    params: state.params,
+    rollback: node.rollback,
+    needsTarget: run.registry.needsTarget(node.type),
+    outputs: state.outputs,
+  };
+}
+
+function compensationContext(run: RunState, state: StepState, targetGone?: string): CompensationContext {
+  const stopped = run.compensationController.signal;
+  return {
+    registry: run.registry,
+    target: run.target,
+    clock: run.clock,
+    runId: run.runId,
+    workflowDir: run.workflow.dir,
+    signal: stopped,
+    templates: () => run.templateContext(),
+    // A compensation that abortNow stopped records nothing more: the run no longer knows how it
+    // ended, and `engine rollback` (or the moot records below) take it from its intent.
+    emit: targetGone === undefined ? (body) => !stopped.aborted && run.emit(body) : (body) => run.emit(body),
+    log: run.baseContext(state.node.id).log,
+    ...(targetGone === undefined ? {} : { targetGone }),
+  };
+}
+
+/**
+ * After abortNow on a run whose target ended with it (the embedded emulator, stopped when the
+ * run finishes): when every compensation still pending needs that target, records each as done
+ * ("nothing to undo", as `engine rollback` would) and returns their step ids, newest first; the
+ * run is then over, not dirty. Returns undefined when some pending compensation acts elsewhere
+ * (a local file, a command): the run stays dirty for `engine rollback`.
+ */
+export async function settleWithTarget(run: RunState, targetGone: string): Promise<string[] | undefined> {
+  const pending = [...run.steps.values()]
+    .filter((s) => s.started && s.node.rollback.kind !== 'none' && s.compensation?.status !== 'succeeded')
+    .reverse();
+  const requests = pending.map((state) => ({ state, request: compensationRequest(run, state) }));
+  if (!requests.every(({ request }) => compensationNeedsTarget(request, run.registry))) return undefined;
+  for (const { state, request } of requests) await compensate(request, compensationContext(run, state, targetGone));
+  return requests.map(({ request }) => request.stepId);
 }
 
 /** Lets an aborted step that may still be acting settle first (at most ABORT_GRACE_MS, or until abortNow). */

@@ -2,12 +2,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { events, gate, gates, startYaml, testRegistry, tmp } from '../helpers/engine.ts';
+import { events, gate, gates, startYaml, testRegistry, tmp, waitUntil } from '../helpers/engine.ts';
 import { ManualClock } from '../../engine/clock.ts';
 import { ABORT_GRACE_MS } from '../../engine/run.ts';
 import { rollbackRun } from '../../engine/rollback.ts';
 import { createTargetSession } from '../../engine/target.ts';
 import { listRuns } from '../../engine/runs.ts';
+import { journalPath } from '../../engine/journal.ts';
 
 const compensation = suite('compensation');
 compensation.before.each(() => {
@@ -141,6 +142,37 @@ steps:
   assert.match(second.message, /nothing left to do/);
   assert.is(listRuns(stateDir)[0]!.status, 'rolled-back');
 });
+
+compensation(
+  'abortNow on the embedded emulator, with only its resources pending: nothing to undo, the run is interrupted, not dirty',
+  async () => {
+    const progress: string[] = [];
+    const { handle, stateDir } = startYaml(
+      `name: moot
+steps:
+  - { id: zone, type: createZone, params: { name: moot.test } }
+  - { id: hold, type: wait, params: { duration: 60s } }
+`,
+      { progress: (event) => void (event.kind === 'notice' && progress.push(event.message)) },
+    );
+    const path = journalPath(stateDir, handle.runId);
+    await waitUntil(() => existsSync(path) && readFileSync(path, 'utf8').includes('"stepId":"hold"'), 30_000, 'the hold step');
+    const report = await handle.abortNow('test');
+    assert.equal([report.status, report.exitCode], ['interrupted', 130]);
+    assert.ok(
+      progress.includes(
+        'stopped at once (test); nothing is left behind: what zone created was in the embedded emulator, which ends with this run',
+      ),
+      progress.join('\n'),
+    );
+    const [summary] = listRuns(stateDir);
+    assert.equal([summary!.status, summary!.pending, summary!.needsRollback], ['interrupted', [], false]);
+    const records = readFileSync(path, 'utf8');
+    assert.not.match(records, /"run-dirty"/);
+    const rollback = await rollbackRun({ stateDir, runId: handle.runId, registry: testRegistry(), target: createTargetSession() });
+    assert.is(rollback.status, 'nothing');
+  },
+);
 
 compensation('a sibling failure compensates an aborted step only after its work settled', async () => {
   const clock = new ManualClock();
