@@ -11,7 +11,7 @@ import type { RunReport } from '../../engine/report.ts';
 import { runWorkflow } from '../../engine/run.ts';
 import { ROOT, tmp } from '../helpers/engine.ts';
 import { sharedEmulatorSession } from '../helpers/sharedEmulatorSession.ts';
-import { readJournal, type JournalEntry } from './drillJournal.ts';
+import { readJournal, recordsOf, stepIdOf, type JournalEntry } from './drillJournal.ts';
 import { Clients, leftovers, stepIdsOf } from './leftovers.ts';
 
 /**
@@ -176,17 +176,17 @@ function assertCreated(succeeded: string[]): void {
  * previous one ended, all succeeded, in reverse document order.
  */
 function assertCompensatedInReverse(journal: JournalEntry[], order: string[]): string[] {
-  const intents = journal.filter((e) => e.kind === 'step-intent') as Array<JournalEntry & { rollback: { kind: string } }>;
-  const compensable = new Set(intents.filter((e) => e.rollback.kind !== 'none').map((e) => e.stepId!));
+  const intents = recordsOf(journal, 'step-intent');
+  const compensable = new Set(intents.filter((e) => e.rollback.kind !== 'none').map((e) => e.stepId));
   const expected = order.filter((id) => compensable.has(id)).reverse();
   const compensations = journal.filter((e) => e.kind === 'compensation-start' || e.kind === 'compensation-result');
   assert.equal(stepIdsOf(journal, 'compensation-start'), expected, 'compensation-start records in reverse document order');
   // Strictly one after the other: start A, result A, start B, result B, ...
   assert.equal(
-    compensations.map((e) => `${e.kind === 'compensation-start' ? 'start' : 'result'}:${e.stepId}`),
+    compensations.map((e) => `${e.kind === 'compensation-start' ? 'start' : 'result'}:${stepIdOf(e)}`),
     expected.flatMap((id) => [`start:${id}`, `result:${id}`]),
   );
-  const failed = journal.filter((e) => e.kind === 'compensation-result' && e.status !== 'succeeded');
+  const failed = recordsOf(journal, 'compensation-result').filter((e) => e.status !== 'succeeded');
   assert.equal(
     failed.map((e) => e.stepId),
     [],
@@ -214,8 +214,8 @@ async function forcedFailureCase(doc: WorkflowDoc, after: string, topLevel: bool
 
   const order = docOrder(doc.steps);
   const forcedAt = order.indexOf(FORCED);
-  const results = new Map(journal.filter((e) => e.kind === 'step-result').map((e) => [e.stepId!, e]));
-  const forced = results.get(FORCED) as (JournalEntry & { error?: { message?: string } }) | undefined;
+  const results = new Map(recordsOf(journal, 'step-result').map((e) => [e.stepId, e]));
+  const forced = results.get(FORCED);
   assert.is(forced?.status, 'failed', `${context}: the forced failure is journaled as failed`);
   assert.match(forced?.error?.message ?? '', FORCED_MESSAGE);
   // Everything before the failure succeeded (so every resource up to there was created) ...
@@ -237,7 +237,7 @@ async function forcedFailureCase(doc: WorkflowDoc, after: string, topLevel: bool
       compensated.includes(FORCED) && compensated.includes('standby') && compensated.includes('primary'),
       'both regions are compensated',
     );
-  const runEnd = journal.find((e) => e.kind === 'run-end') as (JournalEntry & { exitCode?: number }) | undefined;
+  const runEnd = recordsOf(journal, 'run-end')[0];
   assert.is(runEnd?.status, 'failed');
   assert.is(runEnd?.exitCode, 1);
   await assertNothingLeft(context);

@@ -1,26 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { JournalRecord, JournalRecordOf } from '../../engine/journal.ts';
+import type { RunReport } from '../../engine/report.ts';
 
-/** One line of a run's journal (the fields the e2e tests read). */
-export interface JournalEntry {
-  seq: number;
-  kind: string;
-  stepId?: string;
-  status?: string;
-  outputs?: Record<string, unknown>;
+/** One line of a run's journal, as the engine writes it. */
+export type JournalEntry = JournalRecord;
+
+/** The `--json` result of `engine run`: the engine's own report. */
+export type RunResult = RunReport;
+
+/** The journal's records of one kind, typed as that kind. */
+export function recordsOf<K extends JournalEntry['kind']>(journal: JournalEntry[], kind: K): Array<JournalRecordOf<K>> {
+  return journal.filter((e): e is JournalRecordOf<K> => e.kind === kind);
 }
 
-/** The `--json` result of `engine run` (the fields the e2e tests read). */
-export interface RunResult {
-  runId: string;
-  status: string;
-  exitCode: number;
-  durationMs: number;
-  target: { kind: string; timeScale: number; clock?: string };
-  outputs: Record<string, unknown>;
-  steps: Array<{ id: string; status: string; compensation?: { status: string } }>;
-  /** The drill's measures and verdicts, where the workflow has probes. */
-  drill?: Record<string, unknown>;
+/** The step a record is about, if it is about one. */
+export function stepIdOf(entry: JournalEntry): string | undefined {
+  return 'stepId' in entry ? entry.stepId : undefined;
 }
 
 export function readJournal(stateDir: string, runId: string): JournalEntry[] {
@@ -32,14 +28,14 @@ export function readJournal(stateDir: string, runId: string): JournalEntry[] {
 
 /** The outputs a step's `step-result` recorded. */
 export function outputsOf(journal: JournalEntry[], stepId: string): Record<string, unknown> {
-  const result = journal.find((e) => e.kind === 'step-result' && e.stepId === stepId && e.status === 'succeeded');
+  const result = recordsOf(journal, 'step-result').find((e) => e.stepId === stepId && e.status === 'succeeded');
   if (!result?.outputs) throw new Error(`no succeeded step-result for ${stepId} in the journal`);
-  return result.outputs;
+  return result.outputs as Record<string, unknown>;
 }
 
 /** Journal sequence number of a step's result, to check the order of events. */
 export function seqOf(journal: JournalEntry[], kind: string, stepId: string): number {
-  const entry = journal.find((e) => e.kind === kind && e.stepId === stepId);
+  const entry = journal.find((e) => e.kind === kind && stepIdOf(e) === stepId);
   if (!entry) throw new Error(`no ${kind} for ${stepId} in the journal`);
   return entry.seq;
 }

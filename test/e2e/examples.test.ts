@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT, spawnEngine, tmp } from '../helpers/engine.ts';
-import { outputsOf, readJournal, type RunResult } from './drillJournal.ts';
+import { outputsOf, readJournal, stepIdOf, type RunResult } from './drillJournal.ts';
 
 /**
  * Every workflow in workflows/examples/ runs as `engine run --json` on the embedded target (its
@@ -39,7 +39,7 @@ const EXPECTED: Record<string, Expectation> = {
       assert.is(outputsOf(journal, 'awaitStandby').answer, 'standby.example.net');
       assert.is(outputsOf(journal, 'backToBrokenPrimary').answer, 'primary.example.net', 'both unhealthy → Route 53 answers the primary');
       assert.ok(
-        journal.some((e) => e.stepId === 'breakPrimary_break') && journal.some((e) => e.stepId === 'breakStandby_break'),
+        journal.some((e) => stepIdOf(e) === 'breakPrimary_break') && journal.some((e) => stepIdOf(e) === 'breakStandby_break'),
         'the block ran twice',
       );
     },

@@ -9,7 +9,7 @@ import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } fr
 import { ListHealthChecksCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { LOCK_ZONE } from '../../engine/locks.ts';
 import { ROOT } from '../helpers/engine.ts';
-import { readJournal, type JournalEntry } from './drillJournal.ts';
+import { readJournal, stepIdOf, type JournalEntry } from './drillJournal.ts';
 
 /**
  * What the compensation and interrupt e2e tests share: "is anything left?" asked with the real
@@ -238,5 +238,5 @@ export async function poll<T>(check: () => T | undefined, timeoutMs: number, wha
 
 /** stepIds of journal entries of one kind, in journal order. */
 export function stepIdsOf(journal: JournalEntry[], kind: string): string[] {
-  return journal.filter((e) => e.kind === kind).map((e) => e.stepId!);
+  return journal.filter((e) => e.kind === kind).map((e) => stepIdOf(e)!);
 }
