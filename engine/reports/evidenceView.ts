@@ -14,7 +14,7 @@ export type ReportEvidenceBody =
   | { kind: 'dns-answer'; name: string; answer: string }
   | { kind: 'probe-sample'; probe: string; clientClass?: string; ok: boolean; status?: number; region?: string; latencyMs?: number }
   | { kind: 'write'; probe: string; record: number; acked: boolean; readBack?: boolean }
-  | { kind: 'verdict'; name: string; expression: string; actual: Scalar; limit: Scalar; pass: boolean; pointer?: string };
+  | { kind: 'verdict'; name: string; expression: string; actual: Scalar; limit: Scalar; pass: boolean; pointer?: string; error?: string };
 
 type Scalar = number | string | boolean | null;
 
@@ -87,6 +87,7 @@ export function toModelEvents(events: readonly RunEvent[]): ModelEvent[] {
           limit: scalar(e.limit),
           pass: e.pass,
           ...(e.pointer ? { pointer: e.pointer } : {}),
+          ...(e.error ? { error: e.error } : {}),
           ...stamp(e),
         });
         break;

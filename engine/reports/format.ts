@@ -23,6 +23,15 @@ export function offset(ms: number): string {
   return `+${minutes}:${seconds}`;
 }
 
+/**
+ * A verdict's actual value as a report prints it: the measure, or why there is none
+ * (`not measured: steps.w.outputs.sinceAwsMs has no value`) instead of `null`.
+ */
+export function actualText(verdict: { actual: unknown; error?: string | undefined }): string {
+  if (verdict.error === undefined) return String(verdict.actual);
+  return verdict.actual === null || verdict.actual === undefined ? verdict.error : `${String(verdict.actual)} (${verdict.error})`;
+}
+
 /** A value as a person reads it: strings as they are, anything else as JSON. */
 export function plainValue(value: unknown): string {
   if (typeof value === 'string') return value;

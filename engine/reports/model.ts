@@ -1,5 +1,6 @@
 import type { RunEvent } from '../events.ts';
 import { toModelEvents, type ModelEvent } from './evidenceView.ts';
+import { actualText } from './format.ts';
 
 /**
  * The report model: what every rendering (HTML timeline, Markdown, JSON, JUnit) shows, derived
@@ -66,6 +67,8 @@ export interface Verdict {
   pass: boolean;
   /** Where the objective is declared (a JSON pointer into the workflow, `/objectives/rto`). */
   pointer?: string;
+  /** Why it could not be evaluated (`not measured: measures.failover.rto has no value`). */
+  error?: string;
   at: string;
 }
 
@@ -119,6 +122,7 @@ export function reportModel(runEvents: readonly RunEvent[]): ReportModel {
               limit: e.limit,
               pass: e.pass,
               ...(e.pointer ? { pointer: e.pointer } : {}),
+              ...(e.error ? { error: e.error } : {}),
               at: new Date(e.aws).toISOString(),
             },
           ]
@@ -309,7 +313,7 @@ function timelineRow(e: ModelEvent): { what: string; detail: string } | undefine
     case 'verdict':
       return {
         what: `objective ${e.pass ? 'met' : 'BREACHED'}`,
-        detail: `${e.name}: ${e.expression} (actual ${String(e.actual)}, limit ${String(e.limit)})`,
+        detail: `${e.name}: ${e.expression} (actual ${actualText(e)}, limit ${String(e.limit)})`,
       };
     case 'run-dirty':
       return { what: 'run stopped at once', detail: e.reason };

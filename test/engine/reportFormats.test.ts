@@ -7,6 +7,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { ROOT, runCli, tmp } from '../helpers/engine.ts';
 import { foldEvents } from '../../engine/foldEvents.ts';
 import { renderJunit } from '../../engine/reports/junit.ts';
+import { renderMarkdown } from '../../engine/reports/markdown.ts';
 import type { RunEvent } from '../../engine/events.ts';
 import type { RunReport } from '../../engine/report.ts';
 
@@ -157,6 +158,17 @@ test('junit.xml maps each objective verdict to a test case; a breach is a failur
       line: 'error rate 0.2 ≤ 0.01  FAIL',
       pointer: '/objectives/expect/0',
     },
+    {
+      kind: 'verdict',
+      name: 'quick',
+      expression: 'steps.w.outputs.sinceAwsMs <= 60s',
+      actual: null,
+      limit: 60000,
+      pass: false,
+      line: 'quick not measured ≤ 60 s  FAIL',
+      pointer: '/objectives/expect/1',
+      error: 'not measured: steps.w.outputs.sinceAwsMs has no value',
+    },
   ].map((e, i) => ({ ...e, seq: i + 1, wall: 1000 * i, aws: 1000 * i })) as RunEvent[];
   const report = foldEvents(events, { runDir: '/tmp' });
   const doc = junit(renderJunit(report));
@@ -164,9 +176,13 @@ test('junit.xml maps each objective verdict to a test case; a breach is a failur
   const cases = objectives.testcase ?? [];
   assert.equal(
     cases.map((c) => c['@_name']),
-    ['failover time', 'error rate'],
+    ['failover time', 'error rate', 'quick'],
   );
   assert.is(cases[1]!.failure?.['@_message'], 'error rate breached: actual 0.2, limit 0.01');
+  // Not measured: the report says what had no value, not `null`.
+  const why = 'not measured: steps.w.outputs.sinceAwsMs has no value';
+  assert.is(cases[2]!.failure?.['@_message'], `quick breached: actual ${why}, limit 60000`);
+  assert.ok(renderMarkdown(report).includes(`| quick | **BREACHED** | ${why} | 60000 |`), renderMarkdown(report));
   assert.match(cases[1]!.failure?.['#text'] ?? '', /clients\.errorRate <= 0\.01 \(workflow \/objectives\/expect\/0\)/);
   checkCounts(doc);
   const validate = reportValidator();
