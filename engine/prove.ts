@@ -22,7 +22,7 @@ export interface ProveResult {
   title: string;
   /** Caught: the run did not pass and an objective failed. */
   caught: boolean;
-  /** Why it does not apply to this drill (then it is not caught either). */
+  /** Why it does not apply to this drill: it was not run, and counts neither as caught nor as missed. */
   notApplicable?: string;
   runId?: string;
   status?: RunReport['status'];
@@ -104,22 +104,29 @@ async function proveOne(setup: BrokenSetup, options: ProveOptions): Promise<Prov
   };
 }
 
-/** The table and the bottom line: `6/6 broken setups caught`, or which were not. */
+/** The table and the bottom line: `6/6 broken setups caught`, or which were not, and which do not apply. */
 export function renderProve(results: readonly ProveResult[]): string {
   const width = Math.max(...results.map((r) => r.setup.length));
   const lines = results.map((r) => {
-    const verdict = r.caught ? 'CAUGHT' : 'MISSED';
+    const verdict = r.notApplicable ? 'N/A   ' : r.caught ? 'CAUGHT' : 'MISSED';
     const how = r.notApplicable
       ? `not applicable: ${r.notApplicable}`
       : `${r.status} (exit ${r.exitCode})${r.failedStep ? `, step ${r.failedStep.split(':')[0]} failed` : ''}${r.failedObjectives.length ? `; ${r.failedObjectives.length} objective(s) failed: ${r.failedObjectives[0]}${r.failedObjectives.length > 1 ? ', …' : ''}` : '; every objective passed'}`;
     const clean = r.compensatedCleanly ? '' : '  COMPENSATION INCOMPLETE';
     return `  ${r.setup.padEnd(width)}  ${verdict}  ${how}${clean}`;
   });
-  const caught = results.filter((r) => r.caught).length;
-  const missed = results.filter((r) => !r.caught);
-  const bottom =
-    missed.length === 0
-      ? `${caught}/${results.length} broken setups caught`
-      : `${caught}/${results.length} broken setups caught; not caught by the drill's objectives: ${missed.map((r) => `${r.setup} (${r.title})`).join(', ')}`;
-  return [...lines, bottom].join('\n') + '\n';
+  const applicable = results.filter((r) => !r.notApplicable);
+  const caught = applicable.filter((r) => r.caught).length;
+  const missed = applicable.filter((r) => !r.caught);
+  const notApplicable = results.filter((r) => r.notApplicable).map((r) => r.setup);
+  const parts = [`${caught}/${applicable.length} broken setups caught`];
+  if (missed.length) parts.push(`not caught by the drill's objectives: ${missed.map((r) => `${r.setup} (${r.title})`).join(', ')}`);
+  if (notApplicable.length) parts.push(`not applicable to this drill, so not tried: ${notApplicable.join(', ')}`);
+  return [...lines, parts.join('; ')].join('\n') + '\n';
+}
+
+/** Why nothing was proven, when no chosen setup applies to the drill (`engine prove` then exits 2). */
+export function nothingApplies(results: readonly ProveResult[]): string | undefined {
+  if (results.length === 0 || results.some((r) => !r.notApplicable)) return undefined;
+  return `none of the broken setups applies to this drill, so nothing was proven: ${results.map((r) => `${r.setup} (${r.notApplicable})`).join(', ')}; engine prove breaks failover records (upsertFailoverRecords), replicating regions (provisionRegion with replicateTo) and FIS experiments (startExperiment)`;
 }

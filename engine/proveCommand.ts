@@ -4,7 +4,7 @@ import { parseInputArgs, resolveInputs } from './inputs.ts';
 import { resolveStateDir } from './journal.ts';
 import { UsageError } from './errors.ts';
 import { BROKEN_SETUPS } from './brokenSetups.ts';
-import { PROVE_AT_ONCE, proveWorkflow, renderProve } from './prove.ts';
+import { nothingApplies, PROVE_AT_ONCE, proveWorkflow, renderProve, type ProveResult } from './prove.ts';
 import { ExitCode } from './status.ts';
 import { createTargetSession, TargetKind } from './target.ts';
 import type { Io } from './io.ts';
@@ -23,8 +23,9 @@ export interface ProveCommandOptions {
 
 /**
  * `engine prove <workflow>`: runs the drill on the embedded target once per broken setup and
- * prints a table and `6/6 broken setups caught`. Exit 0 when every setup was caught, 1 when the
- * objectives missed one, 3 when a run could not compensate.
+ * prints a table and `6/6 broken setups caught`. Exit 0 when every setup that applies to the drill
+ * was caught, 1 when the objectives missed one, 2 when none applies (nothing was proven), 3 when a
+ * run could not compensate.
  */
 export async function proveCommand(options: ProveCommandOptions, io: Io): Promise<number> {
   const registry = defaultRegistry();
@@ -52,9 +53,20 @@ export async function proveCommand(options: ProveCommandOptions, io: Io): Promis
     inputs,
     env: io.env,
     ...(options.only?.length ? { only: options.only } : {}),
-    onResult: (r) => options.json || io.err.write(`  ${r.setup}: ${r.caught ? 'caught' : 'MISSED'} (run ${r.runId ?? '-'})\n`),
+    onResult: (r) => options.json || io.err.write(`  ${r.setup}: ${progressWord(r)}\n`),
   });
   io.out.write(options.json ? JSON.stringify(results, null, 2) + '\n' : renderProve(results));
+  const nothing = nothingApplies(results);
+  if (nothing) {
+    io.err.write(`engine: ${nothing}\n`);
+    return ExitCode.USAGE;
+  }
   if (results.some((r) => !r.compensatedCleanly)) return ExitCode.COMPENSATION_INCOMPLETE;
-  return results.every((r) => r.caught) ? ExitCode.PASSED : ExitCode.STEP_FAILED;
+  return results.every((r) => r.caught || r.notApplicable) ? ExitCode.PASSED : ExitCode.STEP_FAILED;
+}
+
+/** A setup's progress line as its run ends. */
+function progressWord(r: ProveResult): string {
+  if (r.notApplicable) return `not applicable (${r.notApplicable})`;
+  return `${r.caught ? 'caught' : 'MISSED'} (run ${r.runId ?? '-'})`;
 }
