@@ -103,12 +103,13 @@ export function startRun(options: RunOptions): RunHandle {
     },
     async abortNow(reason = 'second interrupt') {
       if (run.finished) return done;
+      // The outcome is decided here: the stopped machine must not finish the run meanwhile.
+      run.finished = true;
       run.interrupted = true;
       run.interruptController.abort(new InterruptedError(reason));
       run.compensationController.abort(new InterruptedError(reason));
       run.actor?.stop();
-      const outcome = await stopAtOnce(run, reason);
-      return run.finished ? done : finish(...outcome);
+      return finish(...(await stopAtOnce(run, reason)));
     },
   };
 }

@@ -158,7 +158,7 @@ steps:
     const path = journalPath(stateDir, handle.runId);
     await waitUntil(() => existsSync(path) && readFileSync(path, 'utf8').includes('"stepId":"hold"'), 30_000, 'the hold step');
     const report = await handle.abortNow('test');
-    assert.equal([report.status, report.exitCode], ['interrupted', 130]);
+    assert.equal([report.status, report.exitCode], ['interrupted', 130], JSON.stringify(report.error ?? report.steps));
     assert.ok(
       progress.includes(
         'stopped at once (test); nothing is left behind: what zone created was in the embedded emulator, which ends with this run',
