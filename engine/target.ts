@@ -177,7 +177,12 @@ async function startEmbedded(options: TargetOptions, clock: Clock): Promise<Emul
   }
 }
 
-function makeTarget(
+/**
+ * A target on an endpoint (or AWS, without one): one SDK client per constructor and region, with
+ * the SDK's own retries, dummy credentials where asked, and each request named after the clock's
+ * current activity. The engine's sessions make theirs with it, and so do the tests' own targets.
+ */
+export function makeTarget(
   kind: TargetKind,
   endpoint: string | undefined,
   dns: { host: string; port: number } | undefined,

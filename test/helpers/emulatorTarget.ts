@@ -1,44 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import type { Emulator } from '../../emulator/index.ts';
 import { systemClock } from '../../engine/clock.ts';
-import type { ClientConstructor, Clock, Logger, StepContext, Target } from '../../engine/types.ts';
-import { testClient } from './clients.ts';
+import type { Clock, Logger, StepContext, Target } from '../../engine/types.ts';
+import { makeTarget } from '../../engine/target.ts';
 
 /**
- * A {@link Target} for a running emulator, as the engine's embedded target builds it (dummy
- * credentials, one client per constructor and region), plus step contexts to call a step's
- * `run` / `rollback` directly in tests.
+ * A {@link Target} for a running emulator, built as the engine builds its own (engine/target.ts
+ * `makeTarget`: dummy credentials, one client per constructor and region, the SDK's retries,
+ * requests named after the emulator clock's activity), plus step contexts to call a step's `run` /
+ * `rollback` directly in tests.
  */
-export function emulatorTarget(
-  emu: Pick<Emulator, 'endpoint' | 'dns' | 'timeScale' | 'port' | 'host'>,
-  kind: Target['kind'] = 'embedded',
-): Target {
-  const cache = new Map<unknown, Map<string, unknown>>();
-  return {
-    kind,
-    endpoint: emu.endpoint,
-    dns: emu.dns,
-    timeScale: emu.timeScale,
-    client<T>(ctor: ClientConstructor<T>, region: string): T {
-      let byRegion = cache.get(ctor);
-      if (!byRegion) cache.set(ctor, (byRegion = new Map()));
-      let client = byRegion.get(region) as T | undefined;
-      if (!client) {
-        client = testClient(ctor, emu, region);
-        byRegion.set(region, client);
-      }
-      return client;
-    },
-    values: {
-      kind,
-      endpoint: emu.endpoint,
-      host: emu.host,
-      port: emu.port,
-      dnsHost: emu.dns.host,
-      dnsPort: emu.dns.port,
-      timeScale: emu.timeScale,
-    },
-  };
+export function emulatorTarget(emu: Pick<Emulator, 'endpoint' | 'dns' | 'timeScale' | 'clock'>, kind: Target['kind'] = 'embedded'): Target {
+  return makeTarget(kind, emu.endpoint, emu.dns, emu.timeScale, true, emu.clock);
 }
 
 /** Log lines a test context collected. */
