@@ -54,8 +54,11 @@ export function renderDrill(drill: DrillSummary): string[] {
       if (nothingMeasured(d)) continue; // a drill without client probes: no RTO lines to print
       const phases = (['onset', 'detection', 'dns', 'recovery', 'stable'] as const).map((p) => `${p} ${seconds(d[p])}`).join(', ');
       lines.push(`${direction}: RTO ${seconds(d.rto)} (${phases})`);
+      const marks = resolutionLine(d);
+      if (marks) lines.push(marks);
       const windows = Object.entries(d.errorWindow);
-      if (windows.length) lines.push(`  error window: ${windows.map(([c, w]) => `${c} ${seconds(w)}`).join(', ')}`);
+      if (windows.length)
+        lines.push(`  error window: ${windows.map(([c, w]) => `${c} ${seconds(w)}${range(d.resolution?.errorWindow[c])}`).join(', ')}`);
       if (d.rpo.checked > 0 || d.rpo.acknowledged > 0) {
         const lost = drill.lostWrites[direction];
         const which = lost.length
@@ -80,6 +83,25 @@ export function renderDrill(drill: DrillSummary): string[] {
 function nothingMeasured(d: Measures['failover']): boolean {
   const phases = [d.rto, d.onset, d.detection, d.dns, d.recovery, d.stable];
   return phases.every((p) => p === null) && Object.keys(d.errorWindow).length === 0 && d.rpo.checked === 0 && d.rpo.acknowledged === 0;
+}
+
+/**
+ * How exact the RTO is: each mark is the first sample that showed its change, which happened
+ * at most the gap to the sample before earlier; the RTO ends at the `stable` mark.
+ */
+function resolutionLine(d: Measures['failover']): string | undefined {
+  const marks = d.resolution?.marks ?? {};
+  const known = (['onset', 'detection', 'dns', 'recovery', 'stable'] as const).filter((p) => marks[p] !== undefined && d[p] !== null);
+  if (known.length === 0) return undefined;
+  const rto =
+    d.rto !== null && marks.stable !== undefined ? `; the RTO was between ${seconds(d.rto - marks.stable)} and ${seconds(d.rto)}` : '';
+  return `  resolution: each mark is the first sample that showed its change, at most ${known.map((p) => `${p} ${seconds(marks[p]!)}`).join(', ')} after it${rto}`;
+}
+
+/** ` (72.0–76.0 s)`: what an error window can have been, given the client's samples. */
+function range(r: { min: number; max: number | null } | null | undefined): string {
+  if (!r) return '';
+  return ` (${(r.min / 1000).toFixed(1)}–${r.max === null ? '?' : (r.max / 1000).toFixed(1)} s)`;
 }
 
 function seconds(ms: number | null): string {

@@ -57,6 +57,26 @@ export function errorWindow(requests: readonly ClientRequestSample[], window: Ti
   return outage.recoveredAt - outage.firstError;
 }
 
+/**
+ * What an error window can have been, given that the client only sampled (AWS ms): the outage
+ * began after the request before the first failure and ended after the last failure, so the
+ * true window lies between `min` and `max`. Without a failure, an outage shorter than the
+ * longest gap between two requests could have gone unseen: 0 to that gap (`max` null with fewer
+ * than two requests). Null when the client
+ * never recovered (no window); `max` null when no request came before the first failure.
+ */
+export function errorWindowRange(requests: readonly ClientRequestSample[], window: TimeWindow): { min: number; max: number | null } | null {
+  const outage = clientOutage(requests, window);
+  if (outage.firstError === undefined) {
+    const inside = requests.filter((r) => within(window, r.aws)).map((r) => r.aws);
+    const gaps = inside.slice(1).map((t, i) => t - inside[i]!);
+    return { min: 0, max: gaps.length ? Math.max(...gaps) : null };
+  }
+  if (outage.recoveredAt === undefined) return null;
+  const before = requests.filter((r) => r.aws < outage.firstError!).at(-1);
+  return { min: outage.lastError! - outage.firstError, max: before ? outage.recoveredAt - before.aws : null };
+}
+
 /** Share of successful requests (0..1); null when there were none. */
 export function availability(requests: readonly ClientRequestSample[]): number | null {
   if (requests.length === 0) return null;

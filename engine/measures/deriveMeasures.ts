@@ -1,14 +1,23 @@
 import { CacheClass, samplesOf, type EvidenceSample } from '../evidence.ts';
-import { availability, clientProbes, errorWindow, requestsOf } from './clientWindows.ts';
+import { availability, clientProbes, errorWindow, errorWindowRange, requestsOf } from './clientWindows.ts';
 import { faultWindows, type TimeWindow } from './faultWindows.ts';
 import { rpo, type RpoMeasure } from './rpo.ts';
-import { rtoSplit, type Direction, type RtoPhases, type RtoSplit } from './rtoSplit.ts';
+import { rtoSplit, type Direction, type MarkedPhase, type RtoPhases, type RtoSplit } from './rtoSplit.ts';
 
 /** Measures of one direction, as objectives read them (`measures.failover.rto`). AWS ms or counts; null = not measured. */
 export interface DirectionMeasures extends RtoPhases {
   rpo: { lostWrites: number | null; spanMs: number | null; acknowledged: number; checked: number };
   /** Client-visible error window per client probe. */
   errorWindow: Record<string, number | null>;
+  /**
+   * How exact these figures are, as the samples allow (AWS ms): for each RTO mark, how long
+   * before it the change may have happened (the RTO lies between `rto - marks.stable` and `rto`);
+   * for each error window, the least and most it can have been.
+   */
+  resolution: {
+    marks: Partial<Record<MarkedPhase, number>>;
+    errorWindow: Record<string, { min: number; max: number | null } | null>;
+  };
 }
 
 /**
@@ -58,6 +67,10 @@ export function deriveMeasures(events: readonly EvidenceSample[], options: Measu
     rto: s?.rto ?? null,
     rpo: { lostWrites: r.lostWrites, spanMs: r.spanMs, acknowledged: r.acknowledged, checked: r.checked },
     errorWindow: Object.fromEntries(clients.map((c) => [c, window ? errorWindow(requestsOf(events, c), window) : null])),
+    resolution: {
+      marks: s?.resolution ?? {},
+      errorWindow: Object.fromEntries(clients.map((c) => [c, window ? errorWindowRange(requestsOf(events, c), window) : null])),
+    },
   });
   const failover = direction(failoverSplit, windows.failover, failoverRpo);
   const all = samplesOf(events, 'client-request');

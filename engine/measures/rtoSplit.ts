@@ -1,4 +1,10 @@
-import { samplesOf, type ClientRequestSample, type EvidenceSample } from '../evidence.ts';
+import {
+  samplesOf,
+  type ClientRequestSample,
+  type DnsAnswerSample,
+  type EvidenceSample,
+  type HealthCheckStatusSample,
+} from '../evidence.ts';
 import { clientOutage } from './clientWindows.ts';
 import type { TimeWindow } from './faultWindows.ts';
 
@@ -32,10 +38,19 @@ export interface RtoPhases {
   rto: number | null;
 }
 
+/** The phases' marks, which are samples: the change they mark happened after the sample before. */
+export type MarkedPhase = 'onset' | 'detection' | 'dns' | 'recovery' | 'stable';
+
 /** The RTO of one direction split into its phases, with the marks that end them. */
 export interface RtoSplit extends RtoPhases {
   direction: Direction;
   marks: RtoMarks;
+  /**
+   * How long before each mark the change may have happened (AWS ms): the gap between the sample
+   * that showed it and the sample of the same stream before (a client's requests, the health
+   * check watch, the DNS watch). Absent when no sample came before. The fault start is exact.
+   */
+  resolution: Partial<Record<MarkedPhase, number>>;
   /** Whether any client request failed in the phase (onset 0 otherwise). */
   clientErrors: boolean;
 }
@@ -63,15 +78,20 @@ export function rtoSplit(events: readonly EvidenceSample[], window: TimeWindow, 
   const requests = samplesOf(events, 'client-request').filter((r) => r.probe === options.client);
   const outage = clientOutage(requests, window);
   const primary = primaryRegion(requests, window, direction);
+  const health = samplesOf(events, 'health-check-status').filter(
+    (h) => options.healthCheckId === undefined || h.healthCheckId === options.healthCheckId,
+  );
+  const answers = samplesOf(events, 'dns-answer').filter((a) => options.dnsName === undefined || a.name === options.dnsName);
   const raw = {
     onset: outage.firstError ?? window.start,
-    detection: healthMark(events, window.start, direction === 'failback', options.healthCheckId),
-    dns: dnsMark(events, window.start, options.dnsName),
+    detection: healthMark(health, window.start, direction === 'failback'),
+    dns: dnsMark(answers, window.start),
     recovery: requests.find(
       (r) =>
         r.ok && r.aws >= window.start && r.region !== undefined && (direction === 'failover' ? r.region !== primary : r.region === primary),
     )?.aws,
   };
+  const times = { onset: requests, detection: health, dns: answers, recovery: requests };
   const marks: RtoMarks = { start: window.start };
   const phases: Omit<RtoPhases, 'rto'> = {
     onset: null,
@@ -80,7 +100,9 @@ export function rtoSplit(events: readonly EvidenceSample[], window: TimeWindow, 
     recovery: null,
     stable: null,
   };
+  const resolution: RtoSplit['resolution'] = {};
   let previous = window.start;
+  let previousResolution: number | undefined = 0;
   let reached = true;
   for (const phase of ['onset', 'detection', 'dns', 'recovery'] as const) {
     const at = raw[phase];
@@ -91,16 +113,29 @@ export function rtoSplit(events: readonly EvidenceSample[], window: TimeWindow, 
     marks[phase] = Math.max(previous, at);
     phases[phase] = marks[phase]! - previous;
     previous = marks[phase]!;
+    // No client error: onset is the fault start itself, exact.
+    previousResolution = phase === 'onset' && outage.firstError === undefined ? 0 : gapBefore(times[phase], at);
+    if (previousResolution !== undefined) resolution[phase] = previousResolution;
   }
   if (reached) {
     const stable = outage.firstError === undefined ? previous : outage.recoveredAt;
     if (stable !== undefined) {
       marks.stable = Math.max(previous, stable);
       phases.stable = marks.stable - previous;
+      // After the last failed request, the first success; without errors, the last mark's own.
+      const stableResolution = outage.firstError === undefined ? previousResolution : stable - outage.lastError!;
+      if (stableResolution !== undefined) resolution.stable = stableResolution;
     }
   }
   const rto = marks.stable === undefined ? null : marks.stable - window.start;
-  return { direction, marks, ...phases, rto, clientErrors: outage.firstError !== undefined };
+  return { direction, marks, resolution, ...phases, rto, clientErrors: outage.firstError !== undefined };
+}
+
+/** How long before `at` the sample stream's previous sample came; undefined when none did. */
+function gapBefore(samples: ReadonlyArray<{ aws: number }>, at: number): number | undefined {
+  let before: number | undefined;
+  for (const sample of samples) if (sample.aws < at && (before === undefined || sample.aws > before)) before = sample.aws;
+  return before === undefined ? undefined : at - before;
 }
 
 /**
@@ -113,14 +148,11 @@ function primaryRegion(requests: readonly ClientRequestSample[], window: TimeWin
   return served[0]?.region;
 }
 
-function healthMark(events: readonly EvidenceSample[], from: number, healthy: boolean, id: string | undefined): number | undefined {
-  return samplesOf(events, 'health-check-status').find(
-    (s) => s.aws >= from && s.healthy === healthy && (id === undefined || s.healthCheckId === id),
-  )?.aws;
+function healthMark(health: readonly HealthCheckStatusSample[], from: number, healthy: boolean): number | undefined {
+  return health.find((s) => s.aws >= from && s.healthy === healthy)?.aws;
 }
 
-function dnsMark(events: readonly EvidenceSample[], from: number, name: string | undefined): number | undefined {
-  const answers = samplesOf(events, 'dns-answer').filter((a) => name === undefined || a.name === name);
+function dnsMark(answers: readonly DnsAnswerSample[], from: number): number | undefined {
   const key = (values: string[]) => [...values].sort().join(',');
   const before = answers.filter((a) => a.aws < from).pop() ?? answers.find((a) => a.aws >= from);
   if (!before) return undefined;

@@ -1,3 +1,4 @@
+import { renderDrill } from '../drillEvents.ts';
 import type { RunReport } from '../report.ts';
 import { formatMs } from '../report.ts';
 import type { ReportModel } from './model.ts';
@@ -34,6 +35,7 @@ ${report.workflow.description ? `<p class="description">${esc(report.workflow.de
 ${verdictTable(report)}
 ${report.error ? `<pre class="error">${esc(report.error.message)}</pre>` : ''}
 </section>
+${measuresSection(report)}
 <section class="timeline-section"><h2>Timeline</h2>
 ${legend(model)}
 <div class="figure">${renderTimelineSvg(model)}</div>
@@ -67,6 +69,13 @@ function stepTable(report: RunReport): string {
     return `<tr data-step="${esc(s.id)}"><td><strong>${esc(s.id)}</strong>${s.description ? `<div class="dim">${esc(s.description)}</div>` : ''}</td><td>${esc(s.type)}</td><td><span class="pill s-${esc(s.status)}">${esc(s.status)}</span>${s.error ? `<div class="err-text">${esc(s.error.message)}</div>` : ''}</td><td class="num">${s.startedAt ? esc(clockTime(Date.parse(s.startedAt))) : ''}</td><td class="num">${s.durationMs === undefined ? '' : esc(formatMs(s.durationMs))}</td><td class="num">${s.attempts || ''}</td><td>${esc(comp)}</td></tr>`;
   });
   return `<table id="steps"><thead><tr><th>step</th><th>type</th><th>status</th><th>started</th><th>duration</th><th>attempts</th><th>compensation</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+}
+
+/** The drill's measures with their resolution, as the summary and report.md print them. */
+function measuresSection(report: RunReport): string {
+  const lines = report.drill?.measures ? renderDrill({ ...report.drill, verdicts: [] }) : [];
+  if (!lines.length) return '';
+  return `<section><h2>Drill measures</h2><pre id="measures">${esc(lines.join('\n'))}</pre></section>`;
 }
 
 function evidenceSection(model: ReportModel): string {

@@ -96,6 +96,12 @@ test('the drill report opens offline, cleanly, and agrees with report.json', asy
       ['No objectives declared in this workflow.'],
     );
   assert.is(await page.$eval('.badge', (b) => b.getAttribute('data-status')), report.status);
+  // The drill's measures, each with its resolution, as the summary prints them.
+  const measures = await page.$eval('#measures', (pre) => pre.textContent ?? '');
+  const rto = report.drill!.measures!.failover.rto!;
+  assert.match(measures, `failover: RTO ${(rto / 1000).toFixed(1)} s (onset `);
+  assert.match(measures, /\n {2}resolution: each mark is the first sample that showed its change, at most onset \d+\.\d s, /);
+  assert.match(measures, /\n {2}error window: ttl \d+\.\d s \(\d+\.\d–\d+\.\d s\), forever /);
   const met = report.verdicts.filter((v) => v.pass).length;
   const verdictLine = report.verdicts.length
     ? `Passed: exit 0, ${met} of ${report.verdicts.length} objectives met`

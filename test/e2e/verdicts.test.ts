@@ -61,7 +61,17 @@ test('the default drill passes its objectives and reports the RTO split, error w
   assert.ok(ttl > 0 && forever > ttl, `ttl ${ttl} ms, forever ${forever} ms`);
   // The lost-write ledger was read back from the standby.
   assert.ok(m.failover.rpo.checked > 0 && m.failover.rpo.checked === m.failover.rpo.acknowledged, JSON.stringify(m.failover.rpo));
+  // Each figure comes with its resolution: the client probe samples every 2 s, the health watch every 5 s.
+  const resolution = m.failover.resolution;
+  assert.equal(
+    [resolution.marks.onset, resolution.marks.stable, resolution.marks.detection],
+    [2000, 2000, 5000],
+    JSON.stringify(resolution),
+  );
+  assert.equal(resolution.errorWindow.ttl, { min: ttl - 2000, max: ttl + 2000 });
   const md = readFileSync(join(report.runDir, 'report.md'), 'utf8');
+  const rto = (m.failover.rto! / 1000).toFixed(1);
+  assert.ok(md.includes(`the RTO was between ${((m.failover.rto! - 2000) / 1000).toFixed(1)} s and ${rto} s`), md);
   for (const line of ['failover: RTO ', 'error window: ttl ', 'RPO: ', 'objectives:', 'failover RTO '])
     assert.ok(md.includes(line), `report.md lacks '${line}'`);
   // Today's outputs are still there.

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { availability, clientOutage, errorWindow, requestsOf } from '../../../engine/measures/clientWindows.ts';
+import { availability, clientOutage, errorWindow, errorWindowRange, requestsOf } from '../../../engine/measures/clientWindows.ts';
 import { client, goodDrill, PRIMARY, s } from './streams.ts';
 
 const test = suite('measures/clientWindows');
@@ -24,6 +24,35 @@ test('no failed request: window 0; never recovered: null', () => {
 test('an outage that began before the window still counts from its first failure inside it', () => {
   const flaky = client('c', 'ttl', 0, 200, 10, (sec) => ({ ok: !(sec >= 50 && sec < 100) }));
   assert.is(errorWindow(flaky, failover), 40_000, 'failures at 60..90 s inside the window, success at 100 s');
+});
+
+test('what an error window can have been: between the samples around each of its ends', () => {
+  const events = goodDrill();
+  // Failed from the request at 62 s (the one at 60 s was fine) to 110 s; fine again at 112 s.
+  assert.equal(errorWindowRange(requestsOf(events, 'ttl'), failover), { min: 48_000, max: 52_000 });
+  // No failure seen: an outage shorter than the 5 s between two requests could have gone unseen.
+  assert.equal(
+    errorWindowRange(
+      client('c', 'ttl', 0, 100, 5, () => ({ ok: true, region: PRIMARY })),
+      failover,
+    ),
+    { min: 0, max: 5000 },
+  );
+  assert.is(
+    errorWindowRange(
+      client('c', 'ttl', 0, 200, 5, (sec) => ({ ok: sec < 70 })),
+      failover,
+    ),
+    null,
+    'never recovered',
+  );
+  assert.equal(
+    errorWindowRange(
+      client('c', 'ttl', 62, 200, 5, (sec) => ({ ok: sec >= 80 })),
+      failover,
+    ),
+    { min: 15_000, max: null },
+  );
 });
 
 test('availability: share of successes; null without requests', () => {

@@ -28,6 +28,10 @@ test('one record with every measure, as objectives read it', () => {
       rto: 52_000,
       rpo: undefined,
       errorWindow: { ttl: 50_000, forever: 88_000 },
+      resolution: {
+        marks: { onset: 2000, detection: 30_000, dns: 50_000, recovery: 2000, stable: 2000 },
+        errorWindow: { ttl: { min: 48_000, max: 52_000 }, forever: { min: 86_000, max: 90_000 } },
+      },
     },
   );
   assert.equal(m.failover.rpo, { lostWrites: 1, spanMs: 0, acknowledged: 2, checked: 2 });

@@ -25,6 +25,11 @@ test('failover split: onset, detection, DNS, recovery, stable, summing to the RT
   assert.ok(split.clientErrors);
 });
 
+test('each mark says how long before it the change may have happened: the gap to the previous sample of its stream', () => {
+  // Requests every 2 s, the health check read every 30 s, the DNS answer at 45 s and 95 s.
+  assert.equal(failover(goodDrill()).resolution, { onset: 2000, detection: 30_000, dns: 50_000, recovery: 2000, stable: 2000 });
+});
+
 test('stable comes after the last error, even when a success came in between', () => {
   const events = goodDrill().map((e) =>
     e.kind === 'client-request' && e.probe === 'ttl' && e.aws === s(116) ? { ...e, ok: false, status: 502 } : e,
