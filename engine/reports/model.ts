@@ -1,6 +1,6 @@
 import type { RunEvent } from '../events.ts';
 import { toModelEvents, type ModelEvent } from './evidenceView.ts';
-import { actualText } from './format.ts';
+import { actualText, clockTime } from './format.ts';
 
 /**
  * The report model: what every rendering (HTML timeline, Markdown, JSON, JUnit) shows, derived
@@ -307,9 +307,9 @@ function timelineRow(e: ModelEvent): { what: string; detail: string } | undefine
     case 'fault':
       return { what: `fault ${e.action}`, detail: `${e.experimentId}${e.region ? ` in ${e.region}` : ''}` };
     case 'health-check':
-      return { what: `health check ${e.status}`, detail: `${e.healthCheckId}${e.reason ? `: ${e.reason}` : ''}` };
+      return { what: `health check ${e.status}`, detail: `${e.healthCheckId}${e.reason ? `: ${e.reason}` : ''}${changedAfter(e.after)}` };
     case 'dns-answer':
-      return { what: 'DNS answer', detail: `${e.name} → ${e.answer}` };
+      return { what: 'DNS answer', detail: `${e.name} → ${e.answer}${changedAfter(e.after)}` };
     case 'verdict':
       return {
         what: `objective ${e.pass ? 'met' : 'BREACHED'}`,
@@ -322,4 +322,9 @@ function timelineRow(e: ModelEvent): { what: string; detail: string } | undefine
     default:
       return undefined;
   }
+}
+
+/** ` (changed after 00:01:06.970, the read before)`: a watch sees a change only at its next read. */
+function changedAfter(after: number | undefined): string {
+  return after === undefined ? '' : ` (changed after ${clockTime(after)}, the read before)`;
 }

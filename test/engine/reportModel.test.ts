@@ -209,6 +209,11 @@ test('dns-answer events replace the await steps as the DNS source', () => {
       ['standby', 5000],
     ],
   );
+  const rows = foldEvents(events, { runDir: '/tmp/x' }).timeline.filter((r) => r.what === 'DNS answer');
+  assert.equal(
+    rows.map((r) => r.detail),
+    ['app.example.com → primary', 'app.example.com → standby (changed after 12:00:04.000, the read before)'],
+  );
 });
 
 test('the folded report carries verdicts, evidence, AWS timestamps and the timeline', () => {
@@ -225,7 +230,17 @@ test('the folded report carries verdicts, evidence, AWS timestamps and the timel
   assert.equal(report.evidence.faultWindows, [
     { label: 'fault: break', source: 'experiment-steps', start: new Date(T0 + 2000).toISOString(), end: new Date(T0 + 9000).toISOString() },
   ]);
-  assert.ok(report.timeline.some((r) => r.what === 'health check unhealthy' && r.detail === 'hc-1: Failure: HTTP 500'));
+  // A watch sees a change at its next read: the row says when the read before still showed the old status.
+  assert.ok(
+    report.timeline.some(
+      (r) => r.what === 'health check unhealthy' && r.detail === 'hc-1: Failure: HTTP 500 (changed after 12:00:03.000, the read before)',
+    ),
+    JSON.stringify(report.timeline),
+  );
+  assert.ok(
+    report.timeline.some((r) => r.what === 'health check healthy' && r.detail === 'hc-1'),
+    'the first read has no read before',
+  );
   assert.ok(report.timeline.some((r) => r.what === 'objective BREACHED'));
 });
 
