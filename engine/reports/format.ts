@@ -1,4 +1,6 @@
 import { formatTarget, type TargetDescription } from '../targetDescription.ts';
+import { parseObjective } from '../objectiveSpecs.ts';
+import { formatValue, unitOf } from '../expression/format.ts';
 
 /**
  * Formatting shared by the renderings: times, values, the target. Reports show AWS time in UTC
@@ -23,13 +25,39 @@ export function offset(ms: number): string {
   return `+${minutes}:${seconds}`;
 }
 
+/** What a report needs of a verdict to print its operands. */
+interface VerdictOperands {
+  expression: string;
+  actual: unknown;
+  limit: unknown;
+  error?: string | undefined;
+}
+
 /**
- * A verdict's actual value as a report prints it: the measure, or why there is none
- * (`not measured: steps.w.outputs.sinceAwsMs has no value`) instead of `null`.
+ * A verdict's actual value as a report prints it: the measure in the unit its limit was written
+ * in (`75 s`, not `75000`), or why there is none (`not measured: steps.w.outputs.sinceAwsMs has
+ * no value`) instead of `null`.
  */
-export function actualText(verdict: { actual: unknown; error?: string | undefined }): string {
-  if (verdict.error === undefined) return String(verdict.actual);
-  return verdict.actual === null || verdict.actual === undefined ? verdict.error : `${String(verdict.actual)} (${verdict.error})`;
+export function actualText(verdict: VerdictOperands): string {
+  const actual = operandText(verdict, verdict.actual);
+  if (verdict.error === undefined) return actual;
+  return verdict.actual === null || verdict.actual === undefined ? verdict.error : `${actual} (${verdict.error})`;
+}
+
+/** A verdict's limit as a report prints it: `120 s`, `50%`, `2`. */
+export function limitText(verdict: VerdictOperands): string {
+  return operandText(verdict, verdict.limit);
+}
+
+/** A number in the unit of the comparison's unit literal (`<= 120s`); anything else as it is. */
+function operandText(verdict: VerdictOperands, value: unknown): string {
+  if (typeof value !== 'number') return String(value);
+  try {
+    const expr = parseObjective(verdict.expression);
+    return formatValue(value, expr.kind === 'compare' ? unitOf(expr.left, expr.right) : undefined);
+  } catch {
+    return String(value);
+  }
 }
 
 /** A value as a person reads it: strings as they are, anything else as JSON. */

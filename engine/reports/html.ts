@@ -2,7 +2,7 @@ import { renderDrill } from '../drillEvents.ts';
 import type { RunReport } from '../report.ts';
 import { formatMs } from '../report.ts';
 import type { ReportModel } from './model.ts';
-import { actualText, clockTime, dateTime, esc, offset, plainValue } from './format.ts';
+import { actualText, limitText, clockTime, dateTime, esc, offset, plainValue } from './format.ts';
 import { runFacts, verdictLine } from './markdown.ts';
 import { renderTimelineSvg } from './timelineSvg.ts';
 
@@ -57,7 +57,7 @@ ${valuesSection('Outputs', report.outputs)}
 function verdictTable(report: RunReport): string {
   const rows = report.verdicts.map(
     (v) =>
-      `<tr data-objective="${esc(v.name)}" data-pass="${v.pass}"><td>${esc(v.name)}</td><td><span class="pill ${v.pass ? 'pass' : 'fail'}">${v.pass ? 'met' : 'breached'}</span></td><td class="num">${esc(actualText(v))}</td><td class="num">${esc(String(v.limit))}</td><td><code>${esc(v.expression)}</code>${v.pointer ? ` <span class="dim">${esc(v.pointer)}</span>` : ''}</td></tr>`,
+      `<tr data-objective="${esc(v.name)}" data-pass="${v.pass}"><td>${esc(v.name)}</td><td><span class="pill ${v.pass ? 'pass' : 'fail'}">${v.pass ? 'met' : 'breached'}</span></td><td class="num">${esc(actualText(v))}</td><td class="num">${esc(limitText(v))}</td><td><code>${esc(v.expression)}</code>${v.pointer ? ` <span class="dim">${esc(v.pointer)}</span>` : ''}</td></tr>`,
   );
   const body = rows.length ? rows.join('\n') : '<tr class="none"><td colspan="5">No objectives declared in this workflow.</td></tr>';
   return `<table id="verdicts"><thead><tr><th>objective</th><th>verdict</th><th>actual</th><th>limit</th><th>expression</th></tr></thead><tbody>\n${body}\n</tbody></table>`;

@@ -1,5 +1,5 @@
 import type { RunReport } from '../report.ts';
-import { actualText } from './format.ts';
+import { actualText, limitText } from './format.ts';
 
 /**
  * JUnit XML (`junit.xml`) as CI servers read it (Jenkins, GitLab, GitHub test reporters).
@@ -17,7 +17,7 @@ export function renderJunit(report: RunReport): string {
       ? {}
       : {
           failure: {
-            message: `${v.name} breached: actual ${actualText(v)}, limit ${String(v.limit)}`,
+            message: `${v.name} breached: actual ${actualText(v)}, limit ${limitText(v)}`,
             text: `${v.expression}${v.pointer ? ` (workflow ${v.pointer})` : ''}`,
           },
         }),

@@ -1,7 +1,7 @@
 import { renderDrill } from '../drillEvents.ts';
 import type { RunReport } from '../report.ts';
 import { formatMs } from '../report.ts';
-import { actualText, clockTime, dateTime, offset, plainValue, targetLine } from './format.ts';
+import { actualText, limitText, clockTime, dateTime, offset, plainValue, targetLine } from './format.ts';
 
 /**
  * The Markdown report, to paste into a change ticket or a post-mortem: the verdicts first,
@@ -60,7 +60,7 @@ function verdictTable(report: RunReport): string[] {
     '|---|---|---|---|---|',
     ...report.verdicts.map(
       (v) =>
-        `| ${cell(v.name)} | ${v.pass ? 'met' : '**BREACHED**'} | ${cell(actualText(v))} | ${cell(String(v.limit))} | \`${cell(v.expression)}\`${v.pointer ? ` (${v.pointer})` : ''} |`,
+        `| ${cell(v.name)} | ${v.pass ? 'met' : '**BREACHED**'} | ${cell(actualText(v))} | ${cell(limitText(v))} | \`${cell(v.expression)}\`${v.pointer ? ` (${v.pointer})` : ''} |`,
     ),
   ];
 }

@@ -1,6 +1,6 @@
 import type { RunEvent } from '../events.ts';
 import { toModelEvents, type ModelEvent } from './evidenceView.ts';
-import { actualText, clockTime } from './format.ts';
+import { actualText, limitText, clockTime } from './format.ts';
 
 /**
  * The report model: what every rendering (HTML timeline, Markdown, JSON, JUnit) shows, derived
@@ -313,7 +313,7 @@ function timelineRow(e: ModelEvent): { what: string; detail: string } | undefine
     case 'verdict':
       return {
         what: `objective ${e.pass ? 'met' : 'BREACHED'}`,
-        detail: `${e.name}: ${e.expression} (actual ${actualText(e)}, limit ${String(e.limit)})`,
+        detail: `${e.name}: ${e.expression} (actual ${actualText(e)}, limit ${limitText(e)})`,
       };
     case 'run-dirty':
       return { what: 'run stopped at once', detail: e.reason };

@@ -169,6 +169,16 @@ test('junit.xml maps each objective verdict to a test case; a breach is a failur
       pointer: '/objectives/expect/1',
       error: 'not measured: steps.w.outputs.sinceAwsMs has no value',
     },
+    {
+      kind: 'verdict',
+      name: 'failover RTO',
+      expression: 'measures.failover.rto <= 2m',
+      actual: 75_000,
+      limit: 120_000,
+      pass: true,
+      line: 'failover RTO 1.25 min ≤ 2 min  PASS',
+      pointer: '/objectives/rto',
+    },
   ].map((e, i) => ({ ...e, seq: i + 1, wall: 1000 * i, aws: 1000 * i })) as RunEvent[];
   const report = foldEvents(events, { runDir: '/tmp' });
   const doc = junit(renderJunit(report));
@@ -176,13 +186,15 @@ test('junit.xml maps each objective verdict to a test case; a breach is a failur
   const cases = objectives.testcase ?? [];
   assert.equal(
     cases.map((c) => c['@_name']),
-    ['failover time', 'error rate', 'quick'],
+    ['failover time', 'error rate', 'quick', 'failover RTO'],
   );
   assert.is(cases[1]!.failure?.['@_message'], 'error rate breached: actual 0.2, limit 0.01');
   // Not measured: the report says what had no value, not `null`.
   const why = 'not measured: steps.w.outputs.sinceAwsMs has no value';
-  assert.is(cases[2]!.failure?.['@_message'], `quick breached: actual ${why}, limit 60000`);
-  assert.ok(renderMarkdown(report).includes(`| quick | **BREACHED** | ${why} | 60000 |`), renderMarkdown(report));
+  assert.is(cases[2]!.failure?.['@_message'], `quick breached: actual ${why}, limit 60 s`);
+  assert.ok(renderMarkdown(report).includes(`| quick | **BREACHED** | ${why} | 60 s |`), renderMarkdown(report));
+  // Operands read in the unit the limit was written in (as the verdict line does), not in milliseconds.
+  assert.ok(renderMarkdown(report).includes('| failover RTO | met | 1.25 min | 2 min |'), renderMarkdown(report));
   assert.match(cases[1]!.failure?.['#text'] ?? '', /clients\.errorRate <= 0\.01 \(workflow \/objectives\/expect\/0\)/);
   checkCounts(doc);
   const validate = reportValidator();
