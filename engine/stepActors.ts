@@ -198,7 +198,7 @@ async function compensateStep(run: RunState, state: StepState): Promise<StepActo
   if (!state.started || node.rollback.kind === 'none') return { status: 'skipped' };
   if (state.inflight && (!state.settled || state.unsettledAttempts > 0)) await settle(run, state.inflight);
   const result = await compensate(compensationRequest(run, state), compensationContext(run, state));
-  // Stopped by abortNow: the run is dirty and its bus closed; `engine rollback` redoes it.
+  // Stopped by abortNow: the run's outcome is decided without it (dirty: `engine rollback` redoes it).
   if (!run.finished) state.compensation = result;
   if (result.status !== 'failed') await run.probes.afterCompensation(node.type);
   if (result.status === 'failed') throw result.cause;
