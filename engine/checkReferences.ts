@@ -197,6 +197,10 @@ export function checkPath(root: string, segments: Array<string | number>, scope:
       if (props && schema?.additionalProperties !== true && !props.includes(String(third))) {
         return `step '${name}' (${step.type}) has no output '${String(third)}' (outputs: ${props.join(', ') || 'none'})`;
       }
+      const needs = scope.registry.get(step.type)?.outputsOnlyWith?.[String(third)];
+      if (needs !== undefined && (step.params === null || typeof step.params !== 'object' || !(needs in step.params))) {
+        return `step '${name}' (${step.type}) sets output '${String(third)}' only when its params give '${needs}', and they do not (add params.${needs} to step '${name}')`;
+      }
       return undefined;
     }
     case 'target':

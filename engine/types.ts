@@ -100,6 +100,12 @@ export interface StepDefinition<TParams = Record<string, unknown>, TOutputs = Re
   params: JsonSchema;
   /** JSON Schema of the outputs, used to check `${{ steps.x.outputs.y }}` references statically. */
   outputs?: JsonSchema;
+  /**
+   * Outputs the step sets only when a param is given (output name → param name, e.g. `sinceMs`
+   * only with `since`): a workflow that reads such an output of a step without that param is
+   * refused when it is loaded, instead of reading nothing at run time.
+   */
+  outputsOnlyWith?: Readonly<Record<string, string | undefined>>;
   run(params: TParams, ctx: StepContext): Promise<TOutputs>;
   rollback?(params: TParams, ctx: StepContext, outputs: TOutputs | undefined): Promise<void>;
   /**

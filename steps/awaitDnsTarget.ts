@@ -41,6 +41,7 @@ export default defineStep({
     },
     { additionalProperties: false },
   ),
+  outputsOnlyWith: { sinceMs: 'since', sinceAwsMs: 'since' },
   outputs: Type.Object({
     answer: Type.String({ description: 'The matching answer.' }),
     elapsedMs: Type.Integer({ description: 'AWS time from the step start to the match.' }),

@@ -48,6 +48,7 @@ export default defineStep({
     },
     { additionalProperties: false },
   ),
+  outputsOnlyWith: { sinceMs: 'since', sinceAwsMs: 'since' },
   outputs: Type.Object({
     item: Type.Optional(
       Type.Record(Type.String(), Type.Unknown(), { description: 'The item as plain values (absent when `absent: true` found it gone).' }),

@@ -51,6 +51,8 @@ export interface StepSpec<P extends TObject, O extends TObject> {
   outputs: O;
   /** See {@link StepDefinition.needsTarget}. */
   needsTarget?: boolean;
+  /** See {@link StepDefinition.outputsOnlyWith}: outputs set only when a param is given. */
+  outputsOnlyWith?: Partial<Record<keyof Static<O> & string, keyof Static<P> & string>>;
   run(params: StepParams<P>, ctx: StepContext): Promise<Static<O>>;
   /** Idempotent; `outputs` is undefined when the step never finished (e.g. after a crash). */
   rollback?(params: StepParams<P>, ctx: StepContext, outputs: Static<O> | undefined): Promise<void>;

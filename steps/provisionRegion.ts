@@ -97,6 +97,7 @@ export default defineStep({
   description:
     "Deploy the tutorial's per-region stack: DynamoDB Products (+ stream and replication), Lambda functions, REST API with stage. Rollback deletes what it created (a reused stack is kept).",
   params: provisionParams,
+  outputsOnlyWith: { streamArn: 'replicateTo', eventSourceMappingId: 'replicateTo' },
   outputs: Type.Object({
     apiId: Type.String({ description: "The REST API id (the requested one, or AWS's random one)." }),
     region: Type.String({ description: 'The region.' }),

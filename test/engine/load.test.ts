@@ -196,6 +196,20 @@ load('references: unknown inputs, outputs, target and run keys, bad syntax', () 
   ]);
 });
 
+load('an output the step sets only with a param is refused where the step lacks that param', () => {
+  const yaml = `${header}steps:
+  - { id: early, type: awaitDnsTarget, params: { name: a.example, expected: b.example } }
+  - { id: timed, type: awaitDnsTarget, params: { name: a.example, expected: b.example, since: 0 } }
+  - { id: read, type: record, params: { value: "\${{ steps.timed.outputs.sinceMs }} \${{ steps.early.outputs.answer }}" } }
+objectives:
+  expect:
+    - { name: quick, that: "steps.early.outputs.sinceAwsMs <= 60s" }
+`;
+  assert.equal(issues(yaml), [
+    "8:29: /objectives/expect/0/that: step 'early' (awaitDnsTarget) sets output 'sinceAwsMs' only when its params give 'since', and they do not (add params.since to step 'early')",
+  ]);
+});
+
 load('if: and workflow outputs are checked too', () => {
   assert.equal(
     issues(`${header}outputs:\n  x: "\${{ steps.zz.outputs.value }}"\nsteps:\n  - { id: a, type: record, if: "\${{ inputs.go }}" }\n`),
