@@ -30,6 +30,15 @@ const targetOptions: Options = {
 const TARGET_HELP =
   '[--target embedded|endpoint|aws] [--endpoint URL] [--dns HOST:PORT] [--time-scale N] [--seed N] [--emulate K=DURATION]...';
 
+/** The options `engine prove` and `engine repeat` share (drills on fresh embedded targets). */
+const batchFlags: Options = {
+  input: { type: 'string', multiple: true, short: 'i' },
+  json: { type: 'boolean' },
+  'state-dir': { type: 'string' },
+  'time-scale': { type: 'string' },
+  seed: { type: 'string' },
+};
+
 /** A command: its arguments (a count, or `some` for one or more), options and help. */
 interface CommandSpec {
   positionals: number | 'some';
@@ -58,17 +67,17 @@ const commands: Record<string, CommandSpec> = {
   },
   prove: {
     positionals: 1,
-    options: {
-      input: { type: 'string', multiple: true, short: 'i' },
-      json: { type: 'boolean' },
-      'state-dir': { type: 'string' },
-      'time-scale': { type: 'string' },
-      seed: { type: 'string' },
-      only: { type: 'string', multiple: true },
-    },
+    options: { ...batchFlags, only: { type: 'string', multiple: true } },
     synopsis: 'prove <file>',
     summary: 'run the drill against broken setups on the embedded target; each must turn a verdict red',
     flags: '[--input k=v]... [--only SETUP]... [--time-scale N] [--seed N] [--json] [--state-dir D]',
+  },
+  repeat: {
+    positionals: 1,
+    options: { ...batchFlags, runs: { type: 'string' } },
+    synopsis: 'repeat <file>',
+    summary: "run the drill N times on the embedded target (seeds S, S+1, ...) and print each measure's min, p50, p95, max",
+    flags: '[--runs N] [--seed S] [--input k=v]... [--time-scale N] [--json] [--state-dir D]',
   },
   validate: {
     positionals: 'some',
@@ -275,6 +284,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     }
     case 'prove':
       return await prove(arg, values, io);
+    case 'repeat':
+      return await repeat(arg, values, io);
     case 'rollback':
     case 'destroy':
       return await cmd.rollbackCommand(
@@ -295,23 +306,31 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 
 /** `engine prove`: loaded on demand, like every command but `serve`. */
 async function prove(file: string, values: Values, io: Io): Promise<number> {
-  const { num, stateDir } = readers(values);
   const { proveCommand } = await import('./proveCommand.ts');
   const only = (values.only as string[] | undefined) ?? [];
+  return await proveCommand({ ...batchOptions(file, values), ...(only.length ? { only } : {}) }, io);
+}
+
+/** `engine repeat`: loaded on demand. */
+async function repeat(file: string, values: Values, io: Io): Promise<number> {
+  const { repeatCommand } = await import('./repeatCommand.ts');
+  const runs = readers(values).num('runs');
+  return await repeatCommand({ ...batchOptions(file, values), ...(runs !== undefined ? { runs } : {}) }, io);
+}
+
+/** What `engine prove` and `engine repeat` share: the drill, its inputs, the state dir, the embedded clock. */
+function batchOptions(file: string, values: Values) {
+  const { num, stateDir } = readers(values);
   const timeScale = num('time-scale');
   const seed = num('seed');
-  return await proveCommand(
-    {
-      file,
-      inputs: (values.input as string[] | undefined) ?? [],
-      json: Boolean(values.json),
-      ...stateDir(),
-      ...(timeScale !== undefined ? { timeScale } : {}),
-      ...(seed !== undefined ? { seed } : {}),
-      ...(only.length ? { only } : {}),
-    },
-    io,
-  );
+  return {
+    file,
+    inputs: (values.input as string[] | undefined) ?? [],
+    json: Boolean(values.json),
+    ...stateDir(),
+    ...(timeScale !== undefined ? { timeScale } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+  };
 }
 
 /** `engine serve`: the emulator alone (emulator/serve.ts), which reports its own errors. */

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { BROKEN_SETUPS, type BrokenSetup } from './brokenSetups.ts';
+import { inPool } from './pool.ts';
 import { compileWorkflow } from './compile.ts';
 import { startRun } from './run.ts';
 import type { RunReport } from './report.ts';
@@ -62,17 +63,11 @@ export const PROVE_AT_ONCE = Math.max(1, Math.min(4, availableParallelism()));
  */
 export async function proveWorkflow(options: ProveOptions): Promise<ProveResult[]> {
   const setups = BROKEN_SETUPS.filter((s) => !options.only || options.only.includes(s.id));
-  const results: ProveResult[] = new Array(setups.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < setups.length; i = next++) {
-      const result = await proveOne(setups[i]!, options);
-      options.onResult?.(result);
-      results[i] = result;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PROVE_AT_ONCE, setups.length) }, worker));
-  return results;
+  return inPool(setups, PROVE_AT_ONCE, async (setup) => {
+    const result = await proveOne(setup, options);
+    options.onResult?.(result);
+    return result;
+  });
 }
 
 async function proveOne(setup: BrokenSetup, options: ProveOptions): Promise<ProveResult> {

@@ -39,21 +39,21 @@ interface VerdictOperands {
  * no value`) instead of `null`.
  */
 export function actualText(verdict: VerdictOperands): string {
-  const actual = operandText(verdict, verdict.actual);
+  const actual = operandText(verdict.expression, verdict.actual);
   if (verdict.error === undefined) return actual;
   return verdict.actual === null || verdict.actual === undefined ? verdict.error : `${actual} (${verdict.error})`;
 }
 
 /** A verdict's limit as a report prints it: `120 s`, `50%`, `2`. */
 export function limitText(verdict: VerdictOperands): string {
-  return operandText(verdict, verdict.limit);
+  return operandText(verdict.expression, verdict.limit);
 }
 
-/** A number in the unit of the comparison's unit literal (`<= 120s`); anything else as it is. */
-function operandText(verdict: VerdictOperands, value: unknown): string {
+/** A number in the unit of the comparison's unit literal (`<= 120s` → `75 s`); anything else as it is. */
+export function operandText(expression: string, value: unknown): string {
   if (typeof value !== 'number') return String(value);
   try {
-    const expr = parseObjective(verdict.expression);
+    const expr = parseObjective(expression);
     return formatValue(value, expr.kind === 'compare' ? unitOf(expr.left, expr.right) : undefined);
   } catch {
     return String(value);

@@ -127,7 +127,21 @@ cli('--version, and --help for every command', async () => {
   assert.equal([v.code, v.stdout], [0, `engine ${version}\n`]);
   const usage = await runCli(['--help']);
   const names = [...usage.stdout.matchAll(/^ {2}(\w+)/gm)].map((m) => m[1]!);
-  assert.equal(names, ['run', 'prove', 'validate', 'plan', 'graph', 'steps', 'schema', 'runs', 'rollback', 'destroy', 'report', 'serve']);
+  assert.equal(names, [
+    'run',
+    'prove',
+    'repeat',
+    'validate',
+    'plan',
+    'graph',
+    'steps',
+    'schema',
+    'runs',
+    'rollback',
+    'destroy',
+    'report',
+    'serve',
+  ]);
   for (const name of names) {
     const help = await runCli([name, '--help']);
     assert.is(help.code, 0, name);
