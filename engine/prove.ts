@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { BROKEN_SETUPS, type BrokenSetup } from './brokenSetups.ts';
 import { inPool } from './pool.ts';
+import { RunBatch } from './runBatch.ts';
 import { compileWorkflow } from './compile.ts';
-import { startRun } from './run.ts';
 import type { RunReport } from './report.ts';
 import type { StepRegistry } from './registry.ts';
 import { RunStatus } from './status.ts';
@@ -25,6 +25,8 @@ export interface ProveResult {
   caught: boolean;
   /** Why it does not apply to this drill: it was not run, and counts neither as caught nor as missed. */
   notApplicable?: string;
+  /** Set when an interrupt came before the setup's run started: it was not run. */
+  notRun?: 'interrupted';
   runId?: string;
   status?: RunReport['status'];
   exitCode?: number;
@@ -48,6 +50,8 @@ export interface ProveOptions {
   only?: readonly string[];
   /** Called as each run ends. */
   onResult?: (result: ProveResult) => void;
+  /** Starts the runs, so that a signal stops them together (default: a batch of its own). */
+  batch?: RunBatch;
 }
 
 /**
@@ -63,19 +67,20 @@ export const PROVE_AT_ONCE = Math.max(1, Math.min(4, availableParallelism()));
  */
 export async function proveWorkflow(options: ProveOptions): Promise<ProveResult[]> {
   const setups = BROKEN_SETUPS.filter((s) => !options.only || options.only.includes(s.id));
+  const batch = options.batch ?? new RunBatch();
   return inPool(setups, PROVE_AT_ONCE, async (setup) => {
-    const result = await proveOne(setup, options);
+    const result = await proveOne(setup, options, batch);
     options.onResult?.(result);
     return result;
   });
 }
 
-async function proveOne(setup: BrokenSetup, options: ProveOptions): Promise<ProveResult> {
+async function proveOne(setup: BrokenSetup, options: ProveOptions, batch: RunBatch): Promise<ProveResult> {
   const base = { setup: setup.id, title: setup.title, failedObjectives: [] as string[] };
   const broken = setup.apply(options.workflow);
   if ('notApplicable' in broken) return { ...base, caught: false, notApplicable: broken.notApplicable, compensatedCleanly: true };
   const workflow: Workflow = { ...broken, name: `${options.workflow.name} [broken: ${setup.id}]` };
-  const report = await startRun({
+  const handle = batch.start({
     workflow,
     compiled: compileWorkflow(workflow),
     registry: options.registry,
@@ -83,7 +88,9 @@ async function proveOne(setup: BrokenSetup, options: ProveOptions): Promise<Prov
     stateDir: options.stateDir,
     inputs: options.inputs,
     ...(options.env ? { env: options.env } : {}),
-  }).done;
+  });
+  if (!handle) return { ...base, caught: false, notRun: 'interrupted', compensatedCleanly: true };
+  const report = await handle.done;
   const failedObjectives = (report.drill?.verdicts ?? []).filter((v) => !v.pass).map((v) => v.line);
   const failed = report.steps.find((s) => s.status === 'failed' || s.status === 'aborted');
   return {
@@ -102,22 +109,43 @@ async function proveOne(setup: BrokenSetup, options: ProveOptions): Promise<Prov
 /** The table and the bottom line: `6/6 broken setups caught`, or which were not, and which do not apply. */
 export function renderProve(results: readonly ProveResult[]): string {
   const width = Math.max(...results.map((r) => r.setup.length));
+  const wordWidth = Math.max(...results.map((r) => verdictWord(r).length));
   const lines = results.map((r) => {
-    const verdict = r.notApplicable ? 'N/A   ' : r.caught ? 'CAUGHT' : 'MISSED';
-    const how = r.notApplicable
-      ? `not applicable: ${r.notApplicable}`
-      : `${r.status} (exit ${r.exitCode})${r.failedStep ? `, step ${r.failedStep.split(':')[0]} failed` : ''}${r.failedObjectives.length ? `; ${r.failedObjectives.length} objective(s) failed: ${r.failedObjectives[0]}${r.failedObjectives.length > 1 ? ', …' : ''}` : '; every objective passed'}`;
     const clean = r.compensatedCleanly ? '' : '  COMPENSATION INCOMPLETE';
-    return `  ${r.setup.padEnd(width)}  ${verdict}  ${how}${clean}`;
+    return `  ${r.setup.padEnd(width)}  ${verdictWord(r).padEnd(wordWidth)}  ${proveDetail(r)}${clean}`;
   });
-  const applicable = results.filter((r) => !r.notApplicable);
+  const applicable = results.filter((r) => !r.notApplicable && !interrupted(r));
   const caught = applicable.filter((r) => r.caught).length;
   const missed = applicable.filter((r) => !r.caught);
   const notApplicable = results.filter((r) => r.notApplicable).map((r) => r.setup);
+  const stopped = results.filter(interrupted).map((r) => r.setup);
   const parts = [`${caught}/${applicable.length} broken setups caught`];
   if (missed.length) parts.push(`not caught by the drill's objectives: ${missed.map((r) => `${r.setup} (${r.title})`).join(', ')}`);
   if (notApplicable.length) parts.push(`not applicable to this drill, so not tried: ${notApplicable.join(', ')}`);
+  if (stopped.length) parts.push(`interrupted, so not judged: ${stopped.join(', ')}`);
   return [...lines, parts.join('; ')].join('\n') + '\n';
+}
+
+/** Whether a setup's run was stopped by an interrupt, or never started because of one. */
+function interrupted(r: ProveResult): boolean {
+  return r.notRun !== undefined || r.status === 'interrupted';
+}
+
+function verdictWord(r: ProveResult): string {
+  if (r.notApplicable) return 'N/A';
+  if (interrupted(r)) return 'STOPPED';
+  return r.caught ? 'CAUGHT' : 'MISSED';
+}
+
+function proveDetail(r: ProveResult): string {
+  if (r.notApplicable) return `not applicable: ${r.notApplicable}`;
+  if (r.notRun) return 'not run: interrupted before it started';
+  if (r.status === 'interrupted') return `interrupted (exit ${r.exitCode})${r.failedStep ? ` during ${r.failedStep.split(':')[0]}` : ''}`;
+  const failed = r.failedStep ? `, step ${r.failedStep.split(':')[0]} failed` : '';
+  const objectives = r.failedObjectives.length
+    ? `; ${r.failedObjectives.length} objective(s) failed: ${r.failedObjectives[0]}${r.failedObjectives.length > 1 ? ', …' : ''}`
+    : '; every objective passed';
+  return `${r.status} (exit ${r.exitCode})${failed}${objectives}`;
 }
 
 /** Why nothing was proven, when no chosen setup applies to the drill (`engine prove` then exits 2). */

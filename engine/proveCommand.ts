@@ -8,6 +8,7 @@ import { nothingApplies, PROVE_AT_ONCE, proveWorkflow, renderProve, type ProveRe
 import { ExitCode } from './status.ts';
 import { createTargetSession, TargetKind } from './target.ts';
 import type { Io } from './io.ts';
+import { RunBatch } from './runBatch.ts';
 
 /** Options of `engine prove`. */
 export interface ProveCommandOptions {
@@ -40,7 +41,10 @@ export async function proveCommand(options: ProveCommandOptions, io: Io): Promis
   const count = options.only?.length ?? BROKEN_SETUPS.length;
   if (!options.json)
     io.err.write(`proving ${options.file}: ${count} broken setups, one run each on the embedded target, ${PROVE_AT_ONCE} at a time\n`);
+  const batch = new RunBatch();
+  const unsubscribe = io.onInterrupt?.((signal) => batch.interrupt(signal));
   const results = await proveWorkflow({
+    batch,
     workflow,
     registry,
     target: () =>
@@ -55,7 +59,9 @@ export async function proveCommand(options: ProveCommandOptions, io: Io): Promis
     ...(options.only?.length ? { only: options.only } : {}),
     onResult: (r) => options.json || io.err.write(`  ${r.setup}: ${progressWord(r)}\n`),
   });
+  unsubscribe?.();
   io.out.write(options.json ? JSON.stringify(results, null, 2) + '\n' : renderProve(results));
+  if (batch.interrupted) return ExitCode.INTERRUPTED;
   const nothing = nothingApplies(results);
   if (nothing) {
     io.err.write(`engine: ${nothing}\n`);
@@ -68,5 +74,7 @@ export async function proveCommand(options: ProveCommandOptions, io: Io): Promis
 /** A setup's progress line as its run ends. */
 function progressWord(r: ProveResult): string {
   if (r.notApplicable) return `not applicable (${r.notApplicable})`;
+  if (r.notRun) return 'not run (interrupted before it started)';
+  if (r.status === 'interrupted') return `interrupted (run ${r.runId ?? '-'})`;
   return `${r.caught ? 'caught' : 'MISSED'} (run ${r.runId ?? '-'})`;
 }

@@ -4,7 +4,7 @@ import { inPool } from './pool.ts';
 import { PROVE_AT_ONCE } from './prove.ts';
 import type { RunReport } from './report.ts';
 import type { StepRegistry } from './registry.ts';
-import { startRun } from './run.ts';
+import { RunBatch } from './runBatch.ts';
 import { ExitCode, RunStatus } from './status.ts';
 import type { TargetSession } from './target.ts';
 import type { Workflow } from './workflow.ts';
@@ -53,13 +53,19 @@ export interface RepeatOptions {
   /** The first run's seed; the others follow it. */
   seed: number;
   onResult?: (run: RepeatRun) => void;
+  /** Starts the runs, so that a signal stops them together (default: a batch of its own). */
+  batch?: RunBatch;
 }
 
-/** Runs the drill `runs` times, up to {@link PROVE_AT_ONCE} at a time; the results come back in seed order. */
+/**
+ * Runs the drill `runs` times, up to {@link PROVE_AT_ONCE} at a time; the results come back in seed
+ * order, without the runs an interrupt kept from starting.
+ */
 export async function repeatWorkflow(options: RepeatOptions): Promise<RepeatRun[]> {
   const seeds = Array.from({ length: options.runs }, (_, i) => options.seed + i);
-  return inPool(seeds, PROVE_AT_ONCE, async (seed) => {
-    const report = await startRun({
+  const batch = options.batch ?? new RunBatch();
+  const runs = await inPool(seeds, PROVE_AT_ONCE, async (seed) => {
+    const handle = batch.start({
       workflow: options.workflow,
       compiled: compileWorkflow(options.workflow),
       registry: options.registry,
@@ -67,7 +73,9 @@ export async function repeatWorkflow(options: RepeatOptions): Promise<RepeatRun[
       stateDir: options.stateDir,
       inputs: options.inputs,
       ...(options.env ? { env: options.env } : {}),
-    }).done;
+    });
+    if (!handle) return undefined;
+    const report = await handle.done;
     const run: RepeatRun = {
       seed,
       runId: report.runId,
@@ -84,6 +92,7 @@ export async function repeatWorkflow(options: RepeatOptions): Promise<RepeatRun[
     options.onResult?.(run);
     return run;
   });
+  return runs.filter((r): r is RepeatRun => r !== undefined);
 }
 
 /** The measures objectives read, flattened to their names (`failover.errorWindow.ttl`). */

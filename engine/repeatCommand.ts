@@ -8,6 +8,8 @@ import type { ProveCommandOptions } from './proveCommand.ts';
 import { repeatExitCode, repeatWorkflow, spreads, type MeasureSpread, type RepeatRun } from './repeat.ts';
 import { createTargetSession, TargetKind } from './target.ts';
 import type { Io } from './io.ts';
+import { RunBatch } from './runBatch.ts';
+import { ExitCode } from './status.ts';
 import { operandText } from './reports/format.ts';
 
 /** Options of `engine repeat`: those of `engine prove` (`seed` is the first run's), and how many runs. */
@@ -34,7 +36,10 @@ export async function repeatCommand(options: RepeatCommandOptions, io: Io): Prom
     io.err.write(
       `repeating ${options.file}: ${runs} runs on the embedded target, seeds ${seed}–${seed + runs - 1}, ${Math.min(PROVE_AT_ONCE, runs)} at a time\n`,
     );
+  const batch = new RunBatch();
+  const unsubscribe = io.onInterrupt?.((signal) => batch.interrupt(signal));
   const results = await repeatWorkflow({
+    batch,
     workflow,
     registry,
     target: (s) =>
@@ -50,13 +55,14 @@ export async function repeatCommand(options: RepeatCommandOptions, io: Io): Prom
     seed,
     onResult: (r) => options.json || io.err.write(`  seed ${r.seed}: ${r.status} (exit ${r.exitCode}, run ${r.runId})\n`),
   });
+  unsubscribe?.();
   const spread = spreads(results);
-  io.out.write(options.json ? JSON.stringify({ runs: results, spreads: spread }, null, 2) + '\n' : renderRepeat(results, spread));
-  return repeatExitCode(results);
+  io.out.write(options.json ? JSON.stringify({ runs: results, spreads: spread }, null, 2) + '\n' : renderRepeat(results, spread, runs));
+  return batch.interrupted ? ExitCode.INTERRUPTED : repeatExitCode(results);
 }
 
 /** The table of spreads, how often each objective held, and the bottom line. */
-export function renderRepeat(runs: readonly RepeatRun[], spread: readonly MeasureSpread[]): string {
+export function renderRepeat(runs: readonly RepeatRun[], spread: readonly MeasureSpread[], asked = runs.length): string {
   const lines: string[] = [];
   const measured = spread.filter((s) => s.measured > 0);
   const rows = measured.map((s) => [s.measure, `${s.measured}/${s.runs}`, ...[s.min, s.p50, s.p95, s.max].map((v) => shown(s, v))]);
@@ -83,7 +89,8 @@ export function renderRepeat(runs: readonly RepeatRun[], spread: readonly Measur
   const byStatus = new Map<string, number>();
   for (const r of runs) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
   const seeds = runs.length ? `, seeds ${runs[0]!.seed}–${runs.at(-1)!.seed}` : '';
-  lines.push(`${runs.length} runs${seeds}: ${[...byStatus].map(([status, n]) => `${n} ${status}`).join(', ')}`);
+  const missing = asked > runs.length ? `; ${asked - runs.length} not started (interrupted)` : '';
+  lines.push(`${runs.length} runs${seeds}: ${[...byStatus].map(([status, n]) => `${n} ${status}`).join(', ')}${missing}`);
   return lines.join('\n') + '\n';
 }
 

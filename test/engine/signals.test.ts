@@ -1,12 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { readJournal, type JournalRecord } from '../../engine/journal.ts';
 import type { RunSummary } from '../../engine/runs.ts';
 import { LONG_WORKFLOW, onlyRun, runCli, spawnEngine, startYaml, tmp, waitUntil } from '../helpers/engine.ts';
 import { createTargetSession, type TargetSession } from '../../engine/target.ts';
+import { PROVE_AT_ONCE } from '../../engine/prove.ts';
 
 /**
  * Signals against a spawned `engine run` (README "Commands"): the first SIGINT or
@@ -132,6 +133,46 @@ signals('second SIGINT during compensation: exit 130, run dirty, engine rollback
 );
 
 signals('second SIGTERM during compensation: the same', () => secondSignalMakesItDirty('SIGTERM', 'SIGTERM'));
+
+signals('engine repeat: the first SIGINT interrupts every running run, each compensates, and no other starts (exit 130)', async () => {
+  const dir = tmp();
+  const state = join(dir, 'state');
+  const file = join(dir, 'long.yaml');
+  writeFileSync(
+    file,
+    `name: long
+steps:
+  - { id: first, type: writeFile, params: { path: "${dir}/\${{ run.id }}.txt", content: "1" } }
+  - { id: long, type: wait, params: { duration: 60s } }
+`,
+  );
+  // One more run than run at once: it must never start.
+  const count = PROVE_AT_ONCE + 1;
+  const inLongStep = () => {
+    const dirs = existsSync(join(state, 'runs')) ? readdirSync(join(state, 'runs')) : [];
+    return dirs.filter((id) =>
+      readJournal(join(state, 'runs', id, 'journal.jsonl')).records.some((r) => r.kind === 'step-intent' && r.stepId === 'long'),
+    );
+  };
+  const r = await spawnEngine(['repeat', file, '--runs', String(count), '--seed', '1', '--time-scale', '1', '--state-dir', state], {
+    onStart: (child) => sendWhen(child, [[() => inLongStep().length === PROVE_AT_ONCE, 'every started run in its long step', 'SIGINT']]),
+  });
+  assert.is(r.code, 130, r.stderr);
+  assert.match(
+    r.stdout,
+    new RegExp(`^${PROVE_AT_ONCE} runs, seeds 1–${PROVE_AT_ONCE}: ${PROVE_AT_ONCE} interrupted; 1 not started \\(interrupted\\)$`, 'm'),
+  );
+  const summaries = await runs(state);
+  assert.equal(
+    summaries.map((s) => [s.status, s.pending]),
+    Array.from({ length: PROVE_AT_ONCE }, () => ['interrupted', []]),
+  );
+  assert.equal(
+    readdirSync(dir).filter((f) => f.endsWith('.txt')),
+    [],
+    "every run's file was compensated",
+  );
+});
 
 signals('first SIGTERM during a long step compensates everything and exits 130', async () => {
   const dir = tmp();
