@@ -1,4 +1,5 @@
 import { ACTIVITY_HEADER, createScaledClock, IdleClock } from '../emulator/clock.ts';
+import { Agent as HttpAgent } from 'node:http';
 import type { EmulationModel } from '../emulator/model.ts';
 import type { RoutingSettings } from '../emulator/route53/routingSettings.ts';
 import type * as EmulatorModule from '../emulator/index.ts';
@@ -192,6 +193,7 @@ export function makeTarget(
 ): Target {
   const cache = new Map<unknown, Map<string, unknown>>();
   const url = endpoint ? new URL(endpoint) : undefined;
+  const agent = url?.protocol === 'http:' ? keepAliveAgent() : undefined;
   return {
     kind,
     ...(endpoint ? { endpoint } : {}),
@@ -208,6 +210,7 @@ export function makeTarget(
           region,
           ...(endpoint ? { endpoint } : {}),
           ...(dummyCredentials ? { credentials: { ...DUMMY_CREDENTIALS } } : {}),
+          ...(agent ? { requestHandler: { httpAgent: agent } } : {}),
         });
         if (endpoint) nameActivity(client, clock);
         byRegion.set(region, client);
@@ -224,6 +227,18 @@ export function makeTarget(
       timeScale,
     },
   };
+}
+
+/**
+ * The keep-alive agent of a target's clients on a plain-HTTP endpoint (the emulator, `engine
+ * serve`, LocalStack). A server closes idle connections after its keep-alive timeout (the
+ * emulator's: 5 s) and says so in a `Keep-Alive: timeout=5` header; Node's agent lets a free socket
+ * go a second before that, but only when the agent has a timeout of its own, which the SDK's
+ * default agent has not. Without it, a request can go out on a socket the server is closing and
+ * fail with ECONNRESET (the SDK retries it, after a back-off).
+ */
+function keepAliveAgent(): HttpAgent {
+  return new HttpAgent({ keepAlive: true, maxSockets: 50, timeout: 60_000 });
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Agent as HttpAgent } from 'node:http';
 /**
  * Public types of the engine: the contract between the engine, the step types in `steps/`
  * and the targets a workflow runs against. Steps import only this file, `engine/errors.ts`
@@ -40,6 +41,8 @@ export interface ClientConfig {
   endpoint?: string;
   credentials?: Credentials;
   maxAttempts?: number;
+  /** The SDK's HTTP handler options: here, the keep-alive agent for a plain-HTTP endpoint. */
+  requestHandler?: { httpAgent?: HttpAgent };
 }
 
 /**

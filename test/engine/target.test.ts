@@ -10,6 +10,8 @@ import { parseWorkflow } from '../../engine/load.ts';
 import { runWorkflow } from '../../engine/run.ts';
 import { testRegistry, tmp } from '../helpers/engine.ts';
 import type { ClientConfig } from '../../engine/types.ts';
+import { Agent, createServer, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const target = suite('target');
 
@@ -21,11 +23,14 @@ target('endpoint target builds clients with the endpoint and dummy credentials, 
   const session = createTargetSession({ endpoint: 'http://127.0.0.1:4566', dns: '127.0.0.1:5353' });
   const t = await session.acquire();
   const a = t.client(FakeClient, 'us-east-1');
-  assert.equal(a.config, {
+  const { requestHandler, ...config } = a.config;
+  assert.equal(config, {
     region: 'us-east-1',
     endpoint: 'http://127.0.0.1:4566',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
+  assert.instance(requestHandler?.httpAgent, Agent, 'a keep-alive agent of its own on a plain-HTTP endpoint');
+  assert.is(t.client(FakeClient, 'eu-central-1').config.requestHandler?.httpAgent, requestHandler?.httpAgent, 'one agent per target');
   assert.is(t.client(FakeClient, 'us-east-1'), a);
   assert.is.not(t.client(FakeClient, 'eu-central-1'), a);
   assert.equal(t.values, {
@@ -37,6 +42,29 @@ target('endpoint target builds clients with the endpoint and dummy credentials, 
     dnsPort: 5353,
     timeScale: 1,
   });
+});
+
+target("an endpoint target's agent lets an idle connection go a second before the server's keep-alive timeout", async () => {
+  const server = createServer((_req, res) => res.end('ok'));
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const t = await createTargetSession({ endpoint: `http://127.0.0.1:${port}`, dns: '127.0.0.1:5353' }).acquire();
+    const agent = t.client(FakeClient, 'us-east-1').config.requestHandler!.httpAgent!;
+    await new Promise((resolve) => get({ host: '127.0.0.1', port, agent }, (res) => res.resume().on('end', resolve)));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Node's agent honours the server's `Keep-Alive: timeout=5` only with a timeout of its own.
+    assert.equal(
+      Object.values(agent.freeSockets)
+        .flat()
+        .map((socket) => socket?.timeout),
+      [4000],
+    );
+    agent.destroy();
+  } finally {
+    server.close();
+  }
 });
 
 target('aws target uses the default credential chain', async () => {

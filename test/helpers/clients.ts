@@ -1,3 +1,4 @@
+import { Agent } from 'node:http';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -17,7 +18,16 @@ export type Endpoint = string | { endpoint: string };
  * error answer reaches the caller as it was sent. The caller owns it (`destroy()` when done).
  */
 export function testClient<T>(ctor: ClientConstructor<T>, at: Endpoint, region = 'us-east-1'): T {
-  return new ctor({ endpoint: typeof at === 'string' ? at : at.endpoint, region, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  return new ctor({
+    endpoint: typeof at === 'string' ? at : at.endpoint,
+    region,
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+    // An agent with a timeout lets a free socket go before the emulator closes it (its
+    // `Keep-Alive: timeout=5` hint; see engine/target.ts keepAliveAgent): without retries, a
+    // request sent on a socket the server is closing would fail the test with ECONNRESET.
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, timeout: 60_000 }) },
+  });
 }
 
 export const apigatewayClient = (at: Endpoint, region?: string): APIGatewayClient => testClient(APIGatewayClient, at, region);
