@@ -6,7 +6,7 @@ import { UsageError } from './errors.ts';
 import { BROKEN_SETUPS } from './brokenSetups.ts';
 import { nothingApplies, PROVE_AT_ONCE, proveWorkflow, renderProve, type ProveResult } from './prove.ts';
 import { ExitCode } from './status.ts';
-import { createTargetSession, TargetKind } from './target.ts';
+import { createTargetSession, TargetKind, type TargetSession } from './target.ts';
 import type { Io } from './io.ts';
 import { RunBatch } from './runBatch.ts';
 
@@ -47,12 +47,7 @@ export async function proveCommand(options: ProveCommandOptions, io: Io): Promis
     batch,
     workflow,
     registry,
-    target: () =>
-      createTargetSession({
-        kind: TargetKind.EMBEDDED,
-        ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      }),
+    target: () => embeddedSession(options.timeScale, options.seed),
     stateDir,
     inputs,
     env: io.env,
@@ -77,4 +72,13 @@ function progressWord(r: ProveResult): string {
   if (r.notRun) return 'not run (interrupted before it started)';
   if (r.status === 'interrupted') return `interrupted (run ${r.runId ?? '-'})`;
   return `${r.caught ? 'caught' : 'MISSED'} (run ${r.runId ?? '-'})`;
+}
+
+/** A fresh embedded target for one of `engine prove`'s or `engine repeat`'s runs. */
+export function embeddedSession(timeScale: number | undefined, seed: number | undefined): TargetSession {
+  return createTargetSession({
+    kind: TargetKind.EMBEDDED,
+    ...(timeScale !== undefined ? { timeScale } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+  });
 }

@@ -4,9 +4,8 @@ import { parseInputArgs, resolveInputs } from './inputs.ts';
 import { resolveStateDir } from './journal.ts';
 import { UsageError } from './errors.ts';
 import { PROVE_AT_ONCE } from './prove.ts';
-import type { ProveCommandOptions } from './proveCommand.ts';
+import { embeddedSession, type ProveCommandOptions } from './proveCommand.ts';
 import { repeatExitCode, repeatWorkflow, spreads, type MeasureSpread, type RepeatRun } from './repeat.ts';
-import { createTargetSession, TargetKind } from './target.ts';
 import type { Io } from './io.ts';
 import { RunBatch } from './runBatch.ts';
 import { ExitCode } from './status.ts';
@@ -42,12 +41,7 @@ export async function repeatCommand(options: RepeatCommandOptions, io: Io): Prom
     batch,
     workflow,
     registry,
-    target: (s) =>
-      createTargetSession({
-        kind: TargetKind.EMBEDDED,
-        seed: s,
-        ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
-      }),
+    target: (s) => embeddedSession(options.timeScale, s),
     stateDir: resolveStateDir(options.stateDir, io.env, io.cwd),
     inputs,
     env: io.env,
